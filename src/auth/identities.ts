@@ -1,0 +1,146 @@
+import type { AccountConfig, TridentConfig } from "../config/config.js";
+import { parsePolicyValue } from "../policy/index.js";
+import type { PolicyDocument } from "../policy/types.js";
+import type { Clock } from "../state/clock.js";
+import { randomId, randomSecret, stableUniqueId } from "./ids.js";
+import type { Principal } from "./principal.js";
+
+export interface Role {
+  accountId: string;
+  name: string;
+  arn: string;
+  uniqueId: string;
+  trustPolicy: PolicyDocument;
+  identityPolicies?: PolicyDocument[];
+  maxSessionDuration: number;
+}
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** What an access key id resolves to. */
+export interface KeyOwner {
+  secretAccessKey: string;
+  principal: Principal;
+  /** Temporary credentials only: the token the request must carry, and when it stops working. */
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+function iamPath(path: string | undefined): string {
+  if (!path) return "/";
+  return path.startsWith("/") && path.endsWith("/") ? path : `/${path.replace(/^\/|\/$/g, "")}/`;
+}
+
+/**
+ * The IAM side of the emulator: configured users and roles per account, and the temporary credentials that STS
+ * hands out. The single source of "who owns this access key".
+ */
+export class IdentityRegistry {
+  readonly #keys = new Map<string, KeyOwner>();
+  readonly #roles = new Map<string, Role>();
+  readonly #users = new Set<string>();
+  readonly #accounts = new Set<string>();
+
+  constructor(
+    config: TridentConfig,
+    private readonly clock: Clock,
+  ) {
+    for (const [accountId, account] of Object.entries(config.accounts)) this.#addAccount(accountId, account);
+  }
+
+  #addAccount(accountId: string, account: AccountConfig): void {
+    this.#accounts.add(accountId);
+    for (const user of account.users ?? []) {
+      const arn = `arn:aws:iam::${accountId}:user${iamPath(user.path)}${user.name}`;
+      this.#users.add(arn);
+      this.#keys.set(user.accessKeyId, {
+        secretAccessKey: user.secretAccessKey,
+        principal: {
+          accountId,
+          arn,
+          userId: stableUniqueId("AIDA", arn),
+          kind: "user",
+          identityPolicies: user.policy === undefined ? undefined : [parsePolicyValue(user.policy)],
+        },
+      });
+    }
+    for (const role of account.roles ?? []) {
+      const arn = `arn:aws:iam::${accountId}:role${iamPath(role.path)}${role.name}`;
+      this.#roles.set(arn, {
+        accountId,
+        name: role.name,
+        arn,
+        uniqueId: stableUniqueId("AROA", arn),
+        trustPolicy: parsePolicyValue(role.trustPolicy),
+        identityPolicies: role.policy === undefined ? undefined : [parsePolicyValue(role.policy)],
+        maxSessionDuration: role.maxSessionDuration ?? 3600,
+      });
+    }
+  }
+
+  accounts(): string[] {
+    return [...this.#accounts];
+  }
+
+  isKnownAccount(accountId: string): boolean {
+    return this.#accounts.has(accountId);
+  }
+
+  resolveAccessKey(accessKeyId: string): KeyOwner | undefined {
+    return this.#keys.get(accessKeyId);
+  }
+
+  role(arn: string): Role | undefined {
+    return this.#roles.get(arn);
+  }
+
+  /**
+   * Whether an IAM principal ARN names something that exists. Key policies naming a user or role that does not
+   * exist are refused (K2); in accounts the emulator does not know, existence can't be judged, so it is allowed.
+   */
+  principalExists(arn: string): boolean {
+    const match = /^arn:aws:(iam|sts)::(\d{12}):(user|role|assumed-role|root)(.*)$/.exec(arn);
+    if (!match) return false;
+    const [, , accountId, kind, rest] = match;
+    if (!this.#accounts.has(accountId!)) return true;
+    switch (kind) {
+      case "root":
+        return rest === "";
+      case "user":
+        return this.#users.has(arn);
+      case "role":
+        return this.#roles.has(arn);
+      default: {
+        const roleName = rest!.slice(1).split("/")[0];
+        return [...this.#roles.values()].some((r) => r.accountId === accountId && r.name === roleName);
+      }
+    }
+  }
+
+  /** Issues `ASIA…` credentials for a principal, valid until the clock passes `expiration`. */
+  issueTemporaryCredentials(principal: Principal, durationSeconds: number): TemporaryCredentials {
+    const credentials: TemporaryCredentials = {
+      accessKeyId: randomId("ASIA", 16),
+      secretAccessKey: randomSecret(),
+      sessionToken: randomSecret() + randomSecret(),
+      expiration: new Date(this.clock.now().getTime() + durationSeconds * 1000),
+    };
+    this.#keys.set(credentials.accessKeyId, {
+      secretAccessKey: credentials.secretAccessKey,
+      principal: { ...principal, temporary: true },
+      sessionToken: credentials.sessionToken,
+      expiration: credentials.expiration,
+    });
+    return credentials;
+  }
+}
+
+/** The account root as a principal: used by relaxed auth, where a 12-digit access key id names the account. */
+export function rootPrincipal(accountId: string): Principal {
+  return { accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId, kind: "root" };
+}

@@ -1,0 +1,118 @@
+import { AwsError } from "./errors.js";
+import { shapeOf, type ServiceModel, type Shape } from "./model.js";
+
+/**
+ * The AWS JSON 1.1 protocol (KMS): `X-Amz-Target: <prefix>.<Operation>`, JSON in and out, blobs as base64,
+ * timestamps as epoch seconds. Type mismatches are `SerializationException`, as AWS's JSON services answer.
+ */
+
+function serializationError(message: string): AwsError {
+  return new AwsError("SerializationException", message, 400);
+}
+
+export function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    throw serializationError("Start of structure or map found where not expected.");
+  }
+}
+
+export function deserializeJsonInput(model: ServiceModel, shapeName: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw serializationError("Start of structure or map found where not expected.");
+  }
+  return readValue(model, shapeOf(model, shapeName), value, "") as Record<string, unknown>;
+}
+
+function readValue(model: ServiceModel, shape: Shape, value: unknown, path: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  switch (shape.type) {
+    case "structure": {
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "structure");
+      const out: Record<string, unknown> = {};
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        const member = readValue(model, shapeOf(model, ref.shape), (value as Record<string, unknown>)[name], name);
+        if (member !== undefined) out[name] = member;
+      }
+      return out;
+    }
+    case "list":
+      if (!Array.isArray(value)) throw mismatch(path, "list");
+      return value.map((item) => readValue(model, shapeOf(model, shape.member!.shape), item, path));
+    case "map": {
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "map");
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        out[k] = readValue(model, shapeOf(model, shape.value!.shape), v, path);
+      }
+      return out;
+    }
+    case "string":
+      if (typeof value !== "string") throw mismatch(path, "string");
+      return value;
+    case "boolean":
+      if (typeof value !== "boolean") throw mismatch(path, "boolean");
+      return value;
+    case "integer":
+    case "long":
+      if (typeof value !== "number" || !Number.isInteger(value)) throw mismatch(path, "integer");
+      return value;
+    case "double":
+    case "float":
+      if (typeof value !== "number") throw mismatch(path, "number");
+      return value;
+    case "timestamp":
+      if (typeof value === "number") return new Date(value * 1000);
+      if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return new Date(value);
+      throw mismatch(path, "timestamp");
+    case "blob":
+      if (typeof value !== "string") throw mismatch(path, "blob");
+      return Buffer.from(value, "base64");
+  }
+}
+
+function mismatch(path: string, expected: string): AwsError {
+  return serializationError(`Unexpected value type for ${path || "input"}: expected a ${expected}.`);
+}
+
+// ---------------------------------------------------------------------------------------------- responses
+
+export function serializeJsonOutput(model: ServiceModel, shapeName: string | undefined, output: unknown): string {
+  if (!shapeName || output === undefined) return "{}";
+  return JSON.stringify(writeValue(model, shapeOf(model, shapeName), output));
+}
+
+function writeValue(model: ServiceModel, shape: Shape, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  switch (shape.type) {
+    case "structure": {
+      const out: Record<string, unknown> = {};
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        const member = writeValue(model, shapeOf(model, ref.shape), (value as Record<string, unknown>)[name]);
+        if (member !== undefined) out[name] = member;
+      }
+      return out;
+    }
+    case "list":
+      return (value as unknown[]).map((item) => writeValue(model, shapeOf(model, shape.member!.shape), item));
+    case "map": {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        out[k] = writeValue(model, shapeOf(model, shape.value!.shape), v);
+      }
+      return out;
+    }
+    case "timestamp":
+      return (value instanceof Date ? value : new Date(value as string)).getTime() / 1000;
+    case "blob":
+      return Buffer.from(value as Uint8Array).toString("base64");
+    default:
+      return value;
+  }
+}
+
+export function serializeJsonError(error: AwsError): string {
+  return JSON.stringify({ __type: error.code, message: error.message });
+}

@@ -1,0 +1,81 @@
+import { readFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The subset of the botocore model format that Trident reads (see models/README.md). */
+export interface MemberRef {
+  shape: string;
+  locationName?: string;
+  flattened?: boolean;
+  deprecated?: boolean;
+}
+
+export interface Shape {
+  type: "structure" | "list" | "map" | "string" | "integer" | "long" | "double" | "float" | "boolean" | "timestamp" | "blob";
+  members?: Record<string, MemberRef>;
+  required?: string[];
+  member?: MemberRef;
+  key?: MemberRef;
+  value?: MemberRef;
+  enum?: string[];
+  min?: number;
+  max?: number;
+  pattern?: string;
+  flattened?: boolean;
+  locationName?: string;
+  sensitive?: boolean;
+  exception?: boolean;
+  error?: { code?: string; httpStatusCode?: number; senderFault?: boolean };
+}
+
+export interface Operation {
+  name: string;
+  input?: { shape: string };
+  output?: { shape: string; resultWrapper?: string };
+  errors?: { shape: string }[];
+}
+
+export interface ServiceModel {
+  metadata: {
+    apiVersion: string;
+    endpointPrefix: string;
+    protocol: "query" | "json";
+    signingName?: string;
+    targetPrefix?: string;
+    xmlNamespace?: string;
+    serviceId: string;
+  };
+  operations: Record<string, Operation>;
+  shapes: Record<string, Shape>;
+  paginators: Record<string, { input_token?: string; output_token?: string; limit_key?: string; result_key?: string }>;
+}
+
+export type ServiceName = "neptune" | "kms" | "sts";
+
+const cache = new Map<ServiceName, ServiceModel>();
+
+/** The project root: the nearest folder above this module holding models/. Works from src/ and from dist/src/. */
+function modelsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "models", "manifest.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("models/ folder not found above " + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return join(dir, "models");
+}
+
+export function loadModel(service: ServiceName): ServiceModel {
+  let model = cache.get(service);
+  if (!model) {
+    model = JSON.parse(readFileSync(join(modelsDir(), `${service}.json`), "utf8")) as ServiceModel;
+    cache.set(service, model);
+  }
+  return model;
+}
+
+export function shapeOf(model: ServiceModel, name: string): Shape {
+  const shape = model.shapes[name];
+  if (!shape) throw new Error(`shape ${name} is not in the ${model.metadata.serviceId} model`);
+  return shape;
+}
