@@ -1,0 +1,104 @@
+import type { Principal } from "../auth/principal.js";
+import { evaluatePolicy, type EvaluateOptions } from "./evaluate.js";
+import {
+  isServicePrincipal,
+  type AuthzRequest,
+  type ConditionContext,
+  type Decision,
+  type PolicyDocument,
+} from "./types.js";
+
+export interface AuthorizeInput extends EvaluateOptions {
+  request: AuthzRequest;
+  /** The account that owns the resource (the key's account, the role's account). */
+  resourceAccountId: string;
+  /** The authoritative resource policy: a KMS key policy or a role trust policy. */
+  resourcePolicy: PolicyDocument;
+  /** Something outside the policy (a KMS grant) covers the request: a direct allow on the resource side. */
+  extraAllow?: boolean;
+}
+
+export type DenyReason = "explicit-deny" | "no-resource-policy-allows" | "no-identity-policy-allows";
+export type DenySource = "identity" | "resource" | "session";
+
+export type AuthorizeResult = { allowed: true } | { allowed: false; reason: DenyReason; denySource?: DenySource };
+
+interface IdentityResult {
+  decision: Decision;
+  denySource?: "identity" | "session";
+}
+
+/**
+ * Decides a request against a resource whose resource policy is authoritative (KMS keys, IAM role trust
+ * policies), the way KMS does [aws-behaviour §6.5; KMS-EVAL; IAM-XEVAL]. Order of checks:
+ * 1. An explicit Deny anywhere denies. The resource policy is reported first: the resource account's evaluation
+ *    comes first, as for the no-allow reasons below (decided, §6.5).
+ * 2. Same account: a direct allow (the caller, its role, or everyone; or `extraAllow`) suffices; an allow of the
+ *    account only delegates, so the caller's identity policies must allow too. IAM alone is never enough
+ *    [KMS-DEFPOL "Without this permission, IAM policies that allow access to the key are ineffective"].
+ * 3. Cross account: the resource policy must allow (either way) and the caller's identity policies must allow
+ *    ("Neither the key policy nor the IAM policy alone is sufficient" [KMS-XACCT]).
+ * Identity-based allows are intersected with the session policy of a role session, when it has one.
+ */
+export function authorize(input: AuthorizeInput): AuthorizeResult {
+  const { request, resourceAccountId, resourcePolicy, extraAllow, ...options } = input;
+  const resource = evaluatePolicy(resourcePolicy, request, "resource", options);
+  if (resource.decision === "Deny") return denied("explicit-deny", "resource");
+  const identity = evaluateIdentity(request);
+  if (identity.decision === "Deny") return denied("explicit-deny", identity.denySource);
+
+  const direct = extraAllow === true || (resource.decision === "Allow" && resource.allowedVia === "principal");
+  const delegated = resource.decision === "Allow" && resource.allowedVia === "account";
+  const identityAllows = identity.decision === "Allow";
+  const { principal } = request;
+
+  // A service acting as itself has no account or identity policies: only a direct allow reaches it.
+  if (isServicePrincipal(principal)) return direct ? ALLOWED : denied("no-resource-policy-allows");
+  if (principal.accountId === resourceAccountId) {
+    if (direct) return ALLOWED;
+    if (delegated) return identityAllows ? ALLOWED : denied("no-identity-policy-allows");
+    return denied("no-resource-policy-allows");
+  }
+  if (!direct && !delegated) return denied("no-resource-policy-allows");
+  return identityAllows ? ALLOWED : denied("no-identity-policy-allows");
+}
+
+/**
+ * Whether the caller's own policies allow an action: its identity policies (`undefined` = full access, `[]` =
+ * nothing) and, for a role session with one, its session policy; any explicit Deny among them refuses.
+ */
+export function isAllowedByIdentity(
+  principal: Principal,
+  action: string,
+  resource: string,
+  context: ConditionContext,
+): boolean {
+  return evaluateIdentity({ principal, action, resource, context }).decision === "Allow";
+}
+
+function evaluateIdentity(request: AuthzRequest): IdentityResult {
+  const { principal } = request;
+  if (isServicePrincipal(principal)) return { decision: "NotApplicable" };
+  const identity =
+    principal.identityPolicies === undefined
+      ? "Allow"
+      : combine(principal.identityPolicies.map((policy) => evaluatePolicy(policy, request, "identity").decision));
+  if (identity === "Deny") return { decision: "Deny", denySource: "identity" };
+  if (principal.sessionPolicy === undefined) return { decision: identity };
+  // A session policy "can only narrow" the role's permissions: the result is the intersection [IAM: session policies].
+  const session = evaluatePolicy(principal.sessionPolicy, request, "identity").decision;
+  if (session === "Deny") return { decision: "Deny", denySource: "session" };
+  return { decision: session === "Allow" ? identity : "NotApplicable" };
+}
+
+/** Several policies of one kind: any Deny wins, then any Allow [IAM-EVAL]. */
+function combine(decisions: Decision[]): Decision {
+  if (decisions.includes("Deny")) return "Deny";
+  return decisions.includes("Allow") ? "Allow" : "NotApplicable";
+}
+
+const ALLOWED: AuthorizeResult = Object.freeze({ allowed: true });
+
+function denied(reason: DenyReason, denySource?: DenySource): AuthorizeResult {
+  return denySource ? { allowed: false, reason, denySource } : { allowed: false, reason };
+}
