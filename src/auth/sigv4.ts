@@ -1,0 +1,483 @@
+/**
+ * AWS Signature Version 4 verification (header and presigned-query forms), as a pure module: no I/O, no global
+ * clock, no identity lookup. The caller parses, looks up the secret for `accessKeyId`, then verifies.
+ *
+ * Canonicalisation mirrors what the SDK signers (`@smithy/signature-v4`, botocore) do for non-S3 services, because
+ * what matters is reproducing the exact bytes the client signed.
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+export interface SignedRequestParts {
+  method: string;
+  /** Raw path as received on the wire, without the query. */
+  path: string;
+  /** Raw query string without the leading '?'. */
+  query: string;
+  /** Node's IncomingHttpHeaders: lowercased names. */
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface SigV4Credentials {
+  accessKeyId: string;
+  signature: string;
+  signedHeaders: string[];
+  scope: { date: string; region: string; service: string };
+  /** yyyyMMddTHHmmssZ */
+  amzDate: string;
+  requestTime: Date;
+  sessionToken?: string;
+  presigned: boolean;
+  expiresSeconds?: number;
+}
+
+export type SigV4Failure = {
+  kind: "missing" | "incomplete" | "mismatch" | "expired" | "not-yet-current" | "presign-expired";
+  message: string;
+};
+
+/** Failures decided outside this module (credential lookup) that still need an AWS error shape. */
+export type CredentialFailure = { kind: "unknown-key" | "expired-token" };
+
+export interface AuthError {
+  code: string;
+  status: number;
+  message: string;
+}
+
+const ALGORITHM = "AWS4-HMAC-SHA256";
+const SCOPE_TERMINATOR = "aws4_request";
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+const EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const CLOCK_SKEW_MS = 15 * 60 * 1000;
+const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
+
+const MISSING_TOKEN_MESSAGE = "Request is missing Authentication Token";
+const MISMATCH_MESSAGE =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const PRESIGN_PARAMS_MESSAGE =
+  "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.";
+
+function fail(kind: SigV4Failure["kind"], message: string): SigV4Failure {
+  return { kind, message };
+}
+
+export function isSigV4Failure(result: SigV4Credentials | SigV4Failure | undefined): result is SigV4Failure {
+  return result !== undefined && "kind" in result;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------------------------------
+
+export function parseSigV4(req: SignedRequestParts): SigV4Credentials | SigV4Failure {
+  const authorization = headerValue(req.headers, "authorization");
+  if (authorization !== undefined) return parseAuthorizationHeader(authorization, req.headers);
+  const presign = req.query === "" ? undefined : findPresignParams(req.query);
+  if (presign !== undefined) return parsePresignParams(presign);
+  return fail("missing", MISSING_TOKEN_MESSAGE);
+}
+
+function parseAuthorizationHeader(
+  authorization: string,
+  headers: SignedRequestParts["headers"],
+): SigV4Credentials | SigV4Failure {
+  const params = parseAuthorizationParams(authorization);
+  const date = headerValue(headers, "x-amz-date") ?? headerValue(headers, "date");
+  const problems: string[] = [];
+  if (params.Credential === undefined) problems.push("Authorization header requires 'Credential' parameter.");
+  if (params.Signature === undefined) problems.push("Authorization header requires 'Signature' parameter.");
+  if (params.SignedHeaders === undefined) problems.push("Authorization header requires 'SignedHeaders' parameter.");
+  if (date === undefined) {
+    problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  }
+  if (problems.length > 0) return fail("incomplete", `${problems.join(" ")} Authorization=${authorization}`);
+
+  return assembleCredentials({
+    credential: params.Credential!,
+    signature: params.Signature!,
+    signedHeaders: params.SignedHeaders!,
+    date: date!,
+    sessionToken: headerValue(headers, "x-amz-security-token"),
+    presigned: false,
+  });
+}
+
+interface AuthorizationParams {
+  Credential?: string;
+  SignedHeaders?: string;
+  Signature?: string;
+}
+
+/** `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; another algorithm yields no parameters. */
+function parseAuthorizationParams(authorization: string): AuthorizationParams {
+  const params: AuthorizationParams = {};
+  if (!authorization.startsWith(ALGORITHM + " ")) return params;
+  for (const part of authorization.slice(ALGORITHM.length + 1).split(",")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (value === "") continue;
+    if (name === "Credential" || name === "SignedHeaders" || name === "Signature") params[name] = value;
+  }
+  return params;
+}
+
+interface PresignParams {
+  algorithm?: string;
+  credential?: string;
+  date?: string;
+  expires?: string;
+  signedHeaders?: string;
+  signature?: string;
+  securityToken?: string;
+}
+
+const PRESIGN_PARAM_NAMES: Record<string, keyof PresignParams> = {
+  "X-Amz-Algorithm": "algorithm",
+  "X-Amz-Credential": "credential",
+  "X-Amz-Date": "date",
+  "X-Amz-Expires": "expires",
+  "X-Amz-SignedHeaders": "signedHeaders",
+  "X-Amz-Signature": "signature",
+  "X-Amz-Security-Token": "securityToken",
+};
+
+/** The X-Amz-* query parameters, or undefined when the query does not look presigned at all. */
+function findPresignParams(rawQuery: string): PresignParams | undefined {
+  if (!rawQuery.includes("X-Amz-")) return undefined;
+  const params: PresignParams = {};
+  for (const [name, value] of decodeQueryPairs(rawQuery)) {
+    if (Object.hasOwn(PRESIGN_PARAM_NAMES, name)) params[PRESIGN_PARAM_NAMES[name]!] = value;
+  }
+  const looksPresigned = params.algorithm ?? params.credential ?? params.signature;
+  return looksPresigned === undefined ? undefined : params;
+}
+
+function parsePresignParams(params: PresignParams): SigV4Credentials | SigV4Failure {
+  const { algorithm, credential, signature, date, signedHeaders, expires } = params;
+  if (!algorithm || !credential || !signature || !date || !signedHeaders || !expires) {
+    return fail("incomplete", PRESIGN_PARAMS_MESSAGE);
+  }
+  if (algorithm !== ALGORITHM) return fail("incomplete", `X-Amz-Algorithm only supports "${ALGORITHM}"`);
+  const expiresSeconds = parseExpires(expires);
+  if (typeof expiresSeconds !== "number") return expiresSeconds;
+
+  const parsed = assembleCredentials({
+    credential,
+    signature,
+    signedHeaders,
+    date,
+    sessionToken: params.securityToken,
+    presigned: true,
+  });
+  if (!isSigV4Failure(parsed)) parsed.expiresSeconds = expiresSeconds;
+  return parsed;
+}
+
+function parseExpires(expires: string): number | SigV4Failure {
+  if (!/^-?\d+$/.test(expires)) return fail("incomplete", "X-Amz-Expires should be a number");
+  const seconds = Number(expires);
+  if (seconds < 0) return fail("incomplete", "X-Amz-Expires must be non-negative");
+  if (seconds > MAX_PRESIGN_SECONDS) {
+    return fail("incomplete", `X-Amz-Expires must be less than a week (in seconds) that is; ${MAX_PRESIGN_SECONDS}`);
+  }
+  return seconds;
+}
+
+interface RawCredentialFields {
+  credential: string;
+  signature: string;
+  signedHeaders: string;
+  /** X-Amz-Date (ISO-8601 basic) or an HTTP Date header. */
+  date: string;
+  sessionToken: string | undefined;
+  presigned: boolean;
+}
+
+/** Shared by both forms: validates the credential scope and the timestamp. */
+function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4Failure {
+  const parts = raw.credential.split("/");
+  if (parts.length !== 5 || parts.some((part) => part === "")) {
+    return fail(
+      "incomplete",
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${raw.credential}'`,
+    );
+  }
+  const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
+  if (terminator !== SCOPE_TERMINATOR) {
+    return fail(
+      "incomplete",
+      `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
+    );
+  }
+  const requestTime = parseRequestDate(raw.date);
+  if (requestTime === undefined) {
+    return fail(
+      "incomplete",
+      `Date must be in ISO-8601 'basic format'. Got '${raw.date}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    );
+  }
+  const credentials: SigV4Credentials = {
+    accessKeyId,
+    signature: raw.signature,
+    signedHeaders: raw.signedHeaders.split(";"),
+    scope: { date, region, service },
+    amzDate: formatAmzDate(requestTime),
+    requestTime,
+    presigned: raw.presigned,
+  };
+  if (raw.sessionToken !== undefined) credentials.sessionToken = raw.sessionToken;
+  return credentials;
+}
+
+const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** ISO-8601 basic (X-Amz-Date) or, failing that, an HTTP date (the `Date` header). */
+function parseRequestDate(value: string): Date | undefined {
+  const basic = AMZ_DATE_PATTERN.exec(value);
+  if (basic !== null) {
+    const [, y, mo, d, h, mi, s] = basic.map(Number) as number[];
+    const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+    // Date.UTC rolls 20260231 over into March; a round trip rejects such dates.
+    return formatAmzDate(date) === value ? date : undefined;
+  }
+  if (!/[a-z]/i.test(value)) return undefined; // not an HTTP date; avoid Date's lenient numeric parsing
+  const httpDate = new Date(value);
+  return Number.isNaN(httpDate.getTime()) ? undefined : httpDate;
+}
+
+function formatAmzDate(date: Date): string {
+  return date.toISOString().replace(/[-:]|\.\d{3}/g, "");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Verification
+// ---------------------------------------------------------------------------------------------------------------
+
+export function verifySigV4(
+  req: SignedRequestParts,
+  creds: SigV4Credentials,
+  secretAccessKey: string,
+  now: Date,
+): SigV4Failure | undefined {
+  const timeFailure = checkRequestTime(creds, now);
+  if (timeFailure !== undefined) return timeFailure;
+  const requestDay = creds.amzDate.slice(0, 8);
+  if (creds.scope.date !== requestDay) {
+    return fail(
+      "mismatch",
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${creds.scope.date}' != '${requestDay}', from '${creds.amzDate}'.`,
+    );
+  }
+  const provided = decodeSignature(creds.signature);
+  if (provided === undefined) return fail("mismatch", MISMATCH_MESSAGE);
+
+  const signingKey = signingKeyFor(secretAccessKey, creds.scope);
+  const scope = `${creds.scope.date}/${creds.scope.region}/${creds.scope.service}/${SCOPE_TERMINATOR}`;
+  const canonicalPrefix = canonicalRequestWithoutPayload(req, creds);
+  for (const payloadHash of payloadHashCandidates(req, creds)) {
+    const canonicalRequest = canonicalPrefix + payloadHash;
+    const stringToSign = `${ALGORITHM}\n${creds.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+    const expected = createHmac("sha256", signingKey).update(stringToSign).digest();
+    if (timingSafeEqual(expected, provided)) return undefined;
+  }
+  return fail("mismatch", MISMATCH_MESSAGE);
+}
+
+function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | undefined {
+  const requestMs = creds.requestTime.getTime();
+  const nowMs = now.getTime();
+  if (creds.presigned && creds.expiresSeconds !== undefined) {
+    if (nowMs > requestMs + creds.expiresSeconds * 1000) return fail("presign-expired", "Request has expired");
+  } else if (requestMs < nowMs - CLOCK_SKEW_MS) {
+    const earliest = formatAmzDate(new Date(nowMs - CLOCK_SKEW_MS));
+    return fail(
+      "expired",
+      `Signature expired: ${creds.amzDate} is now earlier than ${earliest} (${formatAmzDate(now)} - 15 min.)`,
+    );
+  }
+  // A URL presigned in the future is as suspect as a header-signed request from the future.
+  if (requestMs > nowMs + CLOCK_SKEW_MS) {
+    const latest = formatAmzDate(new Date(nowMs + CLOCK_SKEW_MS));
+    return fail(
+      "not-yet-current",
+      `Signature not yet current: ${creds.amzDate} is still later than ${latest} (${formatAmzDate(now)} + 15 min.)`,
+    );
+  }
+  return undefined;
+}
+
+/** 32 bytes from 64 hex digits, or undefined; anything else can never match. */
+function decodeSignature(signature: string): Buffer | undefined {
+  if (signature.length !== 64) return undefined;
+  const bytes = Buffer.from(signature, "hex");
+  return bytes.length === 32 ? bytes : undefined;
+}
+
+/**
+ * The payload hash is always computed from the body rather than taken from `x-amz-content-sha256`: trusting the
+ * header would let a signed request carry a different body. A client that signed the header's value signed the
+ * same hash, so honest requests still verify. UNSIGNED-PAYLOAD is accepted only for presigned requests without a
+ * body, where there is nothing left unauthenticated.
+ */
+function payloadHashCandidates(req: SignedRequestParts, creds: SigV4Credentials): string[] {
+  if (req.body.length > 0) return [sha256Hex(req.body)];
+  return creds.presigned ? [EMPTY_BODY_SHA256, UNSIGNED_PAYLOAD] : [EMPTY_BODY_SHA256];
+}
+
+function canonicalRequestWithoutPayload(req: SignedRequestParts, creds: SigV4Credentials): string {
+  const signedHeaderList = creds.signedHeaders.join(";");
+  return (
+    `${req.method}\n${canonicalUri(req.path)}\n${canonicalQueryString(req.query)}\n` +
+    `${canonicalHeaders(req.headers, creds.signedHeaders)}\n${signedHeaderList}\n`
+  );
+}
+
+/** Non-S3 services: normalise the received path, then URI-encode each segment once more. */
+function canonicalUri(path: string): string {
+  if (path === "" || path === "/") return "/";
+  const segments: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(uriEncode(segment));
+  }
+  const leading = path.startsWith("/") ? "/" : "";
+  const trailing = segments.length > 0 && path.endsWith("/") ? "/" : "";
+  return leading + segments.join("/") + trailing;
+}
+
+/** Sorted by encoded key then encoded value; X-Amz-Signature is never part of what was signed. */
+function canonicalQueryString(rawQuery: string): string {
+  if (rawQuery === "") return "";
+  const pairs: Array<[string, string]> = [];
+  for (const [name, value] of decodeQueryPairs(rawQuery)) {
+    if (name === "X-Amz-Signature") continue;
+    pairs.push([uriEncode(name), uriEncode(value)]);
+  }
+  pairs.sort(comparePairs);
+  return pairs.map(([name, value]) => `${name}=${value}`).join("&");
+}
+
+function comparePairs(a: [string, string], b: [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return 0;
+}
+
+function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: string[]): string {
+  let out = "";
+  for (const name of signedHeaders) {
+    const value = headers[name.toLowerCase()];
+    const canonical = Array.isArray(value)
+      ? value.map(canonicalHeaderValue).join(",")
+      : canonicalHeaderValue(value ?? "");
+    out += `${name}:${canonical}\n`;
+  }
+  return out;
+}
+
+const NEEDS_HEADER_CLEANUP = /[\t\r\n]| {2}|^ | $/;
+
+/** As the SDK signers do: line breaks and tabs become spaces, runs collapse to one, ends are trimmed. */
+function canonicalHeaderValue(value: string): string {
+  if (!NEEDS_HEADER_CLEANUP.test(value)) return value;
+  return value.replace(/[ \t\r\n]+/g, " ").replace(/^ | $/g, "");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Primitives
+// ---------------------------------------------------------------------------------------------------------------
+
+function headerValue(headers: SignedRequestParts["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+/** Splits on '&' and the first '='; form-decodes each side. */
+function decodeQueryPairs(rawQuery: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const part of rawQuery.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const name = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? "" : part.slice(eq + 1);
+    pairs.push([formDecode(name), formDecode(value)]);
+  }
+  return pairs;
+}
+
+/**
+ * '+' means a space: botocore sends spaces in query parameters as '+' yet signs them as %20, while every SDK
+ * sends a literal '+' as %2B.
+ */
+function formDecode(text: string): string {
+  const spaced = text.includes("+") ? text.replace(/\+/g, " ") : text;
+  if (!spaced.includes("%")) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced; // malformed escapes: keep the bytes as sent; the signature will decide
+  }
+}
+
+/** RFC 3986: everything but unreserved characters is percent-encoded (encodeURIComponent spares !'()*). */
+function uriEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function sha256Hex(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+const SIGNING_KEY_CACHE_LIMIT = 256;
+const signingKeyCache = new Map<string, Buffer>();
+
+/** The four-step HMAC chain changes once a day per (secret, region, service); cache it, oldest entry out first. */
+function signingKeyFor(secretAccessKey: string, scope: SigV4Credentials["scope"]): Buffer {
+  const cacheKey = `${scope.date}\n${scope.region}\n${scope.service}\n${secretAccessKey}`;
+  const cached = signingKeyCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  let key: Buffer = Buffer.from(`AWS4${secretAccessKey}`, "utf8");
+  for (const step of [scope.date, scope.region, scope.service, SCOPE_TERMINATOR]) {
+    key = createHmac("sha256", key).update(step).digest();
+  }
+  if (signingKeyCache.size >= SIGNING_KEY_CACHE_LIMIT) {
+    signingKeyCache.delete(signingKeyCache.keys().next().value!);
+  }
+  signingKeyCache.set(cacheKey, key);
+  return key;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Error mapping
+// ---------------------------------------------------------------------------------------------------------------
+
+type AuthFailureKind = SigV4Failure["kind"] | CredentialFailure["kind"];
+
+/** [awsQuery code, awsQuery HTTP status, awsJson __type]; awsJson auth errors are always 400. */
+const AUTH_ERROR_CODES: Record<AuthFailureKind, [string, number, string]> = {
+  missing: ["MissingAuthenticationToken", 403, "MissingAuthenticationTokenException"],
+  incomplete: ["IncompleteSignature", 400, "IncompleteSignatureException"],
+  mismatch: ["SignatureDoesNotMatch", 403, "InvalidSignatureException"],
+  expired: ["SignatureDoesNotMatch", 403, "InvalidSignatureException"],
+  "not-yet-current": ["SignatureDoesNotMatch", 403, "InvalidSignatureException"],
+  "presign-expired": ["SignatureDoesNotMatch", 403, "InvalidSignatureException"],
+  "unknown-key": ["InvalidClientTokenId", 403, "UnrecognizedClientException"],
+  "expired-token": ["ExpiredToken", 403, "ExpiredTokenException"],
+};
+
+const CREDENTIAL_FAILURE_MESSAGES: Record<CredentialFailure["kind"], string> = {
+  "unknown-key": "The security token included in the request is invalid.",
+  "expired-token": "The security token included in the request is expired",
+};
+
+export function authErrorFor(protocol: "query" | "json", failure: SigV4Failure | CredentialFailure): AuthError {
+  const [queryCode, queryStatus, jsonType] = AUTH_ERROR_CODES[failure.kind];
+  const message = "message" in failure ? failure.message : CREDENTIAL_FAILURE_MESSAGES[failure.kind];
+  return protocol === "query"
+    ? { code: queryCode, status: queryStatus, message }
+    : { code: jsonType, status: 400, message };
+}
