@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { ConfigError } from "../config/config.js";
+import { serveCommand } from "./serve.js";
+
+const USAGE = `Usage: trident <command> [options]
+
+Commands:
+  serve     run the local AWS (Neptune, KMS, STS) on a port
+  help      show this text
+
+Run 'trident <command> --help' for a command's options.`;
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  serve: serveCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return 0;
+  }
+  const run = commands[command];
+  if (!run) {
+    console.error(`trident: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  await run(rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`trident: ${(error as Error).message}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

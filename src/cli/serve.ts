@@ -1,0 +1,45 @@
+import { parseArgs } from "node:util";
+import { resolveConfig } from "../config/config.js";
+import { Emulator } from "../emulator.js";
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startServer } from "../server/http.js";
+
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--quiet]
+
+Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
+  --config FILE     accounts, IAM users and roles (JSON; see README). Also TRIDENT_CONFIG.
+  --relaxed-auth    a 12-digit access key id names the account; signatures are not checked
+  --max-body BYTES  largest request body accepted (default ${DEFAULT_MAX_BODY_BYTES})
+  --quiet           no per-request log lines`;
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: String(DEFAULT_PORT) },
+      config: { type: "string" },
+      "relaxed-auth": { type: "boolean", default: false },
+      "max-body": { type: "string" },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(SERVE_USAGE);
+    return;
+  }
+  const emulator = new Emulator({ config: resolveConfig(values.config), relaxedAuth: values["relaxed-auth"] });
+  const running = await startServer(emulator, {
+    host: values.host,
+    port: Number(values.port),
+    maxBodyBytes: values["max-body"] ? Number(values["max-body"]) : undefined,
+    log: values.quiet ? undefined : (line) => console.log(line),
+  });
+  console.log(`trident: local AWS listening on ${running.endpoint} (accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? "; relaxed auth" : ""})`);
+  const stop = (signal: string) => {
+    console.log(`trident: ${signal}, shutting down`);
+    void running.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}

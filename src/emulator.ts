@@ -1,0 +1,76 @@
+import { IdentityRegistry } from "./auth/identities.js";
+import { defaultConfig } from "./config/defaults.js";
+import type { TridentConfig } from "./config/config.js";
+import { loadModel } from "./protocol/model.js";
+import type { ServiceDefinition } from "./services/service.js";
+import { kmsHandlers } from "./services/kms/index.js";
+import { neptuneHandlers } from "./services/neptune/index.js";
+import { stsHandlers } from "./services/sts/handlers.js";
+import { SystemClock, type Clock } from "./state/clock.js";
+import { DELAY_PROFILES, type Delays } from "./state/delays.js";
+import type { KmsServiceAccess } from "./domain/kms/service-access.js";
+import { MemoryStore, type Store } from "./state/store.js";
+
+export interface EmulatorOptions {
+  config?: TridentConfig;
+  clock?: Clock;
+  /**
+   * The clock that SigV4 skew is checked against. Clients sign with the real time, so this stays the system
+   * clock even when tests drive the domain `clock` by hand (a manual clock a day ahead must not expire every
+   * signature). Tests of skew itself sign with a chosen date instead.
+   */
+  signatureClock?: Clock;
+  store?: Store;
+  /** How long lifecycle transitions take (default: instant). */
+  delays?: Delays;
+  /** Relaxed auth: a 12-digit access key id names the account's root and signatures are not checked. */
+  relaxedAuth?: boolean;
+}
+
+/**
+ * The local AWS: one clock, one store, the identities, and the services on top. The HTTP server and the
+ * in-process handler both hand requests to `handleRequest` (server/pipeline.ts) with an Emulator.
+ */
+export class Emulator {
+  readonly clock: Clock;
+  readonly signatureClock: Clock;
+  readonly store: Store;
+  readonly identities: IdentityRegistry;
+  readonly relaxedAuth: boolean;
+  readonly delays: Delays;
+  /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
+  readonly kms!: KmsServiceAccess;
+  readonly services: Record<"neptune" | "kms" | "sts", ServiceDefinition>;
+
+  constructor(options: EmulatorOptions = {}) {
+    this.clock = options.clock ?? new SystemClock();
+    this.signatureClock = options.signatureClock ?? new SystemClock();
+    this.store = options.store ?? new MemoryStore();
+    this.identities = new IdentityRegistry(options.config ?? defaultConfig(), this.clock);
+    this.relaxedAuth = options.relaxedAuth ?? false;
+    this.delays = options.delays ?? DELAY_PROFILES.instant;
+    this.services = {
+      sts: {
+        name: "sts",
+        displayName: "STS",
+        model: loadModel("sts"),
+        validation: { code: "ValidationError", missingAsMissingParameter: false },
+        handlers: stsHandlers,
+      },
+      kms: {
+        name: "kms",
+        displayName: "KMS",
+        model: loadModel("kms"),
+        validation: { code: "ValidationException", missingAsMissingParameter: false },
+        handlers: kmsHandlers,
+      },
+      neptune: {
+        name: "neptune",
+        displayName: "Neptune",
+        model: loadModel("neptune"),
+        validation: { code: "ValidationError", missingAsMissingParameter: true },
+        handlers: neptuneHandlers,
+      },
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Emulator } from "../emulator.js";
+import { AwsError } from "../protocol/errors.js";
+import { handleRequest, reply, type RawRequest, type RequestSummary } from "./pipeline.js";
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  /** Bodies above this many bytes are refused with 413 before they are read in full. */
+  maxBodyBytes?: number;
+  /** One line per request; silent when omitted. */
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_PORT = 4599;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RunningServer {
+  emulator: Emulator;
+  server: Server;
+  /** `http://host:port`, for `--endpoint-url` and SDK `endpoint`. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function logLine(summary: RequestSummary, ms: number): string {
+  return `${summary.operation} account=${summary.accountId ?? "-"} status=${summary.status} ${ms.toFixed(1)}ms`;
+}
+
+export function createRequestListener(emulator: Emulator, options: ServerOptions = {}) {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const log = options.log;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    let body: Buffer;
+    try {
+      body = await readBody(req, limit);
+    } catch (error) {
+      const tooLarge = error instanceof BodyTooLarge;
+      const err = new AwsError(tooLarge ? "RequestEntityTooLarge" : "InternalFailure", tooLarge ? `Request body exceeds ${limit} bytes.` : "Could not read the request body.", tooLarge ? 413 : 500);
+      const response = reply(err.status, "-", "text/xml", `<ErrorResponse><Error><Type>Sender</Type><Code>${err.code}</Code><Message>${err.message}</Message></Error></ErrorResponse>`);
+      res.writeHead(response.status, { ...response.headers, connection: "close" }).end(response.body);
+      log?.(`- status=${err.status} ${err.message}`);
+      return;
+    }
+    const raw: RawRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
+    const { response, summary } = await handleRequest(emulator, raw);
+    res.writeHead(response.status, response.headers).end(response.body);
+    if (summary.error) log?.(`${summary.operation} InternalFailure: ${(summary.error as Error)?.stack ?? String(summary.error)}`);
+    log?.(logLine(summary, performance.now() - started));
+  };
+}
+
+/** Starts the local AWS on a socket. Port 0 picks a free port. */
+export async function startServer(emulator: Emulator, options: ServerOptions = {}): Promise<RunningServer> {
+  const server = createServer({ keepAliveTimeout: 60_000 }, createRequestListener(emulator, options));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_PORT, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    emulator,
+    server,
+    endpoint: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

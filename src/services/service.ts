@@ -1,0 +1,32 @@
+import type { Principal } from "../auth/principal.js";
+import type { Emulator } from "../emulator.js";
+import type { ServiceModel, ServiceName } from "../protocol/model.js";
+import type { ValidationStyle } from "../protocol/validate.js";
+
+/** What a handler knows about the request besides its input. */
+export interface RequestContext {
+  requestId: string;
+  /** The authenticated caller; nothing below the auth stage reads identity from anywhere else. */
+  principal: Principal;
+  /** The region of the request's SigV4 credential scope. */
+  region: string;
+  /** The time the request arrived, from the emulator's one clock. */
+  now: Date;
+  emulator: Emulator;
+}
+
+// Handlers are typed per operation from the generated operation maps (src/generated/*.ts).
+export type HandlerMap<Ops extends { [Op in keyof Ops]: { input: unknown; output: unknown } }> = {
+  [Op in keyof Ops]?: (input: Ops[Op]["input"], ctx: RequestContext) => Ops[Op]["output"] | Promise<Ops[Op]["output"]>;
+};
+
+export type AnyHandler = (input: never, ctx: RequestContext) => unknown;
+
+export interface ServiceDefinition {
+  name: ServiceName;
+  /** The name used in messages and logs, e.g. "Neptune". */
+  displayName: string;
+  model: ServiceModel;
+  validation: ValidationStyle;
+  handlers: Record<string, AnyHandler | undefined>;
+}

@@ -1,0 +1,147 @@
+import { createHash, createHmac } from "node:crypto";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { NeptuneClient } from "@aws-sdk/client-neptune";
+import { STSClient } from "@aws-sdk/client-sts";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { HttpRequest } from "@smithy/protocol-http";
+import { DEFAULT_CREDENTIALS, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../../src/config/defaults.js";
+import { Emulator, type EmulatorOptions } from "../../src/emulator.js";
+import { InProcessHandler } from "../../src/server/inprocess.js";
+import { handleRequest } from "../../src/server/pipeline.js";
+import { ManualClock } from "../../src/state/clock.js";
+
+export const A = SOURCE_ACCOUNT;
+export const B = TARGET_ACCOUNT;
+export const REGION = "us-east-1";
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export const ADMIN: Record<string, Credentials> = {
+  [A]: { ...DEFAULT_CREDENTIALS[A] },
+  [B]: { ...DEFAULT_CREDENTIALS[B] },
+};
+
+function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A small sha256 for the SigV4 signer, over node:crypto. */
+export class Sha256 {
+  #hash;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash = secret ? createHmac("sha256", toBytes(secret)) : createHash("sha256");
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash.update(toBytes(data));
+  }
+  async digest() {
+    return new Uint8Array(this.#hash.digest());
+  }
+  reset() {}
+}
+
+export interface Clients {
+  sts: STSClient;
+  kms: KMSClient;
+  neptune: NeptuneClient;
+}
+
+/**
+ * The emulator in-process, with a manual clock (starting at real time so SDK signatures are current) and real
+ * SDK v3 clients whose requests go through the whole pipeline, SigV4 included, without a socket.
+ */
+export function inProcess(options: EmulatorOptions = {}) {
+  const clock = new ManualClock(Date.now());
+  const emulator = new Emulator({ clock, ...options });
+  const handler = new InProcessHandler(emulator);
+  const clientsFor = (credentials: Credentials, region = REGION): Clients => {
+    const config = { region, endpoint: "http://trident.local", credentials, requestHandler: handler, maxAttempts: 1 };
+    return { sts: new STSClient(config), kms: new KMSClient(config), neptune: new NeptuneClient(config) };
+  };
+  return {
+    emulator,
+    clock,
+    clientsFor,
+    a: clientsFor(ADMIN[A]!),
+    b: clientsFor(ADMIN[B]!),
+    /** A raw, signed request: for checking the wire (status, `<Code>`, `__type`) that SDKs forgive. */
+    raw: (request: RawCall) => rawCall(emulator, request),
+  };
+}
+
+export interface RawCall {
+  service: "sts" | "rds" | "kms";
+  credentials?: Credentials;
+  /** Query: form parameters (Action, Version, …). */
+  params?: Record<string, string>;
+  /** JSON: the operation and body. */
+  target?: string;
+  json?: unknown;
+  region?: string;
+  signingDate?: Date;
+  headers?: Record<string, string>;
+}
+
+export interface RawResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Query: `<Code>`; JSON: `__type`. */
+  code?: string;
+  message?: string;
+}
+
+export async function signRequest(call: RawCall, host = "trident.local"): Promise<HttpRequest> {
+  const isJson = call.service === "kms";
+  const body = isJson ? JSON.stringify(call.json ?? {}) : new URLSearchParams(call.params ?? {}).toString();
+  const request = new HttpRequest({
+    method: "POST",
+    protocol: "http:",
+    hostname: host,
+    path: "/",
+    headers: {
+      host,
+      "content-type": isJson ? "application/x-amz-json-1.1" : "application/x-www-form-urlencoded; charset=utf-8",
+      ...(isJson ? { "x-amz-target": `TrentService.${call.target}` } : {}),
+      ...call.headers,
+    },
+    body,
+  });
+  if (!call.credentials) return request;
+  const signer = new SignatureV4({ service: call.service, region: call.region ?? REGION, credentials: call.credentials, sha256: Sha256 });
+  return (await signer.sign(request, { signingDate: call.signingDate })) as HttpRequest;
+}
+
+export async function rawCall(emulator: Emulator, call: RawCall): Promise<RawResult> {
+  const signed = await signRequest({ credentials: ADMIN[A], ...call });
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = v;
+  const { response } = await handleRequest(emulator, { method: "POST", url: "/", headers, body: Buffer.from(signed.body as string) });
+  return { status: response.status, headers: response.headers, body: response.body, ...errorOf(response.body) };
+}
+
+export function errorOf(body: string): { code?: string; message?: string } {
+  if (body.startsWith("{")) {
+    const parsed = JSON.parse(body) as { __type?: string; message?: string };
+    return { code: parsed.__type, message: parsed.message };
+  }
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
+  return { code, message: message?.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&") };
+}
+
+/** Runs `fn` and returns the error it throws; fails if it does not throw. */
+export async function rejection(fn: () => Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; name: string }> {
+  try {
+    await fn();
+  } catch (error) {
+    return error as Error & { $metadata?: { httpStatusCode?: number }; name: string };
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}

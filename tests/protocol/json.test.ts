@@ -1,0 +1,39 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { loadModel } from "../../src/protocol/model.js";
+import { deserializeJsonInput, parseJsonBody, serializeJsonOutput } from "../../src/protocol/json.js";
+import { AwsError } from "../../src/protocol/errors.js";
+
+const kms = loadModel("kms");
+
+describe("awsJson1_1", () => {
+  test("blobs arrive as base64 and maps as objects", () => {
+    const input = deserializeJsonInput(kms, "EncryptRequest", {
+      KeyId: "alias/x",
+      Plaintext: Buffer.from("hello").toString("base64"),
+      EncryptionContext: { purpose: "test" },
+    });
+    assert.ok(Buffer.isBuffer(input.Plaintext));
+    assert.equal((input.Plaintext as Buffer).toString(), "hello");
+    assert.deepEqual(input.EncryptionContext, { purpose: "test" });
+  });
+
+  test("a value of the wrong type is SerializationException", () => {
+    assert.throws(
+      () => deserializeJsonInput(kms, "ScheduleKeyDeletionRequest", { KeyId: "k", PendingWindowInDays: "7" }),
+      (e: unknown) => e instanceof AwsError && e.code === "SerializationException" && e.status === 400,
+    );
+    assert.throws(() => parseJsonBody(Buffer.from("{not json")), (e: unknown) => e instanceof AwsError && e.code === "SerializationException");
+  });
+
+  test("timestamps go out as epoch seconds, blobs as base64, undefined members are left out", () => {
+    const out = JSON.parse(
+      serializeJsonOutput(kms, "DescribeKeyResponse", {
+        KeyMetadata: { KeyId: "k", CreationDate: new Date("2026-01-01T00:00:00.500Z"), Description: undefined, Enabled: true },
+      }),
+    );
+    assert.deepEqual(out, { KeyMetadata: { KeyId: "k", CreationDate: 1767225600.5, Enabled: true } });
+    const blob = JSON.parse(serializeJsonOutput(kms, "GenerateRandomResponse", { Plaintext: Buffer.from([1, 2, 3]) }));
+    assert.equal(blob.Plaintext, "AQID");
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { loadModel } from "../../src/protocol/model.js";
+import { deserializeQueryInput, parseForm, serializeQueryError, serializeQueryResponse } from "../../src/protocol/query.js";
+import { AwsError } from "../../src/protocol/errors.js";
+
+const neptune = loadModel("neptune");
+const sts = loadModel("sts");
+
+const read = (operation: string, form: string) =>
+  deserializeQueryInput(neptune, neptune.operations[operation]!.input!.shape, parseForm(form));
+
+describe("awsQuery requests", () => {
+  test("list members are keyed by the member's locationName; an empty list arrives as `Key=`", () => {
+    const input = read(
+      "ModifyDBClusterSnapshotAttribute",
+      "Action=ModifyDBClusterSnapshotAttribute&DBClusterSnapshotIdentifier=snap&AttributeName=restore&ValuesToAdd.AttributeValue.1=222222222222&ValuesToAdd.AttributeValue.2=333333333333&ValuesToRemove=",
+    );
+    assert.deepEqual(input, {
+      DBClusterSnapshotIdentifier: "snap",
+      AttributeName: "restore",
+      ValuesToAdd: ["222222222222", "333333333333"],
+      ValuesToRemove: [],
+    });
+  });
+
+  test("lists of structures, nested lists, booleans and integers", () => {
+    const input = read(
+      "CreateDBCluster",
+      [
+        "DBClusterIdentifier=c1",
+        "Engine=neptune",
+        "StorageEncrypted=true",
+        "BackupRetentionPeriod=7",
+        "Tags.Tag.1.Key=team",
+        "Tags.Tag.1.Value=graph%20%26%20co",
+        "Tags.Tag.2.Key=empty",
+        "VpcSecurityGroupIds.VpcSecurityGroupId.1=sg-1",
+        "EnableCloudwatchLogsExports.member.1=audit",
+      ].join("&"),
+    );
+    assert.equal(input.StorageEncrypted, true);
+    assert.equal(input.BackupRetentionPeriod, 7);
+    assert.deepEqual(input.Tags, [{ Key: "team", Value: "graph & co" }, { Key: "empty" }]);
+    assert.deepEqual(input.VpcSecurityGroupIds, ["sg-1"]);
+    assert.deepEqual(input.EnableCloudwatchLogsExports, ["audit"]);
+    const filters = read("DescribeDBClusters", "Filters.Filter.1.Name=engine&Filters.Filter.1.Values.Value.1=neptune&Filters.Filter.1.Values.Value.2=x");
+    assert.deepEqual(filters.Filters, [{ Name: "engine", Values: ["neptune", "x"] }]);
+  });
+
+  test("a malformed scalar is InvalidParameterValue", () => {
+    assert.throws(() => read("CreateDBCluster", "DBClusterIdentifier=c&Engine=neptune&StorageEncrypted=yes"), (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValue" && e.status === 400);
+    assert.throws(() => read("DescribeDBClusters", "MaxRecords=ten"), (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValue");
+  });
+
+  test("timestamps accept ISO-8601 and epoch seconds", () => {
+    const iso = read("DescribeEvents", "StartTime=2026-01-02T03:04:05.678Z");
+    assert.equal((iso.StartTime as Date).toISOString(), "2026-01-02T03:04:05.678Z");
+    const epoch = read("DescribeEvents", "StartTime=1767323045");
+    assert.equal((epoch.StartTime as Date).toISOString(), "2026-01-02T03:04:05.000Z");
+  });
+});
+
+describe("awsQuery responses", () => {
+  test("result wrapper, list item names, empty lists, timestamps with milliseconds and XML escaping", () => {
+    const xml = serializeQueryResponse(
+      neptune,
+      "DescribeDBClusterSnapshots",
+      {
+        DBClusterSnapshots: [
+          {
+            DBClusterSnapshotIdentifier: "a<b>&'\"",
+            SnapshotCreateTime: new Date("2026-01-02T03:04:05.006Z"),
+            AvailabilityZones: [],
+            StorageEncrypted: true,
+            PercentProgress: 100,
+          },
+        ],
+      },
+      "req-1",
+    );
+    assert.equal(
+      xml,
+      '<DescribeDBClusterSnapshotsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBClusterSnapshotsResult><DBClusterSnapshots><DBClusterSnapshot><AvailabilityZones></AvailabilityZones><DBClusterSnapshotIdentifier>a&lt;b&gt;&amp;&apos;&quot;</DBClusterSnapshotIdentifier><SnapshotCreateTime>2026-01-02T03:04:05.006Z</SnapshotCreateTime><PercentProgress>100</PercentProgress><StorageEncrypted>true</StorageEncrypted></DBClusterSnapshot></DBClusterSnapshots></DescribeDBClusterSnapshotsResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></DescribeDBClusterSnapshotsResponse>',
+    );
+  });
+
+  test("an operation without output has only ResponseMetadata", () => {
+    assert.equal(
+      serializeQueryResponse(neptune, "AddTagsToResource", undefined, "r"),
+      '<AddTagsToResourceResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AddTagsToResourceResponse>',
+    );
+  });
+
+  test("errors: Type, Code and Message in Error, RequestId beside it, the service's namespace", () => {
+    assert.equal(
+      serializeQueryError(sts, new AwsError("AccessDenied", "no <way>", 403), "r2"),
+      '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no &lt;way&gt;</Message></Error><RequestId>r2</RequestId></ErrorResponse>',
+    );
+    assert.match(serializeQueryError(neptune, new AwsError("InternalFailure", "x", 500), "r3"), /<Type>Receiver<\/Type>/);
+  });
+});

@@ -1,0 +1,137 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { Emulator } from "../../src/emulator.js";
+import { startServer, type RunningServer } from "../../src/server/http.js";
+import { ADMIN, A, errorOf, inProcess, signRequest } from "../helpers/harness.js";
+
+describe("the pipeline", () => {
+  test("an unknown Query action is InvalidAction (400)", async () => {
+    const { raw } = inProcess();
+    const result = await raw({ service: "rds", params: { Action: "CreateBucket", Version: "2014-10-31" } });
+    assert.equal(result.status, 400);
+    assert.equal(result.code, "InvalidAction");
+    assert.equal(result.message, "The action CreateBucket is not valid for this web service.");
+  });
+
+  test("an unknown JSON target is UnknownOperationException", async () => {
+    const { raw } = inProcess();
+    const result = await raw({ service: "kms", target: "MakeCoffee", json: {} });
+    assert.equal(result.status, 400);
+    assert.equal(result.code, "UnknownOperationException");
+  });
+
+  test("an operation of the model without a handler answers NotImplemented naming it", async () => {
+    const { raw } = inProcess();
+    const result = await raw({ service: "rds", params: { Action: "CreateEventSubscription", Version: "2014-10-31", SubscriptionName: "s", SnsTopicArn: "arn:aws:sns:us-east-1:111111111111:t" } });
+    assert.equal(result.status, 501);
+    assert.equal(result.code, "NotImplemented");
+    assert.equal(result.message, "Trident does not implement Neptune operation CreateEventSubscription yet.");
+    assert.match(result.body, /<Type>Receiver<\/Type>/);
+  });
+
+  test("a missing required Neptune parameter is MissingParameter, before any handler runs", async () => {
+    const { raw } = inProcess();
+    const result = await raw({ service: "rds", params: { Action: "CreateEventSubscription", Version: "2014-10-31", SubscriptionName: "s" } });
+    assert.equal(result.status, 400);
+    assert.equal(result.code, "MissingParameter");
+    assert.equal(result.message, "The request must contain the parameter SnsTopicArn");
+  });
+
+  test("KMS input constraints are ValidationException with Coral's wording", async () => {
+    const { raw } = inProcess();
+    const result = await raw({ service: "kms", target: "Encrypt", json: { KeyId: "", Plaintext: "" } });
+    assert.equal(result.status, 400);
+    assert.equal(result.code, "ValidationException");
+    assert.equal(
+      result.message,
+      "2 validation errors detected: Value '' at 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1; Value at 'plaintext' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  });
+
+  test("no credentials: MissingAuthenticationToken (403) for Query, MissingAuthenticationTokenException (400) for JSON", async () => {
+    const { raw } = inProcess();
+    const query = await raw({ service: "sts", params: { Action: "GetCallerIdentity", Version: "2011-06-15" }, credentials: undefined });
+    assert.equal(query.status, 403);
+    assert.equal(query.code, "MissingAuthenticationToken");
+    assert.equal(query.message, "Request is missing Authentication Token");
+    const json = await raw({ service: "kms", target: "ListKeys", json: {}, credentials: undefined });
+    assert.equal(json.status, 400);
+    assert.equal(json.code, "MissingAuthenticationTokenException");
+  });
+
+  test("a signature 16 minutes old is refused with AWS's 'Signature expired' wording, per protocol", async () => {
+    const { raw } = inProcess();
+    const old = new Date(Date.now() - 16 * 60_000);
+    const query = await raw({ service: "sts", params: { Action: "GetCallerIdentity", Version: "2011-06-15" }, signingDate: old });
+    assert.equal(query.status, 403);
+    assert.equal(query.code, "SignatureDoesNotMatch");
+    assert.match(query.message!, /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/);
+    const json = await raw({ service: "kms", target: "ListKeys", json: {}, signingDate: old });
+    assert.equal(json.status, 400);
+    assert.equal(json.code, "InvalidSignatureException");
+  });
+
+  test("a body changed after signing is SignatureDoesNotMatch", async () => {
+    const { emulator } = inProcess();
+    const { handleRequest } = await import("../../src/server/pipeline.js");
+    const signed = await signRequest({ service: "sts", credentials: ADMIN[A], params: { Action: "GetCallerIdentity", Version: "2011-06-15" } });
+    const { response } = await handleRequest(emulator, { method: "POST", url: "/", headers: signed.headers, body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-16") });
+    assert.equal(response.status, 403);
+    assert.equal(errorOf(response.body).code, "SignatureDoesNotMatch");
+  });
+
+  test("a credential scoped to another service is refused", async () => {
+    const { raw } = inProcess();
+    const result = await raw({ service: "sts", target: "ListKeys", json: {}, headers: { "x-amz-target": "TrentService.ListKeys", "content-type": "application/x-amz-json-1.1" } });
+    assert.equal(result.status, 400);
+    assert.equal(result.code, "InvalidSignatureException");
+    assert.equal(result.message, "Credential should be scoped to correct service: 'kms'. ");
+  });
+});
+
+describe("the HTTP server", () => {
+  let running: RunningServer;
+  const logLines: string[] = [];
+  before(async () => {
+    running = await startServer(new Emulator(), { port: 0, maxBodyBytes: 4096, log: (line) => logLines.push(line) });
+  });
+  after(() => running.close());
+
+  test("answers the SDK over a socket, with x-amzn-RequestId, and logs one line per request", async () => {
+    const sts = new STSClient({ region: "us-east-1", endpoint: running.endpoint, credentials: ADMIN[A]! });
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    assert.equal(out.Account, A);
+    assert.match(out.$metadata.requestId!, /^[0-9a-f-]{36}$/);
+    assert.match(logLines.at(-1)!, /^GetCallerIdentity account=111111111111 status=200 \d+\.\dms$/);
+  });
+
+  test("GET /_trident/health", async () => {
+    const response = await fetch(`${running.endpoint}/_trident/health`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: "ok" });
+  });
+
+  test("an oversized body is refused with 413 and nothing is processed", async () => {
+    const response = await fetch(running.endpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=GetCallerIdentity&x=" + "a".repeat(5000) });
+    assert.equal(response.status, 413);
+    assert.match(await response.text(), /<Code>RequestEntityTooLarge<\/Code>/);
+  });
+
+  test("presigned GetCallerIdentity URL works over the socket", async () => {
+    const { SignatureV4 } = await import("@smithy/signature-v4");
+    const { HttpRequest } = await import("@smithy/protocol-http");
+    const { Sha256 } = await import("../helpers/harness.js");
+    const url = new URL(running.endpoint);
+    const signer = new SignatureV4({ service: "sts", region: "us-east-1", credentials: ADMIN[A]!, sha256: Sha256 });
+    const presigned = await signer.presign(
+      new HttpRequest({ method: "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: { Action: "GetCallerIdentity", Version: "2011-06-15" }, headers: { host: url.host } }),
+      { expiresIn: 60 },
+    );
+    const query = new URLSearchParams(presigned.query as Record<string, string>).toString();
+    const response = await fetch(`${running.endpoint}/?${query}`);
+    const body = await response.text();
+    assert.equal(response.status, 200, body);
+    assert.match(body, /<Arn>arn:aws:iam::111111111111:user\/admin<\/Arn>/);
+  });
+});
