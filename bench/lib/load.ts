@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { Agent, request } from "node:http";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+/**
+ * A small load generator: replays pre-signed HTTP requests (SigV4 signatures stay valid for 15 minutes, so
+ * signing is kept out of the measured loop) at a fixed concurrency over keep-alive connections, and reports
+ * requests/s and latency percentiles. The server runs in its own process so it gets a core of its own.
+ */
+
+export interface PreparedRequest {
+  headers: Record<string, string>;
+  body: string;
+  /** Optional check of the response, e.g. the status; a failure counts as an error. */
+  expectStatus?: number;
+}
+
+export interface LoadOptions {
+  endpoint: string;
+  concurrency: number;
+  /** Stop after this many requests, or this many milliseconds, whichever comes first. */
+  requests: number;
+  durationMs: number;
+  warmupRequests?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, host: url.hostname, port: url.port, path: "/", method: "POST", headers: { ...prepared.headers, "content-length": Buffer.byteLength(prepared.body) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(prepared.body);
+  });
+}
+
+export async function runLoad(options: LoadOptions, nextRequest: (i: number) => PreparedRequest): Promise<LoadResult> {
+  const url = new URL(options.endpoint);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  for (let i = 0; i < (options.warmupRequests ?? 200); i++) await send(agent, url, nextRequest(i));
+  const latencies: number[] = [];
+  let issued = 0;
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  const worker = async () => {
+    while (issued < options.requests && performance.now() < deadline) {
+      const prepared = nextRequest(issued++);
+      const t0 = performance.now();
+      try {
+        const status = await send(agent, url, prepared);
+        if (status !== (prepared.expectStatus ?? 200)) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? 0 };
+}
+
+export function formatResult(label: string, result: LoadResult, concurrency: number): string {
+  return `${label}: ${result.requests} requests in ${result.seconds.toFixed(2)}s at ${concurrency} connections = ${Math.round(result.perSecond)} req/s; p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(2)} ms; errors ${result.errors}`;
+}
+
+/** Starts `trident serve` on a free port in a child process (or the bare node:http baseline) and returns its endpoint. */
+export async function startChildServer(kind: "trident" | "bare", extraArgs: string[] = []): Promise<{ endpoint: string; child: ChildProcess }> {
+  const script =
+    kind === "trident" ? fileURLToPath(new URL("../../src/cli/main.js", import.meta.url)) : fileURLToPath(new URL("./bare-server.js", import.meta.url));
+  const args = kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...extraArgs] : [script];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = /(http:\/\/[\d.]+:\d+)/.exec(buffered);
+      if (match) resolve(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { endpoint, child };
+}
+
+export interface CommonBenchArgs {
+  endpoint?: string;
+  concurrency: number;
+  requests: number;
+  durationMs: number;
+  bare: boolean;
+}
+
+export function parseBenchArgs(argv = process.argv.slice(2)): CommonBenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      endpoint: { type: "string" },
+      concurrency: { type: "string", default: "32" },
+      requests: { type: "string", default: "50000" },
+      seconds: { type: "string", default: "10" },
+      bare: { type: "boolean", default: false },
+    },
+  });
+  return {
+    endpoint: values.endpoint,
+    concurrency: Number(values.concurrency),
+    requests: Number(values.requests),
+    durationMs: Number(values.seconds) * 1000,
+    bare: values.bare,
+  };
+}

@@ -1,0 +1,49 @@
+import { createHash, createHmac } from "node:crypto";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { PreparedRequest } from "./load.js";
+
+class Sha256 {
+  #hash;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash = secret ? createHmac("sha256", toBytes(secret)) : createHash("sha256");
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash.update(toBytes(data));
+  }
+  async digest() {
+    return new Uint8Array(this.#hash.digest());
+  }
+  reset() {}
+}
+
+function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export interface BenchCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** Signs a Query (form) or JSON request once, so the load loop only replays bytes. */
+export async function presign(
+  endpoint: string,
+  credentials: BenchCredentials,
+  call: { service: "sts" | "rds" | "kms"; params?: Record<string, string>; target?: string; json?: unknown },
+  region = "us-east-1",
+): Promise<PreparedRequest> {
+  const url = new URL(endpoint);
+  const isJson = call.service === "kms";
+  const body = isJson ? JSON.stringify(call.json ?? {}) : new URLSearchParams(call.params ?? {}).toString();
+  const headers: Record<string, string> = {
+    host: url.host,
+    "content-type": isJson ? "application/x-amz-json-1.1" : "application/x-www-form-urlencoded; charset=utf-8",
+  };
+  if (isJson) headers["x-amz-target"] = `TrentService.${call.target}`;
+  const signer = new SignatureV4({ service: call.service, region, credentials, sha256: Sha256 });
+  const signed = await signer.sign(new HttpRequest({ method: "POST", protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: "/", headers, body }));
+  return { headers: signed.headers as Record<string, string>, body };
+}
