@@ -11,13 +11,27 @@ const args = parseBenchArgs();
 const own = args.endpoint ? undefined : await startChildServer("trident");
 const endpoint = args.endpoint ?? own!.endpoint;
 try {
-  const prepared = await presign(endpoint, DEFAULT_CREDENTIALS[SOURCE_ACCOUNT], { service: "sts", params: { Action: "GetCallerIdentity", Version: "2011-06-15" } });
-  const result = await runLoad({ endpoint, concurrency: args.concurrency, requests: args.requests, durationMs: args.durationMs }, () => prepared);
+  const prepared = await presign(endpoint, DEFAULT_CREDENTIALS[SOURCE_ACCOUNT], {
+    service: "sts",
+    params: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+  });
+  const result = await runLoad(
+    { endpoint, concurrency: args.concurrency, requests: args.requests, durationMs: args.durationMs },
+    () => prepared,
+  );
   console.log(formatResult(`trident GetCallerIdentity (signed) @ ${endpoint}`, result, args.concurrency));
   if (args.bare) {
     const bare = await startChildServer("bare");
     try {
-      const baseline = await runLoad({ endpoint: bare.endpoint, concurrency: args.concurrency, requests: args.requests, durationMs: args.durationMs }, () => prepared);
+      const baseline = await runLoad(
+        {
+          endpoint: bare.endpoint,
+          concurrency: args.concurrency,
+          requests: args.requests,
+          durationMs: args.durationMs,
+        },
+        () => prepared,
+      );
       console.log(formatResult("bare node:http baseline", baseline, args.concurrency));
       console.log(`ratio trident/bare: ${((result.perSecond / baseline.perSecond) * 100).toFixed(1)}%`);
     } finally {

@@ -38,7 +38,14 @@ export interface LoadResult {
 function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: "/", method: "POST", headers: { ...prepared.headers, "content-length": Buffer.byteLength(prepared.body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: "/",
+        method: "POST",
+        headers: { ...prepared.headers, "content-length": Buffer.byteLength(prepared.body) },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -77,7 +84,15 @@ export async function runLoad(options: LoadOptions, nextRequest: (i: number) => 
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-  return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? 0 };
+  return {
+    requests: latencies.length,
+    errors,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: pct(50),
+    p99: pct(99),
+    max: latencies.at(-1) ?? 0,
+  };
 }
 
 export function formatResult(label: string, result: LoadResult, concurrency: number): string {
@@ -85,9 +100,14 @@ export function formatResult(label: string, result: LoadResult, concurrency: num
 }
 
 /** Starts `trident serve` on a free port in a child process (or the bare node:http baseline) and returns its endpoint. */
-export async function startChildServer(kind: "trident" | "bare", extraArgs: string[] = []): Promise<{ endpoint: string; child: ChildProcess }> {
+export async function startChildServer(
+  kind: "trident" | "bare",
+  extraArgs: string[] = [],
+): Promise<{ endpoint: string; child: ChildProcess }> {
   const script =
-    kind === "trident" ? fileURLToPath(new URL("../../src/cli/main.js", import.meta.url)) : fileURLToPath(new URL("./bare-server.js", import.meta.url));
+    kind === "trident"
+      ? fileURLToPath(new URL("../../src/cli/main.js", import.meta.url))
+      : fileURLToPath(new URL("./bare-server.js", import.meta.url));
   const args = kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...extraArgs] : [script];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const endpoint = await new Promise<string>((resolve, reject) => {

@@ -44,6 +44,16 @@ export async function presign(
   };
   if (isJson) headers["x-amz-target"] = `TrentService.${call.target}`;
   const signer = new SignatureV4({ service: call.service, region, credentials, sha256: Sha256 });
-  const signed = await signer.sign(new HttpRequest({ method: "POST", protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: "/", headers, body }));
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: "POST",
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: "/",
+      headers,
+      body,
+    }),
+  );
   return { headers: signed.headers as Record<string, string>, body };
 }

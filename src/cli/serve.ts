@@ -35,7 +35,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
     maxBodyBytes: values["max-body"] ? Number(values["max-body"]) : undefined,
     log: values.quiet ? undefined : (line) => console.log(line),
   });
-  console.log(`trident: local AWS listening on ${running.endpoint} (accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? "; relaxed auth" : ""})`);
+  console.log(
+    `trident: local AWS listening on ${running.endpoint} (accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? "; relaxed auth" : ""})`,
+  );
   const stop = (signal: string) => {
     console.log(`trident: ${signal}, shutting down`);
     void running.close().then(() => process.exit(0));

@@ -61,7 +61,8 @@ function checkConfig(value: unknown, source: string): TridentConfig {
   for (const [accountId, account] of Object.entries(accounts)) {
     if (!/^\d{12}$/.test(accountId)) fail(`account id '${accountId}' is not 12 digits`);
     for (const user of account.users ?? []) {
-      if (!user.name || !user.accessKeyId || !user.secretAccessKey) fail(`a user of ${accountId} lacks name, accessKeyId or secretAccessKey`);
+      if (!user.name || !user.accessKeyId || !user.secretAccessKey)
+        fail(`a user of ${accountId} lacks name, accessKeyId or secretAccessKey`);
       if (keys.has(user.accessKeyId)) fail(`access key ${user.accessKeyId} is declared twice`);
       keys.add(user.accessKeyId);
     }

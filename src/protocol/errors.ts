@@ -25,7 +25,11 @@ export const CommonErrors = {
   invalidAction: (action: string) =>
     new AwsError("InvalidAction", `The action ${action} is not valid for this web service.`, 400),
   internalFailure: () =>
-    new AwsError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500),
+    new AwsError(
+      "InternalFailure",
+      "The request processing has failed because of an unknown error, exception or failure.",
+      500,
+    ),
   notImplemented: (service: string, operation: string) =>
     new AwsError("NotImplemented", `Trident does not implement ${service} operation ${operation} yet.`, 501),
   accessDenied: (message: string) => new AwsError("AccessDenied", message, 403),

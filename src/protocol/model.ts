@@ -11,7 +11,18 @@ export interface MemberRef {
 }
 
 export interface Shape {
-  type: "structure" | "list" | "map" | "string" | "integer" | "long" | "double" | "float" | "boolean" | "timestamp" | "blob";
+  type:
+    | "structure"
+    | "list"
+    | "map"
+    | "string"
+    | "integer"
+    | "long"
+    | "double"
+    | "float"
+    | "boolean"
+    | "timestamp"
+    | "blob";
   members?: Record<string, MemberRef>;
   required?: string[];
   member?: MemberRef;

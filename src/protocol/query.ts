@@ -18,7 +18,11 @@ export function parseForm(text: string): QueryParams {
 }
 
 /** Reads the input structure of an operation out of the flat parameter map. */
-export function deserializeQueryInput(model: ServiceModel, shapeName: string, params: QueryParams): Record<string, unknown> {
+export function deserializeQueryInput(
+  model: ServiceModel,
+  shapeName: string,
+  params: QueryParams,
+): Record<string, unknown> {
   const keys = [...params.keys()];
   return readStructure(model, shapeOf(model, shapeName), "", params, keys) ?? {};
 }

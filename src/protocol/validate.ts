@@ -47,29 +47,43 @@ function describe(value: unknown, shape: Shape): string {
   return `Value '${String(value)}'`;
 }
 
-export function validateInput(model: ServiceModel, shapeName: string, input: Record<string, unknown>, style: ValidationStyle): void {
+export function validateInput(
+  model: ServiceModel,
+  shapeName: string,
+  input: Record<string, unknown>,
+  style: ValidationStyle,
+): void {
   const shape = shapeOf(model, shapeName);
   if (style.missingAsMissingParameter) {
     for (const name of shape.required ?? []) {
-      if (input[name] === undefined) throw new AwsError("MissingParameter", `The request must contain the parameter ${name}`, 400);
+      if (input[name] === undefined)
+        throw new AwsError("MissingParameter", `The request must contain the parameter ${name}`, 400);
     }
   }
   const problems: string[] = [];
   checkStructure(model, shape, input, "", problems);
   if (problems.length > 0) {
-    const count = problems.length === 1 ? "1 validation error detected" : `${problems.length} validation errors detected`;
+    const count =
+      problems.length === 1 ? "1 validation error detected" : `${problems.length} validation errors detected`;
     throw new AwsError(style.code, `${count}: ${problems.join("; ")}`, 400);
   }
 }
 
-function checkStructure(model: ServiceModel, shape: Shape, value: Record<string, unknown>, path: string, problems: string[]): void {
+function checkStructure(
+  model: ServiceModel,
+  shape: Shape,
+  value: Record<string, unknown>,
+  path: string,
+  problems: string[],
+): void {
   const required = new Set(shape.required ?? []);
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     const member = value[name];
     const memberShape = shapeOf(model, ref.shape);
     const at = memberPath(path, name);
     if (member === undefined || member === null) {
-      if (required.has(name)) problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
+      if (required.has(name))
+        problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
       continue;
     }
     checkValue(model, memberShape, member, at, problems);
@@ -85,7 +99,8 @@ function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: str
       return;
     case "list": {
       const items = value as unknown[];
-      if (shape.min !== undefined && items.length < shape.min) fail(`have length greater than or equal to ${shape.min}`);
+      if (shape.min !== undefined && items.length < shape.min)
+        fail(`have length greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && items.length > shape.max) fail(`have length less than or equal to ${shape.max}`);
       const memberShape = shapeOf(model, shape.member!.shape);
       items.forEach((item, i) => checkValue(model, memberShape, item, `${path}.${i + 1}.member`, problems));
@@ -93,7 +108,8 @@ function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: str
     }
     case "map": {
       const entries = Object.entries(value as Record<string, unknown>);
-      if (shape.min !== undefined && entries.length < shape.min) fail(`have length greater than or equal to ${shape.min}`);
+      if (shape.min !== undefined && entries.length < shape.min)
+        fail(`have length greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && entries.length > shape.max) fail(`have length less than or equal to ${shape.max}`);
       const keyShape = shapeOf(model, shape.key!.shape);
       const valueShape = shapeOf(model, shape.value!.shape);
@@ -108,7 +124,8 @@ function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: str
       if (shape.min !== undefined && text.length < shape.min) fail(`have length greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && text.length > shape.max) fail(`have length less than or equal to ${shape.max}`);
       if (shape.enum && !shape.enum.includes(text)) fail(`satisfy enum value set: [${shape.enum.join(", ")}]`);
-      if (shape.pattern && !compilePattern(shape.pattern)?.test(text)) fail(`satisfy regular expression pattern: ${shape.pattern}`);
+      if (shape.pattern && !compilePattern(shape.pattern)?.test(text))
+        fail(`satisfy regular expression pattern: ${shape.pattern}`);
       return;
     }
     case "blob": {

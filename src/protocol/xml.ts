@@ -1,5 +1,13 @@
 /** A minimal XML writer: enough for AWS Query responses, with escaping done in one place. */
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;", "\n": "&#10;" };
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+  "\r": "&#13;",
+  "\n": "&#10;",
+};
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r\n]/g, (c) => ESCAPES[c]!);

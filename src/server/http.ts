@@ -58,8 +58,17 @@ export function createRequestListener(emulator: Emulator, options: ServerOptions
       body = await readBody(req, limit);
     } catch (error) {
       const tooLarge = error instanceof BodyTooLarge;
-      const err = new AwsError(tooLarge ? "RequestEntityTooLarge" : "InternalFailure", tooLarge ? `Request body exceeds ${limit} bytes.` : "Could not read the request body.", tooLarge ? 413 : 500);
-      const response = reply(err.status, "-", "text/xml", `<ErrorResponse><Error><Type>Sender</Type><Code>${err.code}</Code><Message>${err.message}</Message></Error></ErrorResponse>`);
+      const err = new AwsError(
+        tooLarge ? "RequestEntityTooLarge" : "InternalFailure",
+        tooLarge ? `Request body exceeds ${limit} bytes.` : "Could not read the request body.",
+        tooLarge ? 413 : 500,
+      );
+      const response = reply(
+        err.status,
+        "-",
+        "text/xml",
+        `<ErrorResponse><Error><Type>Sender</Type><Code>${err.code}</Code><Message>${err.message}</Message></Error></ErrorResponse>`,
+      );
       res.writeHead(response.status, { ...response.headers, connection: "close" }).end(response.body);
       log?.(`- status=${err.status} ${err.message}`);
       return;
@@ -67,7 +76,8 @@ export function createRequestListener(emulator: Emulator, options: ServerOptions
     const raw: RawRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
     const { response, summary } = await handleRequest(emulator, raw);
     res.writeHead(response.status, response.headers).end(response.body);
-    if (summary.error) log?.(`${summary.operation} InternalFailure: ${(summary.error as Error)?.stack ?? String(summary.error)}`);
+    if (summary.error)
+      log?.(`${summary.operation} InternalFailure: ${(summary.error as Error)?.stack ?? String(summary.error)}`);
     log?.(logLine(summary, performance.now() - started));
   };
 }

@@ -26,7 +26,11 @@ export class InProcessHandler {
       body,
     });
     return {
-      response: { statusCode: response.status, headers: response.headers, body: Readable.from(Buffer.from(response.body)) } as HttpResponse,
+      response: {
+        statusCode: response.status,
+        headers: response.headers,
+        body: Readable.from(Buffer.from(response.body)),
+      } as HttpResponse,
     };
   }
 

@@ -5,7 +5,13 @@ import { authErrorFor, parseSigV4, verifySigV4, type SignedRequestParts } from "
 import type { Emulator } from "../emulator.js";
 import { AwsError, CommonErrors } from "../protocol/errors.js";
 import { deserializeJsonInput, parseJsonBody, serializeJsonError, serializeJsonOutput } from "../protocol/json.js";
-import { deserializeQueryInput, parseForm, serializeQueryError, serializeQueryResponse, type QueryParams } from "../protocol/query.js";
+import {
+  deserializeQueryInput,
+  parseForm,
+  serializeQueryError,
+  serializeQueryResponse,
+  type QueryParams,
+} from "../protocol/query.js";
 import { validateInput } from "../protocol/validate.js";
 import type { RequestContext, ServiceDefinition } from "../services/service.js";
 
@@ -47,18 +53,35 @@ interface Route {
 
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
 
-export async function handleRequest(emulator: Emulator, request: RawRequest): Promise<{ response: RawResponse; summary: RequestSummary }> {
+export async function handleRequest(
+  emulator: Emulator,
+  request: RawRequest,
+): Promise<{ response: RawResponse; summary: RequestSummary }> {
   const requestId = randomUUID();
   const [path = "/", query = ""] = request.url.split("?", 2) as [string, string?];
   if (request.method === "GET" && path === "/_trident/health") {
-    return { response: reply(200, requestId, "application/json", JSON.stringify({ status: "ok" })), summary: { operation: "Health", status: 200 } };
+    return {
+      response: reply(200, requestId, "application/json", JSON.stringify({ status: "ok" })),
+      summary: { operation: "Health", status: 200 },
+    };
   }
   let route: Route | undefined;
   let principal: Principal | undefined;
   try {
     route = routeRequest(emulator, request, query);
-    const signed: SignedRequestParts = { method: request.method, path, query, headers: request.headers, body: request.body };
-    const auth = authenticate(emulator, signed, route.protocol, route.service.model.metadata.signingName ?? route.service.model.metadata.endpointPrefix);
+    const signed: SignedRequestParts = {
+      method: request.method,
+      path,
+      query,
+      headers: request.headers,
+      body: request.body,
+    };
+    const auth = authenticate(
+      emulator,
+      signed,
+      route.protocol,
+      route.service.model.metadata.signingName ?? route.service.model.metadata.endpointPrefix,
+    );
     principal = auth.principal;
     const input = parseInput(route, request.body);
     const operation = route.service.model.operations[route.operation]!;
@@ -67,13 +90,21 @@ export async function handleRequest(emulator: Emulator, request: RawRequest): Pr
     if (!handler) throw CommonErrors.notImplemented(route.service.displayName, route.operation);
     const ctx: RequestContext = { requestId, principal, region: auth.region, now: emulator.clock.now(), emulator };
     const output = await (handler as (input: unknown, ctx: RequestContext) => unknown)(input, ctx);
-    return { response: serializeOutput(route, output, requestId), summary: { operation: route.operation, accountId: principal.accountId, status: 200 } };
+    return {
+      response: serializeOutput(route, output, requestId),
+      summary: { operation: route.operation, accountId: principal.accountId, status: 200 },
+    };
   } catch (caught) {
     const error = caught instanceof AwsError ? caught : CommonErrors.internalFailure();
     const response = serializeError(emulator, route, request, error, requestId);
     return {
       response,
-      summary: { operation: route?.operation ?? "Unknown", accountId: principal?.accountId, status: response.status, error: caught instanceof AwsError ? undefined : caught },
+      summary: {
+        operation: route?.operation ?? "Unknown",
+        accountId: principal?.accountId,
+        status: response.status,
+        error: caught instanceof AwsError ? undefined : caught,
+      },
     };
   }
 }
@@ -116,7 +147,11 @@ function routeRequest(emulator: Emulator, request: RawRequest, query: string): R
 }
 
 /** `sts` in the credential scope is STS; `rds` is Neptune (Neptune, RDS and DocumentDB share that endpoint). */
-function pickQueryService(emulator: Emulator, scopeService: string | undefined, action: string | undefined): ServiceDefinition {
+function pickQueryService(
+  emulator: Emulator,
+  scopeService: string | undefined,
+  action: string | undefined,
+): ServiceDefinition {
   if (scopeService === "sts") return emulator.services.sts;
   if (scopeService === "rds") return emulator.services.neptune;
   if (action && emulator.services.sts.model.operations[action]) return emulator.services.sts;
@@ -125,7 +160,12 @@ function pickQueryService(emulator: Emulator, scopeService: string | undefined, 
 
 // ---------------------------------------------------------------------------------------------- auth
 
-function authenticate(emulator: Emulator, request: SignedRequestParts, protocol: "query" | "json", signingName: string): { principal: Principal; region: string } {
+function authenticate(
+  emulator: Emulator,
+  request: SignedRequestParts,
+  protocol: "query" | "json",
+  signingName: string,
+): { principal: Principal; region: string } {
   const fail = (failure: Parameters<typeof authErrorFor>[1]): never => {
     const { code, status, message } = authErrorFor(protocol, failure);
     throw new AwsError(code, message, status);
@@ -139,10 +179,12 @@ function authenticate(emulator: Emulator, request: SignedRequestParts, protocol:
   }
   const owner = emulator.identities.resolveAccessKey(creds.accessKeyId);
   if (!owner) {
-    if (emulator.relaxedAuth && /^\d{12}$/.test(creds.accessKeyId)) return { principal: rootPrincipal(creds.accessKeyId), region };
+    if (emulator.relaxedAuth && /^\d{12}$/.test(creds.accessKeyId))
+      return { principal: rootPrincipal(creds.accessKeyId), region };
     return fail({ kind: "unknown-key" });
   }
-  if (owner.sessionToken !== undefined && creds.sessionToken !== owner.sessionToken) return fail({ kind: "unknown-key" });
+  if (owner.sessionToken !== undefined && creds.sessionToken !== owner.sessionToken)
+    return fail({ kind: "unknown-key" });
   if (owner.expiration && emulator.clock.now() >= owner.expiration) return fail({ kind: "expired-token" });
   if (!emulator.relaxedAuth) {
     const failure = verifySigV4(request, creds, owner.secretAccessKey, emulator.signatureClock.now());
@@ -156,19 +198,31 @@ function authenticate(emulator: Emulator, request: SignedRequestParts, protocol:
 function parseInput(route: Route, body: Buffer): Record<string, unknown> {
   const operation = route.service.model.operations[route.operation]!;
   if (!operation.input) return {};
-  if (route.protocol === "json") return deserializeJsonInput(route.service.model, operation.input.shape, parseJsonBody(body));
+  if (route.protocol === "json")
+    return deserializeJsonInput(route.service.model, operation.input.shape, parseJsonBody(body));
   return deserializeQueryInput(route.service.model, operation.input.shape, route.params!);
 }
 
 function serializeOutput(route: Route, output: unknown, requestId: string): RawResponse {
   const model = route.service.model;
   if (route.protocol === "json") {
-    return reply(200, requestId, JSON_CONTENT_TYPE, serializeJsonOutput(model, model.operations[route.operation]!.output?.shape, output));
+    return reply(
+      200,
+      requestId,
+      JSON_CONTENT_TYPE,
+      serializeJsonOutput(model, model.operations[route.operation]!.output?.shape, output),
+    );
   }
   return reply(200, requestId, "text/xml", serializeQueryResponse(model, route.operation, output, requestId));
 }
 
-function serializeError(emulator: Emulator, route: Route | undefined, request: RawRequest, error: AwsError, requestId: string): RawResponse {
+function serializeError(
+  emulator: Emulator,
+  route: Route | undefined,
+  request: RawRequest,
+  error: AwsError,
+  requestId: string,
+): RawResponse {
   const isJson = route ? route.protocol === "json" : header(request, "x-amz-target") !== undefined;
   if (isJson) return reply(error.status, requestId, JSON_CONTENT_TYPE, serializeJsonError(error));
   const service = route?.service ?? emulator.services.neptune;

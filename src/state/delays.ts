@@ -21,7 +21,13 @@ export const DELAY_PROFILES = {
   /** The demo: visible progress, a few hundred milliseconds each. */
   demo: { clusterCreateMs: 600, instanceCreateMs: 500, clusterModifyMs: 200, deleteMs: 200, snapshotMs: 800 },
   /** Rehearsals: minutes, like AWS. */
-  realistic: { clusterCreateMs: 8 * 60_000, instanceCreateMs: 10 * 60_000, clusterModifyMs: 60_000, deleteMs: 5 * 60_000, snapshotMs: 4 * 60_000 },
+  realistic: {
+    clusterCreateMs: 8 * 60_000,
+    instanceCreateMs: 10 * 60_000,
+    clusterModifyMs: 60_000,
+    deleteMs: 5 * 60_000,
+    snapshotMs: 4 * 60_000,
+  },
 } satisfies Record<string, Delays>;
 
 export type DelayProfile = keyof typeof DELAY_PROFILES;

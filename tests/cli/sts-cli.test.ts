@@ -22,10 +22,22 @@ describe("the AWS CLI against trident serve: STS", () => {
   });
 
   test("a wrong secret is SignatureDoesNotMatch; an unknown key InvalidClientTokenId", async () => {
-    const wrong = await awsCli(running.endpoint, { ...ADMIN[A]!, secretAccessKey: "wrong" }, ["sts", "get-caller-identity"]);
+    const wrong = await awsCli(running.endpoint, { ...ADMIN[A]!, secretAccessKey: "wrong" }, [
+      "sts",
+      "get-caller-identity",
+    ]);
     assert.notEqual(wrong.code, 0);
-    assert.match(wrong.stderr, /\(SignatureDoesNotMatch\) when calling the GetCallerIdentity operation(?: \(reached max retries: \d+\))?: The request signature we calculated does not match/);
-    const unknown = await awsCli(running.endpoint, { accessKeyId: "AKIANOBODY0000000000", secretAccessKey: "x" }, ["sts", "get-caller-identity"]);
-    assert.match(unknown.stderr, /\(InvalidClientTokenId\) when calling the GetCallerIdentity operation(?: \(reached max retries: \d+\))?: The security token included in the request is invalid\./);
+    assert.match(
+      wrong.stderr,
+      /\(SignatureDoesNotMatch\) when calling the GetCallerIdentity operation(?: \(reached max retries: \d+\))?: The request signature we calculated does not match/,
+    );
+    const unknown = await awsCli(running.endpoint, { accessKeyId: "AKIANOBODY0000000000", secretAccessKey: "x" }, [
+      "sts",
+      "get-caller-identity",
+    ]);
+    assert.match(
+      unknown.stderr,
+      /\(InvalidClientTokenId\) when calling the GetCallerIdentity operation(?: \(reached max retries: \d+\))?: The security token included in the request is invalid\./,
+    );
   });
 });

@@ -13,7 +13,12 @@ export interface CliResult {
  * Runs the real AWS CLI (`aws` on PATH) against the emulator, isolated from any profile on the machine, with
  * retries off so an error shows as it came off the wire.
  */
-export function awsCli(endpoint: string, credentials: Credentials, args: string[], region = "us-east-1"): Promise<CliResult> {
+export function awsCli(
+  endpoint: string,
+  credentials: Credentials,
+  args: string[],
+  region = "us-east-1",
+): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -28,14 +33,19 @@ export function awsCli(endpoint: string, credentials: Credentials, args: string[
   };
   if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
   return new Promise((resolve) => {
-    execFile("aws", [...args, "--endpoint-url", endpoint, "--output", "json"], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      let json: Record<string, unknown> | undefined;
-      try {
-        json = stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : undefined;
-      } catch {
-        json = undefined;
-      }
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr, json });
-    });
+    execFile(
+      "aws",
+      [...args, "--endpoint-url", endpoint, "--output", "json"],
+      { env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        let json: Record<string, unknown> | undefined;
+        try {
+          json = stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr, json });
+      },
+    );
   });
 }

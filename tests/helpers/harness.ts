@@ -114,7 +114,12 @@ export async function signRequest(call: RawCall, host = "trident.local"): Promis
     body,
   });
   if (!call.credentials) return request;
-  const signer = new SignatureV4({ service: call.service, region: call.region ?? REGION, credentials: call.credentials, sha256: Sha256 });
+  const signer = new SignatureV4({
+    service: call.service,
+    region: call.region ?? REGION,
+    credentials: call.credentials,
+    sha256: Sha256,
+  });
   return (await signer.sign(request, { signingDate: call.signingDate })) as HttpRequest;
 }
 
@@ -122,7 +127,12 @@ export async function rawCall(emulator: Emulator, call: RawCall): Promise<RawRes
   const signed = await signRequest({ credentials: ADMIN[A], ...call });
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = v;
-  const { response } = await handleRequest(emulator, { method: "POST", url: "/", headers, body: Buffer.from(signed.body as string) });
+  const { response } = await handleRequest(emulator, {
+    method: "POST",
+    url: "/",
+    headers,
+    body: Buffer.from(signed.body as string),
+  });
   return { status: response.status, headers: response.headers, body: response.body, ...errorOf(response.body) };
 }
 
@@ -133,11 +143,21 @@ export function errorOf(body: string): { code?: string; message?: string } {
   }
   const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
   const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-  return { code, message: message?.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&") };
+  return {
+    code,
+    message: message
+      ?.replace(/&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&"),
+  };
 }
 
 /** Runs `fn` and returns the error it throws; fails if it does not throw. */
-export async function rejection(fn: () => Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; name: string }> {
+export async function rejection(
+  fn: () => Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; name: string }> {
   try {
     await fn();
   } catch (error) {

@@ -23,13 +23,21 @@ describe("awsJson1_1", () => {
       () => deserializeJsonInput(kms, "ScheduleKeyDeletionRequest", { KeyId: "k", PendingWindowInDays: "7" }),
       (e: unknown) => e instanceof AwsError && e.code === "SerializationException" && e.status === 400,
     );
-    assert.throws(() => parseJsonBody(Buffer.from("{not json")), (e: unknown) => e instanceof AwsError && e.code === "SerializationException");
+    assert.throws(
+      () => parseJsonBody(Buffer.from("{not json")),
+      (e: unknown) => e instanceof AwsError && e.code === "SerializationException",
+    );
   });
 
   test("timestamps go out as epoch seconds, blobs as base64, undefined members are left out", () => {
     const out = JSON.parse(
       serializeJsonOutput(kms, "DescribeKeyResponse", {
-        KeyMetadata: { KeyId: "k", CreationDate: new Date("2026-01-01T00:00:00.500Z"), Description: undefined, Enabled: true },
+        KeyMetadata: {
+          KeyId: "k",
+          CreationDate: new Date("2026-01-01T00:00:00.500Z"),
+          Description: undefined,
+          Enabled: true,
+        },
       }),
     );
     assert.deepEqual(out, { KeyMetadata: { KeyId: "k", CreationDate: 1767225600.5, Enabled: true } });

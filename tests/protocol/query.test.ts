@@ -1,7 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { loadModel } from "../../src/protocol/model.js";
-import { deserializeQueryInput, parseForm, serializeQueryError, serializeQueryResponse } from "../../src/protocol/query.js";
+import {
+  deserializeQueryInput,
+  parseForm,
+  serializeQueryError,
+  serializeQueryResponse,
+} from "../../src/protocol/query.js";
 import { AwsError } from "../../src/protocol/errors.js";
 
 const neptune = loadModel("neptune");
@@ -44,13 +49,22 @@ describe("awsQuery requests", () => {
     assert.deepEqual(input.Tags, [{ Key: "team", Value: "graph & co" }, { Key: "empty" }]);
     assert.deepEqual(input.VpcSecurityGroupIds, ["sg-1"]);
     assert.deepEqual(input.EnableCloudwatchLogsExports, ["audit"]);
-    const filters = read("DescribeDBClusters", "Filters.Filter.1.Name=engine&Filters.Filter.1.Values.Value.1=neptune&Filters.Filter.1.Values.Value.2=x");
+    const filters = read(
+      "DescribeDBClusters",
+      "Filters.Filter.1.Name=engine&Filters.Filter.1.Values.Value.1=neptune&Filters.Filter.1.Values.Value.2=x",
+    );
     assert.deepEqual(filters.Filters, [{ Name: "engine", Values: ["neptune", "x"] }]);
   });
 
   test("a malformed scalar is InvalidParameterValue", () => {
-    assert.throws(() => read("CreateDBCluster", "DBClusterIdentifier=c&Engine=neptune&StorageEncrypted=yes"), (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValue" && e.status === 400);
-    assert.throws(() => read("DescribeDBClusters", "MaxRecords=ten"), (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValue");
+    assert.throws(
+      () => read("CreateDBCluster", "DBClusterIdentifier=c&Engine=neptune&StorageEncrypted=yes"),
+      (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValue" && e.status === 400,
+    );
+    assert.throws(
+      () => read("DescribeDBClusters", "MaxRecords=ten"),
+      (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValue",
+    );
   });
 
   test("timestamps accept ISO-8601 and epoch seconds", () => {
@@ -97,6 +111,9 @@ describe("awsQuery responses", () => {
       serializeQueryError(sts, new AwsError("AccessDenied", "no <way>", 403), "r2"),
       '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no &lt;way&gt;</Message></Error><RequestId>r2</RequestId></ErrorResponse>',
     );
-    assert.match(serializeQueryError(neptune, new AwsError("InternalFailure", "x", 500), "r3"), /<Type>Receiver<\/Type>/);
+    assert.match(
+      serializeQueryError(neptune, new AwsError("InternalFailure", "x", 500), "r3"),
+      /<Type>Receiver<\/Type>/,
+    );
   });
 });

@@ -23,7 +23,15 @@ describe("the pipeline", () => {
 
   test("an operation of the model without a handler answers NotImplemented naming it", async () => {
     const { raw } = inProcess();
-    const result = await raw({ service: "rds", params: { Action: "CreateEventSubscription", Version: "2014-10-31", SubscriptionName: "s", SnsTopicArn: "arn:aws:sns:us-east-1:111111111111:t" } });
+    const result = await raw({
+      service: "rds",
+      params: {
+        Action: "CreateEventSubscription",
+        Version: "2014-10-31",
+        SubscriptionName: "s",
+        SnsTopicArn: "arn:aws:sns:us-east-1:111111111111:t",
+      },
+    });
     assert.equal(result.status, 501);
     assert.equal(result.code, "NotImplemented");
     assert.equal(result.message, "Trident does not implement Neptune operation CreateEventSubscription yet.");
@@ -32,7 +40,10 @@ describe("the pipeline", () => {
 
   test("a missing required Neptune parameter is MissingParameter, before any handler runs", async () => {
     const { raw } = inProcess();
-    const result = await raw({ service: "rds", params: { Action: "CreateEventSubscription", Version: "2014-10-31", SubscriptionName: "s" } });
+    const result = await raw({
+      service: "rds",
+      params: { Action: "CreateEventSubscription", Version: "2014-10-31", SubscriptionName: "s" },
+    });
     assert.equal(result.status, 400);
     assert.equal(result.code, "MissingParameter");
     assert.equal(result.message, "The request must contain the parameter SnsTopicArn");
@@ -51,7 +62,11 @@ describe("the pipeline", () => {
 
   test("no credentials: MissingAuthenticationToken (403) for Query, MissingAuthenticationTokenException (400) for JSON", async () => {
     const { raw } = inProcess();
-    const query = await raw({ service: "sts", params: { Action: "GetCallerIdentity", Version: "2011-06-15" }, credentials: undefined });
+    const query = await raw({
+      service: "sts",
+      params: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+      credentials: undefined,
+    });
     assert.equal(query.status, 403);
     assert.equal(query.code, "MissingAuthenticationToken");
     assert.equal(query.message, "Request is missing Authentication Token");
@@ -63,10 +78,17 @@ describe("the pipeline", () => {
   test("a signature 16 minutes old is refused with AWS's 'Signature expired' wording, per protocol", async () => {
     const { raw } = inProcess();
     const old = new Date(Date.now() - 16 * 60_000);
-    const query = await raw({ service: "sts", params: { Action: "GetCallerIdentity", Version: "2011-06-15" }, signingDate: old });
+    const query = await raw({
+      service: "sts",
+      params: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+      signingDate: old,
+    });
     assert.equal(query.status, 403);
     assert.equal(query.code, "SignatureDoesNotMatch");
-    assert.match(query.message!, /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/);
+    assert.match(
+      query.message!,
+      /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/,
+    );
     const json = await raw({ service: "kms", target: "ListKeys", json: {}, signingDate: old });
     assert.equal(json.status, 400);
     assert.equal(json.code, "InvalidSignatureException");
@@ -75,15 +97,29 @@ describe("the pipeline", () => {
   test("a body changed after signing is SignatureDoesNotMatch", async () => {
     const { emulator } = inProcess();
     const { handleRequest } = await import("../../src/server/pipeline.js");
-    const signed = await signRequest({ service: "sts", credentials: ADMIN[A], params: { Action: "GetCallerIdentity", Version: "2011-06-15" } });
-    const { response } = await handleRequest(emulator, { method: "POST", url: "/", headers: signed.headers, body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-16") });
+    const signed = await signRequest({
+      service: "sts",
+      credentials: ADMIN[A],
+      params: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+    });
+    const { response } = await handleRequest(emulator, {
+      method: "POST",
+      url: "/",
+      headers: signed.headers,
+      body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-16"),
+    });
     assert.equal(response.status, 403);
     assert.equal(errorOf(response.body).code, "SignatureDoesNotMatch");
   });
 
   test("a credential scoped to another service is refused", async () => {
     const { raw } = inProcess();
-    const result = await raw({ service: "sts", target: "ListKeys", json: {}, headers: { "x-amz-target": "TrentService.ListKeys", "content-type": "application/x-amz-json-1.1" } });
+    const result = await raw({
+      service: "sts",
+      target: "ListKeys",
+      json: {},
+      headers: { "x-amz-target": "TrentService.ListKeys", "content-type": "application/x-amz-json-1.1" },
+    });
     assert.equal(result.status, 400);
     assert.equal(result.code, "InvalidSignatureException");
     assert.equal(result.message, "Credential should be scoped to correct service: 'kms'. ");
@@ -113,7 +149,11 @@ describe("the HTTP server", () => {
   });
 
   test("an oversized body is refused with 413 and nothing is processed", async () => {
-    const response = await fetch(running.endpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=GetCallerIdentity&x=" + "a".repeat(5000) });
+    const response = await fetch(running.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "Action=GetCallerIdentity&x=" + "a".repeat(5000),
+    });
     assert.equal(response.status, 413);
     assert.match(await response.text(), /<Code>RequestEntityTooLarge<\/Code>/);
   });
@@ -125,7 +165,15 @@ describe("the HTTP server", () => {
     const url = new URL(running.endpoint);
     const signer = new SignatureV4({ service: "sts", region: "us-east-1", credentials: ADMIN[A]!, sha256: Sha256 });
     const presigned = await signer.presign(
-      new HttpRequest({ method: "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: { Action: "GetCallerIdentity", Version: "2011-06-15" }, headers: { host: url.host } }),
+      new HttpRequest({
+        method: "GET",
+        protocol: "http:",
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: "/",
+        query: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+        headers: { host: url.host },
+      }),
       { expiresIn: 60 },
     );
     const query = new URLSearchParams(presigned.query as Record<string, string>).toString();

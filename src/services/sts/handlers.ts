@@ -11,12 +11,18 @@ const model = loadModel("sts");
 const ROLE_CHAINING_MAX_SECONDS = 3600;
 
 function notAuthorized(principal: Principal, action: string, resource: string): AwsError {
-  return CommonErrors.accessDenied(`User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}`);
+  return CommonErrors.accessDenied(
+    `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}`,
+  );
 }
 
 export const stsHandlers: HandlerMap<StsOperations> = {
   // Needs no permission: any valid signature may ask who it is.
-  GetCallerIdentity: (_input, { principal }) => ({ UserId: principal.userId, Account: principal.accountId, Arn: principal.arn }),
+  GetCallerIdentity: (_input, { principal }) => ({
+    UserId: principal.userId,
+    Account: principal.accountId,
+    Arn: principal.arn,
+  }),
 
   AssumeRole: (input, { principal, emulator }) => {
     const role = emulator.identities.role(input.RoleArn);
@@ -27,7 +33,11 @@ export const stsHandlers: HandlerMap<StsOperations> = {
         principal,
         action: "sts:AssumeRole",
         resource: role.arn,
-        context: { ...baseContext(principal), "sts:ExternalId": input.ExternalId, "sts:RoleSessionName": input.RoleSessionName },
+        context: {
+          ...baseContext(principal),
+          "sts:ExternalId": input.ExternalId,
+          "sts:RoleSessionName": input.RoleSessionName,
+        },
       },
       resourceAccountId: role.accountId,
       resourcePolicy: role.trustPolicy,
@@ -49,7 +59,8 @@ export const stsHandlers: HandlerMap<StsOperations> = {
       try {
         sessionPolicy = parsePolicy(input.Policy);
       } catch (error) {
-        if (error instanceof PolicyGrammarError) throw modelError(model, "MalformedPolicyDocumentException", error.message);
+        if (error instanceof PolicyGrammarError)
+          throw modelError(model, "MalformedPolicyDocumentException", error.message);
         throw error;
       }
     }
@@ -71,7 +82,8 @@ export const stsHandlers: HandlerMap<StsOperations> = {
         Expiration: credentials.expiration,
       },
       AssumedRoleUser: { AssumedRoleId: session.userId, Arn: session.arn },
-      PackedPolicySize: input.Policy === undefined ? undefined : Math.min(100, Math.ceil((input.Policy.length / 2048) * 100)),
+      PackedPolicySize:
+        input.Policy === undefined ? undefined : Math.min(100, Math.ceil((input.Policy.length / 2048) * 100)),
     };
   },
 
