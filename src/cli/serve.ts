@@ -1,13 +1,15 @@
 import { parseArgs } from "node:util";
-import { resolveConfig } from "../config/config.js";
+import { ConfigError, resolveConfig } from "../config/config.js";
 import { Emulator } from "../emulator.js";
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startServer } from "../server/http.js";
+import { DELAY_PROFILES, type DelayProfile } from "../state/delays.js";
 
-export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--quiet]
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
   --config FILE     accounts, IAM users and roles (JSON; see README). Also TRIDENT_CONFIG.
   --relaxed-auth    a 12-digit access key id names the account; signatures are not checked
+  --delays PROFILE  how long lifecycle transitions take: instant, demo (default; a few hundred ms) or realistic (minutes)
   --max-body BYTES  largest request body accepted (default ${DEFAULT_MAX_BODY_BYTES})
   --quiet           no per-request log lines`;
 
@@ -20,6 +22,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       config: { type: "string" },
       "relaxed-auth": { type: "boolean", default: false },
       "max-body": { type: "string" },
+      delays: { type: "string", default: "demo" },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -28,7 +31,14 @@ export async function serveCommand(argv: string[]): Promise<void> {
     console.log(SERVE_USAGE);
     return;
   }
-  const emulator = new Emulator({ config: resolveConfig(values.config), relaxedAuth: values["relaxed-auth"] });
+  if (!(values.delays in DELAY_PROFILES)) {
+    throw new ConfigError(`--delays must be one of ${Object.keys(DELAY_PROFILES).join(", ")}; got '${values.delays}'`);
+  }
+  const emulator = new Emulator({
+    config: resolveConfig(values.config),
+    relaxedAuth: values["relaxed-auth"],
+    delays: DELAY_PROFILES[values.delays as DelayProfile],
+  });
   const running = await startServer(emulator, {
     host: values.host,
     port: Number(values.port),
