@@ -9,6 +9,7 @@ import { stsHandlers } from "./services/sts/handlers.js";
 import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";
 import type { KmsServiceAccess } from "./domain/kms/service-access.js";
+import { KmsViaService } from "./domain/kms/via-service.js";
 import { MemoryStore, type Store } from "./state/store.js";
 
 export interface EmulatorOptions {
@@ -39,7 +40,7 @@ export class Emulator {
   readonly relaxedAuth: boolean;
   readonly delays: Delays;
   /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
-  readonly kms!: KmsServiceAccess;
+  readonly kms: KmsServiceAccess;
   readonly services: Record<"neptune" | "kms" | "sts", ServiceDefinition>;
 
   constructor(options: EmulatorOptions = {}) {
@@ -49,6 +50,7 @@ export class Emulator {
     this.identities = new IdentityRegistry(options.config ?? defaultConfig(), this.clock);
     this.relaxedAuth = options.relaxedAuth ?? false;
     this.delays = options.delays ?? DELAY_PROFILES.instant;
+    this.kms = new KmsViaService({ store: this.store, clock: this.clock, identities: this.identities });
     this.services = {
       sts: {
         name: "sts",

@@ -1,0 +1,194 @@
+import type { Principal } from "../../auth/principal.js";
+import type { GrantOperation } from "../../generated/kms.js";
+import {
+  authorize,
+  isAllowedByIdentity,
+  type AuthorizeResult,
+  type ConditionContext,
+  type DenySource,
+} from "../../policy/index.js";
+import { viaServiceEndpoint, type KmsCall } from "./env.js";
+import { accessDeniedException } from "./errors.js";
+import { accountRootArn } from "./identifiers.js";
+import { grantTable, type GrantRecord, type KeyRecord } from "./records.js";
+
+/**
+ * Who may do what with a key, decided the way KMS decides it [aws-behaviour §6.5; KMS-EVAL]: the key policy (a
+ * direct allow, or an allow of the caller's account that delegates to the caller's IAM policies), grants, and
+ * explicit denies anywhere winning. The policy engine in src/policy does the evaluation; this module supplies the
+ * KMS request context and grants, and words the refusal as KMS does.
+ */
+
+/** What the decision needs from a key; the lockout check asks about a key (or a policy) that does not exist yet. */
+export type KeySubject = Pick<KeyRecord, "KeyId" | "Arn" | "AccountId" | "Region" | "Policy">;
+
+export interface KeyAction {
+  /** `kms:Decrypt`, `kms:CreateGrant` … */
+  action: string;
+  encryptionContext?: Record<string, string>;
+  /** Operation-specific condition keys (kms:GrantOperations, kms:BypassPolicyLockoutSafetyCheck …). */
+  context?: ConditionContext;
+}
+
+/**
+ * The operations that work on a key of another account, by its ARN; all others fail even when the key policy
+ * allows them [aws-behaviour §6.5; KMS-XACCT].
+ */
+const CROSS_ACCOUNT_ACTIONS = new Set([
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:CreateGrant",
+  "kms:DescribeKey",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:RetireGrant",
+  "kms:RevokeGrant",
+]);
+
+/** kms:GrantIsForAWSResource is defined for these three [KMS-COND]. */
+const GRANT_MANAGEMENT_ACTIONS = new Set(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
+
+/** Grant operations that take an encryption context, so grant constraints apply to them [KMS-GRANTS]. */
+const CONSTRAINED_OPERATIONS: ReadonlySet<GrantOperation> = new Set([
+  "Decrypt",
+  "Encrypt",
+  "GenerateDataKey",
+  "GenerateDataKeyWithoutPlaintext",
+  "ReEncryptFrom",
+  "ReEncryptTo",
+]);
+
+const GRANTABLE: ReadonlySet<string> = new Set([
+  ...CONSTRAINED_OPERATIONS,
+  "CreateGrant",
+  "RetireGrant",
+  "DescribeKey",
+]);
+
+/** Decides one action on one key for the call's principal; nothing is thrown. */
+export function decideKeyAction(call: KmsCall, key: KeySubject, request: KeyAction): AuthorizeResult {
+  const { principal } = call;
+  // *Decided*: a management operation on another account's key is refused as if no key policy allowed it.
+  if (key.AccountId !== principal.accountId && !CROSS_ACCOUNT_ACTIONS.has(request.action)) {
+    return { allowed: false, reason: "no-resource-policy-allows" };
+  }
+  const context = conditionContext(call, request);
+  const grant = grantCoverage(call, key, request);
+  const result = authorize({
+    request: { principal, action: request.action, resource: key.Arn, context },
+    resourceAccountId: key.AccountId,
+    resourcePolicy: key.Policy,
+    extraAllow: grant === "principal",
+  });
+  // A grant to an account works like a key policy naming the account: it delegates to that account's IAM.
+  if (!result.allowed && result.reason !== "explicit-deny" && grant === "account") {
+    if (isAllowedByIdentity(principal, request.action, key.Arn, context)) return { allowed: true };
+  }
+  return result;
+}
+
+/** As decideKeyAction, throwing AccessDeniedException in KMS's words when refused. */
+export function authorizeKeyAction(call: KmsCall, key: KeySubject, request: KeyAction): void {
+  const result = decideKeyAction(call, key, request);
+  if (!result.allowed)
+    throw accessDeniedException(accessDeniedMessage(call.principal, request.action, key.Arn, result));
+}
+
+/**
+ * Operations with no key (CreateKey, ListKeys, GenerateRandom …) and the alias side of alias operations are
+ * decided by the caller's IAM policies alone [aws-behaviour §6.9].
+ */
+export function authorizeIdentityAction(call: KmsCall, action: string, resource = "*"): void {
+  const context: ConditionContext = { "kms:CallerAccount": call.principal.accountId };
+  if (call.viaService) context["kms:ViaService"] = viaServiceEndpoint(call.viaService, call.region);
+  if (isAllowedByIdentity(call.principal, action, resource, context)) return;
+  const message =
+    resource === "*"
+      ? `User: ${call.principal.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`
+      : accessDeniedMessage(call.principal, action, resource, { allowed: false, reason: "no-identity-policy-allows" });
+  throw accessDeniedException(message);
+}
+
+const DENY_SOURCES: Record<DenySource, string> = {
+  resource: "a resource-based",
+  identity: "an identity-based",
+  session: "a session",
+};
+
+/** IAM's current wording of a refusal [aws-behaviour §6.5; IAM-AD]. */
+export function accessDeniedMessage(
+  principal: Principal,
+  action: string,
+  resource: string,
+  result: Exclude<AuthorizeResult, { allowed: true }>,
+): string {
+  const head = `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}`;
+  switch (result.reason) {
+    case "explicit-deny":
+      return `${head} with an explicit deny in ${DENY_SOURCES[result.denySource ?? "resource"]} policy`;
+    case "no-resource-policy-allows":
+      return `${head} because no resource-based policy allows the ${action} action`;
+    case "no-identity-policy-allows":
+      return `${head} because no identity-based policy allows the ${action} action`;
+  }
+}
+
+/**
+ * The KMS condition keys of a request [KMS-COND]. kms:ViaService is present only when a service calls on the
+ * caller's behalf; kms:GrantIsForAWSResource is true only then (a direct CreateGrant has it false).
+ */
+function conditionContext(call: KmsCall, request: KeyAction): ConditionContext {
+  const context: ConditionContext = {
+    "kms:CallerAccount": call.principal.accountId,
+    "kms:KeyOrigin": "AWS_KMS",
+    "kms:KeySpec": "SYMMETRIC_DEFAULT",
+    "kms:KeyUsage": "ENCRYPT_DECRYPT",
+  };
+  if (call.viaService) context["kms:ViaService"] = viaServiceEndpoint(call.viaService, call.region);
+  if (GRANT_MANAGEMENT_ACTIONS.has(request.action))
+    context["kms:GrantIsForAWSResource"] = call.viaService !== undefined;
+  if (request.encryptionContext) {
+    context["kms:EncryptionContextKeys"] = Object.keys(request.encryptionContext);
+    for (const [key, value] of Object.entries(request.encryptionContext))
+      context[`kms:EncryptionContext:${key}`] = value;
+  }
+  return { ...context, ...request.context };
+}
+
+/**
+ * Whether a grant on the key covers the request: "principal" when it names the caller (its user or role ARN, or
+ * its session), "account" when it names the caller's account; grant constraints must hold [KMS-GRANTS].
+ */
+function grantCoverage(call: KmsCall, key: KeySubject, request: KeyAction): "principal" | "account" | undefined {
+  const operation = request.action.slice("kms:".length);
+  if (!GRANTABLE.has(operation)) return undefined;
+  const grants = grantTable(call.env, key.AccountId, key.Region)
+    .values()
+    .filter((grant) => grant.KeyId === key.KeyId && grant.Operations.includes(operation as GrantOperation))
+    .filter(
+      (grant) =>
+        !CONSTRAINED_OPERATIONS.has(operation as GrantOperation) ||
+        constraintsHold(grant, request.encryptionContext ?? {}),
+    );
+  const { principal } = call;
+  const direct = [principal.arn, principal.roleArn].filter((arn): arn is string => arn !== undefined);
+  if (grants.some((grant) => direct.includes(grant.GranteePrincipal))) return "principal";
+  if (grants.some((grant) => grant.GranteePrincipal === accountRootArn(principal.accountId))) return "account";
+  return undefined;
+}
+
+/** EncryptionContextEquals: exactly this context; EncryptionContextSubset: at least these pairs [KMS-GRANTS]. */
+function constraintsHold(grant: GrantRecord, encryptionContext: Record<string, string>): boolean {
+  const { EncryptionContextEquals: equals, EncryptionContextSubset: subset } = grant.Constraints ?? {};
+  const pairs = (map: Record<string, string>) => Object.entries(map);
+  if (equals) {
+    if (pairs(equals).length !== pairs(encryptionContext).length) return false;
+    if (!pairs(equals).every(([k, v]) => encryptionContext[k] === v)) return false;
+  }
+  if (subset && !pairs(subset).every(([k, v]) => encryptionContext[k] === v)) return false;
+  return true;
+}

@@ -1,0 +1,237 @@
+import { randomBytes } from "node:crypto";
+import type {
+  DecryptRequest,
+  DecryptResponse,
+  EncryptionAlgorithmSpec,
+  EncryptRequest,
+  EncryptResponse,
+  GenerateDataKeyRequest,
+  GenerateDataKeyResponse,
+  GenerateDataKeyWithoutPlaintextRequest,
+  GenerateDataKeyWithoutPlaintextResponse,
+  GenerateRandomRequest,
+  GenerateRandomResponse,
+  RecipientInfo,
+  ReEncryptRequest,
+  ReEncryptResponse,
+} from "../../generated/kms.js";
+import type { ConditionContext } from "../../policy/index.js";
+import { authorizeIdentityAction, authorizeKeyAction } from "./access.js";
+import { open, parseBlob, seal, type SealedBlob } from "./ciphertext.js";
+import type { KmsCall } from "./env.js";
+import { kmsFault, KmsMessages, validationException } from "./errors.js";
+import { checkGrantTokens } from "./grants.js";
+import { parseKeyArn } from "./identifiers.js";
+import { requireEnabled } from "./key-states.js";
+import { findKey, type KeyRecord } from "./records.js";
+import { resolveKey, type ResolvedKey } from "./resolve.js";
+
+/**
+ * The cryptographic operations, with real AES-256-GCM (ciphertext.ts). Order of checks for each: grant tokens,
+ * find the key, authorize (key policy, IAM, grants: access.ts), the key's state, the algorithm, DryRun; then the
+ * work. Key material never leaves: only ciphertexts and data-key plaintexts do.
+ */
+
+const SYMMETRIC_DEFAULT: EncryptionAlgorithmSpec = "SYMMETRIC_DEFAULT";
+
+// AWS sends no message with InvalidCiphertextException ("…when calling the Decrypt operation: ").
+const invalidCiphertext = () => kmsFault("InvalidCiphertextException", "");
+
+export function encrypt(call: KmsCall, input: EncryptRequest): EncryptResponse {
+  checkGrantTokens(input.GrantTokens);
+  const resolved = resolveKey(call, input.KeyId, "any");
+  const key = useKey(
+    call,
+    resolved,
+    "kms:Encrypt",
+    input.EncryptionContext,
+    algorithmContext(input.EncryptionAlgorithm),
+  );
+  checkAlgorithm(key, input.EncryptionAlgorithm);
+  dryRun(input.DryRun);
+  return {
+    CiphertextBlob: seal(key.Arn, key.Material, input.Plaintext, input.EncryptionContext),
+    KeyId: key.Arn,
+    EncryptionAlgorithm: SYMMETRIC_DEFAULT,
+  };
+}
+
+/**
+ * Decrypt: the blob names its key, so KeyId is optional; when given it must name the same key
+ * (IncorrectKeyException). The key may belong to another account: its owner's policy decides.
+ */
+export function decrypt(call: KmsCall, input: DecryptRequest): DecryptResponse {
+  checkGrantTokens(input.GrantTokens);
+  unsupportedRecipient(input.Recipient);
+  const sealed = sealedBlob(input.CiphertextBlob);
+  const key = blobKey(call, sealed, input.KeyId);
+  useKey(call, { key }, "kms:Decrypt", input.EncryptionContext, algorithmContext(input.EncryptionAlgorithm));
+  checkAlgorithm(key, input.EncryptionAlgorithm);
+  dryRun(input.DryRun);
+  const plaintext = open(sealed, key.Material, input.EncryptionContext);
+  if (!plaintext) throw invalidCiphertext();
+  return { KeyId: key.Arn, Plaintext: plaintext, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
+}
+
+/** ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination [M-KMS]. */
+export function reEncrypt(call: KmsCall, input: ReEncryptRequest): ReEncryptResponse {
+  checkGrantTokens(input.GrantTokens);
+  const sealed = sealedBlob(input.CiphertextBlob);
+  const source = blobKey(call, sealed, input.SourceKeyId);
+  useKey(
+    call,
+    { key: source },
+    "kms:ReEncryptFrom",
+    input.SourceEncryptionContext,
+    algorithmContext(input.SourceEncryptionAlgorithm),
+  );
+  checkAlgorithm(source, input.SourceEncryptionAlgorithm);
+  const resolved = resolveKey(call, input.DestinationKeyId, "any");
+  const destination = useKey(
+    call,
+    resolved,
+    "kms:ReEncryptTo",
+    input.DestinationEncryptionContext,
+    algorithmContext(input.DestinationEncryptionAlgorithm),
+  );
+  checkAlgorithm(destination, input.DestinationEncryptionAlgorithm);
+  dryRun(input.DryRun);
+  const plaintext = open(sealed, source.Material, input.SourceEncryptionContext);
+  if (!plaintext) throw invalidCiphertext();
+  return {
+    CiphertextBlob: seal(destination.Arn, destination.Material, plaintext, input.DestinationEncryptionContext),
+    SourceKeyId: source.Arn,
+    KeyId: destination.Arn,
+    SourceEncryptionAlgorithm: SYMMETRIC_DEFAULT,
+    DestinationEncryptionAlgorithm: SYMMETRIC_DEFAULT,
+  };
+}
+
+export function generateDataKey(call: KmsCall, input: GenerateDataKeyRequest): GenerateDataKeyResponse {
+  checkGrantTokens(input.GrantTokens);
+  unsupportedRecipient(input.Recipient);
+  const size = dataKeyBytes(input);
+  const key = useKey(call, resolveKey(call, input.KeyId, "any"), "kms:GenerateDataKey", input.EncryptionContext);
+  dryRun(input.DryRun);
+  const plaintext = randomBytes(size);
+  return {
+    CiphertextBlob: seal(key.Arn, key.Material, plaintext, input.EncryptionContext),
+    Plaintext: plaintext,
+    KeyId: key.Arn,
+  };
+}
+
+export function generateDataKeyWithoutPlaintext(
+  call: KmsCall,
+  input: GenerateDataKeyWithoutPlaintextRequest,
+): GenerateDataKeyWithoutPlaintextResponse {
+  checkGrantTokens(input.GrantTokens);
+  const size = dataKeyBytes(input);
+  const key = useKey(
+    call,
+    resolveKey(call, input.KeyId, "any"),
+    "kms:GenerateDataKeyWithoutPlaintext",
+    input.EncryptionContext,
+  );
+  dryRun(input.DryRun);
+  return { CiphertextBlob: seal(key.Arn, key.Material, randomBytes(size), input.EncryptionContext), KeyId: key.Arn };
+}
+
+/** GenerateRandom needs only IAM's kms:GenerateRandom; custom key stores don't exist here. */
+export function generateRandom(call: KmsCall, input: GenerateRandomRequest): GenerateRandomResponse {
+  authorizeIdentityAction(call, "kms:GenerateRandom");
+  unsupportedRecipient(input.Recipient);
+  if (input.CustomKeyStoreId !== undefined) {
+    throw kmsFault("UnsupportedOperationException", "Trident's KMS has no custom key stores; omit CustomKeyStoreId.");
+  }
+  // *Decided*: the model leaves NumberOfBytes optional, but there is no sensible default length.
+  if (input.NumberOfBytes === undefined) throw validationException("NumberOfBytes is required.");
+  return { Plaintext: randomBytes(input.NumberOfBytes) };
+}
+
+// ── shared steps ─────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Authorize the action on the resolved key, then require it enabled; returns the key. */
+function useKey(
+  call: KmsCall,
+  resolved: ResolvedKey,
+  action: string,
+  encryptionContext: Record<string, string> | undefined,
+  context: ConditionContext = {},
+): KeyRecord {
+  const { key, alias } = resolved;
+  authorizeKeyAction(call, key, {
+    action,
+    encryptionContext: encryptionContext ?? {},
+    context: alias ? { ...context, "kms:RequestAlias": alias } : context,
+  });
+  requireEnabled(key);
+  return key;
+}
+
+function sealedBlob(blob: Uint8Array | undefined): SealedBlob {
+  if (blob === undefined) {
+    throw validationException(
+      "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  const sealed = parseBlob(blob);
+  if (!sealed) throw invalidCiphertext();
+  return sealed;
+}
+
+/**
+ * The key a blob names, looked up in its owner's (account, region). With a KeyId, that must be the same key
+ * [M-KMS Decrypt KeyId]. A blob of another region is not a ciphertext this region can read. *Decided*: a blob whose
+ * key has been deleted is NotFoundException, like any call naming that key.
+ */
+function blobKey(call: KmsCall, sealed: SealedBlob, keyId: string | undefined): KeyRecord {
+  const arn = parseKeyArn(sealed.keyArn);
+  if (!arn || arn.region !== call.region) throw invalidCiphertext();
+  if (keyId !== undefined && resolveKey(call, keyId, "any").key.Arn !== sealed.keyArn) {
+    throw kmsFault(
+      "IncorrectKeyException",
+      "The key ID in the request does not identify a KMS key that can perform this operation.",
+    );
+  }
+  const key = findKey(call.env, arn.accountId, arn.region, arn.keyId);
+  if (!key) throw kmsFault("NotFoundException", KmsMessages.keyNotFound(sealed.keyArn));
+  return key;
+}
+
+/** Symmetric keys do SYMMETRIC_DEFAULT only [M-KMS EncryptionAlgorithm]. *Decided* text. */
+function checkAlgorithm(key: KeyRecord, algorithm: EncryptionAlgorithmSpec | undefined): void {
+  if (algorithm !== undefined && algorithm !== SYMMETRIC_DEFAULT) {
+    throw kmsFault(
+      "InvalidKeyUsageException",
+      `The encryption algorithm ${algorithm} is not supported by ${key.Arn}; it supports SYMMETRIC_DEFAULT.`,
+    );
+  }
+}
+
+function algorithmContext(algorithm: EncryptionAlgorithmSpec | undefined): ConditionContext {
+  return { "kms:EncryptionAlgorithm": algorithm ?? SYMMETRIC_DEFAULT };
+}
+
+/** KeySpec (AES_256, AES_128) or NumberOfBytes, exactly one [M-KMS GenerateDataKey]. *Decided* text. */
+function dataKeyBytes(input: { KeySpec?: string; NumberOfBytes?: number }): number {
+  if ((input.KeySpec === undefined) === (input.NumberOfBytes === undefined)) {
+    throw validationException("Specify either KeySpec or NumberOfBytes, but not both.");
+  }
+  if (input.NumberOfBytes !== undefined) return input.NumberOfBytes;
+  return input.KeySpec === "AES_128" ? 16 : 32;
+}
+
+function dryRun(flag: boolean | undefined): void {
+  if (flag === true) throw kmsFault("DryRunOperationException", KmsMessages.dryRun);
+}
+
+/** Nitro Enclaves attestation (Recipient) is outside what Trident emulates. */
+function unsupportedRecipient(recipient: RecipientInfo | undefined): void {
+  if (recipient !== undefined) {
+    throw kmsFault(
+      "UnsupportedOperationException",
+      "Trident's KMS does not support Recipient (AWS Nitro Enclaves attestation).",
+    );
+  }
+}

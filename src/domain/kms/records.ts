@@ -1,0 +1,119 @@
+import type { GrantConstraints, GrantOperation, KeyState, Tag } from "../../generated/kms.js";
+import type { PolicyDocument } from "../../policy/index.js";
+import type { Table } from "../../state/store.js";
+import type { KmsEnv } from "./env.js";
+
+/**
+ * KMS state as plain records in the store, scoped by (account, region) like AWS scopes it. Times are epoch
+ * milliseconds on the emulator's clock; states (PendingDeletion, deleted, next rotation) are derived from them.
+ */
+
+export interface KeyRecord {
+  KeyId: string;
+  Arn: string;
+  AccountId: string;
+  Region: string;
+  CreationDate: number;
+  Description: string;
+  KeyManager: "CUSTOMER" | "AWS";
+  /** Enabled or disabled by EnableKey/DisableKey; a key pending deletion is neither (its state wins). */
+  Enabled: boolean;
+  /** Set by ScheduleKeyDeletion: the key is PendingDeletion until then, and gone after. */
+  DeletionDate?: number;
+  PendingDeletionWindowInDays?: number;
+  /** The key policy exactly as GetKeyPolicy returns it (KMS keeps the document as it was given). */
+  PolicyText: string;
+  /** The same policy, parsed once when it was set. */
+  Policy: PolicyDocument;
+  /** 256-bit AES key material; never leaves the emulator through the API. */
+  Material: Buffer;
+  Tags: Tag[];
+  Rotation: { Enabled: boolean; PeriodInDays?: number; EnabledAt?: number };
+}
+
+export interface AliasRecord {
+  AliasName: string;
+  AliasArn: string;
+  /** The key id (not ARN) of a key in the same (account, region). */
+  TargetKeyId: string;
+  CreationDate: number;
+  LastUpdatedDate: number;
+}
+
+export interface GrantRecord {
+  GrantId: string;
+  /** The key's id and ARN; grants live in the key owner's (account, region). */
+  KeyId: string;
+  KeyArn: string;
+  Name?: string;
+  CreationDate: number;
+  GranteePrincipal: string;
+  RetiringPrincipal?: string;
+  /** `arn:aws:iam::ACCOUNT:root` of the account that created the grant. */
+  IssuingAccount: string;
+  Operations: GrantOperation[];
+  Constraints?: GrantConstraints;
+  /** Created by an AWS service for a resource (kms:GrantIsForAWSResource was true). */
+  ForAwsResource: boolean;
+}
+
+const KEYS = "kms.keys";
+const ALIASES = "kms.aliases";
+const GRANTS = "kms.grants";
+
+export function keyTable(env: KmsEnv, accountId: string, region: string): Table<KeyRecord> {
+  return env.store.table<KeyRecord>(KEYS, accountId, region);
+}
+
+export function aliasTable(env: KmsEnv, accountId: string, region: string): Table<AliasRecord> {
+  return env.store.table<AliasRecord>(ALIASES, accountId, region);
+}
+
+export function grantTable(env: KmsEnv, accountId: string, region: string): Table<GrantRecord> {
+  return env.store.table<GrantRecord>(GRANTS, accountId, region);
+}
+
+/** The live key with this id, or undefined. A key whose deletion date has passed is deleted here, on first sight. */
+export function findKey(env: KmsEnv, accountId: string, region: string, keyId: string): KeyRecord | undefined {
+  const key = keyTable(env, accountId, region).get(keyId);
+  if (!key) return undefined;
+  if (isDeleted(key, env.clock.now())) {
+    purgeKey(env, key);
+    return undefined;
+  }
+  return key;
+}
+
+/** Every live key of an (account, region). */
+export function liveKeys(env: KmsEnv, accountId: string, region: string): KeyRecord[] {
+  return keyTable(env, accountId, region)
+    .values()
+    .filter((key) => findKey(env, accountId, region, key.KeyId) !== undefined);
+}
+
+/** Records are plain data: a change is written back as a new record. */
+export function saveKey(env: KmsEnv, key: KeyRecord): void {
+  keyTable(env, key.AccountId, key.Region).put(key.KeyId, key);
+}
+
+/** The state a caller sees [aws-behaviour §6.8]; a key past its deletion date was already purged by findKey. */
+export function keyState(key: KeyRecord): Extract<KeyState, "Enabled" | "Disabled" | "PendingDeletion"> {
+  if (key.DeletionDate !== undefined) return "PendingDeletion";
+  return key.Enabled ? "Enabled" : "Disabled";
+}
+
+function isDeleted(key: KeyRecord, now: Date): boolean {
+  return key.DeletionDate !== undefined && now.getTime() >= key.DeletionDate;
+}
+
+/**
+ * "When the waiting period expires, KMS deletes the KMS key, its key material, and all AWS KMS data associated
+ * with it, including all aliases that refer to it" [M-KMS ScheduleKeyDeletion]; its grants go with it.
+ */
+function purgeKey(env: KmsEnv, key: KeyRecord): void {
+  keyTable(env, key.AccountId, key.Region).delete(key.KeyId);
+  const aliases = aliasTable(env, key.AccountId, key.Region);
+  for (const alias of aliases.values()) if (alias.TargetKeyId === key.KeyId) aliases.delete(alias.AliasName);
+  const grants = grantTable(env, key.AccountId, key.Region);
+  for (const grant of grants.values()) if (grant.KeyId === key.KeyId) grants.delete(grant.GrantId);
+}

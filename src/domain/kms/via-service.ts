@@ -1,0 +1,154 @@
+import type { Principal } from "../../auth/principal.js";
+import type { GrantOperation } from "../../generated/kms.js";
+import { AwsError } from "../../protocol/errors.js";
+import { authorizeKeyAction } from "./access.js";
+import { aliasNameFor, ensureAwsManagedKey } from "./aws-managed.js";
+import { decrypt, generateDataKey, reEncrypt } from "./crypto.js";
+import type { KmsCall, KmsEnv, ViaService } from "./env.js";
+import { createGrant, deleteGrant } from "./grants.js";
+import { parseKeyArn } from "./identifiers.js";
+import { requireEnabled } from "./key-states.js";
+import { findKey, keyState, type KeyRecord } from "./records.js";
+import { resolveKey as resolveKeyReference } from "./resolve.js";
+import {
+  KeyAccessError,
+  type KeyAccessFailure,
+  type KmsServiceAccess,
+  type ResolvedKey,
+  type ServiceKeyCall,
+} from "./service-access.js";
+
+/**
+ * KMS as a service (Neptune) uses it on a caller's behalf. Every call runs the same domain code as the caller's
+ * own API call, with `viaService` set: kms:ViaService = rds.REGION.amazonaws.com and kms:CallerAccount = the
+ * caller's account are in the request context, and grant operations carry kms:GrantIsForAWSResource = true. So the
+ * aws/rds key policy (only its account, only via RDS) and the seed's grant statement decide exactly as in AWS.
+ * KMS's errors become KeyAccessError, which the service turns into its own (KMSKeyNotAccessibleFault).
+ */
+export class KmsViaService implements KmsServiceAccess {
+  constructor(private readonly env: KmsEnv) {}
+
+  resolveKey(request: {
+    principal: Principal;
+    region: string;
+    keyId: string;
+    viaService: ViaService;
+    actions: string[];
+  }): ResolvedKey {
+    const call = this.#call(request);
+    return asKeyAccess(() => {
+      const { key, alias } = resolveKeyReference(call, request.keyId, "any");
+      for (const action of request.actions) {
+        authorizeKeyAction(call, key, { action, context: alias ? { "kms:RequestAlias": alias } : {} });
+      }
+      requireEnabled(key);
+      return resolved(key);
+    });
+  }
+
+  awsManagedKey(accountId: string, region: string, service: ViaService): ResolvedKey {
+    return resolved(ensureAwsManagedKey(this.env, accountId, region, aliasNameFor(service)));
+  }
+
+  generateDataKey(request: ServiceKeyCall): { plaintext: Buffer; ciphertextBlob: Buffer } {
+    return asKeyAccess(() => {
+      const out = generateDataKey(this.#call(request), {
+        KeyId: request.keyArn,
+        KeySpec: "AES_256",
+        EncryptionContext: request.encryptionContext,
+      });
+      return { plaintext: Buffer.from(out.Plaintext!), ciphertextBlob: Buffer.from(out.CiphertextBlob!) };
+    });
+  }
+
+  decrypt(request: ServiceKeyCall & { ciphertextBlob: Buffer }): Buffer {
+    return asKeyAccess(() => {
+      const out = decrypt(this.#call(request), {
+        CiphertextBlob: request.ciphertextBlob,
+        KeyId: request.keyArn,
+        EncryptionContext: request.encryptionContext,
+      });
+      return Buffer.from(out.Plaintext!);
+    });
+  }
+
+  reEncrypt(request: {
+    principal: Principal;
+    region: string;
+    viaService: ViaService;
+    ciphertextBlob: Buffer;
+    sourceKeyArn: string;
+    destinationKeyArn: string;
+    encryptionContext?: Record<string, string>;
+  }): Buffer {
+    return asKeyAccess(() => {
+      const out = reEncrypt(this.#call(request), {
+        CiphertextBlob: request.ciphertextBlob,
+        SourceKeyId: request.sourceKeyArn,
+        DestinationKeyId: request.destinationKeyArn,
+        SourceEncryptionContext: request.encryptionContext,
+        DestinationEncryptionContext: request.encryptionContext,
+      });
+      return Buffer.from(out.CiphertextBlob!);
+    });
+  }
+
+  createGrant(request: ServiceKeyCall & { granteePrincipal: string; operations: string[]; name?: string }): {
+    grantId: string;
+  } {
+    return asKeyAccess(() => {
+      const out = createGrant(this.#call(request), {
+        KeyId: request.keyArn,
+        GranteePrincipal: request.granteePrincipal,
+        Operations: request.operations as GrantOperation[],
+        Name: request.name,
+      });
+      return { grantId: out.GrantId! };
+    });
+  }
+
+  retireGrant(keyArn: string, grantId: string): void {
+    deleteGrant(this.env, keyArn, grantId);
+  }
+
+  keyState(keyArn: string): "Enabled" | "Disabled" | "PendingDeletion" | "Missing" {
+    const arn = parseKeyArn(keyArn);
+    const key = arn && findKey(this.env, arn.accountId, arn.region, arn.keyId);
+    return key ? keyState(key) : "Missing";
+  }
+
+  #call(request: { principal: Principal; region: string; viaService: ViaService }): KmsCall {
+    return { env: this.env, principal: request.principal, region: request.region, viaService: request.viaService };
+  }
+}
+
+function resolved(key: KeyRecord): ResolvedKey {
+  return {
+    keyArn: key.Arn,
+    keyId: key.KeyId,
+    accountId: key.AccountId,
+    region: key.Region,
+    awsManaged: key.KeyManager === "AWS",
+  };
+}
+
+/** KMS's error codes, as the reasons a service reports. */
+const FAILURES: Record<string, KeyAccessFailure> = {
+  NotFoundException: "not-found",
+  InvalidArnException: "not-found",
+  AccessDeniedException: "access-denied",
+  DisabledException: "disabled",
+  KMSInvalidStateException: "pending-deletion",
+  InvalidCiphertextException: "invalid-ciphertext",
+  IncorrectKeyException: "invalid-ciphertext",
+};
+
+function asKeyAccess<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const reason = error instanceof AwsError ? FAILURES[error.code] : undefined;
+    if (reason && error instanceof AwsError) throw new KeyAccessError(reason, error.message || error.code);
+    throw error;
+  }
+}

@@ -1,0 +1,7 @@
+import type { KmsCall } from "../../domain/kms/env.js";
+import type { RequestContext } from "../service.js";
+
+/** The caller's own API call, as the KMS domain takes it (no service in between). */
+export function kmsCall(ctx: RequestContext): KmsCall {
+  return { env: ctx.emulator, principal: ctx.principal, region: ctx.region };
+}

@@ -1,0 +1,20 @@
+import {
+  decrypt,
+  encrypt,
+  generateDataKey,
+  generateDataKeyWithoutPlaintext,
+  generateRandom,
+  reEncrypt,
+} from "../../domain/kms/crypto.js";
+import type { KmsOperations } from "../../generated/kms.js";
+import type { HandlerMap } from "../service.js";
+import { kmsCall } from "./call.js";
+
+export const cryptoHandlers: HandlerMap<KmsOperations> = {
+  Encrypt: (input, ctx) => encrypt(kmsCall(ctx), input),
+  Decrypt: (input, ctx) => decrypt(kmsCall(ctx), input),
+  ReEncrypt: (input, ctx) => reEncrypt(kmsCall(ctx), input),
+  GenerateDataKey: (input, ctx) => generateDataKey(kmsCall(ctx), input),
+  GenerateDataKeyWithoutPlaintext: (input, ctx) => generateDataKeyWithoutPlaintext(kmsCall(ctx), input),
+  GenerateRandom: (input, ctx) => generateRandom(kmsCall(ctx), input),
+};
