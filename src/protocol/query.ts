@@ -17,36 +17,37 @@ export function parseForm(text: string): QueryParams {
   return params;
 }
 
+/** The flat parameters being read, and their names (for prefix lookups). */
+interface Reader {
+  model: ServiceModel;
+  params: QueryParams;
+  keys: string[];
+}
+
 /** Reads the input structure of an operation out of the flat parameter map. */
 export function deserializeQueryInput(
   model: ServiceModel,
   shapeName: string,
   params: QueryParams,
 ): Record<string, unknown> {
-  const keys = [...params.keys()];
-  return readStructure(model, shapeOf(model, shapeName), "", params, keys) ?? {};
+  const reader: Reader = { model, params, keys: [...params.keys()] };
+  return readStructure(reader, shapeOf(model, shapeName), "") ?? {};
 }
 
 function join(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;
 }
 
-function hasPrefix(keys: string[], prefix: string): boolean {
+function hasPrefix(reader: Reader, prefix: string): boolean {
   const dotted = prefix + ".";
-  return keys.some((k) => k === prefix || k.startsWith(dotted));
+  return reader.keys.some((k) => k === prefix || k.startsWith(dotted));
 }
 
-function readStructure(
-  model: ServiceModel,
-  shape: Shape,
-  prefix: string,
-  params: QueryParams,
-  keys: string[],
-): Record<string, unknown> | undefined {
+function readStructure(reader: Reader, shape: Shape, prefix: string): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   let found = false;
   for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
-    const value = readValue(model, ref, join(prefix, ref.locationName ?? memberName), params, keys);
+    const value = readValue(reader, ref, join(prefix, ref.locationName ?? memberName));
     if (value !== undefined) {
       out[memberName] = value;
       found = true;
@@ -55,56 +56,47 @@ function readStructure(
   return found || !prefix ? out : undefined;
 }
 
-function readValue(model: ServiceModel, ref: MemberRef, key: string, params: QueryParams, keys: string[]): unknown {
-  const shape = shapeOf(model, ref.shape);
+function readValue(reader: Reader, ref: MemberRef, key: string): unknown {
+  const shape = shapeOf(reader.model, ref.shape);
   switch (shape.type) {
     case "structure":
-      return hasPrefix(keys, key) ? readStructure(model, shape, key, params, keys) : undefined;
+      return hasPrefix(reader, key) ? readStructure(reader, shape, key) : undefined;
     case "list":
-      return readList(model, shape, key, params, keys, ref.flattened ?? shape.flattened);
+      return readList(reader, shape, key, ref.flattened ?? shape.flattened);
     case "map":
-      return readMap(model, shape, key, params, keys, shape.flattened);
+      return readMap(reader, shape, key, shape.flattened);
     default: {
-      const raw = params.get(key);
+      const raw = reader.params.get(key);
       return raw === undefined ? undefined : parseScalar(shape, raw, key);
     }
   }
 }
 
-function readList(
-  model: ServiceModel,
-  shape: Shape,
-  key: string,
-  params: QueryParams,
-  keys: string[],
-  flattened: boolean | undefined,
-): unknown[] | undefined {
-  if (params.get(key) === "") return []; // botocore sends an empty list as `Name=`
+function readList(reader: Reader, shape: Shape, key: string, flattened: boolean | undefined): unknown[] | undefined {
+  if (reader.params.get(key) === "") return []; // botocore sends an empty list as `Name=`
   const itemPrefix = flattened ? key : `${key}.${shape.member!.locationName ?? "member"}`;
-  if (!hasPrefix(keys, itemPrefix)) return undefined;
+  if (!hasPrefix(reader, itemPrefix)) return undefined;
   const items: unknown[] = [];
-  for (let i = 1; hasPrefix(keys, `${itemPrefix}.${i}`); i++) {
-    items.push(readValue(model, shape.member!, `${itemPrefix}.${i}`, params, keys));
+  for (let i = 1; hasPrefix(reader, `${itemPrefix}.${i}`); i++) {
+    items.push(readValue(reader, shape.member!, `${itemPrefix}.${i}`));
   }
   return items;
 }
 
 function readMap(
-  model: ServiceModel,
+  reader: Reader,
   shape: Shape,
   key: string,
-  params: QueryParams,
-  keys: string[],
   flattened: boolean | undefined,
 ): Record<string, unknown> | undefined {
   const entryPrefix = flattened ? key : `${key}.entry`;
-  if (!hasPrefix(keys, entryPrefix)) return undefined;
+  if (!hasPrefix(reader, entryPrefix)) return undefined;
   const out: Record<string, unknown> = {};
   const keyName = shape.key!.locationName ?? "key";
   const valueName = shape.value!.locationName ?? "value";
-  for (let i = 1; hasPrefix(keys, `${entryPrefix}.${i}`); i++) {
-    const k = params.get(`${entryPrefix}.${i}.${keyName}`);
-    if (k !== undefined) out[k] = readValue(model, shape.value!, `${entryPrefix}.${i}.${valueName}`, params, keys);
+  for (let i = 1; hasPrefix(reader, `${entryPrefix}.${i}`); i++) {
+    const k = reader.params.get(`${entryPrefix}.${i}.${keyName}`);
+    if (k !== undefined) out[k] = readValue(reader, shape.value!, `${entryPrefix}.${i}.${valueName}`);
   }
   return out;
 }

@@ -1,4 +1,3 @@
-import { createHash, createHmac } from "node:crypto";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { NeptuneClient } from "@aws-sdk/client-neptune";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -6,6 +5,8 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { HttpRequest } from "@smithy/protocol-http";
 import { DEFAULT_CREDENTIALS, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../../src/config/defaults.js";
 import { Emulator, type EmulatorOptions } from "../../src/emulator.js";
+import { Sha256 } from "../../src/auth/sha256.js";
+export { Sha256 };
 import { InProcessHandler } from "../../src/server/inprocess.js";
 import { handleRequest } from "../../src/server/pipeline.js";
 import { ManualClock } from "../../src/state/clock.js";
@@ -24,27 +25,6 @@ export const ADMIN: Record<string, Credentials> = {
   [A]: { ...DEFAULT_CREDENTIALS[A] },
   [B]: { ...DEFAULT_CREDENTIALS[B] },
 };
-
-function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** A small sha256 for the SigV4 signer, over node:crypto. */
-export class Sha256 {
-  #hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#hash = secret ? createHmac("sha256", toBytes(secret)) : createHash("sha256");
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView) {
-    this.#hash.update(toBytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.#hash.digest());
-  }
-  reset() {}
-}
 
 export interface Clients {
   sts: STSClient;

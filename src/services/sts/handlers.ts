@@ -1,5 +1,6 @@
 import type { Principal } from "../../auth/principal.js";
-import type { StsOperations } from "../../generated/sts.js";
+import type { TemporaryCredentials } from "../../auth/identities.js";
+import type { Credentials, StsOperations } from "../../generated/sts.js";
 import { authorize, baseContext, parsePolicy, PolicyGrammarError } from "../../policy/index.js";
 import { AwsError, CommonErrors, modelError } from "../../protocol/errors.js";
 import { loadModel } from "../../protocol/model.js";
@@ -9,6 +10,16 @@ const model = loadModel("sts");
 
 /** Role chaining (an assumed role assuming a role) is limited to one hour, whatever the role allows. */
 const ROLE_CHAINING_MAX_SECONDS = 3600;
+
+/** The wire shape of temporary credentials. */
+function credentialsShape(credentials: TemporaryCredentials): Credentials {
+  return {
+    AccessKeyId: credentials.accessKeyId,
+    SecretAccessKey: credentials.secretAccessKey,
+    SessionToken: credentials.sessionToken,
+    Expiration: credentials.expiration,
+  };
+}
 
 function notAuthorized(principal: Principal, action: string, resource: string): AwsError {
   return CommonErrors.accessDenied(
@@ -75,12 +86,7 @@ export const stsHandlers: HandlerMap<StsOperations> = {
     };
     const credentials = emulator.identities.issueTemporaryCredentials(session, duration);
     return {
-      Credentials: {
-        AccessKeyId: credentials.accessKeyId,
-        SecretAccessKey: credentials.secretAccessKey,
-        SessionToken: credentials.sessionToken,
-        Expiration: credentials.expiration,
-      },
+      Credentials: credentialsShape(credentials),
       AssumedRoleUser: { AssumedRoleId: session.userId, Arn: session.arn },
       PackedPolicySize:
         input.Policy === undefined ? undefined : Math.min(100, Math.ceil((input.Policy.length / 2048) * 100)),
@@ -94,12 +100,7 @@ export const stsHandlers: HandlerMap<StsOperations> = {
     }
     const credentials = emulator.identities.issueTemporaryCredentials(principal, input.DurationSeconds ?? 43200);
     return {
-      Credentials: {
-        AccessKeyId: credentials.accessKeyId,
-        SecretAccessKey: credentials.secretAccessKey,
-        SessionToken: credentials.sessionToken,
-        Expiration: credentials.expiration,
-      },
+      Credentials: credentialsShape(credentials),
     };
   },
 
