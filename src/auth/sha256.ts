@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 
 type Bytes = string | ArrayBuffer | ArrayBufferView;
 
@@ -13,10 +13,16 @@ function toBytes(data: Bytes): string | Uint8Array {
  * for code that signs requests itself (tests of the wire, benchmarks that pre-sign).
  */
 export class Sha256 {
-  #hash;
+  readonly #secret: Bytes | undefined;
+  #hash: Hash | Hmac;
 
   constructor(secret?: Bytes) {
-    this.#hash = secret ? createHmac("sha256", toBytes(secret)) : createHash("sha256");
+    this.#secret = secret;
+    this.#hash = this.#fresh();
+  }
+
+  #fresh(): Hash | Hmac {
+    return this.#secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(this.#secret));
   }
 
   update(data: Bytes): void {
@@ -27,5 +33,7 @@ export class Sha256 {
     return new Uint8Array(this.#hash.digest());
   }
 
-  reset(): void {}
+  reset(): void {
+    this.#hash = this.#fresh();
+  }
 }

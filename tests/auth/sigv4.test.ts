@@ -1,6 +1,5 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { HttpRequest } from "@smithy/protocol-http";
 import {
@@ -12,36 +11,10 @@ import {
   type SigV4Failure,
   type SignedRequestParts,
 } from "../../src/auth/sigv4.js";
+import { Sha256 } from "../../src/auth/sha256.js";
+import { createHash } from "node:crypto";
 
 // --- Signing with the real SDK signer --------------------------------------------------------------------------
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** The smithy Checksum interface over node:crypto (@aws-crypto/sha256-js is not installed). */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(this.secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
 
 const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -55,7 +28,7 @@ function signerFor(service: string, sessionToken?: string): SignatureV4 {
     credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, sessionToken },
     region: "us-east-1",
     service,
-    sha256: NodeSha256,
+    sha256: Sha256,
   });
 }
 
@@ -260,7 +233,7 @@ describe("SigV4 header authentication", () => {
         credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: secret },
         region: "us-east-1",
         service: "sts",
-        sha256: NodeSha256,
+        sha256: Sha256,
       });
       const parts = onTheWire(await signer.sign(request, { signingDate: SIGNED_AT }));
       assert.equal(verify(parts, SIGNED_AT, secret), undefined);
