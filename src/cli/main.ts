@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 import { ConfigError } from "../config/config.js";
 import { serveCommand } from "./serve.js";
+import { migrateCommand } from "./migrate.js";
+import { demoCommand } from "./demo.js";
 
 const USAGE = `Usage: trident <command> [options]
 
 Commands:
   serve     run the local AWS (Neptune, KMS, STS) on a port
+  migrate   move a Neptune cluster to another account: plan, apply, cleanup
+  demo      the seed scenario on the embedded local AWS: plan and apply from 111111111111 to 222222222222
   help      show this text
 
 Run 'trident <command> --help' for a command's options.`;
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
+  migrate: migrateCommand,
+  demo: demoCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,304 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { GetKeyPolicyCommand } from "@aws-sdk/client-kms";
+import {
+  CopyDBClusterSnapshotCommand,
+  DeleteDBClusterCommand,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  ListTagsForResourceCommand,
+  RestoreDBClusterFromSnapshotCommand,
+} from "@aws-sdk/client-neptune";
+import { DEFAULT_CREDENTIALS, DEFAULT_REGION, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../config/defaults.js";
+import { Emulator } from "../emulator.js";
+import { startServer } from "../server/http.js";
+import { DELAY_PROFILES, type Delays } from "../state/delays.js";
+import { runApply, runPlan } from "../migrate/apply.js";
+import { runCleanup } from "../migrate/cleanup.js";
+import { createMigrationClients, destroyClients, type SideClients } from "../migrate/clients.js";
+import { restoreAttribute } from "../migrate/discover.js";
+import { awsErrorCode, MigrateError } from "../migrate/errors.js";
+import { DEFAULT_TARGET_KEY, formatTags } from "../migrate/plan.js";
+import { TextReporter, renderPlan } from "../migrate/report.js";
+import { buildSeed } from "../migrate/seed.js";
+import type { StepContext } from "../migrate/steps/context.js";
+import type { MigrateInputs } from "../migrate/types.js";
+import { progressFor, type Progress } from "../migrate/waiters.js";
+
+export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving]
+
+Starts the local AWS in-process, builds the seed's situation in account ${SOURCE_ACCOUNT} (a CMK, an encrypted
+Neptune cluster with an instance, tags), then runs \`trident migrate plan\` and \`apply\` into account
+${TARGET_ACCOUNT} and prints the timeline: each step, each rule it meets (SEED-FACTS.md), the two refusals the
+procedure is known for, and the final state of both accounts.
+  --cleanup        also run \`trident migrate cleanup\` at the end
+  --fast           instant lifecycle transitions (default: the demo profile, a few hundred ms each)
+  --keep-serving   leave the local AWS running afterwards, to look around with the AWS CLI`;
+
+export interface DemoOptions {
+  write: (line: string) => void;
+  /** Progress bars (a terminal) or lines. */
+  progress?: Progress;
+  delays?: Delays;
+  pollMs?: number;
+  cleanup?: boolean;
+  /** Keep the server running and return its endpoint instead of closing it. */
+  keepServing?: boolean;
+}
+
+export interface DemoResult {
+  ok: boolean;
+  endpoint: string;
+  walls: { rule: string; code: string }[];
+  close: () => Promise<void>;
+}
+
+/**
+ * The main job, on the embedded AWS. The migration itself is the same library code `trident migrate` runs,
+ * through the SDK over a real socket to the local AWS; only the seed and the two walls are demo-only calls.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const write = options.write;
+  const started = Date.now();
+  const elapsedMs = () => Date.now() - started;
+  const stamp = () => `[+${(elapsedMs() / 1000).toFixed(1).padStart(5)}s]`;
+  const emulator = new Emulator({ delays: options.delays ?? DELAY_PROFILES.demo });
+  const server = await startServer(emulator, { port: 0 });
+  const journalDir = mkdtempSync(join(tmpdir(), "trident-demo-"));
+  const region = DEFAULT_REGION;
+  const inputs: MigrateInputs = {
+    source: { ...DEFAULT_CREDENTIALS[SOURCE_ACCOUNT], endpoint: server.endpoint },
+    target: { ...DEFAULT_CREDENTIALS[TARGET_ACCOUNT], endpoint: server.endpoint },
+    region,
+    sourceCluster: "orders-graph",
+    targetCluster: "orders-graph",
+    targetKmsKey: DEFAULT_TARGET_KEY,
+  };
+  const clients = createMigrationClients(inputs.source, inputs.target, { region, maxAttempts: 1 });
+  const journalPath = join(journalDir, "journal.json");
+  const pollMs = options.pollMs ?? 150;
+  const walls: DemoResult["walls"] = [];
+  const close = async () => {
+    destroyClients(clients);
+    await server.close();
+    rmSync(journalDir, { recursive: true, force: true });
+  };
+  try {
+    write(
+      `Trident demo: the local AWS is listening on ${server.endpoint} (accounts ${SOURCE_ACCOUNT} and ${TARGET_ACCOUNT}, region ${region})`,
+    );
+    write("");
+    write(`${stamp()} Seed: account ${SOURCE_ACCOUNT} gets a customer-managed key and an encrypted Neptune cluster`);
+    await buildSeed(clients.source, SOURCE_ACCOUNT, { pollMs, onStep: (text) => write(`    ${text}`) });
+
+    write("");
+    write(
+      `${stamp()} trident migrate plan --source-cluster orders-graph --target-cluster orders-graph (target key ${DEFAULT_TARGET_KEY})`,
+    );
+    const { plan } = await runPlan({ inputs, clients, journalPath });
+    for (const line of renderPlan(plan).trimEnd().split("\n")) write(`    ${line}`);
+    if (!plan.canProceed)
+      throw new MigrateError("the demo's plan is blocked", "this is a bug in the demo or the local AWS");
+
+    write("");
+    write(`${stamp()} trident migrate apply --yes`);
+    const reporter = new TextReporter({ write, progress: options.progress, elapsedMs, explainRules: true });
+    const result = await runApply({
+      inputs,
+      clients,
+      journalPath,
+      reporter,
+      wait: { intervalMs: pollMs },
+      beforeStep: async (step, ctx) => {
+        if (step === "copy") walls.push(...(await showWalls(ctx, reporter)));
+      },
+    });
+    write(`${stamp()} apply: ${result.status}`);
+
+    write("");
+    write(`${stamp()} trident migrate apply --yes (again: everything is done, so it only verifies)`);
+    const again = await runApply({
+      inputs,
+      clients,
+      journalPath,
+      reporter: new TextReporter({ write: (line) => write(`  ${line}`) }),
+      wait: { intervalMs: pollMs },
+    });
+    write(`    changed: ${again.changed.length === 0 ? "nothing" : again.changed.join(", ")}`);
+
+    if (options.cleanup) {
+      write("");
+      write(`${stamp()} trident migrate cleanup --yes`);
+      await runCleanup({ inputs, clients, journalPath, write: (line) => write(`    ${line}`) });
+    }
+
+    write("");
+    write(`${stamp()} Final state`);
+    await describeSource(clients.source, SOURCE_ACCOUNT, write);
+    await describeTarget(clients.target, TARGET_ACCOUNT, write);
+    write("");
+    write(
+      `Done in ${(elapsedMs() / 1000).toFixed(1)} s. Walls met: ${walls.map((wall) => `${wall.rule} (${wall.code})`).join(", ") || "none"}.`,
+    );
+    if (options.keepServing) {
+      write("");
+      write(`The local AWS keeps running at ${server.endpoint}. Try, for example:`);
+      write(
+        `  AWS_ACCESS_KEY_ID=${DEFAULT_CREDENTIALS[TARGET_ACCOUNT].accessKeyId} AWS_SECRET_ACCESS_KEY=${DEFAULT_CREDENTIALS[TARGET_ACCOUNT].secretAccessKey} \\`,
+      );
+      write(`    aws neptune describe-db-clusters --endpoint-url ${server.endpoint} --region ${region}`);
+      return { ok: result.status === "done", endpoint: server.endpoint, walls, close };
+    }
+    await close();
+    return {
+      ok: result.status === "done" && again.changed.length === 0,
+      endpoint: server.endpoint,
+      walls,
+      close: async () => {},
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The two refusals the seed's author hit, tried for real before the copy, once the snapshot is shared and the
+ * key policy lets the target in: a direct restore of the shared encrypted snapshot (R6) and a copy with
+ * CopyTags=true (R8). Should AWS accept either, the demo says so and removes what it made.
+ */
+async function showWalls(ctx: StepContext, reporter: TextReporter): Promise<{ rule: string; code: string }[]> {
+  const b = ctx.clients.target.neptune;
+  const shareArn = ctx.plan.names.shareSnapshotArn;
+  const met: { rule: string; code: string }[] = [];
+  const attempt = async (rule: string, title: string, call: () => Promise<unknown>, undo: () => Promise<unknown>) => {
+    try {
+      await call();
+    } catch (error) {
+      const code = awsErrorCode(error);
+      if (!code) throw error;
+      reporter.wall(rule, title, {
+        code,
+        message: (error as Error).message,
+        status: (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode,
+      });
+      met.push({ rule, code });
+      return;
+    }
+    reporter.note(`${rule}: ${title} was ACCEPTED, unlike AWS; removing what it made`);
+    await undo().catch(() => undefined);
+  };
+  const directCluster = `${ctx.plan.names.targetCluster}-direct`;
+  await attempt(
+    "R6",
+    `${ctx.found.target.Account} restores the shared snapshot directly: RestoreDBClusterFromSnapshot SnapshotIdentifier=${shareArn}`,
+    () =>
+      b.send(
+        new RestoreDBClusterFromSnapshotCommand({
+          DBClusterIdentifier: directCluster,
+          SnapshotIdentifier: shareArn,
+          Engine: "neptune",
+        }),
+      ),
+    () => b.send(new DeleteDBClusterCommand({ DBClusterIdentifier: directCluster, SkipFinalSnapshot: true })),
+  );
+  const taggedCopy = `${ctx.plan.names.targetCopy}-tags`.slice(0, 63);
+  await attempt(
+    "R8",
+    `${ctx.found.target.Account} copies it with CopyTags=true: CopyDBClusterSnapshot SourceDBClusterSnapshotIdentifier=${shareArn} CopyTags=true`,
+    () =>
+      b.send(
+        new CopyDBClusterSnapshotCommand({
+          SourceDBClusterSnapshotIdentifier: shareArn,
+          TargetDBClusterSnapshotIdentifier: taggedCopy,
+          KmsKeyId: ctx.inputs.targetKmsKey,
+          CopyTags: true,
+        }),
+      ),
+    () => b.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: taggedCopy })),
+  );
+  return met;
+}
+
+async function describeSource(a: SideClients, account: string, write: (line: string) => void): Promise<void> {
+  write(`  account ${account} (source)`);
+  for (const cluster of (await a.neptune.send(new DescribeDBClustersCommand({}))).DBClusters ?? []) {
+    write(
+      `    cluster ${cluster.DBClusterIdentifier}: ${cluster.Status}, ${cluster.DBClusterMembers?.length ?? 0} instance(s), key ${cluster.KmsKeyId}`,
+    );
+    if (cluster.KmsKeyId) {
+      const policy = JSON.parse(
+        (await a.kms.send(new GetKeyPolicyCommand({ KeyId: cluster.KmsKeyId, PolicyName: "default" }))).Policy ?? "{}",
+      ) as { Statement?: { Sid?: string }[] };
+      write(`    key policy: ${(policy.Statement ?? []).map((statement) => statement.Sid ?? "(no Sid)").join(" | ")}`);
+    }
+  }
+  for (const snapshot of (await a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" })))
+    .DBClusterSnapshots ?? []) {
+    const shared = await restoreAttribute(a.neptune, snapshot.DBClusterSnapshotIdentifier!);
+    write(
+      `    snapshot ${snapshot.DBClusterSnapshotIdentifier}: ${snapshot.Status}, shared with ${shared.join(", ") || "nobody"}`,
+    );
+  }
+}
+
+async function describeTarget(b: SideClients, account: string, write: (line: string) => void): Promise<void> {
+  write(`  account ${account} (target)`);
+  for (const cluster of (await b.neptune.send(new DescribeDBClustersCommand({}))).DBClusters ?? []) {
+    write(
+      `    cluster ${cluster.DBClusterIdentifier}: ${cluster.Status}, engine ${cluster.EngineVersion}, encrypted ${cluster.StorageEncrypted} with ${cluster.KmsKeyId}`,
+    );
+    const tags =
+      (await b.neptune.send(new ListTagsForResourceCommand({ ResourceName: cluster.DBClusterArn! }))).TagList ?? [];
+    write(
+      `      parameter group ${cluster.DBClusterParameterGroup}, tags ${formatTags(tags.map((tag) => ({ Key: tag.Key ?? "", Value: tag.Value ?? "" })))}`,
+    );
+  }
+  for (const instance of (await b.neptune.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []) {
+    write(
+      `    instance ${instance.DBInstanceIdentifier}: ${instance.DBInstanceStatus}, ${instance.DBInstanceClass}, in ${instance.DBClusterIdentifier}`,
+    );
+  }
+  const snapshots =
+    (await b.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" }))).DBClusterSnapshots ?? [];
+  for (const snapshot of snapshots)
+    write(
+      `    snapshot ${snapshot.DBClusterSnapshotIdentifier}: ${snapshot.Status}, copied from ${snapshot.SourceDBClusterSnapshotArn ?? "-"}`,
+    );
+}
+
+export async function demoCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      cleanup: { type: "boolean", default: false },
+      fast: { type: "boolean", default: false },
+      "keep-serving": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(DEMO_USAGE);
+    return;
+  }
+  // The SDK's notice about Node 22 is noise in the demo's timeline (it says nothing about the demo).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const result = await runDemo({
+    write: (line) => console.log(line),
+    progress: progressFor(process.stderr),
+    ...(values.fast ? { delays: DELAY_PROFILES.instant, pollMs: 10 } : {}),
+    cleanup: values.cleanup,
+    keepServing: values["keep-serving"],
+  });
+  if (values["keep-serving"]) {
+    const stop = () => void result.close().then(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    return;
+  }
+  if (!result.ok) process.exitCode = 1;
+}

@@ -1,0 +1,378 @@
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import type { NeptuneClientConfig } from "@aws-sdk/client-neptune";
+import { runApply, runPlan, blockedError, type ApplyResult } from "../migrate/apply.js";
+import { runCleanup, type CleanupAction } from "../migrate/cleanup.js";
+import { EXIT, MigrateError } from "../migrate/errors.js";
+import { DEFAULT_TARGET_KEY } from "../migrate/plan.js";
+import { JsonReporter, TextReporter, renderPlan } from "../migrate/report.js";
+import { lineProgress, progressFor } from "../migrate/waiters.js";
+import type { MigrateInputs, Plan, SideConfig, StepId } from "../migrate/types.js";
+
+export const MIGRATE_USAGE = `Usage: trident migrate <plan|apply|cleanup> [options]
+
+Moves a Neptune cluster to another AWS account through a shared encrypted snapshot.
+  plan      read-only: the steps apply would take, and every blocker with its fix (exit 0: ready, 3: blocked)
+  apply     does the steps; safe to run again: it resumes after a crash, and does nothing once done
+  cleanup   stops sharing, takes the target out of the key policy, deletes intermediate snapshots
+
+Accounts (each side: a profile, or access keys, or the SDK's default chain):
+  --source-profile NAME | --source-access-key-id ID --source-secret-access-key KEY [--source-session-token T]
+  --target-profile NAME | --target-access-key-id ID --target-secret-access-key KEY [--target-session-token T]
+  --endpoint-url URL          both sides (the local AWS: trident serve); or --source-endpoint-url / --target-endpoint-url
+  --region REGION             default: AWS_REGION, AWS_DEFAULT_REGION
+
+What to move:
+  --source-cluster ID         the cluster to move; or --source-snapshot ID|ARN (an existing snapshot of it)
+  --target-cluster ID         the cluster to create in the target (default: the source cluster's id)
+  --target-kms-key KEY        a key of the target account (default: ${DEFAULT_TARGET_KEY}, as the console does)
+  --source-kms-key KEY        a CMK of the source to share the snapshot under (needed for aws/rds snapshots)
+  --create-source-key         create that CMK when the source uses aws/rds and none is given
+  --subnet-group NAME  --security-group-ids ID[,ID]  --parameter-group NAME
+  --instance-class CLASS  --instance-count N          default: like the source's instances
+
+Running:
+  --journal FILE              default: .trident/migrations/<source>-to-<target>-<cluster>.json
+  --output text|json          json: one document on stdout, for automation
+  --yes                       don't ask before changing live resources
+  --poll-interval SECONDS     between status checks (default 15 for snapshots, 30 for clusters and instances)
+  --wait-timeout SECONDS      give up waiting after this long (default 21600); apply resumes the wait
+  --keep-share --keep-key-policy --keep-snapshots   (cleanup) leave that part as it is
+  --debug                     show the stack of unexpected errors
+
+Exit codes: 0 done/ready, 1 unexpected error, 2 bad options, 3 blocked (a fix is printed), 4 verify failed,
+5 not confirmed. IAM permissions each side needs: src/migrate/IAM.md.`;
+
+const OPTIONS = {
+  region: { type: "string" },
+  "source-profile": { type: "string" },
+  "target-profile": { type: "string" },
+  "source-access-key-id": { type: "string" },
+  "source-secret-access-key": { type: "string" },
+  "source-session-token": { type: "string" },
+  "target-access-key-id": { type: "string" },
+  "target-secret-access-key": { type: "string" },
+  "target-session-token": { type: "string" },
+  "endpoint-url": { type: "string" },
+  "source-endpoint-url": { type: "string" },
+  "target-endpoint-url": { type: "string" },
+  "source-cluster": { type: "string" },
+  "source-snapshot": { type: "string" },
+  "target-cluster": { type: "string" },
+  "target-kms-key": { type: "string" },
+  "source-kms-key": { type: "string" },
+  "create-source-key": { type: "boolean", default: false },
+  "subnet-group": { type: "string" },
+  "security-group-ids": { type: "string", multiple: true },
+  "parameter-group": { type: "string" },
+  "instance-class": { type: "string" },
+  "instance-count": { type: "string" },
+  journal: { type: "string" },
+  output: { type: "string", default: "text" },
+  yes: { type: "boolean", short: "y", default: false },
+  "poll-interval": { type: "string" },
+  "wait-timeout": { type: "string" },
+  "keep-share": { type: "boolean", default: false },
+  "keep-key-policy": { type: "boolean", default: false },
+  "keep-snapshots": { type: "boolean", default: false },
+  debug: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+  // Test hook, not in the usage: stop as if killed right after this step.
+  "stop-after": { type: "string" },
+} as const;
+
+/** Where the command reads and writes; tests pass their own, and an in-process request handler. */
+export interface MigrateIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Interactive confirmation; absent when stdin is not a terminal. */
+  ask?: (question: string) => Promise<string>;
+  /** Bars on a terminal; lines otherwise. */
+  stderrStream?: NodeJS.WriteStream;
+  requestHandler?: NeptuneClientConfig["requestHandler"];
+  env?: NodeJS.ProcessEnv;
+}
+
+class UsageError extends Error {}
+
+type Values = ReturnType<typeof parse>["values"];
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+function side(values: Values, name: "source" | "target"): SideConfig {
+  const config: SideConfig = {};
+  const profile = values[`${name}-profile`];
+  const keyId = values[`${name}-access-key-id`];
+  const secret = values[`${name}-secret-access-key`];
+  const token = values[`${name}-session-token`];
+  const endpoint = values[`${name}-endpoint-url`] ?? values["endpoint-url"];
+  if ((keyId === undefined) !== (secret === undefined))
+    throw new UsageError(`give both --${name}-access-key-id and --${name}-secret-access-key`);
+  if (profile && keyId) throw new UsageError(`give --${name}-profile or --${name}-access-key-id, not both`);
+  if (profile) config.profile = profile;
+  if (keyId && secret)
+    Object.assign(config, { accessKeyId: keyId, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) });
+  if (endpoint) config.endpoint = endpoint;
+  return config;
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new UsageError(`${flag} must be a positive number, not '${value}'`);
+  return number;
+}
+
+function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
+  const source = side(values, "source");
+  const target = side(values, "target");
+  const region =
+    values.region ??
+    env.AWS_REGION ??
+    env.AWS_DEFAULT_REGION ??
+    (source.endpoint || target.endpoint ? "us-east-1" : undefined);
+  if (!region) throw new UsageError("give --region (or set AWS_REGION)");
+  if (!values["source-cluster"] && !values["source-snapshot"])
+    throw new UsageError("give --source-cluster or --source-snapshot");
+  if (values["source-cluster"] && values["source-snapshot"])
+    throw new UsageError("give --source-cluster or --source-snapshot, not both");
+  const targetCluster = values["target-cluster"] ?? values["source-cluster"];
+  if (!targetCluster) throw new UsageError("give --target-cluster");
+  const count = positiveNumber(values["instance-count"], "--instance-count");
+  if (count !== undefined && !Number.isInteger(count)) throw new UsageError("--instance-count must be a whole number");
+  const groups = (values["security-group-ids"] ?? [])
+    .flatMap((item) => item.split(","))
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return {
+    source,
+    target,
+    region,
+    ...(values["source-cluster"] ? { sourceCluster: values["source-cluster"] } : {}),
+    ...(values["source-snapshot"] ? { sourceSnapshot: values["source-snapshot"] } : {}),
+    targetCluster,
+    targetKmsKey: values["target-kms-key"] ?? DEFAULT_TARGET_KEY,
+    ...(values["source-kms-key"] ? { sourceKmsKey: values["source-kms-key"] } : {}),
+    ...(values["create-source-key"] ? { createSourceKey: true } : {}),
+    ...(values["subnet-group"] ? { subnetGroup: values["subnet-group"] } : {}),
+    ...(groups.length > 0 ? { securityGroupIds: groups } : {}),
+    ...(values["parameter-group"] ? { parameterGroup: values["parameter-group"] } : {}),
+    ...(values["instance-class"] ? { instanceClass: values["instance-class"] } : {}),
+    ...(count !== undefined ? { instanceCount: count } : {}),
+  };
+}
+
+const STEP_IDS: StepId[] = [
+  "create-source-key",
+  "snapshot",
+  "copy-to-cmk",
+  "share",
+  "key-policy",
+  "copy",
+  "restore",
+  "instances",
+  "verify",
+];
+
+/** Runs `trident migrate …` and returns the exit code. */
+export async function migrateMain(argv: string[], io: MigrateIo): Promise<number> {
+  let values: Values;
+  let command: string | undefined;
+  try {
+    const parsed = parse(argv);
+    values = parsed.values;
+    command = parsed.positionals[0];
+    if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument '${parsed.positionals[1]}'`);
+  } catch (error) {
+    io.stderr(`trident migrate: ${(error as Error).message}\n\n${MIGRATE_USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (values.help || !command) {
+    (values.help ? io.stdout : io.stderr)(`${MIGRATE_USAGE}\n`);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const json = values.output === "json";
+  try {
+    if (!["plan", "apply", "cleanup"].includes(command))
+      throw new UsageError(`unknown subcommand '${command}' (plan, apply or cleanup)`);
+    if (values.output !== "text" && values.output !== "json") throw new UsageError("--output is text or json");
+    const stopAfter = values["stop-after"] as StepId | undefined;
+    if (stopAfter && !STEP_IDS.includes(stopAfter))
+      throw new UsageError(`--stop-after takes a step id: ${STEP_IDS.join(", ")}`);
+    const inputs = inputsFrom(values, io.env ?? process.env);
+    const pollSeconds = positiveNumber(values["poll-interval"], "--poll-interval");
+    const timeoutSeconds = positiveNumber(values["wait-timeout"], "--wait-timeout");
+    const common = {
+      inputs,
+      ...(values.journal ? { journalPath: values.journal } : {}),
+      ...(io.requestHandler ? { clientOptions: { requestHandler: io.requestHandler } } : {}),
+    };
+    const wait = {
+      ...(pollSeconds ? { intervalMs: pollSeconds * 1000 } : {}),
+      ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+    };
+    if (command === "plan") return await planCommand(common, io, json);
+    if (command === "apply")
+      return await applyCommand({ ...common, wait, ...(stopAfter ? { stopAfter } : {}) }, io, json, values.yes);
+    return await cleanupCommand(common, io, json, values);
+  } catch (error) {
+    return reportError(error, io, json, values.debug);
+  }
+}
+
+function reportError(error: unknown, io: MigrateIo, json: boolean, debug: boolean): number {
+  if (error instanceof UsageError) {
+    io.stderr(`trident migrate: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof MigrateError) {
+    if (json)
+      io.stdout(`${JSON.stringify({ status: "error", error: { message: error.message, fix: error.fix } }, null, 2)}\n`);
+    io.stderr(`trident migrate: ${error.message}\n  fix: ${error.fix.split("\n").join("\n  ")}\n`);
+    if (debug && error.cause) io.stderr(`${(error.cause as Error)?.stack ?? String(error.cause)}\n`);
+    return error.exitCode;
+  }
+  const message = (error as Error)?.message ?? String(error);
+  if (json)
+    io.stdout(`${JSON.stringify({ status: "error", error: { message, code: (error as Error)?.name } }, null, 2)}\n`);
+  io.stderr(
+    debug
+      ? `${(error as Error)?.stack ?? message}\n`
+      : `trident migrate: ${(error as Error)?.name ?? "Error"}: ${message}\n  (run with --debug for the stack)\n`,
+  );
+  return EXIT.failure;
+}
+
+type Common = Parameters<typeof runPlan>[0];
+
+async function planCommand(options: Common, io: MigrateIo, json: boolean): Promise<number> {
+  const { plan, journalPath } = await runPlan(options);
+  if (json) io.stdout(`${JSON.stringify({ command: "plan", journal: journalPath, plan }, null, 2)}\n`);
+  else io.stdout(renderPlan(plan));
+  return plan.canProceed ? EXIT.ok : EXIT.blocked;
+}
+
+async function confirmation(io: MigrateIo, yes: boolean, question: string): Promise<boolean> {
+  if (yes) return true;
+  if (!io.ask)
+    throw new MigrateError(
+      "this changes live resources and there is no terminal to ask",
+      "re-run with --yes to confirm",
+      EXIT.declined,
+    );
+  const answer = await io.ask(`${question} [y/N] `);
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+function describeChanges(plan: Plan): string {
+  const pending = plan.steps.filter((step) => step.state !== "done" && step.id !== "verify");
+  return pending
+    .map(
+      (step) => `  - ${step.side} ${step.side === "source" ? plan.source.account : plan.target.account}: ${step.title}`,
+    )
+    .join("\n");
+}
+
+async function applyCommand(
+  options: Parameters<typeof runApply>[0],
+  io: MigrateIo,
+  json: boolean,
+  yes: boolean,
+): Promise<number> {
+  const progress = json
+    ? lineProgress(() => {})
+    : io.stderrStream
+      ? progressFor(io.stderrStream)
+      : lineProgress((line) => io.stderr(`${line}\n`));
+  const reporter = json ? new JsonReporter() : new TextReporter({ write: (line) => io.stdout(`${line}\n`), progress });
+  let result: ApplyResult;
+  try {
+    result = await runApply({
+      ...options,
+      reporter,
+      confirm: async (plan) => {
+        if (!json) io.stdout(`${renderPlan(plan)}\n`);
+        return confirmation(io, yes, `apply will change these live resources:\n${describeChanges(plan)}\nContinue?`);
+      },
+    });
+  } catch (error) {
+    if (json && reporter instanceof JsonReporter && error instanceof MigrateError) {
+      io.stdout(
+        `${JSON.stringify({ command: "apply", status: "error", error: { message: error.message, fix: error.fix }, events: reporter.events }, null, 2)}\n`,
+      );
+      io.stderr(`trident migrate: ${error.message}\n  fix: ${error.fix}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+  if (json) {
+    const events = reporter instanceof JsonReporter ? reporter.events : [];
+    io.stdout(
+      `${JSON.stringify({ command: "apply", status: result.status, journal: result.journalPath, changed: result.changed, verification: result.verification, plan: result.plan, events }, null, 2)}\n`,
+    );
+  }
+  if (result.status === "blocked") {
+    if (!json) io.stdout(renderPlan(result.plan));
+    return reportError(blockedError(result.plan), io, false, false);
+  }
+  if (result.status === "declined") return EXIT.declined;
+  if (!json) {
+    if (result.status === "stopped")
+      io.stdout(
+        `stopped after ${options.stopAfter} (--stop-after); run apply again to resume. Journal: ${result.journalPath}\n`,
+      );
+    else
+      io.stdout(
+        `${result.changed.length === 0 ? "Nothing to change: the migration was already complete." : `Migrated: ${result.plan.source.account} → ${result.plan.target.account} cluster ${result.plan.names.targetCluster}.`} Journal: ${result.journalPath}\n`,
+      );
+  }
+  return EXIT.ok;
+}
+
+async function cleanupCommand(options: Common, io: MigrateIo, json: boolean, values: Values): Promise<number> {
+  const write = json ? () => {} : (line: string) => io.stdout(`${line}\n`);
+  const result = await runCleanup({
+    ...options,
+    keepShare: values["keep-share"],
+    keepKeyPolicy: values["keep-key-policy"],
+    keepSnapshots: values["keep-snapshots"],
+    write,
+    confirm: (action: CleanupAction) => confirmation(io, values.yes, `${action.title}?`),
+  });
+  if (json) io.stdout(`${JSON.stringify({ command: "cleanup", ...result }, null, 2)}\n`);
+  else {
+    if (result.unfinished) io.stdout("note: apply had not finished this migration.\n");
+    if (result.actions.every((action) => action.status === "skipped")) io.stdout("Nothing to clean up.\n");
+    if (result.keptKey)
+      io.stdout(
+        `note: the key ${result.keptKey.alias} (${result.keptKey.arn}) created for this migration is kept; schedule its deletion when nothing uses it.\n`,
+      );
+  }
+  return result.actions.some((action) => action.status === "declined") ? EXIT.declined : EXIT.ok;
+}
+
+/** The `migrate` entry of src/cli/main.ts. */
+export async function migrateCommand(argv: string[]): Promise<void> {
+  const interactive = process.stdin.isTTY === true;
+  const readline = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+  // Ctrl-C: every step checks before it acts and the journal is written atomically, so a re-run resumes.
+  const interrupted = () => {
+    process.stderr.write("\ntrident migrate: interrupted; run the same command again to resume where it stopped.\n");
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  try {
+    process.exitCode = await migrateMain(argv, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      stderrStream: process.stderr,
+      ...(readline ? { ask: (question: string) => readline.question(question) } : {}),
+    });
+  } finally {
+    process.off("SIGINT", interrupted);
+    readline?.close();
+  }
+}

@@ -1,0 +1,168 @@
+import { createMigrationClients, destroyClients, type ClientOptions, type MigrationClients } from "./clients.js";
+import { discover } from "./discover.js";
+import { EXIT, MigrateError, explainError } from "./errors.js";
+import { Journal, checkJournalMatches, defaultJournalPath, readJournal, type JournalIdentity } from "./journal.js";
+import { buildPlan } from "./plan.js";
+import { silentProgress } from "./waiters.js";
+import type { Reporter, RunState, StepContext, VerifyCheck } from "./steps/context.js";
+import { STEPS } from "./steps/index.js";
+import type { Discovered, MigrateInputs, Plan, StepId } from "./types.js";
+import type { WaitSettings } from "./waiters.js";
+
+/**
+ * plan and apply, as library calls (the CLI and the demo are thin layers over these). Both discover first and
+ * plan from what they found; apply then runs each step that is not done, in order, each checking the live state
+ * before it acts, and records everything in the journal, so that running it again resumes or does nothing.
+ */
+
+export interface RunOptions {
+  inputs: MigrateInputs;
+  /** Region, an in-process request handler for tests and the demo, retries. Region defaults to inputs.region. */
+  clientOptions?: Partial<ClientOptions>;
+  /** Ready-made clients instead (the caller destroys them). */
+  clients?: MigrationClients;
+  /** Default: .trident/migrations/<migration id>.json under the working directory. */
+  journalPath?: string;
+  now?: () => Date;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  found: Discovered;
+  journalPath: string;
+}
+
+function withClients<T>(options: RunOptions, body: (clients: MigrationClients) => Promise<T>): Promise<T> {
+  if (options.clients) return body(options.clients);
+  const clients = createMigrationClients(options.inputs.source, options.inputs.target, {
+    region: options.inputs.region,
+    ...options.clientOptions,
+  });
+  return body(clients).finally(() => destroyClients(clients));
+}
+
+export function journalIdentity(inputs: MigrateInputs, found: Discovered, plan: Plan): JournalIdentity {
+  return {
+    migrationId: plan.migrationId,
+    region: inputs.region,
+    source: {
+      account: found.source.Account,
+      ...(inputs.sourceCluster ? { cluster: inputs.sourceCluster } : {}),
+      ...(inputs.sourceSnapshot ? { snapshot: inputs.sourceSnapshot } : {}),
+    },
+    target: { account: found.target.Account, cluster: inputs.targetCluster },
+  };
+}
+
+async function planWith(options: RunOptions, clients: MigrationClients): Promise<PlanResult> {
+  const found = await discover(options.inputs, clients);
+  const draft = buildPlan(options.inputs, found);
+  const journalPath = options.journalPath ?? defaultJournalPath(draft.migrationId);
+  const journal = readJournal(journalPath);
+  if (!journal) return { plan: draft, found, journalPath };
+  checkJournalMatches(journal, journalIdentity(options.inputs, found, draft), journalPath);
+  return { plan: buildPlan(options.inputs, found, journal), found, journalPath };
+}
+
+/** `trident migrate plan`: read-only. */
+export function runPlan(options: RunOptions): Promise<PlanResult> {
+  return withClients(options, (clients) => planWith(options, clients));
+}
+
+export interface ApplyOptions extends RunOptions {
+  reporter?: Reporter;
+  wait?: WaitSettings;
+  /** Asked once before the first change, with the plan; not asked when nothing is to change. */
+  confirm?: (plan: Plan) => Promise<boolean>;
+  /** Test hook: stop (as if killed) right after this step. */
+  stopAfter?: StepId;
+  /** Called before each step runs (the demo shows AWS's refusals there). */
+  beforeStep?: (step: StepId, ctx: StepContext) => Promise<void>;
+}
+
+export type ApplyStatus = "done" | "blocked" | "declined" | "stopped";
+
+export interface ApplyResult extends PlanResult {
+  status: ApplyStatus;
+  /** Steps that changed something in this run. */
+  changed: StepId[];
+  verification?: VerifyCheck[];
+}
+
+const NULL_REPORTER: Reporter = {
+  planned() {},
+  stepStarted() {},
+  stepFinished() {},
+  stepSkipped() {},
+  note() {},
+  diff() {},
+  wall() {},
+  progress: silentProgress,
+};
+
+/** `trident migrate apply`. */
+export function runApply(options: ApplyOptions): Promise<ApplyResult> {
+  return withClients(options, async (clients) => {
+    const planned = await planWith(options, clients);
+    const { plan, found, journalPath } = planned;
+    const reporter = options.reporter ?? NULL_REPORTER;
+    reporter.planned(plan);
+    if (!plan.canProceed) return { ...planned, status: "blocked", changed: [] };
+    const pending = plan.steps.filter((step) => step.state !== "done" && step.id !== "verify");
+    if (pending.length > 0 && options.confirm && !(await options.confirm(plan)))
+      return { ...planned, status: "declined", changed: [] };
+
+    const journal = Journal.open(journalPath, journalIdentity(options.inputs, found, plan), options.now);
+    journal.record("apply", "started", `${pending.length} step(s) to run`);
+    const state: RunState = {
+      ...(plan.names.shareKeyArn ? { shareKeyArn: plan.names.shareKeyArn } : {}),
+      ...(plan.spec.KmsKeyArn ? { targetKeyArn: plan.spec.KmsKeyArn } : {}),
+    };
+    const ctx: StepContext = {
+      inputs: options.inputs,
+      clients,
+      found,
+      plan,
+      journal,
+      reporter,
+      wait: options.wait ?? {},
+      state,
+    };
+    const changed: StepId[] = [];
+    for (const step of plan.steps) {
+      if (step.state === "done") {
+        reporter.stepSkipped(step);
+      } else {
+        await options.beforeStep?.(step.id, ctx);
+        reporter.stepStarted(step);
+        let outcome;
+        try {
+          outcome = await STEPS[step.id].run(ctx);
+        } catch (error) {
+          journal.record(step.id, "failed", (error as Error)?.message ?? String(error));
+          const side = step.side;
+          throw explainError(error, side, clients[side].endpoint);
+        }
+        if (outcome.changed) changed.push(step.id);
+        journal.complete(step.id, outcome.detail);
+        reporter.stepFinished(step, outcome);
+      }
+      if (options.stopAfter === step.id) {
+        journal.record("apply", "stopped", `after ${step.id} (--stop-after)`);
+        return { ...planned, status: "stopped", changed };
+      }
+    }
+    journal.record("apply", "finished");
+    return { ...planned, status: "done", changed, ...(state.verification ? { verification: state.verification } : {}) };
+  });
+}
+
+/** The one error a blocked plan turns into on the command line. */
+export function blockedError(plan: Plan): MigrateError {
+  const count = plan.findings.filter((finding) => finding.severity === "blocker").length;
+  return new MigrateError(
+    `the plan has ${count} blocker${count === 1 ? "" : "s"}`,
+    "fix each as its line says, then run again",
+    EXIT.blocked,
+  );
+}

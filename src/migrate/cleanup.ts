@@ -1,0 +1,210 @@
+import { GetKeyPolicyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
+import { DeleteDBClusterSnapshotCommand, ModifyDBClusterSnapshotAttributeCommand } from "@aws-sdk/client-neptune";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { createMigrationClients, destroyClients, type MigrationClients, type SideClients } from "./clients.js";
+import { readSnapshot, restoreAttribute } from "./discover.js";
+import { EXIT, MigrateError, explainError, isAwsError, NOT_FOUND } from "./errors.js";
+import { Journal, defaultJournalPath, readJournal, type JournalData } from "./journal.js";
+import { policyDiff, removeTargetStatements, samePolicy, validateKeyPolicy } from "./key-policy.js";
+import { migrationId } from "./names.js";
+import type { RunOptions } from "./apply.js";
+import type { CallerIdentity, Side } from "./types.js";
+
+/**
+ * `trident migrate cleanup`: undo what the migration needed only while it ran, from the journal, each change
+ * shown before it is made and each optional:
+ *   - stop sharing the snapshot with the target (only if this migration added the share);
+ *   - take the target out of the source key's policy: the original policy goes back when nothing else changed
+ *     since, otherwise only this tool's statements are removed;
+ *   - delete the intermediate snapshots this migration created (the target's copy, the source's snapshots).
+ * The restored cluster and its instances are the result, never touched.
+ */
+
+export interface CleanupChoices {
+  keepShare?: boolean;
+  keepKeyPolicy?: boolean;
+  keepSnapshots?: boolean;
+}
+
+export interface CleanupAction {
+  id: "unshare" | "key-policy" | "delete-snapshot";
+  side: Side;
+  title: string;
+  /** The key-policy diff, for that action. */
+  diff?: string[];
+  status: "pending" | "done" | "skipped" | "declined";
+  run: () => Promise<void>;
+}
+
+export interface CleanupOptions extends RunOptions, CleanupChoices {
+  /** Asked per action before it is made; without it every action runs (the CLI passes --yes that way). */
+  confirm?: (action: CleanupAction) => Promise<boolean>;
+  write?: (line: string) => void;
+}
+
+export interface CleanupResult {
+  journalPath: string;
+  /** apply had not finished: the migration is not complete. */
+  unfinished: boolean;
+  actions: Omit<CleanupAction, "run">[];
+  /** A key made by --create-source-key: never deleted here (it may encrypt other snapshots by now). */
+  keptKey?: { arn: string; alias: string };
+}
+
+async function identity(side: SideClients): Promise<CallerIdentity> {
+  const out = await side.sts.send(new GetCallerIdentityCommand({}));
+  return { Account: out.Account!, Arn: out.Arn!, UserId: out.UserId ?? "" };
+}
+
+export function runCleanup(options: CleanupOptions): Promise<CleanupResult> {
+  const run = async (clients: MigrationClients) => {
+    const [source, target] = await Promise.all([
+      identity(clients.source).catch((error: unknown) => {
+        throw explainError(error, "source", clients.source.endpoint);
+      }),
+      identity(clients.target).catch((error: unknown) => {
+        throw explainError(error, "target", clients.target.endpoint);
+      }),
+    ]);
+    const journalPath =
+      options.journalPath ??
+      defaultJournalPath(migrationId(source.Account, target.Account, options.inputs.targetCluster));
+    const data = readJournal(journalPath);
+    if (!data)
+      throw new MigrateError(
+        `no journal at ${journalPath}: nothing this tool did is known`,
+        "pass --journal with the file apply wrote (or the same options apply had)",
+        EXIT.blocked,
+      );
+    const journal = Journal.open(
+      journalPath,
+      { migrationId: data.migrationId, region: data.region, source: data.source, target: data.target },
+      options.now,
+    );
+    const actions = await planCleanup(clients, data, source, options);
+    const write = options.write ?? (() => {});
+    const unfinished = !data.completed.includes("verify");
+    for (const action of actions) {
+      if (action.status === "skipped") continue;
+      write(
+        `${action.side === "source" ? `source ${data.source.account}` : `target ${data.target.account}`}: ${action.title}`,
+      );
+      for (const line of action.diff ?? []) write(`    ${line}`);
+      if (options.confirm && !(await options.confirm(action))) {
+        action.status = "declined";
+        continue;
+      }
+      try {
+        await action.run();
+      } catch (error) {
+        throw explainError(error, action.side, clients[action.side].endpoint);
+      }
+      action.status = "done";
+      journal.record("cleanup", action.id, action.title);
+      write("    done");
+    }
+    journal.data.cleanedUp = (options.now ?? (() => new Date()))().toISOString();
+    journal.record("cleanup", "finished");
+    return {
+      journalPath,
+      unfinished,
+      actions: actions.map(({ run: _run, ...rest }) => rest),
+      ...(data.created.sourceKey ? { keptKey: data.created.sourceKey } : {}),
+    };
+  };
+  if (options.clients) return run(options.clients);
+  const clients = createMigrationClients(options.inputs.source, options.inputs.target, {
+    region: options.inputs.region,
+    ...options.clientOptions,
+  });
+  return run(clients).finally(() => destroyClients(clients));
+}
+
+async function planCleanup(
+  clients: MigrationClients,
+  data: JournalData,
+  source: CallerIdentity,
+  choices: CleanupChoices,
+): Promise<CleanupAction[]> {
+  const actions: CleanupAction[] = [];
+  const a = clients.source;
+  const b = clients.target;
+  const B = data.target.account;
+
+  const share = data.share;
+  if (share?.addedByUs && !choices.keepShare) {
+    const sharedWith = await restoreAttribute(a.neptune, share.snapshot).catch((error: unknown) => {
+      if (isAwsError(error, ...NOT_FOUND.snapshot)) return [] as string[];
+      throw error;
+    });
+    actions.push({
+      id: "unshare",
+      side: "source",
+      title: `stop sharing ${share.snapshot} with ${B}`,
+      status: sharedWith.includes(B) ? "pending" : "skipped",
+      run: async () => {
+        await a.neptune.send(
+          new ModifyDBClusterSnapshotAttributeCommand({
+            DBClusterSnapshotIdentifier: share.snapshot,
+            AttributeName: "restore",
+            ValuesToRemove: [B],
+          }),
+        );
+      },
+    });
+  }
+
+  const keyPolicy = data.keyPolicy;
+  if (keyPolicy && !choices.keepKeyPolicy) {
+    const current = (await a.kms.send(new GetKeyPolicyCommand({ KeyId: keyPolicy.keyArn, PolicyName: "default" })))
+      .Policy!;
+    const without = removeTargetStatements(current, B);
+    // Put the original text back when only our statements differ; otherwise keep the others' later edits.
+    const next =
+      without === undefined ? undefined : samePolicy(without, keyPolicy.original) ? keyPolicy.original : without;
+    if (next !== undefined) {
+      const problems = validateKeyPolicy(next, keyPolicy.keyArn, source);
+      if (problems.length > 0)
+        throw new MigrateError(
+          `the key policy without the target's statements would be refused (${problems[0]!.rule}): ${problems[0]!.message}`,
+          "edit the key policy by hand",
+        );
+    }
+    actions.push({
+      id: "key-policy",
+      side: "source",
+      title:
+        next === keyPolicy.original
+          ? `restore the original key policy of ${keyPolicy.keyArn}`
+          : `remove ${B}'s statements from the key policy of ${keyPolicy.keyArn}`,
+      ...(next !== undefined ? { diff: policyDiff(current, next) } : {}),
+      status: next === undefined ? "skipped" : "pending",
+      run: async () => {
+        await a.kms.send(new PutKeyPolicyCommand({ KeyId: keyPolicy.keyArn, PolicyName: "default", Policy: next! }));
+      },
+    });
+  }
+
+  if (!choices.keepSnapshots) {
+    const created = data.created;
+    const candidates: [SideClients, Side, string | undefined][] = [
+      [b, "target", created.targetCopy],
+      [a, "source", created.sourceCmkSnapshot],
+      [a, "source", created.sourceManualSnapshot],
+    ];
+    for (const [side, label, name] of candidates) {
+      if (!name) continue;
+      const snapshot = await readSnapshot(side.neptune, name, { withDetails: false });
+      actions.push({
+        id: "delete-snapshot",
+        side: label,
+        title: `delete the intermediate snapshot ${name}`,
+        status: snapshot ? "pending" : "skipped",
+        run: async () => {
+          await side.neptune.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: name }));
+        },
+      });
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,388 @@
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { DescribeKeyCommand, GetKeyPolicyCommand, ListAliasesCommand, type KMSClient } from "@aws-sdk/client-kms";
+import {
+  DescribeDBClusterParameterGroupsCommand,
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSubnetGroupsCommand,
+  ListTagsForResourceCommand,
+  type DBCluster,
+  type DBClusterSnapshot,
+  type NeptuneClient,
+} from "@aws-sdk/client-neptune";
+import type { MigrationClients, SideClients } from "./clients.js";
+import { NOT_FOUND, awsErrorCode, explainError, isAwsError, isUnsupported } from "./errors.js";
+import {
+  accountOfArn,
+  createdKeyAlias,
+  isAwsManagedAlias,
+  partitionOf,
+  sourceCmkSnapshotName,
+  sourceManualSnapshotName,
+  targetCopyName,
+} from "./names.js";
+import { plannedInstances } from "./plan.js";
+import type {
+  CallerIdentity,
+  ClusterFacts,
+  Discovered,
+  Existence,
+  InstanceFacts,
+  KeyFacts,
+  MemberFacts,
+  MigrateInputs,
+  SnapshotFacts,
+  Tag,
+} from "./types.js";
+
+/**
+ * Read-only inspection of both accounts through the SDK: who each side is (GetCallerIdentity, never a flag), the
+ * source cluster or snapshot, its key and key policy, the target key, and whatever this migration's names already
+ * hold on either side. Nothing here changes anything, so `plan` is safe to run at any time.
+ */
+export async function discover(inputs: MigrateInputs, clients: MigrationClients): Promise<Discovered> {
+  const [source, target] = await Promise.all([
+    callerIdentity(clients.source).catch((error: unknown) => {
+      throw explainError(error, "source", clients.source.endpoint);
+    }),
+    callerIdentity(clients.target).catch((error: unknown) => {
+      throw explainError(error, "target", clients.target.endpoint);
+    }),
+  ]);
+  try {
+    return await discoverAs(inputs, clients, source, target);
+  } catch (error) {
+    throw explainError(error, "source", clients.source.endpoint);
+  }
+}
+
+async function discoverAs(
+  inputs: MigrateInputs,
+  clients: MigrationClients,
+  source: CallerIdentity,
+  target: CallerIdentity,
+): Promise<Discovered> {
+  const a = clients.source;
+  const b = clients.target;
+  const found: Discovered = {
+    region: inputs.region,
+    partition: partitionOf(source.Arn),
+    source,
+    target,
+    targetKey: { Requested: inputs.targetKmsKey },
+    targetInstances: [],
+    targetParameterGroup: "unknown",
+    targetSubnetGroup: "unknown",
+  };
+
+  if (inputs.sourceSnapshot) {
+    const id = ownSnapshotName(inputs.sourceSnapshot, source.Account);
+    try {
+      found.givenSnapshot = await readSnapshot(a.neptune, id);
+      if (!found.givenSnapshot)
+        found.givenSnapshotError = {
+          code: "DBClusterSnapshotNotFoundFault",
+          message: `DBClusterSnapshot not found: ${id}`,
+        };
+    } catch (error) {
+      found.givenSnapshotError = errorFacts(error);
+    }
+  }
+  const clusterId = inputs.sourceCluster ?? found.givenSnapshot?.DBClusterIdentifier;
+  if (clusterId) {
+    try {
+      found.sourceCluster = await readCluster(a.neptune, clusterId);
+      if (!found.sourceCluster)
+        found.sourceClusterError = { code: "DBClusterNotFoundFault", message: `DBCluster ${clusterId} not found.` };
+    } catch (error) {
+      found.sourceClusterError = errorFacts(error);
+    }
+  }
+
+  const keyOfSource = found.givenSnapshot ? found.givenSnapshot.KmsKeyId : found.sourceCluster?.KmsKeyId;
+  const names = {
+    manual: sourceManualSnapshotName(inputs.targetCluster, target.Account),
+    cmk: sourceCmkSnapshotName(inputs.targetCluster, target.Account),
+    copy: targetCopyName(inputs.targetCluster, source.Account),
+  };
+
+  const [sourceKey, reencryptKey, createdKey, manual, cmk] = await Promise.all([
+    keyOfSource ? readKey(a.kms, keyOfSource) : undefined,
+    inputs.sourceKmsKey ? readKey(a.kms, inputs.sourceKmsKey) : undefined,
+    inputs.createSourceKey ? readKey(a.kms, createdKeyAlias(inputs.targetCluster, target.Account)) : undefined,
+    inputs.sourceSnapshot ? undefined : readSnapshot(a.neptune, names.manual),
+    readSnapshot(a.neptune, names.cmk),
+  ]);
+  found.sourceKey = sourceKey;
+  found.reencryptKey = reencryptKey;
+  if (createdKey && !createdKey.Error) found.createdSourceKey = createdKey;
+  found.sourceManualSnapshot = manual;
+  found.sourceCmkSnapshot = cmk;
+
+  try {
+    await discoverTarget(found, inputs, b, names.copy);
+  } catch (error) {
+    throw explainError(error, "target", b.endpoint);
+  }
+  return found;
+}
+
+async function discoverTarget(
+  found: Discovered,
+  inputs: MigrateInputs,
+  b: SideClients,
+  copyName: string,
+): Promise<void> {
+  const parameterGroup = inputs.parameterGroup ?? found.sourceCluster?.DBClusterParameterGroup;
+  const [targetKey, copy, cluster, parameterGroupExists, subnetGroupExists] = await Promise.all([
+    readTargetKey(b.kms, inputs.targetKmsKey),
+    readSnapshot(b.neptune, copyName),
+    readCluster(b.neptune, inputs.targetCluster),
+    parameterGroup ? clusterParameterGroupExists(b.neptune, parameterGroup) : ("unknown" as Existence),
+    inputs.subnetGroup ? subnetGroupExistsIn(b.neptune, inputs.subnetGroup) : ("unknown" as Existence),
+  ]);
+  found.targetKey = targetKey;
+  found.targetCopy = copy;
+  found.targetCluster = cluster;
+  found.targetParameterGroup = parameterGroupExists;
+  found.targetSubnetGroup = subnetGroupExists;
+  const wanted = plannedInstances(inputs, found.sourceCluster).map((instance) => instance.DBInstanceIdentifier);
+  const members = cluster?.Members.map((member) => member.DBInstanceIdentifier) ?? [];
+  const ids = [...new Set([...wanted, ...members])];
+  found.targetInstances = (await Promise.all(ids.map((id) => readInstance(b.neptune, id)))).filter(
+    (instance): instance is InstanceFacts => instance !== undefined,
+  );
+}
+
+async function callerIdentity(side: SideClients): Promise<CallerIdentity> {
+  const out = await side.sts.send(new GetCallerIdentityCommand({}));
+  return { Account: out.Account!, Arn: out.Arn!, UserId: out.UserId ?? "" };
+}
+
+/** A snapshot of the caller's own account given by ARN is addressed by its name (R5: only shared ones need the ARN). */
+function ownSnapshotName(idOrArn: string, account: string): string {
+  const arn = /^arn:[^:]+:rds:[^:]*:(\d{12}):cluster-snapshot:(.+)$/.exec(idOrArn);
+  return arn && arn[1] === account ? arn[2]! : idOrArn;
+}
+
+function errorFacts(error: unknown): { code: string; message: string } {
+  return {
+    code: awsErrorCode(error) ?? (error as Error)?.name ?? "Error",
+    message: (error as Error)?.message ?? String(error),
+  };
+}
+
+async function tagsOf(neptune: NeptuneClient, arn: string | undefined): Promise<Tag[]> {
+  if (!arn) return [];
+  try {
+    const out = await neptune.send(new ListTagsForResourceCommand({ ResourceName: arn }));
+    return (out.TagList ?? []).map((tag) => ({ Key: tag.Key ?? "", Value: tag.Value ?? "" }));
+  } catch (error) {
+    if (isUnsupported(error)) return [];
+    throw error;
+  }
+}
+
+export async function readCluster(neptune: NeptuneClient, id: string): Promise<ClusterFacts | undefined> {
+  let cluster: DBCluster | undefined;
+  try {
+    cluster = (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
+  } catch (error) {
+    if (isAwsError(error, ...NOT_FOUND.cluster)) return undefined;
+    throw error;
+  }
+  if (!cluster) return undefined;
+  const members: MemberFacts[] = await Promise.all(
+    (cluster.DBClusterMembers ?? []).map(async (member) => {
+      const facts: MemberFacts = {
+        DBInstanceIdentifier: member.DBInstanceIdentifier!,
+        IsClusterWriter: member.IsClusterWriter ?? false,
+        PromotionTier: member.PromotionTier,
+      };
+      const instance = await describeInstance(neptune, facts.DBInstanceIdentifier);
+      if (instance) {
+        facts.DBInstanceClass = instance.DBInstanceClass;
+        facts.Tags = await tagsOf(neptune, instance.DBInstanceArn);
+      }
+      return facts;
+    }),
+  );
+  return {
+    DBClusterIdentifier: cluster.DBClusterIdentifier!,
+    DBClusterArn: cluster.DBClusterArn!,
+    Status: cluster.Status ?? "unknown",
+    PercentProgress: cluster.PercentProgress,
+    Engine: cluster.Engine ?? "neptune",
+    EngineVersion: cluster.EngineVersion,
+    StorageEncrypted: cluster.StorageEncrypted ?? false,
+    KmsKeyId: cluster.KmsKeyId,
+    DBClusterParameterGroup: cluster.DBClusterParameterGroup,
+    DBSubnetGroup: cluster.DBSubnetGroup,
+    VpcSecurityGroupIds: (cluster.VpcSecurityGroups ?? []).map((group) => group.VpcSecurityGroupId!).filter(Boolean),
+    Port: cluster.Port,
+    IAMDatabaseAuthenticationEnabled: cluster.IAMDatabaseAuthenticationEnabled,
+    DeletionProtection: cluster.DeletionProtection,
+    CopyTagsToSnapshot: cluster.CopyTagsToSnapshot,
+    EnabledCloudwatchLogsExports: cluster.EnabledCloudwatchLogsExports,
+    Members: members,
+    Tags: await tagsOf(neptune, cluster.DBClusterArn),
+  };
+}
+
+async function describeInstance(neptune: NeptuneClient, id: string) {
+  try {
+    return (await neptune.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
+  } catch (error) {
+    if (isAwsError(error, ...NOT_FOUND.instance)) return undefined;
+    throw error;
+  }
+}
+
+export async function readInstance(neptune: NeptuneClient, id: string): Promise<InstanceFacts | undefined> {
+  const instance = await describeInstance(neptune, id);
+  if (!instance) return undefined;
+  return {
+    DBInstanceIdentifier: instance.DBInstanceIdentifier!,
+    DBInstanceStatus: instance.DBInstanceStatus ?? "unknown",
+    DBClusterIdentifier: instance.DBClusterIdentifier,
+    DBInstanceClass: instance.DBInstanceClass,
+  };
+}
+
+/** A snapshot by name (or ARN), with its tags and `restore` attribute; `undefined` when it does not exist. */
+export async function readSnapshot(
+  neptune: NeptuneClient,
+  id: string,
+  options: { withDetails?: boolean } = {},
+): Promise<SnapshotFacts | undefined> {
+  let snapshot: DBClusterSnapshot | undefined;
+  try {
+    const automated = /^rds:/.test(id) || /:cluster-snapshot:rds:/.test(id);
+    // "If this identifier is for an automated snapshot, the SnapshotType parameter must also be specified" [M-NEP].
+    const out = await neptune.send(
+      new DescribeDBClusterSnapshotsCommand({
+        DBClusterSnapshotIdentifier: id,
+        ...(automated ? { SnapshotType: "automated" } : {}),
+      }),
+    );
+    snapshot = out.DBClusterSnapshots?.[0];
+  } catch (error) {
+    if (isAwsError(error, ...NOT_FOUND.snapshot)) return undefined;
+    throw error;
+  }
+  if (!snapshot) return undefined;
+  const facts = snapshotFacts(snapshot);
+  if (options.withDetails === false) return facts;
+  const [tags, sharedWith] = await Promise.all([
+    tagsOf(neptune, facts.DBClusterSnapshotArn),
+    restoreAttribute(neptune, facts.DBClusterSnapshotIdentifier),
+  ]);
+  return { ...facts, Tags: tags, SharedWith: sharedWith };
+}
+
+export function snapshotFacts(snapshot: DBClusterSnapshot): SnapshotFacts {
+  return {
+    DBClusterSnapshotIdentifier: snapshot.DBClusterSnapshotIdentifier!,
+    DBClusterSnapshotArn: snapshot.DBClusterSnapshotArn!,
+    DBClusterIdentifier: snapshot.DBClusterIdentifier,
+    SnapshotType: snapshot.SnapshotType ?? "manual",
+    Status: snapshot.Status ?? "unknown",
+    PercentProgress: snapshot.PercentProgress,
+    StorageEncrypted: snapshot.StorageEncrypted ?? false,
+    KmsKeyId: snapshot.KmsKeyId,
+    EngineVersion: snapshot.EngineVersion,
+    SourceDBClusterSnapshotArn: snapshot.SourceDBClusterSnapshotArn,
+    Tags: [],
+    SharedWith: [],
+  };
+}
+
+export async function restoreAttribute(neptune: NeptuneClient, id: string): Promise<string[]> {
+  try {
+    const out = await neptune.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }));
+    const restore = out.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find(
+      (attribute) => attribute.AttributeName === "restore",
+    );
+    return restore?.AttributeValues ?? [];
+  } catch (error) {
+    if (isUnsupported(error)) return [];
+    throw error;
+  }
+}
+
+/** A key's metadata and (for customer-managed keys) its policy; errors are facts here, not failures. */
+export async function readKey(kms: KMSClient, keyId: string): Promise<KeyFacts> {
+  const facts: KeyFacts = { Requested: keyId };
+  try {
+    const metadata = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
+    Object.assign(facts, {
+      Arn: metadata.Arn,
+      AWSAccountId: metadata.AWSAccountId,
+      KeyManager: metadata.KeyManager,
+      KeyState: metadata.KeyState,
+    });
+  } catch (error) {
+    const code = awsErrorCode(error);
+    if (!code || isUnsupported(error)) throw error;
+    facts.Error = errorFacts(error);
+    return facts;
+  }
+  if (facts.KeyManager === "CUSTOMER") {
+    try {
+      facts.Policy = (await kms.send(new GetKeyPolicyCommand({ KeyId: facts.Arn, PolicyName: "default" }))).Policy;
+    } catch (error) {
+      if (!awsErrorCode(error)) throw error;
+      facts.PolicyError = errorFacts(error);
+    }
+  }
+  return facts;
+}
+
+/**
+ * The target's key. An AWS-managed alias (`alias/aws/rds`, the console's default) is looked up with ListAliases:
+ * DescribeKey would create the key on first use (aws-behaviour §6.1), and plan changes nothing.
+ */
+async function readTargetKey(kms: KMSClient, keyId: string): Promise<KeyFacts> {
+  if (!isAwsManagedAlias(keyId) || keyId.startsWith("arn:")) return readKey(kms, keyId);
+  let marker: string | undefined;
+  do {
+    const out = await kms.send(new ListAliasesCommand({ ...(marker ? { Marker: marker } : {}) }));
+    const alias = out.Aliases?.find((entry) => entry.AliasName === keyId);
+    if (alias) {
+      if (!alias.TargetKeyId) return { Requested: keyId, NotYetCreated: true, KeyManager: "AWS" };
+      const facts = await readKey(kms, alias.TargetKeyId);
+      return { ...facts, Requested: keyId };
+    }
+    marker = out.Truncated ? out.NextMarker : undefined;
+  } while (marker);
+  return { Requested: keyId, NotYetCreated: true, KeyManager: "AWS" };
+}
+
+async function clusterParameterGroupExists(neptune: NeptuneClient, name: string): Promise<Existence> {
+  try {
+    const out = await neptune.send(new DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: name }));
+    return (out.DBClusterParameterGroups ?? []).length > 0 ? "exists" : "missing";
+  } catch (error) {
+    if (isAwsError(error, ...NOT_FOUND.parameterGroup)) return "missing";
+    if (awsErrorCode(error)) return "unknown";
+    throw error;
+  }
+}
+
+async function subnetGroupExistsIn(neptune: NeptuneClient, name: string): Promise<Existence> {
+  try {
+    const out = await neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }));
+    return (out.DBSubnetGroups ?? []).length > 0 ? "exists" : "missing";
+  } catch (error) {
+    if (isAwsError(error, ...NOT_FOUND.subnetGroup)) return "missing";
+    if (awsErrorCode(error)) return "unknown";
+    throw error;
+  }
+}
+
+/** Whether a key ARN belongs to this account (cross-account keys must be given by ARN, aws-behaviour §6.1). */
+export function keyAccount(key: KeyFacts): string | undefined {
+  return key.AWSAccountId ?? accountOfArn(key.Arn);
+}

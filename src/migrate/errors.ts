@@ -1,0 +1,141 @@
+/**
+ * Errors a user can fix become one MigrateError: what went wrong and the fix, printed as two lines with no stack.
+ * Anything else is a bug or an outage and keeps its stack (shown with --debug).
+ */
+
+export const EXIT = {
+  ok: 0,
+  /** Unexpected failure (shown with its stack under --debug). */
+  failure: 1,
+  /** Bad command line. */
+  usage: 2,
+  /** plan found blockers, or apply/cleanup stopped on an error the user can fix. */
+  blocked: 3,
+  /** apply finished but the result did not verify. */
+  verifyFailed: 4,
+  /** The user declined the confirmation. */
+  declined: 5,
+} as const;
+
+export class MigrateError extends Error {
+  override name = "MigrateError";
+  constructor(
+    message: string,
+    readonly fix: string,
+    readonly exitCode: number = EXIT.blocked,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The AWS error code of an SDK v3 error (its `name`), or undefined for anything else. */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (error && typeof error === "object" && "$metadata" in error && "name" in error)
+    return String((error as { name: unknown }).name);
+  return undefined;
+}
+
+/**
+ * Whether an error is one of these AWS codes. The JS SDK names a modelled error by its shape, while the wire
+ * code may differ (shape DBInstanceNotFoundFault is sent as DBInstanceNotFound): callers list both.
+ */
+export function isAwsError(error: unknown, ...codes: string[]): boolean {
+  const code = awsErrorCode(error);
+  return code !== undefined && codes.includes(code);
+}
+
+export const NOT_FOUND = {
+  cluster: ["DBClusterNotFoundFault"],
+  snapshot: ["DBClusterSnapshotNotFoundFault"],
+  instance: ["DBInstanceNotFoundFault", "DBInstanceNotFound"],
+  key: ["NotFoundException"],
+  parameterGroup: [
+    "DBParameterGroupNotFoundFault",
+    "DBParameterGroupNotFound",
+    "DBClusterParameterGroupNotFoundFault",
+    "DBClusterParameterGroupNotFound",
+  ],
+  subnetGroup: ["DBSubnetGroupNotFoundFault"],
+};
+
+export const ALREADY_EXISTS = {
+  cluster: ["DBClusterAlreadyExistsFault"],
+  snapshot: ["DBClusterSnapshotAlreadyExistsFault"],
+  instance: ["DBInstanceAlreadyExistsFault", "DBInstanceAlreadyExists"],
+};
+
+/** Codes that mean the call is not available here (an endpoint without it), not that the answer is "no". */
+export function isUnsupported(error: unknown): boolean {
+  return isAwsError(error, "NotImplemented", "InvalidAction", "UnknownOperationException");
+}
+
+const CREDENTIAL_CODES = [
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+  "IncompleteSignature",
+  "MissingAuthenticationToken",
+];
+
+/**
+ * Turns an error from one side's AWS into a MigrateError when the user can fix it: credentials, an endpoint that
+ * can't be reached, missing permissions, a key the target can't use (R10). Others are returned unchanged.
+ */
+export function explainError(error: unknown, side: "source" | "target", endpoint: string | undefined): unknown {
+  const who = side === "source" ? "source" : "target";
+  const flag = `--${side}-profile or --${side}-access-key-id/--${side}-secret-access-key`;
+  const message = (error as Error)?.message ?? String(error);
+  const code = awsErrorCode(error);
+  if (error instanceof MigrateError) return error;
+  if (
+    (error as Error)?.name === "CredentialsProviderError" ||
+    /Could not load credentials|profile .* could not be found/i.test(message)
+  ) {
+    return new MigrateError(
+      `no credentials for the ${who} account: ${message}`,
+      `give ${flag}, or set up the default credential chain`,
+      EXIT.blocked,
+      { cause: error },
+    );
+  }
+  if (code && CREDENTIAL_CODES.includes(code)) {
+    return new MigrateError(
+      `the ${who} account refused the credentials: ${code}: ${message}`,
+      `check ${flag} (and the region${endpoint ? " and --endpoint-url" : ""})`,
+      EXIT.blocked,
+      { cause: error },
+    );
+  }
+  const network = (error as { code?: string })?.code;
+  if (network && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT"].includes(network)) {
+    return new MigrateError(
+      `can't reach the ${who} endpoint${endpoint ? ` ${endpoint}` : ""} (${network})`,
+      endpoint ? "start the local AWS (`trident serve`) or fix --endpoint-url" : "check the network and the region",
+      EXIT.blocked,
+      { cause: error },
+    );
+  }
+  if (code === "AccessDenied" || code === "AccessDeniedException") {
+    return new MigrateError(
+      `the ${who} account denied a call: ${message}`,
+      "give the caller the permissions listed in src/migrate/IAM.md",
+      EXIT.blocked,
+      { cause: error },
+    );
+  }
+  if (code === "KMSKeyNotAccessibleFault") {
+    return new MigrateError(
+      `${message} (${code})`,
+      side === "target"
+        ? "the source key's policy must allow the target account (R10) and the target caller's IAM policy must allow the same actions on that key ARN; check --target-kms-key too (R9)"
+        : "check that the key is enabled and that its policy lets this caller use it",
+      EXIT.blocked,
+      { cause: error },
+    );
+  }
+  return error;
+}

@@ -1,0 +1,168 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { MigrateError } from "./errors.js";
+import type { StepId } from "./types.js";
+
+/**
+ * A JSON file that records what a migration did: which resources it created (so a resumed run knows a cluster
+ * with the target's name is its own, not someone else's), what it changed (the key policy before and after, the
+ * accounts it shared with), and a timeline of events. apply writes it; plan reads it; cleanup undoes from it.
+ *
+ * Creations are recorded BEFORE the call that creates (write-ahead): a run killed between the call and the record
+ * still finds the resource claimed on resume. A claim whose call was refused because the name was taken is
+ * withdrawn at once, so the journal never claims someone else's resource.
+ */
+
+export const JOURNAL_VERSION = 1;
+
+export interface JournalEvent {
+  at: string;
+  step: string;
+  event: string;
+  detail?: string;
+}
+
+export type Claimable = "sourceManualSnapshot" | "sourceCmkSnapshot" | "targetCopy" | "targetCluster";
+
+export interface JournalData {
+  version: number;
+  migrationId: string;
+  createdAt: string;
+  updatedAt: string;
+  region: string;
+  source: { account: string; cluster?: string; snapshot?: string };
+  target: { account: string; cluster: string };
+  /** Resources this migration created (or asked AWS to create). */
+  created: Partial<Record<Claimable, string>> & {
+    targetInstances: string[];
+    sourceKey?: { arn: string; alias: string };
+  };
+  /** The share this migration added; `addedByUs` false when the target was already in the restore attribute. */
+  share?: { snapshot: string; account: string; addedByUs: boolean };
+  /** The key policy before the first change and as this migration last set it. */
+  keyPolicy?: { keyArn: string; original: string; applied: string };
+  completed: StepId[];
+  cleanedUp?: string;
+  events: JournalEvent[];
+}
+
+export function defaultJournalPath(migrationId: string, cwd = process.cwd()): string {
+  return join(cwd, ".trident", "migrations", `${migrationId}.json`);
+}
+
+export function readJournal(path: string): JournalData | undefined {
+  if (!existsSync(path)) return undefined;
+  let data: JournalData;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8")) as JournalData;
+  } catch (error) {
+    throw new MigrateError(
+      `the journal ${path} is not valid JSON (${(error as Error).message})`,
+      "move it aside to start over, or repair it",
+    );
+  }
+  if (data.version !== JOURNAL_VERSION) {
+    throw new MigrateError(
+      `the journal ${path} has version ${data.version}; this trident writes version ${JOURNAL_VERSION}`,
+      "finish or clean up that migration with the trident that started it",
+    );
+  }
+  return data;
+}
+
+export interface JournalIdentity {
+  migrationId: string;
+  region: string;
+  source: { account: string; cluster?: string; snapshot?: string };
+  target: { account: string; cluster: string };
+}
+
+/** A journal belongs to one migration: the same accounts, source and target. */
+export function checkJournalMatches(data: JournalData, identity: JournalIdentity, path: string): void {
+  const same =
+    data.source.account === identity.source.account &&
+    data.target.account === identity.target.account &&
+    data.target.cluster === identity.target.cluster &&
+    data.region === identity.region &&
+    (data.source.cluster ?? "") === (identity.source.cluster ?? "") &&
+    (data.source.snapshot ?? "") === (identity.source.snapshot ?? "");
+  if (!same) {
+    throw new MigrateError(
+      `the journal ${path} belongs to another migration (${describe(data)})`,
+      "pass --journal with another file, or finish and clean up that migration first",
+    );
+  }
+}
+
+function describe(data: JournalData): string {
+  const from = data.source.cluster ? `cluster ${data.source.cluster}` : `snapshot ${data.source.snapshot}`;
+  return `${from} of ${data.source.account} to ${data.target.cluster} in ${data.target.account}, ${data.region}`;
+}
+
+export class Journal {
+  private constructor(
+    readonly path: string,
+    readonly data: JournalData,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Opens the journal at `path`, creating it (on the first save) when it does not exist. */
+  static open(path: string, identity: JournalIdentity, now: () => Date = () => new Date()): Journal {
+    const existing = readJournal(path);
+    if (existing) {
+      checkJournalMatches(existing, identity, path);
+      return new Journal(path, existing, now);
+    }
+    const at = now().toISOString();
+    return new Journal(
+      path,
+      {
+        version: JOURNAL_VERSION,
+        ...identity,
+        createdAt: at,
+        updatedAt: at,
+        created: { targetInstances: [] },
+        completed: [],
+        events: [],
+      },
+      now,
+    );
+  }
+
+  /** Written to a temporary file and renamed, so a kill mid-write never leaves half a journal. */
+  save(): void {
+    this.data.updatedAt = this.now().toISOString();
+    mkdirSync(dirname(this.path), { recursive: true });
+    const temporary = `${this.path}.tmp-${process.pid}`;
+    writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
+    renameSync(temporary, this.path);
+  }
+
+  record(step: string, event: string, detail?: string): void {
+    this.data.events.push({ at: this.now().toISOString(), step, event, ...(detail !== undefined ? { detail } : {}) });
+    this.save();
+  }
+
+  claim(kind: Claimable, id: string): void {
+    this.data.created[kind] = id;
+    this.record(kind, "requested", id);
+  }
+
+  claimInstance(id: string): void {
+    if (!this.data.created.targetInstances.includes(id)) this.data.created.targetInstances.push(id);
+    this.record("instances", "requested", id);
+  }
+
+  /** The create call was refused (for example the name is taken): the resource is not ours. */
+  withdraw(kind: Claimable | "instance", id: string): void {
+    if (kind === "instance")
+      this.data.created.targetInstances = this.data.created.targetInstances.filter((name) => name !== id);
+    else if (this.data.created[kind] === id) delete this.data.created[kind];
+    this.record(kind, "withdrawn", id);
+  }
+
+  complete(step: StepId, detail?: string): void {
+    if (!this.data.completed.includes(step)) this.data.completed.push(step);
+    this.record(step, "done", detail);
+  }
+}

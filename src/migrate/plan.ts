@@ -1,0 +1,742 @@
+import { authorize, parsePolicy } from "../policy/index.js";
+import type { JournalData } from "./journal.js";
+import { CLUSTER_READY } from "./states.js";
+import {
+  TARGET_ACTION_NAMES,
+  mayUpdatePolicy,
+  mergeTargetStatements,
+  policyDiff,
+  principalOf,
+  prettyPolicy,
+  targetAccess,
+  targetKeyStatements,
+  validateKeyPolicy,
+} from "./key-policy.js";
+import {
+  accountOfArn,
+  createdKeyAlias,
+  migrationId,
+  snapshotArn,
+  sourceCmkSnapshotName,
+  sourceManualSnapshotName,
+  targetCopyName,
+  targetInstanceName,
+} from "./names.js";
+import type {
+  ClusterFacts,
+  Discovered,
+  Finding,
+  KeyFacts,
+  MigrateInputs,
+  MigrationNames,
+  Plan,
+  PlannedStep,
+  SnapshotFacts,
+  StepState,
+  Tag,
+  TargetSpec,
+} from "./types.js";
+
+/**
+ * The planner: a pure function from the inputs, what discovery read and the journal, to the ordered steps and
+ * every problem with its fix. No I/O, no clock: the same facts always give the same plan (golden-tested).
+ *
+ * Steps are judged from the end backwards: once the target holds the restored cluster (or the copy), the
+ * source-side steps are no longer needed, whatever state the source is in now (for example after cleanup).
+ */
+
+export const DEFAULT_INSTANCE_CLASS = "db.r5.large";
+export const DEFAULT_TARGET_KEY = "alias/aws/rds";
+
+/** The instances to create in the target: like the source's members (writer first), unless told otherwise. */
+export function plannedInstances(
+  inputs: MigrateInputs,
+  sourceCluster: ClusterFacts | undefined,
+): MigrationNames["targetInstances"] {
+  const members = [...(sourceCluster?.Members ?? [])].sort(
+    (x, y) => Number(y.IsClusterWriter) - Number(x.IsClusterWriter),
+  );
+  const count = inputs.instanceCount ?? Math.max(members.length, 1);
+  return Array.from({ length: count }, (_, index) => {
+    const member = members[index];
+    return {
+      DBInstanceIdentifier: targetInstanceName(inputs.targetCluster, index),
+      DBInstanceClass:
+        inputs.instanceClass ?? member?.DBInstanceClass ?? members[0]?.DBInstanceClass ?? DEFAULT_INSTANCE_CLASS,
+      ...(member?.PromotionTier !== undefined ? { PromotionTier: member.PromotionTier } : {}),
+      Tags: member?.Tags ?? [],
+    };
+  });
+}
+
+export function formatTags(tags: Tag[]): string {
+  return tags.length === 0 ? "(none)" : tags.map((tag) => `${tag.Key}=${tag.Value}`).join(", ");
+}
+
+interface SourcePath {
+  /** The snapshot the shared one derives from: the given one, or our manual snapshot of the cluster. */
+  base?: SnapshotFacts;
+  encrypted: boolean;
+  automated: boolean;
+  awsManagedKey: boolean;
+  /** Copy to a manual snapshot under a CMK of the source before sharing (R1, R3, or a dedicated key). */
+  needCopy: boolean;
+  /** The CMK that will encrypt the shared snapshot, when known. */
+  shareKey?: KeyFacts;
+  /** This migration creates the CMK (--create-source-key, source under aws/rds). */
+  createsKey: boolean;
+  /** ... and it does not exist yet. */
+  keyToCreate: boolean;
+}
+
+export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: JournalData): Plan {
+  const A = found.source.Account;
+  const B = found.target.Account;
+  const region = found.region;
+  const findings: Finding[] = [];
+  const add = (finding: Finding) => findings.push(finding);
+  const ours = journal?.created ?? { targetInstances: [] };
+
+  if (A === B) {
+    add({
+      code: "same-account",
+      severity: "blocker",
+      message: `source and target are the same account (${A})`,
+      fix: "give the target account's credentials with --target-profile or --target-access-key-id",
+    });
+  }
+
+  // ── Names ────────────────────────────────────────────────────────────────────────────────────────────────
+  const path = sourcePath(inputs, found);
+  const manualName = inputs.sourceSnapshot ? undefined : sourceManualSnapshotName(inputs.targetCluster, B);
+  const cmkName = path.needCopy ? sourceCmkSnapshotName(inputs.targetCluster, B) : undefined;
+  const shareName = cmkName ?? found.givenSnapshot?.DBClusterSnapshotIdentifier ?? inputs.sourceSnapshot ?? manualName!;
+  const shareArn =
+    !cmkName && found.givenSnapshot
+      ? found.givenSnapshot.DBClusterSnapshotArn
+      : snapshotArn(found.partition, region, A, shareName);
+  const copyName = targetCopyName(inputs.targetCluster, A);
+  const instances = plannedInstances(inputs, found.sourceCluster);
+  const names: MigrationNames = {
+    ...(manualName ? { sourceManualSnapshot: manualName } : {}),
+    ...(cmkName ? { sourceCmkSnapshot: cmkName } : {}),
+    shareSnapshot: shareName,
+    shareSnapshotArn: shareArn,
+    ...(path.shareKey?.Arn ? { shareKeyArn: path.shareKey.Arn } : {}),
+    ...(path.createsKey ? { createdKeyAlias: createdKeyAlias(inputs.targetCluster, B) } : {}),
+    targetCopy: copyName,
+    targetCluster: inputs.targetCluster,
+    targetInstances: instances,
+  };
+  const spec = targetSpec(inputs, found, path);
+
+  // ── The target side, from the end backwards ─────────────────────────────────────────────────────────────
+  const cluster = found.targetCluster;
+  const clusterIsOurs = cluster !== undefined && ours.targetCluster === inputs.targetCluster;
+  if (cluster && !clusterIsOurs) {
+    add({
+      code: "target-cluster-exists",
+      severity: "blocker",
+      message: `a cluster named ${inputs.targetCluster} already exists in ${B} (status ${cluster.Status}), and this migration did not create it`,
+      fix: `choose another --target-cluster, or delete that cluster in ${B} first`,
+    });
+  }
+  const copy = found.targetCopy;
+  const copyIsOurs =
+    copy !== undefined && (copy.SourceDBClusterSnapshotArn === shareArn || ours.targetCopy === copyName);
+  if (copy && !copyIsOurs && !clusterIsOurs) {
+    add({
+      code: "target-copy-exists",
+      severity: "blocker",
+      message: `a snapshot named ${copyName} already exists in ${B} and is not a copy of ${shareArn}`,
+      fix: `delete or rename that snapshot in ${B}, or pick another --target-cluster`,
+    });
+  }
+  const restoreState: StepState = clusterIsOurs
+    ? CLUSTER_READY.includes(cluster!.Status)
+      ? "done"
+      : "in-progress"
+    : "todo";
+  const copyState: StepState = clusterIsOurs
+    ? "done"
+    : copyIsOurs
+      ? copy!.Status === "available"
+        ? "done"
+        : "in-progress"
+      : "todo";
+  // Once the copy exists in the target, the source-side steps have done their work.
+  const sourceSettled = clusterIsOurs || copyIsOurs;
+  const settledReason = clusterIsOurs
+    ? `the cluster ${inputs.targetCluster} was already restored in ${B}`
+    : `the copy ${copyName} already exists in ${B}`;
+
+  if (!sourceSettled) checkSource(inputs, found, path, add, names);
+  if (!clusterIsOurs) checkTarget(inputs, found, path, add, copyState !== "todo");
+
+  // ── Steps ────────────────────────────────────────────────────────────────────────────────────────────────
+  const steps: PlannedStep[] = [];
+  const settled = (step: Omit<PlannedStep, "state" | "reason">, state: StepState): PlannedStep =>
+    sourceSettled ? { ...step, state: "done", reason: settledReason } : { ...step, state };
+
+  if (path.createsKey) {
+    steps.push(
+      settled(
+        {
+          id: "create-source-key",
+          side: "source",
+          title: `create a customer-managed key ${names.createdKeyAlias} in ${A}`,
+          details: ["CreateKey (KMS's default key policy: the account's full access), then CreateAlias"],
+          rules: path.awsManagedKey ? ["R3"] : [],
+        },
+        found.createdSourceKey ? "done" : "todo",
+      ),
+    );
+  }
+  if (manualName) {
+    const taken = found.sourceManualSnapshot;
+    steps.push(
+      settled(
+        {
+          id: "snapshot",
+          side: "source",
+          title: `snapshot cluster ${inputs.sourceCluster} as ${manualName}`,
+          details: [
+            `CreateDBClusterSnapshot DBClusterIdentifier=${inputs.sourceCluster} Tags: ${formatTags(spec.SnapshotTags)}`,
+            "wait until available",
+          ],
+          rules: [],
+        },
+        taken ? (taken.Status === "available" ? "done" : "in-progress") : "todo",
+      ),
+    );
+  }
+  if (cmkName) {
+    const from = manualName ?? inputs.sourceSnapshot!;
+    const key = path.shareKey?.Arn ?? names.createdKeyAlias ?? "(a CMK of the source account)";
+    const rules = [...(path.automated ? ["R1"] : []), ...(path.awsManagedKey ? ["R3"] : [])];
+    steps.push(
+      settled(
+        {
+          id: "copy-to-cmk",
+          side: "source",
+          title: `copy ${from} to manual snapshot ${cmkName}${path.encrypted ? ` under ${key}` : ""}`,
+          details: [
+            `CopyDBClusterSnapshot SourceDBClusterSnapshotIdentifier=${from} TargetDBClusterSnapshotIdentifier=${cmkName}${path.encrypted ? ` KmsKeyId=${key}` : ""} CopyTags=true`,
+            "wait until available",
+          ],
+          rules,
+        },
+        found.sourceCmkSnapshot ? (found.sourceCmkSnapshot.Status === "available" ? "done" : "in-progress") : "todo",
+      ),
+    );
+  }
+  const shareSnapshot = cmkName
+    ? found.sourceCmkSnapshot
+    : manualName
+      ? found.sourceManualSnapshot
+      : found.givenSnapshot;
+  steps.push(
+    settled(
+      {
+        id: "share",
+        side: "source",
+        title: `share ${shareName} privately with ${B}`,
+        details: [
+          `ModifyDBClusterSnapshotAttribute AttributeName=restore ValuesToAdd=${B}`,
+          `the target then addresses it by its ARN: ${shareArn}`,
+        ],
+        rules: [path.encrypted ? "R4" : "R2", "R5"],
+      },
+      shareSnapshot?.SharedWith.includes(B) ? "done" : "todo",
+    ),
+  );
+
+  let keyPolicyDiff: string[] = [];
+  if (path.encrypted) {
+    const key = path.shareKey;
+    const keyName = key?.Arn ?? names.createdKeyAlias ?? "the source key";
+    let state: StepState = "todo";
+    if (key?.Policy && key.Arn) {
+      const access = safeTargetAccess(key.Policy, key.Arn, found, region);
+      if (access && access.missing.length === 0) state = "done";
+      else keyPolicyDiff = policyDiff(key.Policy, mergeTargetStatements(key.Policy, found.partition, B));
+    } else if (!key?.Policy && path.keyToCreate) {
+      keyPolicyDiff = prettyPolicy({ Statement: targetKeyStatements(found.partition, B) })
+        .split("\n")
+        .map((line) => `+ ${line}`);
+    }
+    steps.push(
+      settled(
+        {
+          id: "key-policy",
+          side: "source",
+          title: `let ${B} use the key ${keyName}`,
+          details: [
+            "GetKeyPolicy; add two statements for the target account (every existing statement is kept)",
+            "check the new policy locally (K1 lockout, K2 principals, K3 size), then PutKeyPolicy",
+          ],
+          rules: ["R10", "K1", "K2", "K3"],
+        },
+        state,
+      ),
+    );
+    if (sourceSettled) keyPolicyDiff = [];
+  }
+
+  const targetKeyShown =
+    spec.KmsKeyArn ?? `${spec.KmsKeyId}${found.targetKey.NotYetCreated ? " (AWS creates it on first use)" : ""}`;
+  steps.push({
+    id: "copy",
+    side: "target",
+    title: `copy the shared snapshot into ${B} as ${copyName}`,
+    details: [
+      `CopyDBClusterSnapshot SourceDBClusterSnapshotIdentifier=${shareArn}`,
+      `  TargetDBClusterSnapshotIdentifier=${copyName}${path.encrypted ? ` KmsKeyId=${targetKeyShown}` : ""} CopyTags=false`,
+      `  Tags (applied explicitly): ${formatTags(spec.SnapshotTags)}`,
+      "wait until available",
+    ],
+    rules: path.encrypted ? ["R5", "R6", "R7", "R8", "R9", "R10"] : ["R5", "R7", "R8"],
+    state: copyState,
+    ...(clusterIsOurs ? { reason: settledReason } : {}),
+  });
+  steps.push({
+    id: "restore",
+    side: "target",
+    title: `restore cluster ${inputs.targetCluster} from ${copyName}`,
+    details: [
+      `RestoreDBClusterFromSnapshot Engine=neptune EngineVersion=${spec.EngineVersion ?? "(the snapshot's)"}${!path.encrypted ? ` KmsKeyId=${targetKeyShown}` : ""}`,
+      `  DBClusterParameterGroupName=${spec.DBClusterParameterGroupName ?? "(default)"} DBSubnetGroupName=${spec.DBSubnetGroupName ?? "(default)"} VpcSecurityGroupIds=${spec.VpcSecurityGroupIds?.join(",") || "(default)"}`,
+      `  Tags: ${formatTags(spec.ClusterTags)}`,
+      "wait until available",
+    ],
+    rules: ["R11"],
+    state: restoreState,
+  });
+
+  const instanceStates = instances.map((instance) => {
+    const existing = found.targetInstances.find((item) => item.DBInstanceIdentifier === instance.DBInstanceIdentifier);
+    if (!existing) return "todo";
+    if (existing.DBClusterIdentifier !== inputs.targetCluster || !clusterIsOurs) {
+      add({
+        code: "instance-id-taken",
+        severity: "blocker",
+        message: `an instance named ${instance.DBInstanceIdentifier} already exists in ${B}${existing.DBClusterIdentifier ? ` (in cluster ${existing.DBClusterIdentifier})` : ""}`,
+        fix: `delete it, or pick another --target-cluster (instance names derive from it)`,
+      });
+      return "todo";
+    }
+    return existing.DBInstanceStatus === "available" ? "done" : "in-progress";
+  });
+  steps.push({
+    id: "instances",
+    side: "target",
+    title: `create ${instances.length} instance${instances.length === 1 ? "" : "s"} in ${inputs.targetCluster}`,
+    details: [
+      ...instances.map(
+        (instance) =>
+          `CreateDBInstance DBInstanceIdentifier=${instance.DBInstanceIdentifier} DBInstanceClass=${instance.DBInstanceClass} Engine=neptune`,
+      ),
+      "wait until each is available",
+    ],
+    rules: ["R11"],
+    state: instanceStates.every((state) => state === "done")
+      ? "done"
+      : instanceStates.some((state) => state === "in-progress")
+        ? "in-progress"
+        : "todo",
+  });
+  steps.push({
+    id: "verify",
+    side: "target",
+    title: `verify ${inputs.targetCluster} in ${B}`,
+    details: [
+      `cluster and ${instances.length} instance${instances.length === 1 ? "" : "s"} available; ${path.encrypted || spec.KmsKeyId ? `encrypted with ${targetKeyShown}` : "unencrypted"}`,
+      `engine version ${spec.EngineVersion ?? "(any)"}, parameter group ${spec.DBClusterParameterGroupName ?? "(default)"}, tags ${formatTags(spec.ClusterTags)}`,
+    ],
+    rules: [],
+    state: "todo",
+  });
+
+  const sourceLabel = inputs.sourceCluster ? { cluster: inputs.sourceCluster } : { snapshot: inputs.sourceSnapshot };
+  return {
+    migrationId: migrationId(A, B, inputs.targetCluster),
+    region,
+    source: { account: A, arn: found.source.Arn, ...sourceLabel },
+    target: { account: B, arn: found.target.Arn },
+    names,
+    spec,
+    steps,
+    findings: orderFindings(findings),
+    keyPolicyDiff,
+    canProceed: !findings.some((finding) => finding.severity === "blocker"),
+  };
+}
+
+/** Blockers first, then what apply handles, then warnings; each group in the order found. */
+function orderFindings(findings: Finding[]): Finding[] {
+  const rank = { blocker: 0, handled: 1, warning: 2 };
+  return findings
+    .map((finding, index) => ({ finding, index }))
+    .sort((x, y) => rank[x.finding.severity] - rank[y.finding.severity] || x.index - y.index)
+    .map(({ finding }) => finding);
+}
+
+function sourcePath(inputs: MigrateInputs, found: Discovered): SourcePath {
+  const given = found.givenSnapshot;
+  const base = given ?? found.sourceManualSnapshot;
+  // Once the source is gone (after a finished migration), the target's copy or cluster still tells.
+  const encrypted = given
+    ? given.StorageEncrypted
+    : (found.sourceCluster?.StorageEncrypted ??
+      found.sourceManualSnapshot?.StorageEncrypted ??
+      found.targetCopy?.StorageEncrypted ??
+      found.targetCluster?.StorageEncrypted ??
+      false);
+  const automated = given?.SnapshotType === "automated";
+  const awsManagedKey = encrypted && found.sourceKey?.KeyManager === "AWS";
+  // --source-kms-key: share a copy under that key (a dedicated migration key), not the source's own key.
+  const dedicatedKey =
+    encrypted && inputs.sourceKmsKey !== undefined && found.reencryptKey?.Arn !== found.sourceKey?.Arn;
+  const createsKey = awsManagedKey && inputs.createSourceKey === true && inputs.sourceKmsKey === undefined;
+  const needCopy = automated || awsManagedKey || dedicatedKey;
+  let shareKey: KeyFacts | undefined;
+  if (encrypted) {
+    if (!needCopy) shareKey = found.sourceKey;
+    else if (inputs.sourceKmsKey !== undefined) shareKey = found.reencryptKey;
+    else if (awsManagedKey) shareKey = createsKey ? found.createdSourceKey : undefined;
+    else shareKey = found.sourceKey; // automated under a CMK: the copy keeps that key
+  }
+  return {
+    base,
+    encrypted,
+    automated,
+    awsManagedKey,
+    needCopy,
+    shareKey,
+    createsKey,
+    keyToCreate: createsKey && !found.createdSourceKey,
+  };
+}
+
+function targetSpec(inputs: MigrateInputs, found: Discovered, path: SourcePath): TargetSpec {
+  const cluster = found.sourceCluster;
+  const given = found.givenSnapshot;
+  const spec: TargetSpec = {
+    ClusterTags: cluster?.Tags ?? given?.Tags ?? [],
+    // Our manual snapshot is created with the cluster's tags, so either way these are the source snapshot's tags.
+    SnapshotTags: given?.Tags ?? found.sourceManualSnapshot?.Tags ?? cluster?.Tags ?? [],
+    KmsKeyId: inputs.targetKmsKey,
+    SourceEncrypted: path.encrypted,
+  };
+  const engineVersion = given?.EngineVersion ?? cluster?.EngineVersion;
+  if (engineVersion) spec.EngineVersion = engineVersion;
+  const parameterGroup = inputs.parameterGroup ?? cluster?.DBClusterParameterGroup;
+  if (parameterGroup) spec.DBClusterParameterGroupName = parameterGroup;
+  if (inputs.subnetGroup) spec.DBSubnetGroupName = inputs.subnetGroup;
+  if (inputs.securityGroupIds?.length) spec.VpcSecurityGroupIds = inputs.securityGroupIds;
+  if (cluster?.Port !== undefined) spec.Port = cluster.Port;
+  if (cluster?.IAMDatabaseAuthenticationEnabled !== undefined)
+    spec.IAMDatabaseAuthenticationEnabled = cluster.IAMDatabaseAuthenticationEnabled;
+  if (cluster?.DeletionProtection !== undefined) spec.DeletionProtection = cluster.DeletionProtection;
+  if (cluster?.CopyTagsToSnapshot !== undefined) spec.CopyTagsToSnapshot = cluster.CopyTagsToSnapshot;
+  if (cluster?.EnabledCloudwatchLogsExports?.length)
+    spec.EnableCloudwatchLogsExports = cluster.EnabledCloudwatchLogsExports;
+  if (found.targetKey.Arn) spec.KmsKeyArn = found.targetKey.Arn;
+  return spec;
+}
+
+type Add = (finding: Finding) => void;
+
+/** What must hold in the source account before anything is shared. */
+function checkSource(
+  inputs: MigrateInputs,
+  found: Discovered,
+  path: SourcePath,
+  add: Add,
+  names: MigrationNames,
+): void {
+  const A = found.source.Account;
+  const B = found.target.Account;
+  if (inputs.sourceSnapshot) {
+    if (found.givenSnapshotError || !found.givenSnapshot) {
+      const error = found.givenSnapshotError;
+      add({
+        code: "source-snapshot-not-found",
+        severity: "blocker",
+        message: `the snapshot ${inputs.sourceSnapshot} can't be read in ${A}${error ? `: ${error.code}: ${error.message}` : ""}`,
+        fix: "check --source-snapshot (a name or ARN of the source account) and --region",
+      });
+      return;
+    }
+    if (found.givenSnapshot.Status !== "available") {
+      add({
+        code: "source-snapshot-not-available",
+        severity: "blocker",
+        message: `the snapshot ${inputs.sourceSnapshot} is ${found.givenSnapshot.Status}`,
+        fix: "wait until it is available, then run plan again",
+      });
+    }
+  } else if (!found.sourceCluster) {
+    if (!found.sourceManualSnapshot) {
+      const error = found.sourceClusterError;
+      add({
+        code: "source-cluster-not-found",
+        severity: "blocker",
+        message: `the cluster ${inputs.sourceCluster} can't be read in ${A}${error ? `: ${error.code}: ${error.message}` : ""}`,
+        fix: "check --source-cluster and --region (or give --source-snapshot)",
+      });
+      return;
+    }
+  } else {
+    if (found.sourceCluster.Engine !== "neptune") {
+      add({
+        code: "source-not-neptune",
+        severity: "blocker",
+        message: `the cluster ${inputs.sourceCluster} runs ${found.sourceCluster.Engine}, not neptune`,
+        fix: "trident migrate moves Neptune clusters only",
+      });
+    }
+    if (!found.sourceManualSnapshot && !CLUSTER_READY.includes(found.sourceCluster.Status)) {
+      add({
+        code: "source-cluster-not-available",
+        severity: "blocker",
+        message: `the cluster ${inputs.sourceCluster} is ${found.sourceCluster.Status}; a snapshot needs it available`,
+        fix: "wait until it is available, then run plan again",
+      });
+    }
+  }
+  const taken = found.sourceManualSnapshot;
+  if (taken && inputs.sourceCluster && taken.DBClusterIdentifier !== inputs.sourceCluster) {
+    add({
+      code: "source-snapshot-name-taken",
+      severity: "blocker",
+      message: `a snapshot named ${taken.DBClusterSnapshotIdentifier} exists in ${A} but is of cluster ${taken.DBClusterIdentifier}`,
+      fix: "delete or rename that snapshot, or pick another --target-cluster",
+    });
+  }
+
+  if (path.automated) {
+    add({
+      code: "automated-snapshot",
+      severity: "handled",
+      rule: "R1",
+      message: `${inputs.sourceSnapshot} is an automated snapshot, which can't be shared`,
+      fix: `apply copies it to the manual snapshot ${names.sourceCmkSnapshot} first (or copy it yourself and pass --source-snapshot)`,
+    });
+  }
+  if (!path.encrypted) return;
+
+  const sourceKey = found.sourceKey;
+  if (!sourceKey || sourceKey.Error) {
+    add({
+      code: "source-key-unreadable",
+      severity: "blocker",
+      rule: "R10",
+      message: `the source's key ${sourceKey?.Requested ?? "(unknown)"} can't be read${sourceKey?.Error ? `: ${sourceKey.Error.code}: ${sourceKey.Error.message}` : ""}`,
+      fix: "let the source caller call kms:DescribeKey and kms:GetKeyPolicy on it (see src/migrate/IAM.md)",
+    });
+    return;
+  }
+  if (sourceKey.KeyState && sourceKey.KeyState !== "Enabled") {
+    add({
+      code: "source-key-not-enabled",
+      severity: "blocker",
+      message: `the source's key ${sourceKey.Arn} is ${sourceKey.KeyState}`,
+      fix: "enable the key (or cancel its deletion), then run plan again",
+    });
+  }
+  if (path.awsManagedKey) {
+    const resolved = path.shareKey?.Arn ?? (path.keyToCreate ? names.createdKeyAlias : undefined);
+    add({
+      code: "aws-managed-key",
+      severity: resolved ? "handled" : "blocker",
+      rule: "R3",
+      message: `the source is encrypted with the AWS-managed key ${sourceKey.Arn} (alias/aws/rds), whose policy can't be changed (K4): its snapshots can't be shared`,
+      fix: resolved
+        ? `apply copies the snapshot to ${names.sourceCmkSnapshot} under the customer-managed key ${resolved} and shares that copy`
+        : "pass --source-kms-key with a customer-managed key of the source account, or --create-source-key to have one created; apply then copies the snapshot under it and shares the copy",
+    });
+  }
+  if (found.reencryptKey) checkDedicatedKey(found.reencryptKey, A, add);
+
+  const key = path.shareKey;
+  if (!key?.Arn) return; // a key still to be created: its default policy is extended after creation
+  if (key.PolicyError || !key.Policy) {
+    add({
+      code: "key-policy-unreadable",
+      severity: "blocker",
+      rule: "R10",
+      message: `the policy of ${key.Arn} can't be read${key.PolicyError ? `: ${key.PolicyError.code}: ${key.PolicyError.message}` : ""}`,
+      fix: "let the source caller call kms:GetKeyPolicy and kms:PutKeyPolicy on the key (see src/migrate/IAM.md)",
+    });
+    return;
+  }
+  const access = safeTargetAccess(key.Policy, key.Arn, found, found.region);
+  if (!access) {
+    add({
+      code: "key-policy-unparsable",
+      severity: "blocker",
+      rule: "K2",
+      message: `the policy of ${key.Arn} can't be parsed`,
+      fix: "repair the key policy in the console or with PutKeyPolicy",
+    });
+    return;
+  }
+  if (access.denied.length > 0) {
+    add({
+      code: "key-policy-denies-target",
+      severity: "blocker",
+      rule: "R10",
+      message: `the key policy of ${key.Arn} explicitly denies account ${B} ${access.denied.join(", ")}`,
+      fix: "remove that Deny statement (apply only adds statements, it never removes the owner's)",
+    });
+  }
+  if (access.missing.length === 0) return;
+  const statements = JSON.stringify(targetKeyStatements(found.partition, B), null, 2);
+  const nothing = access.missing.length === TARGET_ACTION_NAMES.length; // the target is not in the policy at all
+  add({
+    code: nothing ? "key-policy-missing-target" : "key-policy-missing-actions",
+    severity: "handled",
+    rule: "R10",
+    message: nothing
+      ? `key policy of ${key.Arn} does not allow account ${B} to use the key (${access.missing.join(", ")})`
+      : `key policy of ${key.Arn} does not allow account ${B} ${access.missing.join(", ")}`,
+    fix: `run \`trident migrate apply\` to add it, or add these statements:\n${statements}`,
+  });
+  const merged = mergeTargetStatements(key.Policy, found.partition, B);
+  if (!mayUpdatePolicy(key.Policy, key.Arn, found.source)) {
+    add({
+      code: "cannot-update-key-policy",
+      severity: "blocker",
+      rule: "K1",
+      message: `the current policy of ${key.Arn} does not let ${found.source.Arn} call kms:PutKeyPolicy`,
+      fix: `ask the key's administrator to add these statements:\n${statements}`,
+    });
+    return;
+  }
+  for (const problem of validateKeyPolicy(merged, key.Arn, found.source)) {
+    add({
+      code: "merged-key-policy-invalid",
+      severity: "blocker",
+      rule: problem.rule,
+      message: `the merged key policy of ${key.Arn} would be refused: ${problem.message}`,
+      fix: "repair the existing key policy first (apply never removes statements)",
+    });
+  }
+}
+
+function checkDedicatedKey(key: KeyFacts, account: string, add: Add): void {
+  if (key.Error) {
+    add({
+      code: "source-kms-key-unusable",
+      severity: "blocker",
+      message: `--source-kms-key ${key.Requested} can't be used: ${key.Error.code}: ${key.Error.message}`,
+      fix: "give an enabled customer-managed key of the source account",
+    });
+  } else if (key.KeyManager !== "CUSTOMER") {
+    add({
+      code: "source-kms-key-aws-managed",
+      severity: "blocker",
+      rule: "R3",
+      message: `--source-kms-key ${key.Requested} is an AWS-managed key`,
+      fix: "give a customer-managed key (or --create-source-key)",
+    });
+  } else if ((key.AWSAccountId ?? accountOfArn(key.Arn)) !== account) {
+    add({
+      code: "source-kms-key-other-account",
+      severity: "blocker",
+      message: `--source-kms-key ${key.Requested} belongs to account ${key.AWSAccountId}, not the source ${account}`,
+      fix: "give a key of the source account, whose policy the source caller can change",
+    });
+  } else if (key.KeyState !== "Enabled") {
+    add({
+      code: "source-kms-key-not-enabled",
+      severity: "blocker",
+      message: `--source-kms-key ${key.Arn} is ${key.KeyState}`,
+      fix: "enable the key, or give another",
+    });
+  }
+}
+
+/** What the target account needs: a usable key of its own (R9), free names, and the groups it names. */
+function checkTarget(inputs: MigrateInputs, found: Discovered, path: SourcePath, add: Add, copyStarted: boolean): void {
+  const B = found.target.Account;
+  const key = found.targetKey;
+  const keyNeeded = path.encrypted ? !copyStarted : true;
+  if (keyNeeded) {
+    const fix = `pass --target-kms-key with an enabled key of account ${B} that the target caller may use (kms:CreateGrant, kms:DescribeKey), or leave it out to use ${B}'s alias/aws/rds`;
+    const unusable = (why: string) =>
+      add({
+        code: "target-key-unusable",
+        severity: "blocker",
+        rule: "R9",
+        message: `the target key ${key.Requested} can't be used by ${B}: ${why}`,
+        fix,
+      });
+    const owner = key.AWSAccountId ?? accountOfArn(key.Arn);
+    if (key.Error) unusable(`${key.Error.code}: ${key.Error.message}`);
+    else if (key.NotYetCreated) {
+      // AWS creates alias/aws/rds in the account on first use (K4); nothing to check yet.
+    } else if (owner && owner !== B)
+      unusable(`it belongs to account ${owner}; the copy needs a key of the target account`);
+    else if (key.KeyState && key.KeyState !== "Enabled") unusable(`it is ${key.KeyState}`);
+    else if (key.Policy && key.Arn && !targetMayUseKey(key.Policy, key.Arn, found))
+      unusable(`its key policy does not let ${found.target.Arn} call kms:CreateGrant and kms:DescribeKey`);
+  }
+  if (found.targetParameterGroup === "missing") {
+    const name = inputs.parameterGroup ?? found.sourceCluster?.DBClusterParameterGroup;
+    add({
+      code: "parameter-group-missing",
+      severity: "blocker",
+      message: `the cluster parameter group ${name} does not exist in ${B}`,
+      fix: `create it in ${B} with the source's parameters, or pass --parameter-group with one that exists there`,
+    });
+  }
+  if (found.targetSubnetGroup === "missing") {
+    add({
+      code: "subnet-group-missing",
+      severity: "blocker",
+      message: `the subnet group ${inputs.subnetGroup} does not exist in ${B}`,
+      fix: `create it in ${B}, or pass another --subnet-group`,
+    });
+  }
+  if (!inputs.instanceClass && !found.sourceCluster?.Members.some((member) => member.DBInstanceClass)) {
+    add({
+      code: "instance-class-defaulted",
+      severity: "warning",
+      message: `the source's instance class is unknown; instances will be ${DEFAULT_INSTANCE_CLASS}`,
+      fix: "pass --instance-class to choose",
+    });
+  }
+}
+
+function safeTargetAccess(policy: string, keyArn: string, found: Discovered, region: string) {
+  try {
+    return targetAccess(policy, keyArn, found.target, region);
+  } catch {
+    return undefined;
+  }
+}
+
+/** R9/R10 on the target's own key: RDS creates a grant and describes the key on the caller's behalf. */
+function targetMayUseKey(policyText: string, keyArn: string, found: Discovered): boolean {
+  let policy;
+  try {
+    policy = parsePolicy(policyText);
+  } catch {
+    return false;
+  }
+  const principal = principalOf(found.target);
+  const context = { "kms:CallerAccount": found.target.Account, "kms:ViaService": `rds.${found.region}.amazonaws.com` };
+  return [
+    { action: "kms:CreateGrant", context: { ...context, "kms:GrantIsForAWSResource": "true" } },
+    { action: "kms:DescribeKey", context },
+  ].every(
+    ({ action, context: requestContext }) =>
+      authorize({
+        request: { principal, action, resource: keyArn, context: requestContext },
+        resourceAccountId: found.target.Account,
+        resourcePolicy: policy,
+      }).allowed,
+  );
+}
