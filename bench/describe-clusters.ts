@@ -1,0 +1,74 @@
+import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
+import { formatResult, parseBenchArgs, runLoad, startChildServer } from "./lib/load.js";
+import { presign } from "./lib/sign.js";
+
+/**
+ * DescribeDBClusters with 1,000 clusters across 10 accounts (100 each), a page of 100 (MaxRecords=100), at a given
+ * concurrency: the cost of the Neptune domain (catching up lifecycle and backups, deriving every status, building
+ * 100 DBCluster shapes) and of serializing a large awsQuery response. Requests go round-robin over the accounts.
+ *
+ * Accounts are named by 12-digit access key ids, so the server runs with relaxed auth: the one this script starts
+ * when no endpoint is given does; an `--endpoint` must be a `trident serve --relaxed-auth`.
+ * Usage: node dist/bench/describe-clusters.js [--endpoint URL] [--concurrency 32] [--seconds 10] [--requests N]
+ */
+const ACCOUNTS = 10;
+const CLUSTERS_PER_ACCOUNT = 100;
+const REGION = "us-east-1";
+
+const args = parseBenchArgs();
+const own = args.endpoint ? undefined : await startChildServer("trident", ["--relaxed-auth"]);
+const endpoint = args.endpoint ?? own!.endpoint;
+try {
+  const accounts = Array.from({ length: ACCOUNTS }, (_, i) => String(100000000001 + i));
+  const started = performance.now();
+  await Promise.all(
+    accounts.map(async (account) => {
+      const neptune = new NeptuneClient({
+        region: REGION,
+        endpoint,
+        credentials: { accessKeyId: account, secretAccessKey: "bench" },
+      });
+      for (let i = 0; i < CLUSTERS_PER_ACCOUNT; i++) {
+        await neptune.send(
+          new CreateDBClusterCommand({ DBClusterIdentifier: `bench-${String(i).padStart(3, "0")}`, Engine: "neptune" }),
+        );
+      }
+    }),
+  );
+  console.log(
+    `created ${ACCOUNTS * CLUSTERS_PER_ACCOUNT} clusters in ${ACCOUNTS} accounts in ${((performance.now() - started) / 1000).toFixed(2)}s`,
+  );
+
+  const pages = await Promise.all(
+    accounts.map((account) =>
+      presign(
+        endpoint,
+        { accessKeyId: account, secretAccessKey: "bench" },
+        {
+          service: "rds",
+          params: { Action: "DescribeDBClusters", Version: "2014-10-31", MaxRecords: String(CLUSTERS_PER_ACCOUNT) },
+        },
+        REGION,
+      ),
+    ),
+  );
+  const result = await runLoad(
+    {
+      endpoint,
+      concurrency: args.concurrency,
+      requests: args.requests,
+      durationMs: args.durationMs,
+      warmupRequests: 50,
+    },
+    (i) => pages[i % pages.length]!,
+  );
+  console.log(
+    formatResult(
+      `trident DescribeDBClusters (page of ${CLUSTERS_PER_ACCOUNT}, ${ACCOUNTS} accounts) @ ${endpoint}`,
+      result,
+      args.concurrency,
+    ),
+  );
+} finally {
+  own?.child.kill();
+}

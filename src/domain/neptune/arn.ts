@@ -1,0 +1,64 @@
+import { validIdentifier, type IdentifierParameter } from "./identifiers.js";
+
+/**
+ * Neptune's management ARNs are RDS ARNs (Neptune User Guide, "Amazon Neptune ARNs": they contain `rds`, not
+ * `neptune-db`): `arn:aws:rds:REGION:ACCOUNT:TYPE:NAME`. An automated cluster snapshot's NAME keeps its `rds:`
+ * prefix (`…:cluster-snapshot:rds:my-cluster-2019-07-22-16-16`).
+ */
+
+export type RdsResourceType =
+  "cluster" | "db" | "cluster-snapshot" | "snapshot" | "cluster-pg" | "pg" | "subgrp" | "es" | "cluster-endpoint";
+
+export interface RdsArn {
+  partition: string;
+  region: string;
+  accountId: string;
+  type: string;
+  name: string;
+}
+
+export function rdsArn(region: string, accountId: string, type: RdsResourceType, name: string): string {
+  return `arn:aws:rds:${region}:${accountId}:${type}:${name}`;
+}
+
+export const clusterArn = (region: string, accountId: string, id: string) => rdsArn(region, accountId, "cluster", id);
+export const instanceArn = (region: string, accountId: string, id: string) => rdsArn(region, accountId, "db", id);
+export const clusterSnapshotArn = (region: string, accountId: string, id: string) =>
+  rdsArn(region, accountId, "cluster-snapshot", id);
+
+const ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):([a-z-]+):(.+)$/;
+
+/** The parts of an RDS ARN, or undefined when `value` is not one. */
+export function parseRdsArn(value: string): RdsArn | undefined {
+  const match = ARN.exec(value);
+  if (!match) return undefined;
+  const [, partition, region, accountId, type, name] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return { partition, region, accountId, type, name };
+}
+
+/**
+ * A cluster or instance as a caller names it: its identifier (validated, case-insensitive) or its ARN. Returns the
+ * stored (lowercase) identifier, or undefined when the ARN names another account, region or resource type: a
+ * cluster or an instance is never reachable from another account (only snapshots are shared), so the caller answers
+ * its not-found fault for it, as for any name it does not hold.
+ */
+export function ownIdentifier(
+  value: string,
+  type: "cluster" | "db",
+  scope: { accountId: string; region: string },
+  parameter: IdentifierParameter,
+): string | undefined {
+  if (value.startsWith("arn:")) {
+    const arn = parseRdsArn(value);
+    if (!arn || arn.type !== type || arn.accountId !== scope.accountId || arn.region !== scope.region) return undefined;
+    return validIdentifier(arn.name, parameter);
+  }
+  return validIdentifier(value, parameter);
+}

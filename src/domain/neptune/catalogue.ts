@@ -1,0 +1,498 @@
+import type {
+  AvailabilityZone,
+  DBEngineVersion,
+  Filter,
+  OrderableDBInstanceOption,
+  Parameter,
+  UpgradeTarget,
+  ValidDBInstanceModificationsMessage,
+} from "../../generated/neptune.js";
+import { CommonErrors } from "../../protocol/errors.js";
+import { neptuneFault } from "../../services/neptune/errors.js";
+import { ownIdentifier } from "./arn.js";
+import type { NeptuneScope } from "./lifecycle.js";
+import { instanceTable } from "./records.js";
+
+/**
+ * What Neptune offers, the same in every account: engine versions and their parameter group families, instance
+ * classes, the parameters of each family, a region's Availability Zones. Static data and lookups only; the
+ * describe calls over it (with AWS's filters, MaxRecords and Marker) are at the end.
+ */
+
+export const ENGINE = "neptune";
+
+// ------------------------------------------------------------------------------------ engine versions
+
+/** Real Neptune releases (Neptune release notes), a few per family. */
+const VERSIONS: { EngineVersion: string; DBParameterGroupFamily: string }[] = [
+  { EngineVersion: "1.2.1.0", DBParameterGroupFamily: "neptune1.2" },
+  { EngineVersion: "1.2.1.1", DBParameterGroupFamily: "neptune1.2" },
+  { EngineVersion: "1.2.1.2", DBParameterGroupFamily: "neptune1.2" },
+  { EngineVersion: "1.3.2.1", DBParameterGroupFamily: "neptune1.3" },
+  { EngineVersion: "1.3.3.0", DBParameterGroupFamily: "neptune1.3" },
+  { EngineVersion: "1.3.4.0", DBParameterGroupFamily: "neptune1.3" },
+  { EngineVersion: "1.4.1.0", DBParameterGroupFamily: "neptune1.4" },
+  { EngineVersion: "1.4.3.0", DBParameterGroupFamily: "neptune1.4" },
+  { EngineVersion: "1.4.4.0", DBParameterGroupFamily: "neptune1.4" },
+];
+
+/** *Decided*: the newest release is the default (AWS moves its default over time; no fixed public value). */
+export const DEFAULT_ENGINE_VERSION = "1.4.4.0";
+
+export const PARAMETER_GROUP_FAMILIES = [...new Set(VERSIONS.map((v) => v.DBParameterGroupFamily))];
+
+/** The family's default groups (cluster and instance) share this name, e.g. `default.neptune1.3`. */
+export function defaultParameterGroupName(family: string): string {
+  return `default.${family}`;
+}
+
+export function isEngineVersion(version: string): boolean {
+  return VERSIONS.some((v) => v.EngineVersion === version);
+}
+
+/** The parameter group family of an engine version, or undefined for a version Trident does not offer. */
+export function familyOfEngineVersion(version: string): string | undefined {
+  return VERSIONS.find((v) => v.EngineVersion === version)?.DBParameterGroupFamily;
+}
+
+export function isParameterGroupFamily(family: string): boolean {
+  return PARAMETER_GROUP_FAMILIES.includes(family);
+}
+
+/** Neptune's log exports (CloudWatch Logs): the audit log and, from 1.2, the slow-query log. */
+export const EXPORTABLE_LOG_TYPES = ["audit", "slowquery"];
+
+const minor = (version: string) => version.split(".").slice(0, 2).join(".");
+
+/** Later releases; a change of the first two numbers (1.3 → 1.4) is a major version upgrade in Neptune. */
+function upgradeTargets(version: string): UpgradeTarget[] {
+  const index = VERSIONS.findIndex((v) => v.EngineVersion === version);
+  return VERSIONS.slice(index + 1).map((target) => ({
+    Engine: ENGINE,
+    EngineVersion: target.EngineVersion,
+    Description: `Neptune version ${target.EngineVersion}`,
+    AutoUpgrade: false,
+    IsMajorVersionUpgrade: minor(target.EngineVersion) !== minor(version),
+    SupportsGlobalDatabases: true,
+  }));
+}
+
+function engineVersionOf(v: (typeof VERSIONS)[number]): DBEngineVersion {
+  return {
+    Engine: ENGINE,
+    EngineVersion: v.EngineVersion,
+    DBParameterGroupFamily: v.DBParameterGroupFamily,
+    DBEngineDescription: "Amazon Neptune",
+    DBEngineVersionDescription: `Neptune version ${v.EngineVersion}`,
+    ValidUpgradeTarget: upgradeTargets(v.EngineVersion),
+    ExportableLogTypes: [...EXPORTABLE_LOG_TYPES],
+    SupportsLogExportsToCloudwatchLogs: true,
+    SupportsReadReplica: false,
+    SupportsGlobalDatabases: true,
+  };
+}
+
+// ------------------------------------------------------------------------------------ engine name
+
+/**
+ * The endpoint is shared with RDS and DocumentDB on the wire, but Trident serves only Neptune: any other engine
+ * is refused the way RDS refuses an engine it does not know (`Unrecognized engine name: …`, observed in RDS
+ * answers to DescribeDBInstances/DescribeDBEngineVersions filters).
+ */
+export function checkEngineName(engine: string): void {
+  if (engine.toLowerCase() !== ENGINE) throw CommonErrors.invalidParameterValue(`Unrecognized engine name: ${engine}`);
+}
+
+// ------------------------------------------------------------------------------------ instance classes
+
+interface InstanceClass {
+  DBInstanceClass: string;
+  SupportsGlobalDatabases: boolean;
+}
+
+const sizes = (family: string, list: string[], global = true): InstanceClass[] =>
+  list.map((size) => ({ DBInstanceClass: `db.${family}.${size}`, SupportsGlobalDatabases: global }));
+
+/** The classes Neptune sells (Neptune pricing / instance types page). */
+const INSTANCE_CLASSES: InstanceClass[] = [
+  ...sizes("r5", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]),
+  ...sizes("r5d", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]),
+  ...sizes("r6g", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
+  ...sizes("r6i", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"]),
+  ...sizes("x2g", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
+  ...sizes("t3", ["medium"], false),
+  ...sizes("t4g", ["medium"], false),
+  { DBInstanceClass: "db.serverless", SupportsGlobalDatabases: false },
+];
+
+export function isInstanceClass(name: string): boolean {
+  return INSTANCE_CLASSES.some((c) => c.DBInstanceClass === name);
+}
+
+// ------------------------------------------------------------------------------------ regions
+
+/**
+ * A region's Availability Zones. us-east-1 has six; Trident gives every other region three (a, b, c), enough for
+ * Neptune's multi-AZ placement and the two-AZ subnet group rule.
+ */
+export function availabilityZones(region: string): string[] {
+  const letters = region === "us-east-1" ? ["a", "b", "c", "d", "e", "f"] : ["a", "b", "c"];
+  return letters.map((letter) => `${region}${letter}`);
+}
+
+// ------------------------------------------------------------------------------------ parameters
+
+/** A parameter as the engine defines it; `Value` is the engine default ("" when unset). */
+export interface ParameterDefinition {
+  ParameterName: string;
+  Value: string;
+  Description: string;
+  ApplyType: "static" | "dynamic";
+  DataType: "string" | "integer" | "boolean";
+  /** As AWS writes it: "0,1", "10-2147483647", "disabled,info,debug"; absent for free text. */
+  AllowedValues?: string;
+  IsModifiable: boolean;
+  MinimumEngineVersion?: string;
+}
+
+/** Cluster-level parameters (Neptune User Guide, "Amazon Neptune parameters"). */
+const CLUSTER_PARAMETERS: ParameterDefinition[] = [
+  {
+    ParameterName: "neptune_autoscaling_config",
+    Value: "",
+    Description: "Auto Scaling configuration for read replicas",
+    ApplyType: "dynamic",
+    DataType: "string",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_enable_audit_log",
+    Value: "0",
+    Description: "Enable audit logs",
+    ApplyType: "static",
+    DataType: "boolean",
+    AllowedValues: "0,1",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_enable_inline_server_generated_edge_id",
+    Value: "0",
+    Description: "Enable inline server-generated edge IDs",
+    ApplyType: "static",
+    DataType: "boolean",
+    AllowedValues: "0,1",
+    IsModifiable: true,
+    MinimumEngineVersion: "1.3.0.0",
+  },
+  {
+    ParameterName: "neptune_enable_slow_query_log",
+    Value: "disabled",
+    Description: "Enable the slow-query log",
+    ApplyType: "dynamic",
+    DataType: "string",
+    AllowedValues: "disabled,info,debug",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_enforce_ssl",
+    Value: "1",
+    Description: "Require SSL for all connections (always on since 1.0.4.0)",
+    ApplyType: "static",
+    DataType: "boolean",
+    AllowedValues: "1",
+    IsModifiable: false,
+  },
+  {
+    ParameterName: "neptune_lab_mode",
+    Value: "",
+    Description: "Enable or disable Neptune lab mode features",
+    ApplyType: "static",
+    DataType: "string",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_lookup_cache",
+    Value: "1",
+    Description: "Enable the lookup cache on R5d instances",
+    ApplyType: "static",
+    DataType: "boolean",
+    AllowedValues: "0,1",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_ml_endpoint",
+    Value: "",
+    Description: "The Neptune ML SageMaker endpoint",
+    ApplyType: "dynamic",
+    DataType: "string",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_ml_iam_role",
+    Value: "",
+    Description: "The IAM role Neptune ML uses",
+    ApplyType: "dynamic",
+    DataType: "string",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_query_timeout",
+    Value: "120000",
+    Description: "Graph query timeout (ms)",
+    ApplyType: "dynamic",
+    DataType: "integer",
+    AllowedValues: "10-2147483647",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_result_cache",
+    Value: "0",
+    Description: "Enable the query results cache on all instances",
+    ApplyType: "static",
+    DataType: "boolean",
+    AllowedValues: "0,1",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_slow_query_log_threshold",
+    Value: "5000",
+    Description: "Slow-query log threshold (ms)",
+    ApplyType: "dynamic",
+    DataType: "integer",
+    AllowedValues: "1-2147483647",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_streams",
+    Value: "0",
+    Description: "Enable Neptune Streams",
+    ApplyType: "static",
+    DataType: "boolean",
+    AllowedValues: "0,1",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_streams_expiry_days",
+    Value: "7",
+    Description: "Number of days stream records are kept",
+    ApplyType: "static",
+    DataType: "integer",
+    AllowedValues: "1-90",
+    IsModifiable: true,
+  },
+];
+
+/** Instance-level parameters (DB parameter groups). */
+const INSTANCE_PARAMETERS: ParameterDefinition[] = [
+  {
+    ParameterName: "neptune_dfe_query_engine",
+    Value: "viaQueryHint",
+    Description: "Use the DFE query engine",
+    ApplyType: "static",
+    DataType: "string",
+    AllowedValues: "enabled,viaQueryHint",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_query_timeout",
+    Value: "120000",
+    Description: "Graph query timeout (ms)",
+    ApplyType: "dynamic",
+    DataType: "integer",
+    AllowedValues: "10-2147483647",
+    IsModifiable: true,
+  },
+  {
+    ParameterName: "neptune_result_cache",
+    Value: "0",
+    Description: "Enable the query results cache",
+    ApplyType: "static",
+    DataType: "boolean",
+    AllowedValues: "0,1",
+    IsModifiable: true,
+  },
+];
+
+export type ParameterLevel = "cluster" | "instance";
+
+/** The family's parameters at one level, by name. Every supported family has the same set. */
+export function parameterDefinitions(level: ParameterLevel): ParameterDefinition[] {
+  return level === "cluster" ? CLUSTER_PARAMETERS : INSTANCE_PARAMETERS;
+}
+
+/** A definition with its current value as the API shows it. `Source` is `engine-default` or `user`. */
+export function parameterOf(
+  definition: ParameterDefinition,
+  value: { ParameterValue: string; ApplyMethod?: string } | undefined,
+): Parameter {
+  const current = value?.ParameterValue ?? definition.Value;
+  return {
+    ParameterName: definition.ParameterName,
+    ...(current !== "" ? { ParameterValue: current } : {}),
+    Description: definition.Description,
+    Source: value ? "user" : "engine-default",
+    ApplyType: definition.ApplyType,
+    DataType: definition.DataType,
+    ...(definition.AllowedValues !== undefined ? { AllowedValues: definition.AllowedValues } : {}),
+    IsModifiable: definition.IsModifiable,
+    ...(definition.MinimumEngineVersion ? { MinimumEngineVersion: definition.MinimumEngineVersion } : {}),
+    ApplyMethod: value?.ApplyMethod === "immediate" ? "immediate" : "pending-reboot",
+  };
+}
+
+// ------------------------------------------------------------------------------------ describe mechanics
+
+/** RDS's page bounds: MaxRecords defaults to 100 and must be 20–100. */
+const MIN_RECORDS = 20;
+const MAX_RECORDS = 100;
+
+/**
+ * One page of `items` after `Marker`. The marker is opaque to callers (base64 of the next offset); a marker this
+ * server did not issue is *decided*: InvalidParameterValue. MaxRecords out of range gets RDS's own message.
+ */
+export function paginate<T>(
+  items: T[],
+  request: { MaxRecords?: number; Marker?: string },
+): { items: T[]; Marker?: string } {
+  const max = request.MaxRecords ?? MAX_RECORDS;
+  if (max < MIN_RECORDS || max > MAX_RECORDS) {
+    throw CommonErrors.invalidParameterValue(
+      `Invalid value ${max} for MaxRecords. Must be between ${MIN_RECORDS} and ${MAX_RECORDS}`,
+    );
+  }
+  let start = 0;
+  if (request.Marker !== undefined && request.Marker !== "") {
+    const decoded = Buffer.from(request.Marker, "base64url").toString("utf8");
+    if (!/^\d+$/.test(decoded)) throw CommonErrors.invalidParameterValue(`The marker ${request.Marker} is not valid.`);
+    start = Number(decoded);
+  }
+  const page = items.slice(start, start + max);
+  const next = start + max;
+  return next < items.length
+    ? { items: page, Marker: Buffer.from(String(next)).toString("base64url") }
+    : { items: page };
+}
+
+/**
+ * AWS's `Filters` on a describe call: an item passes when, for every filter, one of its values is among the
+ * filter's values. `supported` names the filters the operation knows and reads an item's values for each;
+ * other names are refused (*decided* wording, after RDS's "Unrecognized filter name").
+ */
+export function applyFilters<T>(
+  items: T[],
+  filters: Filter[] | undefined,
+  supported: Record<string, (item: T) => (string | undefined)[]>,
+): T[] {
+  if (!filters?.length) return items;
+  for (const filter of filters) {
+    if (!Object.hasOwn(supported, filter.Name))
+      throw CommonErrors.invalidParameterValue(`Unrecognized filter name: ${filter.Name}.`);
+  }
+  return items.filter((item) =>
+    filters.every((filter) => {
+      const wanted = new Set(filter.Values);
+      return supported[filter.Name]!(item).some((value) => value !== undefined && wanted.has(value));
+    }),
+  );
+}
+
+/**
+ * For the operations whose `Filters` the API reference marks "This parameter is not currently supported": any
+ * filter name is refused the same way as an unknown one.
+ */
+export function refuseFilters(filters: Filter[] | undefined): void {
+  applyFilters([], filters, {});
+}
+
+// ------------------------------------------------------------------------------------ describe calls
+
+export function describeEngineVersions(request: {
+  Engine?: string;
+  EngineVersion?: string;
+  DBParameterGroupFamily?: string;
+  Filters?: Filter[];
+  DefaultOnly?: boolean;
+  MaxRecords?: number;
+  Marker?: string;
+}): { DBEngineVersions: DBEngineVersion[]; Marker?: string } {
+  if (request.Engine !== undefined) checkEngineName(request.Engine);
+  let versions = VERSIONS.filter(
+    (v) =>
+      (request.EngineVersion === undefined || v.EngineVersion === request.EngineVersion) &&
+      (request.DBParameterGroupFamily === undefined || v.DBParameterGroupFamily === request.DBParameterGroupFamily),
+  );
+  versions = applyFilters(versions, request.Filters, {
+    engine: () => [ENGINE],
+    "engine-version": (v) => [v.EngineVersion],
+    "db-parameter-group-family": (v) => [v.DBParameterGroupFamily],
+    status: () => ["available"],
+  });
+  // DefaultOnly: the engine's default version only (of those that passed the other criteria).
+  if (request.DefaultOnly) versions = versions.filter((v) => v.EngineVersion === DEFAULT_ENGINE_VERSION);
+  const page = paginate(versions.map(engineVersionOf), request);
+  return { DBEngineVersions: page.items, ...(page.Marker ? { Marker: page.Marker } : {}) };
+}
+
+export function describeOrderableInstanceOptions(
+  request: {
+    Engine: string;
+    EngineVersion?: string;
+    DBInstanceClass?: string;
+    LicenseModel?: string;
+    Vpc?: boolean;
+    Filters?: Filter[];
+    MaxRecords?: number;
+    Marker?: string;
+  },
+  region: string,
+): { OrderableDBInstanceOptions: OrderableDBInstanceOption[]; Marker?: string } {
+  checkEngineName(request.Engine);
+  const zones: AvailabilityZone[] = availabilityZones(region).map((Name) => ({ Name }));
+  const options: OrderableDBInstanceOption[] = [];
+  // Neptune is VPC-only and sold under one license model; asking for anything else matches nothing.
+  const offered =
+    request.Vpc !== false && (request.LicenseModel === undefined || request.LicenseModel === "amazon-license");
+  for (const version of offered ? VERSIONS : []) {
+    if (request.EngineVersion !== undefined && version.EngineVersion !== request.EngineVersion) continue;
+    for (const cls of INSTANCE_CLASSES) {
+      if (request.DBInstanceClass !== undefined && cls.DBInstanceClass !== request.DBInstanceClass) continue;
+      options.push({
+        Engine: ENGINE,
+        EngineVersion: version.EngineVersion,
+        DBInstanceClass: cls.DBInstanceClass,
+        LicenseModel: "amazon-license",
+        AvailabilityZones: zones,
+        MultiAZCapable: true,
+        ReadReplicaCapable: false,
+        Vpc: true,
+        SupportsStorageEncryption: true,
+        StorageType: "aurora",
+        SupportsIops: false,
+        SupportsEnhancedMonitoring: false,
+        SupportsIAMDatabaseAuthentication: true,
+        SupportsPerformanceInsights: false,
+        SupportsGlobalDatabases: cls.SupportsGlobalDatabases,
+      });
+    }
+  }
+  refuseFilters(request.Filters);
+  const page = paginate(options, request);
+  return { OrderableDBInstanceOptions: page.items, ...(page.Marker ? { Marker: page.Marker } : {}) };
+}
+
+// ------------------------------------------------------------------------------------ valid modifications
+
+/**
+ * DescribeValidDBInstanceModifications: what an existing instance of the caller's may be changed to. Neptune
+ * storage is the cluster volume, not the instance's, so no storage option applies (an empty `Storage` list, as
+ * for Aurora-style instances). The instance is named by identifier or ARN, in the caller's account only.
+ */
+export function validInstanceModifications(
+  scope: Pick<NeptuneScope, "store" | "accountId" | "region">,
+  given: string,
+): ValidDBInstanceModificationsMessage {
+  const id = ownIdentifier(given, "db", scope, "DBInstanceIdentifier");
+  const instance = id === undefined ? undefined : instanceTable(scope.store, scope.accountId, scope.region).get(id);
+  if (!instance) throw neptuneFault("DBInstanceNotFoundFault", `DBInstance ${given} not found.`);
+  return { Storage: [] };
+}

@@ -1,0 +1,499 @@
+import { randomId } from "../../auth/ids.js";
+import type {
+  CreateDBInstanceMessage,
+  DBInstance,
+  DeleteDBInstanceMessage,
+  DescribeDBInstancesMessage,
+  ModifyDBInstanceMessage,
+  RebootDBInstanceMessage,
+} from "../../generated/neptune.js";
+import { AwsError, CommonErrors } from "../../protocol/errors.js";
+import { neptuneFault } from "../../services/neptune/errors.js";
+import { clusterArn, instanceArn, ownIdentifier } from "./arn.js";
+import {
+  applyFilters,
+  checkEngineName,
+  defaultParameterGroupName,
+  ENGINE,
+  familyOfEngineVersion,
+  isInstanceClass,
+  paginate,
+} from "./catalogue.js";
+import { endpointLabel, findCluster, hostedZoneId, isUsable, promotionOrder, wrongClusterState } from "./clusters.js";
+import { findParameterGroup, findSubnetGroup, subnetGroupShape } from "./groups.js";
+import { validIdentifier } from "./identifiers.js";
+import {
+  activityEnd,
+  announce,
+  clusterStatus,
+  instanceSource,
+  instanceStatus,
+  renameInstance,
+  validWindows,
+  type NeptuneScope,
+} from "./lifecycle.js";
+import {
+  clusterTable,
+  instanceTable,
+  saveCluster,
+  saveInstance,
+  type ClusterRecord,
+  type InstanceRecord,
+} from "./records.js";
+import { setTags, validateTags } from "./tags.js";
+
+/**
+ * Neptune DB instances: the compute of a cluster. Every instance belongs to a cluster (DBClusterIdentifier is
+ * required in Neptune's CreateDBInstance), which manages storage, encryption, backups and the network; the first
+ * instance is the writer, the others readers in PromotionTier order. Status is derived (lifecycle.ts).
+ */
+
+// ---------------------------------------------------------------------------------------------- lookups
+
+/** DBInstanceNotFoundFault, sent on the wire as `DBInstanceNotFound` (404): what the AWS CLI's waiters match. */
+export function instanceNotFound(given: string): AwsError {
+  return neptuneFault("DBInstanceNotFoundFault", `DBInstance ${given} not found.`);
+}
+
+export function findInstance(scope: NeptuneScope, given: string): InstanceRecord {
+  const id = ownIdentifier(given, "db", scope, "DBInstanceIdentifier");
+  const instance = id === undefined ? undefined : instanceTable(scope.store, scope.accountId, scope.region).get(id);
+  if (!instance) throw instanceNotFound(given);
+  return instance;
+}
+
+/** Observed RDS wording for an instance that is not available: "Instance <id> is not in available state." */
+function wrongInstanceState(instance: InstanceRecord): AwsError {
+  return neptuneFault(
+    "InvalidDBInstanceStateFault",
+    `Instance ${instance.DBInstanceIdentifier} is not in available state.`,
+  );
+}
+
+function clusterOf(scope: NeptuneScope, instance: InstanceRecord): ClusterRecord | undefined {
+  return clusterTable(scope.store, scope.accountId, scope.region).get(instance.DBClusterIdentifier);
+}
+
+// ---------------------------------------------------------------------------------------------- how an instance is shown
+
+/** The option group RDS reports for Neptune instances, per major version (`default:neptune-1-4`). */
+const optionGroupOf = (version: string) => `default:${ENGINE}-${version.split(".").slice(0, 2).join("-")}`;
+
+export function instanceView(
+  scope: NeptuneScope,
+  instance: InstanceRecord,
+  cluster = clusterOf(scope, instance),
+): DBInstance {
+  const status = instanceStatus(scope, instance, cluster);
+  // While creating, AWS shows neither an endpoint nor a creation time.
+  const created = status !== "creating";
+  const subnetGroup = cluster
+    ? findSubnetGroup(scope.store, scope.accountId, scope.region, cluster.DBSubnetGroup)
+    : undefined;
+  const pending = instance.pending;
+  return {
+    DBInstanceIdentifier: instance.DBInstanceIdentifier,
+    DBInstanceClass: instance.DBInstanceClass,
+    Engine: instance.Engine,
+    DBInstanceStatus: status,
+    MasterUsername: cluster?.MasterUsername ?? "admin",
+    ...(created
+      ? {
+          Endpoint: {
+            Address: `${instance.DBInstanceIdentifier}.${endpointLabel(scope.accountId, scope.region)}.${scope.region}.neptune.amazonaws.com`,
+            Port: cluster?.Port ?? 8182,
+            HostedZoneId: hostedZoneId(scope.region),
+          },
+          InstanceCreateTime: new Date(
+            activityEnd({ kind: "creating", since: instance.createdAt }, "instance", scope.delays),
+          ),
+        }
+      : {}),
+    AllocatedStorage: 1,
+    ...(cluster
+      ? { PreferredBackupWindow: cluster.PreferredBackupWindow, BackupRetentionPeriod: cluster.BackupRetentionPeriod }
+      : {}),
+    DBSecurityGroups: [],
+    VpcSecurityGroups: (cluster?.VpcSecurityGroupIds ?? []).map((id) => ({ VpcSecurityGroupId: id, Status: "active" })),
+    DBParameterGroups: [{ DBParameterGroupName: instance.DBParameterGroupName, ParameterApplyStatus: "in-sync" }],
+    AvailabilityZone: instance.AvailabilityZone,
+    ...(subnetGroup ? { DBSubnetGroup: subnetGroupShape(subnetGroup) } : {}),
+    PreferredMaintenanceWindow: instance.PreferredMaintenanceWindow,
+    PendingModifiedValues: {
+      ...(pending?.DBInstanceClass ? { DBInstanceClass: pending.DBInstanceClass } : {}),
+      ...(pending?.identifier ? { DBInstanceIdentifier: pending.identifier } : {}),
+    },
+    MultiAZ: false,
+    EngineVersion: instance.EngineVersion,
+    AutoMinorVersionUpgrade: instance.AutoMinorVersionUpgrade,
+    ReadReplicaDBInstanceIdentifiers: [],
+    LicenseModel: "amazon-license",
+    OptionGroupMemberships: [{ OptionGroupName: optionGroupOf(instance.EngineVersion), Status: "in-sync" }],
+    PubliclyAccessible: instance.PubliclyAccessible,
+    StorageType: cluster?.StorageType === "iopt1" ? "aurora-iopt1" : "aurora",
+    DbInstancePort: 0,
+    DBClusterIdentifier: instance.DBClusterIdentifier,
+    StorageEncrypted: cluster?.StorageEncrypted ?? false,
+    ...(cluster?.StorageEncrypted && cluster.KmsKeyId ? { KmsKeyId: cluster.KmsKeyId } : {}),
+    DbiResourceId: instance.DbiResourceId,
+    CACertificateIdentifier: instance.CACertificateIdentifier,
+    DomainMemberships: [],
+    CopyTagsToSnapshot: instance.CopyTagsToSnapshot,
+    MonitoringInterval: 0,
+    PromotionTier: instance.PromotionTier,
+    DBInstanceArn: instanceArn(scope.region, scope.accountId, instance.DBInstanceIdentifier),
+    IAMDatabaseAuthenticationEnabled: cluster?.IAMDatabaseAuthenticationEnabled ?? false,
+    PerformanceInsightsEnabled: false,
+    ...(cluster?.EnabledCloudwatchLogsExports.length
+      ? { EnabledCloudwatchLogsExports: [...cluster.EnabledCloudwatchLogsExports] }
+      : {}),
+    DeletionProtection: instance.DeletionProtection,
+  };
+}
+
+/** The instance as the response to the call that changed it shows it (see clusters.ts `responseView`). */
+function responseView(
+  scope: NeptuneScope,
+  instance: InstanceRecord,
+  cluster: ClusterRecord | undefined,
+  started: boolean,
+): DBInstance {
+  const view = instanceView(scope, instance, cluster);
+  if (
+    !started ||
+    view.DBInstanceStatus === "deleting" ||
+    view.DBInstanceStatus === "inaccessible-encryption-credentials"
+  )
+    return view;
+  if (instance.activity.kind !== "creating") return { ...view, DBInstanceStatus: instance.activity.kind };
+  const creating: DBInstance = { ...view, DBInstanceStatus: "creating" };
+  delete creating.Endpoint;
+  delete creating.InstanceCreateTime;
+  return creating;
+}
+
+// ---------------------------------------------------------------------------------------------- checks shared by create and modify
+
+/**
+ * An instance class Neptune doesn't sell gets RDS's combination message (observed wording of RDS's
+ * InvalidParameterCombination for an unsupported class/engine/version).
+ */
+function checkInstanceClass(instanceClass: string, version: string): void {
+  if (!isInstanceClass(instanceClass)) {
+    throw CommonErrors.invalidParameterCombination(
+      `RDS does not support creating a DB instance with the following combination: DBInstanceClass=${instanceClass}, Engine=${ENGINE}, EngineVersion=${version}, LicenseModel=amazon-license. For supported combinations of instance class and database engine version, see the documentation.`,
+    );
+  }
+}
+
+/** PromotionTier: "Default: 1. Valid Values: 0 - 15" (API reference). *Decided* wording. */
+function checkPromotionTier(tier: number): void {
+  if (!Number.isInteger(tier) || tier < 0 || tier > 15) {
+    throw CommonErrors.invalidParameterValue(`Invalid value ${tier} for PromotionTier. Must be between 0 and 15`);
+  }
+}
+
+/** The DB parameter group to use: the given one, which must exist and be of the cluster's family, or the family's default. */
+function parameterGroupFor(scope: NeptuneScope, name: string | undefined, version: string): string {
+  const family = familyOfEngineVersion(version) ?? "";
+  if (name === undefined) return defaultParameterGroupName(family);
+  const group = findParameterGroup(scope.store, scope.accountId, scope.region, name);
+  // Observed RDS text: "DBParameterGroup not found: <name>"; a group of another family can't be used either.
+  if (!group || group.DBParameterGroupFamily !== family)
+    throw neptuneFault("DBParameterGroupNotFoundFault", `DBParameterGroup not found: ${name}`);
+  return group.DBParameterGroupName;
+}
+
+/**
+ * Settings the cluster manages can't be set on a member instance. Observed for Aurora: "The requested DB Instance
+ * will be a member of a DB Cluster and its storage encryption key should not be set directly."; the backup
+ * retention text follows the same pattern (*decided*).
+ */
+function refuseClusterManaged(
+  request: { KmsKeyId?: string; BackupRetentionPeriod?: number },
+  verb: "will be" | "is",
+): void {
+  if (request.KmsKeyId !== undefined) {
+    throw CommonErrors.invalidParameterCombination(
+      "The requested DB Instance will be a member of a DB Cluster and its storage encryption key should not be set directly.",
+    );
+  }
+  if (request.BackupRetentionPeriod !== undefined) {
+    throw CommonErrors.invalidParameterCombination(
+      `The requested DB Instance ${verb} a member of a DB Cluster. Set backup retention period for the DB Cluster.`,
+    );
+  }
+}
+
+/** An Availability Zone for a new member: the one asked for (one of the cluster's), else the least used of them. */
+function zoneFor(cluster: ClusterRecord, members: InstanceRecord[], requested: string | undefined): string {
+  if (requested !== undefined) {
+    if (!cluster.AvailabilityZones.includes(requested)) {
+      // *Decided* wording for a zone outside the cluster's.
+      throw CommonErrors.invalidParameterCombination(
+        `Requested Availability Zone ${requested} is not one of the Availability Zones of DB cluster ${cluster.DBClusterIdentifier}.`,
+      );
+    }
+    return requested;
+  }
+  const used = (zone: string) => members.filter((m) => m.AvailabilityZone === zone).length;
+  return [...cluster.AvailabilityZones].sort((x, y) => used(x) - used(y))[0] ?? `${cluster.AvailabilityZones[0]}`;
+}
+
+function instanceIdFree(scope: NeptuneScope, id: string): void {
+  // moto's text for DBInstanceAlreadyExists (wire code DBInstanceAlreadyExists, 400).
+  if (instanceTable(scope.store, scope.accountId, scope.region).has(id))
+    throw neptuneFault("DBInstanceAlreadyExistsFault", "DB instance already exists");
+}
+
+// ---------------------------------------------------------------------------------------------- create
+
+/**
+ * CreateDBInstance (reference §4.3). Order of checks: the engine (only `neptune`), the identifier, the cluster
+ * (DBClusterNotFoundFault), a free identifier, the cluster being available (InvalidDBClusterStateFault: a restored
+ * cluster takes instances only once available, R11), settings the cluster manages, the class, the engine version
+ * (the cluster's), the parameter group, the zone, the promotion tier, the maintenance window and the tags.
+ */
+export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMessage): DBInstance {
+  checkEngineName(request.Engine);
+  const id = validIdentifier(request.DBInstanceIdentifier, "DBInstanceIdentifier");
+  const cluster = findCluster(scope, request.DBClusterIdentifier);
+  instanceIdFree(scope, id);
+  const status = clusterStatus(scope, cluster);
+  if (!isUsable(status)) throw wrongClusterState(cluster, status, ["available"]);
+  refuseClusterManaged(request, "will be");
+  checkInstanceClass(request.DBInstanceClass, request.EngineVersion ?? cluster.EngineVersion);
+  if (request.EngineVersion !== undefined && request.EngineVersion !== cluster.EngineVersion) {
+    // *Decided* wording, after RDS's engine-name mismatch text (reference §4.3).
+    throw CommonErrors.invalidParameterCombination(
+      `The engine version requested for your DB instance (${request.EngineVersion}) doesn't match the engine version of your DB cluster (${cluster.EngineVersion}).`,
+    );
+  }
+  const parameterGroup = parameterGroupFor(scope, request.DBParameterGroupName, cluster.EngineVersion);
+  const members = instanceTable(scope.store, scope.accountId, scope.region)
+    .values()
+    .filter((i) => i.DBClusterIdentifier === cluster.DBClusterIdentifier);
+  const zone = zoneFor(cluster, members, request.AvailabilityZone);
+  const tier = request.PromotionTier ?? 1;
+  checkPromotionTier(tier);
+  // Default: the cluster's maintenance window (which is known not to overlap its backup window).
+  const { PreferredMaintenanceWindow } = validWindows(
+    cluster.PreferredBackupWindow,
+    request.PreferredMaintenanceWindow ?? cluster.PreferredMaintenanceWindow,
+  );
+  const tags = request.Tags ?? [];
+  validateTags(tags);
+
+  const instance: InstanceRecord = {
+    DBInstanceIdentifier: id,
+    DbiResourceId: randomId("db-", 26),
+    DBClusterIdentifier: cluster.DBClusterIdentifier,
+    DBInstanceClass: request.DBInstanceClass,
+    Engine: ENGINE,
+    EngineVersion: cluster.EngineVersion,
+    AvailabilityZone: zone,
+    PromotionTier: tier,
+    PreferredMaintenanceWindow,
+    DBParameterGroupName: parameterGroup,
+    AutoMinorVersionUpgrade: request.AutoMinorVersionUpgrade ?? true,
+    PubliclyAccessible: request.PubliclyAccessible ?? false,
+    CACertificateIdentifier: "rds-ca-rsa2048-g1",
+    CopyTagsToSnapshot: request.CopyTagsToSnapshot ?? false,
+    DeletionProtection: request.DeletionProtection ?? false,
+    createdAt: scope.now,
+    activity: { kind: "creating", since: scope.now },
+  };
+  instanceTable(scope.store, scope.accountId, scope.region).put(id, instance);
+  // The first member (or the first after the writer went away) is the writer.
+  if (
+    !cluster.writer ||
+    !members.some((m) => m.DBInstanceIdentifier === cluster.writer && m.activity.kind !== "deleting")
+  ) {
+    cluster.writer = id;
+    saveCluster(scope, cluster);
+  }
+  if (tags.length > 0)
+    setTags(scope.store, scope.accountId, scope.region, instanceArn(scope.region, scope.accountId, id), tags);
+  // RDS-EVENT-0005, dated when the instance becomes available.
+  announce(
+    scope,
+    instanceSource(scope, id),
+    "DB instance created",
+    ["creation"],
+    activityEnd(instance.activity, "instance", scope.delays),
+  );
+  return responseView(scope, instance, cluster, true);
+}
+
+// ---------------------------------------------------------------------------------------------- describe
+
+/**
+ * DescribeDBInstances: one instance by identifier or ARN (DBInstanceNotFoundFault otherwise, which the AWS CLI's
+ * `db-instance-deleted` waiter takes as success), or all of the caller's, in identifier order, filtered by
+ * `db-cluster-id`, `db-instance-id` (identifiers or ARNs), `dbi-resource-id` and `engine`, one page at a time.
+ */
+export function describeInstances(
+  scope: NeptuneScope,
+  request: DescribeDBInstancesMessage,
+): { DBInstances: DBInstance[]; Marker?: string } {
+  let instances =
+    request.DBInstanceIdentifier !== undefined
+      ? [findInstance(scope, request.DBInstanceIdentifier)]
+      : instanceTable(scope.store, scope.accountId, scope.region)
+          .values()
+          .sort((x, y) => x.DBInstanceIdentifier.localeCompare(y.DBInstanceIdentifier));
+  instances = applyFilters(instances, request.Filters, {
+    "db-cluster-id": (i) => [i.DBClusterIdentifier, clusterArn(scope.region, scope.accountId, i.DBClusterIdentifier)],
+    "db-instance-id": (i) => [
+      i.DBInstanceIdentifier,
+      instanceArn(scope.region, scope.accountId, i.DBInstanceIdentifier),
+    ],
+    "dbi-resource-id": (i) => [i.DbiResourceId],
+    engine: (i) => [i.Engine],
+  });
+  const page = paginate(instances, request);
+  return {
+    DBInstances: page.items.map((i) => instanceView(scope, i)),
+    ...(page.Marker ? { Marker: page.Marker } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- modify, reboot
+
+/**
+ * ModifyDBInstance. A class change or rename without ApplyImmediately waits for the instance's maintenance window
+ * (PendingModifiedValues); with it, the instance is `modifying` (or `renaming`). Tier, parameter group, windows
+ * and flags apply at once. Settings the cluster manages are refused.
+ */
+export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMessage): DBInstance {
+  const instance = findInstance(scope, request.DBInstanceIdentifier);
+  const cluster = clusterOf(scope, instance);
+  if (instanceStatus(scope, instance, cluster) !== "available") throw wrongInstanceState(instance);
+  const activityBefore = instance.activity;
+  refuseClusterManaged({ BackupRetentionPeriod: request.BackupRetentionPeriod }, "is");
+  if (request.EngineVersion !== undefined && request.EngineVersion !== instance.EngineVersion) {
+    // *Decided* wording: a member's version follows its cluster's (ModifyDBCluster EngineVersion).
+    throw CommonErrors.invalidParameterCombination(
+      "The engine version of a DB instance in a DB cluster can only be changed by modifying the DB cluster.",
+    );
+  }
+
+  const newId =
+    request.NewDBInstanceIdentifier === undefined
+      ? undefined
+      : validIdentifier(request.NewDBInstanceIdentifier, "NewDBInstanceIdentifier");
+  if (newId !== undefined && newId !== instance.DBInstanceIdentifier) instanceIdFree(scope, newId);
+  const newClass =
+    request.DBInstanceClass !== undefined && request.DBInstanceClass !== instance.DBInstanceClass
+      ? request.DBInstanceClass
+      : undefined;
+  if (newClass !== undefined) checkInstanceClass(newClass, instance.EngineVersion);
+  if (request.PromotionTier !== undefined) checkPromotionTier(request.PromotionTier);
+  const parameterGroup =
+    request.DBParameterGroupName === undefined
+      ? instance.DBParameterGroupName
+      : parameterGroupFor(scope, request.DBParameterGroupName, instance.EngineVersion);
+  const maintenance =
+    request.PreferredMaintenanceWindow === undefined
+      ? instance.PreferredMaintenanceWindow
+      : validWindows(cluster?.PreferredBackupWindow ?? "00:00-00:30", request.PreferredMaintenanceWindow)
+          .PreferredMaintenanceWindow;
+
+  Object.assign(instance, {
+    PromotionTier: request.PromotionTier ?? instance.PromotionTier,
+    DBParameterGroupName: parameterGroup,
+    PreferredMaintenanceWindow: maintenance,
+    AutoMinorVersionUpgrade: request.AutoMinorVersionUpgrade ?? instance.AutoMinorVersionUpgrade,
+    CACertificateIdentifier: request.CACertificateIdentifier ?? instance.CACertificateIdentifier,
+    CopyTagsToSnapshot: request.CopyTagsToSnapshot ?? instance.CopyTagsToSnapshot,
+    DeletionProtection: request.DeletionProtection ?? instance.DeletionProtection,
+    PubliclyAccessible: request.PubliclyAccessible ?? instance.PubliclyAccessible,
+  });
+  const renamed = newId !== undefined && newId !== instance.DBInstanceIdentifier;
+  if (request.ApplyImmediately) {
+    if (newClass !== undefined) {
+      instance.DBInstanceClass = newClass;
+      instance.activity = { kind: "modifying", since: scope.now };
+      // RDS-EVENT-0014, dated when the change is done.
+      announce(
+        scope,
+        instanceSource(scope, instance.DBInstanceIdentifier),
+        "Finished applying modification to DB instance class",
+        ["configuration change"],
+        scope.now + scope.delays.clusterModifyMs,
+      );
+    }
+    if (renamed) {
+      renameInstance(scope, instance, newId);
+      if (newClass === undefined) instance.activity = { kind: "renaming", since: scope.now };
+    }
+    instance.pending = undefined;
+  } else if (newClass !== undefined || renamed) {
+    instance.pending = {
+      requestedAt: scope.now,
+      ...(instance.pending ?? {}),
+      ...(newClass !== undefined ? { DBInstanceClass: newClass } : {}),
+      ...(renamed ? { identifier: newId } : {}),
+    };
+  }
+  saveInstance(scope, instance);
+  return responseView(scope, instance, cluster, activityBefore !== instance.activity);
+}
+
+/** RebootDBInstance: an available instance goes `rebooting` for `delays.clusterModifyMs`. */
+export function rebootInstance(scope: NeptuneScope, request: RebootDBInstanceMessage): DBInstance {
+  const instance = findInstance(scope, request.DBInstanceIdentifier);
+  const cluster = clusterOf(scope, instance);
+  if (instanceStatus(scope, instance, cluster) !== "available") throw wrongInstanceState(instance);
+  instance.activity = { kind: "rebooting", since: scope.now };
+  saveInstance(scope, instance);
+  // RDS-EVENT-0006, dated when the instance is back.
+  announce(
+    scope,
+    instanceSource(scope, instance.DBInstanceIdentifier),
+    "DB instance restarted",
+    ["availability"],
+    scope.now + scope.delays.clusterModifyMs,
+  );
+  return responseView(scope, instance, cluster, true);
+}
+
+// ---------------------------------------------------------------------------------------------- delete
+
+/**
+ * DeleteDBInstance. A cluster member needs no final snapshot (the cluster's storage stays); *decided*: naming one
+ * is refused, as Neptune keeps snapshots at the cluster level. Deleting the writer promotes the first reader in
+ * promotion order. The instance is `deleting`, then gone after `delays.deleteMs`.
+ */
+export function deleteInstance(scope: NeptuneScope, request: DeleteDBInstanceMessage): DBInstance {
+  if (request.FinalDBSnapshotIdentifier !== undefined && request.FinalDBSnapshotIdentifier !== "") {
+    throw CommonErrors.invalidParameterCombination(
+      "FinalDBSnapshotIdentifier can't be specified when deleting a DB instance that is a member of a DB cluster.",
+    );
+  }
+  const instance = findInstance(scope, request.DBInstanceIdentifier);
+  if (instance.activity.kind === "deleting") {
+    // Observed RDS wording.
+    throw neptuneFault(
+      "InvalidDBInstanceStateFault",
+      `Instance ${instance.DBInstanceIdentifier} is already being deleted.`,
+    );
+  }
+  if (instance.DeletionProtection) {
+    throw CommonErrors.invalidParameterCombination(
+      "Cannot delete protected DB Instance, please disable deletion protection and try again.",
+    );
+  }
+  instance.activity = { kind: "deleting", since: scope.now };
+  instance.pending = undefined;
+  saveInstance(scope, instance);
+  const cluster = clusterOf(scope, instance);
+  if (cluster && cluster.writer === instance.DBInstanceIdentifier) {
+    const readers = instanceTable(scope.store, scope.accountId, scope.region)
+      .values()
+      .filter((i) => i.DBClusterIdentifier === cluster.DBClusterIdentifier && i.activity.kind !== "deleting");
+    cluster.writer = promotionOrder(readers)[0]?.DBInstanceIdentifier;
+    saveCluster(scope, cluster);
+  }
+  return responseView(scope, instance, cluster, true);
+}

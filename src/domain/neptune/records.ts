@@ -1,0 +1,175 @@
+import type { Store, Table } from "../../state/store.js";
+
+/**
+ * The plain-data records of Neptune clusters, instances and cluster snapshots, and the store tables that hold
+ * them. Member names follow the API shapes (PascalCase) so that a record reads like the DBCluster / DBInstance /
+ * DBClusterSnapshot it is shown as; internal fields are camelCase. Times are epoch milliseconds (records stay
+ * serializable); wrapped data keys are Buffers. Statuses are never stored: lifecycle.ts derives them from the
+ * timestamps here, `emulator.delays` and the clock.
+ */
+
+/** Store tables, one per (account, region); rows are keyed by the lowercase identifier. */
+export const CLUSTERS_TABLE = "neptune.clusters";
+export const INSTANCES_TABLE = "neptune.instances";
+/** Manual and automated cluster snapshots share one table (automated ids keep their `rds:` prefix). */
+export const CLUSTER_SNAPSHOTS_TABLE = "neptune.clusterSnapshots";
+
+/**
+ * A transition in progress (or finished): what, and since when. How long it lasts comes from the delays
+ * (lifecycle.ts); once over, the resource is in its steady state (available or stopped) or, after `deleting`,
+ * gone.
+ */
+export interface Activity {
+  kind:
+    | "creating"
+    | "modifying"
+    | "renaming"
+    | "upgrading"
+    | "stopping"
+    | "starting"
+    | "failing-over"
+    | "rebooting"
+    | "deleting";
+  since: number;
+}
+
+export interface AssociatedRole {
+  RoleArn: string;
+  FeatureName?: string;
+}
+
+/** A modification requested without ApplyImmediately: applied at the next maintenance window after `requestedAt`. */
+export interface PendingChange {
+  requestedAt: number;
+  /** A rename (NewDBClusterIdentifier / NewDBInstanceIdentifier), stored lowercase. */
+  identifier?: string;
+  /** Instances only. */
+  DBInstanceClass?: string;
+}
+
+export interface ClusterRecord {
+  DBClusterIdentifier: string;
+  DbClusterResourceId: string;
+  Engine: "neptune";
+  EngineVersion: string;
+  Port: number;
+  MasterUsername: string;
+  DBClusterParameterGroup: string;
+  DBSubnetGroup: string;
+  AvailabilityZones: string[];
+  VpcSecurityGroupIds: string[];
+  BackupRetentionPeriod: number;
+  PreferredBackupWindow: string;
+  PreferredMaintenanceWindow: string;
+  StorageEncrypted: boolean;
+  /** The key's ARN (as AWS shows KmsKeyId) when StorageEncrypted. */
+  KmsKeyId?: string;
+  /** The cluster's storage data key, wrapped under KmsKeyId; the plaintext is never stored. */
+  wrappedDataKey?: Buffer;
+  /** The grant Neptune holds on the key for this cluster (retired when the cluster is gone). */
+  kmsGrantId?: string;
+  DeletionProtection: boolean;
+  CopyTagsToSnapshot: boolean;
+  IAMDatabaseAuthenticationEnabled: boolean;
+  EnabledCloudwatchLogsExports: string[];
+  /** `standard` or `iopt1`. */
+  StorageType: string;
+  AssociatedRoles: AssociatedRole[];
+  ServerlessV2ScalingConfiguration?: { MinCapacity?: number; MaxCapacity?: number };
+  /** When CreateDBCluster (or a restore) was called. */
+  ClusterCreateTime: number;
+  activity: Activity;
+  /** The steady state once `activity` is over: true after StopDBCluster until StartDBCluster. */
+  stopped: boolean;
+  /** The writer instance's identifier; readers are the other members. */
+  writer?: string;
+  /** The start of the newest automated backup, for `backing-up` and for finding the next one due. */
+  lastBackupAt?: number;
+  /** Backup windows up to this time have been dealt with (taken, or skipped while stopped). */
+  backupsCheckedUntil?: number;
+  pending?: PendingChange;
+}
+
+export interface InstanceRecord {
+  DBInstanceIdentifier: string;
+  DbiResourceId: string;
+  DBClusterIdentifier: string;
+  DBInstanceClass: string;
+  Engine: "neptune";
+  EngineVersion: string;
+  AvailabilityZone: string;
+  PromotionTier: number;
+  PreferredMaintenanceWindow: string;
+  DBParameterGroupName: string;
+  AutoMinorVersionUpgrade: boolean;
+  PubliclyAccessible: boolean;
+  CACertificateIdentifier: string;
+  CopyTagsToSnapshot: boolean;
+  DeletionProtection: boolean;
+  /** When CreateDBInstance was called. */
+  createdAt: number;
+  activity: Activity;
+  pending?: PendingChange;
+}
+
+/**
+ * A DB cluster snapshot, shaped like the API's DBClusterSnapshot. `SnapshotCreateTime` is when it started; its
+ * Status and PercentProgress are derived from that and `delays.snapshotMs`. Automated snapshots
+ * (SnapshotType "automated", id `rds:<cluster>-YYYY-MM-DD-HH-MM`) belong to their cluster and go with it; manual
+ * ones outlive it.
+ */
+export interface ClusterSnapshotRecord {
+  DBClusterSnapshotIdentifier: string;
+  DBClusterIdentifier: string;
+  DBClusterSnapshotArn: string;
+  SnapshotType: "automated" | "manual";
+  SnapshotCreateTime: number;
+  ClusterCreateTime: number;
+  Engine: "neptune";
+  EngineVersion: string;
+  AllocatedStorage: number;
+  Port: number;
+  VpcId?: string;
+  AvailabilityZones: string[];
+  MasterUsername: string;
+  LicenseModel: string;
+  StorageEncrypted: boolean;
+  /** The key ARN shown as KmsKeyId; the same as `kmsKeyArn`. */
+  KmsKeyId?: string;
+  kmsKeyArn?: string;
+  /** The snapshot's data key, wrapped under `kmsKeyArn`. */
+  wrappedDataKey?: Buffer;
+  IAMDatabaseAuthenticationEnabled: boolean;
+  StorageType: string;
+  SourceDBClusterSnapshotArn?: string;
+  /** The source cluster's DbClusterResourceId: ties an automated snapshot to its cluster across a rename. */
+  sourceClusterResourceId: string;
+  /** The `restore` attribute (ModifyDBClusterSnapshotAttribute): account ids it is shared with, `all` = public. */
+  sharedWith?: string[];
+  /** Grants Neptune holds for a copy in progress (source and target key); retired when the copy ends (snapshots). */
+  workGrants?: { keyArn: string; grantId: string }[];
+}
+
+/** The tables of one (account, region), typed. */
+export const clusterTable = (store: Store, accountId: string, region: string): Table<ClusterRecord> =>
+  store.table(CLUSTERS_TABLE, accountId, region);
+export const instanceTable = (store: Store, accountId: string, region: string): Table<InstanceRecord> =>
+  store.table(INSTANCES_TABLE, accountId, region);
+export const clusterSnapshotTable = (store: Store, accountId: string, region: string): Table<ClusterSnapshotRecord> =>
+  store.table(CLUSTER_SNAPSHOTS_TABLE, accountId, region);
+
+/** Where a record lives: an (account, region) of a store. NeptuneScope is one. */
+interface Place {
+  store: Store;
+  accountId: string;
+  region: string;
+}
+
+/** Writes a changed record back (the memory store holds the same object; a durable one needs the write). */
+export function saveCluster(place: Place, cluster: ClusterRecord): void {
+  clusterTable(place.store, place.accountId, place.region).put(cluster.DBClusterIdentifier, cluster);
+}
+
+export function saveInstance(place: Place, instance: InstanceRecord): void {
+  instanceTable(place.store, place.accountId, place.region).put(instance.DBInstanceIdentifier, instance);
+}

@@ -1,0 +1,25 @@
+import type { NeptuneOperations } from "../../generated/neptune.js";
+import { refuseFilters } from "../../domain/neptune/catalogue.js";
+import { currentScope } from "../../domain/neptune/backups.js";
+import { getTags, removeTags, setTags, taggableResource } from "../../domain/neptune/tags.js";
+import type { HandlerMap } from "../service.js";
+
+/** Tags on every taggable Neptune resource, by ARN, in the caller's own account only. */
+export const tagHandlers: HandlerMap<NeptuneOperations> = {
+  AddTagsToResource: (input, ctx) => {
+    const scope = currentScope(ctx);
+    setTags(scope.store, scope.accountId, scope.region, taggableResource(scope, input.ResourceName), input.Tags);
+  },
+
+  ListTagsForResource: (input, ctx) => {
+    const scope = currentScope(ctx);
+    const tags = getTags(scope.store, scope.accountId, scope.region, taggableResource(scope, input.ResourceName));
+    refuseFilters(input.Filters);
+    return { TagList: tags };
+  },
+
+  RemoveTagsFromResource: (input, ctx) => {
+    const scope = currentScope(ctx);
+    removeTags(scope.store, scope.accountId, scope.region, taggableResource(scope, input.ResourceName), input.TagKeys);
+  },
+};

@@ -1,0 +1,905 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  ListGrantsCommand,
+  PutKeyPolicyCommand,
+} from "@aws-sdk/client-kms";
+import {
+  AddRoleToDBClusterCommand,
+  AddTagsToResourceCommand,
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  FailoverDBClusterCommand,
+  ListTagsForResourceCommand,
+  ModifyDBClusterCommand,
+  RemoveRoleFromDBClusterCommand,
+  StartDBClusterCommand,
+  StopDBClusterCommand,
+  type CreateDBClusterCommandInput,
+  type NeptuneClient,
+} from "@aws-sdk/client-neptune";
+import { clusterSnapshotTable } from "../../src/domain/neptune/records.js";
+import { A, B, inProcess, REGION, rejection } from "../helpers/harness.js";
+
+const VERSION = "2014-10-31";
+const INVALID_ID = (parameter: string) =>
+  `The parameter ${parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`;
+
+async function createCluster(neptune: NeptuneClient, id: string, extra: Partial<CreateDBClusterCommandInput> = {}) {
+  return (await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: "neptune", ...extra })))
+    .DBCluster!;
+}
+
+async function describeCluster(neptune: NeptuneClient, id: string) {
+  return (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters![0]!;
+}
+
+async function addInstance(neptune: NeptuneClient, cluster: string, id: string, PromotionTier?: number) {
+  return (
+    await neptune.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: id,
+        DBClusterIdentifier: cluster,
+        Engine: "neptune",
+        DBInstanceClass: "db.r5.large",
+        PromotionTier,
+      }),
+    )
+  ).DBInstance!;
+}
+
+/** The SDK's error name, HTTP status and message of a refused call. */
+async function assertFault(call: () => Promise<unknown>, expected: { name: string; status: number; message: string }) {
+  const error = await rejection(call);
+  assert.equal(error.name, expected.name);
+  assert.equal(error.$metadata?.httpStatusCode, expected.status);
+  assert.equal(error.message, expected.message);
+}
+
+describe("CreateDBCluster", () => {
+  test("creates a cluster with AWS's defaults, `creating` in the response and `available` once created", async () => {
+    const { a } = inProcess();
+    const created = await createCluster(a.neptune, "My-Graph");
+    assert.equal(created.Status, "creating");
+    assert.equal(created.DBClusterIdentifier, "my-graph");
+    assert.equal(created.Engine, "neptune");
+    assert.equal(created.EngineVersion, "1.4.4.0");
+    assert.equal(created.Port, 8182);
+    assert.equal(created.DBClusterParameterGroup, "default.neptune1.4");
+    assert.equal(created.DBSubnetGroup, "default");
+    assert.equal(created.BackupRetentionPeriod, 1);
+    assert.equal(created.DeletionProtection, false);
+    assert.equal(created.StorageEncrypted, false);
+    assert.equal(created.KmsKeyId, undefined);
+    assert.equal(created.CopyTagsToSnapshot, false);
+    assert.equal(created.IAMDatabaseAuthenticationEnabled, false);
+    assert.equal(created.AllocatedStorage, 1);
+    assert.equal(created.MasterUsername, "admin");
+    assert.equal(created.StorageType, undefined, "standard storage is not returned");
+    assert.equal(created.DBClusterArn, `arn:aws:rds:${REGION}:${A}:cluster:my-graph`);
+    assert.match(created.DbClusterResourceId!, /^cluster-[A-Z2-7]{26}$/);
+    assert.match(created.Endpoint!, /^my-graph\.cluster-[a-z0-9]{12}\.us-east-1\.neptune\.amazonaws\.com$/);
+    assert.equal(created.ReaderEndpoint, created.Endpoint!.replace(".cluster-", ".cluster-ro-"));
+    assert.match(created.PreferredBackupWindow!, /^\d\d:\d\d-\d\d:\d\d$/);
+    assert.match(
+      created.PreferredMaintenanceWindow!,
+      /^(mon|tue|wed|thu|fri|sat|sun):\d\d:\d\d-(mon|tue|wed|thu|fri|sat|sun):\d\d:\d\d$/,
+    );
+    assert.deepEqual(created.AvailabilityZones, ["us-east-1a", "us-east-1b", "us-east-1c"]);
+    assert.match(created.VpcSecurityGroups![0]!.VpcSecurityGroupId!, /^sg-[0-9a-f]{17}$/);
+    assert.deepEqual(created.DBClusterMembers, []);
+    assert.deepEqual(created.AssociatedRoles, []);
+
+    const described = await describeCluster(a.neptune, "MY-GRAPH");
+    assert.equal(described.Status, "available");
+    assert.equal(described.DbClusterResourceId, created.DbClusterResourceId);
+    assert.ok(described.LatestRestorableTime instanceof Date);
+  });
+
+  test("takes the settings it is given", async () => {
+    const { a } = inProcess();
+    const created = await createCluster(a.neptune, "tuned", {
+      EngineVersion: "1.3.2.1",
+      Port: 8183,
+      BackupRetentionPeriod: 7,
+      PreferredBackupWindow: "04:00-04:30",
+      PreferredMaintenanceWindow: "Sun:05:00-Sun:05:30",
+      DeletionProtection: true,
+      CopyTagsToSnapshot: true,
+      EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ["audit"],
+      VpcSecurityGroupIds: ["sg-0123456789abcdef0"],
+      StorageType: "iopt1",
+      AvailabilityZones: ["us-east-1b", "us-east-1d"],
+    });
+    assert.equal(created.EngineVersion, "1.3.2.1");
+    assert.equal(created.DBClusterParameterGroup, "default.neptune1.3");
+    assert.equal(created.Port, 8183);
+    assert.equal(created.BackupRetentionPeriod, 7);
+    assert.equal(created.PreferredBackupWindow, "04:00-04:30");
+    assert.equal(created.PreferredMaintenanceWindow, "sun:05:00-sun:05:30");
+    assert.equal(created.DeletionProtection, true);
+    assert.equal(created.CopyTagsToSnapshot, true);
+    assert.equal(created.IAMDatabaseAuthenticationEnabled, true);
+    assert.deepEqual(created.EnabledCloudwatchLogsExports, ["audit"]);
+    assert.deepEqual(created.VpcSecurityGroups, [{ VpcSecurityGroupId: "sg-0123456789abcdef0", Status: "active" }]);
+    assert.equal(created.StorageType, "iopt1");
+    assert.deepEqual(created.AvailabilityZones, ["us-east-1b", "us-east-1d"]);
+  });
+
+  test("Tags are set on the new cluster", async () => {
+    const { a } = inProcess();
+    const created = await createCluster(a.neptune, "tagged", { Tags: [{ Key: "team", Value: "graph" }] });
+    const tags = await a.neptune.send(new ListTagsForResourceCommand({ ResourceName: created.DBClusterArn }));
+    assert.deepEqual(tags.TagList, [{ Key: "team", Value: "graph" }]);
+  });
+
+  test("identifiers follow AWS's rules and messages", async () => {
+    const { a, raw } = inProcess();
+    for (const id of ["1cluster", "my--cluster", "my-cluster-", "my_cluster", "a".repeat(64)]) {
+      await assertFault(() => createCluster(a.neptune, id), {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: INVALID_ID("DBClusterIdentifier"),
+      });
+    }
+    const blank = await raw({
+      service: "rds",
+      params: { Action: "CreateDBCluster", Version: VERSION, DBClusterIdentifier: "", Engine: "neptune" },
+    });
+    assert.equal(blank.status, 400);
+    assert.equal(blank.code, "InvalidParameterValue");
+    assert.equal(blank.message, "The parameter DBClusterIdentifier must be provided and must not be blank.");
+    assert.equal((await createCluster(a.neptune, "a".repeat(63))).DBClusterIdentifier, "a".repeat(63));
+  });
+
+  test("only the neptune engine: the endpoint is shared with RDS", async () => {
+    const { a } = inProcess();
+    await assertFault(() => createCluster(a.neptune, "mysql", { Engine: "aurora-mysql" }), {
+      name: "InvalidParameterValue",
+      status: 400,
+      message: "Unrecognized engine name: aurora-mysql",
+    });
+  });
+
+  test("an identifier in use, in any case, is DBClusterAlreadyExistsFault", async () => {
+    const { a, raw } = inProcess();
+    await createCluster(a.neptune, "taken");
+    await assertFault(() => createCluster(a.neptune, "TAKEN"), {
+      name: "DBClusterAlreadyExistsFault",
+      status: 400,
+      message: "DB Cluster already exists",
+    });
+    const wire = await raw({
+      service: "rds",
+      params: { Action: "CreateDBCluster", Version: VERSION, DBClusterIdentifier: "taken", Engine: "neptune" },
+    });
+    assert.equal(wire.code, "DBClusterAlreadyExistsFault");
+  });
+
+  test("settings are checked: retention, windows, version, logs, storage type", async () => {
+    const { a } = inProcess();
+    for (const days of [0, 36]) {
+      await assertFault(() => createCluster(a.neptune, "c", { BackupRetentionPeriod: days }), {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: `Invalid backup retention period: ${days}. Must be a value from 1 to 35.`,
+      });
+    }
+    await assertFault(() => createCluster(a.neptune, "c", { PreferredBackupWindow: "04:00-04:10" }), {
+      name: "InvalidParameterValue",
+      status: 400,
+      message: "The backup window must be at least 30 minutes.",
+    });
+    await assertFault(() => createCluster(a.neptune, "c", { PreferredBackupWindow: "4am" }), {
+      name: "InvalidParameterValue",
+      status: 400,
+      message:
+        "Invalid backup window format: 4am. Should be specified as a range hh24:mi-hh24:mi (24H Clock UTC). Example: 03:15-03:45",
+    });
+    await assertFault(
+      () =>
+        createCluster(a.neptune, "c", {
+          PreferredBackupWindow: "04:00-05:00",
+          PreferredMaintenanceWindow: "mon:04:30-mon:05:30",
+        }),
+      {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: "The backup window and maintenance window must not overlap.",
+      },
+    );
+    await assertFault(() => createCluster(a.neptune, "c", { PreferredMaintenanceWindow: "someday" }), {
+      name: "InvalidParameterValue",
+      status: 400,
+      message:
+        "Invalid maintenance window format: someday. Should be specified as a range ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). Example: Sun:23:45-Mon:00:15",
+    });
+    await assertFault(() => createCluster(a.neptune, "c", { EngineVersion: "9.9.9.9" }), {
+      name: "InvalidParameterCombination",
+      status: 400,
+      message: "Cannot find version 9.9.9.9 for neptune",
+    });
+    await assertFault(() => createCluster(a.neptune, "c", { EnableCloudwatchLogsExports: ["error"] }), {
+      name: "InvalidParameterCombination",
+      status: 400,
+      message:
+        "You cannot use the log types 'error' with engine version neptune 1.4.4.0. For supported log types, see the documentation.",
+    });
+    await assertFault(() => createCluster(a.neptune, "c", { EngineVersion: "1.2.1.0", StorageType: "iopt1" }), {
+      name: "StorageTypeNotSupportedFault",
+      status: 400,
+      message: "Storage type iopt1 is not supported for engine version 1.2.1.0.",
+    });
+  });
+
+  test("the parameter and subnet groups must exist", async () => {
+    const { a, raw } = inProcess();
+    await assertFault(() => createCluster(a.neptune, "c", { DBClusterParameterGroupName: "nope" }), {
+      name: "DBClusterParameterGroupNotFoundFault",
+      status: 404,
+      message: "DBClusterParameterGroup not found: nope",
+    });
+    const wire = await raw({
+      service: "rds",
+      params: {
+        Action: "CreateDBCluster",
+        Version: VERSION,
+        DBClusterIdentifier: "c",
+        Engine: "neptune",
+        DBClusterParameterGroupName: "nope",
+      },
+    });
+    assert.equal(wire.code, "DBClusterParameterGroupNotFound");
+    assert.equal(wire.status, 404);
+    await assertFault(() => createCluster(a.neptune, "c", { DBSubnetGroupName: "nope" }), {
+      name: "DBSubnetGroupNotFoundFault",
+      status: 404,
+      message: "DB subnet group 'nope' does not exist.",
+    });
+    assert.equal(
+      (await createCluster(a.neptune, "c", { DBClusterParameterGroupName: "default.neptune1.4" }))
+        .DBClusterParameterGroup,
+      "default.neptune1.4",
+    );
+  });
+});
+
+describe("CreateDBCluster encryption", () => {
+  test("StorageEncrypted without a key uses the account's alias/aws/rds, created on first use", async () => {
+    const { a } = inProcess();
+    const created = await createCluster(a.neptune, "enc", { StorageEncrypted: true });
+    const key = await a.kms.send(new DescribeKeyCommand({ KeyId: "alias/aws/rds" }));
+    assert.equal(key.KeyMetadata!.KeyManager, "AWS");
+    assert.equal(created.StorageEncrypted, true);
+    assert.equal(created.KmsKeyId, key.KeyMetadata!.Arn);
+  });
+
+  test("a customer managed key by alias: the ARN is shown and Neptune holds a grant for the resource", async () => {
+    const { a } = inProcess();
+    const key = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    await a.kms.send(new CreateAliasCommand({ AliasName: "alias/graph", TargetKeyId: key.KeyId }));
+    const created = await createCluster(a.neptune, "enc", { StorageEncrypted: true, KmsKeyId: "alias/graph" });
+    assert.equal(created.KmsKeyId, key.Arn);
+    const grants = await a.kms.send(new ListGrantsCommand({ KeyId: key.KeyId }));
+    assert.equal(grants.Grants!.length, 1);
+    assert.equal(grants.Grants![0]!.GranteePrincipal, `rds.${REGION}.amazonaws.com`);
+  });
+
+  test("a key the caller can't use is KMSKeyNotAccessibleFault, naming the value as given", async () => {
+    const { a, b, raw } = inProcess();
+    const key = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const message = (value: string) =>
+      `Specified KMS key [${value}] does not exist, is not enabled or you do not have permissions to access it.`;
+    // Another account's key whose policy does not name B.
+    await assertFault(() => createCluster(b.neptune, "enc", { StorageEncrypted: true, KmsKeyId: key.Arn }), {
+      name: "KMSKeyNotAccessibleFault",
+      status: 400,
+      message: message(key.Arn!),
+    });
+    await assertFault(() => createCluster(a.neptune, "enc", { StorageEncrypted: true, KmsKeyId: "alias/missing" }), {
+      name: "KMSKeyNotAccessibleFault",
+      status: 400,
+      message: message("alias/missing"),
+    });
+    const wire = await raw({
+      service: "rds",
+      params: {
+        Action: "CreateDBCluster",
+        Version: VERSION,
+        DBClusterIdentifier: "enc",
+        Engine: "neptune",
+        StorageEncrypted: "true",
+        KmsKeyId: "alias/missing",
+      },
+    });
+    assert.equal(wire.code, "KMSKeyNotAccessibleFault");
+    await assertFault(() => describeCluster(b.neptune, "enc"), {
+      name: "DBClusterNotFoundFault",
+      status: 404,
+      message: "DBCluster enc not found.",
+    });
+  });
+
+  test("another account's key by ARN works once its policy lets the caller use it through RDS", async () => {
+    const { a, b } = inProcess();
+    const key = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    await a.kms.send(
+      new PutKeyPolicyCommand({
+        KeyId: key.KeyId,
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "owner",
+              Effect: "Allow",
+              Principal: { AWS: `arn:aws:iam::${A}:root` },
+              Action: "kms:*",
+              Resource: "*",
+            },
+            {
+              Sid: "b",
+              Effect: "Allow",
+              Principal: { AWS: `arn:aws:iam::${B}:root` },
+              Action: [
+                "kms:CreateGrant",
+                "kms:DescribeKey",
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+              ],
+              Resource: "*",
+            },
+          ],
+        }),
+      }),
+    );
+    const created = await createCluster(b.neptune, "enc", { StorageEncrypted: true, KmsKeyId: key.Arn });
+    assert.equal(created.KmsKeyId, key.Arn);
+    assert.equal(created.DBClusterArn, `arn:aws:rds:${REGION}:${B}:cluster:enc`);
+  });
+
+  test("KmsKeyId alone encrypts; with StorageEncrypted=false it is refused", async () => {
+    const { a } = inProcess();
+    const key = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const created = await createCluster(a.neptune, "enc", { KmsKeyId: key.KeyId });
+    assert.equal(created.StorageEncrypted, true);
+    assert.equal(created.KmsKeyId, key.Arn);
+    await assertFault(() => createCluster(a.neptune, "plain", { KmsKeyId: key.KeyId, StorageEncrypted: false }), {
+      name: "InvalidParameterCombination",
+      status: 400,
+      message: "A KmsKeyId can be specified only for an encrypted DB cluster: set StorageEncrypted to true.",
+    });
+  });
+});
+
+describe("DescribeDBClusters", () => {
+  test("a cluster that does not exist is DBClusterNotFoundFault (404) on the wire too", async () => {
+    const { a, raw } = inProcess();
+    await assertFault(() => describeCluster(a.neptune, "ghost"), {
+      name: "DBClusterNotFoundFault",
+      status: 404,
+      message: "DBCluster ghost not found.",
+    });
+    const wire = await raw({
+      service: "rds",
+      params: { Action: "DescribeDBClusters", Version: VERSION, DBClusterIdentifier: "ghost" },
+    });
+    assert.equal(wire.status, 404);
+    assert.equal(wire.code, "DBClusterNotFoundFault");
+    assert.match(wire.body, /<Type>Sender<\/Type>/);
+  });
+
+  test("by ARN; another account's ARN is not found", async () => {
+    const { a, b } = inProcess();
+    const created = await createCluster(a.neptune, "by-arn");
+    assert.equal((await describeCluster(a.neptune, created.DBClusterArn!)).DBClusterIdentifier, "by-arn");
+    await assertFault(() => describeCluster(b.neptune, created.DBClusterArn!), {
+      name: "DBClusterNotFoundFault",
+      status: 404,
+      message: `DBCluster ${created.DBClusterArn} not found.`,
+    });
+  });
+
+  test("pages of MaxRecords (20–100) in identifier order, with a Marker", async () => {
+    const { a } = inProcess();
+    for (let i = 0; i < 25; i++) await createCluster(a.neptune, `c-${String(i).padStart(2, "0")}`);
+    const first = await a.neptune.send(new DescribeDBClustersCommand({ MaxRecords: 20 }));
+    assert.equal(first.DBClusters!.length, 20);
+    assert.equal(first.DBClusters![0]!.DBClusterIdentifier, "c-00");
+    assert.ok(first.Marker);
+    const second = await a.neptune.send(new DescribeDBClustersCommand({ MaxRecords: 20, Marker: first.Marker }));
+    assert.deepEqual(
+      second.DBClusters!.map((c) => c.DBClusterIdentifier),
+      ["c-20", "c-21", "c-22", "c-23", "c-24"],
+    );
+    assert.equal(second.Marker, undefined);
+    assert.equal((await a.neptune.send(new DescribeDBClustersCommand({}))).DBClusters!.length, 25);
+    for (const max of [19, 101]) {
+      await assertFault(() => a.neptune.send(new DescribeDBClustersCommand({ MaxRecords: max })), {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: `Invalid value ${max} for MaxRecords. Must be between 20 and 100`,
+      });
+    }
+  });
+
+  test("filters db-cluster-id (ids or ARNs) and engine", async () => {
+    const { a } = inProcess();
+    const one = await createCluster(a.neptune, "one");
+    await createCluster(a.neptune, "two");
+    const byId = await a.neptune.send(
+      new DescribeDBClustersCommand({ Filters: [{ Name: "db-cluster-id", Values: ["two", one.DBClusterArn!] }] }),
+    );
+    assert.deepEqual(
+      byId.DBClusters!.map((c) => c.DBClusterIdentifier),
+      ["one", "two"],
+    );
+    const other = await a.neptune.send(
+      new DescribeDBClustersCommand({ Filters: [{ Name: "engine", Values: ["aurora-mysql"] }] }),
+    );
+    assert.deepEqual(other.DBClusters, []);
+    await assertFault(
+      () => a.neptune.send(new DescribeDBClustersCommand({ Filters: [{ Name: "color", Values: ["blue"] }] })),
+      {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: "Unrecognized filter name: color.",
+      },
+    );
+  });
+});
+
+describe("ModifyDBCluster", () => {
+  test("settings that take effect at once, and ones that put the cluster in `modifying`", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "mod");
+    const quiet = (
+      await a.neptune.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: "mod",
+          DeletionProtection: true,
+          BackupRetentionPeriod: 14,
+          CopyTagsToSnapshot: true,
+        }),
+      )
+    ).DBCluster!;
+    assert.equal(quiet.Status, "available");
+    assert.equal(quiet.DeletionProtection, true);
+    assert.equal(quiet.BackupRetentionPeriod, 14);
+    assert.equal(quiet.CopyTagsToSnapshot, true);
+    const loud = (
+      await a.neptune.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: "mod",
+          Port: 8200,
+          CloudwatchLogsExportConfiguration: { EnableLogTypes: ["audit", "slowquery"] },
+          EnableIAMDatabaseAuthentication: true,
+        }),
+      )
+    ).DBCluster!;
+    assert.equal(loud.Status, "modifying");
+    assert.equal(loud.Port, 8200);
+    assert.deepEqual(loud.EnabledCloudwatchLogsExports, ["audit", "slowquery"]);
+    assert.equal(loud.IAMDatabaseAuthenticationEnabled, true);
+    assert.equal((await describeCluster(a.neptune, "mod")).Status, "available");
+    const fewer = (
+      await a.neptune.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: "mod",
+          CloudwatchLogsExportConfiguration: { DisableLogTypes: ["audit"] },
+        }),
+      )
+    ).DBCluster!;
+    assert.deepEqual(fewer.EnabledCloudwatchLogsExports, ["slowquery"]);
+    await assertFault(
+      () => a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "mod", BackupRetentionPeriod: 40 })),
+      {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: "Invalid backup retention period: 40. Must be a value from 1 to 35.",
+      },
+    );
+  });
+
+  test("a rename with ApplyImmediately moves the cluster, its ARN and its tags", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "old-name", { Tags: [{ Key: "k", Value: "v" }] });
+    await addInstance(a.neptune, "old-name", "member");
+    const renamed = (
+      await a.neptune.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: "old-name",
+          NewDBClusterIdentifier: "New-Name",
+          ApplyImmediately: true,
+        }),
+      )
+    ).DBCluster!;
+    assert.equal(renamed.DBClusterIdentifier, "new-name");
+    assert.equal(renamed.Status, "renaming");
+    assert.equal(renamed.DBClusterArn, `arn:aws:rds:${REGION}:${A}:cluster:new-name`);
+    assert.equal(renamed.DBClusterMembers![0]!.DBInstanceIdentifier, "member");
+    await assertFault(() => describeCluster(a.neptune, "old-name"), {
+      name: "DBClusterNotFoundFault",
+      status: 404,
+      message: "DBCluster old-name not found.",
+    });
+    const tags = await a.neptune.send(new ListTagsForResourceCommand({ ResourceName: renamed.DBClusterArn }));
+    assert.deepEqual(tags.TagList, [{ Key: "k", Value: "v" }]);
+  });
+
+  test("a rename without ApplyImmediately waits for the maintenance window", async () => {
+    const { a, clock } = inProcess();
+    clock.set("2026-03-02T00:00:00Z"); // a Monday
+    await createCluster(a.neptune, "later", {
+      PreferredMaintenanceWindow: "wed:05:00-wed:05:30",
+      PreferredBackupWindow: "03:00-03:30",
+    });
+    const pending = (
+      await a.neptune.send(
+        new ModifyDBClusterCommand({ DBClusterIdentifier: "later", NewDBClusterIdentifier: "sooner" }),
+      )
+    ).DBCluster!;
+    assert.equal(pending.DBClusterIdentifier, "later");
+    assert.deepEqual(pending.PendingModifiedValues, { DBClusterIdentifier: "sooner" });
+    clock.set("2026-03-04T04:59:00Z");
+    assert.equal((await describeCluster(a.neptune, "later")).DBClusterIdentifier, "later");
+    clock.set("2026-03-04T05:00:00Z");
+    const moved = await describeCluster(a.neptune, "sooner");
+    assert.equal(moved.PendingModifiedValues, undefined);
+  });
+
+  test("renaming onto an existing cluster is DBClusterAlreadyExistsFault", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "x");
+    await createCluster(a.neptune, "y");
+    await assertFault(
+      () =>
+        a.neptune.send(
+          new ModifyDBClusterCommand({ DBClusterIdentifier: "x", NewDBClusterIdentifier: "Y", ApplyImmediately: true }),
+        ),
+      {
+        name: "DBClusterAlreadyExistsFault",
+        status: 400,
+        message: "DB Cluster already exists",
+      },
+    );
+  });
+
+  test("engine upgrades: a major one needs AllowMajorVersionUpgrade and moves to the new family's group", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "old", { EngineVersion: "1.3.2.1" });
+    await addInstance(a.neptune, "old", "old-1");
+    await assertFault(
+      () => a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "old", EngineVersion: "1.4.4.0" })),
+      {
+        name: "InvalidParameterCombination",
+        status: 400,
+        message: "The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version.",
+      },
+    );
+    await assertFault(
+      () => a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "old", EngineVersion: "1.2.1.0" })),
+      {
+        name: "InvalidParameterCombination",
+        status: 400,
+        message: "Cannot upgrade neptune from 1.3.2.1 to 1.2.1.0",
+      },
+    );
+    const minor = (
+      await a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "old", EngineVersion: "1.3.3.0" }))
+    ).DBCluster!;
+    assert.equal(minor.Status, "upgrading");
+    assert.equal(minor.DBClusterParameterGroup, "default.neptune1.3");
+    const major = (
+      await a.neptune.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: "old",
+          EngineVersion: "1.4.4.0",
+          AllowMajorVersionUpgrade: true,
+        }),
+      )
+    ).DBCluster!;
+    assert.equal(major.EngineVersion, "1.4.4.0");
+    assert.equal(major.DBClusterParameterGroup, "default.neptune1.4");
+    const member = (await a.neptune.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "old-1" })))
+      .DBInstances![0]!;
+    assert.equal(member.EngineVersion, "1.4.4.0");
+    assert.equal(member.DBParameterGroups![0]!.DBParameterGroupName, "default.neptune1.4");
+    await assertFault(
+      () =>
+        a.neptune.send(
+          new ModifyDBClusterCommand({
+            DBClusterIdentifier: "old",
+            DBInstanceParameterGroupName: "default.neptune1.4",
+          }),
+        ),
+      {
+        name: "InvalidParameterCombination",
+        status: 400,
+        message:
+          "The DBInstanceParameterGroupName parameter is only valid in combination with the AllowMajorVersionUpgrade parameter.",
+      },
+    );
+  });
+
+  test("a cluster that is not available can't be modified", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "asleep");
+    await a.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "asleep" }));
+    await assertFault(() => a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "asleep", Port: 9000 })), {
+      name: "InvalidDBClusterStateFault",
+      status: 400,
+      message: "DbCluster asleep is in stopped state but expected it to be one of available.",
+    });
+  });
+});
+
+describe("DeleteDBCluster", () => {
+  test("SkipFinalSnapshot defaults to false: a final snapshot id is required, and may not come with SkipFinalSnapshot", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "doomed");
+    await assertFault(() => a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "doomed" })), {
+      name: "InvalidParameterCombination",
+      status: 400,
+      message: "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.",
+    });
+    await assertFault(
+      () =>
+        a.neptune.send(
+          new DeleteDBClusterCommand({
+            DBClusterIdentifier: "doomed",
+            SkipFinalSnapshot: true,
+            FinalDBSnapshotIdentifier: "final",
+          }),
+        ),
+      {
+        name: "InvalidParameterCombination",
+        status: 400,
+        message: "FinalDBSnapshotIdentifier can't be specified when SkipFinalSnapshot is enabled.",
+      },
+    );
+    await assertFault(
+      () =>
+        a.neptune.send(
+          new DeleteDBClusterCommand({ DBClusterIdentifier: "doomed", FinalDBSnapshotIdentifier: "bad--id" }),
+        ),
+      {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: INVALID_ID("FinalDBSnapshotIdentifier"),
+      },
+    );
+  });
+
+  test("deletion protection and members in non-deleting state refuse the delete", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "kept", { DeletionProtection: true });
+    await assertFault(
+      () => a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "kept", SkipFinalSnapshot: true })),
+      {
+        name: "InvalidParameterCombination",
+        status: 400,
+        message: "Cannot delete protected Cluster, please disable deletion protection and try again.",
+      },
+    );
+    await a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "kept", DeletionProtection: false }));
+    await addInstance(a.neptune, "kept", "kept-1");
+    await assertFault(
+      () => a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "kept", SkipFinalSnapshot: true })),
+      {
+        name: "InvalidDBClusterStateFault",
+        status: 400,
+        message: "Cluster cannot be deleted, it still contains DB instances in non-deleting state.",
+      },
+    );
+    await a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "kept-1" }));
+    const deleted = (
+      await a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "kept", SkipFinalSnapshot: true }))
+    ).DBCluster!;
+    assert.equal(deleted.DBClusterIdentifier, "kept");
+    await assertFault(() => describeCluster(a.neptune, "kept"), {
+      name: "DBClusterNotFoundFault",
+      status: 404,
+      message: "DBCluster kept not found.",
+    });
+  });
+
+  test("a final snapshot is a manual snapshot that outlives the cluster; its id must be free", async () => {
+    const { a, emulator } = inProcess();
+    await createCluster(a.neptune, "src", { StorageEncrypted: true });
+    await createCluster(a.neptune, "other");
+    await a.neptune.send(
+      new DeleteDBClusterCommand({ DBClusterIdentifier: "other", FinalDBSnapshotIdentifier: "Last-Words" }),
+    );
+    await assertFault(
+      () =>
+        a.neptune.send(
+          new DeleteDBClusterCommand({ DBClusterIdentifier: "src", FinalDBSnapshotIdentifier: "last-words" }),
+        ),
+      {
+        name: "DBClusterSnapshotAlreadyExistsFault",
+        status: 400,
+        message: "Cannot create the cluster snapshot because one with the identifier last-words already exists.",
+      },
+    );
+    await a.neptune.send(
+      new DeleteDBClusterCommand({ DBClusterIdentifier: "src", FinalDBSnapshotIdentifier: "src-final" }),
+    );
+    const snapshots = clusterSnapshotTable(emulator.store, A, REGION);
+    const final = snapshots.get("src-final")!;
+    assert.equal(final.SnapshotType, "manual");
+    assert.equal(final.DBClusterIdentifier, "src");
+    assert.equal(final.DBClusterSnapshotArn, `arn:aws:rds:${REGION}:${A}:cluster-snapshot:src-final`);
+    assert.equal(final.StorageEncrypted, true);
+    assert.ok(final.kmsKeyArn && final.wrappedDataKey);
+    assert.deepEqual(
+      snapshots.values().filter((s) => s.SnapshotType === "automated"),
+      [],
+      "automated snapshots go with their cluster",
+    );
+  });
+
+  test("a cluster not found, and another account's cluster, are DBClusterNotFoundFault", async () => {
+    const { a, b } = inProcess();
+    await createCluster(a.neptune, "mine");
+    await assertFault(
+      () => b.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "mine", SkipFinalSnapshot: true })),
+      {
+        name: "DBClusterNotFoundFault",
+        status: 404,
+        message: "DBCluster mine not found.",
+      },
+    );
+    await assertFault(
+      () =>
+        b.neptune.send(
+          new DeleteDBClusterCommand({
+            DBClusterIdentifier: `arn:aws:rds:${REGION}:${A}:cluster:mine`,
+            SkipFinalSnapshot: true,
+          }),
+        ),
+      {
+        name: "DBClusterNotFoundFault",
+        status: 404,
+        message: `DBCluster arn:aws:rds:${REGION}:${A}:cluster:mine not found.`,
+      },
+    );
+    assert.equal((await describeCluster(a.neptune, "mine")).Status, "available");
+  });
+});
+
+describe("StopDBCluster and StartDBCluster", () => {
+  test("stop → stopped, start → available, with AWS's state messages", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "nap");
+    await addInstance(a.neptune, "nap", "nap-1");
+    assert.equal(
+      (await a.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "nap" }))).DBCluster!.Status,
+      "stopping",
+    );
+    assert.equal((await describeCluster(a.neptune, "nap")).Status, "stopped");
+    await assertFault(() => a.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "nap" })), {
+      name: "InvalidDBClusterStateFault",
+      status: 400,
+      message: "DbCluster nap is in stopped state but expected it to be one of available.",
+    });
+    assert.equal(
+      (await a.neptune.send(new StartDBClusterCommand({ DBClusterIdentifier: "nap" }))).DBCluster!.Status,
+      "starting",
+    );
+    assert.equal((await describeCluster(a.neptune, "nap")).Status, "available");
+    await assertFault(() => a.neptune.send(new StartDBClusterCommand({ DBClusterIdentifier: "nap" })), {
+      name: "InvalidDBClusterStateFault",
+      status: 400,
+      message:
+        "DbCluster nap is in available state but expected it to be one of stopped, inaccessible-encryption-credentials-recoverable.",
+    });
+  });
+});
+
+describe("FailoverDBCluster", () => {
+  test("promotes the reader first in promotion order, or the target", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "ha");
+    await addInstance(a.neptune, "ha", "w", 1);
+    await addInstance(a.neptune, "ha", "r2", 2);
+    await addInstance(a.neptune, "ha", "r0", 0);
+    const writer = async () =>
+      (await describeCluster(a.neptune, "ha")).DBClusterMembers!.find((m) => m.IsClusterWriter)!.DBInstanceIdentifier;
+    assert.equal(await writer(), "w");
+    const failed = (await a.neptune.send(new FailoverDBClusterCommand({ DBClusterIdentifier: "ha" }))).DBCluster!;
+    assert.equal(failed.Status, "failing-over");
+    assert.equal(await writer(), "r0");
+    await a.neptune.send(new FailoverDBClusterCommand({ DBClusterIdentifier: "ha", TargetDBInstanceIdentifier: "r2" }));
+    assert.equal(await writer(), "r2");
+    await assertFault(
+      () =>
+        a.neptune.send(new FailoverDBClusterCommand({ DBClusterIdentifier: "ha", TargetDBInstanceIdentifier: "r2" })),
+      {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: "The target instance r2 is not a reader instance of DB cluster ha.",
+      },
+    );
+  });
+
+  test("a cluster without instances can't fail over", async () => {
+    const { a } = inProcess();
+    await createCluster(a.neptune, "lonely");
+    await assertFault(() => a.neptune.send(new FailoverDBClusterCommand({ DBClusterIdentifier: "lonely" })), {
+      name: "InvalidDBClusterStateFault",
+      status: 400,
+      message: "DbCluster lonely has no DB instances to fail over to.",
+    });
+  });
+});
+
+describe("AddRoleToDBCluster and RemoveRoleFromDBCluster", () => {
+  test("associate, refuse a duplicate, remove, refuse removing what is not there", async () => {
+    const { a, raw } = inProcess();
+    await createCluster(a.neptune, "roles");
+    const RoleArn = `arn:aws:iam::${A}:role/NeptuneLoadFromS3`;
+    await a.neptune.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: "roles", RoleArn }));
+    assert.deepEqual((await describeCluster(a.neptune, "roles")).AssociatedRoles, [{ RoleArn, Status: "ACTIVE" }]);
+    await assertFault(() => a.neptune.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: "roles", RoleArn })), {
+      name: "DBClusterRoleAlreadyExistsFault",
+      status: 400,
+      message: `Role ARN ${RoleArn} is already associated with DB Cluster: Verify your role ARN and try again.`,
+    });
+    const wire = await raw({
+      service: "rds",
+      params: { Action: "AddRoleToDBCluster", Version: VERSION, DBClusterIdentifier: "roles", RoleArn },
+    });
+    assert.equal(wire.code, "DBClusterRoleAlreadyExists");
+    await a.neptune.send(new RemoveRoleFromDBClusterCommand({ DBClusterIdentifier: "roles", RoleArn }));
+    assert.deepEqual((await describeCluster(a.neptune, "roles")).AssociatedRoles, []);
+    await assertFault(
+      () => a.neptune.send(new RemoveRoleFromDBClusterCommand({ DBClusterIdentifier: "roles", RoleArn })),
+      {
+        name: "DBClusterRoleNotFoundFault",
+        status: 404,
+        message: `Role ARN ${RoleArn} cannot be found for DB Cluster: roles. Verify your role ARN and try again.`,
+      },
+    );
+  });
+});
+
+describe("Isolation between accounts", () => {
+  test("B can't see, modify, stop, tag or delete A's cluster", async () => {
+    const { a, b } = inProcess();
+    const mine = await createCluster(a.neptune, "private");
+    assert.deepEqual((await b.neptune.send(new DescribeDBClustersCommand({}))).DBClusters, []);
+    const notFound = { name: "DBClusterNotFoundFault", status: 404, message: "DBCluster private not found." };
+    await assertFault(
+      () => b.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "private", DeletionProtection: true })),
+      notFound,
+    );
+    await assertFault(() => b.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "private" })), notFound);
+    await assertFault(
+      () =>
+        b.neptune.send(
+          new AddTagsToResourceCommand({ ResourceName: mine.DBClusterArn, Tags: [{ Key: "x", Value: "y" }] }),
+        ),
+      {
+        name: "DBClusterNotFoundFault",
+        status: 404,
+        message: "DBCluster private not found.",
+      },
+    );
+    // B may use the same name for a cluster of its own.
+    assert.equal(
+      (await createCluster(b.neptune, "private")).DBClusterArn,
+      `arn:aws:rds:${REGION}:${B}:cluster:private`,
+    );
+    assert.equal((await describeCluster(a.neptune, "private")).DbClusterResourceId, mine.DbClusterResourceId);
+  });
+});

@@ -1,0 +1,300 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterParameterGroupCommand,
+  CreateDBInstanceCommand,
+  CreateEventSubscriptionCommand,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DescribeEventCategoriesCommand,
+  DescribeEventsCommand,
+  ModifyDBClusterParameterGroupCommand,
+  type NeptuneClient,
+} from "@aws-sdk/client-neptune";
+import { DELAY_PROFILES } from "../../src/state/delays.js";
+import { A, inProcess, REGION, rejection } from "../helpers/harness.js";
+
+const V = "2014-10-31";
+const MINUTE = 60_000;
+
+async function fails(call: () => Promise<unknown>, expected: { name: string; status: number; message?: string }) {
+  const error = await rejection(call);
+  assert.equal(error.name, expected.name);
+  assert.equal(error.$metadata?.httpStatusCode, expected.status);
+  if (expected.message !== undefined) assert.equal(error.message, expected.message);
+}
+
+/** A parameter group change is an event of the group (RDS-EVENT-0037), so events can be made without clusters. */
+async function makeEvent(client: NeptuneClient, group: string, timeout: number) {
+  await client.send(
+    new ModifyDBClusterParameterGroupCommand({
+      DBClusterParameterGroupName: group,
+      Parameters: [
+        { ParameterName: "neptune_query_timeout", ParameterValue: String(timeout), ApplyMethod: "immediate" },
+      ],
+    }),
+  );
+}
+
+async function withGroup(client: NeptuneClient, name: string) {
+  await client.send(
+    new CreateDBClusterParameterGroupCommand({
+      DBClusterParameterGroupName: name,
+      DBParameterGroupFamily: "neptune1.3",
+      Description: "d",
+    }),
+  );
+}
+
+describe("DescribeEventCategories", () => {
+  test("lists the categories of every source type, or of one", async () => {
+    const { a } = inProcess();
+    const all = await a.neptune.send(new DescribeEventCategoriesCommand({}));
+    assert.deepEqual(
+      all.EventCategoriesMapList!.map((m) => m.SourceType),
+      ["db-instance", "db-cluster", "db-cluster-snapshot", "db-parameter-group", "db-security-group", "db-snapshot"],
+    );
+    const cluster = await a.neptune.send(new DescribeEventCategoriesCommand({ SourceType: "db-cluster" }));
+    assert.equal(cluster.EventCategoriesMapList!.length, 1);
+    for (const category of ["creation", "deletion", "failover", "notification", "maintenance"]) {
+      assert.ok(cluster.EventCategoriesMapList![0]!.EventCategories!.includes(category), category);
+    }
+    const snapshot = await a.neptune.send(new DescribeEventCategoriesCommand({ SourceType: "db-cluster-snapshot" }));
+    assert.ok(snapshot.EventCategoriesMapList![0]!.EventCategories!.includes("backup"));
+  });
+
+  test("an unknown source type is InvalidParameterValue", async () => {
+    const { a } = inProcess();
+    await fails(() => a.neptune.send(new DescribeEventCategoriesCommand({ SourceType: "db-proxy" })), {
+      name: "InvalidParameterValue",
+      status: 400,
+      message:
+        "Invalid source type: db-proxy. Valid values are: db-instance, db-cluster, db-cluster-snapshot, db-parameter-group, db-security-group, db-snapshot",
+    });
+  });
+});
+
+describe("DescribeEvents", () => {
+  test("reports an event with its source, type, categories, ARN and time", async () => {
+    const { a, clock } = inProcess();
+    await withGroup(a.neptune, "audited");
+    const at = clock.now();
+    await makeEvent(a.neptune, "audited", 60000);
+    const out = await a.neptune.send(new DescribeEventsCommand({}));
+    assert.deepEqual(out.Events, [
+      {
+        SourceIdentifier: "audited",
+        SourceType: "db-parameter-group",
+        Message: "Updated parameter neptune_query_timeout to 60000 with apply method immediate",
+        EventCategories: ["configuration change"],
+        Date: at,
+        SourceArn: `arn:aws:rds:${REGION}:${A}:cluster-pg:audited`,
+      },
+    ]);
+    assert.equal(out.Marker, undefined);
+  });
+
+  test("by default only the last hour; Duration, StartTime and EndTime choose another window", async () => {
+    const { a, clock } = inProcess();
+    await withGroup(a.neptune, "timed");
+    const first = clock.now();
+    await makeEvent(a.neptune, "timed", 1000);
+    clock.advance(90 * MINUTE);
+    await makeEvent(a.neptune, "timed", 2000);
+    const recent = await a.neptune.send(new DescribeEventsCommand({}));
+    assert.deepEqual(
+      recent.Events!.map((e) => e.Message),
+      ["Updated parameter neptune_query_timeout to 2000 with apply method immediate"],
+    );
+    const longer = await a.neptune.send(new DescribeEventsCommand({ Duration: 120 }));
+    assert.equal(longer.Events!.length, 2);
+    // Oldest first.
+    assert.deepEqual(
+      longer.Events!.map((e) => e.Date!.getTime()),
+      [first.getTime(), first.getTime() + 90 * MINUTE],
+    );
+    const since = await a.neptune.send(new DescribeEventsCommand({ StartTime: new Date(first.getTime() - MINUTE) }));
+    assert.equal(since.Events!.length, 2);
+    const until = await a.neptune.send(
+      new DescribeEventsCommand({
+        StartTime: new Date(first.getTime() - MINUTE),
+        EndTime: new Date(first.getTime() + MINUTE),
+      }),
+    );
+    assert.equal(until.Events!.length, 1);
+    assert.equal(until.Events![0]!.Date!.getTime(), first.getTime());
+    // EndTime with Duration: the minutes before EndTime.
+    const before = await a.neptune.send(
+      new DescribeEventsCommand({ EndTime: new Date(first.getTime() + MINUTE), Duration: 5 }),
+    );
+    assert.equal(before.Events!.length, 1);
+  });
+
+  test("events are kept 14 days", async () => {
+    const { a, clock } = inProcess();
+    await withGroup(a.neptune, "old");
+    const start = clock.now();
+    await makeEvent(a.neptune, "old", 1000);
+    clock.advance(13 * 24 * 60 * MINUTE);
+    assert.equal((await a.neptune.send(new DescribeEventsCommand({ StartTime: start }))).Events!.length, 1);
+    clock.advance(2 * 24 * 60 * MINUTE);
+    assert.equal((await a.neptune.send(new DescribeEventsCommand({ StartTime: start }))).Events!.length, 0);
+  });
+
+  test("filters by source type, source identifier (case-insensitive) and category", async () => {
+    const { a } = inProcess();
+    await withGroup(a.neptune, "one");
+    await withGroup(a.neptune, "two");
+    await makeEvent(a.neptune, "one", 1000);
+    await makeEvent(a.neptune, "two", 2000);
+    const one = await a.neptune.send(
+      new DescribeEventsCommand({ SourceType: "db-parameter-group", SourceIdentifier: "ONE" }),
+    );
+    assert.deepEqual(
+      one.Events!.map((e) => e.SourceIdentifier),
+      ["one"],
+    );
+    const clusters = await a.neptune.send(new DescribeEventsCommand({ SourceType: "db-cluster" }));
+    assert.deepEqual(clusters.Events, []);
+    const config = await a.neptune.send(
+      new DescribeEventsCommand({ EventCategories: ["backup", "configuration change"] }),
+    );
+    assert.equal(config.Events!.length, 2);
+    const backups = await a.neptune.send(new DescribeEventsCommand({ EventCategories: ["backup"] }));
+    assert.deepEqual(backups.Events, []);
+  });
+
+  test("SourceIdentifier needs SourceType; a window that ends before it starts is refused; bad SourceType fails validation", async () => {
+    const { a, clock, raw } = inProcess();
+    await fails(() => a.neptune.send(new DescribeEventsCommand({ SourceIdentifier: "one" })), {
+      name: "InvalidParameterCombination",
+      status: 400,
+      message: "Cannot specify SourceIdentifier without SourceType.",
+    });
+    const now = clock.now();
+    await fails(
+      () => a.neptune.send(new DescribeEventsCommand({ StartTime: now, EndTime: new Date(now.getTime() - MINUTE) })),
+      {
+        name: "InvalidParameterValue",
+        status: 400,
+        message: "The StartTime must be before the EndTime.",
+      },
+    );
+    const wire = await raw({
+      service: "rds",
+      params: { Action: "DescribeEvents", Version: V, SourceType: "db-proxy" },
+    });
+    assert.equal(wire.status, 400);
+    assert.equal(wire.code, "ValidationError");
+  });
+
+  test("pages of MaxRecords with Marker", async () => {
+    const { a, clock } = inProcess();
+    await withGroup(a.neptune, "busy");
+    for (let i = 0; i < 25; i++) {
+      await makeEvent(a.neptune, "busy", 1000 + i);
+      clock.advance(1000);
+    }
+    const first = await a.neptune.send(new DescribeEventsCommand({ MaxRecords: 20 }));
+    assert.equal(first.Events!.length, 20);
+    assert.ok(first.Marker);
+    const second = await a.neptune.send(new DescribeEventsCommand({ MaxRecords: 20, Marker: first.Marker }));
+    assert.equal(second.Events!.length, 5);
+    assert.equal(second.Marker, undefined);
+    const values = [...first.Events!, ...second.Events!].map((e) => Number(/to (\d+) /.exec(e.Message!)![1]));
+    assert.deepEqual(
+      values,
+      Array.from({ length: 25 }, (_, i) => 1000 + i),
+    );
+    await fails(() => a.neptune.send(new DescribeEventsCommand({ MaxRecords: 5 })), {
+      name: "InvalidParameterValue",
+      status: 400,
+      message: "Invalid value 5 for MaxRecords. Must be between 20 and 100",
+    });
+  });
+
+  test("each account sees only its own events", async () => {
+    const { a, b } = inProcess();
+    await withGroup(a.neptune, "mine");
+    await makeEvent(a.neptune, "mine", 1000);
+    assert.deepEqual((await b.neptune.send(new DescribeEventsCommand({}))).Events, []);
+    assert.deepEqual(
+      (await b.neptune.send(new DescribeEventsCommand({ SourceType: "db-parameter-group", SourceIdentifier: "mine" })))
+        .Events,
+      [],
+    );
+    assert.equal((await a.neptune.send(new DescribeEventsCommand({}))).Events!.length, 1);
+  });
+});
+
+describe("event subscriptions", () => {
+  test("are not implemented yet: a clear NotImplemented", async () => {
+    const { a, raw } = inProcess();
+    const error = await rejection(() =>
+      a.neptune.send(
+        new CreateEventSubscriptionCommand({ SubscriptionName: "s", SnsTopicArn: `arn:aws:sns:${REGION}:${A}:topic` }),
+      ),
+    );
+    assert.equal(error.name, "NotImplemented");
+    assert.equal(error.$metadata?.httpStatusCode, 501);
+    assert.equal(error.message, "Trident does not implement Neptune operation CreateEventSubscription yet.");
+    const wire = await raw({ service: "rds", params: { Action: "DescribeEventSubscriptions", Version: V } });
+    assert.equal(wire.status, 501);
+    assert.equal(wire.code, "NotImplemented");
+  });
+});
+
+describe("lifecycle events", () => {
+  test("cluster and instance creation and deletion, dated when they happened, by source type", async () => {
+    const { a, clock } = inProcess({ delays: { ...DELAY_PROFILES.instant, deleteMs: 5 * MINUTE } });
+    const createdAt = clock.now();
+    await a.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "lived", Engine: "neptune" }));
+    clock.advance(MINUTE);
+    await a.neptune.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: "lived-1",
+        DBClusterIdentifier: "lived",
+        Engine: "neptune",
+        DBInstanceClass: "db.t4g.medium",
+      }),
+    );
+    clock.advance(MINUTE);
+    await a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "lived-1" }));
+    clock.advance(5 * MINUTE);
+    const deletingAt = clock.now();
+    await a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "lived", SkipFinalSnapshot: true }));
+    clock.advance(10 * MINUTE);
+    const clusters = await a.neptune.send(
+      new DescribeEventsCommand({ SourceType: "db-cluster", SourceIdentifier: "lived" }),
+    );
+    assert.deepEqual(
+      clusters.Events!.map((e) => [e.Message, e.EventCategories, e.Date!.getTime(), e.SourceArn]),
+      [
+        ["DB cluster created", ["creation"], createdAt.getTime(), `arn:aws:rds:${REGION}:${A}:cluster:lived`],
+        [
+          "DB cluster deleted",
+          ["deletion"],
+          deletingAt.getTime() + 5 * MINUTE,
+          `arn:aws:rds:${REGION}:${A}:cluster:lived`,
+        ],
+      ],
+    );
+    const instances = await a.neptune.send(new DescribeEventsCommand({ SourceType: "db-instance" }));
+    assert.deepEqual(
+      instances.Events!.map((e) => e.Message),
+      ["DB instance created", "DB instance deleted"],
+    );
+    const deletions = await a.neptune.send(new DescribeEventsCommand({ EventCategories: ["deletion"] }));
+    assert.deepEqual(
+      deletions.Events!.map((e) => e.SourceType),
+      ["db-instance", "db-cluster"],
+    );
+    const snapshots = await a.neptune.send(new DescribeEventsCommand({ SourceType: "db-cluster-snapshot" }));
+    assert.ok(snapshots.Events!.every((e) => e.EventCategories!.includes("backup")));
+    assert.ok(
+      snapshots.Events!.length >= 2,
+      "the automated snapshot taken when the cluster became available: started and finished",
+    );
+  });
+});
