@@ -166,10 +166,26 @@ export function serializeQueryError(model: ServiceModel, error: AwsError, reques
     .toString();
 }
 
+/** Each structure's members with their XML names, computed once per shape: large responses repeat shapes. */
+const memberCache = new WeakMap<Shape, { name: string; xmlName: string; ref: MemberRef }[]>();
+
+function membersOf(shape: Shape): { name: string; xmlName: string; ref: MemberRef }[] {
+  let members = memberCache.get(shape);
+  if (!members) {
+    members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
+      name,
+      xmlName: ref.locationName ?? name,
+      ref,
+    }));
+    memberCache.set(shape, members);
+  }
+  return members;
+}
+
 function writeMembers(xml: XmlWriter, model: ServiceModel, shape: Shape, value: Record<string, unknown>): void {
-  for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
-    const member = value[memberName];
-    if (member !== undefined && member !== null) writeValue(xml, model, ref, ref.locationName ?? memberName, member);
+  for (const { name, xmlName, ref } of membersOf(shape)) {
+    const member = value[name];
+    if (member !== undefined && member !== null) writeValue(xml, model, ref, xmlName, member);
   }
 }
 
