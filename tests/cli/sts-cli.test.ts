@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Emulator } from "../../src/emulator.js";
 import { startServer, type RunningServer } from "../../src/server/http.js";
-import { awsCli } from "../helpers/aws-cli.js";
+import { awsCli, cliError } from "../helpers/aws-cli.js";
 import { A, ADMIN, B } from "../helpers/harness.js";
 
 describe("the AWS CLI against trident serve: STS", () => {
@@ -29,7 +29,7 @@ describe("the AWS CLI against trident serve: STS", () => {
     assert.notEqual(wrong.code, 0);
     assert.match(
       wrong.stderr,
-      /\(SignatureDoesNotMatch\) when calling the GetCallerIdentity operation(?: \(reached max retries: \d+\))?: The request signature we calculated does not match/,
+      cliError("SignatureDoesNotMatch", "GetCallerIdentity", "The request signature we calculated does not match"),
     );
     const unknown = await awsCli(running.endpoint, { accessKeyId: "AKIANOBODY0000000000", secretAccessKey: "x" }, [
       "sts",
@@ -37,7 +37,7 @@ describe("the AWS CLI against trident serve: STS", () => {
     ]);
     assert.match(
       unknown.stderr,
-      /\(InvalidClientTokenId\) when calling the GetCallerIdentity operation(?: \(reached max retries: \d+\))?: The security token included in the request is invalid\./,
+      cliError("InvalidClientTokenId", "GetCallerIdentity", "The security token included in the request is invalid."),
     );
   });
 });

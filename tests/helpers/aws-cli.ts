@@ -49,3 +49,14 @@ export function awsCli(
     );
   });
 }
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** How the AWS CLI prints a service error, with or without its retry note: for matching stderr. */
+export function cliError(code: string, operation: string, message: string): RegExp {
+  return new RegExp(
+    `An error occurred \\(${escapeRegExp(code)}\\) when calling the ${operation} operation(?: \\(reached max retries: \\d+\\))?: ${escapeRegExp(message)}`,
+  );
+}
