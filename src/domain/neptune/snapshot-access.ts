@@ -1,0 +1,99 @@
+import { neptuneFault } from "../../services/neptune/errors.js";
+import { parseRdsArn } from "./arn.js";
+import { isValidIdentifier } from "./identifiers.js";
+import type { NeptuneScope } from "./lifecycle.js";
+import { CLUSTER_SNAPSHOTS_TABLE, clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
+
+/**
+ * THE resolver for "a cluster snapshot as a caller names it" (DESIGN §4: cross-account access only through
+ * ARNs, decided by the owner's state). A name is looked up in the caller's own (account, region) only; an ARN is
+ * looked up in the owner's store, and the owner's `restore` attribute decides what the caller sees:
+ *
+ *   own     the caller's snapshot: every operation
+ *   shared  another account's manual snapshot whose `restore` attribute names the caller: copy, restore, describe
+ *   public  another account's manual snapshot whose `restore` attribute holds `all`: the same
+ *
+ * Anything else is not visible, and is answered exactly like a snapshot that does not exist, so nothing about
+ * another account's snapshots leaks. Every snapshot operation goes through here.
+ */
+
+export type SnapshotAccess = "own" | "shared" | "public";
+
+export interface SnapshotRef {
+  record: ClusterSnapshotRecord;
+  /** Where the snapshot lives (the owner's account; the region is always the caller's). */
+  ownerAccountId: string;
+  region: string;
+  access: SnapshotAccess;
+}
+
+/** What the caller wants to do: only the owner may modify, delete or read the attributes of a snapshot. */
+export type SnapshotUse = "read" | "use" | "own";
+
+/** `DBClusterSnapshot not found: <as given>` (observed for names and ARNs, reference §5). */
+function snapshotNotFound(given: string) {
+  return neptuneFault("DBClusterSnapshotNotFoundFault", `DBClusterSnapshot not found: ${given}`);
+}
+
+/** An automated snapshot's name: `rds:` and an identifier (reference §2.2). */
+const AUTOMATED_NAME = /^rds:(.+)$/i;
+
+/** Whether a name can name a cluster snapshot at all: an identifier, or `rds:` + identifier for automated ones. */
+function isSnapshotName(name: string): boolean {
+  const automated = AUTOMATED_NAME.exec(name);
+  return isValidIdentifier(automated ? automated[1]! : name);
+}
+
+/** How another account's snapshot is visible to `accountId`: by name in its `restore` attribute, or as public. */
+function accessFor(record: ClusterSnapshotRecord, accountId: string): "shared" | "public" | undefined {
+  // Automated snapshots can't be shared (R1); the attribute of one is never set, but say so here too.
+  if (record.SnapshotType !== "manual") return undefined;
+  const values = record.sharedWith ?? [];
+  if (values.includes(accountId)) return "shared";
+  if (values.includes("all")) return "public";
+  return undefined;
+}
+
+/** The snapshot a caller names, with what the caller may do with it; undefined when it is not visible. */
+function findSnapshot(scope: NeptuneScope, given: string): SnapshotRef | undefined {
+  if (given.startsWith("arn:")) {
+    const arn = parseRdsArn(given);
+    // *Decided*: a snapshot of another region is not reachable (Trident copies within a region only).
+    if (!arn || arn.type !== "cluster-snapshot" || arn.region !== scope.region || !isSnapshotName(arn.name))
+      return undefined;
+    const record = clusterSnapshotTable(scope.store, arn.accountId, arn.region).get(arn.name.toLowerCase());
+    if (!record) return undefined;
+    if (arn.accountId === scope.accountId)
+      return { record, ownerAccountId: arn.accountId, region: arn.region, access: "own" };
+    const access = accessFor(record, scope.accountId);
+    return access ? { record, ownerAccountId: arn.accountId, region: arn.region, access } : undefined;
+  }
+  // A name is always the caller's own: a shared snapshot is addressed only by its ARN (R5, NEP-SHARE).
+  if (!isSnapshotName(given)) return undefined;
+  const record = clusterSnapshotTable(scope.store, scope.accountId, scope.region).get(given.toLowerCase());
+  return record ? { record, ownerAccountId: scope.accountId, region: scope.region, access: "own" } : undefined;
+}
+
+/**
+ * The snapshot a caller names, for a use: `read` and `use` (describe, copy, restore) accept shared and public
+ * snapshots; `own` (modify, delete, describe attributes) only the caller's own. Refusals are not-found faults
+ * (*decided*: a recipient that names a shared snapshot for an owner's operation learns nothing more than that).
+ */
+export function resolveSnapshot(scope: NeptuneScope, given: string, use: SnapshotUse): SnapshotRef {
+  const ref = findSnapshot(scope, given);
+  if (!ref || (use === "own" && ref.access !== "own")) throw snapshotNotFound(given);
+  return ref;
+}
+
+/** Other accounts' snapshots of the region the caller can see: shared with it, or public (R5). */
+export function visibleForeignSnapshots(scope: NeptuneScope): SnapshotRef[] {
+  const refs: SnapshotRef[] = [];
+  for (const owner of scope.store.scopes(CLUSTER_SNAPSHOTS_TABLE)) {
+    if (owner.region !== scope.region || owner.accountId === scope.accountId) continue;
+    for (const record of clusterSnapshotTable(scope.store, owner.accountId, owner.region).values()) {
+      const access = accessFor(record, scope.accountId);
+      if (access) refs.push({ record, ownerAccountId: owner.accountId, region: owner.region, access });
+    }
+  }
+  return refs;
+}

@@ -1,0 +1,23 @@
+import type { NeptuneOperations } from "../../generated/neptune.js";
+import type { HandlerMap } from "../service.js";
+import { catalogueHandlers } from "./catalogue.js";
+import { clusterHandlers } from "./clusters.js";
+import { eventHandlers } from "./events.js";
+import { groupHandlers } from "./groups.js";
+import { instanceHandlers } from "./instances.js";
+import { snapshotHandlers } from "./snapshots.js";
+import { tagHandlers } from "./tags.js";
+
+/**
+ * Neptune's operations, one map per area; an operation of the model missing here answers NotImplemented.
+ * Each area's handlers are thin: the rules live in src/domain/neptune/.
+ */
+export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
+  ...catalogueHandlers,
+  ...clusterHandlers,
+  ...eventHandlers,
+  ...groupHandlers,
+  ...instanceHandlers,
+  ...snapshotHandlers,
+  ...tagHandlers,
+};
