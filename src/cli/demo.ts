@@ -23,7 +23,7 @@ import { createMigrationClients, destroyClients, type SideClients } from "../mig
 import { restoreAttribute } from "../migrate/discover.js";
 import { awsErrorCode, MigrateError } from "../migrate/errors.js";
 import { DEFAULT_TARGET_KEY, formatTags } from "../migrate/plan.js";
-import { TextReporter, renderPlan } from "../migrate/report.js";
+import { TextReporter, elapsedStamp, renderPlan } from "../migrate/report.js";
 import { buildSeed } from "../migrate/seed.js";
 import type { StepContext } from "../migrate/steps/context.js";
 import type { MigrateInputs } from "../migrate/types.js";
@@ -65,7 +65,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const write = options.write;
   const started = Date.now();
   const elapsedMs = () => Date.now() - started;
-  const stamp = () => `[+${(elapsedMs() / 1000).toFixed(1).padStart(5)}s]`;
+  const stamp = () => elapsedStamp(elapsedMs());
   const emulator = new Emulator({ delays: options.delays ?? DELAY_PROFILES.demo });
   const server = await startServer(emulator, { port: 0 });
   const journalDir = mkdtempSync(join(tmpdir(), "trident-demo-"));

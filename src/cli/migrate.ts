@@ -4,8 +4,9 @@ import type { NeptuneClientConfig } from "@aws-sdk/client-neptune";
 import { runApply, runPlan, blockedError, type ApplyResult } from "../migrate/apply.js";
 import { runCleanup, type CleanupAction } from "../migrate/cleanup.js";
 import { EXIT, MigrateError } from "../migrate/errors.js";
-import { DEFAULT_TARGET_KEY } from "../migrate/plan.js";
-import { JsonReporter, TextReporter, renderPlan } from "../migrate/report.js";
+import { DEFAULT_TARGET_KEY, pendingChanges } from "../migrate/plan.js";
+import { JsonReporter, TextReporter, renderPlan, sideLabel } from "../migrate/report.js";
+import { STEPS } from "../migrate/steps/index.js";
 import { lineProgress, progressFor } from "../migrate/waiters.js";
 import type { MigrateInputs, Plan, SideConfig, StepId } from "../migrate/types.js";
 
@@ -165,17 +166,7 @@ function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
   };
 }
 
-const STEP_IDS: StepId[] = [
-  "create-source-key",
-  "snapshot",
-  "copy-to-cmk",
-  "share",
-  "key-policy",
-  "copy",
-  "restore",
-  "instances",
-  "verify",
-];
+const STEP_IDS = Object.keys(STEPS) as StepId[];
 
 /** Runs `trident migrate …` and returns the exit code. */
 export async function migrateMain(argv: string[], io: MigrateIo): Promise<number> {
@@ -268,11 +259,8 @@ async function confirmation(io: MigrateIo, yes: boolean, question: string): Prom
 }
 
 function describeChanges(plan: Plan): string {
-  const pending = plan.steps.filter((step) => step.state !== "done" && step.id !== "verify");
-  return pending
-    .map(
-      (step) => `  - ${step.side} ${step.side === "source" ? plan.source.account : plan.target.account}: ${step.title}`,
-    )
+  return pendingChanges(plan)
+    .map((step) => `  - ${sideLabel(plan, step.side)}: ${step.title}`)
     .join("\n");
 }
 

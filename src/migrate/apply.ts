@@ -1,8 +1,8 @@
-import { createMigrationClients, destroyClients, type ClientOptions, type MigrationClients } from "./clients.js";
+import { withClients, type ClientSource, type MigrationClients } from "./clients.js";
 import { discover } from "./discover.js";
 import { EXIT, MigrateError, explainError } from "./errors.js";
 import { Journal, checkJournalMatches, defaultJournalPath, readJournal, type JournalIdentity } from "./journal.js";
-import { buildPlan } from "./plan.js";
+import { blockers, buildPlan, pendingChanges } from "./plan.js";
 import { silentProgress } from "./waiters.js";
 import type { Reporter, RunState, StepContext, VerifyCheck } from "./steps/context.js";
 import { STEPS } from "./steps/index.js";
@@ -15,12 +15,8 @@ import type { WaitSettings } from "./waiters.js";
  * before it acts, and records everything in the journal, so that running it again resumes or does nothing.
  */
 
-export interface RunOptions {
+export interface RunOptions extends ClientSource {
   inputs: MigrateInputs;
-  /** Region, an in-process request handler for tests and the demo, retries. Region defaults to inputs.region. */
-  clientOptions?: Partial<ClientOptions>;
-  /** Ready-made clients instead (the caller destroys them). */
-  clients?: MigrationClients;
   /** Default: .trident/migrations/<migration id>.json under the working directory. */
   journalPath?: string;
   now?: () => Date;
@@ -30,15 +26,6 @@ export interface PlanResult {
   plan: Plan;
   found: Discovered;
   journalPath: string;
-}
-
-function withClients<T>(options: RunOptions, body: (clients: MigrationClients) => Promise<T>): Promise<T> {
-  if (options.clients) return body(options.clients);
-  const clients = createMigrationClients(options.inputs.source, options.inputs.target, {
-    region: options.inputs.region,
-    ...options.clientOptions,
-  });
-  return body(clients).finally(() => destroyClients(clients));
 }
 
 export function journalIdentity(inputs: MigrateInputs, found: Discovered, plan: Plan): JournalIdentity {
@@ -108,7 +95,7 @@ export function runApply(options: ApplyOptions): Promise<ApplyResult> {
     const reporter = options.reporter ?? NULL_REPORTER;
     reporter.planned(plan);
     if (!plan.canProceed) return { ...planned, status: "blocked", changed: [] };
-    const pending = plan.steps.filter((step) => step.state !== "done" && step.id !== "verify");
+    const pending = pendingChanges(plan);
     if (pending.length > 0 && options.confirm && !(await options.confirm(plan)))
       return { ...planned, status: "declined", changed: [] };
 
@@ -159,7 +146,7 @@ export function runApply(options: ApplyOptions): Promise<ApplyResult> {
 
 /** The one error a blocked plan turns into on the command line. */
 export function blockedError(plan: Plan): MigrateError {
-  const count = plan.findings.filter((finding) => finding.severity === "blocker").length;
+  const count = blockers(plan).length;
   return new MigrateError(
     `the plan has ${count} blocker${count === 1 ? "" : "s"}`,
     "fix each as its line says, then run again",

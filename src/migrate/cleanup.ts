@@ -1,12 +1,12 @@
 import { GetKeyPolicyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { DeleteDBClusterSnapshotCommand, ModifyDBClusterSnapshotAttributeCommand } from "@aws-sdk/client-neptune";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { createMigrationClients, destroyClients, type MigrationClients, type SideClients } from "./clients.js";
-import { readSnapshot, restoreAttribute } from "./discover.js";
-import { EXIT, MigrateError, explainError, isAwsError, NOT_FOUND } from "./errors.js";
+import { withClients, type MigrationClients, type SideClients } from "./clients.js";
+import { callerIdentities, readSnapshot, restoreAttribute } from "./discover.js";
+import { EXIT, MigrateError, explainError, NOT_FOUND, unlessNotFound } from "./errors.js";
 import { Journal, defaultJournalPath, readJournal, type JournalData } from "./journal.js";
 import { policyDiff, removeTargetStatements, samePolicy, validateKeyPolicy } from "./key-policy.js";
 import { migrationId } from "./names.js";
+import { compactDiff, sideLabel } from "./report.js";
 import type { RunOptions } from "./apply.js";
 import type { CallerIdentity, Side } from "./types.js";
 
@@ -51,21 +51,9 @@ export interface CleanupResult {
   keptKey?: { arn: string; alias: string };
 }
 
-async function identity(side: SideClients): Promise<CallerIdentity> {
-  const out = await side.sts.send(new GetCallerIdentityCommand({}));
-  return { Account: out.Account!, Arn: out.Arn!, UserId: out.UserId ?? "" };
-}
-
 export function runCleanup(options: CleanupOptions): Promise<CleanupResult> {
-  const run = async (clients: MigrationClients) => {
-    const [source, target] = await Promise.all([
-      identity(clients.source).catch((error: unknown) => {
-        throw explainError(error, "source", clients.source.endpoint);
-      }),
-      identity(clients.target).catch((error: unknown) => {
-        throw explainError(error, "target", clients.target.endpoint);
-      }),
-    ]);
+  return withClients(options, async (clients) => {
+    const { source, target } = await callerIdentities(clients);
     const journalPath =
       options.journalPath ??
       defaultJournalPath(migrationId(source.Account, target.Account, options.inputs.targetCluster));
@@ -86,10 +74,8 @@ export function runCleanup(options: CleanupOptions): Promise<CleanupResult> {
     const unfinished = !data.completed.includes("verify");
     for (const action of actions) {
       if (action.status === "skipped") continue;
-      write(
-        `${action.side === "source" ? `source ${data.source.account}` : `target ${data.target.account}`}: ${action.title}`,
-      );
-      for (const line of action.diff ?? []) write(`    ${line}`);
+      write(`${sideLabel(data, action.side)}: ${action.title}`);
+      for (const line of compactDiff(action.diff ?? [])) write(`    ${line}`);
       if (options.confirm && !(await options.confirm(action))) {
         action.status = "declined";
         continue;
@@ -111,13 +97,7 @@ export function runCleanup(options: CleanupOptions): Promise<CleanupResult> {
       actions: actions.map(({ run: _run, ...rest }) => rest),
       ...(data.created.sourceKey ? { keptKey: data.created.sourceKey } : {}),
     };
-  };
-  if (options.clients) return run(options.clients);
-  const clients = createMigrationClients(options.inputs.source, options.inputs.target, {
-    region: options.inputs.region,
-    ...options.clientOptions,
   });
-  return run(clients).finally(() => destroyClients(clients));
 }
 
 async function planCleanup(
@@ -133,10 +113,8 @@ async function planCleanup(
 
   const share = data.share;
   if (share?.addedByUs && !choices.keepShare) {
-    const sharedWith = await restoreAttribute(a.neptune, share.snapshot).catch((error: unknown) => {
-      if (isAwsError(error, ...NOT_FOUND.snapshot)) return [] as string[];
-      throw error;
-    });
+    const sharedWith =
+      (await unlessNotFound(NOT_FOUND.snapshot, () => restoreAttribute(a.neptune, share.snapshot))) ?? [];
     actions.push({
       id: "unshare",
       side: "source",

@@ -59,6 +59,24 @@ export function createMigrationClients(
   return { source: createSideClients(source, options), target: createSideClients(target, options) };
 }
 
+/** Where a run gets its clients: ready-made ones (the caller destroys them), or ones made for the inputs. */
+export interface ClientSource {
+  inputs: { source: SideConfig; target: SideConfig; region: string };
+  /** Region (default: the inputs'), an in-process request handler for tests and the demo, retries. */
+  clientOptions?: Partial<ClientOptions>;
+  clients?: MigrationClients;
+}
+
+/** Runs `body` with the run's clients; clients made here are destroyed when it settles. */
+export function withClients<T>(from: ClientSource, body: (clients: MigrationClients) => Promise<T>): Promise<T> {
+  if (from.clients) return body(from.clients);
+  const clients = createMigrationClients(from.inputs.source, from.inputs.target, {
+    region: from.inputs.region,
+    ...from.clientOptions,
+  });
+  return body(clients).finally(() => destroyClients(clients));
+}
+
 export function destroyClients(clients: MigrationClients): void {
   for (const side of [clients.source, clients.target]) {
     side.sts.destroy();

@@ -8,12 +8,11 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBSubnetGroupsCommand,
   ListTagsForResourceCommand,
-  type DBCluster,
   type DBClusterSnapshot,
   type NeptuneClient,
 } from "@aws-sdk/client-neptune";
 import type { MigrationClients, SideClients } from "./clients.js";
-import { NOT_FOUND, awsErrorCode, explainError, isAwsError, isUnsupported } from "./errors.js";
+import { NOT_FOUND, awsErrorCode, explainError, isAwsError, isUnsupported, unlessNotFound } from "./errors.js";
 import {
   accountOfArn,
   createdKeyAlias,
@@ -33,6 +32,7 @@ import type {
   KeyFacts,
   MemberFacts,
   MigrateInputs,
+  Side,
   SnapshotFacts,
   Tag,
 } from "./types.js";
@@ -43,14 +43,7 @@ import type {
  * hold on either side. Nothing here changes anything, so `plan` is safe to run at any time.
  */
 export async function discover(inputs: MigrateInputs, clients: MigrationClients): Promise<Discovered> {
-  const [source, target] = await Promise.all([
-    callerIdentity(clients.source).catch((error: unknown) => {
-      throw explainError(error, "source", clients.source.endpoint);
-    }),
-    callerIdentity(clients.target).catch((error: unknown) => {
-      throw explainError(error, "target", clients.target.endpoint);
-    }),
-  ]);
+  const { source, target } = await callerIdentities(clients);
   try {
     return await discoverAs(inputs, clients, source, target);
   } catch (error) {
@@ -156,9 +149,20 @@ async function discoverTarget(
   );
 }
 
-async function callerIdentity(side: SideClients): Promise<CallerIdentity> {
-  const out = await side.sts.send(new GetCallerIdentityCommand({}));
-  return { Account: out.Account!, Arn: out.Arn!, UserId: out.UserId ?? "" };
+/** Who each side is, from GetCallerIdentity (never from a flag); a failure names the side and its fix. */
+export async function callerIdentities(
+  clients: MigrationClients,
+): Promise<{ source: CallerIdentity; target: CallerIdentity }> {
+  const identify = async (side: Side): Promise<CallerIdentity> => {
+    try {
+      const out = await clients[side].sts.send(new GetCallerIdentityCommand({}));
+      return { Account: out.Account!, Arn: out.Arn!, UserId: out.UserId ?? "" };
+    } catch (error) {
+      throw explainError(error, side, clients[side].endpoint);
+    }
+  };
+  const [source, target] = await Promise.all([identify("source"), identify("target")]);
+  return { source, target };
 }
 
 /** A snapshot of the caller's own account given by ARN is addressed by its name (R5: only shared ones need the ARN). */
@@ -185,15 +189,21 @@ async function tagsOf(neptune: NeptuneClient, arn: string | undefined): Promise<
   }
 }
 
-export async function readCluster(neptune: NeptuneClient, id: string): Promise<ClusterFacts | undefined> {
-  let cluster: DBCluster | undefined;
-  try {
-    cluster = (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
-  } catch (error) {
-    if (isAwsError(error, ...NOT_FOUND.cluster)) return undefined;
-    throw error;
-  }
+/**
+ * A cluster by name, with its members' classes and tags and its own tags (`withDetails: false`: one call,
+ * without them); `undefined` when it does not exist.
+ */
+export async function readCluster(
+  neptune: NeptuneClient,
+  id: string,
+  options: { withDetails?: boolean } = {},
+): Promise<ClusterFacts | undefined> {
+  const cluster = await unlessNotFound(
+    NOT_FOUND.cluster,
+    async () => (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0],
+  );
   if (!cluster) return undefined;
+  const withDetails = options.withDetails !== false;
   const members: MemberFacts[] = await Promise.all(
     (cluster.DBClusterMembers ?? []).map(async (member) => {
       const facts: MemberFacts = {
@@ -201,7 +211,7 @@ export async function readCluster(neptune: NeptuneClient, id: string): Promise<C
         IsClusterWriter: member.IsClusterWriter ?? false,
         PromotionTier: member.PromotionTier,
       };
-      const instance = await describeInstance(neptune, facts.DBInstanceIdentifier);
+      const instance = withDetails ? await describeInstance(neptune, facts.DBInstanceIdentifier) : undefined;
       if (instance) {
         facts.DBInstanceClass = instance.DBInstanceClass;
         facts.Tags = await tagsOf(neptune, instance.DBInstanceArn);
@@ -212,12 +222,8 @@ export async function readCluster(neptune: NeptuneClient, id: string): Promise<C
   return {
     DBClusterIdentifier: cluster.DBClusterIdentifier!,
     DBClusterArn: cluster.DBClusterArn!,
-    Status: cluster.Status ?? "unknown",
-    PercentProgress: cluster.PercentProgress,
+    ...progressAndEncryption(cluster),
     Engine: cluster.Engine ?? "neptune",
-    EngineVersion: cluster.EngineVersion,
-    StorageEncrypted: cluster.StorageEncrypted ?? false,
-    KmsKeyId: cluster.KmsKeyId,
     DBClusterParameterGroup: cluster.DBClusterParameterGroup,
     DBSubnetGroup: cluster.DBSubnetGroup,
     VpcSecurityGroupIds: (cluster.VpcSecurityGroups ?? []).map((group) => group.VpcSecurityGroupId!).filter(Boolean),
@@ -227,17 +233,15 @@ export async function readCluster(neptune: NeptuneClient, id: string): Promise<C
     CopyTagsToSnapshot: cluster.CopyTagsToSnapshot,
     EnabledCloudwatchLogsExports: cluster.EnabledCloudwatchLogsExports,
     Members: members,
-    Tags: await tagsOf(neptune, cluster.DBClusterArn),
+    Tags: withDetails ? await tagsOf(neptune, cluster.DBClusterArn) : [],
   };
 }
 
-async function describeInstance(neptune: NeptuneClient, id: string) {
-  try {
-    return (await neptune.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
-  } catch (error) {
-    if (isAwsError(error, ...NOT_FOUND.instance)) return undefined;
-    throw error;
-  }
+function describeInstance(neptune: NeptuneClient, id: string) {
+  return unlessNotFound(
+    NOT_FOUND.instance,
+    async () => (await neptune.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0],
+  );
 }
 
 export async function readInstance(neptune: NeptuneClient, id: string): Promise<InstanceFacts | undefined> {
@@ -257,9 +261,8 @@ export async function readSnapshot(
   id: string,
   options: { withDetails?: boolean } = {},
 ): Promise<SnapshotFacts | undefined> {
-  let snapshot: DBClusterSnapshot | undefined;
-  try {
-    const automated = /^rds:/.test(id) || /:cluster-snapshot:rds:/.test(id);
+  const automated = /^rds:/.test(id) || /:cluster-snapshot:rds:/.test(id);
+  const snapshot = await unlessNotFound(NOT_FOUND.snapshot, async () => {
     // "If this identifier is for an automated snapshot, the SnapshotType parameter must also be specified" [M-NEP].
     const out = await neptune.send(
       new DescribeDBClusterSnapshotsCommand({
@@ -267,11 +270,8 @@ export async function readSnapshot(
         ...(automated ? { SnapshotType: "automated" } : {}),
       }),
     );
-    snapshot = out.DBClusterSnapshots?.[0];
-  } catch (error) {
-    if (isAwsError(error, ...NOT_FOUND.snapshot)) return undefined;
-    throw error;
-  }
+    return out.DBClusterSnapshots?.[0];
+  });
   if (!snapshot) return undefined;
   const facts = snapshotFacts(snapshot);
   if (options.withDetails === false) return facts;
@@ -288,14 +288,27 @@ export function snapshotFacts(snapshot: DBClusterSnapshot): SnapshotFacts {
     DBClusterSnapshotArn: snapshot.DBClusterSnapshotArn!,
     DBClusterIdentifier: snapshot.DBClusterIdentifier,
     SnapshotType: snapshot.SnapshotType ?? "manual",
-    Status: snapshot.Status ?? "unknown",
-    PercentProgress: snapshot.PercentProgress,
-    StorageEncrypted: snapshot.StorageEncrypted ?? false,
-    KmsKeyId: snapshot.KmsKeyId,
-    EngineVersion: snapshot.EngineVersion,
+    ...progressAndEncryption(snapshot),
     SourceDBClusterSnapshotArn: snapshot.SourceDBClusterSnapshotArn,
     Tags: [],
     SharedWith: [],
+  };
+}
+
+/** What clusters and snapshots both report, read the same way: status and progress, encryption, engine version. */
+function progressAndEncryption<Percent>(resource: {
+  Status?: string;
+  PercentProgress?: Percent;
+  StorageEncrypted?: boolean;
+  KmsKeyId?: string;
+  EngineVersion?: string;
+}) {
+  return {
+    Status: resource.Status ?? "unknown",
+    PercentProgress: resource.PercentProgress,
+    StorageEncrypted: resource.StorageEncrypted ?? false,
+    KmsKeyId: resource.KmsKeyId,
+    EngineVersion: resource.EngineVersion,
   };
 }
 
@@ -360,23 +373,26 @@ async function readTargetKey(kms: KMSClient, keyId: string): Promise<KeyFacts> {
   return { Requested: keyId, NotYetCreated: true, KeyManager: "AWS" };
 }
 
-async function clusterParameterGroupExists(neptune: NeptuneClient, name: string): Promise<Existence> {
-  try {
+function clusterParameterGroupExists(neptune: NeptuneClient, name: string): Promise<Existence> {
+  return existence(NOT_FOUND.parameterGroup, async () => {
     const out = await neptune.send(new DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: name }));
-    return (out.DBClusterParameterGroups ?? []).length > 0 ? "exists" : "missing";
-  } catch (error) {
-    if (isAwsError(error, ...NOT_FOUND.parameterGroup)) return "missing";
-    if (awsErrorCode(error)) return "unknown";
-    throw error;
-  }
+    return out.DBClusterParameterGroups;
+  });
 }
 
-async function subnetGroupExistsIn(neptune: NeptuneClient, name: string): Promise<Existence> {
-  try {
+function subnetGroupExistsIn(neptune: NeptuneClient, name: string): Promise<Existence> {
+  return existence(NOT_FOUND.subnetGroup, async () => {
     const out = await neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }));
-    return (out.DBSubnetGroups ?? []).length > 0 ? "exists" : "missing";
+    return out.DBSubnetGroups;
+  });
+}
+
+/** Whether a Describe call finds the named thing; "unknown" when AWS won't say (denied, unsupported). */
+async function existence(notFound: string[], describe: () => Promise<unknown[] | undefined>): Promise<Existence> {
+  try {
+    return ((await describe()) ?? []).length > 0 ? "exists" : "missing";
   } catch (error) {
-    if (isAwsError(error, ...NOT_FOUND.subnetGroup)) return "missing";
+    if (isAwsError(error, ...notFound)) return "missing";
     if (awsErrorCode(error)) return "unknown";
     throw error;
   }

@@ -59,6 +59,16 @@ export const NOT_FOUND = {
   subnetGroup: ["DBSubnetGroupNotFoundFault"],
 };
 
+/** The call's result, or `undefined` when AWS answers that there is no such resource. */
+export async function unlessNotFound<T>(notFound: string[], call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isAwsError(error, ...notFound)) return undefined;
+    throw error;
+  }
+}
+
 export const ALREADY_EXISTS = {
   cluster: ["DBClusterAlreadyExistsFault"],
   snapshot: ["DBClusterSnapshotAlreadyExistsFault"],
@@ -86,7 +96,6 @@ const CREDENTIAL_CODES = [
  * can't be reached, missing permissions, a key the target can't use (R10). Others are returned unchanged.
  */
 export function explainError(error: unknown, side: "source" | "target", endpoint: string | undefined): unknown {
-  const who = side === "source" ? "source" : "target";
   const flag = `--${side}-profile or --${side}-access-key-id/--${side}-secret-access-key`;
   const message = (error as Error)?.message ?? String(error);
   const code = awsErrorCode(error);
@@ -96,7 +105,7 @@ export function explainError(error: unknown, side: "source" | "target", endpoint
     /Could not load credentials|profile .* could not be found/i.test(message)
   ) {
     return new MigrateError(
-      `no credentials for the ${who} account: ${message}`,
+      `no credentials for the ${side} account: ${message}`,
       `give ${flag}, or set up the default credential chain`,
       EXIT.blocked,
       { cause: error },
@@ -104,7 +113,7 @@ export function explainError(error: unknown, side: "source" | "target", endpoint
   }
   if (code && CREDENTIAL_CODES.includes(code)) {
     return new MigrateError(
-      `the ${who} account refused the credentials: ${code}: ${message}`,
+      `the ${side} account refused the credentials: ${code}: ${message}`,
       `check ${flag} (and the region${endpoint ? " and --endpoint-url" : ""})`,
       EXIT.blocked,
       { cause: error },
@@ -113,7 +122,7 @@ export function explainError(error: unknown, side: "source" | "target", endpoint
   const network = (error as { code?: string })?.code;
   if (network && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT"].includes(network)) {
     return new MigrateError(
-      `can't reach the ${who} endpoint${endpoint ? ` ${endpoint}` : ""} (${network})`,
+      `can't reach the ${side} endpoint${endpoint ? ` ${endpoint}` : ""} (${network})`,
       endpoint ? "start the local AWS (`trident serve`) or fix --endpoint-url" : "check the network and the region",
       EXIT.blocked,
       { cause: error },
@@ -121,7 +130,7 @@ export function explainError(error: unknown, side: "source" | "target", endpoint
   }
   if (code === "AccessDenied" || code === "AccessDeniedException") {
     return new MigrateError(
-      `the ${who} account denied a call: ${message}`,
+      `the ${side} account denied a call: ${message}`,
       "give the caller the permissions listed in src/migrate/IAM.md",
       EXIT.blocked,
       { cause: error },

@@ -24,14 +24,18 @@ export interface JournalEvent {
 
 export type Claimable = "sourceManualSnapshot" | "sourceCmkSnapshot" | "targetCopy" | "targetCluster";
 
-export interface JournalData {
-  version: number;
+/** Which migration a journal belongs to: the same accounts, source and target. */
+export interface JournalIdentity {
   migrationId: string;
-  createdAt: string;
-  updatedAt: string;
   region: string;
   source: { account: string; cluster?: string; snapshot?: string };
   target: { account: string; cluster: string };
+}
+
+export interface JournalData extends JournalIdentity {
+  version: number;
+  createdAt: string;
+  updatedAt: string;
   /** Resources this migration created (or asked AWS to create). */
   created: Partial<Record<Claimable, string>> & {
     targetInstances: string[];
@@ -70,14 +74,7 @@ export function readJournal(path: string): JournalData | undefined {
   return data;
 }
 
-export interface JournalIdentity {
-  migrationId: string;
-  region: string;
-  source: { account: string; cluster?: string; snapshot?: string };
-  target: { account: string; cluster: string };
-}
-
-/** A journal belongs to one migration: the same accounts, source and target. */
+/** Refuses a journal that belongs to another migration (other accounts, source or target). */
 export function checkJournalMatches(data: JournalData, identity: JournalIdentity, path: string): void {
   const same =
     data.source.account === identity.source.account &&
@@ -143,14 +140,15 @@ export class Journal {
     this.save();
   }
 
-  claim(kind: Claimable, id: string): void {
-    this.data.created[kind] = id;
-    this.record(kind, "requested", id);
-  }
-
-  claimInstance(id: string): void {
-    if (!this.data.created.targetInstances.includes(id)) this.data.created.targetInstances.push(id);
-    this.record("instances", "requested", id);
+  /** Written before the call that creates `id`, so a run killed after the call still knows the resource is ours. */
+  claim(kind: Claimable | "instance", id: string): void {
+    if (kind === "instance") {
+      if (!this.data.created.targetInstances.includes(id)) this.data.created.targetInstances.push(id);
+      this.record("instances", "requested", id);
+    } else {
+      this.data.created[kind] = id;
+      this.record(kind, "requested", id);
+    }
   }
 
   /** The create call was refused (for example the name is taken): the resource is not ours. */

@@ -26,24 +26,30 @@ export const KEY_POLICY_MAX_BYTES = 32_768;
 
 /**
  * What RDS does with the source key for the target when it copies a shared snapshot (R10, aws-behaviour §6.6):
- * each concrete action, the name the documented statement uses for it, and whether RDS calls it as a grant
- * operation on the caller's behalf (`kms:GrantIsForAWSResource` true).
+ * each concrete action, the name the documented statements use for it, and which of the two statements allows
+ * it: "use" (using the key) and "grants" (grant operations RDS makes on the caller's behalf, so evaluated with
+ * `kms:GrantIsForAWSResource` true).
  */
-const REQUIRED_ACTIONS: { action: string; shown: string; grantOperation: boolean }[] = [
-  { action: "kms:CreateGrant", shown: "kms:CreateGrant", grantOperation: true },
-  { action: "kms:Encrypt", shown: "kms:Encrypt", grantOperation: false },
-  { action: "kms:Decrypt", shown: "kms:Decrypt", grantOperation: false },
-  { action: "kms:ReEncryptFrom", shown: "kms:ReEncrypt*", grantOperation: false },
-  { action: "kms:ReEncryptTo", shown: "kms:ReEncrypt*", grantOperation: false },
-  { action: "kms:GenerateDataKey", shown: "kms:GenerateDataKey*", grantOperation: false },
-  { action: "kms:GenerateDataKeyWithoutPlaintext", shown: "kms:GenerateDataKey*", grantOperation: false },
-  { action: "kms:DescribeKey", shown: "kms:DescribeKey", grantOperation: false },
-  { action: "kms:ListGrants", shown: "kms:ListGrants", grantOperation: true },
-  { action: "kms:RevokeGrant", shown: "kms:RevokeGrant", grantOperation: true },
+const REQUIRED_ACTIONS: { action: string; shown: string; statements: ("use" | "grants")[] }[] = [
+  { action: "kms:CreateGrant", shown: "kms:CreateGrant", statements: ["use", "grants"] },
+  { action: "kms:Encrypt", shown: "kms:Encrypt", statements: ["use"] },
+  { action: "kms:Decrypt", shown: "kms:Decrypt", statements: ["use"] },
+  { action: "kms:ReEncryptFrom", shown: "kms:ReEncrypt*", statements: ["use"] },
+  { action: "kms:ReEncryptTo", shown: "kms:ReEncrypt*", statements: ["use"] },
+  { action: "kms:GenerateDataKey", shown: "kms:GenerateDataKey*", statements: ["use"] },
+  { action: "kms:GenerateDataKeyWithoutPlaintext", shown: "kms:GenerateDataKey*", statements: ["use"] },
+  { action: "kms:DescribeKey", shown: "kms:DescribeKey", statements: ["use"] },
+  { action: "kms:ListGrants", shown: "kms:ListGrants", statements: ["grants"] },
+  { action: "kms:RevokeGrant", shown: "kms:RevokeGrant", statements: ["grants"] },
 ];
 
+function shownActions(statement?: "use" | "grants"): string[] {
+  const allowed = REQUIRED_ACTIONS.filter((required) => !statement || required.statements.includes(statement));
+  return [...new Set(allowed.map((required) => required.shown))];
+}
+
 /** The R10 actions as the documented statements name them. */
-export const TARGET_ACTION_NAMES = [...new Set(REQUIRED_ACTIONS.map((required) => required.shown))];
+export const TARGET_ACTION_NAMES = shownActions();
 
 /** The two statements of the Neptune user guide's cross-account example (NEP-SHARE), for one target account. */
 export function targetKeyStatements(partition: string, targetAccount: string): Record<string, unknown>[] {
@@ -53,21 +59,14 @@ export function targetKeyStatements(partition: string, targetAccount: string): R
       Sid: `${USE_SID_PREFIX}${targetAccount}`,
       Effect: "Allow",
       Principal: principal,
-      Action: [
-        "kms:CreateGrant",
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:DescribeKey",
-      ],
+      Action: shownActions("use"),
       Resource: "*",
     },
     {
       Sid: `${GRANTS_SID_PREFIX}${targetAccount}`,
       Effect: "Allow",
       Principal: principal,
-      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      Action: shownActions("grants"),
       Resource: "*",
       Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
@@ -108,11 +107,11 @@ export function targetAccess(policyText: string, keyArn: string, target: CallerI
   const principal = principalOf(target);
   const missing = new Set<string>();
   const denied = new Set<string>();
-  for (const { action, shown, grantOperation } of REQUIRED_ACTIONS) {
+  for (const { action, shown, statements } of REQUIRED_ACTIONS) {
     const context: ConditionContext = {
       "kms:CallerAccount": target.Account,
       "kms:ViaService": `rds.${region}.amazonaws.com`,
-      ...(grantOperation ? { "kms:GrantIsForAWSResource": "true" } : {}),
+      ...(statements.includes("grants") ? { "kms:GrantIsForAWSResource": "true" } : {}),
     };
     const { decision } = evaluatePolicy(policy, { principal, action, resource: keyArn, context }, "resource");
     if (decision === "Deny") denied.add(shown);

@@ -69,6 +69,16 @@ export function plannedInstances(
   });
 }
 
+/** The steps apply would run that change something: those not done yet, but verify (it only reads). */
+export function pendingChanges(plan: Plan): PlannedStep[] {
+  return plan.steps.filter((step) => step.state !== "done" && step.id !== "verify");
+}
+
+/** The findings apply can't start with. */
+export function blockers(plan: Plan): Finding[] {
+  return plan.findings.filter((finding) => finding.severity === "blocker");
+}
+
 export function formatTags(tags: Tag[]): string {
   return tags.length === 0 ? "(none)" : tags.map((tag) => `${tag.Key}=${tag.Value}`).join(", ");
 }
@@ -447,6 +457,11 @@ function targetSpec(inputs: MigrateInputs, found: Discovered, path: SourcePath):
 
 type Add = (finding: Finding) => void;
 
+/** `: CODE: message` of an error discovery met, to end a finding's message; nothing without one. */
+function because(error: { code: string; message: string } | undefined): string {
+  return error ? `: ${error.code}: ${error.message}` : "";
+}
+
 /** What must hold in the source account before anything is shared. */
 function checkSource(
   inputs: MigrateInputs,
@@ -457,15 +472,21 @@ function checkSource(
 ): void {
   const A = found.source.Account;
   const B = found.target.Account;
+  /** The source named by the inputs can't be read: nothing more to check until it can. */
+  const notFound = (what: "snapshot" | "cluster", error: Discovered["sourceClusterError"], fix: string) =>
+    add({
+      code: `source-${what}-not-found`,
+      severity: "blocker",
+      message: `the ${what} ${what === "snapshot" ? inputs.sourceSnapshot : inputs.sourceCluster} can't be read in ${A}${because(error)}`,
+      fix,
+    });
   if (inputs.sourceSnapshot) {
     if (found.givenSnapshotError || !found.givenSnapshot) {
-      const error = found.givenSnapshotError;
-      add({
-        code: "source-snapshot-not-found",
-        severity: "blocker",
-        message: `the snapshot ${inputs.sourceSnapshot} can't be read in ${A}${error ? `: ${error.code}: ${error.message}` : ""}`,
-        fix: "check --source-snapshot (a name or ARN of the source account) and --region",
-      });
+      notFound(
+        "snapshot",
+        found.givenSnapshotError,
+        "check --source-snapshot (a name or ARN of the source account) and --region",
+      );
       return;
     }
     if (found.givenSnapshot.Status !== "available") {
@@ -478,13 +499,7 @@ function checkSource(
     }
   } else if (!found.sourceCluster) {
     if (!found.sourceManualSnapshot) {
-      const error = found.sourceClusterError;
-      add({
-        code: "source-cluster-not-found",
-        severity: "blocker",
-        message: `the cluster ${inputs.sourceCluster} can't be read in ${A}${error ? `: ${error.code}: ${error.message}` : ""}`,
-        fix: "check --source-cluster and --region (or give --source-snapshot)",
-      });
+      notFound("cluster", found.sourceClusterError, "check --source-cluster and --region (or give --source-snapshot)");
       return;
     }
   } else {
@@ -532,7 +547,7 @@ function checkSource(
       code: "source-key-unreadable",
       severity: "blocker",
       rule: "R10",
-      message: `the source's key ${sourceKey?.Requested ?? "(unknown)"} can't be read${sourceKey?.Error ? `: ${sourceKey.Error.code}: ${sourceKey.Error.message}` : ""}`,
+      message: `the source's key ${sourceKey?.Requested ?? "(unknown)"} can't be read${because(sourceKey?.Error)}`,
       fix: "let the source caller call kms:DescribeKey and kms:GetKeyPolicy on it (see src/migrate/IAM.md)",
     });
     return;
@@ -566,7 +581,7 @@ function checkSource(
       code: "key-policy-unreadable",
       severity: "blocker",
       rule: "R10",
-      message: `the policy of ${key.Arn} can't be read${key.PolicyError ? `: ${key.PolicyError.code}: ${key.PolicyError.message}` : ""}`,
+      message: `the policy of ${key.Arn} can't be read${because(key.PolicyError)}`,
       fix: "let the source caller call kms:GetKeyPolicy and kms:PutKeyPolicy on the key (see src/migrate/IAM.md)",
     });
     return;
@@ -630,7 +645,7 @@ function checkDedicatedKey(key: KeyFacts, account: string, add: Add): void {
     add({
       code: "source-kms-key-unusable",
       severity: "blocker",
-      message: `--source-kms-key ${key.Requested} can't be used: ${key.Error.code}: ${key.Error.message}`,
+      message: `--source-kms-key ${key.Requested} can't be used${because(key.Error)}`,
       fix: "give an enabled customer-managed key of the source account",
     });
   } else if (key.KeyManager !== "CUSTOMER") {

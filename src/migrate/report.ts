@@ -1,6 +1,7 @@
+import { blockers, pendingChanges } from "./plan.js";
 import { ruleText } from "./rules.js";
 import type { Reporter } from "./steps/context.js";
-import type { Finding, Plan, PlannedStep } from "./types.js";
+import type { Finding, Plan, PlannedStep, Side } from "./types.js";
 import { silentProgress, type Progress } from "./waiters.js";
 
 /**
@@ -11,8 +12,14 @@ import { silentProgress, type Progress } from "./waiters.js";
 const STATE_LABEL: Record<PlannedStep["state"], string> = { todo: "todo", "in-progress": "wait", done: "done" };
 const SEVERITY_MARK: Record<Finding["severity"], string> = { blocker: "✗", handled: "•", warning: "!" };
 
-function sideLabel(plan: Plan, side: PlannedStep["side"]): string {
-  return side === "source" ? `source ${plan.source.account}` : `target ${plan.target.account}`;
+/** "source 111111111111": a side and its account, from a plan or a journal. */
+export function sideLabel(accounts: { source: { account: string }; target: { account: string } }, side: Side): string {
+  return `${side} ${accounts[side].account}`;
+}
+
+/** The demo's timeline stamp: time since the start, `[+  1.5s]`. */
+export function elapsedStamp(ms: number): string {
+  return `[+${(ms / 1000).toFixed(1).padStart(5)}s]`;
 }
 
 function indent(text: string, prefix: string): string[] {
@@ -84,10 +91,10 @@ export function renderPlan(plan: Plan): string {
     for (const rule of rules) lines.push(`  ${rule.padEnd(3)}  ${ruleText(rule)}`);
   }
   lines.push("");
-  const blockers = plan.findings.filter((finding) => finding.severity === "blocker").length;
-  const pending = plan.steps.filter((step) => step.state !== "done" && step.id !== "verify").length;
-  if (blockers > 0)
-    lines.push(`Result: blocked: ${blockers} blocker${blockers === 1 ? "" : "s"} to fix, then run plan again.`);
+  const blocked = blockers(plan).length;
+  const pending = pendingChanges(plan).length;
+  if (blocked > 0)
+    lines.push(`Result: blocked: ${blocked} blocker${blocked === 1 ? "" : "s"} to fix, then run plan again.`);
   else if (pending === 0) lines.push("Result: nothing to do: the migration is complete (apply only verifies).");
   else
     lines.push(
@@ -119,7 +126,7 @@ export class TextReporter implements Reporter {
 
   #stamp(): string {
     const ms = this.options.elapsedMs?.();
-    return ms === undefined ? "==>" : `[+${(ms / 1000).toFixed(1).padStart(5)}s]`;
+    return ms === undefined ? "==>" : elapsedStamp(ms);
   }
 
   planned(plan: Plan): void {

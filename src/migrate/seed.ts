@@ -1,12 +1,10 @@
 import { CreateAliasCommand, CreateKeyCommand } from "@aws-sdk/client-kms";
-import {
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-} from "@aws-sdk/client-neptune";
+import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand } from "@aws-sdk/client-neptune";
 import type { SideClients } from "./clients.js";
+import { DEFAULT_INSTANCE_CLASS, formatTags } from "./plan.js";
+import { waitUntilReady } from "./resources.js";
 import type { Tag } from "./types.js";
+import { silentProgress, type WaitSettings } from "./waiters.js";
 
 /**
  * The seed's situation, built through the SDK in the source account: a customer-managed key whose policy gives
@@ -66,9 +64,9 @@ export function seedKeyPolicy(account: string, partition = "aws"): string {
 export async function buildSeed(a: SideClients, account: string, options: SeedOptions = {}): Promise<Seed> {
   const clusterId = options.clusterId ?? SEED_CLUSTER;
   const tags = options.tags ?? SEED_TAGS;
+  const instanceClass = options.instanceClass ?? DEFAULT_INSTANCE_CLASS;
   const say = options.onStep ?? (() => {});
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const pollMs = options.pollMs ?? 100;
+  const wait: WaitSettings = { intervalMs: options.pollMs ?? 100, ...(options.sleep ? { sleep: options.sleep } : {}) };
 
   let keyArn: string;
   let keyAlias: string | undefined;
@@ -94,34 +92,21 @@ export async function buildSeed(a: SideClients, account: string, options: SeedOp
       CopyTagsToSnapshot: true,
     }),
   );
-  say(
-    `CreateDBCluster ${clusterId}, encrypted with ${options.kmsKeyId ?? keyAlias}, tags ${tags.map((tag) => `${tag.Key}=${tag.Value}`).join(", ")}`,
-  );
-  await until(
-    async () =>
-      (await a.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }))).DBClusters?.[0]
-        ?.Status === "available",
-    sleep,
-    pollMs,
-  );
+  say(`CreateDBCluster ${clusterId}, encrypted with ${options.kmsKeyId ?? keyAlias}, tags ${formatTags(tags)}`);
+  // A new cluster takes its first automated backup right away: wait until that is over too.
+  await waitUntilReady(a.neptune, "cluster", clusterId, wait, silentProgress, ["available"]);
 
   const instanceId = `${clusterId}-1`;
   await a.neptune.send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: instanceId,
-      DBInstanceClass: options.instanceClass ?? "db.r5.large",
+      DBInstanceClass: instanceClass,
       Engine: "neptune",
       DBClusterIdentifier: clusterId,
     }),
   );
-  say(`CreateDBInstance ${instanceId} (${options.instanceClass ?? "db.r5.large"}) in ${clusterId}`);
-  await until(
-    async () =>
-      (await a.neptune.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }))).DBInstances?.[0]
-        ?.DBInstanceStatus === "available",
-    sleep,
-    pollMs,
-  );
+  say(`CreateDBInstance ${instanceId} (${instanceClass}) in ${clusterId}`);
+  await waitUntilReady(a.neptune, "instance", instanceId, wait, silentProgress);
 
   const resolvedKey =
     (await a.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }))).DBClusters?.[0]
@@ -135,17 +120,4 @@ export async function buildSeed(a: SideClients, account: string, options: SeedOp
     tags,
     ...(policy ? { policy } : {}),
   };
-}
-
-async function until(
-  ready: () => Promise<boolean>,
-  sleep: (ms: number) => Promise<void>,
-  pollMs: number,
-  attempts = 10_000,
-): Promise<void> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (await ready()) return;
-    await sleep(pollMs);
-  }
-  throw new Error("the seed's resources did not become available");
 }

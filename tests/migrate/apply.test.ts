@@ -1,4 +1,4 @@
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { DescribeKeyCommand, GetKeyPolicyCommand } from "@aws-sdk/client-kms";
@@ -13,20 +13,13 @@ import { runApply, runPlan } from "../../src/migrate/apply.js";
 import { runCleanup } from "../../src/migrate/cleanup.js";
 import { readJournal } from "../../src/migrate/journal.js";
 import { GRANTS_SID_PREFIX, USE_SID_PREFIX } from "../../src/migrate/key-policy.js";
-import { renderPlan } from "../../src/migrate/report.js";
+import { TextReporter, renderPlan } from "../../src/migrate/report.js";
 import { lineProgress } from "../../src/migrate/waiters.js";
-import { TextReporter } from "../../src/migrate/report.js";
-import { A, B, REGION, assertGolden } from "./fixtures.js";
-import { migrationWorld, mutations } from "./world.js";
+import { DELAY_PROFILES, type Delays } from "../../src/state/delays.js";
+import { A, B, REGION, assertGolden, stepStates } from "./fixtures.js";
+import { describeCluster, manualSnapshotIds, migrationWorlds, mutations } from "./world.js";
 
-const worlds: { dispose(): void }[] = [];
-after(() => worlds.forEach((world) => world.dispose()));
-
-async function world(options: Parameters<typeof migrationWorld>[0] = {}) {
-  const created = await migrationWorld(options);
-  worlds.push(created);
-  return created;
-}
+const world = migrationWorlds();
 
 /** Key ids are random: the golden text names them by role. */
 function normalize(text: string, keys: Record<string, string>): string {
@@ -41,8 +34,7 @@ describe("plan then apply moves the seed's cluster from A to B", () => {
     const { plan } = await runPlan(w.run());
     assert.equal(plan.canProceed, true);
     // The emulator's default engine version and parameter group are its business: named by role too.
-    const source = (await w.a.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders-graph" })))
-      .DBClusters![0]!;
+    const source = await describeCluster(w.a.neptune);
     const text = normalize(renderPlan(plan), {
       "<key of A>": w.seed!.keyArn,
       "<engine version>": source.EngineVersion!,
@@ -74,10 +66,8 @@ describe("plan then apply moves the seed's cluster from A to B", () => {
     ]);
 
     // B: the cluster, encrypted with B's aws/rds key, like the source, tagged like it; one instance.
-    const cluster = (await w.b.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders-graph" })))
-      .DBClusters![0]!;
-    const source = (await w.a.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders-graph" })))
-      .DBClusters![0]!;
+    const cluster = await describeCluster(w.b.neptune);
+    const source = await describeCluster(w.a.neptune);
     const awsRdsB = (await w.b.kms.send(new DescribeKeyCommand({ KeyId: "alias/aws/rds" }))).KeyMetadata!;
     assert.equal(cluster.StorageEncrypted, true);
     assert.equal(cluster.KmsKeyId, awsRdsB.Arn);
@@ -170,9 +160,9 @@ describe("plan then apply moves the seed's cluster from A to B", () => {
     ]);
 
     const { plan } = await runPlan(w.run());
-    assert.deepEqual(
-      plan.steps.map((step) => `${step.id}:${step.state}`),
-      ["snapshot:done", "share:done", "key-policy:todo", "copy:todo", "restore:todo", "instances:todo", "verify:todo"],
+    assert.equal(
+      stepStates(plan),
+      "snapshot:done share:done key-policy:todo copy:todo restore:todo instances:todo verify:todo",
     );
 
     w.handler.calls.length = 0;
@@ -185,15 +175,8 @@ describe("plan then apply moves the seed's cluster from A to B", () => {
       `${B}:RestoreDBClusterFromSnapshot`,
       `${B}:CreateDBInstance`,
     ]);
-    const manualA = (await w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" })))
-      .DBClusterSnapshots!;
-    assert.deepEqual(
-      manualA.map((snapshot) => snapshot.DBClusterSnapshotIdentifier),
-      [`trident-orders-graph-for-${B}`],
-    );
-    const manualB = (await w.b.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" })))
-      .DBClusterSnapshots!;
-    assert.equal(manualB.length, 1);
+    assert.deepEqual(await manualSnapshotIds(w.a.neptune), [`trident-orders-graph-for-${B}`]);
+    assert.equal((await manualSnapshotIds(w.b.neptune)).length, 1);
     assert.equal((await w.b.neptune.send(new DescribeDBClustersCommand({}))).DBClusters!.length, 1);
     assert.equal((await w.b.neptune.send(new DescribeDBInstancesCommand({}))).DBInstances!.length, 1);
   });
@@ -226,25 +209,32 @@ describe("plan then apply moves the seed's cluster from A to B", () => {
 });
 
 describe("waiting on the emulator's clock, with progress", () => {
-  test("apply waits through creating/copying with PercentProgress, driving the manual clock", async () => {
-    const w = await world({
-      emulator: {
-        delays: {
-          clusterCreateMs: 20_000,
-          instanceCreateMs: 15_000,
-          clusterModifyMs: 1_000,
-          deleteMs: 1_000,
-          snapshotMs: 10_000,
-        },
-      },
-    });
+  /** A world whose transitions take these times on its manual clock; the others are instant. */
+  const worldWithDelays = (delays: Partial<Delays>) =>
+    world({ emulator: { delays: { ...DELAY_PROFILES.instant, ...delays } } });
+
+  /** A text reporter that keeps its lines and its progress lines, trimmed. */
+  const recorder = () => {
+    const lines: string[] = [];
     const progress: string[] = [];
-    const started = w.clock.now().getTime();
-    const result = await runApply({
-      ...w.run(),
-      wait: { ...w.wait, intervalMs: 2_500 },
-      reporter: new TextReporter({ write: () => {}, progress: lineProgress((line) => progress.push(line.trim())) }),
+    const reporter = new TextReporter({
+      write: (line) => lines.push(line.trim()),
+      progress: lineProgress((line) => progress.push(line.trim())),
     });
+    return { lines, progress, reporter };
+  };
+
+  test("apply waits through creating/copying with PercentProgress, driving the manual clock", async () => {
+    const w = await worldWithDelays({
+      clusterCreateMs: 20_000,
+      instanceCreateMs: 15_000,
+      clusterModifyMs: 1_000,
+      deleteMs: 1_000,
+      snapshotMs: 10_000,
+    });
+    const { progress, reporter } = recorder();
+    const started = w.clock.now().getTime();
+    const result = await runApply({ ...w.run(), wait: { ...w.wait, intervalMs: 2_500 }, reporter });
     assert.equal(result.status, "done");
     assert.ok(result.verification!.every((check) => check.ok));
     assert.deepEqual(
@@ -259,12 +249,41 @@ describe("waiting on the emulator's clock, with progress", () => {
     assert.ok(w.clock.now().getTime() - started >= 10_000 + 10_000 + 20_000 + 15_000);
   });
 
-  test("a wait that runs out says so and how to resume", async () => {
-    const w = await world({
-      emulator: {
-        delays: { clusterCreateMs: 0, instanceCreateMs: 0, clusterModifyMs: 0, deleteMs: 0, snapshotMs: 60_000 },
+  test("verify waits, with progress and within the waiter's timeout, until the restored cluster's backup is over", async () => {
+    // Backups take as long as snapshots (20 s); the cluster and its instance are quick, so verify meets the
+    // cluster still `backing-up` its first automated backup.
+    const w = await worldWithDelays({ clusterCreateMs: 1_000, instanceCreateMs: 1_000, snapshotMs: 20_000 });
+    await runApply({ ...w.run(), stopAfter: "instances" });
+    const status = async () => (await describeCluster(w.b.neptune)).Status;
+    assert.equal(await status(), "backing-up");
+
+    await assert.rejects(
+      runApply({ ...w.run(), wait: { ...w.wait, timeoutMs: 5_000 } }),
+      (error: Error & { fix?: string }) => {
+        assert.match(error.message, /^orders-graph: still backing-up after 5 s/);
+        assert.match(error.fix!, /run apply again later/);
+        return true;
       },
-    });
+    );
+
+    const { lines, progress, reporter } = recorder();
+    const result = await runApply({ ...w.run(), reporter });
+    assert.equal(result.status, "done");
+    assert.deepEqual(result.changed, []);
+    assert.ok(
+      lines.includes("orders-graph is backing-up (an automated backup is running); waiting until it is available"),
+    );
+    assert.deepEqual(progress, ["orders-graph: backing-up", "orders-graph: available"]);
+    assert.deepEqual(
+      result.verification!.find((check) => check.check === "cluster status"),
+      { check: "cluster status", ok: true, expected: "available", actual: "available" },
+    );
+    assert.ok(lines.includes("ok   cluster status: available"));
+    assert.equal(await status(), "available");
+  });
+
+  test("a wait that runs out says so and how to resume", async () => {
+    const w = await worldWithDelays({ snapshotMs: 60_000 });
     await assert.rejects(
       runApply({ ...w.run(), wait: { ...w.wait, intervalMs: 5_000, timeoutMs: 20_000 } }),
       (error: Error & { fix?: string }) => {
@@ -299,20 +318,10 @@ describe("cleanup", () => {
     const policyAfter = (await w.a.kms.send(new GetKeyPolicyCommand({ KeyId: w.seed!.keyArn, PolicyName: "default" })))
       .Policy!;
     assert.equal(policyAfter, policyBefore);
-    assert.deepEqual(
-      (await w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" }))).DBClusterSnapshots,
-      [],
-    );
-    assert.deepEqual(
-      (await w.b.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" }))).DBClusterSnapshots,
-      [],
-    );
+    assert.deepEqual(await manualSnapshotIds(w.a.neptune), []);
+    assert.deepEqual(await manualSnapshotIds(w.b.neptune), []);
     // The result stays.
-    assert.equal(
-      (await w.b.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders-graph" }))).DBClusters![0]!
-        .Status,
-      "available",
-    );
+    assert.equal((await describeCluster(w.b.neptune)).Status, "available");
     // A second cleanup has nothing left to do; a plan afterwards still sees the migration as done.
     const again = await runCleanup(w.run());
     assert.ok(again.actions.every((action) => action.status === "skipped"));
@@ -343,12 +352,7 @@ describe("cleanup", () => {
     assert.deepEqual((await attributes())?.[0]?.AttributeValues, [B]);
     await runCleanup(options);
     assert.deepEqual(await attributes(), before);
-    const kept = (await w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" })))
-      .DBClusterSnapshots!;
-    assert.deepEqual(
-      kept.map((snapshot) => snapshot.DBClusterSnapshotIdentifier),
-      ["before-move"],
-    );
+    assert.deepEqual(await manualSnapshotIds(w.a.neptune), ["before-move"]);
   });
 
   test("a key policy edited since apply keeps the edits: only the target's statements go", async () => {

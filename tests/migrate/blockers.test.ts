@@ -1,32 +1,19 @@
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateKeyCommand, DisableKeyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import {
   CopyDBClusterSnapshotCommand,
   CreateDBClusterCommand,
   DescribeDBClusterSnapshotsCommand,
-  DescribeDBClustersCommand,
 } from "@aws-sdk/client-neptune";
 import { runApply, runPlan } from "../../src/migrate/apply.js";
 import { targetKeyStatements } from "../../src/migrate/key-policy.js";
 import { seedKeyPolicy } from "../../src/migrate/seed.js";
-import type { Plan } from "../../src/migrate/types.js";
 import { rejection } from "../helpers/harness.js";
-import { A, B } from "./fixtures.js";
-import { migrationWorld, mutations } from "./world.js";
+import { A, B, findingCodes, findingOf } from "./fixtures.js";
+import { describeCluster, migrationWorlds, mutations } from "./world.js";
 
-const worlds: { dispose(): void }[] = [];
-after(() => worlds.forEach((world) => world.dispose()));
-
-async function world(options: Parameters<typeof migrationWorld>[0] = {}) {
-  const created = await migrationWorld(options);
-  worlds.push(created);
-  return created;
-}
-
-const blockers = (plan: Plan) =>
-  plan.findings.filter((finding) => finding.severity === "blocker").map((finding) => finding.code);
-const finding = (plan: Plan, code: string) => plan.findings.find((item) => item.code === code);
+const world = migrationWorlds();
 
 describe("plan names each blocker on prepared bad states in the emulator", () => {
   test("an automated snapshot (R1): plan says apply copies it to a manual one first; apply does", async () => {
@@ -39,9 +26,9 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
     assert.match(automated.DBClusterSnapshotIdentifier!, /^rds:orders-graph-/);
     const options = w.run({ sourceCluster: undefined, sourceSnapshot: automated.DBClusterSnapshotIdentifier! });
     const { plan } = await runPlan(options);
-    assert.deepEqual(blockers(plan), []);
-    assert.equal(finding(plan, "automated-snapshot")?.rule, "R1");
-    assert.equal(finding(plan, "automated-snapshot")?.severity, "handled");
+    assert.deepEqual(findingCodes(plan, "blocker"), []);
+    assert.equal(findingOf(plan, "automated-snapshot")?.rule, "R1");
+    assert.equal(findingOf(plan, "automated-snapshot")?.severity, "handled");
     assert.equal(plan.steps[0]!.id, "copy-to-cmk");
 
     const result = await runApply(options);
@@ -56,8 +43,8 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
   test("a snapshot under aws/rds (R3): a blocker naming the way out; with --create-source-key apply goes through", async () => {
     const w = await world({ seed: { kmsKeyId: "alias/aws/rds" } });
     const { plan } = await runPlan(w.run());
-    assert.deepEqual(blockers(plan), ["aws-managed-key"]);
-    const blocker = finding(plan, "aws-managed-key")!;
+    assert.deepEqual(findingCodes(plan, "blocker"), ["aws-managed-key"]);
+    const blocker = findingOf(plan, "aws-managed-key")!;
     assert.equal(blocker.rule, "R3");
     assert.match(blocker.message, /AWS-managed key arn:aws:kms:us-east-1:111111111111:key\/.+ \(alias\/aws\/rds\)/);
     assert.match(blocker.fix!, /--source-kms-key .* or --create-source-key/);
@@ -67,7 +54,7 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
 
     const options = w.run({ createSourceKey: true });
     const ready = (await runPlan(options)).plan;
-    assert.deepEqual(blockers(ready), []);
+    assert.deepEqual(findingCodes(ready, "blocker"), []);
     assert.deepEqual(
       ready.steps.map((step) => step.id),
       ["create-source-key", "snapshot", "copy-to-cmk", "share", "key-policy", "copy", "restore", "instances", "verify"],
@@ -87,7 +74,7 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
   test("a key policy without the target: handled by apply, which adds it (R10)", async () => {
     const w = await world();
     const { plan } = await runPlan(w.run());
-    const missing = finding(plan, "key-policy-missing-target")!;
+    const missing = findingOf(plan, "key-policy-missing-target")!;
     assert.equal(missing.severity, "handled");
     assert.equal(
       missing.message.startsWith(`key policy of ${w.seed!.keyArn} does not allow account ${B} to use the key`),
@@ -131,7 +118,7 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
     );
     const { plan } = await runPlan(w.run());
     assert.equal(
-      finding(plan, "key-policy-missing-actions")?.message,
+      findingOf(plan, "key-policy-missing-actions")?.message,
       `key policy of ${w.seed!.keyArn} does not allow account ${B} kms:CreateGrant, kms:ListGrants, kms:RevokeGrant`,
     );
     assert.equal(plan.canProceed, true);
@@ -143,9 +130,9 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
     const w = await world();
     await w.b.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "orders-graph", Engine: "neptune" }));
     const { plan } = await runPlan(w.run());
-    assert.deepEqual(blockers(plan), ["target-cluster-exists"]);
+    assert.deepEqual(findingCodes(plan, "blocker"), ["target-cluster-exists"]);
     assert.match(
-      finding(plan, "target-cluster-exists")!.message,
+      findingOf(plan, "target-cluster-exists")!.message,
       new RegExp(`a cluster named orders-graph already exists in ${B}`),
     );
     w.handler.calls.length = 0;
@@ -179,8 +166,8 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
     ];
     for (const [key, message] of cases) {
       const { plan } = await runPlan(w.run({ targetKmsKey: key }));
-      assert.deepEqual(blockers(plan), ["target-key-unusable"], key);
-      const blocker = finding(plan, "target-key-unusable")!;
+      assert.deepEqual(findingCodes(plan, "blocker"), ["target-key-unusable"], key);
+      const blocker = findingOf(plan, "target-key-unusable")!;
       assert.equal(blocker.rule, "R9");
       assert.match(blocker.message, message);
       assert.match(blocker.fix!, /--target-kms-key/);
@@ -189,9 +176,7 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
     const good = (await w.b.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
     const result = await runApply(w.run({ targetKmsKey: good.Arn! }));
     assert.equal(result.status, "done");
-    const cluster = (await w.b.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders-graph" })))
-      .DBClusters![0]!;
-    assert.equal(cluster.KmsKeyId, good.Arn);
+    assert.equal((await describeCluster(w.b.neptune)).KmsKeyId, good.Arn);
   });
 
   test("the key policy statements apply adds pass the emulator's own K1/K2 checks", async () => {

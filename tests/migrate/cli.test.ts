@@ -1,26 +1,17 @@
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateDBClusterCommand } from "@aws-sdk/client-neptune";
 import { migrateMain, type MigrateIo } from "../../src/cli/migrate.js";
 import { EXIT } from "../../src/migrate/errors.js";
 import { ADMIN } from "../helpers/harness.js";
 import { A, B } from "./fixtures.js";
-import { migrationWorld, mutations } from "./world.js";
+import { migrationWorlds, mutations, type MigrationWorld } from "./world.js";
 
-const worlds: { dispose(): void }[] = [];
-after(() => worlds.forEach((world) => world.dispose()));
+const world = migrationWorlds();
 
-async function world() {
-  const created = await migrationWorld();
-  worlds.push(created);
-  return created;
-}
-
-/** Runs the command in-process and captures what it prints. */
-async function cli(w: Awaited<ReturnType<typeof world>>, args: string[], io: Partial<MigrateIo> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const credentials = [
+/** Both sides' access keys as flags; the target's secret may be replaced. */
+function credentialFlags(targetSecret = ADMIN[B]!.secretAccessKey): string[] {
+  return [
     "--source-access-key-id",
     ADMIN[A]!.accessKeyId,
     "--source-secret-access-key",
@@ -28,8 +19,19 @@ async function cli(w: Awaited<ReturnType<typeof world>>, args: string[], io: Par
     "--target-access-key-id",
     ADMIN[B]!.accessKeyId,
     "--target-secret-access-key",
-    ADMIN[B]!.secretAccessKey,
+    targetSecret,
   ];
+}
+
+/** Runs the command in-process and captures what it prints; the admins' access keys unless `credentials` says. */
+async function cli(
+  w: MigrationWorld,
+  args: string[],
+  io: Partial<MigrateIo> = {},
+  credentials: string[] = credentialFlags(),
+) {
+  let stdout = "";
+  let stderr = "";
   const code = await migrateMain(
     [
       ...args,
@@ -39,7 +41,7 @@ async function cli(w: Awaited<ReturnType<typeof world>>, args: string[], io: Par
       "us-east-1",
       "--journal",
       w.journalPath,
-      ...(args.includes("--target-secret-access-key") ? [] : credentials),
+      ...credentials,
     ],
     {
       stdout: (text) => (stdout += text),
@@ -149,19 +151,7 @@ describe("trident migrate on the command line", () => {
 
   test("credentials the target refuses: exit 3, one message naming the fix", async () => {
     const w = await world();
-    const result = await cli(w, [
-      "plan",
-      "--source-cluster",
-      "orders-graph",
-      "--source-access-key-id",
-      ADMIN[A]!.accessKeyId,
-      "--source-secret-access-key",
-      ADMIN[A]!.secretAccessKey,
-      "--target-access-key-id",
-      ADMIN[B]!.accessKeyId,
-      "--target-secret-access-key",
-      "wrong",
-    ]);
+    const result = await cli(w, ["plan", "--source-cluster", "orders-graph"], {}, credentialFlags("wrong"));
     assert.equal(result.code, EXIT.blocked);
     assert.match(result.stderr, /^trident migrate: the target account refused the credentials: SignatureDoesNotMatch/);
     assert.match(result.stderr, /fix: check --target-profile or --target-access-key-id\/--target-secret-access-key/);

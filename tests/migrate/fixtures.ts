@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { seedKeyPolicy } from "../../src/migrate/seed.js";
-import type { Discovered, MigrateInputs } from "../../src/migrate/types.js";
+import type { Discovered, Finding, FindingSeverity, KeyFacts, MigrateInputs, Plan } from "../../src/migrate/types.js";
 
 export const A = "111111111111";
 export const B = "222222222222";
@@ -22,6 +22,26 @@ export function seedInputs(overrides: Partial<MigrateInputs> = {}): MigrateInput
     targetKmsKey: "alias/aws/rds",
     ...overrides,
   };
+}
+
+/** The plan's steps and their states in one line, in order: `snapshot:done share:todo …`. */
+export function stepStates(plan: Plan): string {
+  return plan.steps.map((step) => `${step.id}:${step.state}`).join(" ");
+}
+
+/** The codes of the plan's findings, of one severity or all, in order. */
+export function findingCodes(plan: Plan, severity?: FindingSeverity): string[] {
+  return plan.findings.filter((finding) => !severity || finding.severity === severity).map((finding) => finding.code);
+}
+
+/** The plan's finding with this code. */
+export function findingOf(plan: Plan, code: string): Finding | undefined {
+  return plan.findings.find((finding) => finding.code === code);
+}
+
+/** A key as discovery reports it: an enabled customer-managed key of `account`, asked for by its ARN. */
+export function keyFacts(arn: string, account: string, overrides: Partial<KeyFacts> = {}): KeyFacts {
+  return { Requested: arn, Arn: arn, AWSAccountId: account, KeyManager: "CUSTOMER", KeyState: "Enabled", ...overrides };
 }
 
 /** What discovery finds in the seed's initial state (no emulator needed: the planner is pure). */
@@ -60,14 +80,7 @@ export function seedFacts(): Discovered {
         { Key: "env", Value: "production" },
       ],
     },
-    sourceKey: {
-      Requested: KEY_A,
-      Arn: KEY_A,
-      AWSAccountId: A,
-      KeyManager: "CUSTOMER",
-      KeyState: "Enabled",
-      Policy: seedKeyPolicy(A),
-    },
+    sourceKey: keyFacts(KEY_A, A, { Policy: seedKeyPolicy(A) }),
     targetKey: { Requested: "alias/aws/rds", NotYetCreated: true, KeyManager: "AWS" },
     targetInstances: [],
     targetParameterGroup: "exists",

@@ -24,7 +24,7 @@ describe("the journal", () => {
     const journal = Journal.open(path, identity, () => new Date((clock += 1000)));
     assert.equal(readJournal(path), undefined, "nothing is written before the first record");
     journal.claim("targetCluster", "orders-graph");
-    journal.claimInstance("orders-graph-instance-1");
+    journal.claim("instance", "orders-graph-instance-1");
     journal.claim("targetCopy", "trident-orders-graph-from-111111111111");
     journal.withdraw("targetCopy", "trident-orders-graph-from-111111111111");
     journal.complete("restore", "restored");

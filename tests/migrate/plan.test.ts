@@ -2,14 +2,25 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mergeTargetStatements } from "../../src/migrate/key-policy.js";
 import { buildPlan } from "../../src/migrate/plan.js";
+import { seedKeyPolicy } from "../../src/migrate/seed.js";
 import { renderPlan } from "../../src/migrate/report.js";
 import type { JournalData } from "../../src/migrate/journal.js";
-import type { Discovered, Plan } from "../../src/migrate/types.js";
-import { A, B, KEY_A, KEY_B, RDS_KEY_A, REGION, assertGolden, seedFacts, seedInputs } from "./fixtures.js";
-
-const codes = (plan: Plan, severity?: string) =>
-  plan.findings.filter((finding) => !severity || finding.severity === severity).map((finding) => finding.code);
-const states = (plan: Plan) => Object.fromEntries(plan.steps.map((step) => [step.id, step.state]));
+import type { Discovered } from "../../src/migrate/types.js";
+import {
+  A,
+  B,
+  KEY_A,
+  KEY_B,
+  RDS_KEY_A,
+  REGION,
+  assertGolden,
+  findingCodes,
+  findingOf,
+  keyFacts,
+  seedFacts,
+  seedInputs,
+  stepStates,
+} from "./fixtures.js";
 
 function journalWith(created: Partial<JournalData["created"]>): JournalData {
   return {
@@ -46,7 +57,7 @@ describe("the plan for the seed (pure planner, facts as discovery reports them)"
       ],
     );
     assert.equal(plan.canProceed, true);
-    assert.deepEqual(codes(plan), ["key-policy-missing-target"]);
+    assert.deepEqual(findingCodes(plan), ["key-policy-missing-target"]);
     const finding = plan.findings[0]!;
     assert.equal(finding.severity, "handled");
     assert.equal(finding.rule, "R10");
@@ -88,7 +99,7 @@ describe("blockers and what apply handles, on prepared bad states", () => {
       SharedWith: [],
     };
     const plan = buildPlan(seedInputs({ sourceCluster: undefined, sourceSnapshot: id }), found);
-    const finding = plan.findings.find((item) => item.code === "automated-snapshot")!;
+    const finding = findingOf(plan, "automated-snapshot")!;
     assert.equal(finding.rule, "R1");
     assert.equal(finding.severity, "handled");
     assert.deepEqual(
@@ -102,13 +113,13 @@ describe("blockers and what apply handles, on prepared bad states", () => {
   const underAwsRds = (): Discovered => {
     const found = seedFacts();
     found.sourceCluster!.KmsKeyId = RDS_KEY_A;
-    found.sourceKey = { Requested: RDS_KEY_A, Arn: RDS_KEY_A, AWSAccountId: A, KeyManager: "AWS", KeyState: "Enabled" };
+    found.sourceKey = keyFacts(RDS_KEY_A, A, { KeyManager: "AWS" });
     return found;
   };
 
   test("an aws/rds source without a CMK to use is a blocker (R3) naming --source-kms-key and --create-source-key", () => {
     const plan = buildPlan(seedInputs(), underAwsRds());
-    const finding = plan.findings.find((item) => item.code === "aws-managed-key")!;
+    const finding = findingOf(plan, "aws-managed-key")!;
     assert.equal(finding.severity, "blocker");
     assert.equal(finding.rule, "R3");
     assert.match(finding.fix!, /--source-kms-key/);
@@ -123,27 +134,13 @@ describe("blockers and what apply handles, on prepared bad states", () => {
       plan.steps.map((step) => step.id),
       ["create-source-key", "snapshot", "copy-to-cmk", "share", "key-policy", "copy", "restore", "instances", "verify"],
     );
-    assert.equal(plan.findings.find((item) => item.code === "aws-managed-key")!.severity, "handled");
+    assert.equal(findingOf(plan, "aws-managed-key")!.severity, "handled");
     assert.equal(plan.names.createdKeyAlias, `alias/trident-orders-graph-for-${B}`);
   });
 
   test("an aws/rds source with --source-kms-key: copy under that CMK", () => {
     const found = underAwsRds();
-    found.reencryptKey = {
-      Requested: "alias/migration",
-      Arn: KEY_A,
-      AWSAccountId: A,
-      KeyManager: "CUSTOMER",
-      KeyState: "Enabled",
-      Policy:
-        found.sourceKey!.Policy ??
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: "kms:*", Resource: "*" },
-          ],
-        }),
-    };
+    found.reencryptKey = keyFacts(KEY_A, A, { Requested: "alias/migration", Policy: seedKeyPolicy(A) });
     const plan = buildPlan(seedInputs({ sourceKmsKey: "alias/migration" }), found);
     assert.equal(plan.canProceed, true);
     assert.equal(plan.names.shareKeyArn, KEY_A);
@@ -169,7 +166,7 @@ describe("blockers and what apply handles, on prepared bad states", () => {
     policy.Statement.pop();
     found.sourceKey!.Policy = JSON.stringify(policy);
     const plan = buildPlan(seedInputs(), found);
-    const finding = plan.findings.find((item) => item.code === "key-policy-missing-actions")!;
+    const finding = findingOf(plan, "key-policy-missing-actions")!;
     assert.equal(
       finding.message,
       `key policy of ${KEY_A} does not allow account ${B} kms:CreateGrant, kms:ListGrants, kms:RevokeGrant`,
@@ -191,41 +188,35 @@ describe("blockers and what apply handles, on prepared bad states", () => {
       ],
     });
     const plan = buildPlan(seedInputs(), found);
-    assert.deepEqual(codes(plan, "blocker"), ["cannot-update-key-policy"]);
+    assert.deepEqual(findingCodes(plan, "blocker"), ["cannot-update-key-policy"]);
     assert.equal(plan.findings[0]!.rule, "K1");
   });
 
-  test("a target id already taken (not by this migration) is a blocker", () => {
+  /** The seed's facts, with a cluster by the target's name already in B. */
+  const targetClusterTaken = (): Discovered => {
     const found = seedFacts();
     found.targetCluster = {
       ...found.sourceCluster!,
       DBClusterArn: `arn:aws:rds:${REGION}:${B}:cluster:orders-graph`,
       Members: [],
     };
-    const plan = buildPlan(seedInputs(), found);
-    assert.deepEqual(codes(plan, "blocker"), ["target-cluster-exists"]);
+    return found;
+  };
+
+  test("a target id already taken (not by this migration) is a blocker", () => {
+    const plan = buildPlan(seedInputs(), targetClusterTaken());
+    assert.deepEqual(findingCodes(plan, "blocker"), ["target-cluster-exists"]);
     assert.match(plan.findings[0]!.fix!, /--target-cluster/);
     assert.equal(plan.canProceed, false);
   });
 
   test("the same cluster, created by this migration (journal), is progress, not a blocker", () => {
-    const found = seedFacts();
-    found.targetCluster = {
-      ...found.sourceCluster!,
-      DBClusterArn: `arn:aws:rds:${REGION}:${B}:cluster:orders-graph`,
-      Members: [],
-    };
-    const plan = buildPlan(seedInputs(), found, journalWith({ targetCluster: "orders-graph" }));
+    const plan = buildPlan(seedInputs(), targetClusterTaken(), journalWith({ targetCluster: "orders-graph" }));
     assert.equal(plan.canProceed, true);
-    assert.deepEqual(states(plan), {
-      snapshot: "done",
-      share: "done",
-      "key-policy": "done",
-      copy: "done",
-      restore: "done",
-      instances: "todo",
-      verify: "todo",
-    });
+    assert.equal(
+      stepStates(plan),
+      "snapshot:done share:done key-policy:done copy:done restore:done instances:todo verify:todo",
+    );
     assert.equal(plan.steps[0]!.reason, `the cluster orders-graph was already restored in ${B}`);
   });
 
@@ -239,46 +230,19 @@ describe("blockers and what apply handles, on prepared bad states", () => {
         }),
       /NotFoundException/,
     ],
-    [
-      "belongs to the source",
-      (found) =>
-        (found.targetKey = {
-          Requested: KEY_A,
-          Arn: KEY_A,
-          AWSAccountId: A,
-          KeyManager: "CUSTOMER",
-          KeyState: "Enabled",
-        }),
-      new RegExp(`belongs to account ${A}`),
-    ],
-    [
-      "is disabled",
-      (found) =>
-        (found.targetKey = {
-          Requested: KEY_B,
-          Arn: KEY_B,
-          AWSAccountId: B,
-          KeyManager: "CUSTOMER",
-          KeyState: "Disabled",
-        }),
-      /is Disabled/,
-    ],
+    ["belongs to the source", (found) => (found.targetKey = keyFacts(KEY_A, A)), new RegExp(`belongs to account ${A}`)],
+    ["is disabled", (found) => (found.targetKey = keyFacts(KEY_B, B, { KeyState: "Disabled" })), /is Disabled/],
     [
       "has a policy that leaves the target caller out",
       (found) =>
-        (found.targetKey = {
-          Requested: KEY_B,
-          Arn: KEY_B,
-          AWSAccountId: B,
-          KeyManager: "CUSTOMER",
-          KeyState: "Enabled",
+        (found.targetKey = keyFacts(KEY_B, B, {
           Policy: JSON.stringify({
             Version: "2012-10-17",
             Statement: [
               { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${B}:role/admin` }, Action: "kms:*", Resource: "*" },
             ],
           }),
-        }),
+        })),
       /does not let arn:aws:iam::222222222222:user\/admin call kms:CreateGrant and kms:DescribeKey/,
     ],
   ];
@@ -287,7 +251,7 @@ describe("blockers and what apply handles, on prepared bad states", () => {
       const found = seedFacts();
       prepare(found);
       const plan = buildPlan(seedInputs({ targetKmsKey: found.targetKey.Requested }), found);
-      assert.deepEqual(codes(plan, "blocker"), ["target-key-unusable"]);
+      assert.deepEqual(findingCodes(plan, "blocker"), ["target-key-unusable"]);
       assert.equal(plan.findings[0]!.rule, "R9");
       assert.match(plan.findings[0]!.message, message);
       assert.match(plan.findings[0]!.fix!, /--target-kms-key/);
@@ -299,14 +263,14 @@ describe("blockers and what apply handles, on prepared bad states", () => {
     found.sourceCluster!.DBClusterParameterGroup = "orders-tuned";
     found.targetParameterGroup = "missing";
     const plan = buildPlan(seedInputs(), found);
-    assert.deepEqual(codes(plan, "blocker"), ["parameter-group-missing"]);
+    assert.deepEqual(findingCodes(plan, "blocker"), ["parameter-group-missing"]);
     assert.match(plan.findings[0]!.fix!, /--parameter-group/);
   });
 
   test("the same account on both sides is a blocker", () => {
     const found = seedFacts();
     found.target = found.source;
-    assert.ok(codes(buildPlan(seedInputs(), found), "blocker").includes("same-account"));
+    assert.ok(findingCodes(buildPlan(seedInputs(), found), "blocker").includes("same-account"));
   });
 
   test("a copy already in the target settles the source steps, whatever the source looks like now", () => {
@@ -326,14 +290,9 @@ describe("blockers and what apply handles, on prepared bad states", () => {
     };
     const plan = buildPlan(seedInputs(), found);
     assert.equal(plan.canProceed, true);
-    assert.deepEqual(states(plan), {
-      snapshot: "done",
-      share: "done",
-      "key-policy": "done",
-      copy: "done",
-      restore: "todo",
-      instances: "todo",
-      verify: "todo",
-    });
+    assert.equal(
+      stepStates(plan),
+      "snapshot:done share:done key-policy:done copy:done restore:todo instances:todo verify:todo",
+    );
   });
 });

@@ -1,6 +1,13 @@
+import { after } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  type DBCluster,
+  type NeptuneClient,
+} from "@aws-sdk/client-neptune";
 import type { HttpRequest } from "@smithy/types";
 import type { EmulatorOptions } from "../../src/emulator.js";
 import { InProcessHandler } from "../../src/server/inprocess.js";
@@ -89,4 +96,28 @@ export async function migrationWorld(
     }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+export type MigrationWorld = Awaited<ReturnType<typeof migrationWorld>>;
+
+/** `migrationWorld` for one test file: every world it makes is disposed of after the file's tests. */
+export function migrationWorlds(): typeof migrationWorld {
+  const worlds: MigrationWorld[] = [];
+  after(() => worlds.forEach((world) => world.dispose()));
+  return async (options) => {
+    const world = await migrationWorld(options);
+    worlds.push(world);
+    return world;
+  };
+}
+
+/** A cluster as the SDK describes it in one account (default: the seed's, whose name the target keeps). */
+export async function describeCluster(neptune: NeptuneClient, id = "orders-graph"): Promise<DBCluster> {
+  return (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters![0]!;
+}
+
+/** The ids of one account's manual snapshots. */
+export async function manualSnapshotIds(neptune: NeptuneClient): Promise<string[]> {
+  const out = await neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" }));
+  return out.DBClusterSnapshots!.map((snapshot) => snapshot.DBClusterSnapshotIdentifier!);
 }

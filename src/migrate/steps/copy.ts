@@ -1,9 +1,8 @@
 import { CopyDBClusterSnapshotCommand } from "@aws-sdk/client-neptune";
 import { readSnapshot } from "../discover.js";
-import { ALREADY_EXISTS, MigrateError, isAwsError } from "../errors.js";
+import { MigrateError } from "../errors.js";
 import type { Step } from "./context.js";
-import { tagsParam } from "./snapshot.js";
-import { waitForSnapshot } from "./wait.js";
+import { createAndWait, tagsParam } from "./create-once.js";
 
 /**
  * Procedure step 4, in the target account: copy the shared snapshot, addressed by its ARN (R5, R7), because an
@@ -16,36 +15,36 @@ export const copy: Step = {
   async run(ctx) {
     const { targetCopy: name, shareSnapshotArn } = ctx.plan.names;
     const neptune = ctx.clients.target.neptune;
-    const existing = await readSnapshot(neptune, name, { withDetails: false });
-    let changed = false;
-    if (existing) {
-      if (existing.SourceDBClusterSnapshotArn !== shareSnapshotArn && ctx.journal.data.created.targetCopy !== name) {
-        throw new MigrateError(
-          `a snapshot named ${name} exists in ${ctx.found.target.Account} and is not a copy of ${shareSnapshotArn}`,
-          "delete or rename it, or pick another --target-cluster",
-        );
-      }
-    } else {
-      ctx.journal.claim("targetCopy", name);
-      try {
-        await neptune.send(
-          new CopyDBClusterSnapshotCommand({
-            SourceDBClusterSnapshotIdentifier: shareSnapshotArn,
-            TargetDBClusterSnapshotIdentifier: name,
-            ...(ctx.plan.spec.SourceEncrypted ? { KmsKeyId: ctx.inputs.targetKmsKey } : {}),
-            CopyTags: false,
-            ...tagsParam(ctx.plan.spec.SnapshotTags),
-          }),
-        );
-      } catch (error) {
-        if (isAwsError(error, ...ALREADY_EXISTS.snapshot)) ctx.journal.withdraw("targetCopy", name);
-        throw error;
-      }
-      changed = true;
-    }
-    await waitForSnapshot(ctx, neptune, name, name);
+    const outcome = await createAndWait(
+      ctx,
+      {
+        kind: "snapshot",
+        neptune,
+        id: name,
+        claim: "targetCopy",
+        notOurs: (existing) =>
+          existing.SourceDBClusterSnapshotArn !== shareSnapshotArn && ctx.journal.data.created.targetCopy !== name
+            ? new MigrateError(
+                `a snapshot named ${name} exists in ${ctx.found.target.Account} and is not a copy of ${shareSnapshotArn}`,
+                "delete or rename it, or pick another --target-cluster",
+              )
+            : undefined,
+        create: () =>
+          neptune.send(
+            new CopyDBClusterSnapshotCommand({
+              SourceDBClusterSnapshotIdentifier: shareSnapshotArn,
+              TargetDBClusterSnapshotIdentifier: name,
+              ...(ctx.plan.spec.SourceEncrypted ? { KmsKeyId: ctx.inputs.targetKmsKey } : {}),
+              CopyTags: false,
+              ...tagsParam(ctx.plan.spec.SnapshotTags),
+            }),
+          ),
+      },
+      `copied ${shareSnapshotArn} to ${name}`,
+    );
+    // The key as AWS resolved it (`alias/aws/rds` becomes the target's key ARN): verify compares the cluster's with it.
     const copied = await readSnapshot(neptune, name, { withDetails: false });
     if (copied?.KmsKeyId) ctx.state.targetKeyArn = copied.KmsKeyId;
-    return { changed, detail: changed ? `copied ${shareSnapshotArn} to ${name}` : `${name} already exists` };
+    return outcome;
   },
 };
