@@ -11,6 +11,8 @@ import {
   RestoreDBClusterFromSnapshotCommand,
 } from "@aws-sdk/client-neptune";
 import { DEFAULT_CREDENTIALS, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../src/config/defaults.js";
+import { mergeTargetStatements } from "../src/migrate/key-policy.js";
+import { seedKeyPolicy } from "../src/migrate/seed.js";
 import { startChildServer } from "./lib/load.js";
 
 /**
@@ -107,31 +109,9 @@ try {
   const started = performance.now();
   await phase("setup: keys (A's shared with B), encrypted cluster", async () => {
     const keyA = (await a.kms.send(new CreateKeyCommand({ Description: "bench source" }))).KeyMetadata!;
-    const statement = (principal: string, actions: string[], extra: object = {}) => ({
-      Effect: "Allow",
-      Principal: { AWS: principal },
-      Action: actions,
-      Resource: "*",
-      ...extra,
-    });
-    const policy = {
-      Version: "2012-10-17",
-      Statement: [
-        statement(`arn:aws:iam::${A}:root`, ["kms:*"]),
-        statement(`arn:aws:iam::${B}:root`, [
-          "kms:CreateGrant",
-          "kms:Encrypt",
-          "kms:Decrypt",
-          "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-          "kms:DescribeKey",
-        ]),
-        statement(`arn:aws:iam::${B}:root`, ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], {
-          Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-        }),
-      ],
-    };
-    await a.kms.send(new PutKeyPolicyCommand({ KeyId: keyA.KeyId, Policy: JSON.stringify(policy) }));
+    // The seed's policy after step 3, as `trident migrate` writes it: A keeps kms:*, B gets R10's two statements.
+    const policy = mergeTargetStatements(seedKeyPolicy(A), "aws", B);
+    await a.kms.send(new PutKeyPolicyCommand({ KeyId: keyA.KeyId, Policy: policy }));
     keyB = (await b.kms.send(new CreateKeyCommand({ Description: "bench target" }))).KeyMetadata!.Arn!;
     await a.neptune.send(
       new CreateDBClusterCommand({

@@ -9,6 +9,7 @@ import {
 } from "../../policy/index.js";
 import { viaServiceEndpoint, type KmsCall } from "./env.js";
 import { accessDeniedException } from "./errors.js";
+import { AUTHORIZING_GRANT_OPERATIONS, CONSTRAINED_GRANT_OPERATIONS } from "./grant-operations.js";
 import { accountRootArn } from "./identifiers.js";
 import { grantTable, type GrantRecord, type KeyRecord } from "./records.js";
 
@@ -52,22 +53,9 @@ const CROSS_ACCOUNT_ACTIONS = new Set([
 /** kms:GrantIsForAWSResource is defined for these three [KMS-COND]. */
 const GRANT_MANAGEMENT_ACTIONS = new Set(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
 
-/** Grant operations that take an encryption context, so grant constraints apply to them [KMS-GRANTS]. */
-const CONSTRAINED_OPERATIONS: ReadonlySet<GrantOperation> = new Set([
-  "Decrypt",
-  "Encrypt",
-  "GenerateDataKey",
-  "GenerateDataKeyWithoutPlaintext",
-  "ReEncryptFrom",
-  "ReEncryptTo",
-]);
-
-const GRANTABLE: ReadonlySet<string> = new Set([
-  ...CONSTRAINED_OPERATIONS,
-  "CreateGrant",
-  "RetireGrant",
-  "DescribeKey",
-]);
+/** As sets, for the per-call lookups in grantCoverage. */
+const CONSTRAINED_OPERATIONS: ReadonlySet<GrantOperation> = new Set(CONSTRAINED_GRANT_OPERATIONS);
+const GRANTABLE: ReadonlySet<string> = new Set(AUTHORIZING_GRANT_OPERATIONS);
 
 /** Decides one action on one key for the call's principal; nothing is thrown. */
 export function decideKeyAction(call: KmsCall, key: KeySubject, request: KeyAction): AuthorizeResult {

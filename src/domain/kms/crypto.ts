@@ -40,14 +40,7 @@ const invalidCiphertext = () => kmsFault("InvalidCiphertextException", "");
 export function encrypt(call: KmsCall, input: EncryptRequest): EncryptResponse {
   checkGrantTokens(input.GrantTokens);
   const resolved = resolveKey(call, input.KeyId, "any");
-  const key = useKey(
-    call,
-    resolved,
-    "kms:Encrypt",
-    input.EncryptionContext,
-    algorithmContext(input.EncryptionAlgorithm),
-  );
-  checkAlgorithm(key, input.EncryptionAlgorithm);
+  const key = useKeyWithAlgorithm(call, resolved, "kms:Encrypt", input.EncryptionContext, input.EncryptionAlgorithm);
   dryRun(input.DryRun);
   return {
     CiphertextBlob: seal(key.Arn, key.Material, input.Plaintext, input.EncryptionContext),
@@ -65,8 +58,7 @@ export function decrypt(call: KmsCall, input: DecryptRequest): DecryptResponse {
   unsupportedRecipient(input.Recipient);
   const sealed = sealedBlob(input.CiphertextBlob);
   const key = blobKey(call, sealed, input.KeyId);
-  useKey(call, { key }, "kms:Decrypt", input.EncryptionContext, algorithmContext(input.EncryptionAlgorithm));
-  checkAlgorithm(key, input.EncryptionAlgorithm);
+  useKeyWithAlgorithm(call, { key }, "kms:Decrypt", input.EncryptionContext, input.EncryptionAlgorithm);
   dryRun(input.DryRun);
   const plaintext = open(sealed, key.Material, input.EncryptionContext);
   if (!plaintext) throw invalidCiphertext();
@@ -78,23 +70,20 @@ export function reEncrypt(call: KmsCall, input: ReEncryptRequest): ReEncryptResp
   checkGrantTokens(input.GrantTokens);
   const sealed = sealedBlob(input.CiphertextBlob);
   const source = blobKey(call, sealed, input.SourceKeyId);
-  useKey(
+  useKeyWithAlgorithm(
     call,
     { key: source },
     "kms:ReEncryptFrom",
     input.SourceEncryptionContext,
-    algorithmContext(input.SourceEncryptionAlgorithm),
+    input.SourceEncryptionAlgorithm,
   );
-  checkAlgorithm(source, input.SourceEncryptionAlgorithm);
-  const resolved = resolveKey(call, input.DestinationKeyId, "any");
-  const destination = useKey(
+  const destination = useKeyWithAlgorithm(
     call,
-    resolved,
+    resolveKey(call, input.DestinationKeyId, "any"),
     "kms:ReEncryptTo",
     input.DestinationEncryptionContext,
-    algorithmContext(input.DestinationEncryptionAlgorithm),
+    input.DestinationEncryptionAlgorithm,
   );
-  checkAlgorithm(destination, input.DestinationEncryptionAlgorithm);
   dryRun(input.DryRun);
   const plaintext = open(sealed, source.Material, input.SourceEncryptionContext);
   if (!plaintext) throw invalidCiphertext();
@@ -110,15 +99,8 @@ export function reEncrypt(call: KmsCall, input: ReEncryptRequest): ReEncryptResp
 export function generateDataKey(call: KmsCall, input: GenerateDataKeyRequest): GenerateDataKeyResponse {
   checkGrantTokens(input.GrantTokens);
   unsupportedRecipient(input.Recipient);
-  const size = dataKeyBytes(input);
-  const key = useKey(call, resolveKey(call, input.KeyId, "any"), "kms:GenerateDataKey", input.EncryptionContext);
-  dryRun(input.DryRun);
-  const plaintext = randomBytes(size);
-  return {
-    CiphertextBlob: seal(key.Arn, key.Material, plaintext, input.EncryptionContext),
-    Plaintext: plaintext,
-    KeyId: key.Arn,
-  };
+  const { key, plaintext, CiphertextBlob } = newDataKey(call, input, "kms:GenerateDataKey");
+  return { CiphertextBlob, Plaintext: plaintext, KeyId: key.Arn };
 }
 
 export function generateDataKeyWithoutPlaintext(
@@ -126,15 +108,21 @@ export function generateDataKeyWithoutPlaintext(
   input: GenerateDataKeyWithoutPlaintextRequest,
 ): GenerateDataKeyWithoutPlaintextResponse {
   checkGrantTokens(input.GrantTokens);
+  const { key, CiphertextBlob } = newDataKey(call, input, "kms:GenerateDataKeyWithoutPlaintext");
+  return { CiphertextBlob, KeyId: key.Arn };
+}
+
+/** The shared steps of both GenerateDataKey calls: size, key, DryRun, then a random data key sealed under the key. */
+function newDataKey(
+  call: KmsCall,
+  input: GenerateDataKeyWithoutPlaintextRequest,
+  action: "kms:GenerateDataKey" | "kms:GenerateDataKeyWithoutPlaintext",
+): { key: KeyRecord; plaintext: Buffer; CiphertextBlob: Uint8Array } {
   const size = dataKeyBytes(input);
-  const key = useKey(
-    call,
-    resolveKey(call, input.KeyId, "any"),
-    "kms:GenerateDataKeyWithoutPlaintext",
-    input.EncryptionContext,
-  );
+  const key = useKey(call, resolveKey(call, input.KeyId, "any"), action, input.EncryptionContext);
   dryRun(input.DryRun);
-  return { CiphertextBlob: seal(key.Arn, key.Material, randomBytes(size), input.EncryptionContext), KeyId: key.Arn };
+  const plaintext = randomBytes(size);
+  return { key, plaintext, CiphertextBlob: seal(key.Arn, key.Material, plaintext, input.EncryptionContext) };
 }
 
 /** GenerateRandom needs only IAM's kms:GenerateRandom; custom key stores don't exist here. */
@@ -166,6 +154,24 @@ function useKey(
     context: alias ? { ...context, "kms:RequestAlias": alias } : context,
   });
   requireEnabled(key);
+  return key;
+}
+
+/**
+ * useKey for an operation that names an encryption algorithm: the algorithm is in the request context
+ * (kms:EncryptionAlgorithm, SYMMETRIC_DEFAULT when not given), and checked once the key may be used.
+ */
+function useKeyWithAlgorithm(
+  call: KmsCall,
+  resolved: ResolvedKey,
+  action: string,
+  encryptionContext: Record<string, string> | undefined,
+  algorithm: EncryptionAlgorithmSpec | undefined,
+): KeyRecord {
+  const key = useKey(call, resolved, action, encryptionContext, {
+    "kms:EncryptionAlgorithm": algorithm ?? SYMMETRIC_DEFAULT,
+  });
+  checkAlgorithm(key, algorithm);
   return key;
 }
 
@@ -207,10 +213,6 @@ function checkAlgorithm(key: KeyRecord, algorithm: EncryptionAlgorithmSpec | und
       `The encryption algorithm ${algorithm} is not supported by ${key.Arn}; it supports SYMMETRIC_DEFAULT.`,
     );
   }
-}
-
-function algorithmContext(algorithm: EncryptionAlgorithmSpec | undefined): ConditionContext {
-  return { "kms:EncryptionAlgorithm": algorithm ?? SYMMETRIC_DEFAULT };
 }
 
 /** KeySpec (AES_256, AES_128) or NumberOfBytes, exactly one [M-KMS GenerateDataKey]. *Decided* text. */

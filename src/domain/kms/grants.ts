@@ -14,6 +14,7 @@ import type {
 import { accessDeniedMessage, authorizeIdentityAction, authorizeKeyAction, decideKeyAction } from "./access.js";
 import type { KmsCall, KmsEnv } from "./env.js";
 import { accessDeniedException, kmsFault, KmsMessages, validationException } from "./errors.js";
+import { SYMMETRIC_GRANT_OPERATIONS } from "./grant-operations.js";
 import { accountRootArn, parseKeyArn } from "./identifiers.js";
 import { requireEnabled } from "./key-states.js";
 import { paginate, PAGE_LIMITS, timeOrderedKey } from "./pagination.js";
@@ -27,19 +28,7 @@ import { resolveKey } from "./resolve.js";
  */
 
 /** The grant operations a symmetric encryption key supports [KMS-GRANTS]. */
-const SYMMETRIC_GRANT_OPERATIONS: ReadonlySet<GrantOperation> = new Set([
-  "Decrypt",
-  "Encrypt",
-  "GenerateDataKey",
-  "GenerateDataKeyWithoutPlaintext",
-  "GenerateDataKeyPair",
-  "GenerateDataKeyPairWithoutPlaintext",
-  "ReEncryptFrom",
-  "ReEncryptTo",
-  "CreateGrant",
-  "RetireGrant",
-  "DescribeKey",
-]);
+const SYMMETRIC_OPERATIONS: ReadonlySet<GrantOperation> = new Set(SYMMETRIC_GRANT_OPERATIONS);
 
 const PRINCIPAL_ARN =
   /^arn:aws:(?:iam::\d{12}:(?:root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)|sts::\d{12}:(?:assumed-role|federated-user)\/[\w+=,.@/-]+)$/;
@@ -51,7 +40,7 @@ export function createGrant(call: KmsCall, input: CreateGrantRequest): CreateGra
   const { key } = resolveKey(call, input.KeyId, "key");
   checkPrincipal("GranteePrincipal", input.GranteePrincipal);
   if (input.RetiringPrincipal !== undefined) checkPrincipal("RetiringPrincipal", input.RetiringPrincipal);
-  const unsupported = input.Operations.filter((operation) => !SYMMETRIC_GRANT_OPERATIONS.has(operation));
+  const unsupported = input.Operations.filter((operation) => !SYMMETRIC_OPERATIONS.has(operation));
   if (unsupported.length > 0) {
     // *Decided* text; KMS answers a ValidationException here [aws-behaviour §6.7].
     throw validationException(

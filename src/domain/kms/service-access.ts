@@ -46,7 +46,13 @@ export interface KmsServiceAccess {
    * first use. Then checks that the caller may use it via the service for every action in `actions`
    * (e.g. ["kms:CreateGrant", "kms:DescribeKey"]) and that it is enabled. Throws KeyAccessError.
    */
-  resolveKey(call: { principal: Principal; region: string; keyId: string; viaService: "rds"; actions: string[] }): ResolvedKey;
+  resolveKey(call: {
+    principal: Principal;
+    region: string;
+    keyId: string;
+    viaService: "rds";
+    actions: string[];
+  }): ResolvedKey;
   /** The (account, region)'s AWS-managed key for the service, created on first use. */
   awsManagedKey(accountId: string, region: string, service: "rds"): ResolvedKey;
   /** A fresh data key under the key: plaintext (kept by the caller in memory only) and the wrapped copy. */
@@ -54,9 +60,19 @@ export interface KmsServiceAccess {
   /** Unwraps a data key; the blob names its key, which must equal call.keyArn. */
   decrypt(call: ServiceKeyCall & { ciphertextBlob: Buffer }): Buffer;
   /** Unwraps with the source key and re-wraps with the destination key, authorizing both sides. */
-  reEncrypt(call: { principal: Principal; region: string; viaService: "rds"; ciphertextBlob: Buffer; sourceKeyArn: string; destinationKeyArn: string; encryptionContext?: Record<string, string> }): Buffer;
+  reEncrypt(call: {
+    principal: Principal;
+    region: string;
+    viaService: "rds";
+    ciphertextBlob: Buffer;
+    sourceKeyArn: string;
+    destinationKeyArn: string;
+    encryptionContext?: Record<string, string>;
+  }): Buffer;
   /** A grant for the service's work on a resource (GrantIsForAWSResource); visible in ListGrants until retired. */
-  createGrant(call: ServiceKeyCall & { granteePrincipal: string; operations: string[]; name?: string }): { grantId: string };
+  createGrant(call: ServiceKeyCall & { granteePrincipal: string; operations: readonly string[]; name?: string }): {
+    grantId: string;
+  };
   retireGrant(keyArn: string, grantId: string): void;
   /** The key's state, for resources whose key became unusable (inaccessible-encryption-credentials). */
   keyState(keyArn: string): "Enabled" | "Disabled" | "PendingDeletion" | "Missing";

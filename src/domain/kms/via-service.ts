@@ -93,14 +93,14 @@ export class KmsViaService implements KmsServiceAccess {
     });
   }
 
-  createGrant(request: ServiceKeyCall & { granteePrincipal: string; operations: string[]; name?: string }): {
+  createGrant(request: ServiceKeyCall & { granteePrincipal: string; operations: readonly string[]; name?: string }): {
     grantId: string;
   } {
     return asKeyAccess(() => {
       const out = createGrant(this.#call(request), {
         KeyId: request.keyArn,
         GranteePrincipal: request.granteePrincipal,
-        Operations: request.operations as GrantOperation[],
+        Operations: [...request.operations] as GrantOperation[],
         Name: request.name,
       });
       return { grantId: out.GrantId! };

@@ -44,21 +44,29 @@ export function parseRdsArn(value: string): RdsArn | undefined {
 }
 
 /**
- * A cluster or instance as a caller names it: its identifier (validated, case-insensitive) or its ARN. Returns the
- * stored (lowercase) identifier, or undefined when the ARN names another account, region or resource type: a
- * cluster or an instance is never reachable from another account (only snapshots are shared), so the caller answers
- * its not-found fault for it, as for any name it does not hold.
+ * The name in `value` when it names a resource of `type` in the caller's own (account, region): a plain name as
+ * given, or the name part of such an ARN. Undefined when the ARN names another account, region or resource type:
+ * only snapshots are ever reachable from another account, so the caller answers its not-found fault for it, as
+ * for any name it does not hold.
  */
+export function ownName(
+  value: string,
+  type: RdsResourceType,
+  scope: { accountId: string; region: string },
+): string | undefined {
+  if (!value.startsWith("arn:")) return value;
+  const arn = parseRdsArn(value);
+  if (!arn || arn.type !== type || arn.accountId !== scope.accountId || arn.region !== scope.region) return undefined;
+  return arn.name;
+}
+
+/** A cluster or instance as a caller names it (see ownName): its stored (validated, lowercase) identifier. */
 export function ownIdentifier(
   value: string,
   type: "cluster" | "db",
   scope: { accountId: string; region: string },
   parameter: IdentifierParameter,
 ): string | undefined {
-  if (value.startsWith("arn:")) {
-    const arn = parseRdsArn(value);
-    if (!arn || arn.type !== type || arn.accountId !== scope.accountId || arn.region !== scope.region) return undefined;
-    return validIdentifier(arn.name, parameter);
-  }
-  return validIdentifier(value, parameter);
+  const name = ownName(value, type, scope);
+  return name === undefined ? undefined : validIdentifier(name, parameter);
 }

@@ -1,22 +1,22 @@
 import type {
   AvailabilityZone,
   DBEngineVersion,
-  Filter,
+  DescribeDBEngineVersionsMessage,
+  DescribeOrderableDBInstanceOptionsMessage,
   OrderableDBInstanceOption,
   Parameter,
   UpgradeTarget,
   ValidDBInstanceModificationsMessage,
 } from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
-import { neptuneFault } from "../../services/neptune/errors.js";
-import { ownIdentifier } from "./arn.js";
-import type { NeptuneScope } from "./lifecycle.js";
-import { instanceTable } from "./records.js";
+import { applyFilters, listPage, refuseFilters } from "./listing.js";
+import { findInstance } from "./lookups.js";
+import type { Place } from "./records.js";
 
 /**
  * What Neptune offers, the same in every account: engine versions and their parameter group families, instance
  * classes, the parameters of each family, a region's Availability Zones. Static data and lookups only; the
- * describe calls over it (with AWS's filters, MaxRecords and Marker) are at the end.
+ * describe calls over it are at the end.
  */
 
 export const ENGINE = "neptune";
@@ -62,9 +62,21 @@ export function isParameterGroupFamily(family: string): boolean {
 /** Neptune's log exports (CloudWatch Logs): the audit log and, from 1.2, the slow-query log. */
 export const EXPORTABLE_LOG_TYPES = ["audit", "slowquery"];
 
-const minor = (version: string) => version.split(".").slice(0, 2).join(".");
+/** Neptune's major versions are the first two numbers: 1.3 → 1.4 is a major version upgrade. */
+export const majorVersionOf = (version: string) => version.split(".").slice(0, 2).join(".");
 
-/** Later releases; a change of the first two numbers (1.3 → 1.4) is a major version upgrade in Neptune. */
+/** Release order: negative when `a` is older than `b`. */
+export function compareVersions(a: string, b: string): number {
+  const x = a.split(".").map(Number);
+  const y = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Later releases, each marked as a major version upgrade or not. */
 function upgradeTargets(version: string): UpgradeTarget[] {
   const index = VERSIONS.findIndex((v) => v.EngineVersion === version);
   return VERSIONS.slice(index + 1).map((target) => ({
@@ -72,7 +84,7 @@ function upgradeTargets(version: string): UpgradeTarget[] {
     EngineVersion: target.EngineVersion,
     Description: `Neptune version ${target.EngineVersion}`,
     AutoUpgrade: false,
-    IsMajorVersionUpgrade: minor(target.EngineVersion) !== minor(version),
+    IsMajorVersionUpgrade: majorVersionOf(target.EngineVersion) !== majorVersionOf(version),
     SupportsGlobalDatabases: true,
   }));
 }
@@ -155,6 +167,26 @@ export interface ParameterDefinition {
   MinimumEngineVersion?: string;
 }
 
+/** Parameters that exist at both levels: an instance's value overrides its cluster's. */
+const QUERY_TIMEOUT: ParameterDefinition = {
+  ParameterName: "neptune_query_timeout",
+  Value: "120000",
+  Description: "Graph query timeout (ms)",
+  ApplyType: "dynamic",
+  DataType: "integer",
+  AllowedValues: "10-2147483647",
+  IsModifiable: true,
+};
+const RESULT_CACHE: ParameterDefinition = {
+  ParameterName: "neptune_result_cache",
+  Value: "0",
+  Description: "Enable the query results cache",
+  ApplyType: "static",
+  DataType: "boolean",
+  AllowedValues: "0,1",
+  IsModifiable: true,
+};
+
 /** Cluster-level parameters (Neptune User Guide, "Amazon Neptune parameters"). */
 const CLUSTER_PARAMETERS: ParameterDefinition[] = [
   {
@@ -235,24 +267,8 @@ const CLUSTER_PARAMETERS: ParameterDefinition[] = [
     DataType: "string",
     IsModifiable: true,
   },
-  {
-    ParameterName: "neptune_query_timeout",
-    Value: "120000",
-    Description: "Graph query timeout (ms)",
-    ApplyType: "dynamic",
-    DataType: "integer",
-    AllowedValues: "10-2147483647",
-    IsModifiable: true,
-  },
-  {
-    ParameterName: "neptune_result_cache",
-    Value: "0",
-    Description: "Enable the query results cache on all instances",
-    ApplyType: "static",
-    DataType: "boolean",
-    AllowedValues: "0,1",
-    IsModifiable: true,
-  },
+  QUERY_TIMEOUT,
+  { ...RESULT_CACHE, Description: "Enable the query results cache on all instances" },
   {
     ParameterName: "neptune_slow_query_log_threshold",
     Value: "5000",
@@ -293,24 +309,8 @@ const INSTANCE_PARAMETERS: ParameterDefinition[] = [
     AllowedValues: "enabled,viaQueryHint",
     IsModifiable: true,
   },
-  {
-    ParameterName: "neptune_query_timeout",
-    Value: "120000",
-    Description: "Graph query timeout (ms)",
-    ApplyType: "dynamic",
-    DataType: "integer",
-    AllowedValues: "10-2147483647",
-    IsModifiable: true,
-  },
-  {
-    ParameterName: "neptune_result_cache",
-    Value: "0",
-    Description: "Enable the query results cache",
-    ApplyType: "static",
-    DataType: "boolean",
-    AllowedValues: "0,1",
-    IsModifiable: true,
-  },
+  QUERY_TIMEOUT,
+  RESULT_CACHE,
 ];
 
 export type ParameterLevel = "cluster" | "instance";
@@ -340,81 +340,12 @@ export function parameterOf(
   };
 }
 
-// ------------------------------------------------------------------------------------ describe mechanics
-
-/** RDS's page bounds: MaxRecords defaults to 100 and must be 20–100. */
-const MIN_RECORDS = 20;
-const MAX_RECORDS = 100;
-
-/**
- * One page of `items` after `Marker`. The marker is opaque to callers (base64 of the next offset); a marker this
- * server did not issue is *decided*: InvalidParameterValue. MaxRecords out of range gets RDS's own message.
- */
-export function paginate<T>(
-  items: T[],
-  request: { MaxRecords?: number; Marker?: string },
-): { items: T[]; Marker?: string } {
-  const max = request.MaxRecords ?? MAX_RECORDS;
-  if (max < MIN_RECORDS || max > MAX_RECORDS) {
-    throw CommonErrors.invalidParameterValue(
-      `Invalid value ${max} for MaxRecords. Must be between ${MIN_RECORDS} and ${MAX_RECORDS}`,
-    );
-  }
-  let start = 0;
-  if (request.Marker !== undefined && request.Marker !== "") {
-    const decoded = Buffer.from(request.Marker, "base64url").toString("utf8");
-    if (!/^\d+$/.test(decoded)) throw CommonErrors.invalidParameterValue(`The marker ${request.Marker} is not valid.`);
-    start = Number(decoded);
-  }
-  const page = items.slice(start, start + max);
-  const next = start + max;
-  return next < items.length
-    ? { items: page, Marker: Buffer.from(String(next)).toString("base64url") }
-    : { items: page };
-}
-
-/**
- * AWS's `Filters` on a describe call: an item passes when, for every filter, one of its values is among the
- * filter's values. `supported` names the filters the operation knows and reads an item's values for each;
- * other names are refused (*decided* wording, after RDS's "Unrecognized filter name").
- */
-export function applyFilters<T>(
-  items: T[],
-  filters: Filter[] | undefined,
-  supported: Record<string, (item: T) => (string | undefined)[]>,
-): T[] {
-  if (!filters?.length) return items;
-  for (const filter of filters) {
-    if (!Object.hasOwn(supported, filter.Name))
-      throw CommonErrors.invalidParameterValue(`Unrecognized filter name: ${filter.Name}.`);
-  }
-  return items.filter((item) =>
-    filters.every((filter) => {
-      const wanted = new Set(filter.Values);
-      return supported[filter.Name]!(item).some((value) => value !== undefined && wanted.has(value));
-    }),
-  );
-}
-
-/**
- * For the operations whose `Filters` the API reference marks "This parameter is not currently supported": any
- * filter name is refused the same way as an unknown one.
- */
-export function refuseFilters(filters: Filter[] | undefined): void {
-  applyFilters([], filters, {});
-}
-
 // ------------------------------------------------------------------------------------ describe calls
 
-export function describeEngineVersions(request: {
-  Engine?: string;
-  EngineVersion?: string;
-  DBParameterGroupFamily?: string;
-  Filters?: Filter[];
-  DefaultOnly?: boolean;
-  MaxRecords?: number;
+export function describeEngineVersions(request: DescribeDBEngineVersionsMessage): {
+  DBEngineVersions: DBEngineVersion[];
   Marker?: string;
-}): { DBEngineVersions: DBEngineVersion[]; Marker?: string } {
+} {
   if (request.Engine !== undefined) checkEngineName(request.Engine);
   let versions = VERSIONS.filter(
     (v) =>
@@ -429,21 +360,11 @@ export function describeEngineVersions(request: {
   });
   // DefaultOnly: the engine's default version only (of those that passed the other criteria).
   if (request.DefaultOnly) versions = versions.filter((v) => v.EngineVersion === DEFAULT_ENGINE_VERSION);
-  const page = paginate(versions.map(engineVersionOf), request);
-  return { DBEngineVersions: page.items, ...(page.Marker ? { Marker: page.Marker } : {}) };
+  return listPage("DBEngineVersions", versions, request, engineVersionOf);
 }
 
 export function describeOrderableInstanceOptions(
-  request: {
-    Engine: string;
-    EngineVersion?: string;
-    DBInstanceClass?: string;
-    LicenseModel?: string;
-    Vpc?: boolean;
-    Filters?: Filter[];
-    MaxRecords?: number;
-    Marker?: string;
-  },
+  request: DescribeOrderableDBInstanceOptionsMessage,
   region: string,
 ): { OrderableDBInstanceOptions: OrderableDBInstanceOption[]; Marker?: string } {
   checkEngineName(request.Engine);
@@ -476,8 +397,7 @@ export function describeOrderableInstanceOptions(
     }
   }
   refuseFilters(request.Filters);
-  const page = paginate(options, request);
-  return { OrderableDBInstanceOptions: page.items, ...(page.Marker ? { Marker: page.Marker } : {}) };
+  return listPage("OrderableDBInstanceOptions", options, request, (option) => option);
 }
 
 // ------------------------------------------------------------------------------------ valid modifications
@@ -487,12 +407,7 @@ export function describeOrderableInstanceOptions(
  * storage is the cluster volume, not the instance's, so no storage option applies (an empty `Storage` list, as
  * for Aurora-style instances). The instance is named by identifier or ARN, in the caller's account only.
  */
-export function validInstanceModifications(
-  scope: Pick<NeptuneScope, "store" | "accountId" | "region">,
-  given: string,
-): ValidDBInstanceModificationsMessage {
-  const id = ownIdentifier(given, "db", scope, "DBInstanceIdentifier");
-  const instance = id === undefined ? undefined : instanceTable(scope.store, scope.accountId, scope.region).get(id);
-  if (!instance) throw neptuneFault("DBInstanceNotFoundFault", `DBInstance ${given} not found.`);
+export function validInstanceModifications(place: Place, given: string): ValidDBInstanceModificationsMessage {
+  findInstance(place, given);
   return { Storage: [] };
 }

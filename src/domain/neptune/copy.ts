@@ -1,21 +1,21 @@
 import type { CopyDBClusterSnapshotMessage, DBClusterSnapshot } from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import { clusterSnapshotArn } from "./arn.js";
-import { keyNotAccessible } from "./clusters.js";
 import { validIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { CLUSTER_SNAPSHOTS_TABLE, clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
 import { resolveSnapshot, type SnapshotRef } from "./snapshot-access.js";
+import { announceSnapshot, snapshotReadyAt } from "./snapshot-making.js";
+import { checkSnapshotIdFree, checkSnapshotQuota, own, requireAvailable, snapshotView } from "./snapshots.js";
 import {
-  announceManualSnapshot,
-  checkSnapshotIdFree,
-  checkSnapshotQuota,
-  own,
-  requireAvailable,
-  snapshotReadyAt,
-  snapshotView,
-} from "./snapshots.js";
-import { retireGrants, rewrapDataKey, sourceKeyNotAccessible, takeGrant, usableKey, withKeyFault } from "./storage.js";
+  keyNotAccessible,
+  retireGrants,
+  rewrapDataKey,
+  sourceKeyNotAccessible,
+  takeGrant,
+  usableKey,
+  withKeyFault,
+} from "./storage.js";
 import { getTags, setTags, validateTags } from "./tags.js";
 
 /**
@@ -87,7 +87,7 @@ export function copyClusterSnapshot(scope: NeptuneScope, request: CopyDBClusterS
         ? getTags(scope.store, scope.accountId, scope.region, source.record.DBClusterSnapshotArn)
         : [];
   if (copiedTags.length > 0) setTags(scope.store, scope.accountId, scope.region, targetArn, copiedTags);
-  announceManualSnapshot(scope, copy);
+  announceSnapshot(scope, copy);
   const view = snapshotView(scope, own(scope, copy));
   finishCopies(scope);
   return view;
@@ -152,8 +152,8 @@ function reencrypt(
 /**
  * Gives back the grants of copies that have finished, in every account ("The service creates a grant on behalf of
  * a user … and retires the grant as soon as its task is complete", KMS-GRANTS). A copy ends on the clock, not on a
- * timer, so this runs with each snapshot request; the grants of a copy cancelled by DeleteDBClusterSnapshot are
- * given back there.
+ * timer, so this runs before every Neptune request (catch-up.ts); the grants of a copy cancelled by
+ * DeleteDBClusterSnapshot are given back there.
  */
 export function finishCopies(scope: NeptuneScope): void {
   for (const owner of scope.store.scopes(CLUSTER_SNAPSHOTS_TABLE)) {

@@ -1,7 +1,13 @@
-import type { Event, SourceType } from "../../generated/neptune.js";
+import type {
+  DescribeEventCategoriesMessage,
+  DescribeEventsMessage,
+  Event,
+  SourceType,
+} from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import type { Store } from "../../state/store.js";
-import { paginate } from "./catalogue.js";
+import { listPage, refuseFilters } from "./listing.js";
+import type { Place } from "./records.js";
 
 /**
  * Neptune's event log per (account, region): what happened to a cluster, an instance, a snapshot or a parameter
@@ -51,8 +57,10 @@ const SOURCE_TYPES = Object.keys(EVENT_CATEGORIES) as SourceType[];
 
 /** DescribeEventCategories: every source type's categories, or one type's (an unknown type is refused). */
 export function describeEventCategories(
-  sourceType: string | undefined,
+  request: DescribeEventCategoriesMessage,
 ): { SourceType: string; EventCategories: string[] }[] {
+  refuseFilters(request.Filters);
+  const sourceType = request.SourceType;
   if (sourceType !== undefined && !SOURCE_TYPES.includes(sourceType as SourceType)) {
     // *Decided* wording; the parameter's valid values are the SourceType enum of the model.
     throw CommonErrors.invalidParameterValue(
@@ -69,18 +77,12 @@ function events(store: Store, accountId: string, region: string) {
   return store.table<EventRecord>(TABLE, accountId, region);
 }
 
+/** Records an event; `Sequence` keeps the order of events of the same millisecond. */
 export function recordEvent(
   store: Store,
   accountId: string,
   region: string,
-  event: {
-    SourceIdentifier: string;
-    SourceType: SourceType;
-    Message: string;
-    EventCategories: string[];
-    Date: Date;
-    SourceArn: string;
-  },
+  event: Omit<EventRecord, "Date" | "Sequence"> & { Date: Date },
 ): void {
   const table = events(store, accountId, region);
   const Sequence = table.size;
@@ -95,42 +97,31 @@ export function recordEvent(
   });
 }
 
-export interface EventQuery {
-  SourceIdentifier?: string;
-  SourceType?: SourceType;
-  StartTime?: Date;
-  EndTime?: Date;
-  /** Minutes before EndTime (or now); 60 when neither StartTime nor Duration is given. */
-  Duration?: number;
-  EventCategories?: string[];
-  MaxRecords?: number;
-  Marker?: string;
-}
-
 /** RDS (and so Neptune) keeps events for 14 days; older ones are never returned. */
 const RETENTION_MS = 14 * 24 * 60 * 60_000;
 const DEFAULT_DURATION_MINUTES = 60;
 
-/** The time window of a DescribeEvents call, from its StartTime/EndTime/Duration and the clock. */
-function window(query: EventQuery, now: Date): { from: number; to: number } {
-  const to = query.EndTime?.getTime() ?? now.getTime();
+/**
+ * The time window of a DescribeEvents call, from its StartTime/EndTime/Duration and the clock: Duration is minutes
+ * before EndTime (or now), 60 when neither StartTime nor Duration is given.
+ */
+function window(query: DescribeEventsMessage, now: number): { from: number; to: number } {
+  const to = query.EndTime?.getTime() ?? now;
   let from: number;
   if (query.StartTime) from = query.StartTime.getTime();
   else from = to - (query.Duration ?? DEFAULT_DURATION_MINUTES) * 60_000;
-  return { from: Math.max(from, now.getTime() - RETENTION_MS), to };
+  return { from: Math.max(from, now - RETENTION_MS), to };
 }
 
 /**
  * DescribeEvents: the events of the window, oldest first, optionally of one source type / source and of any of
- * the given categories, one page at a time.
+ * the given categories, one page at a time. Its Filters are "not currently supported" (API reference).
  */
 export function describeEvents(
-  store: Store,
-  accountId: string,
-  region: string,
-  query: EventQuery,
-  now: Date,
+  scope: Place & { now: number },
+  query: DescribeEventsMessage,
 ): { Events: Event[]; Marker?: string } {
+  refuseFilters(query.Filters);
   // The API reference: "If SourceIdentifier is supplied, SourceType must also be provided." The error for
   // breaking it is *decided* (no public capture): InvalidParameterCombination.
   if (query.SourceIdentifier !== undefined && query.SourceType === undefined) {
@@ -144,28 +135,24 @@ export function describeEvents(
   if (query.StartTime && query.EndTime && query.StartTime > query.EndTime) {
     throw CommonErrors.invalidParameterValue("The StartTime must be before the EndTime.");
   }
-  const { from, to } = window(query, now);
+  const { from, to } = window(query, scope.now);
   const source = query.SourceIdentifier?.toLowerCase();
   const categories = query.EventCategories?.length
     ? new Set(query.EventCategories.map((c) => c.toLowerCase()))
     : undefined;
-  const matching = events(store, accountId, region)
+  const matching = events(scope.store, scope.accountId, scope.region)
     .values()
     .filter((event) => event.Date >= from && event.Date <= to)
     .filter((event) => query.SourceType === undefined || event.SourceType === query.SourceType)
     .filter((event) => source === undefined || event.SourceIdentifier.toLowerCase() === source)
     .filter((event) => !categories || event.EventCategories.some((c) => categories.has(c)))
     .sort((x, y) => x.Date - y.Date || x.Sequence - y.Sequence);
-  const page = paginate(matching, query);
-  return {
-    Events: page.items.map((event) => ({
-      SourceIdentifier: event.SourceIdentifier,
-      SourceType: event.SourceType,
-      Message: event.Message,
-      EventCategories: [...event.EventCategories],
-      Date: new Date(event.Date),
-      SourceArn: event.SourceArn,
-    })),
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listPage("Events", matching, query, (event) => ({
+    SourceIdentifier: event.SourceIdentifier,
+    SourceType: event.SourceType,
+    Message: event.Message,
+    EventCategories: [...event.EventCategories],
+    Date: new Date(event.Date),
+    SourceArn: event.SourceArn,
+  }));
 }

@@ -9,37 +9,26 @@ import type {
 } from "../../generated/neptune.js";
 import { AwsError, CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
-import { clusterArn, instanceArn, ownIdentifier } from "./arn.js";
-import {
-  applyFilters,
-  checkEngineName,
-  defaultParameterGroupName,
-  ENGINE,
-  familyOfEngineVersion,
-  isInstanceClass,
-  paginate,
-} from "./catalogue.js";
-import { endpointLabel, findCluster, hostedZoneId, isUsable, promotionOrder, wrongClusterState } from "./clusters.js";
-import { findParameterGroup, findSubnetGroup, subnetGroupShape } from "./groups.js";
+import { clusterArn, instanceArn } from "./arn.js";
+import { checkEngineName, ENGINE, familyOfEngineVersion, isInstanceClass, majorVersionOf } from "./catalogue.js";
+import { requireUsable } from "./cluster-state.js";
+import { promotionOrder } from "./clusters.js";
+import { hostedZoneId, instanceAddress } from "./endpoints.js";
 import { validIdentifier } from "./identifiers.js";
 import {
   activityEnd,
   announce,
-  clusterStatus,
   instanceSource,
   instanceStatus,
   renameInstance,
   validWindows,
   type NeptuneScope,
 } from "./lifecycle.js";
-import {
-  clusterTable,
-  instanceTable,
-  saveCluster,
-  saveInstance,
-  type ClusterRecord,
-  type InstanceRecord,
-} from "./records.js";
+import { applyFilters, listPage } from "./listing.js";
+import { clusterOf, findCluster, findInstance, membersOf } from "./lookups.js";
+import { instanceParameterGroupFor } from "./parameter-groups.js";
+import { instanceTable, saveCluster, saveInstance, type ClusterRecord, type InstanceRecord } from "./records.js";
+import { findSubnetGroup, subnetGroupShape } from "./subnet-groups.js";
 import { setTags, validateTags } from "./tags.js";
 
 /**
@@ -48,19 +37,7 @@ import { setTags, validateTags } from "./tags.js";
  * instance is the writer, the others readers in PromotionTier order. Status is derived (lifecycle.ts).
  */
 
-// ---------------------------------------------------------------------------------------------- lookups
-
-/** DBInstanceNotFoundFault, sent on the wire as `DBInstanceNotFound` (404): what the AWS CLI's waiters match. */
-export function instanceNotFound(given: string): AwsError {
-  return neptuneFault("DBInstanceNotFoundFault", `DBInstance ${given} not found.`);
-}
-
-export function findInstance(scope: NeptuneScope, given: string): InstanceRecord {
-  const id = ownIdentifier(given, "db", scope, "DBInstanceIdentifier");
-  const instance = id === undefined ? undefined : instanceTable(scope.store, scope.accountId, scope.region).get(id);
-  if (!instance) throw instanceNotFound(given);
-  return instance;
-}
+// ---------------------------------------------------------------------------------------------- the instance a request names
 
 /** Observed RDS wording for an instance that is not available: "Instance <id> is not in available state." */
 function wrongInstanceState(instance: InstanceRecord): AwsError {
@@ -70,14 +47,21 @@ function wrongInstanceState(instance: InstanceRecord): AwsError {
   );
 }
 
-function clusterOf(scope: NeptuneScope, instance: InstanceRecord): ClusterRecord | undefined {
-  return clusterTable(scope.store, scope.accountId, scope.region).get(instance.DBClusterIdentifier);
+/** An available instance of the caller's, named by identifier or ARN, and its cluster. */
+function availableInstance(
+  scope: NeptuneScope,
+  given: string,
+): { instance: InstanceRecord; cluster: ClusterRecord | undefined } {
+  const instance = findInstance(scope, given);
+  const cluster = clusterOf(scope, instance);
+  if (instanceStatus(scope, instance, cluster) !== "available") throw wrongInstanceState(instance);
+  return { instance, cluster };
 }
 
 // ---------------------------------------------------------------------------------------------- how an instance is shown
 
 /** The option group RDS reports for Neptune instances, per major version (`default:neptune-1-4`). */
-const optionGroupOf = (version: string) => `default:${ENGINE}-${version.split(".").slice(0, 2).join("-")}`;
+const optionGroupOf = (version: string) => `default:${ENGINE}-${majorVersionOf(version).replace(".", "-")}`;
 
 export function instanceView(
   scope: NeptuneScope,
@@ -87,9 +71,7 @@ export function instanceView(
   const status = instanceStatus(scope, instance, cluster);
   // While creating, AWS shows neither an endpoint nor a creation time.
   const created = status !== "creating";
-  const subnetGroup = cluster
-    ? findSubnetGroup(scope.store, scope.accountId, scope.region, cluster.DBSubnetGroup)
-    : undefined;
+  const subnetGroup = cluster ? findSubnetGroup(scope, cluster.DBSubnetGroup) : undefined;
   const pending = instance.pending;
   return {
     DBInstanceIdentifier: instance.DBInstanceIdentifier,
@@ -100,7 +82,7 @@ export function instanceView(
     ...(created
       ? {
           Endpoint: {
-            Address: `${instance.DBInstanceIdentifier}.${endpointLabel(scope.accountId, scope.region)}.${scope.region}.neptune.amazonaws.com`,
+            Address: instanceAddress(scope, instance.DBInstanceIdentifier),
             Port: cluster?.Port ?? 8182,
             HostedZoneId: hostedZoneId(scope.region),
           },
@@ -151,7 +133,13 @@ export function instanceView(
   };
 }
 
-/** The instance as the response to the call that changed it shows it (see clusters.ts `responseView`). */
+/** Records an event of the instance dated when its current activity ends (RDS dates "done" events so). */
+function announceActivityEnd(scope: NeptuneScope, instance: InstanceRecord, message: string, categories: string[]) {
+  const at = activityEnd(instance.activity, "instance", scope.delays);
+  announce(scope, instanceSource(scope, instance.DBInstanceIdentifier), message, categories, at);
+}
+
+/** The instance as the response to the call that changed it shows it (see cluster-view.ts `responseView`). */
 function responseView(
   scope: NeptuneScope,
   instance: InstanceRecord,
@@ -193,16 +181,8 @@ function checkPromotionTier(tier: number): void {
   }
 }
 
-/** The DB parameter group to use: the given one, which must exist and be of the cluster's family, or the family's default. */
-function parameterGroupFor(scope: NeptuneScope, name: string | undefined, version: string): string {
-  const family = familyOfEngineVersion(version) ?? "";
-  if (name === undefined) return defaultParameterGroupName(family);
-  const group = findParameterGroup(scope.store, scope.accountId, scope.region, name);
-  // Observed RDS text: "DBParameterGroup not found: <name>"; a group of another family can't be used either.
-  if (!group || group.DBParameterGroupFamily !== family)
-    throw neptuneFault("DBParameterGroupNotFoundFault", `DBParameterGroup not found: ${name}`);
-  return group.DBParameterGroupName;
-}
+/** The parameter group family of a member's engine version (always one Neptune offers: its cluster's). */
+const familyOf = (version: string) => familyOfEngineVersion(version) ?? "";
 
 /**
  * Settings the cluster manages can't be set on a member instance. Observed for Aurora: "The requested DB Instance
@@ -259,8 +239,7 @@ export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMes
   const id = validIdentifier(request.DBInstanceIdentifier, "DBInstanceIdentifier");
   const cluster = findCluster(scope, request.DBClusterIdentifier);
   instanceIdFree(scope, id);
-  const status = clusterStatus(scope, cluster);
-  if (!isUsable(status)) throw wrongClusterState(cluster, status, ["available"]);
+  requireUsable(scope, cluster);
   refuseClusterManaged(request, "will be");
   checkInstanceClass(request.DBInstanceClass, request.EngineVersion ?? cluster.EngineVersion);
   if (request.EngineVersion !== undefined && request.EngineVersion !== cluster.EngineVersion) {
@@ -269,10 +248,12 @@ export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMes
       `The engine version requested for your DB instance (${request.EngineVersion}) doesn't match the engine version of your DB cluster (${cluster.EngineVersion}).`,
     );
   }
-  const parameterGroup = parameterGroupFor(scope, request.DBParameterGroupName, cluster.EngineVersion);
-  const members = instanceTable(scope.store, scope.accountId, scope.region)
-    .values()
-    .filter((i) => i.DBClusterIdentifier === cluster.DBClusterIdentifier);
+  const parameterGroup = instanceParameterGroupFor(
+    scope,
+    request.DBParameterGroupName,
+    familyOf(cluster.EngineVersion),
+  );
+  const members = membersOf(scope, cluster.DBClusterIdentifier);
   const zone = zoneFor(cluster, members, request.AvailabilityZone);
   const tier = request.PromotionTier ?? 1;
   checkPromotionTier(tier);
@@ -314,14 +295,8 @@ export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMes
   }
   if (tags.length > 0)
     setTags(scope.store, scope.accountId, scope.region, instanceArn(scope.region, scope.accountId, id), tags);
-  // RDS-EVENT-0005, dated when the instance becomes available.
-  announce(
-    scope,
-    instanceSource(scope, id),
-    "DB instance created",
-    ["creation"],
-    activityEnd(instance.activity, "instance", scope.delays),
-  );
+  // RDS-EVENT-0005.
+  announceActivityEnd(scope, instance, "DB instance created", ["creation"]);
   return responseView(scope, instance, cluster, true);
 }
 
@@ -351,11 +326,7 @@ export function describeInstances(
     "dbi-resource-id": (i) => [i.DbiResourceId],
     engine: (i) => [i.Engine],
   });
-  const page = paginate(instances, request);
-  return {
-    DBInstances: page.items.map((i) => instanceView(scope, i)),
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listPage("DBInstances", instances, request, (i) => instanceView(scope, i));
 }
 
 // ---------------------------------------------------------------------------------------------- modify, reboot
@@ -366,9 +337,7 @@ export function describeInstances(
  * and flags apply at once. Settings the cluster manages are refused.
  */
 export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMessage): DBInstance {
-  const instance = findInstance(scope, request.DBInstanceIdentifier);
-  const cluster = clusterOf(scope, instance);
-  if (instanceStatus(scope, instance, cluster) !== "available") throw wrongInstanceState(instance);
+  const { instance, cluster } = availableInstance(scope, request.DBInstanceIdentifier);
   const activityBefore = instance.activity;
   refuseClusterManaged({ BackupRetentionPeriod: request.BackupRetentionPeriod }, "is");
   if (request.EngineVersion !== undefined && request.EngineVersion !== instance.EngineVersion) {
@@ -392,7 +361,7 @@ export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMes
   const parameterGroup =
     request.DBParameterGroupName === undefined
       ? instance.DBParameterGroupName
-      : parameterGroupFor(scope, request.DBParameterGroupName, instance.EngineVersion);
+      : instanceParameterGroupFor(scope, request.DBParameterGroupName, familyOf(instance.EngineVersion));
   const maintenance =
     request.PreferredMaintenanceWindow === undefined
       ? instance.PreferredMaintenanceWindow
@@ -414,14 +383,10 @@ export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMes
     if (newClass !== undefined) {
       instance.DBInstanceClass = newClass;
       instance.activity = { kind: "modifying", since: scope.now };
-      // RDS-EVENT-0014, dated when the change is done.
-      announce(
-        scope,
-        instanceSource(scope, instance.DBInstanceIdentifier),
-        "Finished applying modification to DB instance class",
-        ["configuration change"],
-        scope.now + scope.delays.clusterModifyMs,
-      );
+      // RDS-EVENT-0014.
+      announceActivityEnd(scope, instance, "Finished applying modification to DB instance class", [
+        "configuration change",
+      ]);
     }
     if (renamed) {
       renameInstance(scope, instance, newId);
@@ -442,19 +407,11 @@ export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMes
 
 /** RebootDBInstance: an available instance goes `rebooting` for `delays.clusterModifyMs`. */
 export function rebootInstance(scope: NeptuneScope, request: RebootDBInstanceMessage): DBInstance {
-  const instance = findInstance(scope, request.DBInstanceIdentifier);
-  const cluster = clusterOf(scope, instance);
-  if (instanceStatus(scope, instance, cluster) !== "available") throw wrongInstanceState(instance);
+  const { instance, cluster } = availableInstance(scope, request.DBInstanceIdentifier);
   instance.activity = { kind: "rebooting", since: scope.now };
   saveInstance(scope, instance);
-  // RDS-EVENT-0006, dated when the instance is back.
-  announce(
-    scope,
-    instanceSource(scope, instance.DBInstanceIdentifier),
-    "DB instance restarted",
-    ["availability"],
-    scope.now + scope.delays.clusterModifyMs,
-  );
+  // RDS-EVENT-0006.
+  announceActivityEnd(scope, instance, "DB instance restarted", ["availability"]);
   return responseView(scope, instance, cluster, true);
 }
 
@@ -489,9 +446,7 @@ export function deleteInstance(scope: NeptuneScope, request: DeleteDBInstanceMes
   saveInstance(scope, instance);
   const cluster = clusterOf(scope, instance);
   if (cluster && cluster.writer === instance.DBInstanceIdentifier) {
-    const readers = instanceTable(scope.store, scope.accountId, scope.region)
-      .values()
-      .filter((i) => i.DBClusterIdentifier === cluster.DBClusterIdentifier && i.activity.kind !== "deleting");
+    const readers = membersOf(scope, cluster.DBClusterIdentifier).filter((i) => i.activity.kind !== "deleting");
     cluster.writer = promotionOrder(readers)[0]?.DBInstanceIdentifier;
     saveCluster(scope, cluster);
   }

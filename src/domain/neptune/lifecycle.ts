@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import type { Principal } from "../../auth/principal.js";
 import type { SourceType } from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
-import type { RequestContext } from "../../services/service.js";
 import type { Delays } from "../../state/delays.js";
-import type { Store } from "../../state/store.js";
+import type { Store, Table } from "../../state/store.js";
 import type { KmsServiceAccess } from "../kms/service-access.js";
 import { clusterArn, instanceArn } from "./arn.js";
 import { recordEvent } from "./events.js";
@@ -15,15 +14,17 @@ import {
   saveInstance,
   type Activity,
   type ClusterRecord,
+  type ClusterSnapshotRecord,
   type InstanceRecord,
 } from "./records.js";
-import { deleteAllTags, getTags, setTags } from "./tags.js";
+import { retireGrants } from "./storage.js";
+import { deleteAllTags, moveTags } from "./tags.js";
 
 /**
  * Time in Neptune: the world a rule runs in (NeptuneScope), the statuses derived from stored timestamps, the
  * delays and the clock (DESIGN §5: no timers), the backup and maintenance windows, and the transitions that
  * happen by themselves as time passes (a finished deletion, a change pending until the maintenance window, the
- * automatic start of a cluster stopped for seven days). backups.ts `catchUp` runs them before each request.
+ * automatic start of a cluster stopped for seven days). catch-up.ts runs them before each request.
  */
 
 // ---------------------------------------------------------------------------------------------- scope
@@ -39,18 +40,6 @@ export interface NeptuneScope {
   region: string;
   /** The request's time, epoch milliseconds. */
   now: number;
-}
-
-export function scopeOf(ctx: RequestContext): NeptuneScope {
-  return {
-    store: ctx.emulator.store,
-    delays: ctx.emulator.delays,
-    kms: ctx.emulator.kms as KmsServiceAccess | undefined,
-    principal: ctx.principal,
-    accountId: ctx.principal.accountId,
-    region: ctx.region,
-    now: ctx.now.getTime(),
-  };
 }
 
 export const MINUTE_MS = 60_000;
@@ -294,24 +283,40 @@ export const instanceSource = (scope: NeptuneScope, id: string) =>
     SourceType: "db-instance",
     SourceArn: instanceArn(scope.region, scope.accountId, id),
   }) as const;
+export const snapshotSource = (snapshot: ClusterSnapshotRecord) =>
+  ({
+    SourceIdentifier: snapshot.DBClusterSnapshotIdentifier,
+    SourceType: "db-cluster-snapshot",
+    SourceArn: snapshot.DBClusterSnapshotArn,
+  }) as const;
 
 // ---------------------------------------------------------------------------------------------- renames
 
-/** Moves a resource's tags to its new ARN (a rename changes the ARN; the tags stay with the resource). */
-function moveTags(scope: NeptuneScope, from: string, to: string): void {
-  const tags = getTags(scope.store, scope.accountId, scope.region, from);
-  deleteAllTags(scope.store, scope.accountId, scope.region, from);
-  if (tags.length > 0) setTags(scope.store, scope.accountId, scope.region, to, tags);
+/**
+ * Re-keys a cluster or instance under its new identifier and moves its tags to its new ARN (a rename changes the
+ * ARN; the tags stay with the resource). Returns the old identifier.
+ */
+function rekey<K extends "DBClusterIdentifier" | "DBInstanceIdentifier", R extends Record<K, string>>(
+  scope: NeptuneScope,
+  table: Table<R>,
+  record: R,
+  idField: K,
+  newId: string,
+  arnOf: (region: string, accountId: string, id: string) => string,
+): string {
+  const oldId = record[idField];
+  table.delete(oldId);
+  record[idField] = newId as R[K];
+  table.put(newId, record);
+  const arn = (id: string) => arnOf(scope.region, scope.accountId, id);
+  moveTags(scope.store, scope.accountId, scope.region, arn(oldId), arn(newId));
+  return oldId;
 }
 
 /** NewDBClusterIdentifier: the cluster, its tags and its members' references move to the new name. */
 export function renameCluster(scope: NeptuneScope, cluster: ClusterRecord, newId: string): void {
   const clusters = clusterTable(scope.store, scope.accountId, scope.region);
-  const oldId = cluster.DBClusterIdentifier;
-  clusters.delete(oldId);
-  cluster.DBClusterIdentifier = newId;
-  clusters.put(newId, cluster);
-  moveTags(scope, clusterArn(scope.region, scope.accountId, oldId), clusterArn(scope.region, scope.accountId, newId));
+  const oldId = rekey(scope, clusters, cluster, "DBClusterIdentifier", newId, clusterArn);
   for (const instance of instanceTable(scope.store, scope.accountId, scope.region).values()) {
     if (instance.DBClusterIdentifier !== oldId) continue;
     instance.DBClusterIdentifier = newId;
@@ -325,11 +330,7 @@ export function renameCluster(scope: NeptuneScope, cluster: ClusterRecord, newId
 /** NewDBInstanceIdentifier: the instance, its tags and its cluster's writer reference move to the new name. */
 export function renameInstance(scope: NeptuneScope, instance: InstanceRecord, newId: string): void {
   const instances = instanceTable(scope.store, scope.accountId, scope.region);
-  const oldId = instance.DBInstanceIdentifier;
-  instances.delete(oldId);
-  instance.DBInstanceIdentifier = newId;
-  instances.put(newId, instance);
-  moveTags(scope, instanceArn(scope.region, scope.accountId, oldId), instanceArn(scope.region, scope.accountId, newId));
+  const oldId = rekey(scope, instances, instance, "DBInstanceIdentifier", newId, instanceArn);
   const cluster = clusterTable(scope.store, scope.accountId, scope.region).get(instance.DBClusterIdentifier);
   if (cluster?.writer === oldId) {
     cluster.writer = newId;
@@ -386,37 +387,42 @@ export function applyDuePendingChanges(scope: NeptuneScope): void {
 }
 
 /**
- * Removes clusters and instances whose deletion has finished: the record, its tags and (for an encrypted
- * cluster) Neptune's grant on the key; the "deleted" event is dated when the deletion finished.
+ * Removes the records of `table` whose deletion has finished, with their tags, and records their "deleted" event
+ * dated when the deletion finished. Returns the removed records.
  */
+function sweep<R extends { activity: Activity }>(
+  scope: NeptuneScope,
+  table: Table<R>,
+  resource: "cluster" | "instance",
+  sourceOf: (record: R) => { SourceIdentifier: string; SourceType: SourceType; SourceArn: string },
+  message: string,
+): R[] {
+  const finished = table
+    .values()
+    .filter((record) => record.activity.kind === "deleting" && !inProgress(record.activity, resource, scope));
+  for (const record of finished) {
+    const source = sourceOf(record);
+    table.delete(source.SourceIdentifier);
+    deleteAllTags(scope.store, scope.accountId, scope.region, source.SourceArn);
+    announce(scope, source, message, ["deletion"], activityEnd(record.activity, resource, scope.delays));
+  }
+  return finished;
+}
+
+/** Removes clusters and instances whose deletion has finished; a cluster's grant on its key goes with it. */
 export function sweepDeleted(scope: NeptuneScope): void {
   const instances = instanceTable(scope.store, scope.accountId, scope.region);
-  for (const instance of instances.values()) {
-    if (instance.activity.kind !== "deleting" || inProgress(instance.activity, "instance", scope)) continue;
-    instances.delete(instance.DBInstanceIdentifier);
-    const source = instanceSource(scope, instance.DBInstanceIdentifier);
-    deleteAllTags(scope.store, scope.accountId, scope.region, source.SourceArn);
-    announce(
-      scope,
-      source,
-      "DB instance deleted",
-      ["deletion"],
-      activityEnd(instance.activity, "instance", scope.delays),
-    );
-  }
+  sweep(scope, instances, "instance", (i) => instanceSource(scope, i.DBInstanceIdentifier), "DB instance deleted");
   const clusters = clusterTable(scope.store, scope.accountId, scope.region);
-  for (const cluster of clusters.values()) {
-    if (cluster.activity.kind !== "deleting" || inProgress(cluster.activity, "cluster", scope)) continue;
-    clusters.delete(cluster.DBClusterIdentifier);
-    const source = clusterSource(scope, cluster.DBClusterIdentifier);
-    deleteAllTags(scope.store, scope.accountId, scope.region, source.SourceArn);
-    if (cluster.KmsKeyId && cluster.kmsGrantId) {
-      try {
-        scope.kms?.retireGrant(cluster.KmsKeyId, cluster.kmsGrantId);
-      } catch {
-        // The key may be gone already; the grant went with it.
-      }
-    }
-    announce(scope, source, "DB cluster deleted", ["deletion"], activityEnd(cluster.activity, "cluster", scope.delays));
-  }
+  const gone = sweep(
+    scope,
+    clusters,
+    "cluster",
+    (c) => clusterSource(scope, c.DBClusterIdentifier),
+    "DB cluster deleted",
+  );
+  retireGrants(
+    scope,
+    gone.flatMap((c) => (c.KmsKeyId && c.kmsGrantId ? [{ keyArn: c.KmsKeyId, grantId: c.kmsGrantId }] : [])),
+  );
 }

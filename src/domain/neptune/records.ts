@@ -159,7 +159,7 @@ export const clusterSnapshotTable = (store: Store, accountId: string, region: st
   store.table(CLUSTER_SNAPSHOTS_TABLE, accountId, region);
 
 /** Where a record lives: an (account, region) of a store. NeptuneScope is one. */
-interface Place {
+export interface Place {
   store: Store;
   accountId: string;
   region: string;

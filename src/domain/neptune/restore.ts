@@ -2,25 +2,22 @@ import type {
   DBCluster,
   RestoreDBClusterFromSnapshotMessage,
   RestoreDBClusterToPointInTimeMessage,
+  Tag,
 } from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { checkEngineName } from "./catalogue.js";
-import {
-  clusterSettings,
-  clusterView,
-  encryptionFor,
-  findCluster,
-  insertCluster,
-  keyNotAccessible,
-  newClusterResourceId,
-  type ClusterEncryption,
-} from "./clusters.js";
+import { clusterSettings, type ClusterSettings } from "./cluster-settings.js";
+import { clusterView } from "./cluster-view.js";
+import { insertCluster, newClusterResourceId } from "./clusters.js";
 import { validIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
+import { findCluster } from "./lookups.js";
 import { resolveSnapshot } from "./snapshot-access.js";
 import { requireAvailable } from "./snapshots.js";
 import {
+  encryptionFor,
+  keyNotAccessible,
   RESOURCE_KEY_ACTIONS,
   rewrapDataKey,
   sourceKeyNotAccessible,
@@ -28,6 +25,7 @@ import {
   unwrapDataKey,
   usableKey,
   withKeyFault,
+  type ClusterEncryption,
 } from "./storage.js";
 import { validateTags } from "./tags.js";
 
@@ -96,6 +94,21 @@ function restoredEncryption(
   };
 }
 
+/** The last steps of either restore: the tags checked, then KMS (the new cluster's encryption), then the cluster. */
+function insertRestored(
+  scope: NeptuneScope,
+  settings: ClusterSettings,
+  requestTags: Tag[] | undefined,
+  source: EncryptedSource,
+  kmsKeyId: string | undefined,
+): DBCluster {
+  const tags = requestTags ?? [];
+  validateTags(tags);
+  const resourceId = newClusterResourceId();
+  const encryption = restoredEncryption(scope, source, kmsKeyId, resourceId);
+  return clusterView(scope, insertCluster(scope, settings, encryption, resourceId, tags), []);
+}
+
 /**
  * RestoreDBClusterFromSnapshot. Order of checks: the engine (only `neptune`), the cluster identifier, the snapshot
  * (own by name or ARN; another account's by ARN when shared with the caller or public; else not found), the
@@ -125,20 +138,12 @@ export function restoreFromSnapshot(scope: NeptuneScope, request: RestoreDBClust
       request.EnableIAMDatabaseAuthentication ?? snapshot.IAMDatabaseAuthenticationEnabled,
     StorageType: request.StorageType ?? snapshot.StorageType,
   });
-  const tags = request.Tags ?? [];
-  validateTags(tags);
-  const resourceId = newClusterResourceId();
-  const encryption = restoredEncryption(
-    scope,
-    {
-      StorageEncrypted: snapshot.StorageEncrypted,
-      keyArn: snapshot.kmsKeyArn ?? snapshot.KmsKeyId,
-      wrappedDataKey: snapshot.wrappedDataKey,
-    },
-    request.KmsKeyId,
-    resourceId,
-  );
-  return clusterView(scope, insertCluster(scope, settings, encryption, resourceId, tags), []);
+  const source = {
+    StorageEncrypted: snapshot.StorageEncrypted,
+    keyArn: snapshot.kmsKeyArn ?? snapshot.KmsKeyId,
+    wrappedDataKey: snapshot.wrappedDataKey,
+  };
+  return insertRestored(scope, settings, request.Tags, source, request.KmsKeyId);
 }
 
 const RESTORE_TYPES = ["full-copy", "copy-on-write"];
@@ -207,14 +212,10 @@ export function restoreToPointInTime(scope: NeptuneScope, request: RestoreDBClus
     EnableIAMDatabaseAuthentication: request.EnableIAMDatabaseAuthentication ?? source.IAMDatabaseAuthenticationEnabled,
     StorageType: request.StorageType ?? source.StorageType,
   });
-  const tags = request.Tags ?? [];
-  validateTags(tags);
-  const resourceId = newClusterResourceId();
-  const encryption = restoredEncryption(
-    scope,
-    { StorageEncrypted: source.StorageEncrypted, keyArn: source.KmsKeyId, wrappedDataKey: source.wrappedDataKey },
-    request.KmsKeyId,
-    resourceId,
-  );
-  return clusterView(scope, insertCluster(scope, settings, encryption, resourceId, tags), []);
+  const encrypted = {
+    StorageEncrypted: source.StorageEncrypted,
+    keyArn: source.KmsKeyId,
+    wrappedDataKey: source.wrappedDataKey,
+  };
+  return insertRestored(scope, settings, request.Tags, encrypted, request.KmsKeyId);
 }

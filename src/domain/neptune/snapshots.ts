@@ -2,27 +2,29 @@ import type {
   CreateDBClusterSnapshotMessage,
   DBClusterSnapshot,
   DescribeDBClusterSnapshotsMessage,
+  Tag,
 } from "../../generated/neptune.js";
 import type { AwsError } from "../../protocol/errors.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { clusterArn, parseRdsArn } from "./arn.js";
-import { snapshotOfCluster, storeSnapshot } from "./backups.js";
-import { applyFilters, paginate } from "./catalogue.js";
-import { findCluster, isUsable } from "./clusters.js";
-import { findSubnetGroup } from "./groups.js";
+import { isUsable } from "./cluster-state.js";
 import { validIdentifier } from "./identifiers.js";
-import { announce, clusterStatus, type NeptuneScope } from "./lifecycle.js";
-import { clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
+import { announce, clusterStatus, snapshotSource, type NeptuneScope } from "./lifecycle.js";
+import { applyFilters, listPage } from "./listing.js";
+import { findCluster } from "./lookups.js";
+import { clusterSnapshotTable, type ClusterRecord, type ClusterSnapshotRecord } from "./records.js";
 import { resolveSnapshot, visibleForeignSnapshots, type SnapshotRef } from "./snapshot-access.js";
+import { announceSnapshot, snapshotOfCluster, snapshotReadyAt, storeSnapshot } from "./snapshot-making.js";
 import { retireGrants } from "./storage.js";
-import { deleteAllTags, setTags, validateTags } from "./tags.js";
+import { findSubnetGroup } from "./subnet-groups.js";
+import { deleteAllTags, validateTags } from "./tags.js";
 
 /**
  * Manual cluster snapshots (reference §3.1–§3.5): create, delete, describe; how a snapshot is shown; its status
  * (derived from SnapshotCreateTime, `delays.snapshotMs` and the clock: `creating` or `copying` with
- * PercentProgress growing linearly, then `available`/100); the manual snapshot quota. Finished copies give back
- * the KMS grants they held (copy.ts takes them).
+ * PercentProgress growing linearly, then `available`/100); the manual snapshot quota. A copy cancelled by deleting
+ * it gives back the KMS grants it held (copy.ts takes them).
  */
 
 // ---------------------------------------------------------------------------------------------- status
@@ -33,10 +35,6 @@ export type SnapshotStatus = "creating" | "copying" | "available";
 export function snapshotStatus(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): SnapshotStatus {
   if (scope.now < snapshotReadyAt(scope, snapshot)) return snapshot.SourceDBClusterSnapshotArn ? "copying" : "creating";
   return "available";
-}
-
-export function snapshotReadyAt(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): number {
-  return snapshot.SnapshotCreateTime + scope.delays.snapshotMs;
 }
 
 /** 0 when started, 100 when available (an integer in the snapshot shape, reference §3.1). */
@@ -135,39 +133,14 @@ export function checkSnapshotQuota(scope: NeptuneScope): void {
   }
 }
 
-// ---------------------------------------------------------------------------------------------- events
-
-const snapshotSource = (s: ClusterSnapshotRecord) =>
-  ({
-    SourceIdentifier: s.DBClusterSnapshotIdentifier,
-    SourceType: "db-cluster-snapshot",
-    SourceArn: s.DBClusterSnapshotArn,
-  }) as const;
-
-/** RDS-EVENT-0074 / RDS-EVENT-0075, the second dated when the snapshot becomes available. */
-export function announceManualSnapshot(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): void {
-  announce(scope, snapshotSource(snapshot), "Creating manual cluster snapshot", ["backup"]);
-  announce(
-    scope,
-    snapshotSource(snapshot),
-    "Manual cluster snapshot created",
-    ["backup"],
-    snapshotReadyAt(scope, snapshot),
-  );
-}
-
 // ---------------------------------------------------------------------------------------------- create
 
 /**
- * CreateDBClusterSnapshot (reference §3.2). Order of checks: the snapshot identifier, the cluster (the caller's
- * own), a free snapshot identifier, the cluster's state (available; *decided*, as clusters.ts: `backing-up` too),
- * the quota, the tags. The snapshot starts `creating`/0 and keeps the cluster's key and wrapped data key. Tags:
- * the explicit `Tags`, else the cluster's when it has CopyTagsToSnapshot ("If tags are provided at creation, AWS
- * does not copy tags from the db_cluster", moto; *decided*: an empty list is no tags given).
+ * The checks a new manual snapshot of the cluster meets, in AWS's order: a free snapshot identifier, the cluster's
+ * state (available; *decided*, as for other operations: `backing-up` too), the quota. CreateDBClusterSnapshot and
+ * DeleteDBCluster's final snapshot share them.
  */
-export function createClusterSnapshot(scope: NeptuneScope, request: CreateDBClusterSnapshotMessage): DBClusterSnapshot {
-  const id = validIdentifier(request.DBClusterSnapshotIdentifier, "DBClusterSnapshotIdentifier");
-  const cluster = findCluster(scope, request.DBClusterIdentifier);
+export function checkManualSnapshot(scope: NeptuneScope, cluster: ClusterRecord, id: string): void {
   checkSnapshotIdFree(scope, id);
   if (!isUsable(clusterStatus(scope, cluster))) {
     // Observed (reference §3.2, I-TF14527).
@@ -177,23 +150,41 @@ export function createClusterSnapshot(scope: NeptuneScope, request: CreateDBClus
     );
   }
   checkSnapshotQuota(scope);
-  const tags = request.Tags ?? [];
-  validateTags(tags);
-  const vpcId = findSubnetGroup(scope.store, scope.accountId, scope.region, cluster.DBSubnetGroup)?.VpcId;
+}
+
+/**
+ * A manual snapshot of the cluster, started now (`creating`/0, then `available`), keeping the cluster's key and
+ * wrapped data key; with the explicit `tags`, else the cluster's when it has CopyTagsToSnapshot (*decided*: an
+ * empty list is no tags given).
+ */
+export function takeManualSnapshot(
+  scope: NeptuneScope,
+  cluster: ClusterRecord,
+  id: string,
+  tags: Tag[] = [],
+): ClusterSnapshotRecord {
   const snapshot = snapshotOfCluster(scope, cluster, {
     DBClusterSnapshotIdentifier: id,
     SnapshotType: "manual",
     at: scope.now,
-    VpcId: vpcId,
+    VpcId: findSubnetGroup(scope, cluster.DBSubnetGroup)?.VpcId,
   });
-  if (tags.length > 0) {
-    clusterSnapshotTable(scope.store, scope.accountId, scope.region).put(id, snapshot);
-    setTags(scope.store, scope.accountId, scope.region, snapshot.DBClusterSnapshotArn, tags);
-  } else {
-    storeSnapshot(scope, cluster, snapshot);
-  }
-  announceManualSnapshot(scope, snapshot);
-  return snapshotView(scope, own(scope, snapshot));
+  storeSnapshot(scope, cluster, snapshot, tags);
+  announceSnapshot(scope, snapshot);
+  return snapshot;
+}
+
+/**
+ * CreateDBClusterSnapshot (reference §3.2). Order of checks: the snapshot identifier, the cluster (the caller's
+ * own), the new snapshot's checks (checkManualSnapshot), the tags.
+ */
+export function createClusterSnapshot(scope: NeptuneScope, request: CreateDBClusterSnapshotMessage): DBClusterSnapshot {
+  const id = validIdentifier(request.DBClusterSnapshotIdentifier, "DBClusterSnapshotIdentifier");
+  const cluster = findCluster(scope, request.DBClusterIdentifier);
+  checkManualSnapshot(scope, cluster, id);
+  const tags = request.Tags ?? [];
+  validateTags(tags);
+  return snapshotView(scope, own(scope, takeManualSnapshot(scope, cluster, id, tags)));
 }
 
 // ---------------------------------------------------------------------------------------------- delete
@@ -303,11 +294,7 @@ export function describeClusterSnapshots(
       x.record.SnapshotCreateTime - y.record.SnapshotCreateTime ||
       x.record.DBClusterSnapshotArn.localeCompare(y.record.DBClusterSnapshotArn),
   );
-  const page = paginate(refs, request);
-  return {
-    DBClusterSnapshots: page.items.map((ref) => snapshotView(scope, ref)),
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listPage("DBClusterSnapshots", refs, request, (ref) => snapshotView(scope, ref));
 }
 
 /** A DBClusterIdentifier as given (any case, or the cluster's ARN), as snapshots record it. */

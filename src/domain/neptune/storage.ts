@@ -1,13 +1,14 @@
 import type { AwsError } from "../../protocol/errors.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
+import { AUTHORIZING_GRANT_OPERATIONS } from "../kms/grant-operations.js";
 import { KeyAccessError, type KmsServiceAccess, type ResolvedKey } from "../kms/service-access.js";
-import { GRANT_OPERATIONS } from "./clusters.js";
 import type { NeptuneScope } from "./lifecycle.js";
+import type { ClusterRecord } from "./records.js";
 
 /**
  * Envelope encryption of cluster storage, for real (DESIGN §4): an encrypted cluster's storage has a data key
- * wrapped under its KMS key (clusters.ts makes it); a snapshot keeps that wrapped key; a copy to another key
+ * wrapped under its KMS key (`encryptionFor` makes it); a snapshot keeps that wrapped key; a copy to another key
  * unwraps with the source key and re-wraps with the target key in one ReEncrypt (so the work is O(1) in data size);
  * a restore unwraps with the snapshot's key. Every KMS call is made on the caller's behalf via RDS
  * (kms:ViaService, kms:CallerAccount, kms:GrantIsForAWSResource: KMS's own policy evaluation decides), and a
@@ -22,6 +23,17 @@ export function sourceKeyNotAccessible(keyArn: string): AwsError {
   return neptuneFault(
     "KMSKeyNotAccessibleFault",
     `The source snapshot KMS key [${keyArn}] does not exist, is not enabled or you do not have permissions to access it.`,
+  );
+}
+
+/**
+ * R10's text for a KmsKeyId a caller can't use (SEED-FACTS, reference §3.4, observed I-AST25): the value is echoed
+ * as given.
+ */
+export function keyNotAccessible(given: string): AwsError {
+  return neptuneFault(
+    "KMSKeyNotAccessibleFault",
+    `Specified KMS key [${given}] does not exist, is not enabled or you do not have permissions to access it.`,
   );
 }
 
@@ -47,6 +59,13 @@ export function usableKey(scope: NeptuneScope, keyId: string, actions: string[])
   return kmsOf(scope).resolveKey({ ...via(scope), keyId, actions });
 }
 
+/** A fresh storage data key under the key, wrapped (KMS GenerateDataKey via RDS); the plaintext is dropped. */
+function newDataKey(scope: NeptuneScope, keyArn: string): Buffer {
+  const { plaintext, ciphertextBlob } = kmsOf(scope).generateDataKey({ ...via(scope), keyArn });
+  plaintext.fill(0);
+  return Buffer.from(ciphertextBlob);
+}
+
 /** Proves the wrapped data key opens under its key for the caller (KMS Decrypt via RDS); the plaintext is dropped. */
 export function unwrapDataKey(scope: NeptuneScope, keyArn: string, wrapped: Buffer): void {
   kmsOf(scope)
@@ -65,6 +84,9 @@ export function rewrapDataKey(scope: NeptuneScope, wrapped: Buffer, fromKeyArn: 
     }),
   );
 }
+
+/** What Neptune's grants on a key allow: what RDS asks for on a resource's key. */
+const GRANT_OPERATIONS: readonly string[] = AUTHORIZING_GRANT_OPERATIONS;
 
 /**
  * A grant Neptune takes on a key for a resource or a piece of work, as RDS does (grantee the regional RDS service
@@ -85,4 +107,49 @@ export function retireGrants(scope: NeptuneScope, grants: { keyArn: string; gran
       // Nothing left to retire.
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------- a new cluster's encryption
+
+/** A cluster's encryption: the key's ARN, the wrapped storage data key and Neptune's grant on the key. */
+export type ClusterEncryption = Pick<ClusterRecord, "StorageEncrypted" | "KmsKeyId" | "wrappedDataKey" | "kmsGrantId">;
+
+/**
+ * Encryption for a new cluster (API reference, CreateDBCluster.KmsKeyId; reference §4.1, §6.6):
+ * - StorageEncrypted without KmsKeyId: the account's AWS-managed `alias/aws/rds`, created on first use.
+ * - KmsKeyId (id, ARN or alias of the caller's account, or another account's key by ARN): checked through KMS on
+ *   the caller's behalf via RDS for kms:CreateGrant and kms:DescribeKey; otherwise KMSKeyNotAccessibleFault.
+ * - *Decided*: a KmsKeyId without StorageEncrypted encrypts the cluster (the key names "an encrypted DB cluster");
+ *   with StorageEncrypted explicitly false it is refused as InvalidParameterCombination.
+ * Then a storage data key is generated under the key (only its wrapped form is kept) and Neptune takes a grant
+ * for the resource.
+ */
+export function encryptionFor(
+  scope: NeptuneScope,
+  request: { StorageEncrypted?: boolean; KmsKeyId?: string },
+  resourceId: string,
+): ClusterEncryption {
+  const keyGiven = request.KmsKeyId !== undefined && request.KmsKeyId !== "";
+  if (!keyGiven && !request.StorageEncrypted) return { StorageEncrypted: false };
+  if (keyGiven && request.StorageEncrypted === false) {
+    throw CommonErrors.invalidParameterCombination(
+      "A KmsKeyId can be specified only for an encrypted DB cluster: set StorageEncrypted to true.",
+    );
+  }
+  const kms = kmsOf(scope);
+  const given = keyGiven ? request.KmsKeyId! : "alias/aws/rds";
+  return withKeyFault(
+    () => keyNotAccessible(given),
+    () => {
+      const { keyArn } = keyGiven
+        ? usableKey(scope, given, RESOURCE_KEY_ACTIONS)
+        : kms.awsManagedKey(scope.accountId, scope.region, "rds");
+      return {
+        StorageEncrypted: true,
+        KmsKeyId: keyArn,
+        wrappedDataKey: newDataKey(scope, keyArn),
+        kmsGrantId: takeGrant(scope, keyArn, resourceId),
+      };
+    },
+  );
 }

@@ -1,23 +1,11 @@
 import type { Tag } from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
-import { neptuneFault } from "../../services/neptune/errors.js";
 import type { Store } from "../../state/store.js";
-import { parseRdsArn, rdsArn, type RdsResourceType } from "./arn.js";
-import {
-  clusterParameterGroupNotFound,
-  findClusterParameterGroup,
-  findParameterGroup,
-  findSubnetGroup,
-  parameterGroupNotFound,
-  subnetGroupNotFound,
-} from "./groups.js";
-import type { NeptuneScope } from "./lifecycle.js";
-import { clusterSnapshotTable, clusterTable, instanceTable } from "./records.js";
 
 /**
- * Tags of Neptune resources, kept per (account, region) by resource ARN. setTags/getTags/removeTags/deleteAllTags
- * keep and validate the sets for any module (a Create* call's Tags, a deletion); `taggableResource` decides, for
- * the tagging API, whether an ARN names an existing resource of the caller.
+ * Tags of Neptune resources, kept per (account, region) by resource ARN: setTags/getTags/removeTags/deleteAllTags/
+ * moveTags keep and validate the sets for any module (a Create* call's Tags, a rename, a deletion). Which ARNs the
+ * tagging API accepts is taggable-resources.ts's job.
  */
 
 const TABLE = "neptune.tags";
@@ -100,67 +88,14 @@ export function removeTags(store: Store, accountId: string, region: string, arn:
   else table.put(arn, { ResourceArn: arn, Tags: kept });
 }
 
+/** Moves a renamed resource's tags to its new ARN (a rename changes the ARN; the tags stay with the resource). */
+export function moveTags(store: Store, accountId: string, region: string, from: string, to: string): void {
+  const tags = getTags(store, accountId, region, from);
+  deleteAllTags(store, accountId, region, from);
+  if (tags.length > 0) setTags(store, accountId, region, to, tags);
+}
+
 /** Forgets a deleted resource's tags (a new resource with the same name starts untagged). */
 export function deleteAllTags(store: Store, accountId: string, region: string, arn: string): void {
   tagSets(store, accountId, region).delete(arn);
-}
-
-// ====================================================================================== the tagging API
-
-/** The caller's (account, region), caught up to the request's time (a finished deletion is already swept). */
-type TaggingScope = Pick<NeptuneScope, "store" | "accountId" | "region">;
-
-/**
- * The ARN of the resource AddTagsToResource / ListTagsForResource / RemoveTagsFromResource name, once it is known
- * to exist in the caller's own (account, region). Tagging never crosses accounts: another account's ARN gets the
- * same not-found fault as a resource that does not exist, so nothing about it is revealed.
- *
- * Order of checks: the name must be an RDS ARN of this region and of a taggable kind (else RDS's observed
- * "does not match" message), then the resource must exist in the caller's account.
- */
-export function taggableResource(scope: TaggingScope, resourceName: string): string {
-  const arn = parseRdsArn(resourceName);
-  const taggable = ["cluster", "db", "cluster-snapshot", "cluster-pg", "pg", "subgrp"];
-  if (!arn || arn.region !== scope.region || !taggable.includes(arn.type)) {
-    // Observed RDS answer for a name that is not a taggable resource ARN of the region.
-    throw CommonErrors.invalidParameterValue(
-      "The specified resource name does not match an RDS resource in this region.",
-    );
-  }
-  const own = arn.accountId === scope.accountId;
-  const { store, accountId, region } = scope;
-  const key = arn.name.toLowerCase();
-  switch (arn.type) {
-    case "cluster": {
-      const cluster = own ? clusterTable(store, accountId, region).get(key) : undefined;
-      // Observed: "DBCluster <id> not found." (aws-behaviour.md §5).
-      if (!cluster) throw neptuneFault("DBClusterNotFoundFault", `DBCluster ${arn.name} not found.`);
-      break;
-    }
-    case "db": {
-      const instance = own ? instanceTable(store, accountId, region).get(key) : undefined;
-      if (!instance) throw neptuneFault("DBInstanceNotFoundFault", `DBInstance ${arn.name} not found.`);
-      break;
-    }
-    case "cluster-snapshot": {
-      // The tagging operations model no cluster-snapshot fault; their DBSnapshotNotFoundFault (wire
-      // DBSnapshotNotFound, 404) answers for it, with RDS's observed "DBSnapshot not found: <id>" text (*decided*).
-      const snapshot = own ? clusterSnapshotTable(store, accountId, region).get(key) : undefined;
-      if (!snapshot) throw neptuneFault("DBSnapshotNotFoundFault", `DBSnapshot not found: ${arn.name}`);
-      break;
-    }
-    // Groups: not modelled for the tagging operations; their own not-found faults are used (*decided*).
-    case "cluster-pg":
-      if (!own || !findClusterParameterGroup(store, accountId, region, key))
-        throw clusterParameterGroupNotFound(arn.name);
-      break;
-    case "pg":
-      if (!own || !findParameterGroup(store, accountId, region, key)) throw parameterGroupNotFound(arn.name);
-      break;
-    case "subgrp":
-      if (!own || !findSubnetGroup(store, accountId, region, key)) throw subnetGroupNotFound(arn.name);
-      break;
-  }
-  // Tags are kept under the canonical (lowercase-named) ARN, as the resource reports it.
-  return rdsArn(region, accountId, arn.type as RdsResourceType, key);
 }

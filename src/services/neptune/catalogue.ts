@@ -4,7 +4,7 @@ import {
   describeOrderableInstanceOptions,
   validInstanceModifications,
 } from "../../domain/neptune/catalogue.js";
-import { currentScope } from "../../domain/neptune/backups.js";
+import { currentScope } from "../../domain/neptune/catch-up.js";
 import type { HandlerMap } from "../service.js";
 
 /** What Neptune offers: engine versions, orderable instance options, valid modifications of an instance. */

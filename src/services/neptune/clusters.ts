@@ -1,5 +1,5 @@
 import type { NeptuneOperations } from "../../generated/neptune.js";
-import { currentScope } from "../../domain/neptune/backups.js";
+import { currentScope } from "../../domain/neptune/catch-up.js";
 import {
   addRole,
   createCluster,
@@ -13,7 +13,7 @@ import {
 } from "../../domain/neptune/clusters.js";
 import type { HandlerMap } from "../service.js";
 
-/** DB clusters: lifecycle, configuration and IAM roles. The rules are in src/domain/neptune/clusters.ts. */
+/** DB clusters: lifecycle, configuration and IAM roles. The rules are in src/domain/neptune/clusters.ts (and cluster-*.ts). */
 export const clusterHandlers: HandlerMap<NeptuneOperations> = {
   CreateDBCluster: (input, ctx) => ({ DBCluster: createCluster(currentScope(ctx), input) }),
   DescribeDBClusters: (input, ctx) => describeClusters(currentScope(ctx), input),

@@ -1,6 +1,5 @@
 import type { NeptuneOperations } from "../../generated/neptune.js";
-import { refuseFilters } from "../../domain/neptune/catalogue.js";
-import { currentScope } from "../../domain/neptune/backups.js";
+import { currentScope } from "../../domain/neptune/catch-up.js";
 import { describeEventCategories, describeEvents } from "../../domain/neptune/events.js";
 import type { HandlerMap } from "../service.js";
 
@@ -9,15 +8,8 @@ import type { HandlerMap } from "../service.js";
  * Add/RemoveSourceIdentifier…) are left unhandled: the pipeline answers them NotImplemented.
  */
 export const eventHandlers: HandlerMap<NeptuneOperations> = {
-  DescribeEvents: (input, ctx) => {
-    refuseFilters(input.Filters);
-    // Caught up first, so that what happened by itself until now (a finished deletion, a backup) is reported.
-    const scope = currentScope(ctx);
-    return describeEvents(scope.store, scope.accountId, scope.region, input, new Date(scope.now));
-  },
+  // Caught up first, so that what happened by itself until now (a finished deletion, a backup) is reported.
+  DescribeEvents: (input, ctx) => describeEvents(currentScope(ctx), input),
 
-  DescribeEventCategories: (input) => {
-    refuseFilters(input.Filters);
-    return { EventCategoriesMapList: describeEventCategories(input.SourceType) };
-  },
+  DescribeEventCategories: (input) => ({ EventCategoriesMapList: describeEventCategories(input) }),
 };

@@ -1,5 +1,5 @@
 import type { NeptuneOperations } from "../../generated/neptune.js";
-import { currentScope } from "../../domain/neptune/backups.js";
+import { currentScope } from "../../domain/neptune/catch-up.js";
 import {
   createInstance,
   deleteInstance,

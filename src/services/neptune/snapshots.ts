@@ -1,7 +1,6 @@
 import type { NeptuneOperations } from "../../generated/neptune.js";
-import { currentScope } from "../../domain/neptune/backups.js";
-import { copyClusterSnapshot, finishCopies } from "../../domain/neptune/copy.js";
-import type { NeptuneScope } from "../../domain/neptune/lifecycle.js";
+import { currentScope } from "../../domain/neptune/catch-up.js";
+import { copyClusterSnapshot } from "../../domain/neptune/copy.js";
 import { restoreFromSnapshot, restoreToPointInTime } from "../../domain/neptune/restore.js";
 import { describeSnapshotAttributes, modifySnapshotAttribute } from "../../domain/neptune/sharing.js";
 import {
@@ -9,33 +8,25 @@ import {
   deleteClusterSnapshot,
   describeClusterSnapshots,
 } from "../../domain/neptune/snapshots.js";
-import type { HandlerMap, RequestContext } from "../service.js";
+import type { HandlerMap } from "../service.js";
 
 /**
  * DB cluster snapshots: create, describe, delete, share, copy, and restore into a new cluster. The rules are in
- * src/domain/neptune/{snapshots,snapshot-access,sharing,copy,restore,storage}.ts.
+ * src/domain/neptune/{snapshots,snapshot-making,snapshot-access,sharing,copy,restore,storage}.ts.
  */
-
-/** The caught-up scope, with finished copies' KMS grants given back (copy.ts). */
-function scopeOf(ctx: RequestContext): NeptuneScope {
-  const scope = currentScope(ctx);
-  finishCopies(scope);
-  return scope;
-}
-
 export const snapshotHandlers: HandlerMap<NeptuneOperations> = {
-  CreateDBClusterSnapshot: (input, ctx) => ({ DBClusterSnapshot: createClusterSnapshot(scopeOf(ctx), input) }),
-  DescribeDBClusterSnapshots: (input, ctx) => describeClusterSnapshots(scopeOf(ctx), input),
+  CreateDBClusterSnapshot: (input, ctx) => ({ DBClusterSnapshot: createClusterSnapshot(currentScope(ctx), input) }),
+  DescribeDBClusterSnapshots: (input, ctx) => describeClusterSnapshots(currentScope(ctx), input),
   DeleteDBClusterSnapshot: (input, ctx) => ({
-    DBClusterSnapshot: deleteClusterSnapshot(scopeOf(ctx), input.DBClusterSnapshotIdentifier),
+    DBClusterSnapshot: deleteClusterSnapshot(currentScope(ctx), input.DBClusterSnapshotIdentifier),
   }),
   ModifyDBClusterSnapshotAttribute: (input, ctx) => ({
-    DBClusterSnapshotAttributesResult: modifySnapshotAttribute(scopeOf(ctx), input),
+    DBClusterSnapshotAttributesResult: modifySnapshotAttribute(currentScope(ctx), input),
   }),
   DescribeDBClusterSnapshotAttributes: (input, ctx) => ({
-    DBClusterSnapshotAttributesResult: describeSnapshotAttributes(scopeOf(ctx), input.DBClusterSnapshotIdentifier),
+    DBClusterSnapshotAttributesResult: describeSnapshotAttributes(currentScope(ctx), input.DBClusterSnapshotIdentifier),
   }),
-  CopyDBClusterSnapshot: (input, ctx) => ({ DBClusterSnapshot: copyClusterSnapshot(scopeOf(ctx), input) }),
-  RestoreDBClusterFromSnapshot: (input, ctx) => ({ DBCluster: restoreFromSnapshot(scopeOf(ctx), input) }),
-  RestoreDBClusterToPointInTime: (input, ctx) => ({ DBCluster: restoreToPointInTime(scopeOf(ctx), input) }),
+  CopyDBClusterSnapshot: (input, ctx) => ({ DBClusterSnapshot: copyClusterSnapshot(currentScope(ctx), input) }),
+  RestoreDBClusterFromSnapshot: (input, ctx) => ({ DBCluster: restoreFromSnapshot(currentScope(ctx), input) }),
+  RestoreDBClusterToPointInTime: (input, ctx) => ({ DBCluster: restoreToPointInTime(currentScope(ctx), input) }),
 };

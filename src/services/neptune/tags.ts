@@ -1,7 +1,8 @@
 import type { NeptuneOperations } from "../../generated/neptune.js";
-import { refuseFilters } from "../../domain/neptune/catalogue.js";
-import { currentScope } from "../../domain/neptune/backups.js";
-import { getTags, removeTags, setTags, taggableResource } from "../../domain/neptune/tags.js";
+import { currentScope } from "../../domain/neptune/catch-up.js";
+import { refuseFilters } from "../../domain/neptune/listing.js";
+import { taggableResource } from "../../domain/neptune/taggable-resources.js";
+import { getTags, removeTags, setTags } from "../../domain/neptune/tags.js";
 import type { HandlerMap } from "../service.js";
 
 /** Tags on every taggable Neptune resource, by ARN, in the caller's own account only. */

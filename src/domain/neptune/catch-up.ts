@@ -1,0 +1,48 @@
+import type { RequestContext } from "../../services/service.js";
+import type { KmsServiceAccess } from "../kms/service-access.js";
+import { pruneExpiredBackups, takeDueBackups } from "./backups.js";
+import { finishCopies } from "./copy.js";
+import { applyDuePendingChanges, autoStart, autoStartTime, sweepDeleted, type NeptuneScope } from "./lifecycle.js";
+import { clusterTable } from "./records.js";
+
+/**
+ * What happens in Neptune by itself as time passes, applied lazily (DESIGN §5: no timers): before every Neptune
+ * request the caller's state is brought up to the request's time. Every Neptune handler starts from
+ * `currentScope`; this module sits above the domain modules it drives, so none of them imports it.
+ */
+
+/**
+ * Brings the (account, region)'s Neptune state up to the clock: finished deletions are removed, changes pending
+ * until a maintenance window are applied, clusters stopped for seven days start, automated backups due by now
+ * are taken and expired ones pruned, and finished copies (in any account) give back their KMS grants.
+ */
+export function catchUp(scope: NeptuneScope): void {
+  sweepDeleted(scope);
+  applyDuePendingChanges(scope);
+  const clusters = clusterTable(scope.store, scope.accountId, scope.region).values();
+  for (const cluster of clusters) {
+    const startsAt = autoStartTime(cluster);
+    if (startsAt !== undefined && startsAt <= scope.now) {
+      takeDueBackups(scope, cluster, startsAt);
+      autoStart(scope, cluster, startsAt);
+    }
+    takeDueBackups(scope, cluster, scope.now);
+  }
+  pruneExpiredBackups(scope, clusters);
+  finishCopies(scope);
+}
+
+/** A request's view of Neptune (the caller's account and region, the delays, the time), caught up to its time. */
+export function currentScope(ctx: RequestContext): NeptuneScope {
+  const scope: NeptuneScope = {
+    store: ctx.emulator.store,
+    delays: ctx.emulator.delays,
+    kms: ctx.emulator.kms as KmsServiceAccess | undefined,
+    principal: ctx.principal,
+    accountId: ctx.principal.accountId,
+    region: ctx.region,
+    now: ctx.now.getTime(),
+  };
+  catchUp(scope);
+  return scope;
+}
