@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TridentConfig } from "../../src/config/config.js";
 import { DEFAULT_CREDENTIALS } from "../../src/config/defaults.js";
 import { A, B } from "../helpers/harness.js";
+import { denyKeysOfA, seedConfig } from "../helpers/seed.js";
 
 /**
  * The issue's "Done when": the seed's whole procedure as a shell script with the AWS CLI against a real
@@ -21,28 +21,8 @@ const SCRIPT = fileURLToPath(new URL("../../../tests/cli/seed-procedure.sh", imp
 
 const B_DENIED = { accessKeyId: "AKIABSEEDDENIED00001", secretAccessKey: "b-seed-denied-secret" };
 
-const CONFIG: TridentConfig = {
-  accounts: {
-    [A]: { users: [{ name: "admin", ...DEFAULT_CREDENTIALS[A] }] },
-    [B]: {
-      users: [
-        { name: "admin", ...DEFAULT_CREDENTIALS[B] },
-        {
-          // B's IAM half of R10: this caller's own policy denies A's keys.
-          name: "denied",
-          ...B_DENIED,
-          policy: {
-            Version: "2012-10-17",
-            Statement: [
-              { Effect: "Allow", Action: "*", Resource: "*" },
-              { Effect: "Deny", Action: "kms:*", Resource: `arn:aws:kms:*:${A}:key/*` },
-            ],
-          },
-        },
-      ],
-    },
-  },
-};
+// B's IAM half of R10: this caller's own policy denies A's keys.
+const CONFIG = seedConfig({ [B]: [{ name: "denied", ...B_DENIED, policy: denyKeysOfA() }] });
 
 function startServe(config: string): Promise<{ child: ChildProcess; endpoint: string }> {
   const child = spawn(

@@ -14,7 +14,7 @@ import {
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
 import { A, B, REGION, inProcess, rejection } from "../helpers/harness.js";
-import { policyOf, ownerStatement } from "./fixtures.js";
+import { ownerStatement, policyOf } from "../helpers/seed.js";
 
 /** AWS's real aws/rds policy [aws-behaviour §6.3], as GetKeyPolicy prints it. */
 function awsRdsPolicy(account: string): string {

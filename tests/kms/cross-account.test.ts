@@ -17,7 +17,8 @@ import {
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
 import { A, B, REGION, inProcess, rejection } from "../helpers/harness.js";
-import { KMS_CONFIG, ownerStatement, policyOf, seedPolicy, USERS } from "./fixtures.js";
+import { ownerStatement, policyOf, sharedKeyPolicy } from "../helpers/seed.js";
+import { KMS_CONFIG, USERS } from "./fixtures.js";
 
 const B_ADMIN = `arn:aws:iam::${B}:user/admin`;
 
@@ -25,7 +26,7 @@ const B_ADMIN = `arn:aws:iam::${B}:user/admin`;
 async function sharedKey(options: Parameters<typeof inProcess>[0] = {}) {
   const env = inProcess({ config: KMS_CONFIG, ...options });
   const { KeyMetadata } = await env.a.kms.send(new CreateKeyCommand({ Description: "source cluster key" }));
-  await env.a.kms.send(new PutKeyPolicyCommand({ KeyId: KeyMetadata!.KeyId, Policy: seedPolicy() }));
+  await env.a.kms.send(new PutKeyPolicyCommand({ KeyId: KeyMetadata!.KeyId, Policy: sharedKeyPolicy() }));
   return { ...env, key: KeyMetadata! };
 }
 
@@ -148,8 +149,8 @@ describe("KMS across accounts: the seed's key policy", () => {
     const env = inProcess({ config: KMS_CONFIG });
     const denyDecrypt = { Effect: "Deny", Principal: { AWS: B }, Action: "kms:Decrypt", Resource: "*" };
     const policy = JSON.stringify({
-      ...JSON.parse(seedPolicy()),
-      Statement: [...JSON.parse(seedPolicy()).Statement, denyDecrypt],
+      ...JSON.parse(sharedKeyPolicy()),
+      Statement: [...JSON.parse(sharedKeyPolicy()).Statement, denyDecrypt],
     });
     const { KeyMetadata: key } = await env.a.kms.send(new CreateKeyCommand({ Policy: policy }));
     const encrypted = await env.b.kms.send(new EncryptCommand({ KeyId: key!.Arn, Plaintext: Buffer.from("x") }));

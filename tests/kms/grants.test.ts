@@ -14,7 +14,8 @@ import {
   RevokeGrantCommand,
 } from "@aws-sdk/client-kms";
 import { A, B, REGION, inProcess, rejection } from "../helpers/harness.js";
-import { KMS_CONFIG, ownerStatement, policyOf, USERS } from "./fixtures.js";
+import { ownerStatement, policyOf } from "../helpers/seed.js";
+import { KMS_CONFIG, USERS } from "./fixtures.js";
 
 const B_ADMIN = `arn:aws:iam::${B}:user/admin`;
 const A_READER = `arn:aws:iam::${A}:user/reader`;

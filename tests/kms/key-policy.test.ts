@@ -7,7 +7,8 @@ import {
   PutKeyPolicyCommand,
 } from "@aws-sdk/client-kms";
 import { A, B, inProcess, rejection } from "../helpers/harness.js";
-import { docsSamplePolicy, KMS_CONFIG, ownerStatement, policyOf, seedPolicy, USERS } from "./fixtures.js";
+import { docsSamplePolicy, ownerStatement, policyOf, sharedKeyPolicy } from "../helpers/seed.js";
+import { KMS_CONFIG, USERS } from "./fixtures.js";
 
 const LOCKOUT = "The new key policy will not allow you to update the key policy in the future.";
 const INVALID_PRINCIPALS = "Policy contains a statement with one or more invalid principals.";
@@ -70,12 +71,12 @@ describe("KMS PutKeyPolicy and CreateKey with a policy", () => {
   test("the seed's policy with a valid 12-digit account id is accepted and returned exactly as put", async () => {
     const { a } = inProcess();
     const { KeyMetadata: key } = await a.kms.send(new CreateKeyCommand({}));
-    await a.kms.send(new PutKeyPolicyCommand({ KeyId: key!.KeyId, PolicyName: "default", Policy: seedPolicy() }));
-    assert.equal((await a.kms.send(new GetKeyPolicyCommand({ KeyId: key!.KeyId }))).Policy, seedPolicy());
-    const created = await a.kms.send(new CreateKeyCommand({ Policy: seedPolicy() }));
+    await a.kms.send(new PutKeyPolicyCommand({ KeyId: key!.KeyId, PolicyName: "default", Policy: sharedKeyPolicy() }));
+    assert.equal((await a.kms.send(new GetKeyPolicyCommand({ KeyId: key!.KeyId }))).Policy, sharedKeyPolicy());
+    const created = await a.kms.send(new CreateKeyCommand({ Policy: sharedKeyPolicy() }));
     assert.equal(
       (await a.kms.send(new GetKeyPolicyCommand({ KeyId: created.KeyMetadata!.KeyId }))).Policy,
-      seedPolicy(),
+      sharedKeyPolicy(),
     );
   });
 
@@ -83,8 +84,8 @@ describe("KMS PutKeyPolicy and CreateKey with a policy", () => {
     const { a, raw } = inProcess();
     const { KeyMetadata: key } = await a.kms.send(new CreateKeyCommand({}));
     for (const send of [
-      () => a.kms.send(new PutKeyPolicyCommand({ KeyId: key!.KeyId, Policy: seedPolicy(B_11_DIGITS) })),
-      () => a.kms.send(new CreateKeyCommand({ Policy: seedPolicy(B_11_DIGITS) })),
+      () => a.kms.send(new PutKeyPolicyCommand({ KeyId: key!.KeyId, Policy: sharedKeyPolicy(B_11_DIGITS) })),
+      () => a.kms.send(new CreateKeyCommand({ Policy: sharedKeyPolicy(B_11_DIGITS) })),
     ]) {
       const error = await rejection(send);
       assert.equal(error.name, "MalformedPolicyDocumentException");
@@ -94,7 +95,7 @@ describe("KMS PutKeyPolicy and CreateKey with a policy", () => {
     const wire = await raw({
       service: "kms",
       target: "PutKeyPolicy",
-      json: { KeyId: key!.KeyId, Policy: seedPolicy(B_11_DIGITS) },
+      json: { KeyId: key!.KeyId, Policy: sharedKeyPolicy(B_11_DIGITS) },
     });
     assert.equal(wire.status, 400);
     assert.equal(wire.code, "MalformedPolicyDocumentException");
@@ -198,7 +199,9 @@ describe("KMS PutKeyPolicy and CreateKey with a policy", () => {
     assert.equal(created.KeyMetadata!.KeyManager, "CUSTOMER");
     const locked = await rejection(() => a.kms.send(new GetKeyPolicyCommand({ KeyId: key!.KeyId })));
     assert.equal(locked.name, "AccessDeniedException");
-    const put = await rejection(() => a.kms.send(new PutKeyPolicyCommand({ KeyId: key!.KeyId, Policy: seedPolicy() })));
+    const put = await rejection(() =>
+      a.kms.send(new PutKeyPolicyCommand({ KeyId: key!.KeyId, Policy: sharedKeyPolicy() })),
+    );
     assert.equal(put.name, "AccessDeniedException");
     assert.match(put.message, /because no resource-based policy allows the kms:PutKeyPolicy action$/);
   });

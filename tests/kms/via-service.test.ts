@@ -13,7 +13,8 @@ import {
 import type { Principal } from "../../src/auth/principal.js";
 import { KeyAccessError } from "../../src/domain/kms/service-access.js";
 import { A, ADMIN, B, REGION, inProcess, rejection, type Credentials } from "../helpers/harness.js";
-import { externalStatements, KMS_CONFIG, ownerStatement, policyOf, seedPolicy, USERS } from "./fixtures.js";
+import { grantStatement, ownerStatement, policyOf, sharedKeyPolicy } from "../helpers/seed.js";
+import { KMS_CONFIG, USERS } from "./fixtures.js";
 
 type Env = ReturnType<typeof inProcess>;
 
@@ -39,18 +40,22 @@ async function aKeyWith(env: Env, policy?: string) {
   return KeyMetadata!;
 }
 
+/** emulator.kms as Neptune calls it on `principal`'s behalf: in REGION, via rds. */
+function viaRds(env: Env, principal: Principal) {
+  const on = { principal, region: REGION, viaService: "rds" as const };
+  return {
+    resolveKey: (keyId: string, actions = COPY_ACTIONS) => env.emulator.kms.resolveKey({ ...on, keyId, actions }),
+    generateDataKey: (keyArn: string) => env.emulator.kms.generateDataKey({ ...on, keyArn }),
+    decrypt: (keyArn: string, ciphertextBlob: Buffer) => env.emulator.kms.decrypt({ ...on, keyArn, ciphertextBlob }),
+  };
+}
+
 describe("KMS via a service (emulator.kms, as Neptune uses it)", () => {
   test("B's admin, via rds, resolves and uses A's CMK by ARN when A's policy has the seed's statements for B", async () => {
     const env = inProcess({ config: KMS_CONFIG });
-    const key = await aKeyWith(env, seedPolicy());
+    const key = await aKeyWith(env, sharedKeyPolicy());
     const bAdmin = principalOf(env, ADMIN[B]!);
-    const resolved = env.emulator.kms.resolveKey({
-      principal: bAdmin,
-      region: REGION,
-      keyId: key.Arn!,
-      viaService: "rds",
-      actions: COPY_ACTIONS,
-    });
+    const resolved = viaRds(env, bAdmin).resolveKey(key.Arn!);
     assert.deepEqual(resolved, { keyArn: key.Arn, keyId: key.KeyId, accountId: A, region: REGION, awsManaged: false });
 
     const call = {
@@ -100,39 +105,21 @@ describe("KMS via a service (emulator.kms, as Neptune uses it)", () => {
     const env = inProcess({ config: KMS_CONFIG });
     const key = await aKeyWith(env);
     const bAdmin = principalOf(env, ADMIN[B]!);
-    const error = keyAccessError(() =>
-      env.emulator.kms.resolveKey({
-        principal: bAdmin,
-        region: REGION,
-        keyId: key.Arn!,
-        viaService: "rds",
-        actions: COPY_ACTIONS,
-      }),
-    );
+    const error = keyAccessError(() => viaRds(env, bAdmin).resolveKey(key.Arn!));
     assert.equal(error.reason, "access-denied");
     assert.equal(
       error.message,
       `User: ${bAdmin.arn} is not authorized to perform: kms:DescribeKey on resource: ${key.Arn} because no resource-based policy allows the kms:DescribeKey action`,
     );
-    const generate = keyAccessError(() =>
-      env.emulator.kms.generateDataKey({ principal: bAdmin, region: REGION, keyArn: key.Arn!, viaService: "rds" }),
-    );
+    const generate = keyAccessError(() => viaRds(env, bAdmin).generateDataKey(key.Arn!));
     assert.equal(generate.reason, "access-denied");
   });
 
   test("B's identity policy still decides via the service", async () => {
     const env = inProcess({ config: KMS_CONFIG });
-    const key = await aKeyWith(env, seedPolicy());
+    const key = await aKeyWith(env, sharedKeyPolicy());
     const denied = principalOf(env, USERS.bDenied);
-    const error = keyAccessError(() =>
-      env.emulator.kms.resolveKey({
-        principal: denied,
-        region: REGION,
-        keyId: key.Arn!,
-        viaService: "rds",
-        actions: COPY_ACTIONS,
-      }),
-    );
+    const error = keyAccessError(() => viaRds(env, denied).resolveKey(key.Arn!));
     assert.equal(error.reason, "access-denied");
     assert.match(error.message, /with an explicit deny in an identity-based policy$/);
   });
@@ -140,7 +127,7 @@ describe("KMS via a service (emulator.kms, as Neptune uses it)", () => {
   test("grant operations via the service carry kms:GrantIsForAWSResource = true; B's direct call does not", async () => {
     const env = inProcess({ config: KMS_CONFIG });
     // Only the grant statement for B (plus A's own access): CreateGrant is allowed for AWS resources only.
-    const key = await aKeyWith(env, policyOf(ownerStatement(), externalStatements()[1]!));
+    const key = await aKeyWith(env, policyOf(ownerStatement(), grantStatement()));
     const bAdmin = principalOf(env, ADMIN[B]!);
     const direct = await rejection(() =>
       env.b.kms.send(new CreateGrantCommand({ KeyId: key.Arn, GranteePrincipal: bAdmin.arn, Operations: ["Decrypt"] })),
@@ -155,20 +142,14 @@ describe("KMS via a service (emulator.kms, as Neptune uses it)", () => {
       operations: ["Decrypt"],
     });
     assert.match(grantId, /^[0-9a-f]{64}$/);
-    const resolved = env.emulator.kms.resolveKey({
-      principal: bAdmin,
-      region: REGION,
-      keyId: key.Arn!,
-      viaService: "rds",
-      actions: ["kms:CreateGrant", "kms:ListGrants"],
-    });
+    const resolved = viaRds(env, bAdmin).resolveKey(key.Arn!, ["kms:CreateGrant", "kms:ListGrants"]);
     assert.equal(resolved.keyArn, key.Arn);
   });
 
   test("nobody else can use A's alias/aws/rds key at all; A can, only via rds", async () => {
     const env = inProcess({ config: KMS_CONFIG });
-    const aAdmin = principalOf(env, ADMIN[A]!);
-    const bAdmin = principalOf(env, ADMIN[B]!);
+    const byA = viaRds(env, principalOf(env, ADMIN[A]!));
+    const byB = viaRds(env, principalOf(env, ADMIN[B]!));
     const managed = env.emulator.kms.awsManagedKey(A, REGION, "rds");
     assert.equal(managed.awsManaged, true);
     assert.equal(managed.accountId, A);
@@ -179,68 +160,26 @@ describe("KMS via a service (emulator.kms, as Neptune uses it)", () => {
     );
 
     // A, through RDS: its own account, via rds.REGION.amazonaws.com, so the aws/rds policy allows it.
-    const byA = env.emulator.kms.resolveKey({
-      principal: aAdmin,
-      region: REGION,
-      keyId: "alias/aws/rds",
-      viaService: "rds",
-      actions: COPY_ACTIONS,
-    });
-    assert.equal(byA.keyArn, managed.keyArn);
-    const dataKey = env.emulator.kms.generateDataKey({
-      principal: aAdmin,
-      region: REGION,
-      keyArn: managed.keyArn,
-      viaService: "rds",
-    });
+    assert.equal(byA.resolveKey("alias/aws/rds").keyArn, managed.keyArn);
+    const dataKey = byA.generateDataKey(managed.keyArn);
     assert.equal(dataKey.plaintext.length, 32);
     // B, by the key's ARN, via rds: kms:CallerAccount is B, so no statement applies.
     for (const actions of [COPY_ACTIONS, ["kms:Decrypt"], ["kms:DescribeKey"]]) {
-      const error = keyAccessError(() =>
-        env.emulator.kms.resolveKey({
-          principal: bAdmin,
-          region: REGION,
-          keyId: managed.keyArn,
-          viaService: "rds",
-          actions,
-        }),
-      );
-      assert.equal(error.reason, "access-denied");
+      assert.equal(keyAccessError(() => byB.resolveKey(managed.keyArn, actions)).reason, "access-denied");
     }
-    const decrypt = keyAccessError(() =>
-      env.emulator.kms.decrypt({
-        principal: bAdmin,
-        region: REGION,
-        keyArn: managed.keyArn,
-        viaService: "rds",
-        ciphertextBlob: dataKey.ciphertextBlob,
-      }),
-    );
+    const decrypt = keyAccessError(() => byB.decrypt(managed.keyArn, dataKey.ciphertextBlob));
     assert.equal(decrypt.reason, "access-denied");
     // B's "alias/aws/rds" is B's own AWS-managed key, created on first use.
-    const own = env.emulator.kms.resolveKey({
-      principal: bAdmin,
-      region: REGION,
-      keyId: "alias/aws/rds",
-      viaService: "rds",
-      actions: COPY_ACTIONS,
-    });
+    const own = byB.resolveKey("alias/aws/rds");
     assert.equal(own.accountId, B);
     assert.notEqual(own.keyArn, managed.keyArn);
   });
 
   test("KeyAccessError reasons: not-found, disabled, pending-deletion, invalid-ciphertext; keyState", async () => {
     const env = inProcess({ config: KMS_CONFIG });
-    const aAdmin = principalOf(env, ADMIN[A]!);
+    const byA = viaRds(env, principalOf(env, ADMIN[A]!));
     const key = await aKeyWith(env);
-    const resolve = (keyId: string) => () =>
-      env.emulator.kms.resolveKey({
-        principal: aAdmin,
-        region: REGION,
-        keyId,
-        viaService: "rds",
-        actions: COPY_ACTIONS,
-      });
+    const resolve = (keyId: string) => () => byA.resolveKey(keyId);
     assert.equal(keyAccessError(resolve("alias/missing")).reason, "not-found");
     assert.equal(keyAccessError(resolve("None")).reason, "not-found");
     assert.equal(
@@ -250,21 +189,8 @@ describe("KMS via a service (emulator.kms, as Neptune uses it)", () => {
     assert.equal(env.emulator.kms.keyState(key.Arn!), "Enabled");
 
     const other = await aKeyWith(env);
-    const blob = env.emulator.kms.generateDataKey({
-      principal: aAdmin,
-      region: REGION,
-      keyArn: other.Arn!,
-      viaService: "rds",
-    }).ciphertextBlob;
-    const wrongKey = keyAccessError(() =>
-      env.emulator.kms.decrypt({
-        principal: aAdmin,
-        region: REGION,
-        keyArn: key.Arn!,
-        viaService: "rds",
-        ciphertextBlob: blob,
-      }),
-    );
+    const blob = byA.generateDataKey(other.Arn!).ciphertextBlob;
+    const wrongKey = keyAccessError(() => byA.decrypt(key.Arn!, blob));
     assert.equal(wrongKey.reason, "invalid-ciphertext");
 
     await env.a.kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
@@ -280,16 +206,9 @@ describe("KMS via a service (emulator.kms, as Neptune uses it)", () => {
 
   test("removing B from the key policy (step 6) closes the door again", async () => {
     const env = inProcess({ config: KMS_CONFIG });
-    const key = await aKeyWith(env, seedPolicy());
-    const bAdmin = principalOf(env, ADMIN[B]!);
-    const resolve = () =>
-      env.emulator.kms.resolveKey({
-        principal: bAdmin,
-        region: REGION,
-        keyId: key.Arn!,
-        viaService: "rds",
-        actions: COPY_ACTIONS,
-      });
+    const key = await aKeyWith(env, sharedKeyPolicy());
+    const byB = viaRds(env, principalOf(env, ADMIN[B]!));
+    const resolve = () => byB.resolveKey(key.Arn!);
     assert.equal(resolve().keyArn, key.Arn);
     await env.a.kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: policyOf(ownerStatement()) }));
     assert.equal(keyAccessError(resolve).reason, "access-denied");

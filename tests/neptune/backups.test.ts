@@ -1,32 +1,26 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CreateDBClusterCommand,
   DeleteDBClusterCommand,
   DescribeDBClustersCommand,
   ListTagsForResourceCommand,
-  ModifyDBClusterCommand,
   StartDBClusterCommand,
   StopDBClusterCommand,
+  type CreateDBClusterCommandInput,
   type NeptuneClient,
 } from "@aws-sdk/client-neptune";
 import { clusterSnapshotTable, clusterTable } from "../../src/domain/neptune/records.js";
 import type { Emulator } from "../../src/emulator.js";
 import { A, inProcess, REGION } from "../helpers/harness.js";
+import { createCluster as createAnyCluster, modifyCluster } from "./resources.js";
 
-async function createCluster(neptune: NeptuneClient, id: string, extra: Record<string, unknown> = {}) {
-  return (
-    await neptune.send(
-      new CreateDBClusterCommand({
-        DBClusterIdentifier: id,
-        Engine: "neptune",
-        PreferredBackupWindow: "03:00-03:30",
-        PreferredMaintenanceWindow: "sun:06:00-sun:06:30",
-        ...extra,
-      }),
-    )
-  ).DBCluster!;
-}
+/** A cluster whose daily backup window starts at 03:00 (and whose maintenance window is out of its way). */
+const createCluster = (neptune: NeptuneClient, id: string, extra: Partial<CreateDBClusterCommandInput> = {}) =>
+  createAnyCluster(neptune, id, {
+    PreferredBackupWindow: "03:00-03:30",
+    PreferredMaintenanceWindow: "sun:06:00-sun:06:30",
+    ...extra,
+  });
 
 /** The automated snapshot ids of account A, after a request has brought the state up to the clock. */
 async function automated(emulator: Emulator, neptune: NeptuneClient): Promise<string[]> {
@@ -97,7 +91,7 @@ describe("Automated backups", () => {
       "rds:keep-2026-06-10-03-00",
     ]);
     // A shorter retention prunes at the next request.
-    await a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "keep", BackupRetentionPeriod: 1 }));
+    await modifyCluster(a.neptune, "keep", { BackupRetentionPeriod: 1 });
     assert.deepEqual(await automated(emulator, a.neptune), ["rds:keep-2026-06-10-03-00"]);
   });
 
@@ -145,13 +139,7 @@ describe("Automated backups", () => {
     await createCluster(a.neptune, "first");
     await createCluster(a.neptune, "second");
     clock.set("2026-03-03T12:00:01Z");
-    await a.neptune.send(
-      new ModifyDBClusterCommand({
-        DBClusterIdentifier: "first",
-        NewDBClusterIdentifier: "renamed",
-        ApplyImmediately: true,
-      }),
-    );
+    await modifyCluster(a.neptune, "first", { NewDBClusterIdentifier: "renamed", ApplyImmediately: true });
     await a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "renamed", SkipFinalSnapshot: true }));
     assert.deepEqual(await automated(emulator, a.neptune), ["rds:second-2026-03-03-03-00"]);
   });

@@ -1,15 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
   DescribeDBEngineVersionsCommand,
   DescribeOrderableDBInstanceOptionsCommand,
   DescribeValidDBInstanceModificationsCommand,
 } from "@aws-sdk/client-neptune";
-import { A, ADMIN, inProcess, REGION, rejection } from "../helpers/harness.js";
-
-const V = "2014-10-31";
+import { A, ADMIN, inProcess, REGION } from "../helpers/harness.js";
+import { instanceNotFound, invalidIdentifier, invalidValue } from "./faults.js";
+import { assertFault, assertRefused, assertWire, rdsQuery } from "./refusals.js";
+import { createCluster, createInstance } from "./resources.js";
 
 describe("DescribeDBEngineVersions", () => {
   test("lists Neptune 1.2, 1.3 and 1.4 releases with their parameter group families", async () => {
@@ -63,43 +62,39 @@ describe("DescribeDBEngineVersions", () => {
 
   test("another engine on the shared RDS endpoint is refused: InvalidParameterValue", async () => {
     const { a, raw } = inProcess();
-    const error = await rejection(() =>
-      a.neptune.send(new DescribeDBEngineVersionsCommand({ Engine: "aurora-mysql" })),
+    await assertFault(
+      () => a.neptune.send(new DescribeDBEngineVersionsCommand({ Engine: "aurora-mysql" })),
+      invalidValue("Unrecognized engine name: aurora-mysql"),
     );
-    assert.equal(error.name, "InvalidParameterValue");
-    assert.equal(error.$metadata?.httpStatusCode, 400);
-    assert.equal(error.message, "Unrecognized engine name: aurora-mysql");
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "DescribeDBEngineVersions", Version: V, Engine: "postgres" },
+    assertWire(await rdsQuery(raw, "DescribeDBEngineVersions", { Engine: "postgres" }), {
+      code: "InvalidParameterValue",
+      status: 400,
     });
-    assert.equal(wire.status, 400);
-    assert.equal(wire.code, "InvalidParameterValue");
   });
 
   test("MaxRecords outside 20–100 gets RDS's message; an unknown filter is refused", async () => {
     const { a } = inProcess();
     for (const MaxRecords of [19, 101]) {
-      const error = await rejection(() => a.neptune.send(new DescribeDBEngineVersionsCommand({ MaxRecords })));
-      assert.equal(error.name, "InvalidParameterValue");
-      assert.equal(error.$metadata?.httpStatusCode, 400);
-      assert.equal(error.message, `Invalid value ${MaxRecords} for MaxRecords. Must be between 20 and 100`);
+      await assertFault(
+        () => a.neptune.send(new DescribeDBEngineVersionsCommand({ MaxRecords })),
+        invalidValue(`Invalid value ${MaxRecords} for MaxRecords. Must be between 20 and 100`),
+      );
     }
-    const error = await rejection(() =>
-      a.neptune.send(new DescribeDBEngineVersionsCommand({ Filters: [{ Name: "colour", Values: ["blue"] }] })),
+    await assertFault(
+      () => a.neptune.send(new DescribeDBEngineVersionsCommand({ Filters: [{ Name: "colour", Values: ["blue"] }] })),
+      invalidValue("Unrecognized filter name: colour."),
     );
-    assert.equal(error.name, "InvalidParameterValue");
-    assert.equal(error.message, "Unrecognized filter name: colour.");
   });
 });
 
 describe("DescribeOrderableDBInstanceOptions", () => {
   test("Engine is required: MissingParameter", async () => {
     const { raw } = inProcess();
-    const wire = await raw({ service: "rds", params: { Action: "DescribeOrderableDBInstanceOptions", Version: V } });
-    assert.equal(wire.status, 400);
-    assert.equal(wire.code, "MissingParameter");
-    assert.equal(wire.message, "The request must contain the parameter Engine");
+    assertWire(await rdsQuery(raw, "DescribeOrderableDBInstanceOptions", {}), {
+      code: "MissingParameter",
+      status: 400,
+      message: "The request must contain the parameter Engine",
+    });
   });
 
   test("offers r5, r6g, t3, t4g, x2g and serverless classes in the region's zones", async () => {
@@ -170,11 +165,10 @@ describe("DescribeOrderableDBInstanceOptions", () => {
       new DescribeOrderableDBInstanceOptionsCommand({ Engine: "neptune", Vpc: false }),
     );
     assert.deepEqual(noVpc.OrderableDBInstanceOptions, []);
-    const error = await rejection(() =>
-      a.neptune.send(new DescribeOrderableDBInstanceOptionsCommand({ Engine: "mysql" })),
+    await assertFault(
+      () => a.neptune.send(new DescribeOrderableDBInstanceOptionsCommand({ Engine: "mysql" })),
+      invalidValue("Unrecognized engine name: mysql"),
     );
-    assert.equal(error.name, "InvalidParameterValue");
-    assert.equal(error.message, "Unrecognized engine name: mysql");
   });
 
   test("another region lists its own three zones", async () => {
@@ -196,43 +190,28 @@ describe("DescribeOrderableDBInstanceOptions", () => {
 
 describe("DescribeValidDBInstanceModifications", () => {
   test("an instance that does not exist: DBInstanceNotFound (404), the wire code without Fault", async () => {
-    const { a, raw } = inProcess();
-    const error = await rejection(() =>
-      a.neptune.send(new DescribeValidDBInstanceModificationsCommand({ DBInstanceIdentifier: "nope" })),
+    await assertRefused(
+      inProcess(),
+      "DescribeValidDBInstanceModifications",
+      { DBInstanceIdentifier: "nope" },
+      instanceNotFound("nope"),
     );
-    assert.equal(error.name, "DBInstanceNotFoundFault");
-    assert.equal(error.$metadata?.httpStatusCode, 404);
-    assert.equal(error.message, "DBInstance nope not found.");
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "DescribeValidDBInstanceModifications", Version: V, DBInstanceIdentifier: "nope" },
-    });
-    assert.equal(wire.status, 404);
-    assert.equal(wire.code, "DBInstanceNotFound");
   });
 
   test("an invalid identifier is InvalidParameterValue", async () => {
     const { a } = inProcess();
-    const error = await rejection(() =>
-      a.neptune.send(new DescribeValidDBInstanceModificationsCommand({ DBInstanceIdentifier: "bad--name" })),
+    await assertFault(
+      () => a.neptune.send(new DescribeValidDBInstanceModificationsCommand({ DBInstanceIdentifier: "bad--name" })),
+      invalidValue(invalidIdentifier("DBInstanceIdentifier")),
     );
-    assert.equal(error.name, "InvalidParameterValue");
-    assert.match(error.message, /^The parameter DBInstanceIdentifier is not a valid identifier\./);
   });
 });
 
 describe("DescribeValidDBInstanceModifications of an instance", () => {
   test("an instance of the caller's: no storage options (storage is the cluster volume); B can't ask about it", async () => {
     const { a, b } = inProcess();
-    await a.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "graph", Engine: "neptune" }));
-    await a.neptune.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: "graph-1",
-        DBClusterIdentifier: "graph",
-        Engine: "neptune",
-        DBInstanceClass: "db.r6g.large",
-      }),
-    );
+    await createCluster(a.neptune, "graph");
+    await createInstance(a.neptune, "graph", "graph-1", { DBInstanceClass: "db.r6g.large" });
     const out = await a.neptune.send(
       new DescribeValidDBInstanceModificationsCommand({ DBInstanceIdentifier: "GRAPH-1" }),
     );
@@ -240,11 +219,9 @@ describe("DescribeValidDBInstanceModifications of an instance", () => {
     const arn = `arn:aws:rds:${REGION}:${A}:db:graph-1`;
     const byArn = await a.neptune.send(new DescribeValidDBInstanceModificationsCommand({ DBInstanceIdentifier: arn }));
     assert.deepEqual(byArn.ValidDBInstanceModificationsMessage, { Storage: [] });
-    const error = await rejection(() =>
-      b.neptune.send(new DescribeValidDBInstanceModificationsCommand({ DBInstanceIdentifier: arn })),
+    await assertFault(
+      () => b.neptune.send(new DescribeValidDBInstanceModificationsCommand({ DBInstanceIdentifier: arn })),
+      instanceNotFound(arn),
     );
-    assert.equal(error.name, "DBInstanceNotFoundFault");
-    assert.equal(error.$metadata?.httpStatusCode, 404);
-    assert.equal(error.message, `DBInstance ${arn} not found.`);
   });
 });

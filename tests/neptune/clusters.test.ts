@@ -10,58 +10,24 @@ import {
 import {
   AddRoleToDBClusterCommand,
   AddTagsToResourceCommand,
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   FailoverDBClusterCommand,
   ListTagsForResourceCommand,
-  ModifyDBClusterCommand,
   RemoveRoleFromDBClusterCommand,
   StartDBClusterCommand,
   StopDBClusterCommand,
   type CreateDBClusterCommandInput,
-  type NeptuneClient,
+  type DeleteDBClusterCommandInput,
 } from "@aws-sdk/client-neptune";
 import { clusterSnapshotTable } from "../../src/domain/neptune/records.js";
-import { A, B, inProcess, REGION, rejection } from "../helpers/harness.js";
-
-const VERSION = "2014-10-31";
-const INVALID_ID = (parameter: string) =>
-  `The parameter ${parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`;
-
-async function createCluster(neptune: NeptuneClient, id: string, extra: Partial<CreateDBClusterCommandInput> = {}) {
-  return (await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: "neptune", ...extra })))
-    .DBCluster!;
-}
-
-async function describeCluster(neptune: NeptuneClient, id: string) {
-  return (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters![0]!;
-}
-
-async function addInstance(neptune: NeptuneClient, cluster: string, id: string, PromotionTier?: number) {
-  return (
-    await neptune.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: id,
-        DBClusterIdentifier: cluster,
-        Engine: "neptune",
-        DBInstanceClass: "db.r5.large",
-        PromotionTier,
-      }),
-    )
-  ).DBInstance!;
-}
-
-/** The SDK's error name, HTTP status and message of a refused call. */
-async function assertFault(call: () => Promise<unknown>, expected: { name: string; status: number; message: string }) {
-  const error = await rejection(call);
-  assert.equal(error.name, expected.name);
-  assert.equal(error.$metadata?.httpStatusCode, expected.status);
-  assert.equal(error.message, expected.message);
-}
+import { A, B, inProcess, REGION } from "../helpers/harness.js";
+import { keyUseStatement, ownerStatement, policyOf } from "../helpers/seed.js";
+import { clusterNotFound, type Fault, invalidCombination, invalidIdentifier, invalidValue } from "./faults.js";
+import { assertFault, assertRefused, assertWire, rdsQuery } from "./refusals.js";
+import { createCluster, createInstance, describeCluster, modifyCluster } from "./resources.js";
 
 describe("CreateDBCluster", () => {
   test("creates a cluster with AWS's defaults, `creating` in the response and `available` once created", async () => {
@@ -144,121 +110,99 @@ describe("CreateDBCluster", () => {
   test("identifiers follow AWS's rules and messages", async () => {
     const { a, raw } = inProcess();
     for (const id of ["1cluster", "my--cluster", "my-cluster-", "my_cluster", "a".repeat(64)]) {
-      await assertFault(() => createCluster(a.neptune, id), {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: INVALID_ID("DBClusterIdentifier"),
-      });
+      await assertFault(() => createCluster(a.neptune, id), invalidValue(invalidIdentifier("DBClusterIdentifier")));
     }
-    const blank = await raw({
-      service: "rds",
-      params: { Action: "CreateDBCluster", Version: VERSION, DBClusterIdentifier: "", Engine: "neptune" },
+    assertWire(await rdsQuery(raw, "CreateDBCluster", { DBClusterIdentifier: "", Engine: "neptune" }), {
+      code: "InvalidParameterValue",
+      status: 400,
+      message: "The parameter DBClusterIdentifier must be provided and must not be blank.",
     });
-    assert.equal(blank.status, 400);
-    assert.equal(blank.code, "InvalidParameterValue");
-    assert.equal(blank.message, "The parameter DBClusterIdentifier must be provided and must not be blank.");
     assert.equal((await createCluster(a.neptune, "a".repeat(63))).DBClusterIdentifier, "a".repeat(63));
   });
 
   test("only the neptune engine: the endpoint is shared with RDS", async () => {
     const { a } = inProcess();
-    await assertFault(() => createCluster(a.neptune, "mysql", { Engine: "aurora-mysql" }), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Unrecognized engine name: aurora-mysql",
-    });
+    await assertFault(
+      () => createCluster(a.neptune, "mysql", { Engine: "aurora-mysql" }),
+      invalidValue("Unrecognized engine name: aurora-mysql"),
+    );
   });
 
   test("an identifier in use, in any case, is DBClusterAlreadyExistsFault", async () => {
     const { a, raw } = inProcess();
     await createCluster(a.neptune, "taken");
-    await assertFault(() => createCluster(a.neptune, "TAKEN"), {
-      name: "DBClusterAlreadyExistsFault",
-      status: 400,
-      message: "DB Cluster already exists",
-    });
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "CreateDBCluster", Version: VERSION, DBClusterIdentifier: "taken", Engine: "neptune" },
-    });
-    assert.equal(wire.code, "DBClusterAlreadyExistsFault");
+    await assertRefused(
+      { a, raw },
+      "CreateDBCluster",
+      { DBClusterIdentifier: "TAKEN", Engine: "neptune" },
+      {
+        name: "DBClusterAlreadyExistsFault",
+        code: "DBClusterAlreadyExistsFault",
+        status: 400,
+        message: "DB Cluster already exists",
+      },
+    );
   });
 
   test("settings are checked: retention, windows, version, logs, storage type", async () => {
     const { a } = inProcess();
-    for (const days of [0, 36]) {
-      await assertFault(() => createCluster(a.neptune, "c", { BackupRetentionPeriod: days }), {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: `Invalid backup retention period: ${days}. Must be a value from 1 to 35.`,
-      });
-    }
-    await assertFault(() => createCluster(a.neptune, "c", { PreferredBackupWindow: "04:00-04:10" }), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "The backup window must be at least 30 minutes.",
-    });
-    await assertFault(() => createCluster(a.neptune, "c", { PreferredBackupWindow: "4am" }), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message:
-        "Invalid backup window format: 4am. Should be specified as a range hh24:mi-hh24:mi (24H Clock UTC). Example: 03:15-03:45",
-    });
-    await assertFault(
-      () =>
-        createCluster(a.neptune, "c", {
-          PreferredBackupWindow: "04:00-05:00",
-          PreferredMaintenanceWindow: "mon:04:30-mon:05:30",
-        }),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "The backup window and maintenance window must not overlap.",
-      },
-    );
-    await assertFault(() => createCluster(a.neptune, "c", { PreferredMaintenanceWindow: "someday" }), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message:
-        "Invalid maintenance window format: someday. Should be specified as a range ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). Example: Sun:23:45-Mon:00:15",
-    });
-    await assertFault(() => createCluster(a.neptune, "c", { EngineVersion: "9.9.9.9" }), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message: "Cannot find version 9.9.9.9 for neptune",
-    });
-    await assertFault(() => createCluster(a.neptune, "c", { EnableCloudwatchLogsExports: ["error"] }), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message:
-        "You cannot use the log types 'error' with engine version neptune 1.4.4.0. For supported log types, see the documentation.",
-    });
-    await assertFault(() => createCluster(a.neptune, "c", { EngineVersion: "1.2.1.0", StorageType: "iopt1" }), {
-      name: "StorageTypeNotSupportedFault",
-      status: 400,
-      message: "Storage type iopt1 is not supported for engine version 1.2.1.0.",
-    });
+    type Refusal = [Partial<CreateDBClusterCommandInput>, Fault];
+    const retention = (days: number): Refusal => [
+      { BackupRetentionPeriod: days },
+      invalidValue(`Invalid backup retention period: ${days}. Must be a value from 1 to 35.`),
+    ];
+    const refusals: Refusal[] = [
+      retention(0),
+      retention(36),
+      [{ PreferredBackupWindow: "04:00-04:10" }, invalidValue("The backup window must be at least 30 minutes.")],
+      [
+        { PreferredBackupWindow: "4am" },
+        invalidValue(
+          "Invalid backup window format: 4am. Should be specified as a range hh24:mi-hh24:mi (24H Clock UTC). Example: 03:15-03:45",
+        ),
+      ],
+      [
+        { PreferredBackupWindow: "04:00-05:00", PreferredMaintenanceWindow: "mon:04:30-mon:05:30" },
+        invalidValue("The backup window and maintenance window must not overlap."),
+      ],
+      [
+        { PreferredMaintenanceWindow: "someday" },
+        invalidValue(
+          "Invalid maintenance window format: someday. Should be specified as a range ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). Example: Sun:23:45-Mon:00:15",
+        ),
+      ],
+      [{ EngineVersion: "9.9.9.9" }, invalidCombination("Cannot find version 9.9.9.9 for neptune")],
+      [
+        { EnableCloudwatchLogsExports: ["error"] },
+        invalidCombination(
+          "You cannot use the log types 'error' with engine version neptune 1.4.4.0. For supported log types, see the documentation.",
+        ),
+      ],
+      [
+        { EngineVersion: "1.2.1.0", StorageType: "iopt1" },
+        {
+          name: "StorageTypeNotSupportedFault",
+          status: 400,
+          message: "Storage type iopt1 is not supported for engine version 1.2.1.0.",
+        },
+      ],
+    ];
+    for (const [settings, fault] of refusals) await assertFault(() => createCluster(a.neptune, "c", settings), fault);
   });
 
   test("the parameter and subnet groups must exist", async () => {
     const { a, raw } = inProcess();
-    await assertFault(() => createCluster(a.neptune, "c", { DBClusterParameterGroupName: "nope" }), {
-      name: "DBClusterParameterGroupNotFoundFault",
-      status: 404,
-      message: "DBClusterParameterGroup not found: nope",
-    });
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "CreateDBCluster",
-        Version: VERSION,
-        DBClusterIdentifier: "c",
-        Engine: "neptune",
-        DBClusterParameterGroupName: "nope",
+    await assertRefused(
+      { a, raw },
+      "CreateDBCluster",
+      { DBClusterIdentifier: "c", Engine: "neptune", DBClusterParameterGroupName: "nope" },
+      {
+        name: "DBClusterParameterGroupNotFoundFault",
+        code: "DBClusterParameterGroupNotFound",
+        status: 404,
+        message: "DBClusterParameterGroup not found: nope",
       },
-    });
-    assert.equal(wire.code, "DBClusterParameterGroupNotFound");
-    assert.equal(wire.status, 404);
+    );
     await assertFault(() => createCluster(a.neptune, "c", { DBSubnetGroupName: "nope" }), {
       name: "DBSubnetGroupNotFoundFault",
       status: 404,
@@ -296,71 +240,31 @@ describe("CreateDBCluster encryption", () => {
   test("a key the caller can't use is KMSKeyNotAccessibleFault, naming the value as given", async () => {
     const { a, b, raw } = inProcess();
     const key = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
-    const message = (value: string) =>
-      `Specified KMS key [${value}] does not exist, is not enabled or you do not have permissions to access it.`;
+    const notAccessible = (value: string) => ({
+      name: "KMSKeyNotAccessibleFault",
+      code: "KMSKeyNotAccessibleFault",
+      status: 400,
+      message: `Specified KMS key [${value}] does not exist, is not enabled or you do not have permissions to access it.`,
+    });
     // Another account's key whose policy does not name B.
-    await assertFault(() => createCluster(b.neptune, "enc", { StorageEncrypted: true, KmsKeyId: key.Arn }), {
-      name: "KMSKeyNotAccessibleFault",
-      status: 400,
-      message: message(key.Arn!),
-    });
-    await assertFault(() => createCluster(a.neptune, "enc", { StorageEncrypted: true, KmsKeyId: "alias/missing" }), {
-      name: "KMSKeyNotAccessibleFault",
-      status: 400,
-      message: message("alias/missing"),
-    });
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "CreateDBCluster",
-        Version: VERSION,
-        DBClusterIdentifier: "enc",
-        Engine: "neptune",
-        StorageEncrypted: "true",
-        KmsKeyId: "alias/missing",
-      },
-    });
-    assert.equal(wire.code, "KMSKeyNotAccessibleFault");
-    await assertFault(() => describeCluster(b.neptune, "enc"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: "DBCluster enc not found.",
-    });
+    await assertFault(
+      () => createCluster(b.neptune, "enc", { StorageEncrypted: true, KmsKeyId: key.Arn }),
+      notAccessible(key.Arn!),
+    );
+    await assertRefused(
+      { a, raw },
+      "CreateDBCluster",
+      { DBClusterIdentifier: "enc", Engine: "neptune", StorageEncrypted: true, KmsKeyId: "alias/missing" },
+      notAccessible("alias/missing"),
+    );
+    await assertFault(() => describeCluster(b.neptune, "enc"), clusterNotFound("enc"));
   });
 
   test("another account's key by ARN works once its policy lets the caller use it through RDS", async () => {
     const { a, b } = inProcess();
     const key = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
     await a.kms.send(
-      new PutKeyPolicyCommand({
-        KeyId: key.KeyId,
-        Policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "owner",
-              Effect: "Allow",
-              Principal: { AWS: `arn:aws:iam::${A}:root` },
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              Sid: "b",
-              Effect: "Allow",
-              Principal: { AWS: `arn:aws:iam::${B}:root` },
-              Action: [
-                "kms:CreateGrant",
-                "kms:DescribeKey",
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-              ],
-              Resource: "*",
-            },
-          ],
-        }),
-      }),
+      new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: policyOf(ownerStatement(), keyUseStatement()) }),
     );
     const created = await createCluster(b.neptune, "enc", { StorageEncrypted: true, KmsKeyId: key.Arn });
     assert.equal(created.KmsKeyId, key.Arn);
@@ -373,40 +277,23 @@ describe("CreateDBCluster encryption", () => {
     const created = await createCluster(a.neptune, "enc", { KmsKeyId: key.KeyId });
     assert.equal(created.StorageEncrypted, true);
     assert.equal(created.KmsKeyId, key.Arn);
-    await assertFault(() => createCluster(a.neptune, "plain", { KmsKeyId: key.KeyId, StorageEncrypted: false }), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message: "A KmsKeyId can be specified only for an encrypted DB cluster: set StorageEncrypted to true.",
-    });
+    await assertFault(
+      () => createCluster(a.neptune, "plain", { KmsKeyId: key.KeyId, StorageEncrypted: false }),
+      invalidCombination("A KmsKeyId can be specified only for an encrypted DB cluster: set StorageEncrypted to true."),
+    );
   });
 });
 
 describe("DescribeDBClusters", () => {
   test("a cluster that does not exist is DBClusterNotFoundFault (404) on the wire too", async () => {
-    const { a, raw } = inProcess();
-    await assertFault(() => describeCluster(a.neptune, "ghost"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: "DBCluster ghost not found.",
-    });
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "DescribeDBClusters", Version: VERSION, DBClusterIdentifier: "ghost" },
-    });
-    assert.equal(wire.status, 404);
-    assert.equal(wire.code, "DBClusterNotFoundFault");
-    assert.match(wire.body, /<Type>Sender<\/Type>/);
+    await assertRefused(inProcess(), "DescribeDBClusters", { DBClusterIdentifier: "ghost" }, clusterNotFound("ghost"));
   });
 
   test("by ARN; another account's ARN is not found", async () => {
     const { a, b } = inProcess();
     const created = await createCluster(a.neptune, "by-arn");
     assert.equal((await describeCluster(a.neptune, created.DBClusterArn!)).DBClusterIdentifier, "by-arn");
-    await assertFault(() => describeCluster(b.neptune, created.DBClusterArn!), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: `DBCluster ${created.DBClusterArn} not found.`,
-    });
+    await assertFault(() => describeCluster(b.neptune, created.DBClusterArn!), clusterNotFound(created.DBClusterArn!));
   });
 
   test("pages of MaxRecords (20–100) in identifier order, with a Marker", async () => {
@@ -424,11 +311,10 @@ describe("DescribeDBClusters", () => {
     assert.equal(second.Marker, undefined);
     assert.equal((await a.neptune.send(new DescribeDBClustersCommand({}))).DBClusters!.length, 25);
     for (const max of [19, 101]) {
-      await assertFault(() => a.neptune.send(new DescribeDBClustersCommand({ MaxRecords: max })), {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: `Invalid value ${max} for MaxRecords. Must be between 20 and 100`,
-      });
+      await assertFault(
+        () => a.neptune.send(new DescribeDBClustersCommand({ MaxRecords: max })),
+        invalidValue(`Invalid value ${max} for MaxRecords. Must be between 20 and 100`),
+      );
     }
   });
 
@@ -449,11 +335,7 @@ describe("DescribeDBClusters", () => {
     assert.deepEqual(other.DBClusters, []);
     await assertFault(
       () => a.neptune.send(new DescribeDBClustersCommand({ Filters: [{ Name: "color", Values: ["blue"] }] })),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Unrecognized filter name: color.",
-      },
+      invalidValue("Unrecognized filter name: color."),
     );
   });
 });
@@ -462,76 +344,48 @@ describe("ModifyDBCluster", () => {
   test("settings that take effect at once, and ones that put the cluster in `modifying`", async () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "mod");
-    const quiet = (
-      await a.neptune.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: "mod",
-          DeletionProtection: true,
-          BackupRetentionPeriod: 14,
-          CopyTagsToSnapshot: true,
-        }),
-      )
-    ).DBCluster!;
+    const quiet = await modifyCluster(a.neptune, "mod", {
+      DeletionProtection: true,
+      BackupRetentionPeriod: 14,
+      CopyTagsToSnapshot: true,
+    });
     assert.equal(quiet.Status, "available");
     assert.equal(quiet.DeletionProtection, true);
     assert.equal(quiet.BackupRetentionPeriod, 14);
     assert.equal(quiet.CopyTagsToSnapshot, true);
-    const loud = (
-      await a.neptune.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: "mod",
-          Port: 8200,
-          CloudwatchLogsExportConfiguration: { EnableLogTypes: ["audit", "slowquery"] },
-          EnableIAMDatabaseAuthentication: true,
-        }),
-      )
-    ).DBCluster!;
+    const loud = await modifyCluster(a.neptune, "mod", {
+      Port: 8200,
+      CloudwatchLogsExportConfiguration: { EnableLogTypes: ["audit", "slowquery"] },
+      EnableIAMDatabaseAuthentication: true,
+    });
     assert.equal(loud.Status, "modifying");
     assert.equal(loud.Port, 8200);
     assert.deepEqual(loud.EnabledCloudwatchLogsExports, ["audit", "slowquery"]);
     assert.equal(loud.IAMDatabaseAuthenticationEnabled, true);
     assert.equal((await describeCluster(a.neptune, "mod")).Status, "available");
-    const fewer = (
-      await a.neptune.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: "mod",
-          CloudwatchLogsExportConfiguration: { DisableLogTypes: ["audit"] },
-        }),
-      )
-    ).DBCluster!;
+    const fewer = await modifyCluster(a.neptune, "mod", {
+      CloudwatchLogsExportConfiguration: { DisableLogTypes: ["audit"] },
+    });
     assert.deepEqual(fewer.EnabledCloudwatchLogsExports, ["slowquery"]);
     await assertFault(
-      () => a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "mod", BackupRetentionPeriod: 40 })),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Invalid backup retention period: 40. Must be a value from 1 to 35.",
-      },
+      () => modifyCluster(a.neptune, "mod", { BackupRetentionPeriod: 40 }),
+      invalidValue("Invalid backup retention period: 40. Must be a value from 1 to 35."),
     );
   });
 
   test("a rename with ApplyImmediately moves the cluster, its ARN and its tags", async () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "old-name", { Tags: [{ Key: "k", Value: "v" }] });
-    await addInstance(a.neptune, "old-name", "member");
-    const renamed = (
-      await a.neptune.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: "old-name",
-          NewDBClusterIdentifier: "New-Name",
-          ApplyImmediately: true,
-        }),
-      )
-    ).DBCluster!;
+    await createInstance(a.neptune, "old-name", "member");
+    const renamed = await modifyCluster(a.neptune, "old-name", {
+      NewDBClusterIdentifier: "New-Name",
+      ApplyImmediately: true,
+    });
     assert.equal(renamed.DBClusterIdentifier, "new-name");
     assert.equal(renamed.Status, "renaming");
     assert.equal(renamed.DBClusterArn, `arn:aws:rds:${REGION}:${A}:cluster:new-name`);
     assert.equal(renamed.DBClusterMembers![0]!.DBInstanceIdentifier, "member");
-    await assertFault(() => describeCluster(a.neptune, "old-name"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: "DBCluster old-name not found.",
-    });
+    await assertFault(() => describeCluster(a.neptune, "old-name"), clusterNotFound("old-name"));
     const tags = await a.neptune.send(new ListTagsForResourceCommand({ ResourceName: renamed.DBClusterArn }));
     assert.deepEqual(tags.TagList, [{ Key: "k", Value: "v" }]);
   });
@@ -543,11 +397,7 @@ describe("ModifyDBCluster", () => {
       PreferredMaintenanceWindow: "wed:05:00-wed:05:30",
       PreferredBackupWindow: "03:00-03:30",
     });
-    const pending = (
-      await a.neptune.send(
-        new ModifyDBClusterCommand({ DBClusterIdentifier: "later", NewDBClusterIdentifier: "sooner" }),
-      )
-    ).DBCluster!;
+    const pending = await modifyCluster(a.neptune, "later", { NewDBClusterIdentifier: "sooner" });
     assert.equal(pending.DBClusterIdentifier, "later");
     assert.deepEqual(pending.PendingModifiedValues, { DBClusterIdentifier: "sooner" });
     clock.set("2026-03-04T04:59:00Z");
@@ -561,53 +411,29 @@ describe("ModifyDBCluster", () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "x");
     await createCluster(a.neptune, "y");
-    await assertFault(
-      () =>
-        a.neptune.send(
-          new ModifyDBClusterCommand({ DBClusterIdentifier: "x", NewDBClusterIdentifier: "Y", ApplyImmediately: true }),
-        ),
-      {
-        name: "DBClusterAlreadyExistsFault",
-        status: 400,
-        message: "DB Cluster already exists",
-      },
-    );
+    await assertFault(() => modifyCluster(a.neptune, "x", { NewDBClusterIdentifier: "Y", ApplyImmediately: true }), {
+      name: "DBClusterAlreadyExistsFault",
+      status: 400,
+      message: "DB Cluster already exists",
+    });
   });
 
   test("engine upgrades: a major one needs AllowMajorVersionUpgrade and moves to the new family's group", async () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "old", { EngineVersion: "1.3.2.1" });
-    await addInstance(a.neptune, "old", "old-1");
+    await createInstance(a.neptune, "old", "old-1");
     await assertFault(
-      () => a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "old", EngineVersion: "1.4.4.0" })),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version.",
-      },
+      () => modifyCluster(a.neptune, "old", { EngineVersion: "1.4.4.0" }),
+      invalidCombination("The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version."),
     );
     await assertFault(
-      () => a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "old", EngineVersion: "1.2.1.0" })),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "Cannot upgrade neptune from 1.3.2.1 to 1.2.1.0",
-      },
+      () => modifyCluster(a.neptune, "old", { EngineVersion: "1.2.1.0" }),
+      invalidCombination("Cannot upgrade neptune from 1.3.2.1 to 1.2.1.0"),
     );
-    const minor = (
-      await a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "old", EngineVersion: "1.3.3.0" }))
-    ).DBCluster!;
+    const minor = await modifyCluster(a.neptune, "old", { EngineVersion: "1.3.3.0" });
     assert.equal(minor.Status, "upgrading");
     assert.equal(minor.DBClusterParameterGroup, "default.neptune1.3");
-    const major = (
-      await a.neptune.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: "old",
-          EngineVersion: "1.4.4.0",
-          AllowMajorVersionUpgrade: true,
-        }),
-      )
-    ).DBCluster!;
+    const major = await modifyCluster(a.neptune, "old", { EngineVersion: "1.4.4.0", AllowMajorVersionUpgrade: true });
     assert.equal(major.EngineVersion, "1.4.4.0");
     assert.equal(major.DBClusterParameterGroup, "default.neptune1.4");
     const member = (await a.neptune.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "old-1" })))
@@ -615,19 +441,10 @@ describe("ModifyDBCluster", () => {
     assert.equal(member.EngineVersion, "1.4.4.0");
     assert.equal(member.DBParameterGroups![0]!.DBParameterGroupName, "default.neptune1.4");
     await assertFault(
-      () =>
-        a.neptune.send(
-          new ModifyDBClusterCommand({
-            DBClusterIdentifier: "old",
-            DBInstanceParameterGroupName: "default.neptune1.4",
-          }),
-        ),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message:
-          "The DBInstanceParameterGroupName parameter is only valid in combination with the AllowMajorVersionUpgrade parameter.",
-      },
+      () => modifyCluster(a.neptune, "old", { DBInstanceParameterGroupName: "default.neptune1.4" }),
+      invalidCombination(
+        "The DBInstanceParameterGroupName parameter is only valid in combination with the AllowMajorVersionUpgrade parameter.",
+      ),
     );
   });
 
@@ -635,7 +452,7 @@ describe("ModifyDBCluster", () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "asleep");
     await a.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "asleep" }));
-    await assertFault(() => a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "asleep", Port: 9000 })), {
+    await assertFault(() => modifyCluster(a.neptune, "asleep", { Port: 9000 }), {
       name: "InvalidDBClusterStateFault",
       status: 400,
       message: "DbCluster asleep is in stopped state but expected it to be one of available.",
@@ -647,37 +464,20 @@ describe("DeleteDBCluster", () => {
   test("SkipFinalSnapshot defaults to false: a final snapshot id is required, and may not come with SkipFinalSnapshot", async () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "doomed");
-    await assertFault(() => a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "doomed" })), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message: "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.",
-    });
-    await assertFault(
-      () =>
-        a.neptune.send(
-          new DeleteDBClusterCommand({
-            DBClusterIdentifier: "doomed",
-            SkipFinalSnapshot: true,
-            FinalDBSnapshotIdentifier: "final",
-          }),
-        ),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "FinalDBSnapshotIdentifier can't be specified when SkipFinalSnapshot is enabled.",
-      },
-    );
-    await assertFault(
-      () =>
-        a.neptune.send(
-          new DeleteDBClusterCommand({ DBClusterIdentifier: "doomed", FinalDBSnapshotIdentifier: "bad--id" }),
-        ),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: INVALID_ID("FinalDBSnapshotIdentifier"),
-      },
-    );
+    const refusals: [Omit<DeleteDBClusterCommandInput, "DBClusterIdentifier">, Fault][] = [
+      [{}, invalidCombination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.")],
+      [
+        { SkipFinalSnapshot: true, FinalDBSnapshotIdentifier: "final" },
+        invalidCombination("FinalDBSnapshotIdentifier can't be specified when SkipFinalSnapshot is enabled."),
+      ],
+      [{ FinalDBSnapshotIdentifier: "bad--id" }, invalidValue(invalidIdentifier("FinalDBSnapshotIdentifier"))],
+    ];
+    for (const [input, fault] of refusals) {
+      await assertFault(
+        () => a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "doomed", ...input })),
+        fault,
+      );
+    }
   });
 
   test("deletion protection and members in non-deleting state refuse the delete", async () => {
@@ -685,14 +485,10 @@ describe("DeleteDBCluster", () => {
     await createCluster(a.neptune, "kept", { DeletionProtection: true });
     await assertFault(
       () => a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "kept", SkipFinalSnapshot: true })),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "Cannot delete protected Cluster, please disable deletion protection and try again.",
-      },
+      invalidCombination("Cannot delete protected Cluster, please disable deletion protection and try again."),
     );
-    await a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "kept", DeletionProtection: false }));
-    await addInstance(a.neptune, "kept", "kept-1");
+    await modifyCluster(a.neptune, "kept", { DeletionProtection: false });
+    await createInstance(a.neptune, "kept", "kept-1");
     await assertFault(
       () => a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "kept", SkipFinalSnapshot: true })),
       {
@@ -706,11 +502,7 @@ describe("DeleteDBCluster", () => {
       await a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "kept", SkipFinalSnapshot: true }))
     ).DBCluster!;
     assert.equal(deleted.DBClusterIdentifier, "kept");
-    await assertFault(() => describeCluster(a.neptune, "kept"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: "DBCluster kept not found.",
-    });
+    await assertFault(() => describeCluster(a.neptune, "kept"), clusterNotFound("kept"));
   });
 
   test("a final snapshot is a manual snapshot that outlives the cluster; its id must be free", async () => {
@@ -753,11 +545,7 @@ describe("DeleteDBCluster", () => {
     await createCluster(a.neptune, "mine");
     await assertFault(
       () => b.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "mine", SkipFinalSnapshot: true })),
-      {
-        name: "DBClusterNotFoundFault",
-        status: 404,
-        message: "DBCluster mine not found.",
-      },
+      clusterNotFound("mine"),
     );
     await assertFault(
       () =>
@@ -767,11 +555,7 @@ describe("DeleteDBCluster", () => {
             SkipFinalSnapshot: true,
           }),
         ),
-      {
-        name: "DBClusterNotFoundFault",
-        status: 404,
-        message: `DBCluster arn:aws:rds:${REGION}:${A}:cluster:mine not found.`,
-      },
+      clusterNotFound(`arn:aws:rds:${REGION}:${A}:cluster:mine`),
     );
     assert.equal((await describeCluster(a.neptune, "mine")).Status, "available");
   });
@@ -781,7 +565,7 @@ describe("StopDBCluster and StartDBCluster", () => {
   test("stop → stopped, start → available, with AWS's state messages", async () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "nap");
-    await addInstance(a.neptune, "nap", "nap-1");
+    await createInstance(a.neptune, "nap", "nap-1");
     assert.equal(
       (await a.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "nap" }))).DBCluster!.Status,
       "stopping",
@@ -810,9 +594,9 @@ describe("FailoverDBCluster", () => {
   test("promotes the reader first in promotion order, or the target", async () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "ha");
-    await addInstance(a.neptune, "ha", "w", 1);
-    await addInstance(a.neptune, "ha", "r2", 2);
-    await addInstance(a.neptune, "ha", "r0", 0);
+    await createInstance(a.neptune, "ha", "w", { PromotionTier: 1 });
+    await createInstance(a.neptune, "ha", "r2", { PromotionTier: 2 });
+    await createInstance(a.neptune, "ha", "r0", { PromotionTier: 0 });
     const writer = async () =>
       (await describeCluster(a.neptune, "ha")).DBClusterMembers!.find((m) => m.IsClusterWriter)!.DBInstanceIdentifier;
     assert.equal(await writer(), "w");
@@ -824,11 +608,7 @@ describe("FailoverDBCluster", () => {
     await assertFault(
       () =>
         a.neptune.send(new FailoverDBClusterCommand({ DBClusterIdentifier: "ha", TargetDBInstanceIdentifier: "r2" })),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "The target instance r2 is not a reader instance of DB cluster ha.",
-      },
+      invalidValue("The target instance r2 is not a reader instance of DB cluster ha."),
     );
   });
 
@@ -850,16 +630,17 @@ describe("AddRoleToDBCluster and RemoveRoleFromDBCluster", () => {
     const RoleArn = `arn:aws:iam::${A}:role/NeptuneLoadFromS3`;
     await a.neptune.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: "roles", RoleArn }));
     assert.deepEqual((await describeCluster(a.neptune, "roles")).AssociatedRoles, [{ RoleArn, Status: "ACTIVE" }]);
-    await assertFault(() => a.neptune.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: "roles", RoleArn })), {
-      name: "DBClusterRoleAlreadyExistsFault",
-      status: 400,
-      message: `Role ARN ${RoleArn} is already associated with DB Cluster: Verify your role ARN and try again.`,
-    });
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "AddRoleToDBCluster", Version: VERSION, DBClusterIdentifier: "roles", RoleArn },
-    });
-    assert.equal(wire.code, "DBClusterRoleAlreadyExists");
+    await assertRefused(
+      { a, raw },
+      "AddRoleToDBCluster",
+      { DBClusterIdentifier: "roles", RoleArn },
+      {
+        name: "DBClusterRoleAlreadyExistsFault",
+        code: "DBClusterRoleAlreadyExists",
+        status: 400,
+        message: `Role ARN ${RoleArn} is already associated with DB Cluster: Verify your role ARN and try again.`,
+      },
+    );
     await a.neptune.send(new RemoveRoleFromDBClusterCommand({ DBClusterIdentifier: "roles", RoleArn }));
     assert.deepEqual((await describeCluster(a.neptune, "roles")).AssociatedRoles, []);
     await assertFault(
@@ -878,22 +659,15 @@ describe("Isolation between accounts", () => {
     const { a, b } = inProcess();
     const mine = await createCluster(a.neptune, "private");
     assert.deepEqual((await b.neptune.send(new DescribeDBClustersCommand({}))).DBClusters, []);
-    const notFound = { name: "DBClusterNotFoundFault", status: 404, message: "DBCluster private not found." };
-    await assertFault(
-      () => b.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "private", DeletionProtection: true })),
-      notFound,
-    );
+    const notFound = clusterNotFound("private");
+    await assertFault(() => modifyCluster(b.neptune, "private", { DeletionProtection: true }), notFound);
     await assertFault(() => b.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "private" })), notFound);
     await assertFault(
       () =>
         b.neptune.send(
           new AddTagsToResourceCommand({ ResourceName: mine.DBClusterArn, Tags: [{ Key: "x", Value: "y" }] }),
         ),
-      {
-        name: "DBClusterNotFoundFault",
-        status: 404,
-        message: "DBCluster private not found.",
-      },
+      notFound,
     );
     // B may use the same name for a cluster of its own.
     assert.equal(

@@ -1,9 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CreateDBClusterCommand,
-  CreateDBClusterParameterGroupCommand,
-  CreateDBInstanceCommand,
   CreateEventSubscriptionCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
@@ -12,18 +9,10 @@ import {
   ModifyDBClusterParameterGroupCommand,
   type NeptuneClient,
 } from "@aws-sdk/client-neptune";
-import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { A, inProcess, REGION, rejection } from "../helpers/harness.js";
-
-const V = "2014-10-31";
-const MINUTE = 60_000;
-
-async function fails(call: () => Promise<unknown>, expected: { name: string; status: number; message?: string }) {
-  const error = await rejection(call);
-  assert.equal(error.name, expected.name);
-  assert.equal(error.$metadata?.httpStatusCode, expected.status);
-  if (expected.message !== undefined) assert.equal(error.message, expected.message);
-}
+import { invalidCombination, invalidValue } from "./faults.js";
+import { assertFault, assertWire, rdsQuery } from "./refusals.js";
+import { createCluster, createClusterParameterGroup, createInstance, instantExcept, MINUTE } from "./resources.js";
 
 /** A parameter group change is an event of the group (RDS-EVENT-0037), so events can be made without clusters. */
 async function makeEvent(client: NeptuneClient, group: string, timeout: number) {
@@ -33,16 +22,6 @@ async function makeEvent(client: NeptuneClient, group: string, timeout: number) 
       Parameters: [
         { ParameterName: "neptune_query_timeout", ParameterValue: String(timeout), ApplyMethod: "immediate" },
       ],
-    }),
-  );
-}
-
-async function withGroup(client: NeptuneClient, name: string) {
-  await client.send(
-    new CreateDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      DBParameterGroupFamily: "neptune1.3",
-      Description: "d",
     }),
   );
 }
@@ -66,19 +45,19 @@ describe("DescribeEventCategories", () => {
 
   test("an unknown source type is InvalidParameterValue", async () => {
     const { a } = inProcess();
-    await fails(() => a.neptune.send(new DescribeEventCategoriesCommand({ SourceType: "db-proxy" })), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message:
+    await assertFault(
+      () => a.neptune.send(new DescribeEventCategoriesCommand({ SourceType: "db-proxy" })),
+      invalidValue(
         "Invalid source type: db-proxy. Valid values are: db-instance, db-cluster, db-cluster-snapshot, db-parameter-group, db-security-group, db-snapshot",
-    });
+      ),
+    );
   });
 });
 
 describe("DescribeEvents", () => {
   test("reports an event with its source, type, categories, ARN and time", async () => {
     const { a, clock } = inProcess();
-    await withGroup(a.neptune, "audited");
+    await createClusterParameterGroup(a.neptune, "audited");
     const at = clock.now();
     await makeEvent(a.neptune, "audited", 60000);
     const out = await a.neptune.send(new DescribeEventsCommand({}));
@@ -97,7 +76,7 @@ describe("DescribeEvents", () => {
 
   test("by default only the last hour; Duration, StartTime and EndTime choose another window", async () => {
     const { a, clock } = inProcess();
-    await withGroup(a.neptune, "timed");
+    await createClusterParameterGroup(a.neptune, "timed");
     const first = clock.now();
     await makeEvent(a.neptune, "timed", 1000);
     clock.advance(90 * MINUTE);
@@ -133,7 +112,7 @@ describe("DescribeEvents", () => {
 
   test("events are kept 14 days", async () => {
     const { a, clock } = inProcess();
-    await withGroup(a.neptune, "old");
+    await createClusterParameterGroup(a.neptune, "old");
     const start = clock.now();
     await makeEvent(a.neptune, "old", 1000);
     clock.advance(13 * 24 * 60 * MINUTE);
@@ -144,8 +123,8 @@ describe("DescribeEvents", () => {
 
   test("filters by source type, source identifier (case-insensitive) and category", async () => {
     const { a } = inProcess();
-    await withGroup(a.neptune, "one");
-    await withGroup(a.neptune, "two");
+    await createClusterParameterGroup(a.neptune, "one");
+    await createClusterParameterGroup(a.neptune, "two");
     await makeEvent(a.neptune, "one", 1000);
     await makeEvent(a.neptune, "two", 2000);
     const one = await a.neptune.send(
@@ -167,31 +146,24 @@ describe("DescribeEvents", () => {
 
   test("SourceIdentifier needs SourceType; a window that ends before it starts is refused; bad SourceType fails validation", async () => {
     const { a, clock, raw } = inProcess();
-    await fails(() => a.neptune.send(new DescribeEventsCommand({ SourceIdentifier: "one" })), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message: "Cannot specify SourceIdentifier without SourceType.",
-    });
-    const now = clock.now();
-    await fails(
-      () => a.neptune.send(new DescribeEventsCommand({ StartTime: now, EndTime: new Date(now.getTime() - MINUTE) })),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "The StartTime must be before the EndTime.",
-      },
+    await assertFault(
+      () => a.neptune.send(new DescribeEventsCommand({ SourceIdentifier: "one" })),
+      invalidCombination("Cannot specify SourceIdentifier without SourceType."),
     );
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "DescribeEvents", Version: V, SourceType: "db-proxy" },
+    const now = clock.now();
+    await assertFault(
+      () => a.neptune.send(new DescribeEventsCommand({ StartTime: now, EndTime: new Date(now.getTime() - MINUTE) })),
+      invalidValue("The StartTime must be before the EndTime."),
+    );
+    assertWire(await rdsQuery(raw, "DescribeEvents", { SourceType: "db-proxy" }), {
+      code: "ValidationError",
+      status: 400,
     });
-    assert.equal(wire.status, 400);
-    assert.equal(wire.code, "ValidationError");
   });
 
   test("pages of MaxRecords with Marker", async () => {
     const { a, clock } = inProcess();
-    await withGroup(a.neptune, "busy");
+    await createClusterParameterGroup(a.neptune, "busy");
     for (let i = 0; i < 25; i++) {
       await makeEvent(a.neptune, "busy", 1000 + i);
       clock.advance(1000);
@@ -207,16 +179,15 @@ describe("DescribeEvents", () => {
       values,
       Array.from({ length: 25 }, (_, i) => 1000 + i),
     );
-    await fails(() => a.neptune.send(new DescribeEventsCommand({ MaxRecords: 5 })), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Invalid value 5 for MaxRecords. Must be between 20 and 100",
-    });
+    await assertFault(
+      () => a.neptune.send(new DescribeEventsCommand({ MaxRecords: 5 })),
+      invalidValue("Invalid value 5 for MaxRecords. Must be between 20 and 100"),
+    );
   });
 
   test("each account sees only its own events", async () => {
     const { a, b } = inProcess();
-    await withGroup(a.neptune, "mine");
+    await createClusterParameterGroup(a.neptune, "mine");
     await makeEvent(a.neptune, "mine", 1000);
     assert.deepEqual((await b.neptune.send(new DescribeEventsCommand({}))).Events, []);
     assert.deepEqual(
@@ -239,7 +210,7 @@ describe("event subscriptions", () => {
     assert.equal(error.name, "NotImplemented");
     assert.equal(error.$metadata?.httpStatusCode, 501);
     assert.equal(error.message, "Trident does not implement Neptune operation CreateEventSubscription yet.");
-    const wire = await raw({ service: "rds", params: { Action: "DescribeEventSubscriptions", Version: V } });
+    const wire = await rdsQuery(raw, "DescribeEventSubscriptions", {});
     assert.equal(wire.status, 501);
     assert.equal(wire.code, "NotImplemented");
   });
@@ -247,18 +218,11 @@ describe("event subscriptions", () => {
 
 describe("lifecycle events", () => {
   test("cluster and instance creation and deletion, dated when they happened, by source type", async () => {
-    const { a, clock } = inProcess({ delays: { ...DELAY_PROFILES.instant, deleteMs: 5 * MINUTE } });
+    const { a, clock } = inProcess({ delays: instantExcept({ deleteMs: 5 * MINUTE }) });
     const createdAt = clock.now();
-    await a.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "lived", Engine: "neptune" }));
+    await createCluster(a.neptune, "lived");
     clock.advance(MINUTE);
-    await a.neptune.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: "lived-1",
-        DBClusterIdentifier: "lived",
-        Engine: "neptune",
-        DBInstanceClass: "db.t4g.medium",
-      }),
-    );
+    await createInstance(a.neptune, "lived", "lived-1", { DBInstanceClass: "db.t4g.medium" });
     clock.advance(MINUTE);
     await a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "lived-1" }));
     clock.advance(5 * MINUTE);

@@ -3,9 +3,6 @@ import assert from "node:assert/strict";
 import {
   CopyDBClusterParameterGroupCommand,
   CopyDBParameterGroupCommand,
-  CreateDBClusterCommand,
-  CreateDBClusterParameterGroupCommand,
-  CreateDBInstanceCommand,
   CreateDBParameterGroupCommand,
   CreateDBSubnetGroupCommand,
   DeleteDBClusterCommand,
@@ -28,30 +25,12 @@ import {
   ResetDBParameterGroupCommand,
   type NeptuneClient,
   type Parameter,
+  type ResetDBClusterParameterGroupCommandInput,
 } from "@aws-sdk/client-neptune";
-import { A, B, inProcess, REGION, rejection } from "../helpers/harness.js";
-
-const V = "2014-10-31";
-
-async function fails(
-  call: () => Promise<unknown>,
-  expected: { name: string; status: number; message?: string | RegExp },
-) {
-  const error = await rejection(call);
-  assert.equal(error.name, expected.name);
-  assert.equal(error.$metadata?.httpStatusCode, expected.status);
-  if (typeof expected.message === "string") assert.equal(error.message, expected.message);
-  else if (expected.message) assert.match(error.message, expected.message);
-}
-
-const createClusterGroup = (client: NeptuneClient, name: string, family = "neptune1.3") =>
-  client.send(
-    new CreateDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      DBParameterGroupFamily: family,
-      Description: `${name} group`,
-    }),
-  );
+import { A, B, inProcess, REGION } from "../helpers/harness.js";
+import { type Fault, invalidCombination, invalidValue } from "./faults.js";
+import { assertFault, assertRefused, assertWire, rdsQuery } from "./refusals.js";
+import { createCluster, createClusterParameterGroup, createInstance, defaultSubnetIds } from "./resources.js";
 
 async function clusterParameter(client: NeptuneClient, group: string, name: string): Promise<Parameter> {
   const out = await client.send(new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group }));
@@ -117,57 +96,37 @@ describe("DB cluster parameter groups: defaults", () => {
 
   test("a default group can't be modified, reset or deleted", async () => {
     const { a, raw } = inProcess();
-    const message = "Cannot modify a default parameter group.";
-    await fails(
-      () =>
-        a.neptune.send(
-          new ModifyDBClusterParameterGroupCommand({
-            DBClusterParameterGroupName: "default.neptune1.3",
-            Parameters: [{ ParameterName: "neptune_query_timeout", ParameterValue: "60000", ApplyMethod: "immediate" }],
-          }),
-        ),
-      { name: "InvalidParameterValue", status: 400, message },
+    const notModifiable = invalidValue("Cannot modify a default parameter group.");
+    const group = { DBClusterParameterGroupName: "default.neptune1.3" };
+    const timeout = {
+      ParameterName: "neptune_query_timeout",
+      ParameterValue: "60000",
+      ApplyMethod: "immediate" as const,
+    };
+    await assertFault(
+      () => a.neptune.send(new ModifyDBClusterParameterGroupCommand({ ...group, Parameters: [timeout] })),
+      notModifiable,
     );
-    await fails(
-      () =>
-        a.neptune.send(
-          new ResetDBClusterParameterGroupCommand({
-            DBClusterParameterGroupName: "default.neptune1.3",
-            ResetAllParameters: true,
-          }),
-        ),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message,
-      },
+    await assertFault(
+      () => a.neptune.send(new ResetDBClusterParameterGroupCommand({ ...group, ResetAllParameters: true })),
+      notModifiable,
     );
-    await fails(
-      () =>
-        a.neptune.send(new DeleteDBClusterParameterGroupCommand({ DBClusterParameterGroupName: "default.neptune1.3" })),
-      {
-        name: "InvalidDBParameterGroupStateFault",
-        status: 400,
-        message: "Default DBClusterParameterGroup cannot be deleted: default.neptune1.3",
-      },
-    );
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "DeleteDBClusterParameterGroup",
-        Version: V,
-        DBClusterParameterGroupName: "default.neptune1.4",
-      },
+    await assertFault(() => a.neptune.send(new DeleteDBClusterParameterGroupCommand(group)), {
+      name: "InvalidDBParameterGroupStateFault",
+      status: 400,
+      message: "Default DBClusterParameterGroup cannot be deleted: default.neptune1.3",
     });
-    assert.equal(wire.code, "InvalidDBParameterGroupState");
-    assert.equal(wire.status, 400);
+    assertWire(
+      await rdsQuery(raw, "DeleteDBClusterParameterGroup", { DBClusterParameterGroupName: "default.neptune1.4" }),
+      { code: "InvalidDBParameterGroupState", status: 400 },
+    );
   });
 });
 
 describe("DB cluster parameter groups: custom", () => {
   test("create: stored lowercase, found case-insensitively, by name or own ARN", async () => {
     const { a } = inProcess();
-    const created = await createClusterGroup(a.neptune, "My-Graph-Params");
+    const created = await createClusterParameterGroup(a.neptune, "My-Graph-Params");
     assert.deepEqual(created.DBClusterParameterGroup, {
       DBClusterParameterGroupName: "my-graph-params",
       DBParameterGroupFamily: "neptune1.3",
@@ -193,45 +152,34 @@ describe("DB cluster parameter groups: custom", () => {
 
   test("create: duplicate, invalid name, unknown family", async () => {
     const { a, raw } = inProcess();
-    await createClusterGroup(a.neptune, "dup");
-    await fails(() => createClusterGroup(a.neptune, "DUP"), {
-      name: "DBParameterGroupAlreadyExistsFault",
-      status: 400,
-      message: "Parameter group dup already exists",
-    });
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "CreateDBClusterParameterGroup",
-        Version: V,
-        DBClusterParameterGroupName: "dup",
-        DBParameterGroupFamily: "neptune1.3",
-        Description: "d",
-      },
-    });
-    assert.equal(wire.code, "DBParameterGroupAlreadyExists");
-    await fails(() => createClusterGroup(a.neptune, "default.neptune1.3"), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: /^The parameter DBClusterParameterGroupName is not a valid identifier\./,
-    });
-    for (const name of ["1abc", "a--b", "ends-", "has_underscore"]) {
-      await fails(() => createClusterGroup(a.neptune, name), {
-        name: "InvalidParameterValue",
+    await createClusterParameterGroup(a.neptune, "dup");
+    await assertRefused(
+      { a, raw },
+      "CreateDBClusterParameterGroup",
+      { DBClusterParameterGroupName: "DUP", DBParameterGroupFamily: "neptune1.3", Description: "d" },
+      {
+        name: "DBParameterGroupAlreadyExistsFault",
+        code: "DBParameterGroupAlreadyExists",
         status: 400,
-        message: /is not a valid identifier/,
-      });
+        message: "Parameter group dup already exists",
+      },
+    );
+    await assertFault(
+      () => createClusterParameterGroup(a.neptune, "default.neptune1.3"),
+      invalidValue(/^The parameter DBClusterParameterGroupName is not a valid identifier\./),
+    );
+    for (const name of ["1abc", "a--b", "ends-", "has_underscore"]) {
+      await assertFault(() => createClusterParameterGroup(a.neptune, name), invalidValue(/is not a valid identifier/));
     }
-    await fails(() => createClusterGroup(a.neptune, "ok", "mysql8.0"), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: /not a valid parameter group family: mysql8\.0$/,
-    });
+    await assertFault(
+      () => createClusterParameterGroup(a.neptune, "ok", { DBParameterGroupFamily: "mysql8.0" }),
+      invalidValue(/not a valid parameter group family: mysql8\.0$/),
+    );
   });
 
   test("modify sets user values; describe shows Source user and can filter by Source", async () => {
     const { a } = inProcess();
-    await createClusterGroup(a.neptune, "tuned");
+    await createClusterParameterGroup(a.neptune, "tuned");
     const out = await a.neptune.send(
       new ModifyDBClusterParameterGroupCommand({
         DBClusterParameterGroupName: "Tuned",
@@ -261,75 +209,52 @@ describe("DB cluster parameter groups: custom", () => {
 
   test("modify refuses unknown parameters, bad values, unmodifiable ones and immediate for static ones", async () => {
     const { a, raw } = inProcess();
-    await createClusterGroup(a.neptune, "strict");
+    await createClusterParameterGroup(a.neptune, "strict");
     const modify = (Parameters: Parameter[]) =>
       a.neptune.send(new ModifyDBClusterParameterGroupCommand({ DBClusterParameterGroupName: "strict", Parameters }));
-    await fails(() => modify([{ ParameterName: "max_connections", ParameterValue: "5", ApplyMethod: "immediate" }]), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Could not find parameter with name: max_connections",
-    });
-    await fails(
-      () => modify([{ ParameterName: "neptune_streams", ParameterValue: "2", ApplyMethod: "pending-reboot" }]),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Invalid parameter value: 2 for: neptune_streams allowed values are: 0,1",
-      },
-    );
-    await fails(
-      () => modify([{ ParameterName: "neptune_query_timeout", ParameterValue: "5", ApplyMethod: "immediate" }]),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Invalid parameter value: 5 for: neptune_query_timeout allowed values are: 10-2147483647",
-      },
-    );
-    await fails(
-      () => modify([{ ParameterName: "neptune_enforce_ssl", ParameterValue: "0", ApplyMethod: "pending-reboot" }]),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "The parameter neptune_enforce_ssl cannot be modified.",
-      },
-    );
-    await fails(
-      () => modify([{ ParameterName: "neptune_enable_audit_log", ParameterValue: "1", ApplyMethod: "immediate" }]),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "cannot use immediate apply method for static parameter",
-      },
-    );
-    const tooMany = Array.from({ length: 21 }, () => ({
-      ParameterName: "neptune_query_timeout",
-      ParameterValue: "1000",
-      ApplyMethod: "immediate" as const,
-    }));
-    await fails(() => modify(tooMany), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "You can modify up to 20 parameters in a single request.",
-    });
+    const refusals: [Parameter[], Fault][] = [
+      [
+        [{ ParameterName: "max_connections", ParameterValue: "5", ApplyMethod: "immediate" }],
+        invalidValue("Could not find parameter with name: max_connections"),
+      ],
+      [
+        [{ ParameterName: "neptune_streams", ParameterValue: "2", ApplyMethod: "pending-reboot" }],
+        invalidValue("Invalid parameter value: 2 for: neptune_streams allowed values are: 0,1"),
+      ],
+      [
+        [{ ParameterName: "neptune_query_timeout", ParameterValue: "5", ApplyMethod: "immediate" }],
+        invalidValue("Invalid parameter value: 5 for: neptune_query_timeout allowed values are: 10-2147483647"),
+      ],
+      [
+        [{ ParameterName: "neptune_enforce_ssl", ParameterValue: "0", ApplyMethod: "pending-reboot" }],
+        invalidValue("The parameter neptune_enforce_ssl cannot be modified."),
+      ],
+      [
+        [{ ParameterName: "neptune_enable_audit_log", ParameterValue: "1", ApplyMethod: "immediate" }],
+        invalidCombination("cannot use immediate apply method for static parameter"),
+      ],
+      [
+        Array.from({ length: 21 }, () => ({
+          ParameterName: "neptune_query_timeout",
+          ParameterValue: "1000",
+          ApplyMethod: "immediate" as const,
+        })),
+        invalidValue("You can modify up to 20 parameters in a single request."),
+      ],
+    ];
+    for (const [parameters, fault] of refusals) await assertFault(() => modify(parameters), fault);
     // Nothing of a refused request was applied.
     assert.equal((await clusterParameter(a.neptune, "strict", "neptune_query_timeout")).Source, "engine-default");
     // An empty Parameters list arrives as `Parameters=`: the parameter is missing.
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "ModifyDBClusterParameterGroup",
-        Version: V,
-        DBClusterParameterGroupName: "strict",
-        Parameters: "",
-      },
-    });
-    assert.equal(wire.code, "MissingParameter");
-    assert.equal(wire.status, 400);
+    assertWire(
+      await rdsQuery(raw, "ModifyDBClusterParameterGroup", { DBClusterParameterGroupName: "strict", Parameters: "" }),
+      { code: "MissingParameter", status: 400 },
+    );
   });
 
   test("reset one parameter, then all; both or neither is refused", async () => {
     const { a } = inProcess();
-    await createClusterGroup(a.neptune, "resettable");
+    await createClusterParameterGroup(a.neptune, "resettable");
     await a.neptune.send(
       new ModifyDBClusterParameterGroupCommand({
         DBClusterParameterGroupName: "resettable",
@@ -358,44 +283,22 @@ describe("DB cluster parameter groups: custom", () => {
       new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: "resettable", Source: "user" }),
     );
     assert.deepEqual(user.Parameters, []);
-    await fails(
-      () =>
-        a.neptune.send(
-          new ResetDBClusterParameterGroupCommand({
-            DBClusterParameterGroupName: "resettable",
-            ResetAllParameters: true,
-            Parameters: [{ ParameterName: "neptune_streams" }],
-          }),
-        ),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "Cannot specify both ResetAllParameters and Parameters.",
-      },
-    );
-    await fails(
-      () => a.neptune.send(new ResetDBClusterParameterGroupCommand({ DBClusterParameterGroupName: "resettable" })),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "Either ResetAllParameters must be true or Parameters must be specified.",
-      },
-    );
-    await fails(
-      () =>
-        a.neptune.send(
-          new ResetDBClusterParameterGroupCommand({
-            DBClusterParameterGroupName: "resettable",
-            Parameters: [{ ParameterName: "nope" }],
-          }),
-        ),
-      { name: "InvalidParameterValue", status: 400, message: "Could not find parameter with name: nope" },
-    );
+    const reset = (input: Omit<ResetDBClusterParameterGroupCommandInput, "DBClusterParameterGroupName">) =>
+      a.neptune.send(new ResetDBClusterParameterGroupCommand({ DBClusterParameterGroupName: "resettable", ...input }));
+    const refusals: [Omit<ResetDBClusterParameterGroupCommandInput, "DBClusterParameterGroupName">, Fault][] = [
+      [
+        { ResetAllParameters: true, Parameters: [{ ParameterName: "neptune_streams" }] },
+        invalidCombination("Cannot specify both ResetAllParameters and Parameters."),
+      ],
+      [{}, invalidCombination("Either ResetAllParameters must be true or Parameters must be specified.")],
+      [{ Parameters: [{ ParameterName: "nope" }] }, invalidValue("Could not find parameter with name: nope")],
+    ];
+    for (const [input, fault] of refusals) await assertFault(() => reset(input), fault);
   });
 
   test("copy keeps the family and the user values; source must exist, target must not", async () => {
     const { a, raw } = inProcess();
-    await createClusterGroup(a.neptune, "original", "neptune1.4");
+    await createClusterParameterGroup(a.neptune, "original", { DBParameterGroupFamily: "neptune1.4" });
     await a.neptune.send(
       new ModifyDBClusterParameterGroupCommand({
         DBClusterParameterGroupName: "original",
@@ -438,30 +341,18 @@ describe("DB cluster parameter groups: custom", () => {
       }),
     );
     assert.equal(fromDefault.DBClusterParameterGroup!.DBParameterGroupFamily, "neptune1.2");
-    await fails(
-      () =>
-        a.neptune.send(
-          new CopyDBClusterParameterGroupCommand({
-            SourceDBClusterParameterGroupIdentifier: "missing",
-            TargetDBClusterParameterGroupIdentifier: "x",
-            TargetDBClusterParameterGroupDescription: "d",
-          }),
-        ),
-      { name: "DBParameterGroupNotFoundFault", status: 404, message: "DBClusterParameterGroup not found: missing" },
-    );
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "CopyDBClusterParameterGroup",
-        Version: V,
-        SourceDBClusterParameterGroupIdentifier: "missing",
-        TargetDBClusterParameterGroupIdentifier: "x",
-        TargetDBClusterParameterGroupDescription: "d",
-      },
+    const missing = {
+      SourceDBClusterParameterGroupIdentifier: "missing",
+      TargetDBClusterParameterGroupIdentifier: "x",
+      TargetDBClusterParameterGroupDescription: "d",
+    };
+    await assertRefused({ a, raw }, "CopyDBClusterParameterGroup", missing, {
+      name: "DBParameterGroupNotFoundFault",
+      code: "DBParameterGroupNotFound",
+      status: 404,
+      message: "DBClusterParameterGroup not found: missing",
     });
-    assert.equal(wire.code, "DBParameterGroupNotFound");
-    assert.equal(wire.status, 404);
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(
           new CopyDBClusterParameterGroupCommand({
@@ -480,9 +371,9 @@ describe("DB cluster parameter groups: custom", () => {
 
   test("delete removes the group: it is then not found", async () => {
     const { a } = inProcess();
-    await createClusterGroup(a.neptune, "short-lived");
+    await createClusterParameterGroup(a.neptune, "short-lived");
     await a.neptune.send(new DeleteDBClusterParameterGroupCommand({ DBClusterParameterGroupName: "Short-Lived" }));
-    await fails(
+    await assertFault(
       () => a.neptune.send(new DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: "short-lived" })),
       {
         name: "DBParameterGroupNotFoundFault",
@@ -490,14 +381,14 @@ describe("DB cluster parameter groups: custom", () => {
         message: "DBClusterParameterGroup not found: short-lived",
       },
     );
-    await fails(
+    await assertFault(
       () => a.neptune.send(new DeleteDBClusterParameterGroupCommand({ DBClusterParameterGroupName: "short-lived" })),
       {
         name: "DBParameterGroupNotFoundFault",
         status: 404,
       },
     );
-    await fails(
+    await assertFault(
       () => a.neptune.send(new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: "short-lived" })),
       {
         name: "DBParameterGroupNotFoundFault",
@@ -509,13 +400,13 @@ describe("DB cluster parameter groups: custom", () => {
 
   test("at most 50 custom groups per account and region", async () => {
     const { a, b } = inProcess();
-    for (let i = 0; i < 50; i++) await createClusterGroup(a.neptune, `group-${i}`);
-    await fails(() => createClusterGroup(a.neptune, "one-too-many"), {
+    for (let i = 0; i < 50; i++) await createClusterParameterGroup(a.neptune, `group-${i}`);
+    await assertFault(() => createClusterParameterGroup(a.neptune, "one-too-many"), {
       name: "DBParameterGroupQuotaExceededFault",
       status: 400,
       message: "The request cannot be processed because it would exceed the maximum number of parameter groups.",
     });
-    await createClusterGroup(b.neptune, "one-too-many"); // B has its own quota
+    await createClusterParameterGroup(b.neptune, "one-too-many"); // B has its own quota
     // Pages of the 53 groups.
     const first = await a.neptune.send(new DescribeDBClusterParameterGroupsCommand({ MaxRecords: 20 }));
     assert.equal(first.DBClusterParameterGroups!.length, 20);
@@ -531,7 +422,7 @@ describe("DB cluster parameter groups: custom", () => {
 
   test("a modification is reported by DescribeEvents as a parameter group configuration change", async () => {
     const { a } = inProcess();
-    await createClusterGroup(a.neptune, "watched");
+    await createClusterParameterGroup(a.neptune, "watched");
     await a.neptune.send(
       new ModifyDBClusterParameterGroupCommand({
         DBClusterParameterGroupName: "watched",
@@ -554,10 +445,10 @@ describe("DB cluster parameter groups: custom", () => {
 describe("DB cluster parameter groups: isolation", () => {
   test("B can't see, modify, copy or delete A's group, by name or by ARN", async () => {
     const { a, b } = inProcess();
-    await createClusterGroup(a.neptune, "private-params");
+    await createClusterParameterGroup(a.neptune, "private-params");
     const arn = `arn:aws:rds:${REGION}:${A}:cluster-pg:private-params`;
     for (const name of ["private-params", arn]) {
-      await fails(
+      await assertFault(
         () => b.neptune.send(new DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: name })),
         {
           name: "DBParameterGroupNotFoundFault",
@@ -565,7 +456,7 @@ describe("DB cluster parameter groups: isolation", () => {
           message: `DBClusterParameterGroup not found: ${name}`,
         },
       );
-      await fails(
+      await assertFault(
         () =>
           b.neptune.send(
             new ModifyDBClusterParameterGroupCommand({
@@ -577,11 +468,11 @@ describe("DB cluster parameter groups: isolation", () => {
           ),
         { name: "DBParameterGroupNotFoundFault", status: 404 },
       );
-      await fails(
+      await assertFault(
         () => b.neptune.send(new DeleteDBClusterParameterGroupCommand({ DBClusterParameterGroupName: name })),
         { name: "DBParameterGroupNotFoundFault", status: 404 },
       );
-      await fails(
+      await assertFault(
         () =>
           b.neptune.send(
             new CopyDBClusterParameterGroupCommand({
@@ -600,7 +491,7 @@ describe("DB cluster parameter groups: isolation", () => {
       (await clusterParameter(a.neptune, "private-params", "neptune_query_timeout")).Source,
       "engine-default",
     );
-    const mine = await createClusterGroup(b.neptune, "private-params");
+    const mine = await createClusterParameterGroup(b.neptune, "private-params");
     assert.equal(
       mine.DBClusterParameterGroup!.DBClusterParameterGroupArn,
       `arn:aws:rds:${REGION}:${B}:cluster-pg:private-params`,
@@ -633,7 +524,7 @@ describe("DB parameter groups", () => {
     );
     assert.equal(params.Parameters![0]!.ParameterValue, "viaQueryHint");
     // Cluster-level parameters are not instance parameters.
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(
           new ModifyDBParameterGroupCommand({
@@ -641,7 +532,7 @@ describe("DB parameter groups", () => {
             Parameters: [{ ParameterName: "neptune_streams", ParameterValue: "1", ApplyMethod: "pending-reboot" }],
           }),
         ),
-      { name: "InvalidParameterValue", status: 400, message: "Could not find parameter with name: neptune_streams" },
+      invalidValue("Could not find parameter with name: neptune_streams"),
     );
     const modified = await a.neptune.send(
       new ModifyDBParameterGroupCommand({
@@ -676,12 +567,15 @@ describe("DB parameter groups", () => {
     );
     assert.equal(copied.Parameters!.length, 1);
     await a.neptune.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: "instance-params" }));
-    await fails(() => a.neptune.send(new DescribeDBParametersCommand({ DBParameterGroupName: "instance-params" })), {
-      name: "DBParameterGroupNotFoundFault",
-      status: 404,
-      message: "DBParameterGroup not found: instance-params",
-    });
-    await fails(
+    await assertFault(
+      () => a.neptune.send(new DescribeDBParametersCommand({ DBParameterGroupName: "instance-params" })),
+      {
+        name: "DBParameterGroupNotFoundFault",
+        status: 404,
+        message: "DBParameterGroup not found: instance-params",
+      },
+    );
+    await assertFault(
       () => a.neptune.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: "default.neptune1.4" })),
       {
         name: "InvalidDBParameterGroupStateFault",
@@ -689,7 +583,7 @@ describe("DB parameter groups", () => {
         message: "Default DBParameterGroup cannot be deleted: default.neptune1.4",
       },
     );
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(
           new ModifyDBParameterGroupCommand({
@@ -697,7 +591,7 @@ describe("DB parameter groups", () => {
             Parameters: [{ ParameterName: "neptune_result_cache", ParameterValue: "1", ApplyMethod: "pending-reboot" }],
           }),
         ),
-      { name: "InvalidParameterValue", status: 400, message: "Cannot modify a default parameter group." },
+      invalidValue("Cannot modify a default parameter group."),
     );
   });
 
@@ -710,7 +604,7 @@ describe("DB parameter groups", () => {
         Description: "d",
       }),
     );
-    await fails(
+    await assertFault(
       () =>
         b.neptune.send(
           new DescribeDBParametersCommand({ DBParameterGroupName: `arn:aws:rds:${REGION}:${A}:pg:a-only` }),
@@ -720,7 +614,7 @@ describe("DB parameter groups", () => {
         status: 404,
       },
     );
-    await fails(() => b.neptune.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: "a-only" })), {
+    await assertFault(() => b.neptune.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: "a-only" })), {
       name: "DBParameterGroupNotFoundFault",
       status: 404,
     });
@@ -743,20 +637,18 @@ describe("engine defaults", () => {
       instance.EngineDefaults!.Parameters!.map((p) => p.ParameterName),
       ["neptune_dfe_query_engine", "neptune_query_timeout", "neptune_result_cache"],
     );
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(
           new DescribeEngineDefaultClusterParametersCommand({ DBParameterGroupFamily: "aurora-mysql8.0" }),
         ),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: /not a valid parameter group family: aurora-mysql8\.0$/,
-      },
+      invalidValue(/not a valid parameter group family: aurora-mysql8\.0$/),
     );
-    const missing = await raw({ service: "rds", params: { Action: "DescribeEngineDefaultParameters", Version: V } });
-    assert.equal(missing.code, "MissingParameter");
-    assert.equal(missing.message, "The request must contain the parameter DBParameterGroupFamily");
+    assertWire(await rdsQuery(raw, "DescribeEngineDefaultParameters", {}), {
+      code: "MissingParameter",
+      status: 400,
+      message: "The request must contain the parameter DBParameterGroupFamily",
+    });
   });
 });
 
@@ -790,7 +682,7 @@ describe("DB subnet groups", () => {
 
   test("create, describe, modify and delete a group of the default VPC's subnets", async () => {
     const { a } = inProcess();
-    const subnets = (await defaultSubnets(a.neptune)).Subnets!.map((s) => s.SubnetIdentifier!);
+    const subnets = await defaultSubnetIds(a.neptune);
     const created = await a.neptune.send(
       new CreateDBSubnetGroupCommand({
         DBSubnetGroupName: "Graph-Subnets",
@@ -818,7 +710,7 @@ describe("DB subnet groups", () => {
     );
     assert.equal(modified.DBSubnetGroup!.Subnets!.length, 3);
     assert.equal(modified.DBSubnetGroup!.DBSubnetGroupDescription, "three zones");
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(
           new CreateDBSubnetGroupCommand({
@@ -834,7 +726,7 @@ describe("DB subnet groups", () => {
       },
     );
     await a.neptune.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: "graph-subnets" }));
-    await fails(() => a.neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: "graph-subnets" })), {
+    await assertFault(() => a.neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: "graph-subnets" })), {
       name: "DBSubnetGroupNotFoundFault",
       status: 404,
       message: "DB subnet group 'graph-subnets' does not exist.",
@@ -843,55 +735,43 @@ describe("DB subnet groups", () => {
 
   test("subnets must exist and cover two zones", async () => {
     const { a, raw } = inProcess();
-    const subnets = (await defaultSubnets(a.neptune)).Subnets!.map((s) => s.SubnetIdentifier!);
+    const subnets = await defaultSubnetIds(a.neptune);
     const create = (SubnetIds: string[]) =>
       a.neptune.send(
         new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "bad", DBSubnetGroupDescription: "d", SubnetIds }),
       );
-    await fails(() => create([subnets[0]!]), {
+    await assertFault(() => create([subnets[0]!]), {
       name: "DBSubnetGroupDoesNotCoverEnoughAZs",
       status: 400,
       message: `The DB subnet group doesn't meet Availability Zone (AZ) coverage requirement. Current AZ coverage: ${REGION}a. Add subnets to cover at least 2 AZs.`,
     });
-    await fails(() => create([subnets[0]!, "subnet-0123456789abcdef0"]), {
+    await assertFault(() => create([subnets[0]!, "subnet-0123456789abcdef0"]), {
       name: "InvalidSubnet",
       status: 400,
       message: "Some input subnets in :[subnet-0123456789abcdef0] are invalid.",
     });
+    const createRaw = (subnetIds: Record<string, string>) =>
+      rdsQuery(raw, "CreateDBSubnetGroup", { DBSubnetGroupName: "bad", DBSubnetGroupDescription: "d", ...subnetIds });
     // An empty list arrives on the wire as `SubnetIds=`.
-    const empty = await raw({
-      service: "rds",
-      params: {
-        Action: "CreateDBSubnetGroup",
-        Version: V,
-        DBSubnetGroupName: "bad",
-        DBSubnetGroupDescription: "d",
-        SubnetIds: "",
-      },
+    assertWire(await createRaw({ SubnetIds: "" }), {
+      code: "InvalidSubnet",
+      status: 400,
+      message: "Subnet IDs are required.",
     });
-    assert.equal(empty.code, "InvalidSubnet");
-    assert.equal(empty.message, "Subnet IDs are required.");
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "CreateDBSubnetGroup",
-        Version: V,
-        DBSubnetGroupName: "bad",
-        DBSubnetGroupDescription: "d",
-        "SubnetIds.SubnetIdentifier.1": subnets[0]!,
-      },
+    assertWire(await createRaw({ "SubnetIds.SubnetIdentifier.1": subnets[0]! }), {
+      code: "DBSubnetGroupDoesNotCoverEnoughAZs",
+      status: 400,
     });
-    assert.equal(wire.code, "DBSubnetGroupDoesNotCoverEnoughAZs");
     // B's subnets are not A's.
     const { b } = inProcess();
-    const subnetsOfB = (await defaultSubnets(b.neptune)).Subnets!.map((s) => s.SubnetIdentifier!);
-    await fails(() => create(subnetsOfB.slice(0, 2)), { name: "InvalidSubnet", status: 400 });
+    const subnetsOfB = await defaultSubnetIds(b.neptune);
+    await assertFault(() => create(subnetsOfB.slice(0, 2)), { name: "InvalidSubnet", status: 400 });
   });
 
   test("the default group can't be created, modified or deleted; a missing group is not found", async () => {
     const { a, raw } = inProcess();
-    const subnets = (await defaultSubnets(a.neptune)).Subnets!.map((s) => s.SubnetIdentifier!);
-    await fails(
+    const subnets = await defaultSubnetIds(a.neptune);
+    await assertFault(
       () =>
         a.neptune.send(
           new CreateDBSubnetGroupCommand({
@@ -905,29 +785,23 @@ describe("DB subnet groups", () => {
         status: 400,
       },
     );
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(
           new ModifyDBSubnetGroupCommand({ DBSubnetGroupName: "default", SubnetIds: subnets.slice(0, 2) }),
         ),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Cannot modify the default DB subnet group.",
-      },
+      invalidValue("Cannot modify the default DB subnet group."),
     );
-    await fails(() => a.neptune.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: "default" })), {
+    await assertFault(() => a.neptune.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: "default" })), {
       name: "InvalidDBSubnetGroupStateFault",
       status: 400,
       message: "Cannot delete the default DB subnet group.",
     });
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "DeleteDBSubnetGroup", Version: V, DBSubnetGroupName: "ghost" },
+    assertWire(await rdsQuery(raw, "DeleteDBSubnetGroup", { DBSubnetGroupName: "ghost" }), {
+      code: "DBSubnetGroupNotFoundFault",
+      status: 404,
     });
-    assert.equal(wire.code, "DBSubnetGroupNotFoundFault");
-    assert.equal(wire.status, 404);
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(new ModifyDBSubnetGroupCommand({ DBSubnetGroupName: "ghost", SubnetIds: subnets.slice(0, 2) })),
       {
@@ -935,7 +809,7 @@ describe("DB subnet groups", () => {
         status: 404,
       },
     );
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(
           new CreateDBSubnetGroupCommand({
@@ -944,17 +818,13 @@ describe("DB subnet groups", () => {
             SubnetIds: subnets,
           }),
         ),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: /^The parameter DBSubnetGroupName is not a valid identifier\./,
-      },
+      invalidValue(/^The parameter DBSubnetGroupName is not a valid identifier\./),
     );
   });
 
   test("B can't see or delete A's subnet group", async () => {
     const { a, b } = inProcess();
-    const subnets = (await defaultSubnets(a.neptune)).Subnets!.map((s) => s.SubnetIdentifier!);
+    const subnets = await defaultSubnetIds(a.neptune);
     await a.neptune.send(
       new CreateDBSubnetGroupCommand({
         DBSubnetGroupName: "a-net",
@@ -963,11 +833,11 @@ describe("DB subnet groups", () => {
       }),
     );
     for (const name of ["a-net", `arn:aws:rds:${REGION}:${A}:subgrp:a-net`]) {
-      await fails(() => b.neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })), {
+      await assertFault(() => b.neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })), {
         name: "DBSubnetGroupNotFoundFault",
         status: 404,
       });
-      await fails(() => b.neptune.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: name })), {
+      await assertFault(() => b.neptune.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: name })), {
         name: "DBSubnetGroupNotFoundFault",
         status: 404,
       });
@@ -987,7 +857,7 @@ describe("DB subnet groups", () => {
 describe("groups in use", () => {
   test("a cluster parameter group, DB parameter group or subnet group in use can't be deleted", async () => {
     const { a, clock } = inProcess();
-    await createClusterGroup(a.neptune, "used-params");
+    await createClusterParameterGroup(a.neptune, "used-params");
     await a.neptune.send(
       new CreateDBParameterGroupCommand({
         DBParameterGroupName: "used-instance-params",
@@ -995,37 +865,26 @@ describe("groups in use", () => {
         Description: "d",
       }),
     );
-    const subnets = (await a.neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: "default" })))
-      .DBSubnetGroups![0]!.Subnets!;
     await a.neptune.send(
       new CreateDBSubnetGroupCommand({
         DBSubnetGroupName: "used-net",
         DBSubnetGroupDescription: "d",
-        SubnetIds: subnets.slice(0, 3).map((s) => s.SubnetIdentifier!),
+        SubnetIds: (await defaultSubnetIds(a.neptune)).slice(0, 3),
       }),
     );
-    const created = await a.neptune.send(
-      new CreateDBClusterCommand({
-        DBClusterIdentifier: "user-cluster",
-        Engine: "neptune",
-        EngineVersion: "1.3.4.0",
-        DBClusterParameterGroupName: "Used-Params",
-        DBSubnetGroupName: "used-net",
-      }),
-    );
-    assert.equal(created.DBCluster!.DBClusterParameterGroup, "used-params");
-    assert.equal(created.DBCluster!.DBSubnetGroup, "used-net");
+    const created = await createCluster(a.neptune, "user-cluster", {
+      EngineVersion: "1.3.4.0",
+      DBClusterParameterGroupName: "Used-Params",
+      DBSubnetGroupName: "used-net",
+    });
+    assert.equal(created.DBClusterParameterGroup, "used-params");
+    assert.equal(created.DBSubnetGroup, "used-net");
     clock.advance(1000);
-    await a.neptune.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: "user-instance",
-        DBClusterIdentifier: "user-cluster",
-        Engine: "neptune",
-        DBInstanceClass: "db.r6g.large",
-        DBParameterGroupName: "used-instance-params",
-      }),
-    );
-    await fails(
+    await createInstance(a.neptune, "user-cluster", "user-instance", {
+      DBInstanceClass: "db.r6g.large",
+      DBParameterGroupName: "used-instance-params",
+    });
+    await assertFault(
       () => a.neptune.send(new DeleteDBClusterParameterGroupCommand({ DBClusterParameterGroupName: "used-params" })),
       {
         name: "InvalidDBParameterGroupStateFault",
@@ -1034,7 +893,7 @@ describe("groups in use", () => {
           "One or more database clusters are still members of this parameter group used-params, so the group cannot be deleted",
       },
     );
-    await fails(
+    await assertFault(
       () => a.neptune.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: "used-instance-params" })),
       {
         name: "InvalidDBParameterGroupStateFault",
@@ -1043,7 +902,7 @@ describe("groups in use", () => {
           "One or more database instances are still members of this parameter group used-instance-params, so the group cannot be deleted",
       },
     );
-    await fails(() => a.neptune.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: "used-net" })), {
+    await assertFault(() => a.neptune.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: "used-net" })), {
       name: "InvalidDBSubnetGroupStateFault",
       status: 400,
       message:

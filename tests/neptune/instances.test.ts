@@ -1,55 +1,30 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
   DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   ListTagsForResourceCommand,
-  ModifyDBInstanceCommand,
   RebootDBInstanceCommand,
   type CreateDBInstanceCommandInput,
-  type NeptuneClient,
 } from "@aws-sdk/client-neptune";
-import { A, inProcess, REGION, rejection } from "../helpers/harness.js";
-
-const VERSION = "2014-10-31";
-
-async function createCluster(neptune: NeptuneClient, id: string, extra: Record<string, unknown> = {}) {
-  return (await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: "neptune", ...extra })))
-    .DBCluster!;
-}
-
-async function createInstance(
-  neptune: NeptuneClient,
-  cluster: string,
-  id: string,
-  extra: Partial<CreateDBInstanceCommandInput> = {},
-) {
-  return (
-    await neptune.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: id,
-        DBClusterIdentifier: cluster,
-        Engine: "neptune",
-        DBInstanceClass: "db.r5.large",
-        ...extra,
-      }),
-    )
-  ).DBInstance!;
-}
-
-async function describeInstance(neptune: NeptuneClient, id: string) {
-  return (await neptune.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0]!;
-}
-
-async function assertFault(call: () => Promise<unknown>, expected: { name: string; status: number; message: string }) {
-  const error = await rejection(call);
-  assert.equal(error.name, expected.name);
-  assert.equal(error.$metadata?.httpStatusCode, expected.status);
-  assert.equal(error.message, expected.message);
-}
+import { A, inProcess, REGION } from "../helpers/harness.js";
+import {
+  clusterNotFound,
+  type Fault,
+  instanceNotFound,
+  invalidCombination,
+  invalidIdentifier,
+  invalidValue,
+} from "./faults.js";
+import { assertFault, assertRefused, assertWire, rdsQuery } from "./refusals.js";
+import {
+  createCluster,
+  createInstance,
+  describeCluster,
+  describeInstance,
+  instantExcept,
+  modifyInstance,
+} from "./resources.js";
 
 describe("CreateDBInstance", () => {
   test("adds a member to an available cluster: `creating` in the response, then available with an endpoint", async () => {
@@ -88,8 +63,7 @@ describe("CreateDBInstance", () => {
     const second = await createInstance(a.neptune, "graph", "two", { PromotionTier: 0 });
     assert.notEqual(first.AvailabilityZone, second.AvailabilityZone);
     assert.equal(second.StorageEncrypted, true);
-    const cluster = (await a.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "graph" })))
-      .DBClusters![0]!;
+    const cluster = await describeCluster(a.neptune, "graph");
     assert.deepEqual(cluster.DBClusterMembers, [
       {
         DBInstanceIdentifier: "one",
@@ -111,88 +85,75 @@ describe("CreateDBInstance", () => {
   test("the cluster must exist, in the caller's account", async () => {
     const { a, b } = inProcess();
     await createCluster(a.neptune, "graph");
-    await assertFault(() => createInstance(a.neptune, "ghost", "i"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: "DBCluster ghost not found.",
-    });
-    await assertFault(() => createInstance(b.neptune, "graph", "i"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: "DBCluster graph not found.",
-    });
-    await assertFault(() => createInstance(b.neptune, `arn:aws:rds:${REGION}:${A}:cluster:graph`, "i"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: `DBCluster arn:aws:rds:${REGION}:${A}:cluster:graph not found.`,
-    });
+    await assertFault(() => createInstance(a.neptune, "ghost", "i"), clusterNotFound("ghost"));
+    await assertFault(() => createInstance(b.neptune, "graph", "i"), clusterNotFound("graph"));
+    await assertFault(
+      () => createInstance(b.neptune, `arn:aws:rds:${REGION}:${A}:cluster:graph`, "i"),
+      clusterNotFound(`arn:aws:rds:${REGION}:${A}:cluster:graph`),
+    );
   });
 
   test("the engine, the identifier, the class and cluster-managed settings are checked", async () => {
     const { a, raw } = inProcess();
     await createCluster(a.neptune, "graph");
     await createInstance(a.neptune, "graph", "taken");
-    await assertFault(() => createInstance(a.neptune, "graph", "x", { Engine: "mysql" }), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Unrecognized engine name: mysql",
-    });
-    await assertFault(() => createInstance(a.neptune, "graph", "bad_id"), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message:
-        "The parameter DBInstanceIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.",
-    });
-    await assertFault(() => createInstance(a.neptune, "graph", "Taken"), {
-      name: "DBInstanceAlreadyExistsFault",
-      status: 400,
-      message: "DB instance already exists",
-    });
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "CreateDBInstance",
-        Version: VERSION,
-        DBInstanceIdentifier: "taken",
+    await assertRefused(
+      { a, raw },
+      "CreateDBInstance",
+      {
+        DBInstanceIdentifier: "Taken",
         DBClusterIdentifier: "graph",
         Engine: "neptune",
         DBInstanceClass: "db.r5.large",
       },
-    });
-    assert.equal(wire.code, "DBInstanceAlreadyExists");
-    await assertFault(() => createInstance(a.neptune, "graph", "x", { DBInstanceClass: "db.m1.tiny" }), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message:
-        "RDS does not support creating a DB instance with the following combination: DBInstanceClass=db.m1.tiny, Engine=neptune, EngineVersion=1.4.4.0, LicenseModel=amazon-license. For supported combinations of instance class and database engine version, see the documentation.",
-    });
-    await assertFault(() => createInstance(a.neptune, "graph", "x", { KmsKeyId: "alias/aws/rds" }), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message:
-        "The requested DB Instance will be a member of a DB Cluster and its storage encryption key should not be set directly.",
-    });
-    await assertFault(() => createInstance(a.neptune, "graph", "x", { EngineVersion: "1.3.2.1" }), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message:
-        "The engine version requested for your DB instance (1.3.2.1) doesn't match the engine version of your DB cluster (1.4.4.0).",
-    });
-    await assertFault(() => createInstance(a.neptune, "graph", "x", { DBParameterGroupName: "nope" }), {
-      name: "DBParameterGroupNotFoundFault",
-      status: 404,
-      message: "DBParameterGroup not found: nope",
-    });
-    await assertFault(() => createInstance(a.neptune, "graph", "x", { PromotionTier: 16 }), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Invalid value 16 for PromotionTier. Must be between 0 and 15",
-    });
-    await assertFault(() => createInstance(a.neptune, "graph", "x", { AvailabilityZone: "us-east-1f" }), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message: "Requested Availability Zone us-east-1f is not one of the Availability Zones of DB cluster graph.",
-    });
+      {
+        name: "DBInstanceAlreadyExistsFault",
+        code: "DBInstanceAlreadyExists",
+        status: 400,
+        message: "DB instance already exists",
+      },
+    );
+    const refusals: [id: string, settings: Partial<CreateDBInstanceCommandInput>, Fault][] = [
+      ["x", { Engine: "mysql" }, invalidValue("Unrecognized engine name: mysql")],
+      ["bad_id", {}, invalidValue(invalidIdentifier("DBInstanceIdentifier"))],
+      [
+        "x",
+        { DBInstanceClass: "db.m1.tiny" },
+        invalidCombination(
+          "RDS does not support creating a DB instance with the following combination: DBInstanceClass=db.m1.tiny, Engine=neptune, EngineVersion=1.4.4.0, LicenseModel=amazon-license. For supported combinations of instance class and database engine version, see the documentation.",
+        ),
+      ],
+      [
+        "x",
+        { KmsKeyId: "alias/aws/rds" },
+        invalidCombination(
+          "The requested DB Instance will be a member of a DB Cluster and its storage encryption key should not be set directly.",
+        ),
+      ],
+      [
+        "x",
+        { EngineVersion: "1.3.2.1" },
+        invalidCombination(
+          "The engine version requested for your DB instance (1.3.2.1) doesn't match the engine version of your DB cluster (1.4.4.0).",
+        ),
+      ],
+      [
+        "x",
+        { DBParameterGroupName: "nope" },
+        { name: "DBParameterGroupNotFoundFault", status: 404, message: "DBParameterGroup not found: nope" },
+      ],
+      ["x", { PromotionTier: 16 }, invalidValue("Invalid value 16 for PromotionTier. Must be between 0 and 15")],
+      [
+        "x",
+        { AvailabilityZone: "us-east-1f" },
+        invalidCombination(
+          "Requested Availability Zone us-east-1f is not one of the Availability Zones of DB cluster graph.",
+        ),
+      ],
+    ];
+    for (const [id, settings, fault] of refusals) {
+      await assertFault(() => createInstance(a.neptune, "graph", id, settings), fault);
+    }
   });
 
   test("Tags are set on the new instance", async () => {
@@ -208,19 +169,12 @@ describe("CreateDBInstance", () => {
 
 describe("DescribeDBInstances", () => {
   test("an instance that does not exist is DBInstanceNotFoundFault, `DBInstanceNotFound` on the wire (what the CLI waiters match)", async () => {
-    const { a, raw } = inProcess();
-    await assertFault(() => describeInstance(a.neptune, "ghost"), {
-      name: "DBInstanceNotFoundFault",
-      status: 404,
-      message: "DBInstance ghost not found.",
-    });
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "DescribeDBInstances", Version: VERSION, DBInstanceIdentifier: "ghost" },
-    });
-    assert.equal(wire.status, 404);
-    assert.equal(wire.code, "DBInstanceNotFound");
-    assert.equal(wire.message, "DBInstance ghost not found.");
+    await assertRefused(
+      inProcess(),
+      "DescribeDBInstances",
+      { DBInstanceIdentifier: "ghost" },
+      instanceNotFound("ghost"),
+    );
   });
 
   test("filters by cluster, pages by MaxRecords", async () => {
@@ -264,26 +218,10 @@ describe("ModifyDBInstance", () => {
       PreferredMaintenanceWindow: "thu:06:00-thu:06:30",
     });
     await createInstance(a.neptune, "graph", "node");
-    const now = (
-      await a.neptune.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier: "node",
-          DBInstanceClass: "db.r5.xlarge",
-          ApplyImmediately: true,
-        }),
-      )
-    ).DBInstance!;
+    const now = await modifyInstance(a.neptune, "node", { DBInstanceClass: "db.r5.xlarge", ApplyImmediately: true });
     assert.equal(now.DBInstanceStatus, "modifying");
     assert.equal(now.DBInstanceClass, "db.r5.xlarge");
-    const later = (
-      await a.neptune.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier: "node",
-          DBInstanceClass: "db.r5.2xlarge",
-          PromotionTier: 4,
-        }),
-      )
-    ).DBInstance!;
+    const later = await modifyInstance(a.neptune, "node", { DBInstanceClass: "db.r5.2xlarge", PromotionTier: 4 });
     assert.equal(later.DBInstanceStatus, "available");
     assert.equal(later.DBInstanceClass, "db.r5.xlarge");
     assert.equal(later.PromotionTier, 4);
@@ -298,19 +236,13 @@ describe("ModifyDBInstance", () => {
     const { a } = inProcess();
     await createCluster(a.neptune, "graph");
     await createInstance(a.neptune, "graph", "before", { Tags: [{ Key: "k", Value: "v" }] });
-    const renamed = (
-      await a.neptune.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier: "before",
-          NewDBInstanceIdentifier: "after",
-          ApplyImmediately: true,
-        }),
-      )
-    ).DBInstance!;
+    const renamed = await modifyInstance(a.neptune, "before", {
+      NewDBInstanceIdentifier: "after",
+      ApplyImmediately: true,
+    });
     assert.equal(renamed.DBInstanceIdentifier, "after");
     assert.equal(renamed.DBInstanceStatus, "renaming");
-    const cluster = (await a.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "graph" })))
-      .DBClusters![0]!;
+    const cluster = await describeCluster(a.neptune, "graph");
     assert.deepEqual(
       cluster.DBClusterMembers!.map((m) => [m.DBInstanceIdentifier, m.IsClusterWriter]),
       [["after", true]],
@@ -319,11 +251,7 @@ describe("ModifyDBInstance", () => {
       (await a.neptune.send(new ListTagsForResourceCommand({ ResourceName: renamed.DBInstanceArn }))).TagList,
       [{ Key: "k", Value: "v" }],
     );
-    await assertFault(() => describeInstance(a.neptune, "before"), {
-      name: "DBInstanceNotFoundFault",
-      status: 404,
-      message: "DBInstance before not found.",
-    });
+    await assertFault(() => describeInstance(a.neptune, "before"), instanceNotFound("before"));
   });
 
   test("settings the cluster manages are refused", async () => {
@@ -331,30 +259,23 @@ describe("ModifyDBInstance", () => {
     await createCluster(a.neptune, "graph");
     await createInstance(a.neptune, "graph", "node");
     await assertFault(
-      () => a.neptune.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "node", BackupRetentionPeriod: 7 })),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message:
-          "The requested DB Instance is a member of a DB Cluster. Set backup retention period for the DB Cluster.",
-      },
+      () => modifyInstance(a.neptune, "node", { BackupRetentionPeriod: 7 }),
+      invalidCombination(
+        "The requested DB Instance is a member of a DB Cluster. Set backup retention period for the DB Cluster.",
+      ),
     );
     await assertFault(
-      () => a.neptune.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "node", EngineVersion: "1.3.2.1" })),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "The engine version of a DB instance in a DB cluster can only be changed by modifying the DB cluster.",
-      },
+      () => modifyInstance(a.neptune, "node", { EngineVersion: "1.3.2.1" }),
+      invalidCombination(
+        "The engine version of a DB instance in a DB cluster can only be changed by modifying the DB cluster.",
+      ),
     );
   });
 });
 
 describe("RebootDBInstance", () => {
   test("an available instance reboots; a rebooting one can't", async () => {
-    const { a, raw } = inProcess({
-      delays: { clusterCreateMs: 0, instanceCreateMs: 0, clusterModifyMs: 60_000, deleteMs: 0, snapshotMs: 0 },
-    });
+    const { a, raw } = inProcess({ delays: instantExcept({ clusterModifyMs: 60_000 }) });
     await createCluster(a.neptune, "graph");
     await createInstance(a.neptune, "graph", "node");
     assert.equal(
@@ -362,16 +283,17 @@ describe("RebootDBInstance", () => {
         .DBInstanceStatus,
       "rebooting",
     );
-    await assertFault(() => a.neptune.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: "node" })), {
-      name: "InvalidDBInstanceStateFault",
-      status: 400,
-      message: "Instance node is not in available state.",
-    });
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "RebootDBInstance", Version: VERSION, DBInstanceIdentifier: "node" },
-    });
-    assert.equal(wire.code, "InvalidDBInstanceState");
+    await assertRefused(
+      { a, raw },
+      "RebootDBInstance",
+      { DBInstanceIdentifier: "node" },
+      {
+        name: "InvalidDBInstanceStateFault",
+        code: "InvalidDBInstanceState",
+        status: 400,
+        message: "Instance node is not in available state.",
+      },
+    );
   });
 });
 
@@ -384,8 +306,7 @@ describe("DeleteDBInstance", () => {
     await createInstance(a.neptune, "graph", "r3", { PromotionTier: 3 });
     const deleted = (await a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "w" }))).DBInstance!;
     assert.equal(deleted.DBInstanceStatus, "deleting");
-    const cluster = (await a.neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "graph" })))
-      .DBClusters![0]!;
+    const cluster = await describeCluster(a.neptune, "graph");
     assert.deepEqual(
       cluster.DBClusterMembers!.map((m) => [m.DBInstanceIdentifier, m.IsClusterWriter]),
       [
@@ -393,36 +314,29 @@ describe("DeleteDBInstance", () => {
         ["r5", false],
       ],
     );
-    const wire = await raw({
-      service: "rds",
-      params: { Action: "DescribeDBInstances", Version: VERSION, DBInstanceIdentifier: "w" },
+    assertWire(await rdsQuery(raw, "DescribeDBInstances", { DBInstanceIdentifier: "w" }), {
+      code: "DBInstanceNotFound",
+      status: 404,
     });
-    assert.equal(wire.code, "DBInstanceNotFound");
   });
 
   test("deletion protection, a final snapshot and a second delete are refused", async () => {
-    const { a } = inProcess({
-      delays: { clusterCreateMs: 0, instanceCreateMs: 0, clusterModifyMs: 0, deleteMs: 60_000, snapshotMs: 0 },
-    });
+    const { a } = inProcess({ delays: instantExcept({ deleteMs: 60_000 }) });
     await createCluster(a.neptune, "graph");
     await createInstance(a.neptune, "graph", "node", { DeletionProtection: true });
-    await assertFault(() => a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "node" })), {
-      name: "InvalidParameterCombination",
-      status: 400,
-      message: "Cannot delete protected DB Instance, please disable deletion protection and try again.",
-    });
-    await a.neptune.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "node", DeletionProtection: false }));
+    await assertFault(
+      () => a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "node" })),
+      invalidCombination("Cannot delete protected DB Instance, please disable deletion protection and try again."),
+    );
+    await modifyInstance(a.neptune, "node", { DeletionProtection: false });
     await assertFault(
       () =>
         a.neptune.send(
           new DeleteDBInstanceCommand({ DBInstanceIdentifier: "node", FinalDBSnapshotIdentifier: "snap" }),
         ),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message:
-          "FinalDBSnapshotIdentifier can't be specified when deleting a DB instance that is a member of a DB cluster.",
-      },
+      invalidCombination(
+        "FinalDBSnapshotIdentifier can't be specified when deleting a DB instance that is a member of a DB cluster.",
+      ),
     );
     await a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "node", SkipFinalSnapshot: true }));
     await assertFault(() => a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "node" })), {
@@ -439,21 +353,14 @@ describe("Instances and accounts", () => {
     await createCluster(a.neptune, "graph");
     const mine = await createInstance(a.neptune, "graph", "node");
     assert.deepEqual((await b.neptune.send(new DescribeDBInstancesCommand({}))).DBInstances, []);
-    const notFound = { name: "DBInstanceNotFoundFault", status: 404, message: "DBInstance node not found." };
+    const notFound = instanceNotFound("node");
     await assertFault(() => describeInstance(b.neptune, "node"), notFound);
-    await assertFault(
-      () => b.neptune.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "node", PromotionTier: 3 })),
-      notFound,
-    );
+    await assertFault(() => modifyInstance(b.neptune, "node", { PromotionTier: 3 }), notFound);
     await assertFault(() => b.neptune.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: "node" })), notFound);
     await assertFault(() => b.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "node" })), notFound);
     await assertFault(
       () => b.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: mine.DBInstanceArn! })),
-      {
-        name: "DBInstanceNotFoundFault",
-        status: 404,
-        message: `DBInstance ${mine.DBInstanceArn} not found.`,
-      },
+      instanceNotFound(mine.DBInstanceArn!),
     );
     assert.equal((await describeInstance(a.neptune, "node")).DBInstanceStatus, "available");
   });

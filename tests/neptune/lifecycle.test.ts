@@ -2,20 +2,17 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand } from "@aws-sdk/client-kms";
 import {
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
   DescribeEventsCommand,
-  ModifyDBClusterCommand,
   StartDBClusterCommand,
   StopDBClusterCommand,
   type NeptuneClient,
 } from "@aws-sdk/client-neptune";
 import type { Delays } from "../../src/state/delays.js";
 import { inProcess, rejection } from "../helpers/harness.js";
+import { assertFault } from "./refusals.js";
+import { createCluster, createInstance, describeCluster, describeInstance, modifyCluster } from "./resources.js";
 
 /** Distinct durations, so that each transition can be observed on its own. */
 const delays: Delays = {
@@ -26,42 +23,20 @@ const delays: Delays = {
   snapshotMs: 0,
 };
 
-async function clusterStatus(neptune: NeptuneClient, id: string) {
-  return (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters![0]!.Status;
-}
-
-async function instanceStatus(neptune: NeptuneClient, id: string) {
-  return (await neptune.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0]!
-    .DBInstanceStatus;
-}
-
-async function createCluster(neptune: NeptuneClient, id: string, extra: Record<string, unknown> = {}) {
-  return (await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: "neptune", ...extra })))
-    .DBCluster!;
-}
-
-async function createInstance(neptune: NeptuneClient, cluster: string, id: string) {
-  return (
-    await neptune.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: id,
-        DBClusterIdentifier: cluster,
-        Engine: "neptune",
-        DBInstanceClass: "db.r5.large",
-      }),
-    )
-  ).DBInstance!;
-}
+const clusterStatus = async (neptune: NeptuneClient, id: string) => (await describeCluster(neptune, id)).Status;
+const instanceStatus = async (neptune: NeptuneClient, id: string) =>
+  (await describeInstance(neptune, id)).DBInstanceStatus;
 
 describe("Lifecycle on the clock", () => {
   test("creating → available, for the cluster and then for its instance", async () => {
     const { a, clock } = inProcess({ delays });
     await createCluster(a.neptune, "slow");
     assert.equal(await clusterStatus(a.neptune, "slow"), "creating");
-    const early = await rejection(() => createInstance(a.neptune, "slow", "slow-1"));
-    assert.equal(early.name, "InvalidDBClusterStateFault");
-    assert.equal(early.$metadata?.httpStatusCode, 400);
-    assert.equal(early.message, "DbCluster slow is in creating state but expected it to be one of available.");
+    await assertFault(() => createInstance(a.neptune, "slow", "slow-1"), {
+      name: "InvalidDBClusterStateFault",
+      status: 400,
+      message: "DbCluster slow is in creating state but expected it to be one of available.",
+    });
     clock.advance(9_999);
     assert.equal(await clusterStatus(a.neptune, "slow"), "creating");
     clock.advance(1);
@@ -87,8 +62,7 @@ describe("Lifecycle on the clock", () => {
     const { a, clock } = inProcess({ delays });
     await createCluster(a.neptune, "mod");
     clock.advance(10_000);
-    const modified = (await a.neptune.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "mod", Port: 9000 })))
-      .DBCluster!;
+    const modified = await modifyCluster(a.neptune, "mod", { Port: 9000 });
     assert.equal(modified.Status, "modifying");
     assert.equal(await clusterStatus(a.neptune, "mod"), "modifying");
     clock.advance(5_000);

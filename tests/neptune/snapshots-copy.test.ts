@@ -2,7 +2,6 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CreateAliasCommand,
-  DecryptCommand,
   DisableKeyCommand,
   EnableKeyCommand,
   ListGrantsCommand,
@@ -11,57 +10,35 @@ import {
 } from "@aws-sdk/client-kms";
 import {
   AddTagsToResourceCommand,
-  CopyDBClusterSnapshotCommand,
   DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
   ListTagsForResourceCommand,
-  type CopyDBClusterSnapshotCommandInput,
-  type NeptuneClient,
 } from "@aws-sdk/client-neptune";
 import { clusterSnapshotTable } from "../../src/domain/neptune/records.js";
 import { A, ADMIN, B, REGION } from "../helpers/harness.js";
-import { externalStatements, ownerStatement, policyOf } from "../kms/fixtures.js";
+import { keyUseWithoutCreateGrant, ownerStatement, policyOf, sharedKeyPolicy } from "../helpers/seed.js";
+import { invalidIdentifier, invalidValue, snapshotNotFound } from "./faults.js";
+import { assertFault, assertWire, rdsQuery } from "./refusals.js";
+import { createCluster, instantExcept, MINUTE } from "./resources.js";
 import {
-  assertFault,
-  assertWire,
-  createCluster,
+  automatedSnapshot,
+  copySnapshot,
+  copyToLocal,
   createKey,
   createSnapshot,
+  describeSnapshot,
   seedSnapshot,
   share,
   snapshotArn,
+  snapshotDataKey,
   sourceKeyMessage,
   specifiedKeyMessage,
   USERS,
-  VERSION,
   world,
   type World,
 } from "./snapshots-fixtures.js";
 
-const MINUTE = 60_000;
-const SLOW = { clusterCreateMs: 0, instanceCreateMs: 0, clusterModifyMs: 0, deleteMs: 0, snapshotMs: 10 * MINUTE };
-
-async function copy(neptune: NeptuneClient, input: CopyDBClusterSnapshotCommandInput) {
-  return (await neptune.send(new CopyDBClusterSnapshotCommand(input))).DBClusterSnapshot!;
-}
-
-async function describe1(neptune: NeptuneClient, id: string) {
-  return (await neptune.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id })))
-    .DBClusterSnapshots![0]!;
-}
-
-/** The plaintext data key behind a stored snapshot, unwrapped through the KMS API by `clients` (its owner). */
-async function dataKeyOf(w: World, account: string, id: string, clients = account === A ? w.a : w.b): Promise<Buffer> {
-  const record = clusterSnapshotTable(w.emulator.store, account, REGION).get(id)!;
-  const out = await clients.kms.send(new DecryptCommand({ CiphertextBlob: record.wrappedDataKey }));
-  return Buffer.from(out.Plaintext!);
-}
-
-const copyRaw = (
-  w: World,
-  credentials: { accessKeyId: string; secretAccessKey: string },
-  params: Record<string, string>,
-) => w.raw({ service: "rds", credentials, params: { Action: "CopyDBClusterSnapshot", Version: VERSION, ...params } });
+const SLOW = instantExcept({ snapshotMs: 10 * MINUTE });
 
 describe("CopyDBClusterSnapshot within an account", () => {
   test("an encrypted snapshot keeps its key by default; copying → available with progress; SourceDBClusterSnapshotArn", async () => {
@@ -72,7 +49,7 @@ describe("CopyDBClusterSnapshot within an account", () => {
     await createSnapshot(w.a.neptune, "src", "snap1");
     w.clock.advance(10 * MINUTE);
 
-    const copied = await copy(w.a.neptune, {
+    const copied = await copySnapshot(w.a.neptune, {
       SourceDBClusterSnapshotIdentifier: "snap1",
       TargetDBClusterSnapshotIdentifier: "Snap1-Copy",
     });
@@ -85,13 +62,13 @@ describe("CopyDBClusterSnapshot within an account", () => {
     assert.equal(copied.SourceDBClusterSnapshotArn, snapshotArn(A, "snap1"));
     assert.equal(copied.DBClusterIdentifier, "src");
     w.clock.advance(5 * MINUTE);
-    const half = await describe1(w.a.neptune, "snap1-copy");
+    const half = await describeSnapshot(w.a.neptune, "snap1-copy");
     assert.deepEqual([half.Status, half.PercentProgress], ["copying", 50]);
     w.clock.advance(5 * MINUTE);
-    const done = await describe1(w.a.neptune, "snap1-copy");
+    const done = await describeSnapshot(w.a.neptune, "snap1-copy");
     assert.deepEqual([done.Status, done.PercentProgress], ["available", 100]);
     // The same data key, still wrapped under the same key.
-    assert.deepEqual(await dataKeyOf(w, A, "snap1-copy"), await dataKeyOf(w, A, "snap1"));
+    assert.deepEqual(await snapshotDataKey(w, A, "snap1-copy"), await snapshotDataKey(w, A, "snap1"));
   });
 
   test("another key of the account (by alias) re-encrypts: the data key is re-wrapped, not regenerated", async () => {
@@ -101,7 +78,7 @@ describe("CopyDBClusterSnapshot within an account", () => {
     await w.a.kms.send(new CreateAliasCommand({ AliasName: "alias/second", TargetKeyId: second.KeyId }));
     await createCluster(w.a.neptune, "src", { StorageEncrypted: true, KmsKeyId: first.Arn });
     await createSnapshot(w.a.neptune, "src", "snap1");
-    const copied = await copy(w.a.neptune, {
+    const copied = await copySnapshot(w.a.neptune, {
       SourceDBClusterSnapshotIdentifier: snapshotArn(A, "snap1"),
       TargetDBClusterSnapshotIdentifier: "rekeyed",
       KmsKeyId: "alias/second",
@@ -112,15 +89,14 @@ describe("CopyDBClusterSnapshot within an account", () => {
       record.wrappedDataKey,
       clusterSnapshotTable(w.emulator.store, A, REGION).get("snap1")!.wrappedDataKey,
     );
-    assert.deepEqual(await dataKeyOf(w, A, "rekeyed"), await dataKeyOf(w, A, "snap1"));
+    assert.deepEqual(await snapshotDataKey(w, A, "rekeyed"), await snapshotDataKey(w, A, "snap1"));
   });
 
   test("an automated snapshot (by its rds: name) becomes a manual copy, which can then be shared", async () => {
     const w = world();
     await createCluster(w.a.neptune, "src");
-    const automated = (await w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "automated" })))
-      .DBClusterSnapshots![0]!;
-    const copied = await copy(w.a.neptune, {
+    const automated = await automatedSnapshot(w.a.neptune);
+    const copied = await copySnapshot(w.a.neptune, {
       SourceDBClusterSnapshotIdentifier: automated.DBClusterSnapshotIdentifier,
       TargetDBClusterSnapshotIdentifier: "manual-copy",
     });
@@ -141,20 +117,23 @@ describe("CopyDBClusterSnapshot within an account", () => {
     );
     const tagsOf = async (id: string) =>
       (await w.a.neptune.send(new ListTagsForResourceCommand({ ResourceName: snapshotArn(A, id) }))).TagList;
-    await copy(w.a.neptune, {
+    await copySnapshot(w.a.neptune, {
       SourceDBClusterSnapshotIdentifier: "snap1",
       TargetDBClusterSnapshotIdentifier: "with-tags",
       CopyTags: true,
     });
     assert.deepEqual(await tagsOf("with-tags"), [{ Key: "team", Value: "graph" }]);
-    await copy(w.a.neptune, {
+    await copySnapshot(w.a.neptune, {
       SourceDBClusterSnapshotIdentifier: "snap1",
       TargetDBClusterSnapshotIdentifier: "explicit",
       CopyTags: true,
       Tags: [{ Key: "k", Value: "v" }],
     });
     assert.deepEqual(await tagsOf("explicit"), [{ Key: "k", Value: "v" }]);
-    await copy(w.a.neptune, { SourceDBClusterSnapshotIdentifier: "snap1", TargetDBClusterSnapshotIdentifier: "bare" });
+    await copySnapshot(w.a.neptune, {
+      SourceDBClusterSnapshotIdentifier: "snap1",
+      TargetDBClusterSnapshotIdentifier: "bare",
+    });
     assert.deepEqual(await tagsOf("bare"), []);
     assert.deepEqual(clusterSnapshotTable(w.emulator.store, A, REGION).get("bare")!.sharedWith, undefined);
   });
@@ -165,7 +144,11 @@ describe("CopyDBClusterSnapshot within an account", () => {
     w.clock.advance(10 * MINUTE);
     await createSnapshot(w.a.neptune, "src", "snap1");
     await assertFault(
-      () => copy(w.a.neptune, { SourceDBClusterSnapshotIdentifier: "snap1", TargetDBClusterSnapshotIdentifier: "c" }),
+      () =>
+        copySnapshot(w.a.neptune, {
+          SourceDBClusterSnapshotIdentifier: "snap1",
+          TargetDBClusterSnapshotIdentifier: "c",
+        }),
       {
         name: "InvalidDBClusterSnapshotStateFault",
         status: 400,
@@ -174,7 +157,7 @@ describe("CopyDBClusterSnapshot within an account", () => {
     );
     w.clock.advance(10 * MINUTE);
     const key = await createKey(w.a);
-    const raw = await copyRaw(w, ADMIN[A]!, {
+    const raw = await rdsQuery(w.raw, "CopyDBClusterSnapshot", {
       SourceDBClusterSnapshotIdentifier: "snap1",
       TargetDBClusterSnapshotIdentifier: "c",
       KmsKeyId: key.Arn!,
@@ -187,7 +170,10 @@ describe("CopyDBClusterSnapshot within an account", () => {
     });
     await assertFault(
       () =>
-        copy(w.a.neptune, { SourceDBClusterSnapshotIdentifier: "snap1", TargetDBClusterSnapshotIdentifier: "SNAP1" }),
+        copySnapshot(w.a.neptune, {
+          SourceDBClusterSnapshotIdentifier: "snap1",
+          TargetDBClusterSnapshotIdentifier: "SNAP1",
+        }),
       {
         name: "DBClusterSnapshotAlreadyExistsFault",
         status: 400,
@@ -195,22 +181,20 @@ describe("CopyDBClusterSnapshot within an account", () => {
       },
     );
     await assertFault(
-      () => copy(w.a.neptune, { SourceDBClusterSnapshotIdentifier: "ghost", TargetDBClusterSnapshotIdentifier: "c" }),
-      {
-        name: "DBClusterSnapshotNotFoundFault",
-        status: 404,
-        message: "DBClusterSnapshot not found: ghost",
-      },
+      () =>
+        copySnapshot(w.a.neptune, {
+          SourceDBClusterSnapshotIdentifier: "ghost",
+          TargetDBClusterSnapshotIdentifier: "c",
+        }),
+      snapshotNotFound("ghost"),
     );
     await assertFault(
       () =>
-        copy(w.a.neptune, { SourceDBClusterSnapshotIdentifier: "snap1", TargetDBClusterSnapshotIdentifier: "-bad" }),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message:
-          "The parameter TargetDBClusterSnapshotIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.",
-      },
+        copySnapshot(w.a.neptune, {
+          SourceDBClusterSnapshotIdentifier: "snap1",
+          TargetDBClusterSnapshotIdentifier: "-bad",
+        }),
+      invalidValue(invalidIdentifier("TargetDBClusterSnapshotIdentifier")),
     );
   });
 });
@@ -219,19 +203,9 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
   test("R7: by ARN, with a key of B: a manual snapshot of B, copying → available, encrypted with B's key", async () => {
     const w = world({ delays: SLOW });
     const keyB = await createKey(w.b);
-    const keyA = await createKey(w.a, { policy: policyOf(ownerStatement(), ...externalStatements()) });
-    await createCluster(w.a.neptune, "src", { StorageEncrypted: true, KmsKeyId: keyA.Arn });
-    w.clock.advance(10 * MINUTE);
-    await createSnapshot(w.a.neptune, "src", "snap1");
-    w.clock.advance(10 * MINUTE);
-    await share(w.a.neptune, "snap1", [B]);
-    const arn = snapshotArn(A, "snap1");
+    const { arn } = await seedSnapshot(w);
 
-    const copied = await copy(w.b.neptune, {
-      SourceDBClusterSnapshotIdentifier: arn,
-      TargetDBClusterSnapshotIdentifier: "local",
-      KmsKeyId: keyB.KeyId,
-    });
+    const copied = await copyToLocal(w.b.neptune, arn, keyB.KeyId);
     assert.equal(copied.DBClusterSnapshotIdentifier, "local");
     assert.equal(copied.DBClusterSnapshotArn, snapshotArn(B, "local"));
     assert.equal(copied.SnapshotType, "manual");
@@ -239,55 +213,42 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
     assert.equal(copied.SourceDBClusterSnapshotArn, arn);
     assert.equal(copied.KmsKeyId, keyB.Arn);
     w.clock.advance(10 * MINUTE);
-    assert.equal((await describe1(w.b.neptune, "local")).Status, "available");
+    assert.equal((await describeSnapshot(w.b.neptune, "local")).Status, "available");
     // Envelope encryption for real: the same data key, unwrapped by A under A's key and by B under B's.
-    assert.deepEqual(await dataKeyOf(w, B, "local"), await dataKeyOf(w, A, "snap1"));
+    assert.deepEqual(await snapshotDataKey(w, B, "local"), await snapshotDataKey(w, A, "snap1"));
     // The copy is B's: A's unsharing does not take it away.
     await share(w.a.neptune, "snap1", [], [B]);
-    assert.equal((await describe1(w.b.neptune, "local")).Status, "available");
+    assert.equal((await describeSnapshot(w.b.neptune, "local")).Status, "available");
   });
 
   test("R7: by name (not ARN) the shared snapshot is not found", async () => {
     const w = world();
     await seedSnapshot(w);
     const keyB = await createKey(w.b);
-    await assertFault(
-      () =>
-        copy(w.b.neptune, {
-          SourceDBClusterSnapshotIdentifier: "snap1",
-          TargetDBClusterSnapshotIdentifier: "local",
-          KmsKeyId: keyB.Arn,
-        }),
-      {
-        name: "DBClusterSnapshotNotFoundFault",
-        status: 404,
-        message: "DBClusterSnapshot not found: snap1",
-      },
-    );
+    await assertFault(() => copyToLocal(w.b.neptune, "snap1", keyB.Arn), snapshotNotFound("snap1"));
   });
 
   test("R8: CopyTags=true is refused with the seed's message; explicit Tags are fine", async () => {
     const w = world();
     const { arn } = await seedSnapshot(w);
     const keyB = await createKey(w.b);
-    const raw = await copyRaw(w, ADMIN[B]!, {
-      SourceDBClusterSnapshotIdentifier: arn,
-      TargetDBClusterSnapshotIdentifier: "local",
-      KmsKeyId: keyB.Arn!,
-      CopyTags: "true",
-    });
+    const raw = await rdsQuery(
+      w.raw,
+      "CopyDBClusterSnapshot",
+      {
+        SourceDBClusterSnapshotIdentifier: arn,
+        TargetDBClusterSnapshotIdentifier: "local",
+        KmsKeyId: keyB.Arn!,
+        CopyTags: "true",
+      },
+      ADMIN[B],
+    );
     assertWire(raw, {
       code: "InvalidParameterValue",
       status: 400,
       message: "Cannot copy tags for shared or public snapshots.",
     });
-    await copy(w.b.neptune, {
-      SourceDBClusterSnapshotIdentifier: arn,
-      TargetDBClusterSnapshotIdentifier: "local",
-      KmsKeyId: keyB.Arn,
-      CopyTags: false,
-      Tags: [{ Key: "from", Value: A }],
-    });
+    await copyToLocal(w.b.neptune, arn, keyB.Arn, { CopyTags: false, Tags: [{ Key: "from", Value: A }] });
     const tags = await w.b.neptune.send(new ListTagsForResourceCommand({ ResourceName: snapshotArn(B, "local") }));
     assert.deepEqual(tags.TagList, [{ Key: "from", Value: A }]);
   });
@@ -299,18 +260,14 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
     await share(w.a.neptune, "pub", ["all"]);
     await assertFault(
       () =>
-        copy(w.b.neptune, {
+        copySnapshot(w.b.neptune, {
           SourceDBClusterSnapshotIdentifier: snapshotArn(A, "pub"),
           TargetDBClusterSnapshotIdentifier: "mine",
           CopyTags: true,
         }),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Cannot copy tags for shared or public snapshots.",
-      },
+      invalidValue("Cannot copy tags for shared or public snapshots."),
     );
-    const copied = await copy(w.b.neptune, {
+    const copied = await copySnapshot(w.b.neptune, {
       SourceDBClusterSnapshotIdentifier: snapshotArn(A, "pub"),
       TargetDBClusterSnapshotIdentifier: "mine",
     });
@@ -321,19 +278,12 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
     const w = world();
     const { arn } = await seedSnapshot(w);
     await assertFault(
-      () => copy(w.b.neptune, { SourceDBClusterSnapshotIdentifier: arn, TargetDBClusterSnapshotIdentifier: "local" }),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message:
-          "The source snapshot is encrypted and belongs to another AWS account: specify a KmsKeyId of your account to encrypt the copy.",
-      },
+      () => copyToLocal(w.b.neptune, arn, undefined),
+      invalidValue(
+        "The source snapshot is encrypted and belongs to another AWS account: specify a KmsKeyId of your account to encrypt the copy.",
+      ),
     );
-    const copied = await copy(w.b.neptune, {
-      SourceDBClusterSnapshotIdentifier: arn,
-      TargetDBClusterSnapshotIdentifier: "local",
-      KmsKeyId: "alias/aws/rds",
-    });
+    const copied = await copyToLocal(w.b.neptune, arn, "alias/aws/rds");
     assert.match(copied.KmsKeyId!, new RegExp(`^arn:aws:kms:${REGION}:${B}:key/`));
   });
 
@@ -342,34 +292,22 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
     const keyB = await createKey(w.b);
     // No statement for B at all.
     const { keyA, arn } = await seedSnapshot(w, { keyPolicy: policyOf(ownerStatement()) });
-    const attempt = () =>
-      copy(w.b.neptune, {
-        SourceDBClusterSnapshotIdentifier: arn,
-        TargetDBClusterSnapshotIdentifier: "local",
-        KmsKeyId: keyB.Arn,
-      });
-    await assertFault(attempt, { name: "KMSKeyNotAccessibleFault", status: 400, message: sourceKeyMessage(keyA.Arn!) });
-    const raw = await copyRaw(w, ADMIN[B]!, {
-      SourceDBClusterSnapshotIdentifier: arn,
-      TargetDBClusterSnapshotIdentifier: "local",
-      KmsKeyId: keyB.Arn!,
-    });
+    const attempt = () => copyToLocal(w.b.neptune, arn, keyB.Arn);
+    const refused = { name: "KMSKeyNotAccessibleFault", status: 400, message: sourceKeyMessage(keyA.Arn!) };
+    await assertFault(attempt, refused);
+    const raw = await rdsQuery(
+      w.raw,
+      "CopyDBClusterSnapshot",
+      { SourceDBClusterSnapshotIdentifier: arn, TargetDBClusterSnapshotIdentifier: "local", KmsKeyId: keyB.Arn! },
+      ADMIN[B],
+    );
     assertWire(raw, { code: "KMSKeyNotAccessibleFault", status: 400, message: sourceKeyMessage(keyA.Arn!) });
     // The I-AST29 policy: everything but kms:CreateGrant.
-    const noCreateGrant = {
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${B}:root` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-      Resource: "*",
-    };
-    await w.a.kms.send(
-      new PutKeyPolicyCommand({ KeyId: keyA.KeyId, Policy: policyOf(ownerStatement(), noCreateGrant) }),
-    );
-    await assertFault(attempt, { name: "KMSKeyNotAccessibleFault", status: 400, message: sourceKeyMessage(keyA.Arn!) });
+    const noCreateGrant = policyOf(ownerStatement(), keyUseWithoutCreateGrant());
+    await w.a.kms.send(new PutKeyPolicyCommand({ KeyId: keyA.KeyId, Policy: noCreateGrant }));
+    await assertFault(attempt, refused);
     // The seed's statements: it works.
-    await w.a.kms.send(
-      new PutKeyPolicyCommand({ KeyId: keyA.KeyId, Policy: policyOf(ownerStatement(), ...externalStatements()) }),
-    );
+    await w.a.kms.send(new PutKeyPolicyCommand({ KeyId: keyA.KeyId, Policy: sharedKeyPolicy() }));
     assert.equal((await attempt()).KmsKeyId, keyB.Arn);
     // Nothing was left behind by the refused attempts: only the finished copy exists in B.
     const inB = (await w.b.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" })))
@@ -385,92 +323,40 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
     const { keyA, arn } = await seedSnapshot(w);
     const keyB = await createKey(w.b);
     const denied = w.clientsFor(USERS.bDenied);
-    await assertFault(
-      () =>
-        copy(denied.neptune, {
-          SourceDBClusterSnapshotIdentifier: arn,
-          TargetDBClusterSnapshotIdentifier: "local",
-          KmsKeyId: keyB.Arn,
-        }),
-      {
-        name: "KMSKeyNotAccessibleFault",
-        status: 400,
-        message: sourceKeyMessage(keyA.Arn!),
-      },
-    );
+    const refused = { name: "KMSKeyNotAccessibleFault", status: 400, message: sourceKeyMessage(keyA.Arn!) };
+    await assertFault(() => copyToLocal(denied.neptune, arn, keyB.Arn), refused);
     await w.a.kms.send(new DisableKeyCommand({ KeyId: keyA.KeyId }));
-    await assertFault(
-      () =>
-        copy(w.b.neptune, {
-          SourceDBClusterSnapshotIdentifier: arn,
-          TargetDBClusterSnapshotIdentifier: "local",
-          KmsKeyId: keyB.Arn,
-        }),
-      {
-        name: "KMSKeyNotAccessibleFault",
-        status: 400,
-        message: sourceKeyMessage(keyA.Arn!),
-      },
-    );
+    await assertFault(() => copyToLocal(w.b.neptune, arn, keyB.Arn), refused);
     await w.a.kms.send(new EnableKeyCommand({ KeyId: keyA.KeyId }));
-    await copy(w.b.neptune, {
-      SourceDBClusterSnapshotIdentifier: arn,
-      TargetDBClusterSnapshotIdentifier: "local",
-      KmsKeyId: keyB.Arn,
-    });
+    await copyToLocal(w.b.neptune, arn, keyB.Arn);
     await w.a.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyA.KeyId, PendingWindowInDays: 7 }));
     await assertFault(
-      () =>
-        copy(w.b.neptune, {
-          SourceDBClusterSnapshotIdentifier: arn,
-          TargetDBClusterSnapshotIdentifier: "local2",
-          KmsKeyId: keyB.Arn,
-        }),
-      {
-        name: "KMSKeyNotAccessibleFault",
-        status: 400,
-        message: sourceKeyMessage(keyA.Arn!),
-      },
+      () => copyToLocal(w.b.neptune, arn, keyB.Arn, { TargetDBClusterSnapshotIdentifier: "local2" }),
+      refused,
     );
   });
 
   test("R10 target: a KmsKeyId B can't use is echoed as given", async () => {
     const w = world();
     const { arn } = await seedSnapshot(w);
-    const attempt = (KmsKeyId: string, neptune = w.b.neptune) =>
-      copy(neptune, { SourceDBClusterSnapshotIdentifier: arn, TargetDBClusterSnapshotIdentifier: "local", KmsKeyId });
+    const attempt = (KmsKeyId: string, neptune = w.b.neptune) => copyToLocal(neptune, arn, KmsKeyId);
+    const refused = (given: string) => ({
+      name: "KMSKeyNotAccessibleFault",
+      status: 400,
+      message: specifiedKeyMessage(given),
+    });
     // The string "None", as aurora-snapshot-tool passes it (I-AST25).
-    await assertFault(() => attempt("None"), {
-      name: "KMSKeyNotAccessibleFault",
-      status: 400,
-      message: specifiedKeyMessage("None"),
-    });
-    await assertFault(() => attempt("alias/nothing"), {
-      name: "KMSKeyNotAccessibleFault",
-      status: 400,
-      message: specifiedKeyMessage("alias/nothing"),
-    });
+    await assertFault(() => attempt("None"), refused("None"));
+    await assertFault(() => attempt("alias/nothing"), refused("alias/nothing"));
     const keyB = await createKey(w.b);
     await w.b.kms.send(new DisableKeyCommand({ KeyId: keyB.KeyId }));
-    await assertFault(() => attempt(keyB.KeyId!), {
-      name: "KMSKeyNotAccessibleFault",
-      status: 400,
-      message: specifiedKeyMessage(keyB.KeyId!),
-    });
+    await assertFault(() => attempt(keyB.KeyId!), refused(keyB.KeyId!));
     await w.b.kms.send(new EnableKeyCommand({ KeyId: keyB.KeyId }));
     // A user of B whose IAM policy allows KMS only on A's keys: B's key is refused, A's is not the problem.
-    await assertFault(() => attempt(keyB.Arn!, w.clientsFor(USERS.bOnlyA).neptune), {
-      name: "KMSKeyNotAccessibleFault",
-      status: 400,
-      message: specifiedKeyMessage(keyB.Arn!),
-    });
+    await assertFault(() => attempt(keyB.Arn!, w.clientsFor(USERS.bOnlyA).neptune), refused(keyB.Arn!));
     // Another account's key that B is not allowed to use (C's), by ARN.
     const keyC = await createKey(w.c);
-    await assertFault(() => attempt(keyC.Arn!), {
-      name: "KMSKeyNotAccessibleFault",
-      status: 400,
-      message: specifiedKeyMessage(keyC.Arn!),
-    });
+    await assertFault(() => attempt(keyC.Arn!), refused(keyC.Arn!));
   });
 
   test("grants Neptune takes for the copy are in ListGrants while it runs, and retired afterwards", async () => {
@@ -482,11 +368,7 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
       (await clients.kms.send(new ListGrantsCommand({ KeyId: keyArn }))).Grants!.filter(
         (g) => g.Name === snapshotArn(B, "local"),
       );
-    await copy(w.b.neptune, {
-      SourceDBClusterSnapshotIdentifier: arn,
-      TargetDBClusterSnapshotIdentifier: "local",
-      KmsKeyId: keyB.Arn,
-    });
+    await copyToLocal(w.b.neptune, arn, keyB.Arn);
     const onA = await grantsOf(w.a, keyA.Arn!);
     assert.equal(onA.length, 1);
     assert.equal(onA[0]!.GranteePrincipal, `rds.${REGION}.amazonaws.com`);
@@ -503,11 +385,7 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
     const keyB = await createKey(w.b);
     const { keyA, arn } = await seedSnapshot(w);
     w.clock.advance(10 * MINUTE);
-    await copy(w.b.neptune, {
-      SourceDBClusterSnapshotIdentifier: arn,
-      TargetDBClusterSnapshotIdentifier: "local",
-      KmsKeyId: keyB.Arn,
-    });
+    await copyToLocal(w.b.neptune, arn, keyB.Arn);
     w.clock.advance(MINUTE);
     const deleted = (
       await w.b.neptune.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: "local" }))
@@ -519,10 +397,6 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
       grants.filter((g) => g.Name === snapshotArn(B, "local")),
       [],
     );
-    await assertFault(() => describe1(w.b.neptune, "local"), {
-      name: "DBClusterSnapshotNotFoundFault",
-      status: 404,
-      message: "DBClusterSnapshot not found: local",
-    });
+    await assertFault(() => describeSnapshot(w.b.neptune, "local"), snapshotNotFound("local"));
   });
 });

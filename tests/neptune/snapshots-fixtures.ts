@@ -1,22 +1,23 @@
-import assert from "node:assert/strict";
-import { CreateKeyCommand, PutKeyPolicyCommand, type KeyMetadata } from "@aws-sdk/client-kms";
+import { CreateKeyCommand, DecryptCommand, PutKeyPolicyCommand, type KeyMetadata } from "@aws-sdk/client-kms";
 import {
-  CreateDBClusterCommand,
+  CopyDBClusterSnapshotCommand,
   CreateDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
   ModifyDBClusterSnapshotAttributeCommand,
-  type CreateDBClusterCommandInput,
+  RestoreDBClusterFromSnapshotCommand,
+  type CopyDBClusterSnapshotCommandInput,
   type NeptuneClient,
+  type RestoreDBClusterFromSnapshotCommandInput,
 } from "@aws-sdk/client-neptune";
-import type { TridentConfig } from "../../src/config/config.js";
-import { DEFAULT_CREDENTIALS } from "../../src/config/defaults.js";
+import { clusterSnapshotTable, clusterTable } from "../../src/domain/neptune/records.js";
 import type { EmulatorOptions } from "../../src/emulator.js";
-import { A, B, inProcess, REGION, rejection, type Clients, type RawResult } from "../helpers/harness.js";
-import { seedPolicy } from "../kms/fixtures.js";
+import { A, B, inProcess, REGION, type Clients } from "../helpers/harness.js";
+import { denyKeysOfA, identityPolicy, KEYS_OF_A, seedConfig, sharedKeyPolicy } from "../helpers/seed.js";
+import { createCluster } from "./resources.js";
 
 /** Shared by the snapshot tests: a third account, users of B with narrow IAM policies, and the seed's setup. */
 
 export const C = "333333333333";
-export const VERSION = "2014-10-31";
 
 export const USERS = {
   cAdmin: { accessKeyId: "AKIA3333333333ADMIN3", secretAccessKey: "c-admin-secret" },
@@ -26,39 +27,20 @@ export const USERS = {
   bOnlyA: { accessKeyId: "AKIABSNAPONLYA000001", secretAccessKey: "b-snap-only-a-secret" },
 } as const;
 
-export const SNAPSHOT_CONFIG: TridentConfig = {
-  accounts: {
-    [A]: { users: [{ name: "admin", ...DEFAULT_CREDENTIALS[A] }] },
-    [B]: {
-      users: [
-        { name: "admin", ...DEFAULT_CREDENTIALS[B] },
-        {
-          name: "denied",
-          ...USERS.bDenied,
-          policy: {
-            Version: "2012-10-17",
-            Statement: [
-              { Effect: "Allow", Action: "*", Resource: "*" },
-              { Effect: "Deny", Action: "kms:*", Resource: `arn:aws:kms:*:${A}:key/*` },
-            ],
-          },
-        },
-        {
-          name: "only-a",
-          ...USERS.bOnlyA,
-          policy: {
-            Version: "2012-10-17",
-            Statement: [
-              { Effect: "Allow", Action: "rds:*", Resource: "*" },
-              { Effect: "Allow", Action: "kms:*", Resource: `arn:aws:kms:*:${A}:key/*` },
-            ],
-          },
-        },
-      ],
+export const SNAPSHOT_CONFIG = seedConfig({
+  [B]: [
+    { name: "denied", ...USERS.bDenied, policy: denyKeysOfA() },
+    {
+      name: "only-a",
+      ...USERS.bOnlyA,
+      policy: identityPolicy(
+        { Effect: "Allow", Action: "rds:*", Resource: "*" },
+        { Effect: "Allow", Action: "kms:*", Resource: KEYS_OF_A },
+      ),
     },
-    [C]: { users: [{ name: "admin", ...USERS.cAdmin }] },
-  },
-};
+  ],
+  [C]: [{ name: "admin", ...USERS.cAdmin }],
+});
 
 /** The emulator with the three accounts; `c` is account C's admin. */
 export function world(options: EmulatorOptions = {}) {
@@ -69,15 +51,6 @@ export function world(options: EmulatorOptions = {}) {
 export type World = ReturnType<typeof world>;
 
 export const snapshotArn = (account: string, id: string) => `arn:aws:rds:${REGION}:${account}:cluster-snapshot:${id}`;
-
-export async function createCluster(
-  neptune: NeptuneClient,
-  id: string,
-  extra: Partial<CreateDBClusterCommandInput> = {},
-) {
-  return (await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: "neptune", ...extra })))
-    .DBCluster!;
-}
 
 export async function createSnapshot(neptune: NeptuneClient, cluster: string, id: string) {
   return (
@@ -100,7 +73,61 @@ export async function share(neptune: NeptuneClient, id: string, add: string[], r
   ).DBClusterSnapshotAttributesResult!;
 }
 
-/** A customer managed key; with `policy`, that key policy (the seed's, R10, by default when `shareWith` is given). */
+export async function describeSnapshot(neptune: NeptuneClient, id: string, extra: { SnapshotType?: string } = {}) {
+  return (await neptune.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id, ...extra })))
+    .DBClusterSnapshots![0]!;
+}
+
+/** The cluster's first automated backup (taken when it became available), of the client's account. */
+export async function automatedSnapshot(neptune: NeptuneClient) {
+  return (await neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "automated" })))
+    .DBClusterSnapshots![0]!;
+}
+
+export async function copySnapshot(neptune: NeptuneClient, input: CopyDBClusterSnapshotCommandInput) {
+  return (await neptune.send(new CopyDBClusterSnapshotCommand(input))).DBClusterSnapshot!;
+}
+
+/** Step 4: B's copy of A's shared snapshot (given by ARN) as `local`, under a key of B (R7–R10). */
+export function copyToLocal(
+  neptune: NeptuneClient,
+  source: string,
+  KmsKeyId: string | undefined,
+  extra: Partial<CopyDBClusterSnapshotCommandInput> = {},
+) {
+  return copySnapshot(neptune, {
+    SourceDBClusterSnapshotIdentifier: source,
+    TargetDBClusterSnapshotIdentifier: "local",
+    KmsKeyId,
+    ...extra,
+  });
+}
+
+export async function restoreFromSnapshot(
+  neptune: NeptuneClient,
+  input: Omit<RestoreDBClusterFromSnapshotCommandInput, "Engine"> & { Engine?: string },
+) {
+  return (await neptune.send(new RestoreDBClusterFromSnapshotCommand({ Engine: "neptune", ...input }))).DBCluster!;
+}
+
+/** The owner's clients of `account`, for the accounts of the world. */
+const clientsOf = (w: World, account: string) => (account === A ? w.a : account === B ? w.b : w.c);
+
+/** A wrapped data key of `account`'s, unwrapped through the KMS API by the account itself. */
+async function unwrap(w: World, account: string, wrappedDataKey: Uint8Array | undefined): Promise<Buffer> {
+  const out = await clientsOf(w, account).kms.send(new DecryptCommand({ CiphertextBlob: wrappedDataKey }));
+  return Buffer.from(out.Plaintext!);
+}
+
+/** The plaintext data key behind a stored snapshot. */
+export const snapshotDataKey = (w: World, account: string, id: string) =>
+  unwrap(w, account, clusterSnapshotTable(w.emulator.store, account, REGION).get(id)!.wrappedDataKey);
+
+/** The plaintext data key of a cluster's storage. */
+export const clusterDataKey = (w: World, account: string, id: string) =>
+  unwrap(w, account, clusterTable(w.emulator.store, account, REGION).get(id)!.wrappedDataKey);
+
+/** A customer managed key of the clients' account; with `policy`, under that key policy. */
 export async function createKey(clients: Clients, options: { policy?: string } = {}): Promise<KeyMetadata> {
   const { KeyMetadata } = await clients.kms.send(new CreateKeyCommand({ Description: "snapshot test key" }));
   if (options.policy)
@@ -113,7 +140,7 @@ export async function createKey(clients: Clients, options: { policy?: string } =
  * manual snapshot `snap1` (available: the clock is moved past each transition), shared with B.
  */
 export async function seedSnapshot(w: World, options: { keyPolicy?: string; shareWith?: string[] } = {}) {
-  const keyA = await createKey(w.a, { policy: options.keyPolicy ?? seedPolicy() });
+  const keyA = await createKey(w.a, { policy: options.keyPolicy ?? sharedKeyPolicy() });
   await createCluster(w.a.neptune, "src", { StorageEncrypted: true, KmsKeyId: keyA.Arn });
   w.clock.advance(w.emulator.delays.clusterCreateMs);
   const snapshot = await createSnapshot(w.a.neptune, "src", "snap1");
@@ -121,29 +148,6 @@ export async function seedSnapshot(w: World, options: { keyPolicy?: string; shar
   await share(w.a.neptune, "snap1", options.shareWith ?? [B]);
   return { keyA, snapshot, arn: snapshotArn(A, "snap1") };
 }
-
-/** The SDK's error name, HTTP status and message of a refused call. */
-export async function assertFault(
-  call: () => Promise<unknown>,
-  expected: { name: string; status: number; message: string | RegExp },
-) {
-  const error = await rejection(call);
-  assert.equal(error.name, expected.name, error.message);
-  assert.equal(error.$metadata?.httpStatusCode, expected.status);
-  if (typeof expected.message === "string") assert.equal(error.message, expected.message);
-  else assert.match(error.message, expected.message);
-}
-
-/** The raw wire answer: `<Code>`, HTTP status and message, as the CLI and boto3 waiters see them. */
-export function assertWire(result: RawResult, expected: { code: string; status: number; message?: string }) {
-  assert.equal(result.code, expected.code, result.body);
-  assert.equal(result.status, expected.status);
-  assert.match(result.body, /<Type>Sender<\/Type>/);
-  if (expected.message !== undefined) assert.equal(result.message, expected.message);
-}
-
-export const INVALID_SNAPSHOT_ID =
-  "The parameter DBClusterSnapshotIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.";
 
 export const sourceKeyMessage = (arn: string) =>
   `The source snapshot KMS key [${arn}] does not exist, is not enabled or you do not have permissions to access it.`;

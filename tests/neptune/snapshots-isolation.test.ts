@@ -11,28 +11,16 @@ import {
   type NeptuneClient,
 } from "@aws-sdk/client-neptune";
 import { A, B } from "../helpers/harness.js";
-import {
-  assertFault,
-  C,
-  createCluster,
-  createSnapshot,
-  share,
-  snapshotArn,
-  world,
-  type World,
-} from "./snapshots-fixtures.js";
+import { snapshotNotFound } from "./faults.js";
+import { assertFault } from "./refusals.js";
+import { createCluster } from "./resources.js";
+import { C, createSnapshot, share, snapshotArn, world, type World } from "./snapshots-fixtures.js";
 
 /**
  * Isolation (issue 5, "Done when"): no account can see, copy, restore, modify or delete another's snapshot unless
  * the owner shared it, and then only copy and restore it (and describe it by ARN). Every refusal is the same
  * not-found fault a snapshot that does not exist gets, so nothing about A's snapshots leaks.
  */
-
-const notFound = (given: string) => ({
-  name: "DBClusterSnapshotNotFoundFault",
-  status: 404,
-  message: `DBClusterSnapshot not found: ${given}`,
-});
 
 /** Every snapshot operation another account might try on A's snapshot, by the identifier given. */
 const attempts = (neptune: NeptuneClient, given: string) => ({
@@ -69,7 +57,7 @@ type Operation = keyof ReturnType<typeof attempts>;
 
 async function expectRefused(neptune: NeptuneClient, given: string, operations: Operation[]) {
   const all = attempts(neptune, given);
-  for (const operation of operations) await assertFault(all[operation], notFound(given));
+  for (const operation of operations) await assertFault(all[operation], snapshotNotFound(given));
 }
 
 async function listed(neptune: NeptuneClient): Promise<string[]> {

@@ -12,31 +12,22 @@ import {
 } from "@aws-sdk/client-neptune";
 import { MANUAL_SNAPSHOT_QUOTA } from "../../src/domain/neptune/snapshots.js";
 import { A, B, REGION } from "../helpers/harness.js";
+import { clusterNotFound, invalidCombination, invalidIdentifier, invalidValue, snapshotNotFound } from "./faults.js";
+import { assertFault, assertWire, rdsQuery } from "./refusals.js";
+import { createCluster, instantExcept, MINUTE } from "./resources.js";
 import {
-  assertFault,
-  assertWire,
-  createCluster,
+  automatedSnapshot,
   createKey,
   createSnapshot,
-  INVALID_SNAPSHOT_ID,
+  describeSnapshot,
   share,
   snapshotArn,
-  VERSION,
   world,
 } from "./snapshots-fixtures.js";
 
-const MINUTE = 60_000;
-
-async function describeSnapshot(w: ReturnType<typeof world>, id: string, extra: { SnapshotType?: string } = {}) {
-  return (await w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id, ...extra })))
-    .DBClusterSnapshots![0]!;
-}
-
 describe("CreateDBClusterSnapshot", () => {
   test("creating/0 in the response, then available/100 on the clock, with the cluster's settings and key", async () => {
-    const w = world({
-      delays: { clusterCreateMs: 0, instanceCreateMs: 0, clusterModifyMs: 0, deleteMs: 0, snapshotMs: 4 * MINUTE },
-    });
+    const w = world({ delays: instantExcept({ snapshotMs: 4 * MINUTE }) });
     const key = await createKey(w.a);
     const cluster = await createCluster(w.a.neptune, "src", { StorageEncrypted: true, KmsKeyId: key.KeyId });
     w.clock.advance(5 * MINUTE); // past the first automated backup
@@ -60,12 +51,12 @@ describe("CreateDBClusterSnapshot", () => {
     assert.match(created.VpcId!, /^vpc-[0-9a-f]{17}$/);
 
     w.clock.advance(MINUTE);
-    const quarter = await describeSnapshot(w, "snap1");
+    const quarter = await describeSnapshot(w.a.neptune, "snap1");
     assert.equal(quarter.Status, "creating");
     assert.equal(quarter.PercentProgress, 25);
 
     w.clock.advance(3 * MINUTE);
-    const done = await describeSnapshot(w, "snap1");
+    const done = await describeSnapshot(w.a.neptune, "snap1");
     assert.equal(done.Status, "available");
     assert.equal(done.PercentProgress, 100);
   });
@@ -92,14 +83,8 @@ describe("CreateDBClusterSnapshot", () => {
   });
 
   test("refusals: unknown cluster (404), taken identifier, invalid identifier, cluster not available", async () => {
-    const w = world({
-      delays: { clusterCreateMs: 10 * MINUTE, instanceCreateMs: 0, clusterModifyMs: 0, deleteMs: 0, snapshotMs: 0 },
-    });
-    await assertFault(() => createSnapshot(w.a.neptune, "ghost", "s1"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: "DBCluster ghost not found.",
-    });
+    const w = world({ delays: instantExcept({ clusterCreateMs: 10 * MINUTE }) });
+    await assertFault(() => createSnapshot(w.a.neptune, "ghost", "s1"), clusterNotFound("ghost"));
     await createCluster(w.a.neptune, "src");
     await assertFault(() => createSnapshot(w.a.neptune, "src", "s1"), {
       name: "InvalidDBClusterStateFault",
@@ -113,17 +98,15 @@ describe("CreateDBClusterSnapshot", () => {
       status: 400,
       message: "Cannot create the cluster snapshot because one with the identifier s1 already exists.",
     });
-    await assertFault(() => createSnapshot(w.a.neptune, "src", "bad--name"), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: INVALID_SNAPSHOT_ID,
-    });
+    await assertFault(
+      () => createSnapshot(w.a.neptune, "src", "bad--name"),
+      invalidValue(invalidIdentifier("DBClusterSnapshotIdentifier")),
+    );
     // Another account's cluster is not found, even by ARN.
-    await assertFault(() => createSnapshot(w.b.neptune, `arn:aws:rds:${REGION}:${A}:cluster:src`, "s2"), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: `DBCluster arn:aws:rds:${REGION}:${A}:cluster:src not found.`,
-    });
+    await assertFault(
+      () => createSnapshot(w.b.neptune, `arn:aws:rds:${REGION}:${A}:cluster:src`, "s2"),
+      clusterNotFound(`arn:aws:rds:${REGION}:${A}:cluster:src`),
+    );
   });
 
   test("a cluster whose key is disabled is not available: no snapshot until the key is enabled again", async () => {
@@ -144,14 +127,9 @@ describe("CreateDBClusterSnapshot", () => {
     const w = world();
     await createCluster(w.a.neptune, "src");
     for (let i = 0; i < MANUAL_SNAPSHOT_QUOTA; i++) await createSnapshot(w.a.neptune, "src", `s${i}`);
-    const raw = await w.raw({
-      service: "rds",
-      params: {
-        Action: "CreateDBClusterSnapshot",
-        Version: VERSION,
-        DBClusterIdentifier: "src",
-        DBClusterSnapshotIdentifier: "one-too-many",
-      },
+    const raw = await rdsQuery(w.raw, "CreateDBClusterSnapshot", {
+      DBClusterIdentifier: "src",
+      DBClusterSnapshotIdentifier: "one-too-many",
     });
     assertWire(raw, {
       code: "SnapshotQuotaExceeded",
@@ -179,10 +157,7 @@ describe("DeleteDBClusterSnapshot", () => {
     ).DBClusterSnapshot!;
     assert.equal(deleted.DBClusterSnapshotIdentifier, "snap1");
     assert.equal(deleted.Status, "available");
-    const raw = await w.raw({
-      service: "rds",
-      params: { Action: "DescribeDBClusterSnapshots", Version: VERSION, DBClusterSnapshotIdentifier: "snap1" },
-    });
+    const raw = await rdsQuery(w.raw, "DescribeDBClusterSnapshots", { DBClusterSnapshotIdentifier: "snap1" });
     assertWire(raw, {
       code: "DBClusterSnapshotNotFoundFault",
       status: 404,
@@ -197,9 +172,7 @@ describe("DeleteDBClusterSnapshot", () => {
   });
 
   test("refused while creating, for automated snapshots, and for what the caller does not own", async () => {
-    const w = world({
-      delays: { clusterCreateMs: 0, instanceCreateMs: 0, clusterModifyMs: 0, deleteMs: 0, snapshotMs: MINUTE },
-    });
+    const w = world({ delays: instantExcept({ snapshotMs: MINUTE }) });
     await createCluster(w.a.neptune, "src");
     w.clock.advance(MINUTE);
     await createSnapshot(w.a.neptune, "src", "snap1");
@@ -211,8 +184,7 @@ describe("DeleteDBClusterSnapshot", () => {
         message: "DbClusterSnapshot snap1 is in creating state but expected it to be one of available, copying.",
       },
     );
-    const automated = (await w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "automated" })))
-      .DBClusterSnapshots![0]!;
+    const automated = await automatedSnapshot(w.a.neptune);
     await assertFault(
       () =>
         w.a.neptune.send(
@@ -226,23 +198,12 @@ describe("DeleteDBClusterSnapshot", () => {
     );
     w.clock.advance(MINUTE);
     await share(w.a.neptune, "snap1", [B]);
-    const arn = snapshotArn(A, "snap1");
-    await assertFault(
-      () => w.b.neptune.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: arn })),
-      {
-        name: "DBClusterSnapshotNotFoundFault",
-        status: 404,
-        message: `DBClusterSnapshot not found: ${arn}`,
-      },
-    );
-    await assertFault(
-      () => w.b.neptune.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: "snap1" })),
-      {
-        name: "DBClusterSnapshotNotFoundFault",
-        status: 404,
-        message: "DBClusterSnapshot not found: snap1",
-      },
-    );
+    for (const given of [snapshotArn(A, "snap1"), "snap1"]) {
+      await assertFault(
+        () => w.b.neptune.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: given })),
+        snapshotNotFound(given),
+      );
+    }
   });
 
   test("manual snapshots outlive their cluster; automated ones go with it", async () => {
@@ -280,13 +241,17 @@ describe("DescribeDBClusterSnapshots", () => {
     assert.deepEqual(await types("shared"), []);
     assert.deepEqual(await types("public"), []);
     // By identifier (any case), by ARN, and the automated one by its rds: name with SnapshotType automated.
-    assert.equal((await describeSnapshot(w, "MANUAL1")).DBClusterSnapshotIdentifier, "manual1");
-    assert.equal((await describeSnapshot(w, snapshotArn(A, "manual1"))).DBClusterSnapshotIdentifier, "manual1");
+    assert.equal((await describeSnapshot(w.a.neptune, "MANUAL1")).DBClusterSnapshotIdentifier, "manual1");
     assert.equal(
-      (await describeSnapshot(w, automated.DBClusterSnapshotIdentifier!, { SnapshotType: "automated" })).SnapshotType,
+      (await describeSnapshot(w.a.neptune, snapshotArn(A, "manual1"))).DBClusterSnapshotIdentifier,
+      "manual1",
+    );
+    assert.equal(
+      (await describeSnapshot(w.a.neptune, automated.DBClusterSnapshotIdentifier!, { SnapshotType: "automated" }))
+        .SnapshotType,
       "automated",
     );
-    assert.equal((await describeSnapshot(w, automated.DBClusterSnapshotArn!)).SnapshotType, "automated");
+    assert.equal((await describeSnapshot(w.a.neptune, automated.DBClusterSnapshotArn!)).SnapshotType, "automated");
   });
 
   test("DBClusterIdentifier lists one cluster's snapshots, even after the cluster is gone; it excludes DBClusterSnapshotIdentifier", async () => {
@@ -308,17 +273,12 @@ describe("DescribeDBClusterSnapshots", () => {
         w.a.neptune.send(
           new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: "one", DBClusterSnapshotIdentifier: "one-a" }),
         ),
-      {
-        name: "InvalidParameterCombination",
-        status: 400,
-        message: "DBClusterIdentifier and DBClusterSnapshotIdentifier cannot be used together.",
-      },
+      invalidCombination("DBClusterIdentifier and DBClusterSnapshotIdentifier cannot be used together."),
     );
-    await assertFault(() => w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "mine" })), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Invalid value mine for SnapshotType. Must be one of: automated, manual, shared, public",
-    });
+    await assertFault(
+      () => w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "mine" })),
+      invalidValue("Invalid value mine for SnapshotType. Must be one of: automated, manual, shared, public"),
+    );
   });
 
   test("filters: db-cluster-id, db-cluster-snapshot-id, snapshot-type, engine; an unknown filter is refused", async () => {
@@ -341,11 +301,7 @@ describe("DescribeDBClusterSnapshots", () => {
         w.a.neptune.send(
           new DescribeDBClusterSnapshotsCommand({ Filters: [{ Name: "status", Values: ["available"] }] }),
         ),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Unrecognized filter name: status.",
-      },
+      invalidValue("Unrecognized filter name: status."),
     );
   });
 
@@ -370,19 +326,15 @@ describe("DescribeDBClusterSnapshots", () => {
     }
     assert.equal(seen.length, 45);
     assert.deepEqual(seen, [...seen].sort(), "oldest first");
-    await assertFault(() => w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ MaxRecords: 5 })), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Invalid value 5 for MaxRecords. Must be between 20 and 100",
-    });
+    await assertFault(
+      () => w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ MaxRecords: 5 })),
+      invalidValue("Invalid value 5 for MaxRecords. Must be between 20 and 100"),
+    );
   });
 
   test("an unknown snapshot is DBClusterSnapshotNotFoundFault (404) echoing the name or ARN as given", async () => {
     const w = world();
-    const byName = await w.raw({
-      service: "rds",
-      params: { Action: "DescribeDBClusterSnapshots", Version: VERSION, DBClusterSnapshotIdentifier: "Ghost" },
-    });
+    const byName = await rdsQuery(w.raw, "DescribeDBClusterSnapshots", { DBClusterSnapshotIdentifier: "Ghost" });
     assertWire(byName, {
       code: "DBClusterSnapshotNotFoundFault",
       status: 404,
@@ -391,11 +343,7 @@ describe("DescribeDBClusterSnapshots", () => {
     const arn = snapshotArn(B, "ghost");
     await assertFault(
       () => w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: arn })),
-      {
-        name: "DBClusterSnapshotNotFoundFault",
-        status: 404,
-        message: `DBClusterSnapshot not found: ${arn}`,
-      },
+      snapshotNotFound(arn),
     );
   });
 });

@@ -1,7 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CopyDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
   ModifyDBClusterSnapshotAttributeCommand,
@@ -9,43 +8,36 @@ import {
 } from "@aws-sdk/client-neptune";
 import { clusterSnapshotTable } from "../../src/domain/neptune/records.js";
 import { A, B, REGION } from "../helpers/harness.js";
+import { invalidIdentifier, snapshotNotFound } from "./faults.js";
+import { assertFault, assertWire, rdsQuery } from "./refusals.js";
+import { createCluster } from "./resources.js";
 import {
-  assertFault,
-  assertWire,
+  automatedSnapshot,
   C,
-  createCluster,
+  copySnapshot,
   createKey,
   createSnapshot,
-  INVALID_SNAPSHOT_ID,
   share,
   snapshotArn,
   sourceKeyMessage,
-  VERSION,
   world,
   type World,
 } from "./snapshots-fixtures.js";
 
+/** ModifyDBClusterSnapshotAttribute of the restore attribute, raw: the wire's code and message. */
 const modify = (w: World, params: Record<string, string>) =>
-  w.raw({
-    service: "rds",
-    params: { Action: "ModifyDBClusterSnapshotAttribute", Version: VERSION, AttributeName: "restore", ...params },
-  });
-
-async function automatedSnapshotId(w: World): Promise<string> {
-  const out = await w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "automated" }));
-  return out.DBClusterSnapshots![0]!.DBClusterSnapshotIdentifier!;
-}
+  rdsQuery(w.raw, "ModifyDBClusterSnapshotAttribute", { AttributeName: "restore", ...params });
 
 describe("ModifyDBClusterSnapshotAttribute: what may be shared (R1–R4)", () => {
   test("R1: an automated snapshot by its rds: name is InvalidParameterValue in the identifier style; by ARN InvalidDBClusterSnapshotStateFault", async () => {
     const w = world();
     await createCluster(w.a.neptune, "src");
-    const id = await automatedSnapshotId(w);
+    const id = (await automatedSnapshot(w.a.neptune)).DBClusterSnapshotIdentifier!;
     for (const values of [{ "ValuesToAdd.AttributeValue.1": B }, { "ValuesToAdd.AttributeValue.1": "all" }]) {
       assertWire(await modify(w, { DBClusterSnapshotIdentifier: id, ...values }), {
         code: "InvalidParameterValue",
         status: 400,
-        message: INVALID_SNAPSHOT_ID,
+        message: invalidIdentifier("DBClusterSnapshotIdentifier"),
       });
     }
     const arn = snapshotArn(A, id);
@@ -72,10 +64,7 @@ describe("ModifyDBClusterSnapshotAttribute: what may be shared (R1–R4)", () =>
     const result = await share(w.a.neptune, "plain", [B, "all"]);
     assert.equal(result.DBClusterSnapshotIdentifier, "plain");
     assert.deepEqual(result.DBClusterSnapshotAttributes, [{ AttributeName: "restore", AttributeValues: [B, "all"] }]);
-    const raw = await w.raw({
-      service: "rds",
-      params: { Action: "DescribeDBClusterSnapshotAttributes", Version: VERSION, DBClusterSnapshotIdentifier: "plain" },
-    });
+    const raw = await rdsQuery(w.raw, "DescribeDBClusterSnapshotAttributes", { DBClusterSnapshotIdentifier: "plain" });
     assert.equal(raw.status, 200);
     assert.match(
       raw.body,
@@ -97,13 +86,11 @@ describe("ModifyDBClusterSnapshotAttribute: what may be shared (R1–R4)", () =>
     }
     // The way out: copy under a CMK of A, share the copy.
     const cmk = await createKey(w.a);
-    await w.a.neptune.send(
-      new CopyDBClusterSnapshotCommand({
-        SourceDBClusterSnapshotIdentifier: "managed",
-        TargetDBClusterSnapshotIdentifier: "cmk",
-        KmsKeyId: cmk.Arn,
-      }),
-    );
+    await copySnapshot(w.a.neptune, {
+      SourceDBClusterSnapshotIdentifier: "managed",
+      TargetDBClusterSnapshotIdentifier: "cmk",
+      KmsKeyId: cmk.Arn,
+    });
     assert.deepEqual((await share(w.a.neptune, "cmk", [B])).DBClusterSnapshotAttributes![0]!.AttributeValues, [B]);
   });
 
@@ -126,13 +113,11 @@ describe("ModifyDBClusterSnapshotAttribute: what may be shared (R1–R4)", () =>
     const keyB = await createKey(w.b);
     await assertFault(
       () =>
-        w.b.neptune.send(
-          new CopyDBClusterSnapshotCommand({
-            SourceDBClusterSnapshotIdentifier: record.DBClusterSnapshotArn,
-            TargetDBClusterSnapshotIdentifier: "mine",
-            KmsKeyId: keyB.Arn,
-          }),
-        ),
+        copySnapshot(w.b.neptune, {
+          SourceDBClusterSnapshotIdentifier: record.DBClusterSnapshotArn,
+          TargetDBClusterSnapshotIdentifier: "mine",
+          KmsKeyId: keyB.Arn,
+        }),
       { name: "KMSKeyNotAccessibleFault", status: 400, message: sourceKeyMessage(cluster.KmsKeyId!) },
     );
   });
@@ -244,21 +229,13 @@ describe("ModifyDBClusterSnapshotAttribute: the rest of the contract", () => {
             ValuesToAdd: [C],
           }),
         ),
-      { name: "DBClusterSnapshotNotFoundFault", status: 404, message: `DBClusterSnapshot not found: ${arn}` },
+      snapshotNotFound(arn),
     );
     await assertFault(
       () => w.b.neptune.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: arn })),
-      {
-        name: "DBClusterSnapshotNotFoundFault",
-        status: 404,
-        message: `DBClusterSnapshot not found: ${arn}`,
-      },
+      snapshotNotFound(arn),
     );
-    await assertFault(() => share(w.a.neptune, "ghost", [B]), {
-      name: "DBClusterSnapshotNotFoundFault",
-      status: 404,
-      message: "DBClusterSnapshot not found: ghost",
-    });
+    await assertFault(() => share(w.a.neptune, "ghost", [B]), snapshotNotFound("ghost"));
     // The owner may name its own snapshot by ARN.
     assert.deepEqual((await share(w.a.neptune, arn, [C])).DBClusterSnapshotAttributes![0]!.AttributeValues, [B, C]);
   });
@@ -309,11 +286,7 @@ describe("R5: the recipient sees a shared snapshot, addressed by its ARN", () =>
     assert.equal(byArn[0]!.Status, "available");
     await assertFault(
       () => w.b.neptune.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: "private-share" })),
-      {
-        name: "DBClusterSnapshotNotFoundFault",
-        status: 404,
-        message: "DBClusterSnapshot not found: private-share",
-      },
+      snapshotNotFound("private-share"),
     );
     // C sees only the public one.
     const forC = (
@@ -328,11 +301,7 @@ describe("R5: the recipient sees a shared snapshot, addressed by its ARN", () =>
     assert.deepEqual(await list({ SnapshotType: "shared" }), []);
     await assertFault(
       () => w.b.neptune.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: privateArn })),
-      {
-        name: "DBClusterSnapshotNotFoundFault",
-        status: 404,
-        message: `DBClusterSnapshot not found: ${privateArn}`,
-      },
+      snapshotNotFound(privateArn),
     );
   });
 });

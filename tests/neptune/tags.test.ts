@@ -2,49 +2,39 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AddTagsToResourceCommand,
-  CreateDBClusterCommand,
-  CreateDBClusterParameterGroupCommand,
-  CreateDBInstanceCommand,
   CreateDBParameterGroupCommand,
   CreateDBSubnetGroupCommand,
   DeleteDBClusterCommand,
   DeleteDBClusterParameterGroupCommand,
   DeleteDBInstanceCommand,
-  DescribeDBSubnetGroupsCommand,
   DescribeEventsCommand,
   ListTagsForResourceCommand,
   RemoveTagsFromResourceCommand,
   type NeptuneClient,
   type Tag,
 } from "@aws-sdk/client-neptune";
-import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { A, B, inProcess, REGION, rejection } from "../helpers/harness.js";
+import { clusterNotFound, type Fault, instanceNotFound, invalidValue } from "./faults.js";
+import { assertFault, assertRefused, assertWire, rdsQuery } from "./refusals.js";
+import {
+  createCluster,
+  createClusterParameterGroup,
+  createInstance,
+  defaultSubnetIds,
+  instantExcept,
+} from "./resources.js";
 
-const V = "2014-10-31";
 const arnOf = (account: string, type: string, name: string) => `arn:aws:rds:${REGION}:${account}:${type}:${name}`;
-
-async function fails(call: () => Promise<unknown>, expected: { name: string; status: number; message?: string }) {
-  const error = await rejection(call);
-  assert.equal(error.name, expected.name);
-  assert.equal(error.$metadata?.httpStatusCode, expected.status);
-  if (expected.message !== undefined) assert.equal(error.message, expected.message);
-}
 
 const list = async (client: NeptuneClient, ResourceName: string) =>
   (await client.send(new ListTagsForResourceCommand({ ResourceName }))).TagList;
 const add = (client: NeptuneClient, ResourceName: string, Tags: Tag[]) =>
   client.send(new AddTagsToResourceCommand({ ResourceName, Tags }));
+const remove = (client: NeptuneClient, ResourceName: string, TagKeys: string[]) =>
+  client.send(new RemoveTagsFromResourceCommand({ ResourceName, TagKeys }));
 
-async function clusterParameterGroup(client: NeptuneClient, name: string, Tags?: Tag[]) {
-  await client.send(
-    new CreateDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      DBParameterGroupFamily: "neptune1.3",
-      Description: "d",
-      Tags,
-    }),
-  );
-}
+const clusterParameterGroup = (client: NeptuneClient, name: string, Tags?: Tag[]) =>
+  createClusterParameterGroup(client, name, { Tags });
 
 describe("AddTagsToResource / ListTagsForResource / RemoveTagsFromResource", () => {
   test("add merges by key (a new value overwrites), list keeps first-added order, remove drops keys", async () => {
@@ -65,12 +55,12 @@ describe("AddTagsToResource / ListTagsForResource / RemoveTagsFromResource", () 
       { Key: "env", Value: "prod" },
       { Key: "cost-centre", Value: "" },
     ]);
-    await a.neptune.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: ["team", "not-there"] }));
+    await remove(a.neptune, arn, ["team", "not-there"]);
     assert.deepEqual(await list(a.neptune, arn), [
       { Key: "env", Value: "prod" },
       { Key: "cost-centre", Value: "" },
     ]);
-    await a.neptune.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: ["env", "cost-centre"] }));
+    await remove(a.neptune, arn, ["env", "cost-centre"]);
     assert.deepEqual(await list(a.neptune, arn), []);
   });
 
@@ -88,13 +78,11 @@ describe("AddTagsToResource / ListTagsForResource / RemoveTagsFromResource", () 
       }),
     );
     assert.deepEqual(await list(a.neptune, arnOf(A, "pg", "pg-tagged")), [{ Key: "k", Value: "v" }]);
-    const subnets = (await a.neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: "default" })))
-      .DBSubnetGroups![0]!.Subnets!;
     await a.neptune.send(
       new CreateDBSubnetGroupCommand({
         DBSubnetGroupName: "net-tagged",
         DBSubnetGroupDescription: "d",
-        SubnetIds: subnets.slice(0, 2).map((s) => s.SubnetIdentifier!),
+        SubnetIds: (await defaultSubnetIds(a.neptune)).slice(0, 2),
         Tags: [{ Key: "tier", Value: "data" }],
       }),
     );
@@ -113,7 +101,7 @@ describe("AddTagsToResource / ListTagsForResource / RemoveTagsFromResource", () 
     const { a } = inProcess();
     await clusterParameterGroup(a.neptune, "phoenix", [{ Key: "life", Value: "1" }]);
     await a.neptune.send(new DeleteDBClusterParameterGroupCommand({ DBClusterParameterGroupName: "phoenix" }));
-    await fails(() => list(a.neptune, arnOf(A, "cluster-pg", "phoenix")), {
+    await assertFault(() => list(a.neptune, arnOf(A, "cluster-pg", "phoenix")), {
       name: "DBParameterGroupNotFoundFault",
       status: 404,
     });
@@ -127,35 +115,25 @@ describe("tag validation", () => {
     const { a } = inProcess();
     await clusterParameterGroup(a.neptune, "strict", [{ Key: "keep", Value: "me" }]);
     const arn = arnOf(A, "cluster-pg", "strict");
-    await fails(
-      () =>
-        add(a.neptune, arn, [
+    const refusals: [Tag[], Fault][] = [
+      [
+        [
           { Key: "ok", Value: "fine" },
           { Key: "aws:reserved", Value: "x" },
-        ]),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Tag keys cannot start with 'aws:'. This prefix is reserved for AWS use.",
-      },
-    );
-    await fails(() => add(a.neptune, arn, [{ Key: "AWS:Upper", Value: "x" }]), {
-      name: "InvalidParameterValue",
-      status: 400,
-    });
-    await fails(() => add(a.neptune, arn, [{ Key: "k".repeat(129), Value: "x" }]), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Tag key must be between 1 and 128 characters in length.",
-    });
-    await fails(() => add(a.neptune, arn, [{ Key: "big", Value: "v".repeat(257) }]), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Tag value must be between 0 and 256 characters in length.",
-    });
+        ],
+        invalidValue("Tag keys cannot start with 'aws:'. This prefix is reserved for AWS use."),
+      ],
+      [[{ Key: "AWS:Upper", Value: "x" }], invalidValue()],
+      [[{ Key: "k".repeat(129), Value: "x" }], invalidValue("Tag key must be between 1 and 128 characters in length.")],
+      [
+        [{ Key: "big", Value: "v".repeat(257) }],
+        invalidValue("Tag value must be between 0 and 256 characters in length."),
+      ],
+    ];
+    for (const [tags, fault] of refusals) await assertFault(() => add(a.neptune, arn, tags), fault);
     // Limits count characters, not UTF-16 units.
     await add(a.neptune, arn, [{ Key: "é".repeat(128), Value: "🙂".repeat(256) }]);
-    await a.neptune.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: ["é".repeat(128)] }));
+    await remove(a.neptune, arn, ["é".repeat(128)]);
     // "awsome" is not the reserved prefix.
     await add(a.neptune, arn, [{ Key: "awsome", Value: "yes" }]);
     assert.deepEqual(await list(a.neptune, arn), [
@@ -163,11 +141,8 @@ describe("tag validation", () => {
       { Key: "awsome", Value: "yes" },
     ]);
     // Invalid tags at creation refuse the creation itself.
-    await fails(() => clusterParameterGroup(a.neptune, "never", [{ Key: "aws:x", Value: "y" }]), {
-      name: "InvalidParameterValue",
-      status: 400,
-    });
-    await fails(() => list(a.neptune, arnOf(A, "cluster-pg", "never")), {
+    await assertFault(() => clusterParameterGroup(a.neptune, "never", [{ Key: "aws:x", Value: "y" }]), invalidValue());
+    await assertFault(() => list(a.neptune, arnOf(A, "cluster-pg", "never")), {
       name: "DBParameterGroupNotFoundFault",
       status: 404,
     });
@@ -187,11 +162,10 @@ describe("tag validation", () => {
       { Key: "k49", Value: "49" },
     ]);
     assert.equal((await list(a.neptune, arn))!.length, 50);
-    await fails(() => add(a.neptune, arn, [{ Key: "k50", Value: "50" }]), {
-      name: "InvalidParameterValue",
-      status: 400,
-      message: "Cannot add tags: a resource can have at most 50 tags.",
-    });
+    await assertFault(
+      () => add(a.neptune, arn, [{ Key: "k50", Value: "50" }]),
+      invalidValue("Cannot add tags: a resource can have at most 50 tags."),
+    );
     assert.equal((await list(a.neptune, arn))!.length, 50);
   });
 });
@@ -206,83 +180,53 @@ describe("which resources can be tagged", () => {
       `arn:aws:rds:${REGION}:${A}:cluster-endpoint:my-endpoint`,
       `arn:aws:kms:${REGION}:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
     ]) {
-      await fails(() => list(a.neptune, name), { name: "InvalidParameterValue", status: 400, message });
+      await assertFault(() => list(a.neptune, name), { name: "InvalidParameterValue", status: 400, message });
     }
-    const wire = await raw({
-      service: "rds",
-      params: {
-        Action: "AddTagsToResource",
-        Version: V,
-        ResourceName: "nope",
-        "Tags.Tag.1.Key": "k",
-        "Tags.Tag.1.Value": "v",
-      },
+    const wire = await rdsQuery(raw, "AddTagsToResource", {
+      ResourceName: "nope",
+      "Tags.Tag.1.Key": "k",
+      "Tags.Tag.1.Value": "v",
     });
-    assert.equal(wire.status, 400);
-    assert.equal(wire.code, "InvalidParameterValue");
+    assertWire(wire, { code: "InvalidParameterValue", status: 400 });
   });
 
   test("a missing resource answers its kind's not-found fault with the wire code", async () => {
     const { a, raw } = inProcess();
-    const cases = [
-      {
-        type: "cluster",
-        name: "DBClusterNotFoundFault",
-        code: "DBClusterNotFoundFault",
-        message: "DBCluster ghost not found.",
-      },
-      {
-        type: "db",
-        name: "DBInstanceNotFoundFault",
-        code: "DBInstanceNotFound",
-        message: "DBInstance ghost not found.",
-      },
-      {
-        type: "cluster-snapshot",
-        name: "DBSnapshotNotFoundFault",
-        code: "DBSnapshotNotFound",
-        message: "DBSnapshot not found: ghost",
-      },
-      {
-        type: "cluster-pg",
-        name: "DBParameterGroupNotFoundFault",
-        code: "DBParameterGroupNotFound",
-        message: "DBClusterParameterGroup not found: ghost",
-      },
-      {
-        type: "pg",
-        name: "DBParameterGroupNotFoundFault",
-        code: "DBParameterGroupNotFound",
-        message: "DBParameterGroup not found: ghost",
-      },
-      {
-        type: "subgrp",
-        name: "DBSubnetGroupNotFoundFault",
-        code: "DBSubnetGroupNotFoundFault",
-        message: "DB subnet group 'ghost' does not exist.",
-      },
+    const notFound = (name: string, code: string, message: string) => ({ name, code, status: 404, message });
+    const cases: [type: string, Fault & { code: string; message: string }][] = [
+      ["cluster", clusterNotFound("ghost")],
+      ["db", instanceNotFound("ghost")],
+      ["cluster-snapshot", notFound("DBSnapshotNotFoundFault", "DBSnapshotNotFound", "DBSnapshot not found: ghost")],
+      [
+        "cluster-pg",
+        notFound(
+          "DBParameterGroupNotFoundFault",
+          "DBParameterGroupNotFound",
+          "DBClusterParameterGroup not found: ghost",
+        ),
+      ],
+      [
+        "pg",
+        notFound("DBParameterGroupNotFoundFault", "DBParameterGroupNotFound", "DBParameterGroup not found: ghost"),
+      ],
+      [
+        "subgrp",
+        notFound("DBSubnetGroupNotFoundFault", "DBSubnetGroupNotFoundFault", "DB subnet group 'ghost' does not exist."),
+      ],
     ];
-    for (const c of cases) {
-      const arn = arnOf(A, c.type, "ghost");
-      await fails(() => list(a.neptune, arn), { name: c.name, status: 404, message: c.message });
-      await fails(() => add(a.neptune, arn, [{ Key: "k", Value: "v" }]), { name: c.name, status: 404 });
-      await fails(() => a.neptune.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: ["k"] })), {
-        name: c.name,
-        status: 404,
-      });
-      const wire = await raw({
-        service: "rds",
-        params: { Action: "ListTagsForResource", Version: V, ResourceName: arn },
-      });
-      assert.equal(wire.code, c.code, c.type);
-      assert.equal(wire.status, 404);
+    for (const [type, fault] of cases) {
+      const arn = arnOf(A, type, "ghost");
+      await assertRefused({ a, raw }, "ListTagsForResource", { ResourceName: arn }, fault);
+      const kindOnly = { name: fault.name, status: 404 };
+      await assertFault(() => add(a.neptune, arn, [{ Key: "k", Value: "v" }]), kindOnly);
+      await assertFault(() => remove(a.neptune, arn, ["k"]), kindOnly);
     }
   });
 
   test("ListTagsForResource Filters are not supported", async () => {
     const { a } = inProcess();
     await clusterParameterGroup(a.neptune, "filtered");
-    await fails(
+    await assertFault(
       () =>
         a.neptune.send(
           new ListTagsForResourceCommand({
@@ -290,11 +234,7 @@ describe("which resources can be tagged", () => {
             Filters: [{ Name: "key", Values: ["x"] }],
           }),
         ),
-      {
-        name: "InvalidParameterValue",
-        status: 400,
-        message: "Unrecognized filter name: key.",
-      },
+      invalidValue("Unrecognized filter name: key."),
     );
   });
 });
@@ -309,21 +249,19 @@ describe("tags stay within the owning account", () => {
     assert.equal(foreign.name, missing.name);
     assert.equal(foreign.$metadata?.httpStatusCode, 404);
     assert.equal(foreign.message, "DBClusterParameterGroup not found: a-params");
-    await fails(() => add(b.neptune, arn, [{ Key: "owner", Value: "b" }]), {
-      name: "DBParameterGroupNotFoundFault",
-      status: 404,
-    });
-    await fails(() => b.neptune.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: ["owner"] })), {
-      name: "DBParameterGroupNotFoundFault",
-      status: 404,
-    });
+    const groupNotFound = { name: "DBParameterGroupNotFoundFault", status: 404 };
+    await assertFault(() => add(b.neptune, arn, [{ Key: "owner", Value: "b" }]), groupNotFound);
+    await assertFault(() => remove(b.neptune, arn, ["owner"]), groupNotFound);
     // Default groups exist in both accounts, but each account tags only its own.
-    await fails(() => add(b.neptune, arnOf(A, "subgrp", "default"), [{ Key: "k", Value: "v" }]), {
+    await assertFault(() => add(b.neptune, arnOf(A, "subgrp", "default"), [{ Key: "k", Value: "v" }]), {
       name: "DBSubnetGroupNotFoundFault",
       status: 404,
     });
-    await fails(() => list(b.neptune, arnOf(A, "cluster", "any")), { name: "DBClusterNotFoundFault", status: 404 });
-    await fails(() => list(b.neptune, arnOf(A, "db", "any")), { name: "DBInstanceNotFoundFault", status: 404 });
+    await assertFault(() => list(b.neptune, arnOf(A, "cluster", "any")), {
+      name: "DBClusterNotFoundFault",
+      status: 404,
+    });
+    await assertFault(() => list(b.neptune, arnOf(A, "db", "any")), { name: "DBInstanceNotFoundFault", status: 404 });
     assert.deepEqual(await list(a.neptune, arn), [{ Key: "owner", Value: "a" }]);
     // B's group of the same name has its own tags.
     await clusterParameterGroup(b.neptune, "a-params");
@@ -333,22 +271,9 @@ describe("tags stay within the owning account", () => {
 
 describe("tags on clusters, instances and cluster snapshots", () => {
   async function clusterWithInstance(client: NeptuneClient) {
-    const cluster = await client.send(
-      new CreateDBClusterCommand({
-        DBClusterIdentifier: "Tagged-Graph",
-        Engine: "neptune",
-        Tags: [{ Key: "app", Value: "graph" }],
-      }),
-    );
-    await client.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: "tagged-graph-1",
-        DBClusterIdentifier: "tagged-graph",
-        Engine: "neptune",
-        DBInstanceClass: "db.r6g.large",
-      }),
-    );
-    return cluster.DBCluster!.DBClusterArn!;
+    const cluster = await createCluster(client, "Tagged-Graph", { Tags: [{ Key: "app", Value: "graph" }] });
+    await createInstance(client, "tagged-graph", "tagged-graph-1", { DBInstanceClass: "db.r6g.large" });
+    return cluster.DBClusterArn!;
   }
 
   test("a cluster's Tags at creation, tags on its instance and on its automated snapshot", async () => {
@@ -370,32 +295,16 @@ describe("tags on clusters, instances and cluster snapshots", () => {
   test("B can't see or change the tags of A's cluster or instance", async () => {
     const { a, b } = inProcess();
     const clusterArn = await clusterWithInstance(a.neptune);
-    await fails(() => list(b.neptune, clusterArn), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-      message: "DBCluster tagged-graph not found.",
-    });
-    await fails(() => add(b.neptune, clusterArn, [{ Key: "app", Value: "hijacked" }]), {
-      name: "DBClusterNotFoundFault",
-      status: 404,
-    });
-    await fails(
-      () => b.neptune.send(new RemoveTagsFromResourceCommand({ ResourceName: clusterArn, TagKeys: ["app"] })),
-      {
-        name: "DBClusterNotFoundFault",
-        status: 404,
-      },
-    );
-    await fails(() => list(b.neptune, arnOf(A, "db", "tagged-graph-1")), {
-      name: "DBInstanceNotFoundFault",
-      status: 404,
-      message: "DBInstance tagged-graph-1 not found.",
-    });
+    await assertFault(() => list(b.neptune, clusterArn), clusterNotFound("tagged-graph"));
+    const clusterKind = { name: "DBClusterNotFoundFault", status: 404 };
+    await assertFault(() => add(b.neptune, clusterArn, [{ Key: "app", Value: "hijacked" }]), clusterKind);
+    await assertFault(() => remove(b.neptune, clusterArn, ["app"]), clusterKind);
+    await assertFault(() => list(b.neptune, arnOf(A, "db", "tagged-graph-1")), instanceNotFound("tagged-graph-1"));
     assert.deepEqual(await list(a.neptune, clusterArn), [{ Key: "app", Value: "graph" }]);
   });
 
   test("a deleted cluster is not found once its deletion is over, and a new one of its name starts untagged", async () => {
-    const { a, clock } = inProcess({ delays: { ...DELAY_PROFILES.instant, deleteMs: 60_000 } });
+    const { a, clock } = inProcess({ delays: instantExcept({ deleteMs: 60_000 }) });
     const clusterArn = await clusterWithInstance(a.neptune);
     await a.neptune.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "tagged-graph-1" }));
     clock.advance(60_000);
@@ -403,8 +312,8 @@ describe("tags on clusters, instances and cluster snapshots", () => {
     // While deleting, the cluster still exists.
     assert.deepEqual(await list(a.neptune, clusterArn), [{ Key: "app", Value: "graph" }]);
     clock.advance(60_000);
-    await fails(() => list(a.neptune, clusterArn), { name: "DBClusterNotFoundFault", status: 404 });
-    await a.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "tagged-graph", Engine: "neptune" }));
+    await assertFault(() => list(a.neptune, clusterArn), { name: "DBClusterNotFoundFault", status: 404 });
+    await createCluster(a.neptune, "tagged-graph");
     assert.deepEqual(await list(a.neptune, clusterArn), []);
   });
 });

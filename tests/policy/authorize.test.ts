@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { Principal } from "../../src/auth/principal.js";
 import { authorize, isAllowedByIdentity, type AuthorizeResult } from "../../src/policy/authorize.js";
 import type { ConditionContext, PolicyDocument, RequestPrincipal } from "../../src/policy/types.js";
+import { KEY_USE_ACTIONS } from "../helpers/seed.js";
 import { A, B, KEY_ARN, SEED_KEY_POLICY, allowPolicy, policy, request, root, session, user } from "./fixtures.js";
 
 const C = "333333333333";
@@ -32,12 +33,7 @@ function decide(
 }
 
 describe("the seed key policy on A's key", () => {
-  const B_ADMIN_USES_KEY = user(B, "admin", [
-    allowPolicy(
-      ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
-      KEY_ARN,
-    ),
-  ]);
+  const B_ADMIN_USES_KEY = user(B, "admin", [allowPolicy(KEY_USE_ACTIONS, KEY_ARN)]);
   const B_ADMIN_NOTHING = user(B, "admin", []);
   const B_ADMIN_OTHER_KEY = user(B, "admin", [allowPolicy("kms:*", OTHER_KEY)]);
   const B_ADMIN_DECRYPT_ONLY = user(B, "admin", [allowPolicy("kms:Decrypt", KEY_ARN)]);

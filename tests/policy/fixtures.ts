@@ -1,6 +1,7 @@
 import type { Principal } from "../../src/auth/principal.js";
 import { parsePolicyValue } from "../../src/policy/parse.js";
 import type { AuthzRequest, ConditionContext, PolicyDocument, RequestPrincipal } from "../../src/policy/types.js";
+import { grantStatement, keyUseWithoutCreateGrant, ownerStatement } from "../helpers/seed.js";
 
 export const A = "111111111111";
 export const B = "222222222222";
@@ -55,32 +56,12 @@ export function allowPolicy(actions: string | string[], resources: string | stri
   return policy({ Effect: "Allow", Action: actions, Resource: resources });
 }
 
-/** The seed's key policy on A's key: A keeps kms:*, B may use the key and manage grants for AWS resources. */
+/**
+ * The seed's key policy on A's key in the variant where B's kms:CreateGrant comes only through the grant statement:
+ * A keeps kms:*, B may use the key, and manage grants only for AWS resources (a direct CreateGrant is refused).
+ */
 export const SEED_KEY_POLICY: PolicyDocument = parsePolicyValue({
   Version: "2012-10-17",
   Id: "key-seed",
-  Statement: [
-    {
-      Sid: "Enable IAM User Permissions",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${A}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
-    {
-      Sid: "Allow use of the key",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${B}:root` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-      Resource: "*",
-    },
-    {
-      Sid: "Allow attachment of persistent resources",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${B}:root` },
-      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-      Resource: "*",
-      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-    },
-  ],
+  Statement: [ownerStatement(A), keyUseWithoutCreateGrant(B), grantStatement(B)],
 });
