@@ -7,7 +7,20 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SERVICES = { neptune: "Neptune", kms: "Kms", sts: "Sts" };
-const RESERVED = new Set(["String", "Boolean", "Integer", "Double", "Long", "Date", "Map", "Record", "Error", "Object", "Function", "Array"]);
+const RESERVED = new Set([
+  "String",
+  "Boolean",
+  "Integer",
+  "Double",
+  "Long",
+  "Date",
+  "Map",
+  "Record",
+  "Error",
+  "Object",
+  "Function",
+  "Array",
+]);
 
 const typeName = (shape) => (RESERVED.has(shape) ? `${shape}Shape` : shape);
 
@@ -69,7 +82,9 @@ function generate(service, prefix) {
     out.push(`  ${op}: { input: ${input}; output: ${output} };`);
   }
   out.push("}", "");
-  const errors = Object.entries(model.shapes).filter(([, s]) => s.exception).map(([n]) => JSON.stringify(n));
+  const errors = Object.entries(model.shapes)
+    .filter(([, s]) => s.exception)
+    .map(([n]) => JSON.stringify(n));
   out.push(`export type ${prefix}ErrorShape =\n  | ${errors.join("\n  | ")};`, "");
   mkdirSync(join(root, "src", "generated"), { recursive: true });
   writeFileSync(join(root, "src", "generated", `${service}.ts`), out.join("\n"));

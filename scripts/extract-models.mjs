@@ -19,7 +19,10 @@ const DROPPED_KEYS = new Set(["documentation", "documentationUrl", "examples", "
 
 function botocoreDataDir() {
   if (process.argv[2]) return process.argv[2];
-  const out = execFileSync("python3", ["-c", "import botocore,os;print(os.path.dirname(botocore.__file__));print(botocore.__version__)"]);
+  const out = execFileSync("python3", [
+    "-c",
+    "import botocore,os;print(os.path.dirname(botocore.__file__));print(botocore.__version__)",
+  ]);
   const [dir, version] = out.toString().trim().split("\n");
   return { dir: join(dir, "data"), version };
 }
@@ -43,7 +46,11 @@ function strip(value) {
 const source = botocoreDataDir();
 const dataDir = typeof source === "string" ? source : source.dir;
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "models");
-const manifest = { source: "botocore", botocoreVersion: typeof source === "string" ? "unknown" : source.version, services: {} };
+const manifest = {
+  source: "botocore",
+  botocoreVersion: typeof source === "string" ? "unknown" : source.version,
+  services: {},
+};
 
 for (const { name, version } of SERVICES) {
   const base = join(dataDir, name, version);
@@ -56,7 +63,13 @@ for (const { name, version } of SERVICES) {
     paginators: paginators?.pagination ?? {},
   };
   writeFileSync(join(root, `${name}.json`), JSON.stringify(model, null, 1) + "\n");
-  manifest.services[name] = { apiVersion: version, operations: Object.keys(model.operations).length, shapes: Object.keys(model.shapes).length };
-  console.log(`models/${name}.json: ${manifest.services[name].operations} operations, ${manifest.services[name].shapes} shapes`);
+  manifest.services[name] = {
+    apiVersion: version,
+    operations: Object.keys(model.operations).length,
+    shapes: Object.keys(model.shapes).length,
+  };
+  console.log(
+    `models/${name}.json: ${manifest.services[name].operations} operations, ${manifest.services[name].shapes} shapes`,
+  );
 }
 writeFileSync(join(root, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");

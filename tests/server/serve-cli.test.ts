@@ -34,7 +34,11 @@ describe("trident serve", () => {
     const config = join(dir, "accounts.json");
     writeFileSync(
       config,
-      JSON.stringify({ accounts: { "333333333333": { users: [{ name: "ops", accessKeyId: "AKIA3333333333OPS001", secretAccessKey: "s3cret" }] } } }),
+      JSON.stringify({
+        accounts: {
+          "333333333333": { users: [{ name: "ops", accessKeyId: "AKIA3333333333OPS001", secretAccessKey: "s3cret" }] },
+        },
+      }),
     );
     const server = serve(["--config", config]);
     const endpoint = await server.ready;
