@@ -9,6 +9,9 @@ import { parseArgs } from "node:util";
  * requests/s and latency percentiles. The server runs in its own process so it gets a core of its own.
  */
 
+// The SDK's notice about future Node versions would interleave with the figures; benches print figures only.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 export interface PreparedRequest {
   headers: Record<string, string>;
   body: string;

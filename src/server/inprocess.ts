@@ -44,6 +44,8 @@ export class InProcessHandler {
 function toBuffer(body: unknown): Buffer {
   if (body === undefined || body === null) return Buffer.alloc(0);
   if (typeof body === "string") return Buffer.from(body);
-  if (body instanceof Uint8Array) return Buffer.from(body);
+  // A view on the same bytes: Buffer.from(uint8Array) would call valueOf(), which the SDK's JSON body adapter
+  // turns into a string (with a deprecation warning).
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   throw new Error("InProcessHandler: streaming request bodies are not supported");
 }
