@@ -47,7 +47,7 @@ export class Emulator {
     this.clock = options.clock ?? new SystemClock();
     this.signatureClock = options.signatureClock ?? new SystemClock();
     this.store = options.store ?? new MemoryStore();
-    this.identities = new IdentityRegistry(options.config ?? defaultConfig(), this.clock);
+    this.identities = new IdentityRegistry(options.config ?? defaultConfig(), this.clock, this.store);
     this.relaxedAuth = options.relaxedAuth ?? false;
     this.delays = options.delays ?? DELAY_PROFILES.instant;
     this.kms = new KmsViaService({ store: this.store, clock: this.clock, identities: this.identities });

@@ -2,6 +2,7 @@ import type { AccountConfig, TridentConfig } from "../config/config.js";
 import { parsePolicyValue } from "../policy/index.js";
 import type { PolicyDocument } from "../policy/types.js";
 import type { Clock } from "../state/clock.js";
+import { MemoryStore, type Store, type Table } from "../state/store.js";
 import { randomId, randomSecret, stableUniqueId } from "./ids.js";
 import type { Principal } from "./principal.js";
 
@@ -20,6 +21,21 @@ export interface TemporaryCredentials {
   secretAccessKey: string;
   sessionToken: string;
   expiration: Date;
+}
+
+/**
+ * STS's temporary credentials are state, not configuration: they live in the store (one global scope, as STS
+ * credentials work in every region), so a durable store keeps them across restarts. Expired ones stay, so that
+ * using one answers ExpiredToken rather than InvalidClientTokenId.
+ */
+const TEMPORARY_CREDENTIALS_TABLE = "sts.temporaryCredentials";
+const GLOBAL_SCOPE = "aws-global";
+
+interface TemporaryCredentialsRecord {
+  secretAccessKey: string;
+  principal: Principal;
+  sessionToken: string;
+  expiration: number;
 }
 
 /** What an access key id resolves to. */
@@ -45,11 +61,14 @@ export class IdentityRegistry {
   readonly #roles = new Map<string, Role>();
   readonly #users = new Set<string>();
   readonly #accounts = new Set<string>();
+  readonly #temporary: Table<TemporaryCredentialsRecord>;
 
   constructor(
     config: TridentConfig,
     private readonly clock: Clock,
+    store: Store = new MemoryStore(),
   ) {
+    this.#temporary = store.table(TEMPORARY_CREDENTIALS_TABLE, GLOBAL_SCOPE, GLOBAL_SCOPE);
     for (const [accountId, account] of Object.entries(config.accounts)) this.#addAccount(accountId, account);
   }
 
@@ -92,7 +111,10 @@ export class IdentityRegistry {
   }
 
   resolveAccessKey(accessKeyId: string): KeyOwner | undefined {
-    return this.#keys.get(accessKeyId);
+    const configured = this.#keys.get(accessKeyId);
+    if (configured) return configured;
+    const temporary = this.#temporary.get(accessKeyId);
+    return temporary && { ...temporary, expiration: new Date(temporary.expiration) };
   }
 
   role(arn: string): Role | undefined {
@@ -130,11 +152,11 @@ export class IdentityRegistry {
       sessionToken: randomSecret() + randomSecret(),
       expiration: new Date(this.clock.now().getTime() + durationSeconds * 1000),
     };
-    this.#keys.set(credentials.accessKeyId, {
+    this.#temporary.put(credentials.accessKeyId, {
       secretAccessKey: credentials.secretAccessKey,
       principal: { ...principal, temporary: true },
       sessionToken: credentials.sessionToken,
-      expiration: credentials.expiration,
+      expiration: credentials.expiration.getTime(),
     });
     return credentials;
   }
