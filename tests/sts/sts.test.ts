@@ -6,6 +6,7 @@ import {
   GetCallerIdentityCommand,
   GetSessionTokenCommand,
 } from "@aws-sdk/client-sts";
+import { CreateKeyCommand, ListKeysCommand } from "@aws-sdk/client-kms";
 import type { TridentConfig } from "../../src/config/config.js";
 import { DEFAULT_CREDENTIALS } from "../../src/config/defaults.js";
 import { A, ADMIN, B, inProcess, rejection } from "../helpers/harness.js";
@@ -174,6 +175,52 @@ describe("STS AssumeRole", () => {
     });
     const error = await rejection(() => noToken.sts.send(new GetCallerIdentityCommand({})));
     assert.equal(error.name, "InvalidClientTokenId");
+  });
+
+  test("a session policy narrows the role: what it does not allow is refused", async () => {
+    const { a, clientsFor } = inProcess({ config });
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "kms:List*", Resource: "*" }],
+    });
+    const out = await a.sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${B}:role/migrator`, RoleSessionName: "narrow", Policy: policy }),
+    );
+    assert.equal(typeof out.PackedPolicySize, "number");
+    const session = clientsFor({
+      accessKeyId: out.Credentials!.AccessKeyId!,
+      secretAccessKey: out.Credentials!.SecretAccessKey!,
+      sessionToken: out.Credentials!.SessionToken!,
+    });
+    const keys = await session.kms.send(new ListKeysCommand({}));
+    assert.deepEqual(keys.Keys, []);
+    const refused = await rejection(() => session.kms.send(new CreateKeyCommand({})));
+    assert.equal(refused.name, "AccessDeniedException");
+    assert.match(
+      refused.message,
+      /^User: arn:aws:sts::222222222222:assumed-role\/migrator\/narrow is not authorized to perform: kms:CreateKey/,
+    );
+  });
+
+  test("a session policy that names a principal is MalformedPolicyDocument", async () => {
+    const { raw } = inProcess({ config });
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
+    });
+    const result = await raw({
+      service: "sts",
+      params: {
+        Action: "AssumeRole",
+        Version: "2011-06-15",
+        RoleArn: `arn:aws:iam::${B}:role/migrator`,
+        RoleSessionName: "s3",
+        Policy: policy,
+      },
+    });
+    assert.equal(result.status, 400);
+    assert.equal(result.code, "MalformedPolicyDocument");
+    assert.equal(result.message, "Policy document should not specify a principal.");
   });
 
   test("RoleSessionName is validated from the model with STS's wording", async () => {

@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal.js";
 import type { TemporaryCredentials } from "../../auth/identities.js";
 import type { Credentials, StsOperations } from "../../generated/sts.js";
-import { authorize, baseContext, parsePolicy, PolicyGrammarError } from "../../policy/index.js";
+import { authorize, baseContext, parsePolicy, PolicyGrammarError, validateIdentityPolicy } from "../../policy/index.js";
 import { AwsError, CommonErrors, modelError } from "../../protocol/errors.js";
 import { loadModel } from "../../protocol/model.js";
 import type { HandlerMap } from "../service.js";
@@ -69,6 +69,7 @@ export const stsHandlers: HandlerMap<StsOperations> = {
     if (input.Policy !== undefined) {
       try {
         sessionPolicy = parsePolicy(input.Policy);
+        validateIdentityPolicy(sessionPolicy);
       } catch (error) {
         if (error instanceof PolicyGrammarError)
           throw modelError(model, "MalformedPolicyDocumentException", error.message);
