@@ -21,7 +21,7 @@ Accounts (each side: a profile, or access keys, or the SDK's default chain):
   --source-profile NAME | --source-access-key-id ID --source-secret-access-key KEY [--source-session-token T]
   --target-profile NAME | --target-access-key-id ID --target-secret-access-key KEY [--target-session-token T]
   --endpoint-url URL          both sides (the local AWS: trident serve); or --source-endpoint-url / --target-endpoint-url
-  --region REGION             default: AWS_REGION, AWS_DEFAULT_REGION
+  --region REGION             both sides' region (required; default: AWS_REGION, AWS_DEFAULT_REGION)
 
 What to move:
   --source-cluster ID         the cluster to move; or --source-snapshot ID|ARN (an existing snapshot of it)
@@ -130,11 +130,8 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
 function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
   const source = side(values, "source");
   const target = side(values, "target");
-  const region =
-    values.region ??
-    env.AWS_REGION ??
-    env.AWS_DEFAULT_REGION ??
-    (source.endpoint || target.endpoint ? "us-east-1" : undefined);
+  // One region for both sides, never guessed: an endpoint (the local AWS, a VPC or FIPS endpoint) does not say one.
+  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError("give --region (or set AWS_REGION)");
   if (!values["source-cluster"] && !values["source-snapshot"])
     throw new UsageError("give --source-cluster or --source-snapshot");

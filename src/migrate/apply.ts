@@ -128,7 +128,7 @@ export function runApply(options: ApplyOptions): Promise<ApplyResult> {
         } catch (error) {
           journal.record(step.id, "failed", (error as Error)?.message ?? String(error));
           const side = step.side;
-          throw explainError(error, side, clients[side].endpoint);
+          throw explainError(error, side, clients[side]);
         }
         if (outcome.changed) changed.push(step.id);
         journal.complete(step.id, outcome.detail);

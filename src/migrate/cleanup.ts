@@ -83,7 +83,7 @@ export function runCleanup(options: CleanupOptions): Promise<CleanupResult> {
       try {
         await action.run();
       } catch (error) {
-        throw explainError(error, action.side, clients[action.side].endpoint);
+        throw explainError(error, action.side, clients[action.side]);
       }
       action.status = "done";
       journal.record("cleanup", action.id, action.title);

@@ -12,8 +12,9 @@ export interface SideClients {
   sts: STSClient;
   kms: KMSClient;
   neptune: NeptuneClient;
-  /** The endpoint, when one was given; for messages. */
+  /** The endpoint and the profile, when given; for messages. */
   endpoint?: string;
+  profile?: string;
 }
 
 export interface ClientOptions {
@@ -43,6 +44,7 @@ export function createSideClients(side: SideConfig, options: ClientOptions): Sid
     kms: new KMSClient(config as KMSClientConfig),
     neptune: new NeptuneClient(config),
     endpoint: side.endpoint,
+    ...(config.profile ? { profile: config.profile } : {}),
   };
 }
 

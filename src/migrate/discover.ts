@@ -14,7 +14,6 @@ import {
 import type { MigrationClients, SideClients } from "./clients.js";
 import { NOT_FOUND, awsErrorCode, explainError, isAwsError, isUnsupported, unlessNotFound } from "./errors.js";
 import {
-  accountOfArn,
   createdKeyAlias,
   isAwsManagedAlias,
   partitionOf,
@@ -47,7 +46,7 @@ export async function discover(inputs: MigrateInputs, clients: MigrationClients)
   try {
     return await discoverAs(inputs, clients, source, target);
   } catch (error) {
-    throw explainError(error, "source", clients.source.endpoint);
+    throw explainError(error, "source", clients.source);
   }
 }
 
@@ -103,7 +102,7 @@ async function discoverAs(
 
   const [sourceKey, reencryptKey, createdKey, manual, cmk] = await Promise.all([
     keyOfSource ? readKey(a.kms, keyOfSource) : undefined,
-    inputs.sourceKmsKey ? readKey(a.kms, inputs.sourceKmsKey) : undefined,
+    inputs.sourceKmsKey ? readNamedKey(a.kms, inputs.sourceKmsKey, source, inputs.region) : undefined,
     inputs.createSourceKey ? readKey(a.kms, createdKeyAlias(inputs.targetCluster, target.Account)) : undefined,
     inputs.sourceSnapshot ? undefined : readSnapshot(a.neptune, names.manual),
     readSnapshot(a.neptune, names.cmk),
@@ -117,7 +116,7 @@ async function discoverAs(
   try {
     await discoverTarget(found, inputs, b, names.copy);
   } catch (error) {
-    throw explainError(error, "target", b.endpoint);
+    throw explainError(error, "target", b);
   }
   return found;
 }
@@ -130,7 +129,7 @@ async function discoverTarget(
 ): Promise<void> {
   const parameterGroup = inputs.parameterGroup ?? found.sourceCluster?.DBClusterParameterGroup;
   const [targetKey, copy, cluster, parameterGroupExists, subnetGroupExists] = await Promise.all([
-    readTargetKey(b.kms, inputs.targetKmsKey),
+    readNamedKey(b.kms, inputs.targetKmsKey, found.target, found.region),
     readSnapshot(b.neptune, copyName),
     readCluster(b.neptune, inputs.targetCluster),
     parameterGroup ? clusterParameterGroupExists(b.neptune, parameterGroup) : ("unknown" as Existence),
@@ -158,7 +157,7 @@ export async function callerIdentities(
       const out = await clients[side].sts.send(new GetCallerIdentityCommand({}));
       return { Account: out.Account!, Arn: out.Arn!, UserId: out.UserId ?? "" };
     } catch (error) {
-      throw explainError(error, side, clients[side].endpoint);
+      throw explainError(error, side, clients[side]);
     }
   };
   const [source, target] = await Promise.all([identify("source"), identify("target")]);
@@ -354,23 +353,32 @@ export async function readKey(kms: KMSClient, keyId: string): Promise<KeyFacts> 
 }
 
 /**
- * The target's key. An AWS-managed alias (`alias/aws/rds`, the console's default) is looked up with ListAliases:
- * DescribeKey would create the key on first use (aws-behaviour §6.1), and plan changes nothing.
+ * A key the user named (--target-kms-key, --source-kms-key), read without creating anything: DescribeKey on a
+ * predefined AWS alias of the caller's own account (`alias/aws/rds`, by name or by alias ARN) creates that
+ * AWS-managed key on first use (aws-behaviour §6.1), and plan changes nothing. Such an alias is looked up with
+ * ListAliases instead; until AWS has created its key, there is nothing more to read.
  */
-async function readTargetKey(kms: KMSClient, keyId: string): Promise<KeyFacts> {
-  if (!isAwsManagedAlias(keyId) || keyId.startsWith("arn:")) return readKey(kms, keyId);
+async function readNamedKey(kms: KMSClient, keyId: string, caller: CallerIdentity, region: string): Promise<KeyFacts> {
+  const aliasName = ownAwsManagedAlias(keyId, caller.Account, region);
+  if (!aliasName) return readKey(kms, keyId);
+  const notYetCreated: KeyFacts = { Requested: keyId, NotYetCreated: true, KeyManager: "AWS" };
   let marker: string | undefined;
   do {
     const out = await kms.send(new ListAliasesCommand({ ...(marker ? { Marker: marker } : {}) }));
-    const alias = out.Aliases?.find((entry) => entry.AliasName === keyId);
-    if (alias) {
-      if (!alias.TargetKeyId) return { Requested: keyId, NotYetCreated: true, KeyManager: "AWS" };
-      const facts = await readKey(kms, alias.TargetKeyId);
-      return { ...facts, Requested: keyId };
-    }
+    const alias = out.Aliases?.find((entry) => entry.AliasName === aliasName);
+    if (alias)
+      return alias.TargetKeyId ? { ...(await readKey(kms, alias.TargetKeyId)), Requested: keyId } : notYetCreated;
     marker = out.Truncated ? out.NextMarker : undefined;
   } while (marker);
-  return { Requested: keyId, NotYetCreated: true, KeyManager: "AWS" };
+  return notYetCreated;
+}
+
+/** The alias name when `keyId` is a predefined AWS alias of this account and region (another's can't be created). */
+function ownAwsManagedAlias(keyId: string, account: string, region: string): string | undefined {
+  if (!isAwsManagedAlias(keyId)) return undefined;
+  if (!keyId.startsWith("arn:")) return keyId;
+  const arn = /^arn:[^:]+:kms:([^:]*):(\d{12}):(alias\/.+)$/.exec(keyId);
+  return arn && arn[1] === region && arn[2] === account ? arn[3] : undefined;
 }
 
 function clusterParameterGroupExists(neptune: NeptuneClient, name: string): Promise<Existence> {
@@ -396,9 +404,4 @@ async function existence(notFound: string[], describe: () => Promise<unknown[] |
     if (awsErrorCode(error)) return "unknown";
     throw error;
   }
-}
-
-/** Whether a key ARN belongs to this account (cross-account keys must be given by ARN, aws-behaviour §6.1). */
-export function keyAccount(key: KeyFacts): string | undefined {
-  return key.AWSAccountId ?? accountOfArn(key.Arn);
 }

@@ -80,11 +80,12 @@ export function isUnsupported(error: unknown): boolean {
   return isAwsError(error, "NotImplemented", "InvalidAction", "UnknownOperationException");
 }
 
+/** Temporary credentials past their expiry: STS and Neptune say ExpiredToken, KMS ExpiredTokenException. */
+const EXPIRED_CODES = ["ExpiredToken", "ExpiredTokenException"];
+
 const CREDENTIAL_CODES = [
   "InvalidClientTokenId",
   "SignatureDoesNotMatch",
-  "ExpiredToken",
-  "ExpiredTokenException",
   "UnrecognizedClientException",
   "InvalidSignatureException",
   "IncompleteSignature",
@@ -92,10 +93,30 @@ const CREDENTIAL_CODES = [
 ];
 
 /**
- * Turns an error from one side's AWS into a MigrateError when the user can fix it: credentials, an endpoint that
- * can't be reached, missing permissions, a key the target can't use (R10). Others are returned unchanged.
+ * Quotas a step can meet, by the SDK's name (the shape) and the wire code: the user frees one or asks for more.
+ * The shared-snapshot quota (20 accounts) has its own fix.
  */
-export function explainError(error: unknown, side: "source" | "target", endpoint: string | undefined): unknown {
+const QUOTAS: { codes: string[]; what: string }[] = [
+  { codes: ["SnapshotQuotaExceededFault", "SnapshotQuotaExceeded"], what: "manual DB cluster snapshots" },
+  { codes: ["DBClusterQuotaExceededFault"], what: "DB clusters" },
+  { codes: ["InstanceQuotaExceededFault", "InstanceQuotaExceeded"], what: "DB instances" },
+];
+const SHARED_SNAPSHOT_QUOTA = ["SharedSnapshotQuotaExceededFault", "SharedSnapshotQuotaExceeded"];
+/** The way out of the shared-snapshot quota; plan gives it too, before AWS would refuse. */
+export const SHARED_SNAPSHOT_QUOTA_FIX =
+  "stop sharing it with an account that no longer needs it (ModifyDBClusterSnapshotAttribute ValuesToRemove), or give --source-cluster so that apply shares a snapshot of its own";
+
+/**
+ * Turns an error from one side's AWS into a MigrateError when the user can fix it: missing or expired credentials
+ * (naming the profile, when one was given), an endpoint that can't be reached, missing permissions, a key the
+ * target can't use (R10), a quota. Others are returned unchanged.
+ */
+export function explainError(
+  error: unknown,
+  side: "source" | "target",
+  where: { endpoint?: string; profile?: string } = {},
+): unknown {
+  const { endpoint, profile } = where;
   const flag = `--${side}-profile or --${side}-access-key-id/--${side}-secret-access-key`;
   const message = (error as Error)?.message ?? String(error);
   const code = awsErrorCode(error);
@@ -105,8 +126,18 @@ export function explainError(error: unknown, side: "source" | "target", endpoint
     /Could not load credentials|profile .* could not be found/i.test(message)
   ) {
     return new MigrateError(
-      `no credentials for the ${side} account: ${message}`,
-      `give ${flag}, or set up the default credential chain`,
+      `no credentials for the ${side} account${profile ? ` (profile ${profile})` : ""}: ${message}`,
+      profile
+        ? `check that the profile ${profile} is in ~/.aws/credentials or ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE), or give --${side}-access-key-id/--${side}-secret-access-key`
+        : `give ${flag}, or set up the default credential chain`,
+      EXIT.blocked,
+      { cause: error },
+    );
+  }
+  if (code && EXPIRED_CODES.includes(code)) {
+    return new MigrateError(
+      `the ${side} account's credentials have expired: ${code}: ${message}`,
+      `get fresh credentials for ${flag} (for example \`aws sso login\`, or a new session token), then run the same command again: it resumes`,
       EXIT.blocked,
       { cause: error },
     );
@@ -142,6 +173,23 @@ export function explainError(error: unknown, side: "source" | "target", endpoint
       side === "target"
         ? "the source key's policy must allow the target account (R10) and the target caller's IAM policy must allow the same actions on that key ARN; check --target-kms-key too (R9)"
         : "check that the key is enabled and that its policy lets this caller use it",
+      EXIT.blocked,
+      { cause: error },
+    );
+  }
+  if (code && SHARED_SNAPSHOT_QUOTA.includes(code)) {
+    return new MigrateError(
+      `${message} (${code}): a snapshot may be shared with at most 20 accounts`,
+      SHARED_SNAPSHOT_QUOTA_FIX,
+      EXIT.blocked,
+      { cause: error },
+    );
+  }
+  const quota = QUOTAS.find((entry) => code !== undefined && entry.codes.includes(code));
+  if (quota) {
+    return new MigrateError(
+      `the ${side} account is at its quota of ${quota.what}: ${code}: ${message}`,
+      `delete ${quota.what} the ${side} account no longer needs, or ask AWS for a higher quota (Service Quotas, Amazon Neptune); then run apply again: it resumes`,
       EXIT.blocked,
       { cause: error },
     );

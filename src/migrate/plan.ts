@@ -1,4 +1,5 @@
 import { authorize, parsePolicy } from "../policy/index.js";
+import { SHARED_SNAPSHOT_QUOTA_FIX } from "./errors.js";
 import type { JournalData } from "./journal.js";
 import { CLUSTER_READY } from "./states.js";
 import {
@@ -47,6 +48,8 @@ import type {
 
 export const DEFAULT_INSTANCE_CLASS = "db.r5.large";
 export const DEFAULT_TARGET_KEY = "alias/aws/rds";
+/** The most accounts a manual snapshot may be shared with (SEED-FACTS: SharedSnapshotQuotaExceeded). */
+export const SHARED_SNAPSHOT_ACCOUNT_LIMIT = 20;
 
 /** The instances to create in the target: like the source's members (writer first), unless told otherwise. */
 export function plannedInstances(
@@ -497,6 +500,17 @@ function checkSource(
         fix: "wait until it is available, then run plan again",
       });
     }
+    // At most 20 accounts per snapshot, or ModifyDBClusterSnapshotAttribute fails with SharedSnapshotQuotaExceeded
+    // (SEED-FACTS; `all` does not count). Only the given snapshot can be full: apply's own snapshots are new.
+    const accounts = found.givenSnapshot.SharedWith.filter((value) => value !== "all");
+    if (!path.needCopy && !accounts.includes(B) && accounts.length >= SHARED_SNAPSHOT_ACCOUNT_LIMIT) {
+      add({
+        code: "shared-snapshot-quota",
+        severity: "blocker",
+        message: `the snapshot ${inputs.sourceSnapshot} is already shared with ${accounts.length} accounts, the most AWS allows (SharedSnapshotQuotaExceeded)`,
+        fix: SHARED_SNAPSHOT_QUOTA_FIX,
+      });
+    }
   } else if (!found.sourceCluster) {
     if (!found.sourceManualSnapshot) {
       notFound("cluster", found.sourceClusterError, "check --source-cluster and --region (or give --source-snapshot)");
@@ -656,7 +670,7 @@ function checkDedicatedKey(key: KeyFacts, account: string, add: Add): void {
       message: `--source-kms-key ${key.Requested} is an AWS-managed key`,
       fix: "give a customer-managed key (or --create-source-key)",
     });
-  } else if ((key.AWSAccountId ?? accountOfArn(key.Arn)) !== account) {
+  } else if (keyOwner(key) !== account) {
     add({
       code: "source-kms-key-other-account",
       severity: "blocker",
@@ -688,7 +702,7 @@ function checkTarget(inputs: MigrateInputs, found: Discovered, path: SourcePath,
         message: `the target key ${key.Requested} can't be used by ${B}: ${why}`,
         fix,
       });
-    const owner = key.AWSAccountId ?? accountOfArn(key.Arn);
+    const owner = keyOwner(key);
     if (key.Error) unusable(`${key.Error.code}: ${key.Error.message}`);
     else if (key.NotYetCreated) {
       // AWS creates alias/aws/rds in the account on first use (K4); nothing to check yet.
@@ -723,6 +737,11 @@ function checkTarget(inputs: MigrateInputs, found: Discovered, path: SourcePath,
       fix: "pass --instance-class to choose",
     });
   }
+}
+
+/** The account a key belongs to, as DescribeKey reports it or its ARN says. */
+function keyOwner(key: KeyFacts): string | undefined {
+  return key.AWSAccountId ?? accountOfArn(key.Arn);
 }
 
 function safeTargetAccess(policy: string, keyArn: string, found: Discovered, region: string) {

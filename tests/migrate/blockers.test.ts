@@ -1,16 +1,19 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CreateKeyCommand, DisableKeyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
+import { CreateKeyCommand, DisableKeyCommand, ListKeysCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import {
   CopyDBClusterSnapshotCommand,
   CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
+  ModifyDBClusterSnapshotAttributeCommand,
 } from "@aws-sdk/client-neptune";
 import { runApply, runPlan } from "../../src/migrate/apply.js";
+import { SHARED_SNAPSHOT_ACCOUNT_LIMIT } from "../../src/migrate/plan.js";
 import { targetKeyStatements } from "../../src/migrate/key-policy.js";
 import { seedKeyPolicy } from "../../src/migrate/seed.js";
 import { rejection } from "../helpers/harness.js";
-import { A, B, findingCodes, findingOf } from "./fixtures.js";
+import { A, B, REGION, findingCodes, findingOf } from "./fixtures.js";
 import { describeCluster, migrationWorlds, mutations } from "./world.js";
 
 const world = migrationWorlds();
@@ -177,6 +180,43 @@ describe("plan names each blocker on prepared bad states in the emulator", () =>
     const result = await runApply(w.run({ targetKmsKey: good.Arn! }));
     assert.equal(result.status, "done");
     assert.equal((await describeCluster(w.b.neptune)).KmsKeyId, good.Arn);
+  });
+
+  test("a snapshot already shared with 20 accounts: a blocker before AWS's SharedSnapshotQuotaExceeded", async () => {
+    const w = await world();
+    await w.a.neptune.send(
+      new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: "orders-graph", DBClusterSnapshotIdentifier: "full" }),
+    );
+    await w.clock.advance(60 * 60_000);
+    const others = Array.from({ length: SHARED_SNAPSHOT_ACCOUNT_LIMIT }, (_, i) => String(300000000000 + i));
+    await w.a.neptune.send(
+      new ModifyDBClusterSnapshotAttributeCommand({
+        DBClusterSnapshotIdentifier: "full",
+        AttributeName: "restore",
+        ValuesToAdd: others,
+      }),
+    );
+    const options = w.run({ sourceCluster: undefined, sourceSnapshot: "full" });
+    const { plan } = await runPlan(options);
+    assert.deepEqual(findingCodes(plan, "blocker"), ["shared-snapshot-quota"]);
+    assert.match(findingOf(plan, "shared-snapshot-quota")!.message, /already shared with 20 accounts/);
+    assert.match(findingOf(plan, "shared-snapshot-quota")!.fix!, /ValuesToRemove.*--source-cluster/);
+    w.handler.calls.length = 0;
+    assert.equal((await runApply(options)).status, "blocked");
+    assert.deepEqual(mutations(w.handler.calls), []);
+  });
+
+  test("plan creates no AWS-managed key: alias/aws/rds by name or alias ARN is looked up with ListAliases", async () => {
+    const w = await world();
+    const keysOf = async (kms: typeof w.a.kms) => (await kms.send(new ListKeysCommand({}))).Keys!.length;
+    const before = { a: await keysOf(w.a.kms), b: await keysOf(w.b.kms) };
+    const { plan } = await runPlan(
+      w.run({ targetKmsKey: `arn:aws:kms:${REGION}:${B}:alias/aws/rds`, sourceKmsKey: "alias/aws/rds" }),
+    );
+    assert.deepEqual({ a: await keysOf(w.a.kms), b: await keysOf(w.b.kms) }, before, "no key was created");
+    assert.ok(w.handler.calls.some((call) => call.account === B && call.operation === "ListAliases"));
+    assert.deepEqual(findingCodes(plan, "blocker"), ["source-kms-key-aws-managed"]);
+    assert.match(plan.steps.find((step) => step.id === "copy")!.details.join("\n"), /AWS creates it on first use/);
   });
 
   test("the key policy statements apply adds pass the emulator's own K1/K2 checks", async () => {

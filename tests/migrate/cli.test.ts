@@ -1,5 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { CreateDBClusterCommand } from "@aws-sdk/client-neptune";
 import { migrateMain, type MigrateIo } from "../../src/cli/migrate.js";
 import { EXIT } from "../../src/migrate/errors.js";
@@ -65,6 +67,11 @@ describe("trident migrate on the command line", () => {
     const unknown = await cli(w, ["plan", "--source-cluster", "x", "--frobnicate"]);
     assert.equal(unknown.code, EXIT.usage);
     assert.match(unknown.stderr, /Unknown option '--frobnicate'/);
+    let noRegion = "";
+    const endpointOnly = ["plan", "--source-cluster", "x", "--endpoint-url", "http://trident.local"];
+    const io = { stdout: () => {}, stderr: (text: string) => (noRegion += text), env: {} };
+    assert.equal(await migrateMain([...endpointOnly, ...credentialFlags()], io), EXIT.usage);
+    assert.match(noRegion, /give --region \(or set AWS_REGION\)/, "an endpoint does not imply a region");
     const help = await migrateMain(["--help"], { stdout: () => {}, stderr: () => {} });
     assert.equal(help, EXIT.ok);
   });
@@ -156,6 +163,49 @@ describe("trident migrate on the command line", () => {
     assert.match(result.stderr, /^trident migrate: the target account refused the credentials: SignatureDoesNotMatch/);
     assert.match(result.stderr, /fix: check --target-profile or --target-access-key-id\/--target-secret-access-key/);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack without --debug");
+  });
+
+  test("--source-profile / --target-profile: each side's keys from the shared credentials file", async () => {
+    const w = await world();
+    const credentialsFile = join(dirname(w.journalPath), "credentials");
+    writeFileSync(
+      credentialsFile,
+      [A, B]
+        .map(
+          (account) =>
+            `[acct-${account}]\naws_access_key_id = ${ADMIN[account]!.accessKeyId}\naws_secret_access_key = ${ADMIN[account]!.secretAccessKey}\n`,
+        )
+        .join("\n"),
+    );
+    const saved = { credentials: process.env.AWS_SHARED_CREDENTIALS_FILE, config: process.env.AWS_CONFIG_FILE };
+    process.env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
+    process.env.AWS_CONFIG_FILE = join(dirname(w.journalPath), "no-config");
+    try {
+      const profiles = ["--source-profile", `acct-${A}`, "--target-profile", `acct-${B}`];
+      const planned = await cli(w, ["plan", "--source-cluster", "orders-graph"], {}, profiles);
+      assert.equal(planned.code, EXIT.ok, planned.stderr);
+      for (const account of [A, B])
+        assert.ok(w.handler.calls.some((call) => call.account === account && call.operation === "GetCallerIdentity"));
+      const missing = await cli(w, ["plan", "--source-cluster", "orders-graph"], {}, [
+        "--source-profile",
+        `acct-${A}`,
+        "--target-profile",
+        "nobody",
+      ]);
+      assert.equal(missing.code, EXIT.blocked);
+      assert.match(missing.stderr, /^trident migrate: no credentials for the target account \(profile nobody\): /);
+      assert.match(
+        missing.stderr,
+        /fix: check that the profile nobody is in ~\/\.aws\/credentials or ~\/\.aws\/config/,
+      );
+    } finally {
+      for (const [name, value] of [
+        ["AWS_SHARED_CREDENTIALS_FILE", saved.credentials],
+        ["AWS_CONFIG_FILE", saved.config],
+      ] as const)
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
   });
 
   test("--stop-after (test hook) stops like a kill; apply resumes", async () => {
