@@ -12,6 +12,8 @@ import {
   PutKeyPolicyCommand,
   RetireGrantCommand,
   RevokeGrantCommand,
+  type GrantConstraints,
+  type GrantOperation,
 } from "@aws-sdk/client-kms";
 import { A, B, REGION, inProcess, rejection } from "../helpers/harness.js";
 import { ownerStatement, policyOf } from "../helpers/seed.js";
@@ -160,6 +162,95 @@ describe("KMS grants", () => {
     );
     await b.kms.send(new RetireGrantCommand({ KeyId: key.Arn, GrantId: byGrantee.GrantId }));
     assert.deepEqual((await a.kms.send(new ListGrantsCommand({ KeyId: key.KeyId }))).Grants, []);
+  });
+
+  test("RetireGrant: a key policy can't allow it; the account that created the grant retires through IAM", async () => {
+    const { a, b, clientsFor, key } = await setup();
+    // A's key policy allows B's admin everything, directly: still no way to retire a grant that does not name B.
+    const everything = { Effect: "Allow", Principal: { AWS: B_ADMIN }, Action: "kms:*", Resource: "*" };
+    await a.kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: policyOf(ownerStatement(), everything) }));
+    const { GrantId } = await a.kms.send(
+      new CreateGrantCommand({ KeyId: key.KeyId, GranteePrincipal: A_READER, Operations: ["Decrypt"] }),
+    );
+    const byB = await rejection(() => b.kms.send(new RetireGrantCommand({ KeyId: key.Arn, GrantId })));
+    assert.equal(byB.name, "AccessDeniedException");
+    assert.equal(byB.$metadata?.httpStatusCode, 400);
+    assert.equal(
+      byB.message,
+      `User: ${B_ADMIN} is not authorized to perform: kms:RetireGrant on resource: ${key.Arn} because no resource-based policy allows the kms:RetireGrant action`,
+    );
+    // The grantee without RetireGrant is just a user of the issuing account: its IAM policy must allow it.
+    const byReader = await rejection(() =>
+      clientsFor(USERS.aReader).kms.send(new RetireGrantCommand({ KeyId: key.Arn, GrantId })),
+    );
+    assert.equal(
+      byReader.message,
+      `User: ${A_READER} is not authorized to perform: kms:RetireGrant on resource: ${key.Arn} because no identity-based policy allows the kms:RetireGrant action`,
+    );
+    await a.kms.send(new RetireGrantCommand({ KeyId: key.KeyId, GrantId }));
+    assert.deepEqual((await a.kms.send(new ListGrantsCommand({ KeyId: key.KeyId }))).Grants, []);
+  });
+
+  test("a grant's CreateGrant creates only grants as restrictive as itself: its operations, its constraints or stricter", async () => {
+    const { a, b, key } = await setup();
+    const parent = { EncryptionContextSubset: { app: "graph" } };
+    await a.kms.send(
+      new CreateGrantCommand({
+        KeyId: key.KeyId,
+        GranteePrincipal: B_ADMIN,
+        Operations: ["Decrypt", "CreateGrant"],
+        Constraints: parent,
+      }),
+    );
+    const child = (Operations: GrantOperation[], Constraints?: GrantConstraints) =>
+      b.kms.send(new CreateGrantCommand({ KeyId: key.Arn, GranteePrincipal: A_READER, Operations, Constraints }));
+    const wider: [GrantOperation[], GrantConstraints | undefined][] = [
+      [["Encrypt"], parent],
+      [["Decrypt"], undefined],
+      [["Decrypt"], { EncryptionContextSubset: { app: "other" } }],
+      [["Decrypt"], { EncryptionContextEquals: { tier: "gold" } }],
+    ];
+    for (const [operations, constraints] of wider) {
+      const error = await rejection(() => child(operations, constraints));
+      assert.equal(error.name, "AccessDeniedException", JSON.stringify([operations, constraints]));
+      assert.equal(
+        error.message,
+        `User: ${B_ADMIN} is not authorized to perform: kms:CreateGrant on resource: ${key.Arn} because no resource-based policy allows the kms:CreateGrant action`,
+      );
+    }
+    await child(["Decrypt", "CreateGrant"], parent);
+    await child(["Decrypt"], { EncryptionContextSubset: { app: "graph", tier: "gold" } });
+    await child(["Decrypt"], { EncryptionContextEquals: { app: "graph", tier: "gold" } });
+
+    // EncryptionContextEquals may not widen back into a subset.
+    const { KeyMetadata: other } = await a.kms.send(new CreateKeyCommand({}));
+    await a.kms.send(
+      new CreateGrantCommand({
+        KeyId: other!.KeyId,
+        GranteePrincipal: B_ADMIN,
+        Operations: ["Decrypt", "CreateGrant"],
+        Constraints: { EncryptionContextEquals: { app: "graph" } },
+      }),
+    );
+    const reverse = await rejection(() =>
+      b.kms.send(
+        new CreateGrantCommand({
+          KeyId: other!.Arn,
+          GranteePrincipal: A_READER,
+          Operations: ["Decrypt"],
+          Constraints: { EncryptionContextSubset: { app: "graph" } },
+        }),
+      ),
+    );
+    assert.equal(reverse.name, "AccessDeniedException");
+    await b.kms.send(
+      new CreateGrantCommand({
+        KeyId: other!.Arn,
+        GranteePrincipal: A_READER,
+        Operations: ["Decrypt"],
+        Constraints: { EncryptionContextEquals: { app: "graph" } },
+      }),
+    );
   });
 
   test("grant checks: operations of other key kinds, principals, aliases, tokens, key state, DryRun", async () => {

@@ -1,5 +1,5 @@
 import type { Principal } from "../../auth/principal.js";
-import type { GrantOperation } from "../../generated/kms.js";
+import type { GrantConstraints, GrantOperation } from "../../generated/kms.js";
 import {
   authorize,
   isAllowedByIdentity,
@@ -29,6 +29,8 @@ export interface KeyAction {
   encryptionContext?: Record<string, string>;
   /** Operation-specific condition keys (kms:GrantOperations, kms:BypassPolicyLockoutSafetyCheck …). */
   context?: ConditionContext;
+  /** For kms:CreateGrant: the grant the request would create, which a grant's own CreateGrant must cover. */
+  childGrant?: { Operations: readonly GrantOperation[]; Constraints?: GrantConstraints };
 }
 
 /**
@@ -149,19 +151,14 @@ function conditionContext(call: KmsCall, request: KeyAction): ConditionContext {
 
 /**
  * Whether a grant on the key covers the request: "principal" when it names the caller (its user or role ARN, or
- * its session), "account" when it names the caller's account; grant constraints must hold [KMS-GRANTS].
+ * its session), "account" when it names the caller's account [KMS-GRANTS].
  */
 function grantCoverage(call: KmsCall, key: KeySubject, request: KeyAction): "principal" | "account" | undefined {
-  const operation = request.action.slice("kms:".length);
+  const operation = request.action.slice("kms:".length) as GrantOperation;
   if (!GRANTABLE.has(operation)) return undefined;
   const grants = grantTable(call.env, key.AccountId, key.Region)
     .values()
-    .filter((grant) => grant.KeyId === key.KeyId && grant.Operations.includes(operation as GrantOperation))
-    .filter(
-      (grant) =>
-        !CONSTRAINED_OPERATIONS.has(operation as GrantOperation) ||
-        constraintsHold(grant, request.encryptionContext ?? {}),
-    );
+    .filter((grant) => grant.KeyId === key.KeyId && grantAllows(grant, operation, request));
   const { principal } = call;
   const direct = [principal.arn, principal.roleArn].filter((arn): arn is string => arn !== undefined);
   if (grants.some((grant) => direct.includes(grant.GranteePrincipal))) return "principal";
@@ -169,14 +166,47 @@ function grantCoverage(call: KmsCall, key: KeySubject, request: KeyAction): "pri
   return undefined;
 }
 
-/** EncryptionContextEquals: exactly this context; EncryptionContextSubset: at least these pairs [KMS-GRANTS]. */
-function constraintsHold(grant: GrantRecord, encryptionContext: Record<string, string>): boolean {
-  const { EncryptionContextEquals: equals, EncryptionContextSubset: subset } = grant.Constraints ?? {};
-  const pairs = (map: Record<string, string>) => Object.entries(map);
-  if (equals) {
-    if (pairs(equals).length !== pairs(encryptionContext).length) return false;
-    if (!pairs(equals).every(([k, v]) => encryptionContext[k] === v)) return false;
+/**
+ * A grant allows its operations, within its constraints [KMS-GRANTS]: the encryption context of a constrained
+ * operation must satisfy them, and CreateGrant only creates a grant that is equally or more restrictive (a subset
+ * of the operations, constraints at least as strict) [KMS developer guide, "Granting CreateGrant permission"].
+ */
+function grantAllows(grant: GrantRecord, operation: GrantOperation, request: KeyAction): boolean {
+  if (!grant.Operations.includes(operation)) return false;
+  if (CONSTRAINED_OPERATIONS.has(operation)) return constraintsHold(grant.Constraints, request.encryptionContext ?? {});
+  if (operation === "CreateGrant" && request.childGrant) {
+    const { Operations, Constraints } = request.childGrant;
+    return Operations.every((op) => grant.Operations.includes(op)) && atLeastAsStrict(Constraints, grant.Constraints);
   }
-  if (subset && !pairs(subset).every(([k, v]) => encryptionContext[k] === v)) return false;
   return true;
+}
+
+/** EncryptionContextEquals: exactly this context; EncryptionContextSubset: at least these pairs [KMS-GRANTS]. */
+function constraintsHold(
+  constraints: GrantConstraints | undefined,
+  encryptionContext: Record<string, string>,
+): boolean {
+  const { EncryptionContextEquals: equals, EncryptionContextSubset: subset } = constraints ?? {};
+  if (equals) {
+    if (Object.keys(equals).length !== Object.keys(encryptionContext).length) return false;
+    if (!includesPairs(encryptionContext, equals)) return false;
+  }
+  return subset === undefined || includesPairs(encryptionContext, subset);
+}
+
+/**
+ * Whether every context the child's constraints let through also passes the parent's: a child
+ * EncryptionContextEquals lets one context through, which the parent must accept; a child subset (or none) lets
+ * through any context that includes it, which only a parent subset it includes can accept.
+ */
+function atLeastAsStrict(child: GrantConstraints | undefined, parent: GrantConstraints | undefined): boolean {
+  const { EncryptionContextEquals: parentEquals, EncryptionContextSubset: parentSubset } = parent ?? {};
+  if (parentEquals === undefined && parentSubset === undefined) return true;
+  const { EncryptionContextEquals: childEquals, EncryptionContextSubset: childSubset } = child ?? {};
+  if (childEquals) return constraintsHold(parent, childEquals);
+  return parentEquals === undefined && includesPairs(childSubset ?? {}, parentSubset ?? {});
+}
+
+function includesPairs(map: Record<string, string>, pairs: Record<string, string>): boolean {
+  return Object.entries(pairs).every(([k, v]) => map[k] === v);
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { Principal } from "../../auth/principal.js";
 import type {
   CreateGrantRequest,
   CreateGrantResponse,
@@ -11,7 +10,8 @@ import type {
   RetireGrantRequest,
   RevokeGrantRequest,
 } from "../../generated/kms.js";
-import { accessDeniedMessage, authorizeIdentityAction, authorizeKeyAction, decideKeyAction } from "./access.js";
+import { isAllowedByIdentity } from "../../policy/index.js";
+import { accessDeniedMessage, authorizeIdentityAction, authorizeKeyAction } from "./access.js";
 import type { KmsCall, KmsEnv } from "./env.js";
 import { accessDeniedException, kmsFault, KmsMessages, validationException } from "./errors.js";
 import { SYMMETRIC_GRANT_OPERATIONS } from "./grant-operations.js";
@@ -55,6 +55,7 @@ export function createGrant(call: KmsCall, input: CreateGrantRequest): CreateGra
       "kms:RetiringPrincipal": input.RetiringPrincipal,
       "kms:GrantConstraintType": constraintTypes(input),
     },
+    childGrant: { Operations: input.Operations, Constraints: input.Constraints },
   });
   requireEnabled(key);
   if (input.DryRun === true) throw kmsFault("DryRunOperationException", KmsMessages.dryRun);
@@ -75,7 +76,6 @@ export function createGrant(call: KmsCall, input: CreateGrantRequest): CreateGra
     IssuingAccount: accountRootArn(call.principal.accountId),
     Operations: [...input.Operations],
     Constraints: input.Constraints,
-    ForAwsResource: call.viaService !== undefined,
   };
   grants.put(grant.GrantId, grant);
   return { GrantId: grant.GrantId, GrantToken: grantToken(grant) };
@@ -115,29 +115,33 @@ export function revokeGrant(call: KmsCall, input: RevokeGrantRequest): void {
 }
 
 /**
- * RetireGrant, by grant token or by KeyId + GrantId. Who may retire [M-KMS RetireGrant; KMS-GRANTS]: the grant's
- * retiring principal, its grantee when the grant includes RetireGrant, or anyone the key policy (with IAM) allows
- * kms:RetireGrant.
+ * RetireGrant, by grant token or by KeyId + GrantId. The grant, not the key policy, decides who may retire it
+ * ("The kms:RetireGrant permission is not effective in a key policy") [M-KMS RetireGrant; KMS developer guide,
+ * "Retiring and revoking grants"]: its retiring principal, and its grantee when it includes RetireGrant, need no
+ * permission; the account that created the grant or owns the key, and an account the grant names that way, can
+ * delegate retiring through IAM (kms:RetireGrant in the caller's identity policy).
  */
 export function retireGrant(call: KmsCall, input: RetireGrantRequest): void {
   const { key, grantId } = grantTarget(call, input);
   const grant = grantOf(call, key, grantId);
-  const namesCaller = (principal: string | undefined) =>
-    principal !== undefined && isPrincipalOf(call.principal, principal);
-  const mayRetire =
-    namesCaller(grant.RetiringPrincipal) ||
-    (namesCaller(grant.GranteePrincipal) && grant.Operations.includes("RetireGrant")) ||
-    decideKeyAction(call, key, { action: "kms:RetireGrant" }).allowed;
-  if (!mayRetire) {
-    throw accessDeniedException(
-      accessDeniedMessage(call.principal, "kms:RetireGrant", key.Arn, {
-        allowed: false,
-        reason: "no-resource-policy-allows",
-      }),
-    );
-  }
+  requireMayRetire(call, key, grant);
   if (input.DryRun === true) throw kmsFault("DryRunOperationException", KmsMessages.dryRun);
   grantTable(call.env, key.AccountId, key.Region).delete(grant.GrantId);
+}
+
+function requireMayRetire(call: KmsCall, key: KeyRecord, grant: GrantRecord): void {
+  const { principal } = call;
+  const retirers = [
+    grant.RetiringPrincipal,
+    grant.Operations.includes("RetireGrant") ? grant.GranteePrincipal : undefined,
+  ];
+  if (retirers.some((name) => name !== undefined && (name === principal.arn || name === principal.roleArn))) return;
+  const account = accountRootArn(principal.accountId);
+  const delegates = [...retirers, grant.IssuingAccount, accountRootArn(key.AccountId)].includes(account);
+  const context = { "kms:CallerAccount": principal.accountId };
+  if (delegates && isAllowedByIdentity(principal, "kms:RetireGrant", key.Arn, context)) return;
+  const reason = delegates ? "no-identity-policy-allows" : "no-resource-policy-allows";
+  throw accessDeniedException(accessDeniedMessage(principal, "kms:RetireGrant", key.Arn, { allowed: false, reason }));
 }
 
 /** Removes a grant without asking (a service retiring the grant it created for its own work). */
@@ -165,11 +169,6 @@ function checkPrincipal(member: string, value: string): void {
   if (!PRINCIPAL_ARN.test(value) && !SERVICE_PRINCIPAL.test(value)) {
     throw kmsFault("InvalidArnException", `${member} ${value} is not a valid principal ARN or service principal.`);
   }
-}
-
-/** Whether a grant's principal names the caller: its ARN, its role (for a session), or its account. */
-function isPrincipalOf(principal: Principal, name: string): boolean {
-  return name === principal.arn || name === principal.roleArn || name === accountRootArn(principal.accountId);
 }
 
 function constraintTypes(input: CreateGrantRequest): string[] | undefined {

@@ -53,8 +53,6 @@ export interface GrantRecord {
   IssuingAccount: string;
   Operations: GrantOperation[];
   Constraints?: GrantConstraints;
-  /** Created by an AWS service for a resource (kms:GrantIsForAWSResource was true). */
-  ForAwsResource: boolean;
 }
 
 const KEYS = "kms.keys";
