@@ -64,16 +64,20 @@ export function authorize(input: AuthorizeInput): AuthorizeResult {
 }
 
 /**
- * Whether the caller's own policies allow an action: its identity policies (`undefined` = full access, `[]` =
- * nothing) and, for a role session with one, its session policy; any explicit Deny among them refuses.
+ * The caller's own policies alone: its identity policies (`undefined` = full access, `[]` = nothing) and, for a
+ * role session with one, its session policy. Refused either by an explicit Deny (and where it stands) or because
+ * nothing allows the action; the difference shows in AWS's AccessDenied wording.
  */
-export function isAllowedByIdentity(
+export function authorizeByIdentity(
   principal: Principal,
   action: string,
   resource: string,
   context: ConditionContext,
-): boolean {
-  return evaluateIdentity({ principal, action, resource, context }).decision === "Allow";
+): AuthorizeResult {
+  const identity = evaluateIdentity({ principal, action, resource, context });
+  if (identity.decision === "Allow") return ALLOWED;
+  if (identity.decision === "Deny") return denied("explicit-deny", identity.denySource);
+  return denied("no-identity-policy-allows");
 }
 
 function evaluateIdentity(request: AuthzRequest): IdentityResult {

@@ -15,7 +15,7 @@ export { validateResourcePolicyPrincipals, validateIdentityPolicy } from "./prin
 export { evaluatePolicy, baseContext, wildcardMatch, type EvaluateOptions } from "./evaluate.js";
 export {
   authorize,
-  isAllowedByIdentity,
+  authorizeByIdentity,
   type AuthorizeInput,
   type AuthorizeResult,
   type DenyReason,

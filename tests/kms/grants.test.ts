@@ -164,6 +164,26 @@ describe("KMS grants", () => {
     assert.deepEqual((await a.kms.send(new ListGrantsCommand({ KeyId: key.KeyId }))).Grants, []);
   });
 
+  test("RetireGrant: an explicit Deny in the caller's IAM policy stops even the grant's retiring principal", async () => {
+    const { a, clientsFor, key } = await setup();
+    const deniedUser = `arn:aws:iam::${B}:user/denied`;
+    const { GrantToken } = await a.kms.send(
+      new CreateGrantCommand({
+        KeyId: key.KeyId,
+        GranteePrincipal: B_ADMIN,
+        RetiringPrincipal: deniedUser,
+        Operations: ["Decrypt"],
+      }),
+    );
+    const error = await rejection(() => clientsFor(USERS.bDenied).kms.send(new RetireGrantCommand({ GrantToken })));
+    assert.equal(error.name, "AccessDeniedException");
+    assert.equal(
+      error.message,
+      `User: ${deniedUser} is not authorized to perform: kms:RetireGrant on resource: ${key.Arn} with an explicit deny in an identity-based policy`,
+    );
+    assert.equal((await a.kms.send(new ListGrantsCommand({ KeyId: key.KeyId }))).Grants!.length, 1);
+  });
+
   test("RetireGrant: a key policy can't allow it; the account that created the grant retires through IAM", async () => {
     const { a, b, clientsFor, key } = await setup();
     // A's key policy allows B's admin everything, directly: still no way to retire a grant that does not name B.

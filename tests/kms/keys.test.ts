@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import {
   CancelKeyDeletionCommand,
   CreateKeyCommand,
@@ -18,7 +19,7 @@ import {
   UntagResourceCommand,
   UpdateKeyDescriptionCommand,
 } from "@aws-sdk/client-kms";
-import { A, B, REGION, inProcess, rejection } from "../helpers/harness.js";
+import { A, ADMIN, B, REGION, inProcess, rejection } from "../helpers/harness.js";
 import { KMS_CONFIG, USERS } from "./fixtures.js";
 
 const DAY = 86_400_000;
@@ -131,6 +132,49 @@ describe("KMS CreateKey and DescribeKey", () => {
     assert.equal(
       error.message,
       `User: arn:aws:iam::${A}:user/reader is not authorized to perform: kms:CreateKey because no identity-based policy allows the kms:CreateKey action`,
+    );
+  });
+  test("an explicit Deny of kms:CreateKey in the caller's session policy is named as such", async () => {
+    const { b, clientsFor } = inProcess({
+      config: {
+        accounts: {
+          [B]: {
+            users: [{ name: "admin", ...ADMIN[B]! }],
+            roles: [
+              {
+                name: "operator",
+                trustPolicy: {
+                  Version: "2012-10-17",
+                  Statement: [
+                    { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: "sts:AssumeRole" },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+    const denyCreate = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: "*", Resource: "*" },
+        { Effect: "Deny", Action: "kms:CreateKey", Resource: "*" },
+      ],
+    });
+    const session = await b.sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${B}:role/operator`, RoleSessionName: "ops", Policy: denyCreate }),
+    );
+    const operator = clientsFor({
+      accessKeyId: session.Credentials!.AccessKeyId!,
+      secretAccessKey: session.Credentials!.SecretAccessKey!,
+      sessionToken: session.Credentials!.SessionToken!,
+    });
+    const error = await rejection(() => operator.kms.send(new CreateKeyCommand({})));
+    assert.equal(error.name, "AccessDeniedException");
+    assert.equal(
+      error.message,
+      `User: arn:aws:sts::${B}:assumed-role/operator/ops is not authorized to perform: kms:CreateKey with an explicit deny in a session policy`,
     );
   });
 });

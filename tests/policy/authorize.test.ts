@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Principal } from "../../src/auth/principal.js";
-import { authorize, isAllowedByIdentity, type AuthorizeResult } from "../../src/policy/authorize.js";
+import { authorize, authorizeByIdentity, type AuthorizeResult } from "../../src/policy/authorize.js";
 import type { ConditionContext, PolicyDocument, RequestPrincipal } from "../../src/policy/types.js";
 import { KEY_USE_ACTIONS } from "../helpers/seed.js";
 import { A, B, KEY_ARN, SEED_KEY_POLICY, allowPolicy, policy, request, root, session, user } from "./fixtures.js";
@@ -254,22 +254,32 @@ describe("service principals", () => {
     assert.deepEqual(decide(rds, "kms:Decrypt", SEED_KEY_POLICY, {}, true), ALLOWED));
 });
 
-describe("isAllowedByIdentity", () => {
-  const cases: [name: string, principal: Principal, expected: boolean][] = [
-    ["no identity policies configured: full access", user(A, "a"), true],
-    ["an empty list: nothing", user(A, "a", []), false],
-    ["an allowing policy", user(A, "a", [allowPolicy("kms:CreateKey")]), true],
-    ["a policy for another action", user(A, "a", [allowPolicy("kms:Decrypt")]), false],
+describe("authorizeByIdentity", () => {
+  const NOTHING_ALLOWS: AuthorizeResult = { allowed: false, reason: "no-identity-policy-allows" };
+  const cases: [name: string, principal: Principal, expected: AuthorizeResult][] = [
+    ["no identity policies configured: full access", user(A, "a"), ALLOWED],
+    ["an empty list: nothing", user(A, "a", []), NOTHING_ALLOWS],
+    ["an allowing policy", user(A, "a", [allowPolicy("kms:CreateKey")]), ALLOWED],
+    ["a policy for another action", user(A, "a", [allowPolicy("kms:Decrypt")]), NOTHING_ALLOWS],
     [
-      "an allow and a deny in separate policies",
+      "an allow and a deny in separate policies: the explicit deny, in an identity policy",
       user(A, "a", [allowPolicy("kms:*"), policy({ Effect: "Deny", Action: "kms:CreateKey", Resource: "*" })]),
-      false,
+      { allowed: false, reason: "explicit-deny", denySource: "identity" },
     ],
-    ["a session policy that allows", session(A, "r", "s", { sessionPolicy: allowPolicy("kms:Create*") }), true],
-    ["a session policy that does not", session(A, "r", "s", { sessionPolicy: allowPolicy("kms:Decrypt") }), false],
+    ["a session policy that allows", session(A, "r", "s", { sessionPolicy: allowPolicy("kms:Create*") }), ALLOWED],
+    [
+      "a session policy that does not",
+      session(A, "r", "s", { sessionPolicy: allowPolicy("kms:Decrypt") }),
+      NOTHING_ALLOWS,
+    ],
+    [
+      "a session policy that denies: the explicit deny, in the session policy",
+      session(A, "r", "s", { sessionPolicy: policy({ Effect: "Deny", Action: "kms:*", Resource: "*" }) }),
+      { allowed: false, reason: "explicit-deny", denySource: "session" },
+    ],
   ];
   for (const [name, principal, expected] of cases) {
-    test(name, () => assert.equal(isAllowedByIdentity(principal, "kms:CreateKey", "*", {}), expected));
+    test(name, () => assert.deepEqual(authorizeByIdentity(principal, "kms:CreateKey", "*", {}), expected));
   }
 
   test("evaluates conditions against the given context", () => {
@@ -281,7 +291,13 @@ describe("isAllowedByIdentity", () => {
         Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } },
       }),
     ]);
-    assert.equal(isAllowedByIdentity(caller, "kms:CreateKey", "*", { "aws:RequestedRegion": "us-east-1" }), true);
-    assert.equal(isAllowedByIdentity(caller, "kms:CreateKey", "*", { "aws:RequestedRegion": "eu-west-1" }), false);
+    assert.equal(
+      authorizeByIdentity(caller, "kms:CreateKey", "*", { "aws:RequestedRegion": "us-east-1" }).allowed,
+      true,
+    );
+    assert.equal(
+      authorizeByIdentity(caller, "kms:CreateKey", "*", { "aws:RequestedRegion": "eu-west-1" }).allowed,
+      false,
+    );
   });
 });

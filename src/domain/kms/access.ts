@@ -2,7 +2,7 @@ import type { Principal } from "../../auth/principal.js";
 import type { GrantConstraints, GrantOperation } from "../../generated/kms.js";
 import {
   authorize,
-  isAllowedByIdentity,
+  authorizeByIdentity,
   type AuthorizeResult,
   type ConditionContext,
   type DenySource,
@@ -76,7 +76,8 @@ export function decideKeyAction(call: KmsCall, key: KeySubject, request: KeyActi
   });
   // A grant to an account works like a key policy naming the account: it delegates to that account's IAM.
   if (!result.allowed && result.reason !== "explicit-deny" && grant === "account") {
-    if (isAllowedByIdentity(principal, request.action, key.Arn, context)) return { allowed: true };
+    const identity = authorizeByIdentity(principal, request.action, key.Arn, context);
+    if (identity.allowed || identity.reason === "explicit-deny") return identity;
   }
   return result;
 }
@@ -95,12 +96,9 @@ export function authorizeKeyAction(call: KmsCall, key: KeySubject, request: KeyA
 export function authorizeIdentityAction(call: KmsCall, action: string, resource = "*"): void {
   const context: ConditionContext = { "kms:CallerAccount": call.principal.accountId };
   if (call.viaService) context["kms:ViaService"] = viaServiceEndpoint(call.viaService, call.region);
-  if (isAllowedByIdentity(call.principal, action, resource, context)) return;
-  const message =
-    resource === "*"
-      ? `User: ${call.principal.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`
-      : accessDeniedMessage(call.principal, action, resource, { allowed: false, reason: "no-identity-policy-allows" });
-  throw accessDeniedException(message);
+  const result = authorizeByIdentity(call.principal, action, resource, context);
+  if (result.allowed) return;
+  throw accessDeniedException(accessDeniedMessage(call.principal, action, resource, result));
 }
 
 const DENY_SOURCES: Record<DenySource, string> = {
@@ -116,7 +114,8 @@ export function accessDeniedMessage(
   resource: string,
   result: Exclude<AuthorizeResult, { allowed: true }>,
 ): string {
-  const head = `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}`;
+  // Without a resource (CreateKey, ListKeys …) AWS leaves out "on resource".
+  const head = `User: ${principal.arn} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`}`;
   switch (result.reason) {
     case "explicit-deny":
       return `${head} with an explicit deny in ${DENY_SOURCES[result.denySource ?? "resource"]} policy`;

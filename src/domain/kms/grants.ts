@@ -10,7 +10,7 @@ import type {
   RetireGrantRequest,
   RevokeGrantRequest,
 } from "../../generated/kms.js";
-import { isAllowedByIdentity } from "../../policy/index.js";
+import { authorizeByIdentity, type AuthorizeResult } from "../../policy/index.js";
 import { accessDeniedMessage, authorizeIdentityAction, authorizeKeyAction } from "./access.js";
 import type { KmsCall, KmsEnv } from "./env.js";
 import { accessDeniedException, kmsFault, KmsMessages, validationException } from "./errors.js";
@@ -135,13 +135,18 @@ function requireMayRetire(call: KmsCall, key: KeyRecord, grant: GrantRecord): vo
     grant.RetiringPrincipal,
     grant.Operations.includes("RetireGrant") ? grant.GranteePrincipal : undefined,
   ];
+  const context = { "kms:CallerAccount": principal.accountId };
+  const identity = authorizeByIdentity(principal, "kms:RetireGrant", key.Arn, context);
+  const refuse = (result: Exclude<AuthorizeResult, { allowed: true }>): never => {
+    throw accessDeniedException(accessDeniedMessage(principal, "kms:RetireGrant", key.Arn, result));
+  };
+  // An explicit Deny in the caller's own policies stops even a principal the grant names.
+  if (!identity.allowed && identity.reason === "explicit-deny") refuse(identity);
   if (retirers.some((name) => name !== undefined && (name === principal.arn || name === principal.roleArn))) return;
   const account = accountRootArn(principal.accountId);
   const delegates = [...retirers, grant.IssuingAccount, accountRootArn(key.AccountId)].includes(account);
-  const context = { "kms:CallerAccount": principal.accountId };
-  if (delegates && isAllowedByIdentity(principal, "kms:RetireGrant", key.Arn, context)) return;
-  const reason = delegates ? "no-identity-policy-allows" : "no-resource-policy-allows";
-  throw accessDeniedException(accessDeniedMessage(principal, "kms:RetireGrant", key.Arn, { allowed: false, reason }));
+  if (!delegates) refuse({ allowed: false, reason: "no-resource-policy-allows" });
+  if (!identity.allowed) refuse(identity);
 }
 
 /** Removes a grant without asking (a service retiring the grant it created for its own work). */
