@@ -51,7 +51,7 @@ describe("Automated backups", () => {
     assert.equal(snapshot.EngineVersion, "1.3.2.1");
     assert.equal(snapshot.Port, 8190);
     assert.equal(snapshot.StorageEncrypted, false);
-    assert.equal(snapshot.kmsKeyArn, undefined);
+    assert.equal(snapshot.KmsKeyId, undefined);
     assert.deepEqual(snapshot.AvailabilityZones, cluster.AvailabilityZones);
     assert.equal(snapshot.sourceClusterResourceId, cluster.DbClusterResourceId);
   });
@@ -114,7 +114,6 @@ describe("Automated backups", () => {
     const snapshot = clusterSnapshotTable(emulator.store, A, REGION).get(id!)!;
     const cluster = clusterTable(emulator.store, A, REGION).get("secret")!;
     assert.equal(snapshot.StorageEncrypted, true);
-    assert.equal(snapshot.kmsKeyArn, cluster.KmsKeyId);
     assert.equal(snapshot.KmsKeyId, cluster.KmsKeyId);
     assert.ok(snapshot.wrappedDataKey!.equals(cluster.wrappedDataKey!));
   });

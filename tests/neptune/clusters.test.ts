@@ -532,7 +532,7 @@ describe("DeleteDBCluster", () => {
     assert.equal(final.DBClusterIdentifier, "src");
     assert.equal(final.DBClusterSnapshotArn, `arn:aws:rds:${REGION}:${A}:cluster-snapshot:src-final`);
     assert.equal(final.StorageEncrypted, true);
-    assert.ok(final.kmsKeyArn && final.wrappedDataKey);
+    assert.ok(final.KmsKeyId && final.wrappedDataKey);
     assert.deepEqual(
       snapshots.values().filter((s) => s.SnapshotType === "automated"),
       [],

@@ -380,6 +380,27 @@ describe("CopyDBClusterSnapshot of another account's shared snapshot (R7–R10)"
     assert.deepEqual(await grantsOf(w.b, keyB.Arn!), []);
   });
 
+  test("with instant delays the copy answers copying/0, but is done: its grants are already given back", async () => {
+    const w = world();
+    const keyB = await createKey(w.b);
+    const { keyA, arn } = await seedSnapshot(w);
+    const copied = await copyToLocal(w.b.neptune, arn, keyB.Arn);
+    assert.deepEqual([copied.Status, copied.PercentProgress], ["copying", 0]);
+    // No Neptune request yet (its catch-up would retire them): KMS alone shows that the work grants are gone.
+    for (const [clients, keyArn] of [
+      [w.a, keyA.Arn!],
+      [w.b, keyB.Arn!],
+    ] as const) {
+      const grants = (await clients.kms.send(new ListGrantsCommand({ KeyId: keyArn }))).Grants!;
+      assert.deepEqual(
+        grants.filter((g) => g.Name === snapshotArn(B, "local")),
+        [],
+      );
+    }
+    assert.equal(clusterSnapshotTable(w.emulator.store, B, REGION).get("local")!.workGrants, undefined);
+    assert.equal((await describeSnapshot(w.b.neptune, "local")).Status, "available");
+  });
+
   test("deleting the target while it is copying cancels the copy and gives its grants back", async () => {
     const w = world({ delays: SLOW });
     const keyB = await createKey(w.b);

@@ -61,6 +61,15 @@ describe("CreateDBClusterSnapshot", () => {
     assert.equal(done.PercentProgress, 100);
   });
 
+  test("with instant delays the response still says creating/0; the next read available/100", async () => {
+    const w = world();
+    await createCluster(w.a.neptune, "src");
+    const created = await createSnapshot(w.a.neptune, "src", "snap1");
+    assert.deepEqual([created.Status, created.PercentProgress], ["creating", 0]);
+    const read = await describeSnapshot(w.a.neptune, "snap1");
+    assert.deepEqual([read.Status, read.PercentProgress], ["available", 100]);
+  });
+
   test("tags: the explicit Tags, else the cluster's when it has CopyTagsToSnapshot", async () => {
     const w = world();
     await createCluster(w.a.neptune, "copying", { CopyTagsToSnapshot: true, Tags: [{ Key: "team", Value: "graph" }] });

@@ -107,7 +107,6 @@ describe("ModifyDBClusterSnapshotAttribute: what may be shared (R1–R4)", () =>
       ...table.get("p")!,
       StorageEncrypted: true,
       KmsKeyId: cluster.KmsKeyId,
-      kmsKeyArn: cluster.KmsKeyId,
     };
     table.put("p", record);
     const keyB = await createKey(w.b);
@@ -303,5 +302,28 @@ describe("R5: the recipient sees a shared snapshot, addressed by its ARN", () =>
       () => w.b.neptune.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: privateArn })),
       snapshotNotFound(privateArn),
     );
+  });
+
+  test("a snapshot shared with B by name and also public: listed as shared, and under public too", async () => {
+    const w = world();
+    await createCluster(w.a.neptune, "src");
+    await createSnapshot(w.a.neptune, "src", "both");
+    await share(w.a.neptune, "both", [B, "all"]);
+    const arn = snapshotArn(A, "both");
+    const list = async (input: DescribeDBClusterSnapshotsCommandInput) =>
+      (await w.b.neptune.send(new DescribeDBClusterSnapshotsCommand(input))).DBClusterSnapshots!.map((s) => [
+        s.DBClusterSnapshotIdentifier,
+        s.SnapshotType,
+      ]);
+    // "public - Return all DB cluster snapshots that have been marked as public" (API reference).
+    assert.deepEqual(await list({ SnapshotType: "public" }), [[arn, "shared"]]);
+    assert.deepEqual(await list({ IncludePublic: true }), [[arn, "shared"]]);
+    assert.deepEqual(await list({ SnapshotType: "shared" }), [[arn, "shared"]]);
+    assert.deepEqual(await list({ IncludeShared: true, IncludePublic: true }), [[arn, "shared"]], "listed once");
+    assert.deepEqual(await list({ DBClusterSnapshotIdentifier: arn, SnapshotType: "public" }), [[arn, "shared"]]);
+    assert.deepEqual(await list({ Filters: [{ Name: "snapshot-type", Values: ["public"] }], IncludePublic: true }), [
+      [arn, "shared"],
+    ]);
+    assert.deepEqual(await list({}), [], "neither without IncludeShared or IncludePublic");
   });
 });

@@ -46,10 +46,6 @@ export function defaultParameterGroupName(family: string): string {
   return `default.${family}`;
 }
 
-export function isEngineVersion(version: string): boolean {
-  return VERSIONS.some((v) => v.EngineVersion === version);
-}
-
 /** The parameter group family of an engine version, or undefined for a version Trident does not offer. */
 export function familyOfEngineVersion(version: string): string | undefined {
   return VERSIONS.find((v) => v.EngineVersion === version)?.DBParameterGroupFamily;

@@ -1,12 +1,13 @@
 import type { CopyDBClusterSnapshotMessage, DBClusterSnapshot } from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
+import type { Table } from "../../state/store.js";
 import { clusterSnapshotArn } from "./arn.js";
 import { validIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { CLUSTER_SNAPSHOTS_TABLE, clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
 import { resolveSnapshot, type SnapshotRef } from "./snapshot-access.js";
 import { announceSnapshot, snapshotReadyAt } from "./snapshot-making.js";
-import { checkSnapshotIdFree, checkSnapshotQuota, own, requireAvailable, snapshotView } from "./snapshots.js";
+import { checkSnapshotIdFree, checkSnapshotQuota, requireAvailable, startedView } from "./snapshots.js";
 import {
   keyNotAccessible,
   retireGrants,
@@ -21,8 +22,8 @@ import { getTags, setTags, validateTags } from "./tags.js";
 /**
  * CopyDBClusterSnapshot (reference §3.4, SEED-FACTS R7–R10): a manual snapshot of the caller made from its own
  * snapshot (by name or ARN, automated ones included) or from one another account shared with it (by ARN only).
- * The copy is `copying` until `delays.snapshotMs` have passed, then `available`; its SourceDBClusterSnapshotArn
- * names the source. The data key is re-wrapped from the source key to the target key through KMS on the caller's
+ * The copy is `copying` (always so in the response) until `delays.snapshotMs` have passed, then `available`; its
+ * SourceDBClusterSnapshotArn names the source. The data key is re-wrapped from the source key to the target key through KMS on the caller's
  * behalf, via RDS, as AWS does it; the grants Neptune takes for the work show in ListGrants until the copy ends.
  */
 
@@ -78,7 +79,8 @@ export function copyClusterSnapshot(scope: NeptuneScope, request: CopyDBClusterS
     SourceDBClusterSnapshotArn: source.record.DBClusterSnapshotArn,
     ...encryption,
   };
-  clusterSnapshotTable(scope.store, scope.accountId, scope.region).put(targetId, copy);
+  const snapshots = clusterSnapshotTable(scope.store, scope.accountId, scope.region);
+  snapshots.put(targetId, copy);
   // Explicit Tags win over CopyTags ("verified against real AWS", moto); *decided*: an empty list is no tags given.
   const copiedTags =
     tags.length > 0
@@ -88,16 +90,16 @@ export function copyClusterSnapshot(scope: NeptuneScope, request: CopyDBClusterS
         : [];
   if (copiedTags.length > 0) setTags(scope.store, scope.accountId, scope.region, targetArn, copiedTags);
   announceSnapshot(scope, copy);
-  const view = snapshotView(scope, own(scope, copy));
-  finishCopies(scope);
+  const view = startedView(scope, copy);
+  // With instant delays the copy is already done: its grants go back now, not at the next Neptune request.
+  finishIfDone(scope, snapshots, copy);
   return view;
 }
 
 /** The source's own bookkeeping does not travel with a copy: its shares, its grants, its data key. */
 function withoutOwnerState(record: ClusterSnapshotRecord): ClusterSnapshotRecord {
   const rest = { ...record };
-  for (const field of ["sharedWith", "workGrants", "wrappedDataKey", "KmsKeyId", "kmsKeyArn"] as const)
-    delete rest[field];
+  for (const field of ["sharedWith", "workGrants", "wrappedDataKey", "KmsKeyId"] as const) delete rest[field];
   return rest;
 }
 
@@ -113,8 +115,8 @@ function reencrypt(
   source: SnapshotRef,
   kmsKeyId: string | undefined,
   targetArn: string,
-): Pick<ClusterSnapshotRecord, "KmsKeyId" | "kmsKeyArn" | "wrappedDataKey" | "workGrants"> {
-  const sourceKeyArn = source.record.kmsKeyArn ?? source.record.KmsKeyId!;
+): Pick<ClusterSnapshotRecord, "KmsKeyId" | "wrappedDataKey" | "workGrants"> {
+  const sourceKeyArn = source.record.KmsKeyId!;
   const sourceFault = () => sourceKeyNotAccessible(sourceKeyArn);
   const targetFault = () => keyNotAccessible(kmsKeyId!);
   withKeyFault(sourceFault, () => usableKey(scope, sourceKeyArn, SOURCE_KEY_ACTIONS));
@@ -139,7 +141,6 @@ function reencrypt(
       : undefined;
     return {
       KmsKeyId: targetKeyArn,
-      kmsKeyArn: targetKeyArn,
       ...(rewrapped ? { wrappedDataKey: rewrapped } : {}),
       workGrants,
     };
@@ -158,12 +159,15 @@ function reencrypt(
 export function finishCopies(scope: NeptuneScope): void {
   for (const owner of scope.store.scopes(CLUSTER_SNAPSHOTS_TABLE)) {
     const table = clusterSnapshotTable(scope.store, owner.accountId, owner.region);
-    for (const snapshot of table.values()) {
-      if (!snapshot.workGrants || scope.now < snapshotReadyAt(scope, snapshot)) continue;
-      retireGrants(scope, snapshot.workGrants);
-      const finished = { ...snapshot };
-      delete finished.workGrants;
-      table.put(finished.DBClusterSnapshotIdentifier, finished);
-    }
+    for (const snapshot of table.values()) finishIfDone(scope, table, snapshot);
   }
+}
+
+/** A copy that has finished gives back its grants and forgets them. */
+function finishIfDone(scope: NeptuneScope, table: Table<ClusterSnapshotRecord>, snapshot: ClusterSnapshotRecord): void {
+  if (!snapshot.workGrants || scope.now < snapshotReadyAt(scope, snapshot)) return;
+  retireGrants(scope, snapshot.workGrants);
+  const finished = { ...snapshot };
+  delete finished.workGrants;
+  table.put(finished.DBClusterSnapshotIdentifier, finished);
 }

@@ -134,10 +134,9 @@ export interface ClusterSnapshotRecord {
   MasterUsername: string;
   LicenseModel: string;
   StorageEncrypted: boolean;
-  /** The key ARN shown as KmsKeyId; the same as `kmsKeyArn`. */
+  /** The key's ARN (as AWS shows KmsKeyId) when StorageEncrypted. */
   KmsKeyId?: string;
-  kmsKeyArn?: string;
-  /** The snapshot's data key, wrapped under `kmsKeyArn`. */
+  /** The snapshot's data key, wrapped under KmsKeyId. */
   wrappedDataKey?: Buffer;
   IAMDatabaseAuthenticationEnabled: boolean;
   StorageType: string;

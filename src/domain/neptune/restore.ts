@@ -13,6 +13,7 @@ import { insertCluster, newClusterResourceId } from "./clusters.js";
 import { validIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { findCluster } from "./lookups.js";
+import type { ClusterSnapshotRecord } from "./records.js";
 import { resolveSnapshot } from "./snapshot-access.js";
 import { requireAvailable } from "./snapshots.js";
 import {
@@ -36,12 +37,8 @@ import { validateTags } from "./tags.js";
  * the source's data key: unwrapped with the source's key, or re-wrapped to the KmsKeyId given.
  */
 
-/** Where a new cluster's data comes from, as far as encryption goes. */
-interface EncryptedSource {
-  StorageEncrypted: boolean;
-  keyArn?: string;
-  wrappedDataKey?: Buffer;
-}
+/** Where a new cluster's data comes from (a snapshot or a cluster), as far as encryption goes: its key's ARN. */
+type EncryptedSource = Pick<ClusterSnapshotRecord, "StorageEncrypted" | "KmsKeyId" | "wrappedDataKey">;
 
 /**
  * The restored cluster's encryption.
@@ -61,11 +58,11 @@ function restoredEncryption(
   resourceId: string,
 ): ClusterEncryption {
   const keyGiven = kmsKeyId !== undefined && kmsKeyId !== "";
-  if (!source.StorageEncrypted || !source.keyArn)
+  if (!source.StorageEncrypted || !source.KmsKeyId)
     return keyGiven
       ? encryptionFor(scope, { StorageEncrypted: true, KmsKeyId: kmsKeyId }, resourceId)
       : { StorageEncrypted: false };
-  const sourceKeyArn = source.keyArn;
+  const sourceKeyArn = source.KmsKeyId;
   const sourceFault = () => sourceKeyNotAccessible(sourceKeyArn);
   const wrapped = source.wrappedDataKey ? Buffer.from(source.wrappedDataKey) : undefined;
   if (!keyGiven) {
@@ -138,12 +135,7 @@ export function restoreFromSnapshot(scope: NeptuneScope, request: RestoreDBClust
       request.EnableIAMDatabaseAuthentication ?? snapshot.IAMDatabaseAuthenticationEnabled,
     StorageType: request.StorageType ?? snapshot.StorageType,
   });
-  const source = {
-    StorageEncrypted: snapshot.StorageEncrypted,
-    keyArn: snapshot.kmsKeyArn ?? snapshot.KmsKeyId,
-    wrappedDataKey: snapshot.wrappedDataKey,
-  };
-  return insertRestored(scope, settings, request.Tags, source, request.KmsKeyId);
+  return insertRestored(scope, settings, request.Tags, snapshot, request.KmsKeyId);
 }
 
 const RESTORE_TYPES = ["full-copy", "copy-on-write"];
@@ -212,10 +204,5 @@ export function restoreToPointInTime(scope: NeptuneScope, request: RestoreDBClus
     EnableIAMDatabaseAuthentication: request.EnableIAMDatabaseAuthentication ?? source.IAMDatabaseAuthenticationEnabled,
     StorageType: request.StorageType ?? source.StorageType,
   });
-  const encrypted = {
-    StorageEncrypted: source.StorageEncrypted,
-    keyArn: source.KmsKeyId,
-    wrappedDataKey: source.wrappedDataKey,
-  };
-  return insertRestored(scope, settings, request.Tags, encrypted, request.KmsKeyId);
+  return insertRestored(scope, settings, request.Tags, source, request.KmsKeyId);
 }

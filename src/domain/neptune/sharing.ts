@@ -97,10 +97,10 @@ export function modifySnapshotAttribute(
   if (toAdd.some((value) => toRemove.includes(value))) {
     throw CommonErrors.invalidParameterCombination("A value may not appear in both the add list and remove list.");
   }
-  if (toAdd.length > 0 && snapshot.StorageEncrypted && snapshot.kmsKeyArn) {
-    if (isAwsManagedKey(scope, snapshot.kmsKeyArn)) {
+  if (toAdd.length > 0 && snapshot.StorageEncrypted && snapshot.KmsKeyId) {
+    if (isAwsManagedKey(scope, snapshot.KmsKeyId)) {
       throw CommonErrors.invalidParameterValue(
-        `The snapshot ${snapshot.DBClusterSnapshotIdentifier} is encrypted with the AWS managed key alias/aws/rds (${snapshot.kmsKeyArn}), which other accounts can't use, so it can't be shared. Copy the snapshot with a customer managed KMS key (CopyDBClusterSnapshot with KmsKeyId) and share the copy.`,
+        `The snapshot ${snapshot.DBClusterSnapshotIdentifier} is encrypted with the AWS managed key alias/aws/rds (${snapshot.KmsKeyId}), which other accounts can't use, so it can't be shared. Copy the snapshot with a customer managed KMS key (CopyDBClusterSnapshot with KmsKeyId) and share the copy.`,
       );
     }
     if (toAdd.includes(ALL)) {

@@ -44,14 +44,20 @@ function isSnapshotName(name: string): boolean {
   return isValidIdentifier(automated ? automated[1]! : name);
 }
 
-/** How another account's snapshot is visible to `accountId`: by name in its `restore` attribute, or as public. */
-function accessFor(record: ClusterSnapshotRecord, accountId: string): "shared" | "public" | undefined {
+/** Whether a snapshot is public: a manual one whose `restore` attribute holds `all`. */
+export function isPublic(record: ClusterSnapshotRecord): boolean {
   // Automated snapshots can't be shared (R1); the attribute of one is never set, but say so here too.
+  return record.SnapshotType === "manual" && (record.sharedWith ?? []).includes("all");
+}
+
+/**
+ * How another account's snapshot is visible to `accountId`: by name in its `restore` attribute (which wins when
+ * the snapshot is public as well), or as public.
+ */
+function accessFor(record: ClusterSnapshotRecord, accountId: string): "shared" | "public" | undefined {
   if (record.SnapshotType !== "manual") return undefined;
-  const values = record.sharedWith ?? [];
-  if (values.includes(accountId)) return "shared";
-  if (values.includes("all")) return "public";
-  return undefined;
+  if ((record.sharedWith ?? []).includes(accountId)) return "shared";
+  return isPublic(record) ? "public" : undefined;
 }
 
 /** The snapshot a caller names, with what the caller may do with it; undefined when it is not visible. */

@@ -39,7 +39,6 @@ export function snapshotOfCluster(
     ...(cluster.StorageEncrypted && cluster.KmsKeyId
       ? {
           KmsKeyId: cluster.KmsKeyId,
-          kmsKeyArn: cluster.KmsKeyId,
           ...(cluster.wrappedDataKey ? { wrappedDataKey: Buffer.from(cluster.wrappedDataKey) } : {}),
         }
       : {}),

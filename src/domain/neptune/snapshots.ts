@@ -14,7 +14,7 @@ import { announce, clusterStatus, snapshotSource, type NeptuneScope } from "./li
 import { applyFilters, listPage } from "./listing.js";
 import { findCluster } from "./lookups.js";
 import { clusterSnapshotTable, type ClusterRecord, type ClusterSnapshotRecord } from "./records.js";
-import { resolveSnapshot, visibleForeignSnapshots, type SnapshotRef } from "./snapshot-access.js";
+import { isPublic, resolveSnapshot, visibleForeignSnapshots, type SnapshotRef } from "./snapshot-access.js";
 import { announceSnapshot, snapshotOfCluster, snapshotReadyAt, storeSnapshot } from "./snapshot-making.js";
 import { retireGrants } from "./storage.js";
 import { findSubnetGroup } from "./subnet-groups.js";
@@ -31,10 +31,12 @@ import { deleteAllTags, validateTags } from "./tags.js";
 
 export type SnapshotStatus = "creating" | "copying" | "available";
 
-/** A copy (it has a SourceDBClusterSnapshotArn) is `copying` while in progress; anything else `creating`. */
+/** While in progress: a copy (it has a SourceDBClusterSnapshotArn) is `copying`; anything else `creating`. */
+const inProgressStatus = (snapshot: ClusterSnapshotRecord): SnapshotStatus =>
+  snapshot.SourceDBClusterSnapshotArn ? "copying" : "creating";
+
 export function snapshotStatus(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): SnapshotStatus {
-  if (scope.now < snapshotReadyAt(scope, snapshot)) return snapshot.SourceDBClusterSnapshotArn ? "copying" : "creating";
-  return "available";
+  return scope.now < snapshotReadyAt(scope, snapshot) ? inProgressStatus(snapshot) : "available";
 }
 
 /** 0 when started, 100 when available (an integer in the snapshot shape, reference §3.1). */
@@ -67,7 +69,8 @@ export function requireAvailable(scope: NeptuneScope, ref: SnapshotRef, given: s
 /**
  * The snapshot as DescribeDBClusterSnapshots shows it to this caller. Another account's snapshot is shown with its
  * ARN as identifier (it can be addressed only by ARN, R5; RDS lists shared DB snapshots so) and, *decided*
- * (reference §10 q7), with SnapshotType `shared` or `public`: how the caller sees it, the values it filters on.
+ * (reference §10 q7), with SnapshotType `shared` or `public`: how the caller sees it (`shared` when shared with it
+ * by name, public or not), as it lists it.
  */
 export function snapshotView(scope: NeptuneScope, ref: SnapshotRef): DBClusterSnapshot {
   const s = ref.record;
@@ -95,6 +98,15 @@ export function snapshotView(scope: NeptuneScope, ref: SnapshotRef): DBClusterSn
     IAMDatabaseAuthenticationEnabled: s.IAMDatabaseAuthenticationEnabled,
     StorageType: s.StorageType,
   };
+}
+
+/**
+ * The caller's new snapshot as the response to the call that started it shows it: `creating` (a copy `copying`)
+ * with PercentProgress 0 even when the delays make it instant, as AWS answers CreateDBClusterSnapshot (reference
+ * §3.2); the next read derives the status from the clock. cluster-view.ts `responseView` does so for clusters.
+ */
+export function startedView(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): DBClusterSnapshot {
+  return { ...snapshotView(scope, own(scope, snapshot)), Status: inProgressStatus(snapshot), PercentProgress: 0 };
 }
 
 /** The caller's own snapshot, as snapshot-access.ts would resolve it. */
@@ -184,7 +196,7 @@ export function createClusterSnapshot(scope: NeptuneScope, request: CreateDBClus
   checkManualSnapshot(scope, cluster, id);
   const tags = request.Tags ?? [];
   validateTags(tags);
-  return snapshotView(scope, own(scope, takeManualSnapshot(scope, cluster, id, tags)));
+  return startedView(scope, takeManualSnapshot(scope, cluster, id, tags));
 }
 
 // ---------------------------------------------------------------------------------------------- delete
@@ -216,36 +228,37 @@ export function deleteClusterSnapshot(scope: NeptuneScope, given: string): DBClu
 
 const SNAPSHOT_TYPES = ["automated", "manual", "shared", "public"];
 
-/** The caller's own snapshots shown for a SnapshotType (or both own kinds without one). */
-function ownSnapshots(scope: NeptuneScope): SnapshotRef[] {
-  return clusterSnapshotTable(scope.store, scope.accountId, scope.region)
-    .values()
-    .map((record) => own(scope, record));
+/**
+ * The SnapshotType values a snapshot answers to for the caller (API reference, SnapshotType): its own, its type
+ * (`automated` or `manual`); another account's, `shared` when shared with the caller by name and `public` when
+ * "marked as public" (both for one that is both).
+ */
+function typesOf(ref: SnapshotRef): string[] {
+  if (ref.access === "own") return [ref.record.SnapshotType];
+  return [...(ref.access === "shared" ? ["shared"] : []), ...(isPublic(ref.record) ? ["public"] : [])];
 }
 
 /**
- * Which snapshots a listing covers (API reference, SnapshotType): `automated`/`manual` the caller's own of that
- * type; `shared` the manual snapshots other accounts shared with it; `public` the ones marked public; none: the
- * caller's own, plus shared ones with IncludeShared and public ones with IncludePublic ("IncludeShared and
- * IncludePublic don't apply for SnapshotType values of manual or automated…").
+ * Which snapshots a listing covers: those of the SnapshotType asked for; without one, the caller's own, plus
+ * shared ones with IncludeShared and public ones with IncludePublic ("IncludeShared and IncludePublic don't apply
+ * for SnapshotType values of manual or automated…").
  */
 function candidates(scope: NeptuneScope, request: DescribeDBClusterSnapshotsMessage): SnapshotRef[] {
-  const type = request.SnapshotType;
-  if (type === "automated" || type === "manual")
-    return ownSnapshots(scope).filter((ref) => ref.record.SnapshotType === type);
-  const foreign = visibleForeignSnapshots(scope);
-  if (type === "shared") return foreign.filter((ref) => ref.access === "shared");
-  if (type === "public") return foreign.filter((ref) => ref.access === "public");
-  return [
-    ...ownSnapshots(scope),
-    ...foreign.filter(
-      (ref) => (ref.access === "shared" && request.IncludeShared) || (ref.access === "public" && request.IncludePublic),
-    ),
-  ];
+  const wanted = request.SnapshotType
+    ? [request.SnapshotType]
+    : [
+        "automated",
+        "manual",
+        ...(request.IncludeShared ? ["shared"] : []),
+        ...(request.IncludePublic ? ["public"] : []),
+      ];
+  const owned = clusterSnapshotTable(scope.store, scope.accountId, scope.region)
+    .values()
+    .map((record) => own(scope, record));
+  // Other accounts' stores are read only when the listing can show their snapshots.
+  const foreign = wanted.includes("shared") || wanted.includes("public") ? visibleForeignSnapshots(scope) : [];
+  return [...owned, ...foreign].filter((ref) => typesOf(ref).some((type) => wanted.includes(type)));
 }
-
-/** How a listed snapshot's type reads for SnapshotType: its own type, or how the caller sees another's. */
-const shownType = (ref: SnapshotRef) => (ref.access === "own" ? ref.record.SnapshotType : ref.access);
 
 /**
  * DescribeDBClusterSnapshots (reference §3.3). Order of checks: DBClusterIdentifier and DBClusterSnapshotIdentifier
@@ -272,7 +285,7 @@ export function describeClusterSnapshots(
   let refs: SnapshotRef[];
   if (request.DBClusterSnapshotIdentifier !== undefined) {
     const ref = resolveSnapshot(scope, request.DBClusterSnapshotIdentifier, "read");
-    refs = request.SnapshotType === undefined || shownType(ref) === request.SnapshotType ? [ref] : [];
+    refs = request.SnapshotType === undefined || typesOf(ref).includes(request.SnapshotType) ? [ref] : [];
   } else {
     refs = candidates(scope, request);
     if (request.DBClusterIdentifier !== undefined) {
@@ -286,7 +299,7 @@ export function describeClusterSnapshots(
       clusterArn(ref.region, ref.ownerAccountId, ref.record.DBClusterIdentifier),
     ],
     "db-cluster-snapshot-id": (ref) => [ref.record.DBClusterSnapshotIdentifier, ref.record.DBClusterSnapshotArn],
-    "snapshot-type": (ref) => [shownType(ref)],
+    "snapshot-type": typesOf,
     engine: (ref) => [ref.record.Engine],
   });
   refs.sort(
