@@ -49,6 +49,14 @@ const config: TridentConfig = {
   },
 };
 
+/** A raw AssumeRole into B's migrator role, for checking the wire of its refusals. */
+function assumeMigratorRaw(raw: ReturnType<typeof inProcess>["raw"], params: Record<string, string>) {
+  return raw({
+    service: "sts",
+    params: { Action: "AssumeRole", Version: "2011-06-15", RoleArn: `arn:aws:iam::${B}:role/migrator`, ...params },
+  });
+}
+
 describe("STS GetCallerIdentity", () => {
   test("each default admin is its own account and user", async () => {
     const { a, b } = inProcess();
@@ -208,16 +216,7 @@ describe("STS AssumeRole", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
     });
-    const result = await raw({
-      service: "sts",
-      params: {
-        Action: "AssumeRole",
-        Version: "2011-06-15",
-        RoleArn: `arn:aws:iam::${B}:role/migrator`,
-        RoleSessionName: "s3",
-        Policy: policy,
-      },
-    });
+    const result = await assumeMigratorRaw(raw, { RoleSessionName: "s3", Policy: policy });
     assert.equal(result.status, 400);
     assert.equal(result.code, "MalformedPolicyDocument");
     assert.equal(result.message, "Policy document should not specify a principal.");
@@ -225,25 +224,14 @@ describe("STS AssumeRole", () => {
 
   test("RoleSessionName is validated from the model with STS's wording", async () => {
     const { raw } = inProcess({ config });
-    const result = await raw({
-      service: "sts",
-      params: {
-        Action: "AssumeRole",
-        Version: "2011-06-15",
-        RoleArn: `arn:aws:iam::${B}:role/migrator`,
-        RoleSessionName: "bad/name",
-      },
-    });
+    const result = await assumeMigratorRaw(raw, { RoleSessionName: "bad/name" });
     assert.equal(result.status, 400);
     assert.equal(result.code, "ValidationError");
     assert.equal(
       result.message,
       "1 validation error detected: Value 'bad/name' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
     );
-    const missing = await raw({
-      service: "sts",
-      params: { Action: "AssumeRole", Version: "2011-06-15", RoleArn: `arn:aws:iam::${B}:role/migrator` },
-    });
+    const missing = await assumeMigratorRaw(raw, {});
     assert.equal(missing.code, "ValidationError");
     assert.equal(
       missing.message,
