@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Emulator } from "../emulator.js";
 import { AwsError } from "../protocol/errors.js";
-import { handleRequest, reply, type RawRequest, type RequestSummary } from "./pipeline.js";
+import { handleRequest, refuseUnread, type RawRequest, type RequestSummary } from "./pipeline.js";
 
 export interface ServerOptions {
   host?: string;
@@ -58,16 +58,13 @@ export function createRequestListener(emulator: Emulator, options: ServerOptions
       body = await readBody(req, limit);
     } catch (error) {
       const tooLarge = error instanceof BodyTooLarge;
-      const err = new AwsError(
-        tooLarge ? "RequestEntityTooLarge" : "InternalFailure",
-        tooLarge ? `Request body exceeds ${limit} bytes.` : "Could not read the request body.",
-        tooLarge ? 413 : 500,
-      );
-      const response = reply(
-        err.status,
-        "-",
-        "text/xml",
-        `<ErrorResponse><Error><Type>Sender</Type><Code>${err.code}</Code><Message>${err.message}</Message></Error></ErrorResponse>`,
+      const err = tooLarge
+        ? new AwsError("RequestEntityTooLarge", `Request body exceeds ${limit} bytes.`, 413)
+        : new AwsError("InternalFailure", "Could not read the request body.", 500);
+      const response = refuseUnread(
+        emulator,
+        { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers },
+        err,
       );
       res.writeHead(response.status, { ...response.headers, connection: "close" }).end(response.body);
       log?.(`- status=${err.status} ${err.message}`);

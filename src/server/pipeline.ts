@@ -229,6 +229,14 @@ function serializeError(
   return reply(error.status, requestId, "text/xml", serializeQueryError(service.model, error, requestId));
 }
 
+/**
+ * A refusal before the request could be read in full (an oversized body): the error envelope of the protocol the
+ * headers name, since there is no body to route by.
+ */
+export function refuseUnread(emulator: Emulator, request: Omit<RawRequest, "body">, error: AwsError): RawResponse {
+  return serializeError(emulator, undefined, { ...request, body: Buffer.alloc(0) }, error, randomUUID());
+}
+
 export function reply(status: number, requestId: string, contentType: string, body: string): RawResponse {
   return {
     status,

@@ -155,7 +155,22 @@ describe("the HTTP server", () => {
       body: "Action=GetCallerIdentity&x=" + "a".repeat(5000),
     });
     assert.equal(response.status, 413);
-    assert.match(await response.text(), /<Code>RequestEntityTooLarge<\/Code>/);
+    const body = await response.text();
+    assert.match(
+      body,
+      /^<ErrorResponse xmlns="http:\/\/rds.amazonaws.com\/doc\/2014-10-31\/"><Error><Type>Sender<\/Type><Code>RequestEntityTooLarge<\/Code><Message>Request body exceeds 4096 bytes.<\/Message><\/Error><RequestId>/,
+    );
+    assert.equal(body.match(/<RequestId>([^<]+)</)![1], response.headers.get("x-amzn-requestid"));
+    const json = await fetch(running.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "TrentService.Encrypt" },
+      body: JSON.stringify({ KeyId: "k", Plaintext: "a".repeat(5000) }),
+    });
+    assert.equal(json.status, 413);
+    assert.deepEqual(await json.json(), {
+      __type: "RequestEntityTooLarge",
+      message: "Request body exceeds 4096 bytes.",
+    });
   });
 
   test("presigned GetCallerIdentity URL works over the socket", async () => {
