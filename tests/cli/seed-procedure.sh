@@ -192,6 +192,11 @@ refused b KMSKeyNotAccessibleFault "$(source_key_message "$KEY_A")" \
   neptune copy-db-cluster-snapshot --source-db-cluster-snapshot-identifier "$SNAP_ARN" --target-db-cluster-snapshot-identifier seed-copy --kms-key-id "$KEY_B"
 ok "R10 refused while A's key policy does not name B"
 
+step "R10: while A's key policy does not name B, B's copy is refused on the source key"
+refused b KMSKeyNotAccessibleFault "$(source_key_message "$KEY_A")" \
+  neptune copy-db-cluster-snapshot --source-db-cluster-snapshot-identifier "$SNAP_ARN" --target-db-cluster-snapshot-identifier seed-copy --kms-key-id "$KEY_B"
+ok "R10 (A's key policy without B)"
+
 step "A: add B to the key policy, keeping A's own full access (K1)"
 cat >"$WORK/external.json" <<EOF
 [
