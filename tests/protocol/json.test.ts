@@ -45,3 +45,23 @@ describe("awsJson1_1", () => {
     assert.equal(blob.Plaintext, "AQID");
   });
 });
+
+describe("KMS error statuses", () => {
+  test("modelled client errors are 400; KMS's server faults are 5xx and Receiver faults", async () => {
+    const { kmsFault } = await import("../../src/domain/kms/errors.js");
+    assert.deepEqual(
+      ["NotFoundException", "KMSInternalException", "KeyUnavailableException", "DependencyTimeoutException"].map(
+        (shape) => {
+          const error = kmsFault(shape as "NotFoundException", "m");
+          return [error.code, error.status, error.sender];
+        },
+      ),
+      [
+        ["NotFoundException", 400, true],
+        ["KMSInternalException", 500, false],
+        ["KeyUnavailableException", 500, false],
+        ["DependencyTimeoutException", 503, false],
+      ],
+    );
+  });
+});

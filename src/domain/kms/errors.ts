@@ -8,8 +8,18 @@ const model = loadModel("kms");
  * A KMS error by its model shape. The KMS model has no HTTP statuses, so modelled errors are 400, as real captures
  * show [aws-behaviour §1.2].
  */
+/**
+ * The KMS model carries no HTTP statuses, so SDKs take every modelled error as a client error (400); these few
+ * are AWS's server faults (DESIGN §3).
+ */
+const SERVER_FAULT_STATUS: Partial<Record<KmsErrorShape, number>> = {
+  KMSInternalException: 500,
+  KeyUnavailableException: 500,
+  DependencyTimeoutException: 503,
+};
+
 export function kmsFault(shape: KmsErrorShape, message: string): AwsError {
-  return modelError(model, shape, message);
+  return modelError(model, shape, message, SERVER_FAULT_STATUS[shape] ?? 400);
 }
 
 /** Not a model shape (KMS authorization failures): `{"__type":"AccessDeniedException"}`, 400 [aws-behaviour §6.5]. */
