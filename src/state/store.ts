@@ -16,6 +16,19 @@ export interface Store {
   table<T>(name: string, accountId: string, region: string): Table<T>;
   /** Every (account, region) that holds a table `name`, for cross-account views such as shared snapshots. */
   scopes(name: string): { accountId: string; region: string }[];
+  /** Every row of every table, for exporting the whole state. */
+  rows(): Iterable<StoredRow>;
+  /** Removes every row of the tables whose name `which` selects (all tables when omitted): reset. */
+  clear(which?: (tableName: string) => boolean): void;
+}
+
+/** One row with its place: table names are `<service>.<kind>` (e.g. `kms.keys`), so a service owns a prefix. */
+export interface StoredRow {
+  table: string;
+  accountId: string;
+  region: string;
+  id: string;
+  value: unknown;
 }
 
 class MapTable<T> implements Table<T> {
@@ -34,6 +47,12 @@ class MapTable<T> implements Table<T> {
   }
   values() {
     return [...this.#rows.values()];
+  }
+  entries() {
+    return this.#rows.entries();
+  }
+  clear() {
+    this.#rows.clear();
   }
   get size() {
     return this.#rows.size;
@@ -56,9 +75,24 @@ export class MemoryStore implements Store {
   scopes(name: string): { accountId: string; region: string }[] {
     const out: { accountId: string; region: string }[] = [];
     for (const key of this.#tables.keys()) {
-      const [table, accountId, region] = key.split("\u0000") as [string, string, string];
+      const [table, accountId, region] = splitKey(key);
       if (table === name) out.push({ accountId, region });
     }
     return out;
   }
+
+  *rows(): Iterable<StoredRow> {
+    for (const [key, rows] of this.#tables) {
+      const [table, accountId, region] = splitKey(key);
+      for (const [id, value] of rows.entries()) yield { table, accountId, region, id, value };
+    }
+  }
+
+  clear(which: (tableName: string) => boolean = () => true): void {
+    for (const [key, rows] of this.#tables) if (which(splitKey(key)[0])) rows.clear();
+  }
+}
+
+function splitKey(key: string): [table: string, accountId: string, region: string] {
+  return key.split("\u0000") as [string, string, string];
 }

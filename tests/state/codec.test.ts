@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { decodeRecord, encodeRecord } from "../../src/state/codec.js";
+import { MemoryStore } from "../../src/state/store.js";
+
+test("the record codec keeps Buffers, Dates, nesting and plain objects", () => {
+  const record = {
+    Material: Buffer.from([0, 1, 2, 255]),
+    expiration: new Date("2026-03-04T05:06:07.089Z"),
+    nested: { list: [Buffer.from("x"), { a: 1 }], one: { only: "key" } },
+    n: 3,
+    s: "text",
+  };
+  const back = decodeRecord<typeof record>(encodeRecord(record));
+  assert.ok(Buffer.isBuffer(back.Material));
+  assert.deepEqual([...back.Material], [0, 1, 2, 255]);
+  assert.ok(back.expiration instanceof Date);
+  assert.equal(back.expiration.toISOString(), "2026-03-04T05:06:07.089Z");
+  assert.ok(Buffer.isBuffer(back.nested.list[0]));
+  assert.deepEqual(back.nested.one, { only: "key" });
+  assert.equal(back.n, 3);
+  assert.equal(back.s, "text");
+});
+
+test("the memory store lists every row and clears the tables it is asked to", () => {
+  const store = new MemoryStore();
+  store.table("kms.keys", "111111111111", "us-east-1").put("k1", { a: 1 });
+  store.table("neptune.clusters", "222222222222", "eu-west-1").put("c1", { b: 2 });
+  assert.deepEqual([...store.rows()].map((row) => `${row.table}/${row.accountId}/${row.region}/${row.id}`).sort(), [
+    "kms.keys/111111111111/us-east-1/k1",
+    "neptune.clusters/222222222222/eu-west-1/c1",
+  ]);
+  store.clear((name) => name.startsWith("kms."));
+  assert.deepEqual(
+    [...store.rows()].map((row) => row.id),
+    ["c1"],
+  );
+  store.clear();
+  assert.equal([...store.rows()].length, 0);
+});
