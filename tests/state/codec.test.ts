@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { randomBytes } from "node:crypto";
 import { decodeRecord, encodeRecord } from "../../src/state/codec.js";
+import { isSecretTable, seal, SealError, unseal } from "../../src/state/sealing.js";
 import { MemoryStore } from "../../src/state/store.js";
 
 test("the record codec keeps Buffers, Dates, nesting and plain objects", () => {
@@ -37,4 +39,16 @@ test("the memory store lists every row and clears the tables it is asked to", ()
   );
   store.clear();
   assert.equal([...store.rows()].length, 0);
+});
+
+test("sealed rows open only with their key and at their place", () => {
+  const key = randomBytes(32);
+  const sealed = seal(key, "kms.keys/111111111111/us-east-1/k1", Buffer.from("material"));
+  assert.equal(unseal(key, "kms.keys/111111111111/us-east-1/k1", sealed).toString(), "material");
+  assert.throws(() => unseal(key, "kms.keys/222222222222/us-east-1/k1", sealed), SealError);
+  assert.throws(() => unseal(randomBytes(32), "kms.keys/111111111111/us-east-1/k1", sealed), SealError);
+  const tampered = Buffer.from(sealed);
+  tampered[14]! ^= 1;
+  assert.throws(() => unseal(key, "kms.keys/111111111111/us-east-1/k1", tampered), SealError);
+  assert.ok(isSecretTable("kms.keys") && isSecretTable("sts.temporaryCredentials") && !isSecretTable("neptune.tags"));
 });
