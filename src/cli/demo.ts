@@ -33,7 +33,7 @@ export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serv
 
 Starts the local AWS in-process, builds the seed's situation in account ${SOURCE_ACCOUNT} (a CMK, an encrypted
 Neptune cluster with an instance, tags), then runs \`trident migrate plan\` and \`apply\` into account
-${TARGET_ACCOUNT} and prints the timeline: each step, each rule it meets (SEED-FACTS.md), the two refusals the
+${TARGET_ACCOUNT} and prints the timeline: each step, each rule it meets (docs/rules.md), the two refusals the
 procedure is known for, and the final state of both accounts.
   --cleanup        also run \`trident migrate cleanup\` at the end
   --fast           instant lifecycle transitions (default: the demo profile, a few hundred ms each)

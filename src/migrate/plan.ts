@@ -48,7 +48,7 @@ import type {
 
 export const DEFAULT_INSTANCE_CLASS = "db.r5.large";
 export const DEFAULT_TARGET_KEY = "alias/aws/rds";
-/** The most accounts a manual snapshot may be shared with (SEED-FACTS: SharedSnapshotQuotaExceeded). */
+/** The most accounts a manual snapshot may be shared with (docs/rules.md: SharedSnapshotQuotaExceeded). */
 export const SHARED_SNAPSHOT_ACCOUNT_LIMIT = 20;
 
 /** The instances to create in the target: like the source's members (writer first), unless told otherwise. */
@@ -501,7 +501,7 @@ function checkSource(
       });
     }
     // At most 20 accounts per snapshot, or ModifyDBClusterSnapshotAttribute fails with SharedSnapshotQuotaExceeded
-    // (SEED-FACTS; `all` does not count). Only the given snapshot can be full: apply's own snapshots are new.
+    // (docs/rules.md; `all` does not count). Only the given snapshot can be full: apply's own snapshots are new.
     const accounts = found.givenSnapshot.SharedWith.filter((value) => value !== "all");
     if (!path.needCopy && !accounts.includes(B) && accounts.length >= SHARED_SNAPSHOT_ACCOUNT_LIMIT) {
       add({

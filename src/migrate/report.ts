@@ -87,7 +87,7 @@ export function renderPlan(plan: Plan): string {
   ].sort(ruleOrder);
   if (rules.length > 0) {
     lines.push("");
-    lines.push("Rules met (SEED-FACTS.md):");
+    lines.push("Rules met (docs/rules.md):");
     for (const rule of rules) lines.push(`  ${rule.padEnd(3)}  ${ruleText(rule)}`);
   }
   lines.push("");

@@ -1,5 +1,5 @@
 /**
- * The rules of /work/shared/SEED-FACTS.md that the migration meets, by number, in one line each: the plan and the
+ * The rules of docs/rules.md that the migration meets, by number, in one line each: the plan and the
  * demo's timeline cite them so a reader can look each one up.
  */
 export const RULES: Record<string, string> = {

@@ -170,7 +170,7 @@ export interface PlannedStep {
   title: string;
   /** Lines that say exactly what will be called, with which values. */
   details: string[];
-  /** The SEED-FACTS rules this step meets (R1…R11, K1…K4). */
+  /** The rules of docs/rules.md this step meets (R1…R11, K1…K4). */
   rules: string[];
   state: StepState;
   /** Why a step counts as done without running (e.g. "the restored cluster already exists"). */

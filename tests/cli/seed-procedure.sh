@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The seed's procedure (/work/shared/SEED-FACTS.md, "The procedure, end to end") with the AWS CLI against a running
+# The seed's procedure (docs/rules.md, "The procedure") with the AWS CLI against a running
 # `trident serve`, and each of the rules R1–R11 proved by the code and message of its refused variant.
 #
 #   A: a CMK, a cluster encrypted with it, a manual snapshot, shared with B, B added to the key policy;

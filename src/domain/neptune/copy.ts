@@ -20,7 +20,7 @@ import {
 import { getTags, setTags, validateTags } from "./tags.js";
 
 /**
- * CopyDBClusterSnapshot (reference §3.4, SEED-FACTS R7–R10): a manual snapshot of the caller made from its own
+ * CopyDBClusterSnapshot (reference §3.4, rules.md R7–R10): a manual snapshot of the caller made from its own
  * snapshot (by name or ARN, automated ones included) or from one another account shared with it (by ARN only).
  * The copy is `copying` (always so in the response) until `delays.snapshotMs` have passed, then `available`; its
  * SourceDBClusterSnapshotArn names the source. The data key is re-wrapped from the source key to the target key through KMS on the caller's

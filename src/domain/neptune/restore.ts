@@ -31,7 +31,7 @@ import {
 import { validateTags } from "./tags.js";
 
 /**
- * New clusters from stored data (reference §3.8, §3.9; SEED-FACTS R6, R11): RestoreDBClusterFromSnapshot and
+ * New clusters from stored data (reference §3.8, §3.9; rules.md R6, R11): RestoreDBClusterFromSnapshot and
  * RestoreDBClusterToPointInTime. Either makes a cluster in `creating`, then `available`, with no instances
  * (CreateDBInstance adds them), through the clusters module's own settings checks and insertion. Its storage keeps
  * the source's data key: unwrapped with the source's key, or re-wrapped to the KmsKeyId given.

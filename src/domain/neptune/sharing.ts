@@ -13,7 +13,7 @@ import { usableKey } from "./storage.js";
 
 /**
  * Sharing a manual cluster snapshot: its `restore` attribute (ModifyDBClusterSnapshotAttribute /
- * DescribeDBClusterSnapshotAttributes; reference §3.6, §3.7; SEED-FACTS R1–R4). Only the owner reads or changes
+ * DescribeDBClusterSnapshotAttributes; reference §3.6, §3.7; rules.md R1–R4). Only the owner reads or changes
  * it; the recipients it names (or everyone, for `all`) may then copy and restore the snapshot by its ARN
  * (snapshot-access.ts decides that from this attribute).
  */

@@ -27,7 +27,7 @@ export function sourceKeyNotAccessible(keyArn: string): AwsError {
 }
 
 /**
- * R10's text for a KmsKeyId a caller can't use (SEED-FACTS, reference §3.4, observed I-AST25): the value is echoed
+ * R10's text for a KmsKeyId a caller can't use (rules.md R10, reference §3.4, observed I-AST25): the value is echoed
  * as given.
  */
 export function keyNotAccessible(given: string): AwsError {
