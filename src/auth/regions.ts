@@ -18,10 +18,16 @@ import { partition } from "@aws-sdk/core/client";
 export const SERVED_PARTITION = "aws";
 const PSEUDO_REGIONS = new Set(["aws-global"]);
 
+/** Regions already found listed: at most the partition's few dozen, so every request after the first is O(1). */
+const known = new Set<string>();
+
 /** Exact, case-sensitive: `US-EAST-1` is not a region. */
 export function isServedRegion(region: string): boolean {
+  if (known.has(region)) return true;
   if (PSEUDO_REGIONS.has(region)) return false;
   // partition() falls back to `aws` for anything; only a region it lists carries a description.
   const found: { name: string; description?: string } = partition(region);
-  return found.name === SERVED_PARTITION && found.description !== undefined;
+  const served = found.name === SERVED_PARTITION && found.description !== undefined;
+  if (served) known.add(region);
+  return served;
 }
