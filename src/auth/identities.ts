@@ -3,6 +3,7 @@ import { parsePolicyValue } from "../policy/index.js";
 import type { PolicyDocument } from "../policy/types.js";
 import type { Clock } from "../state/clock.js";
 import { MemoryStore, type Store, type Table } from "../state/store.js";
+import { ExpiryQueue } from "./expiry-queue.js";
 import { randomId, randomSecret, stableUniqueId } from "./ids.js";
 import type { Principal } from "./principal.js";
 
@@ -25,13 +26,22 @@ export interface TemporaryCredentials {
 
 /**
  * STS's temporary credentials are state, not configuration: they live in the store (one global scope, as STS
- * credentials work in every region), so a durable store keeps them across restarts. Expired ones stay, so that
- * using one answers ExpiredToken rather than InvalidClientTokenId.
+ * credentials work in every region), so a durable store keeps them across restarts.
+ *
+ * Expired ones are kept for a while, so that using one answers ExpiredToken rather than InvalidClientTokenId.
+ * *Decided*: for 24 hours after expiry (a client that cached credentials overnight is told why they stopped
+ * working), and while more than 100,000 are held, expired ones go first, earliest first, so that issuing
+ * credentials in a loop cannot grow memory without bound. Unexpired credentials are never dropped. Pruning is
+ * amortized: each issue removes what has passed its time, earliest first (expiry-queue.ts); a lookup of one
+ * past its time removes it too. Nothing scans all credentials per request.
  */
 const TEMPORARY_CREDENTIALS_TABLE = "sts.temporaryCredentials";
 const GLOBAL_SCOPE = "aws-global";
+export const EXPIRED_CREDENTIALS_KEPT_MS = 24 * 60 * 60 * 1000;
+export const MAX_TEMPORARY_CREDENTIALS = 100_000;
 
 interface TemporaryCredentialsRecord {
+  accessKeyId: string;
   secretAccessKey: string;
   principal: Principal;
   sessionToken: string;
@@ -62,13 +72,19 @@ export class IdentityRegistry {
   readonly #users = new Set<string>();
   readonly #accounts = new Set<string>();
   readonly #temporary: Table<TemporaryCredentialsRecord>;
+  /** The temporary credentials by when they are dropped: `expiration` + the retention window. */
+  readonly #dropOrder = new ExpiryQueue();
 
   constructor(
     config: TridentConfig,
     private readonly clock: Clock,
     store: Store = new MemoryStore(),
+    /** How many temporary credentials may be held before expired ones go early (tests lower it). */
+    private readonly maxTemporaryCredentials = MAX_TEMPORARY_CREDENTIALS,
   ) {
     this.#temporary = store.table(TEMPORARY_CREDENTIALS_TABLE, GLOBAL_SCOPE, GLOBAL_SCOPE);
+    // Once at start: a durable store may hold credentials from a previous run.
+    for (const record of this.#temporary.values()) this.#dropOrder.push(record.accessKeyId, dropTime(record));
     for (const [accountId, account] of Object.entries(config.accounts)) this.#addAccount(accountId, account);
   }
 
@@ -114,7 +130,13 @@ export class IdentityRegistry {
     const configured = this.#keys.get(accessKeyId);
     if (configured) return configured;
     const temporary = this.#temporary.get(accessKeyId);
-    return temporary && { ...temporary, expiration: new Date(temporary.expiration) };
+    if (temporary === undefined) return undefined;
+    if (dropTime(temporary) <= this.clock.now().getTime()) {
+      this.#temporary.delete(accessKeyId);
+      return undefined;
+    }
+    const { secretAccessKey, principal, sessionToken, expiration } = temporary;
+    return { secretAccessKey, principal, sessionToken, expiration: new Date(expiration) };
   }
 
   role(arn: string): Role | undefined {
@@ -146,20 +168,45 @@ export class IdentityRegistry {
 
   /** Issues `ASIA…` credentials for a principal, valid until the clock passes `expiration`. */
   issueTemporaryCredentials(principal: Principal, durationSeconds: number): TemporaryCredentials {
+    const now = this.clock.now().getTime();
+    this.#pruneTemporary(now);
     const credentials: TemporaryCredentials = {
       accessKeyId: randomId("ASIA", 16),
       secretAccessKey: randomSecret(),
       sessionToken: randomSecret() + randomSecret(),
-      expiration: new Date(this.clock.now().getTime() + durationSeconds * 1000),
+      expiration: new Date(now + durationSeconds * 1000),
     };
-    this.#temporary.put(credentials.accessKeyId, {
+    const record: TemporaryCredentialsRecord = {
+      accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       principal: { ...principal, temporary: true },
       sessionToken: credentials.sessionToken,
       expiration: credentials.expiration.getTime(),
-    });
+    };
+    this.#temporary.put(record.accessKeyId, record);
+    this.#dropOrder.push(record.accessKeyId, dropTime(record));
     return credentials;
   }
+
+  /**
+   * Drops what is past its retention, then, while too many are held, expired ones still within it; both
+   * earliest first. Cost: O(log n) per credential dropped.
+   */
+  #pruneTemporary(now: number): void {
+    const queue = this.#dropOrder;
+    for (let at = queue.peek(); at !== undefined; at = queue.peek()) {
+      const pastRetention = at <= now;
+      const expiredAndTooMany =
+        at - EXPIRED_CREDENTIALS_KEPT_MS <= now && this.#temporary.size >= this.maxTemporaryCredentials;
+      if (!pastRetention && !expiredAndTooMany) return;
+      this.#temporary.delete(queue.pop()!);
+    }
+  }
+}
+
+/** When a temporary credential is dropped: a day after it expires. */
+function dropTime(record: TemporaryCredentialsRecord): number {
+  return record.expiration + EXPIRED_CREDENTIALS_KEPT_MS;
 }
 
 /** The account root as a principal: used by relaxed auth, where a 12-digit access key id names the account. */

@@ -55,6 +55,10 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
 const MISSING_TOKEN_MESSAGE = "Request is missing Authentication Token";
 const MISMATCH_MESSAGE =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const BOTH_FORMS_MESSAGE =
+  "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified.";
+/** IAM/DynamoDB's words for a signature that does not cover the Host header (aws/aws-sdk-php#2469). */
+const HOST_NOT_SIGNED_MESSAGE = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
 const PRESIGN_PARAMS_MESSAGE =
   "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.";
 
@@ -72,9 +76,14 @@ export function isSigV4Failure(result: SigV4Credentials | SigV4Failure | undefin
 
 export function parseSigV4(req: SignedRequestParts): SigV4Credentials | SigV4Failure {
   const authorization = headerValue(req.headers, "authorization");
-  if (authorization !== undefined) return parseAuthorizationHeader(authorization, req.headers);
   const presign = req.query === "" ? undefined : findPresignParams(req.query);
-  if (presign !== undefined) return parsePresignParams(presign);
+  if (authorization !== undefined) {
+    // *Decided*: a request carrying both forms is ambiguous (which one authenticates it?); refused, as S3 refuses
+    // it ("Only one auth mechanism allowed"), rather than silently preferring one.
+    if (presign !== undefined) return fail("incomplete", BOTH_FORMS_MESSAGE);
+    return parseAuthorizationHeader(authorization, req.headers);
+  }
+  if (presign !== undefined) return "kind" in presign ? presign : parsePresignParams(presign);
   return fail("missing", MISSING_TOKEN_MESSAGE);
 }
 
@@ -83,6 +92,7 @@ function parseAuthorizationHeader(
   headers: SignedRequestParts["headers"],
 ): SigV4Credentials | SigV4Failure {
   const params = parseAuthorizationParams(authorization);
+  if ("kind" in params) return params;
   const date = headerValue(headers, "x-amz-date") ?? headerValue(headers, "date");
   const problems: string[] = [];
   if (params.Credential === undefined) problems.push("Authorization header requires 'Credential' parameter.");
@@ -109,19 +119,38 @@ interface AuthorizationParams {
   Signature?: string;
 }
 
-/** `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; another algorithm yields no parameters. */
-function parseAuthorizationParams(authorization: string): AuthorizationParams {
+const AUTHORIZATION_PARAM_NAMES = new Set(["Credential", "SignedHeaders", "Signature"]);
+
+/**
+ * `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; another algorithm yields no parameters. A part
+ * without `=` is refused in AWS's words (IncompleteSignature "'…' not a valid key=value pair (missing
+ * equal-sign) in Authorization header: '…'.", iann0036/cloud9-sync#10). *Decided*: a parameter given twice is
+ * refused too, never last-wins: two credentials or signatures in one header make the request ambiguous.
+ */
+function parseAuthorizationParams(authorization: string): AuthorizationParams | SigV4Failure {
   const params: AuthorizationParams = {};
   if (!authorization.startsWith(ALGORITHM + " ")) return params;
   for (const part of authorization.slice(ALGORITHM.length + 1).split(",")) {
     const eq = part.indexOf("=");
-    if (eq < 0) continue;
+    if (eq < 0) {
+      if (part.trim() === "") continue;
+      return fail(
+        "incomplete",
+        `'${part.trim()}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
+      );
+    }
     const name = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
-    if (value === "") continue;
-    if (name === "Credential" || name === "SignedHeaders" || name === "Signature") params[name] = value;
+    if (!AUTHORIZATION_PARAM_NAMES.has(name)) continue;
+    const key = name as keyof AuthorizationParams;
+    if (params[key] !== undefined) return fail("incomplete", duplicateParameterMessage(name, "Authorization header"));
+    if (value !== "") params[key] = value;
   }
   return params;
+}
+
+function duplicateParameterMessage(name: string, where: string): string {
+  return `${where} contains the '${name}' parameter more than once.`;
 }
 
 interface PresignParams {
@@ -134,25 +163,36 @@ interface PresignParams {
   securityToken?: string;
 }
 
-const PRESIGN_PARAM_NAMES: Record<string, keyof PresignParams> = {
-  "X-Amz-Algorithm": "algorithm",
-  "X-Amz-Credential": "credential",
-  "X-Amz-Date": "date",
-  "X-Amz-Expires": "expires",
-  "X-Amz-SignedHeaders": "signedHeaders",
-  "X-Amz-Signature": "signature",
-  "X-Amz-Security-Token": "securityToken",
-};
+const PRESIGN_PARAM_NAMES = new Map<string, keyof PresignParams>([
+  ["X-Amz-Algorithm", "algorithm"],
+  ["X-Amz-Credential", "credential"],
+  ["X-Amz-Date", "date"],
+  ["X-Amz-Expires", "expires"],
+  ["X-Amz-SignedHeaders", "signedHeaders"],
+  ["X-Amz-Signature", "signature"],
+  ["X-Amz-Security-Token", "securityToken"],
+]);
 
-/** The X-Amz-* query parameters, or undefined when the query does not look presigned at all. */
-function findPresignParams(rawQuery: string): PresignParams | undefined {
+/**
+ * The X-Amz-* query parameters, or undefined when the query does not look presigned at all. *Decided*: an auth
+ * parameter given twice (two X-Amz-Signature, say) is refused rather than resolved last-wins: the canonical query
+ * would sign both while only one is checked.
+ */
+function findPresignParams(rawQuery: string): PresignParams | SigV4Failure | undefined {
   if (!rawQuery.includes("X-Amz-")) return undefined;
   const params: PresignParams = {};
+  let duplicate: string | undefined;
   for (const [name, value] of decodeQueryPairs(rawQuery)) {
-    if (Object.hasOwn(PRESIGN_PARAM_NAMES, name)) params[PRESIGN_PARAM_NAMES[name]!] = value;
+    const field = PRESIGN_PARAM_NAMES.get(name);
+    if (field === undefined) continue;
+    if (params[field] !== undefined) duplicate ??= name;
+    params[field] = value;
   }
   const looksPresigned = params.algorithm ?? params.credential ?? params.signature;
-  return looksPresigned === undefined ? undefined : params;
+  if (looksPresigned === undefined) return undefined;
+  return duplicate === undefined
+    ? params
+    : fail("incomplete", duplicateParameterMessage(duplicate, "The query string"));
 }
 
 function parsePresignParams(params: PresignParams): SigV4Credentials | SigV4Failure {
@@ -212,6 +252,10 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
       `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
     );
   }
+  const signedHeaders = raw.signedHeaders.split(";");
+  // SigV4 requires the host header to be signed [AWS SigV4: "the host header must be included as a signed
+  // header"]; otherwise a signature could be replayed against another endpoint. AWS answers SignatureDoesNotMatch.
+  if (!signedHeaders.includes("host")) return fail("mismatch", HOST_NOT_SIGNED_MESSAGE);
   const requestTime = parseRequestDate(raw.date);
   if (requestTime === undefined) {
     return fail(
@@ -222,7 +266,7 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
   const credentials: SigV4Credentials = {
     accessKeyId,
     signature: raw.signature,
-    signedHeaders: raw.signedHeaders.split(";"),
+    signedHeaders,
     scope: { date, region, service },
     amzDate: formatAmzDate(requestTime),
     requestTime,
@@ -309,11 +353,14 @@ function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | un
   return undefined;
 }
 
-/** 32 bytes from 64 hex digits, or undefined; anything else can never match. */
+const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * 32 bytes from 64 lower-case hex digits, or undefined; anything else can never match. The signature is compared
+ * as the string SigV4 defines (lower-case hex of the HMAC), so an upper-case spelling is a different signature.
+ */
 function decodeSignature(signature: string): Buffer | undefined {
-  if (signature.length !== 64) return undefined;
-  const bytes = Buffer.from(signature, "hex");
-  return bytes.length === 32 ? bytes : undefined;
+  return SIGNATURE_PATTERN.test(signature) ? Buffer.from(signature, "hex") : undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type RequestPrincipal,
   type Statement,
 } from "./types.js";
+import { wildcardMatch } from "./wildcard.js";
 
 export interface EvaluateOptions {
   /**
@@ -154,35 +155,6 @@ function matchesResource(
   if (statement.Resource) return matches(statement.Resource);
   if (statement.NotResource) return !matches(statement.NotResource);
   return options.statementsWithoutResourceApply ?? false;
-}
-
-/**
- * `*` matches any run of characters, `?` one character. Greedy with backtracking to the last `*`, so the cost
- * stays O(pattern × value) whatever the pattern (no regular expression to blow up).
- */
-export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const p = ignoreCase ? pattern.toLowerCase() : pattern;
-  const v = ignoreCase ? value.toLowerCase() : value;
-  let pi = 0;
-  let vi = 0;
-  let starAt = -1;
-  let starMatchedUpTo = 0;
-  while (vi < v.length) {
-    if (pi < p.length && (p[pi] === "?" || p[pi] === v[vi])) {
-      pi++;
-      vi++;
-    } else if (pi < p.length && p[pi] === "*") {
-      starAt = pi++;
-      starMatchedUpTo = vi;
-    } else if (starAt >= 0) {
-      pi = starAt + 1;
-      vi = ++starMatchedUpTo;
-    } else {
-      return false;
-    }
-  }
-  while (p[pi] === "*") pi++;
-  return pi === p.length;
 }
 
 // ── Conditions ───────────────────────────────────────────────────────────────────────────────────────────────

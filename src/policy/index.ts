@@ -12,7 +12,8 @@ export {
   type BaseConditionOperator,
 } from "./parse.js";
 export { validateResourcePolicyPrincipals, validateIdentityPolicy } from "./principals.js";
-export { evaluatePolicy, baseContext, wildcardMatch, type EvaluateOptions } from "./evaluate.js";
+export { evaluatePolicy, baseContext, type EvaluateOptions } from "./evaluate.js";
+export { wildcardMatch } from "./wildcard.js";
 export {
   authorize,
   authorizeByIdentity,

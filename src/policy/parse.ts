@@ -188,13 +188,15 @@ function parseActions(value: unknown, element: string): string[] {
 function parseCondition(value: unknown): ConditionBlock {
   if (!isObject(value))
     throw new PolicyGrammarError("Policy contains a statement whose Condition is not a JSON object.");
-  const block: ConditionBlock = {};
+  // Keys are the policy author's: null-prototype objects, so a condition key such as `__proto__` is a key like
+  // any other (on a plain object, assigning it would set the prototype and silently drop the condition).
+  const block: ConditionBlock = Object.create(null) as ConditionBlock;
   for (const [operator, keys] of Object.entries(value)) {
     requireConditionOperator(operator);
     if (!isObject(keys)) {
       throw new PolicyGrammarError(`Policy contains a condition whose ${operator} block is not a JSON object.`);
     }
-    block[operator] = {};
+    block[operator] = Object.create(null) as Record<string, string[]>;
     for (const [key, values] of Object.entries(keys)) {
       const list = conditionValues(values);
       if (!list) {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { rootPrincipal } from "../auth/identities.js";
+import { authenticate } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
-import { authErrorFor, parseSigV4, verifySigV4, type SignedRequestParts } from "../auth/sigv4.js";
+import type { SignedRequestParts } from "../auth/sigv4.js";
 import type { Emulator } from "../emulator.js";
 import { AwsError, CommonErrors } from "../protocol/errors.js";
 import { deserializeJsonInput, parseJsonBody, serializeJsonError, serializeJsonOutput } from "../protocol/json.js";
@@ -156,41 +156,6 @@ function pickQueryService(
   if (scopeService === "rds") return emulator.services.neptune;
   if (action && emulator.services.sts.model.operations[action]) return emulator.services.sts;
   return emulator.services.neptune;
-}
-
-// ---------------------------------------------------------------------------------------------- auth
-
-function authenticate(
-  emulator: Emulator,
-  request: SignedRequestParts,
-  protocol: "query" | "json",
-  signingName: string,
-): { principal: Principal; region: string } {
-  const fail = (failure: Parameters<typeof authErrorFor>[1]): never => {
-    const { code, status, message } = authErrorFor(protocol, failure);
-    throw new AwsError(code, message, status);
-  };
-  const creds = parseSigV4(request);
-  if ("kind" in creds) return fail(creds);
-  const region = creds.scope.region;
-  if (creds.scope.service !== signingName) {
-    const { code, status } = authErrorFor(protocol, { kind: "mismatch", message: "" });
-    throw new AwsError(code, `Credential should be scoped to correct service: '${signingName}'. `, status);
-  }
-  const owner = emulator.identities.resolveAccessKey(creds.accessKeyId);
-  if (!owner) {
-    if (emulator.relaxedAuth && /^\d{12}$/.test(creds.accessKeyId))
-      return { principal: rootPrincipal(creds.accessKeyId), region };
-    return fail({ kind: "unknown-key" });
-  }
-  if (owner.sessionToken !== undefined && creds.sessionToken !== owner.sessionToken)
-    return fail({ kind: "unknown-key" });
-  if (owner.expiration && emulator.clock.now() >= owner.expiration) return fail({ kind: "expired-token" });
-  if (!emulator.relaxedAuth) {
-    const failure = verifySigV4(request, creds, owner.secretAccessKey, emulator.signatureClock.now());
-    if (failure) return fail(failure);
-  }
-  return { principal: owner.principal, region };
 }
 
 // ---------------------------------------------------------------------------------------------- (de)serialize

@@ -502,6 +502,89 @@ describe("SigV4 parse failures", () => {
   });
 });
 
+describe("SigV4 ambiguities AWS refuses", () => {
+  const HOST_MESSAGE = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
+
+  test("SignedHeaders without host → mismatch, in AWS's words, even when the signature is right", async () => {
+    const request = kmsJsonPost();
+    const parts = await signerFor("kms").sign(request, {
+      signingDate: SIGNED_AT,
+      unsignableHeaders: new Set(["host"]),
+    });
+    const wire = onTheWire(parts);
+    assert.doesNotMatch(wire.headers.authorization as string, /SignedHeaders=[^,]*\bhost\b/);
+    assert.deepEqual(verify(wire), { kind: "mismatch", message: HOST_MESSAGE });
+  });
+
+  test("a presigned URL whose X-Amz-SignedHeaders lacks host → mismatch", async () => {
+    const parts = await presigned(stsPresignableGet(), 300);
+    const query = parts.query.replace(/X-Amz-SignedHeaders=[^&]*/, "X-Amz-SignedHeaders=x-amz-date");
+    assert.deepEqual(verify({ ...parts, query }), { kind: "mismatch", message: HOST_MESSAGE });
+  });
+
+  test("an upper-case hex signature → mismatch (SigV4 signatures are lower-case hex)", async () => {
+    const parts = await signed(stsQueryPost(), "sts");
+    assert.equal(verify(parts), undefined);
+    const upper = withAuthorization(parts, (a) =>
+      a.replace(/Signature=([0-9a-f]+)/, (_m, hex: string) => `Signature=${hex.toUpperCase()}`),
+    );
+    assert.deepEqual(verify(upper), { kind: "mismatch", message: MISMATCH_MESSAGE });
+  });
+
+  test("an upper-case hex X-Amz-Signature in a presigned URL → mismatch", async () => {
+    const parts = await presigned(stsPresignableGet(), 300);
+    const query = parts.query.replace(
+      /X-Amz-Signature=([0-9a-f]+)/,
+      (_m, hex: string) => `X-Amz-Signature=${hex.toUpperCase()}`,
+    );
+    assert.deepEqual(verify({ ...parts, query }), { kind: "mismatch", message: MISMATCH_MESSAGE });
+  });
+
+  for (const name of ["X-Amz-Signature", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Security-Token"]) {
+    test(`a presigned URL with ${name} twice → incomplete, not last-wins`, async () => {
+      const parts = await presigned(stsPresignableGet(), 300, "FwoGZXIvYXdzEXAMPLETOKEN");
+      const value = new RegExp(`${name}=([^&]*)`).exec(parts.query)![1];
+      // The genuine value last: a last-wins parser would accept this request.
+      const query = `${name}=${value === "300" ? "60" : "0" + value!.slice(1)}&${parts.query}`;
+      assert.deepEqual(verify({ ...parts, query }), {
+        kind: "incomplete",
+        message: `The query string contains the '${name}' parameter more than once.`,
+      });
+    });
+  }
+
+  for (const name of ["Credential", "SignedHeaders", "Signature"]) {
+    test(`an Authorization header with ${name} twice → incomplete, not last-wins`, async () => {
+      const parts = await signed(stsQueryPost(), "sts");
+      const value = new RegExp(`${name}=([^,]*)`).exec(parts.headers.authorization as string)![1]!;
+      const doubled = withAuthorization(parts, (a) => a.replace(`${name}=`, `${name}=x${value}, ${name}=`));
+      assert.deepEqual(verify(doubled), {
+        kind: "incomplete",
+        message: `Authorization header contains the '${name}' parameter more than once.`,
+      });
+    });
+  }
+
+  test("an Authorization part without '=' → incomplete, in AWS's words", async () => {
+    const parts = await signed(stsQueryPost(), "sts");
+    const broken = withAuthorization(parts, (a) => a.replace(", SignedHeaders=", ", junk, SignedHeaders="));
+    assert.deepEqual(verify(broken), {
+      kind: "incomplete",
+      message: `'junk' not a valid key=value pair (missing equal-sign) in Authorization header: '${broken.headers.authorization as string}'.`,
+    });
+  });
+
+  test("an Authorization header and presign parameters together → incomplete", async () => {
+    const header = await signed(stsQueryPost(), "sts");
+    const url = await presigned(stsPresignableGet(), 300);
+    assert.deepEqual(verify({ ...header, query: url.query }), {
+      kind: "incomplete",
+      message:
+        "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified.",
+    });
+  });
+});
+
 describe("authErrorFor", () => {
   const failure = (kind: SigV4Failure["kind"]): SigV4Failure => ({ kind, message: `msg-${kind}` });
 

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { baseContext, evaluatePolicy, wildcardMatch } from "../../src/policy/evaluate.js";
+import { baseContext, evaluatePolicy } from "../../src/policy/evaluate.js";
 import type { PolicyDocument, PolicyResult, RequestPrincipal } from "../../src/policy/types.js";
 import { A, B, KEY_ARN, policy, request, root, session, user } from "./fixtures.js";
 
@@ -9,26 +9,6 @@ const ALICE = user(A, "alice");
 function identityDecision(statement: Record<string, unknown>, action: string, resource = KEY_ARN): string {
   return evaluatePolicy(policy(statement), request(ALICE, action, {}, resource), "identity").decision;
 }
-
-describe("wildcardMatch", () => {
-  const cases: [string, string, boolean, boolean][] = [
-    ["*", "", false, true],
-    ["*", "anything", false, true],
-    ["a?c", "abc", false, true],
-    ["a?c", "ac", false, false],
-    ["a*b*c", "aXXbYYc", false, true],
-    ["a*b*c", "aXXbYY", false, false],
-    ["**", "x", false, true],
-    ["kms:reencrypt*", "kms:ReEncryptFrom", true, true],
-    ["kms:reencrypt*", "kms:ReEncryptFrom", false, false],
-    ["a*a*a*a*a*a*a*a*b", "a".repeat(200), false, false],
-  ];
-  for (const [pattern, value, ignoreCase, expected] of cases) {
-    test(`${pattern} ~ ${value.slice(0, 20)} (ignoreCase ${ignoreCase}) → ${expected}`, () => {
-      assert.equal(wildcardMatch(pattern, value, ignoreCase), expected);
-    });
-  }
-});
 
 describe("Action and NotAction", () => {
   const cases: [actions: Record<string, unknown>, action: string, expected: string][] = [

@@ -20,6 +20,7 @@ import { authorizeIdentityAction, authorizeKeyAction } from "./access.js";
 import { open, parseBlob, seal, type SealedBlob } from "./ciphertext.js";
 import type { KmsCall } from "./env.js";
 import { kmsFault, KmsMessages, validationException } from "./errors.js";
+import { checkEncryptionContextSize } from "./encryption-context.js";
 import { checkGrantTokens } from "./grants.js";
 import { parseKeyArn } from "./identifiers.js";
 import { requireEnabled } from "./key-states.js";
@@ -27,7 +28,8 @@ import { findKey, type KeyRecord } from "./records.js";
 import { resolveKey, type ResolvedKey } from "./resolve.js";
 
 /**
- * The cryptographic operations, with real AES-256-GCM (ciphertext.ts). Order of checks for each: grant tokens,
+ * The cryptographic operations, with real AES-256-GCM (ciphertext.ts). Order of checks for each: the encryption
+ * context's size (encryption-context.ts), grant tokens,
  * find the key, authorize (key policy, IAM, grants: access.ts), the key's state, the algorithm, DryRun; then the
  * work. Key material never leaves: only ciphertexts and data-key plaintexts do.
  */
@@ -38,6 +40,7 @@ const SYMMETRIC_DEFAULT: EncryptionAlgorithmSpec = "SYMMETRIC_DEFAULT";
 const invalidCiphertext = () => kmsFault("InvalidCiphertextException", "");
 
 export function encrypt(call: KmsCall, input: EncryptRequest): EncryptResponse {
+  checkEncryptionContextSize(input.EncryptionContext, "encryptionContext");
   checkGrantTokens(input.GrantTokens);
   const resolved = resolveKey(call, input.KeyId, "any");
   const key = useKeyWithAlgorithm(call, resolved, "kms:Encrypt", input.EncryptionContext, input.EncryptionAlgorithm);
@@ -54,6 +57,7 @@ export function encrypt(call: KmsCall, input: EncryptRequest): EncryptResponse {
  * (IncorrectKeyException). The key may belong to another account: its owner's policy decides.
  */
 export function decrypt(call: KmsCall, input: DecryptRequest): DecryptResponse {
+  checkEncryptionContextSize(input.EncryptionContext, "encryptionContext");
   checkGrantTokens(input.GrantTokens);
   unsupportedRecipient(input.Recipient);
   const sealed = sealedBlob(input.CiphertextBlob);
@@ -67,6 +71,8 @@ export function decrypt(call: KmsCall, input: DecryptRequest): DecryptResponse {
 
 /** ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination [M-KMS]. */
 export function reEncrypt(call: KmsCall, input: ReEncryptRequest): ReEncryptResponse {
+  checkEncryptionContextSize(input.SourceEncryptionContext, "sourceEncryptionContext");
+  checkEncryptionContextSize(input.DestinationEncryptionContext, "destinationEncryptionContext");
   checkGrantTokens(input.GrantTokens);
   const sealed = sealedBlob(input.CiphertextBlob);
   const source = blobKey(call, sealed, input.SourceKeyId);
@@ -118,6 +124,7 @@ function newDataKey(
   input: GenerateDataKeyWithoutPlaintextRequest,
   action: "kms:GenerateDataKey" | "kms:GenerateDataKeyWithoutPlaintext",
 ): { key: KeyRecord; plaintext: Buffer; CiphertextBlob: Uint8Array } {
+  checkEncryptionContextSize(input.EncryptionContext, "encryptionContext");
   const size = dataKeyBytes(input);
   const key = useKey(call, resolveKey(call, input.KeyId, "any"), action, input.EncryptionContext);
   dryRun(input.DryRun);

@@ -1,3 +1,4 @@
+import { SERVED_PARTITION } from "../../auth/regions.js";
 import { validIdentifier, type IdentifierParameter } from "./identifiers.js";
 
 /**
@@ -18,7 +19,7 @@ export interface RdsArn {
 }
 
 export function rdsArn(region: string, accountId: string, type: RdsResourceType, name: string): string {
-  return `arn:aws:rds:${region}:${accountId}:${type}:${name}`;
+  return `arn:${SERVED_PARTITION}:rds:${region}:${accountId}:${type}:${name}`;
 }
 
 export const clusterArn = (region: string, accountId: string, id: string) => rdsArn(region, accountId, "cluster", id);
@@ -26,12 +27,17 @@ export const instanceArn = (region: string, accountId: string, id: string) => rd
 export const clusterSnapshotArn = (region: string, accountId: string, id: string) =>
   rdsArn(region, accountId, "cluster-snapshot", id);
 
-const ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):([a-z-]+):(.+)$/;
+const ARN = /^arn:([^:]*):rds:([a-z0-9-]+):(\d{12}):([a-z-]+):(.+)$/;
 
-/** The parts of an RDS ARN, or undefined when `value` is not one. */
+/**
+ * The parts of an RDS ARN of the served partition, or undefined when `value` is not one. The one place Neptune
+ * reads ARNs: an ARN of another partition (`aws-cn`, `aws-us-gov`, `aws-xyz`) names nothing Trident holds, so
+ * every caller answers it as for an ARN it does not know (not-found faults; tagging's "does not match an RDS
+ * resource in this region"), never as the caller's `aws` resource of the same name.
+ */
 export function parseRdsArn(value: string): RdsArn | undefined {
   const match = ARN.exec(value);
-  if (!match) return undefined;
+  if (!match || match[1] !== SERVED_PARTITION) return undefined;
   const [, partition, region, accountId, type, name] = match as unknown as [
     string,
     string,

@@ -7,7 +7,7 @@ import type {
 import type { AwsError } from "../../protocol/errors.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
-import { clusterArn, parseRdsArn } from "./arn.js";
+import { clusterArn, ownName } from "./arn.js";
 import { isUsable } from "./cluster-state.js";
 import { validIdentifier } from "./identifiers.js";
 import { announce, clusterStatus, snapshotSource, type NeptuneScope } from "./lifecycle.js";
@@ -289,7 +289,7 @@ export function describeClusterSnapshots(
   } else {
     refs = candidates(scope, request);
     if (request.DBClusterIdentifier !== undefined) {
-      const wanted = clusterIdOf(request.DBClusterIdentifier);
+      const wanted = ownName(request.DBClusterIdentifier, "cluster", scope)?.toLowerCase();
       refs = refs.filter((ref) => ref.record.DBClusterIdentifier === wanted);
     }
   }
@@ -308,10 +308,4 @@ export function describeClusterSnapshots(
       x.record.DBClusterSnapshotArn.localeCompare(y.record.DBClusterSnapshotArn),
   );
   return listPage("DBClusterSnapshots", refs, request, (ref) => snapshotView(scope, ref));
-}
-
-/** A DBClusterIdentifier as given (any case, or the cluster's ARN), as snapshots record it. */
-function clusterIdOf(given: string): string {
-  const arn = parseRdsArn(given);
-  return (arn && arn.type === "cluster" ? arn.name : given).toLowerCase();
 }

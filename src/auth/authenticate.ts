@@ -1,0 +1,70 @@
+import type { Emulator } from "../emulator.js";
+import { AwsError } from "../protocol/errors.js";
+import { rootPrincipal } from "./identities.js";
+import type { Principal } from "./principal.js";
+import { isServedRegion } from "./regions.js";
+import {
+  authErrorFor,
+  parseSigV4,
+  verifySigV4,
+  type CredentialFailure,
+  type SigV4Credentials,
+  type SigV4Failure,
+  type SignedRequestParts,
+} from "./sigv4.js";
+
+/**
+ * The auth stage of the pipeline: who is calling, and in which region. Order of checks: the SigV4 parameters are
+ * present and well-formed, the credential scope names this service and a served region, the access key exists
+ * (and carries the session token it was issued with, or none for a long-term key), the token has not expired,
+ * then the signature. Nothing is created before all of it passes, so a refused request leaves no state.
+ */
+export function authenticate(
+  emulator: Emulator,
+  request: SignedRequestParts,
+  protocol: "query" | "json",
+  signingName: string,
+): { principal: Principal; region: string } {
+  const fail = (failure: SigV4Failure | CredentialFailure): never => {
+    const { code, status, message } = authErrorFor(protocol, failure);
+    throw new AwsError(code, message, status);
+  };
+  const creds = parseSigV4(request);
+  if ("kind" in creds) return fail(creds);
+  const scopeFailure = checkCredentialScope(creds.scope, signingName);
+  if (scopeFailure) return fail(scopeFailure);
+  const { region } = creds.scope;
+
+  const owner = emulator.identities.resolveAccessKey(creds.accessKeyId);
+  if (!owner) {
+    if (emulator.relaxedAuth && /^\d{12}$/.test(creds.accessKeyId))
+      return { principal: rootPrincipal(creds.accessKeyId), region };
+    return fail({ kind: "unknown-key" });
+  }
+  // A long-term (AKIA…) key with any session token, or a temporary key with another one, is an invalid token:
+  // AWS answers InvalidClientTokenId "The security token included in the request is invalid." [aws-behaviour §1.4].
+  if (creds.sessionToken !== owner.sessionToken) return fail({ kind: "unknown-key" });
+  if (owner.expiration && emulator.clock.now() >= owner.expiration) return fail({ kind: "expired-token" });
+  if (!emulator.relaxedAuth) {
+    const failure = verifySigV4(request, creds, owner.secretAccessKey, emulator.signatureClock.now());
+    if (failure) return fail(failure);
+  }
+  return { principal: owner.principal, region };
+}
+
+/**
+ * The credential scope must name the service the request reached and a region Trident serves (regions.ts).
+ * Both refusals are SignatureDoesNotMatch (403; KMS: InvalidSignatureException), in AWS's words: "Credential
+ * should be scoped to a valid Region, not region-code" [IAM User Guide, "Troubleshoot signed requests for AWS
+ * APIs", credential scope errors]; the wire text quotes the region and ends in ". " (joona/aws-es-curl#15,
+ * aws/aws-sdk-ruby#508).
+ */
+function checkCredentialScope(scope: SigV4Credentials["scope"], signingName: string): SigV4Failure | undefined {
+  if (scope.service !== signingName) {
+    return { kind: "mismatch", message: `Credential should be scoped to correct service: '${signingName}'. ` };
+  }
+  if (!isServedRegion(scope.region)) {
+    return { kind: "mismatch", message: `Credential should be scoped to a valid region, not '${scope.region}'. ` };
+  }
+  return undefined;
+}
