@@ -121,7 +121,9 @@ function usageFrom(error: { code?: string; message: string }, table: FlagTable, 
       // "ambiguous": the next word starts with '-' (`--max-body -1`); say what was given, as for any bad value.
       const next = argv[argv.indexOf(flag) + 1];
       const given = /ambiguous/.test(error.message) && next !== undefined ? `, not '${next}'` : "";
-      return new UsageError(`${flag} ${given ? "takes" : "needs a value:"} ${spec ? accepts(spec) : "a value"}${given}`);
+      return new UsageError(
+        `${flag} ${given ? "takes" : "needs a value:"} ${spec ? accepts(spec) : "a value"}${given}`,
+      );
     }
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       return new UsageError(`unexpected argument '${/'([^']*)'/.exec(error.message)?.[1] ?? ""}'`);

@@ -72,6 +72,25 @@ export async function serveCommand(argv: string[]): Promise<void> {
     maxBodyBytes: values["max-body"],
     log: values.quiet ? undefined : (line) => console.log(line),
   });
+  // Signals are handled before the banner: whoever waits for it may stop the server at once.
+  const drainMs = (values["drain-timeout"] ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.log(`trident: ${signal} again, stopping now`);
+      process.exit(1);
+    }
+    stopping = true;
+    const drained = running.drain(drainMs);
+    // Said once the server no longer accepts connections, so whoever reads it can rely on that.
+    console.log(`trident: ${signal}, shutting down: finishing requests in flight (up to ${drainMs / 1000}s)`);
+    void drained.then((outcome) => {
+      if (outcome === "timed-out") console.log("trident: requests still in flight were cut after the drain timeout");
+      process.exit(outcome === "drained" ? 0 : 1);
+    });
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
   const state = stateLocation(emulator);
   console.log(
     `trident: local AWS listening on ${running.endpoint} (accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? "; relaxed auth" : ""})`,
@@ -82,20 +101,4 @@ export async function serveCommand(argv: string[]): Promise<void> {
       : `trident: state lives in ${state.dataDir}`,
   );
   if (values.import !== undefined) console.log(`trident: state imported from ${values.import}`);
-  const drainMs = (values["drain-timeout"] ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000;
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      console.log(`trident: ${signal} again, stopping now`);
-      process.exit(1);
-    }
-    stopping = true;
-    console.log(`trident: ${signal}, shutting down: finishing requests in flight (up to ${drainMs / 1000}s)`);
-    void running.drain(drainMs).then((outcome) => {
-      if (outcome === "timed-out") console.log("trident: requests still in flight were cut after the drain timeout");
-      process.exit(outcome === "drained" ? 0 : 1);
-    });
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
 }

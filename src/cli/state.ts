@@ -54,7 +54,9 @@ export async function stateCommand(argv: string[]): Promise<number> {
   }
   const [action, file] = positionals;
   if (action !== "export" && action !== "import")
-    throw new UsageError(action ? `unknown subcommand '${action}' (export or import)` : "give export FILE or import FILE");
+    throw new UsageError(
+      action ? `unknown subcommand '${action}' (export or import)` : "give export FILE or import FILE",
+    );
   if (!file) throw new UsageError(`give the file to ${action}: trident state ${action} FILE`);
   const passphrase = process.env[PASSPHRASE_ENV];
   if (!passphrase) throw new UsageError(`set ${PASSPHRASE_ENV}: the document's secrets are sealed under it`);

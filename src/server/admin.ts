@@ -75,7 +75,11 @@ function reset(emulator: Emulator, _request: RawRequest, query: URLSearchParams)
     return { status: "ok", reset: [...STATE_SERVICES] };
   }
   if (!isStateService(service))
-    throw new AdminError(400, "InvalidParameterValue", `service must be one of ${STATE_SERVICES.join(", ")}; got '${service}'`);
+    throw new AdminError(
+      400,
+      "InvalidParameterValue",
+      `service must be one of ${STATE_SERVICES.join(", ")}; got '${service}'`,
+    );
   emulator.store.clear((table) => belongsTo(table, service));
   return { status: "ok", reset: [service] };
 }
@@ -106,9 +110,16 @@ export function handleAdmin(
     return { response: answer(200, handler(emulator, request, new URLSearchParams(query))), operation };
   } catch (error) {
     if (error instanceof AdminError)
-      return { response: answer(error.status, { error: error.code, message: error.message }, error.headers), operation };
+      return {
+        response: answer(error.status, { error: error.code, message: error.message }, error.headers),
+        operation,
+      };
     if (error instanceof StateDocumentError)
       return { response: answer(400, { error: error.code, message: error.message }), operation };
-    return { response: answer(500, { error: "InternalFailure", message: "Trident failed; see its log." }), operation, error };
+    return {
+      response: answer(500, { error: "InternalFailure", message: "Trident failed; see its log." }),
+      operation,
+      error,
+    };
   }
 }

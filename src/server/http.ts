@@ -98,7 +98,10 @@ export function createRequestListener(
 /** Starts the local AWS on a socket. Port 0 picks a free port. */
 export async function startServer(emulator: Emulator, options: ServerOptions = {}): Promise<RunningServer> {
   let draining = false;
-  const server = createServer({ keepAliveTimeout: 60_000 }, createRequestListener(emulator, options, () => draining));
+  const server = createServer(
+    { keepAliveTimeout: 60_000 },
+    createRequestListener(emulator, options, () => draining),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_PORT, options.host ?? "127.0.0.1", () => resolve());

@@ -153,7 +153,11 @@ function sealingKey(sealing: unknown, passphrase: string): Buffer {
   }
   if (((params.N as number) & ((params.N as number) - 1)) !== 0 || (params.N as number) < 2)
     throw new StateDocumentError(`"sealing.N" must be a power of two`);
-  const key = deriveKey(passphrase, base64(sealing.salt, `"sealing.salt"`), params as { N: number; r: number; p: number });
+  const key = deriveKey(
+    passphrase,
+    base64(sealing.salt, `"sealing.salt"`),
+    params as { N: number; r: number; p: number },
+  );
   try {
     unseal(key, CHECK_PLACE, base64(sealing.check, `"sealing.check"`));
   } catch (error) {
@@ -184,7 +188,9 @@ function readRow(raw: unknown, index: number, key: Buffer): StoredRow {
       text = unseal(key, placeOf(row), base64(raw.sealed, `${where}: "sealed"`)).toString("utf8");
     } catch (error) {
       if (error instanceof SealError)
-        throw new StateDocumentError(`${where} (${row.table} ${row.id}): the sealed record does not open (altered or moved)`);
+        throw new StateDocumentError(
+          `${where} (${row.table} ${row.id}): the sealed record does not open (altered or moved)`,
+        );
       throw error;
     }
   } else text = JSON.stringify(raw.value);

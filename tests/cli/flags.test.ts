@@ -9,7 +9,7 @@ const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 function trident(args: string[], env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? (error as { code?: number }).code ?? null : 0, stdout, stderr }),
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });
 }
@@ -36,8 +36,14 @@ const REFUSALS: [string[], string][] = [
   [["migrate", "plan", "--poll-interval", "soon"], "--poll-interval takes a number of seconds above 0, not 'soon'"],
   [["migrate", "plan", "--instance-count", "1.5"], "--instance-count takes a whole number, 1 or more, not '1.5'"],
   [["migrate", "plan", "--output", "yaml"], "--output takes one of text, json, not 'yaml'"],
-  [["migrate", "plan", "--endpoint-url", "localhost:4599"], "--endpoint-url takes an http:// or https:// URL, not 'localhost:4599'"],
-  [["state", "export", "f.json", "--endpoint-url", "ftp://x"], "--endpoint-url takes an http:// or https:// URL, not 'ftp://x'"],
+  [
+    ["migrate", "plan", "--endpoint-url", "localhost:4599"],
+    "--endpoint-url takes an http:// or https:// URL, not 'localhost:4599'",
+  ],
+  [
+    ["state", "export", "f.json", "--endpoint-url", "ftp://x"],
+    "--endpoint-url takes an http:// or https:// URL, not 'ftp://x'",
+  ],
   [["state", "export"], "give the file to export: trident state export FILE"],
   [["state", "send", "f.json"], "unknown subcommand 'send' \\(export or import\\)"],
   [["state", "export", "f.json"], "set TRIDENT_STATE_PASSPHRASE: the document's secrets are sealed under it"],
@@ -59,6 +65,9 @@ describe("every flag of every command is checked", { concurrency: true }, () => 
       assert.equal(code, 0, command);
       assert.match(stdout, new RegExp(`^Usage: trident ${command}`));
     }
-    assert.match((await trident(["serve", "--help"])).stdout, /State lives in memory: everything created is lost when the server stops/);
+    assert.match(
+      (await trident(["serve", "--help"])).stdout,
+      /State lives in memory: everything created is lost when the server stops/,
+    );
   });
 });

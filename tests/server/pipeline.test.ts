@@ -156,7 +156,12 @@ describe("the HTTP server", () => {
     assert.match(health.bootId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.notEqual(new Emulator().bootId, health.bootId, "a new start has a new boot id");
     const onDisk = new Emulator({ dataDir: "/var/lib/trident" });
-    const { response: disk } = await handleRequest(onDisk, { method: "GET", url: "/_trident/health", headers: {}, body: Buffer.alloc(0) });
+    const { response: disk } = await handleRequest(onDisk, {
+      method: "GET",
+      url: "/_trident/health",
+      headers: {},
+      body: Buffer.alloc(0),
+    });
     assert.deepEqual(JSON.parse(disk.body).state, { store: "data-dir", dataDir: "/var/lib/trident" });
   });
 

@@ -26,7 +26,16 @@ describe("writing a file atomically", () => {
     };
     writeFileAtomically(path, "first\n", { fs: recorder });
     writeFileAtomically(path, "second\n", { fs: recorder });
-    const once = ["open tmp", "write tmp", "fsync tmp", "close tmp", "rename tmp → path", "open dir", "fsync dir", "close dir"];
+    const once = [
+      "open tmp",
+      "write tmp",
+      "fsync tmp",
+      "close tmp",
+      "rename tmp → path",
+      "open dir",
+      "fsync dir",
+      "close dir",
+    ];
     assert.deepEqual(calls, [...once, ...once]);
     assert.equal(readFileSync(path, "utf8"), "second\n");
     assert.deepEqual(readdirSync(dir), ["journal.json"]);
