@@ -19,6 +19,8 @@ const KNOWN_TABLES: ReadonlySet<string> = new Set([
   "neptune.events",
   "neptune.tags",
   "neptune.pendingCopies",
+  "neptune.copySchedule",
+  "neptune.snapshotShares",
   "sts.temporaryCredentials",
 ]);
 

@@ -13,6 +13,7 @@ import {
   CreateDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
+  ModifyDBClusterSnapshotAttributeCommand,
   NeptuneClient,
 } from "@aws-sdk/client-neptune";
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
@@ -73,6 +74,13 @@ async function populate(clients: ReturnType<Awaited<ReturnType<typeof server>>["
     new CreateDBClusterSnapshotCommand({
       DBClusterIdentifier: "orders-graph",
       DBClusterSnapshotIdentifier: "before-move",
+    }),
+  );
+  await clients.neptune.send(
+    new ModifyDBClusterSnapshotAttributeCommand({
+      DBClusterSnapshotIdentifier: "before-move",
+      AttributeName: "restore",
+      ValuesToAdd: ["222222222222"],
     }),
   );
   const session = (await clients.sts.send(new GetSessionTokenCommand({ DurationSeconds: 3600 }))).Credentials!;
