@@ -66,11 +66,18 @@ export async function serveCommand(argv: string[]): Promise<void> {
     delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
   });
   if (values.import !== undefined) replaceState(emulator.store, importedRows(values.import));
+  const host = values.host ?? "127.0.0.1";
+  const port = values.port ?? DEFAULT_PORT;
   const running = await startServer(emulator, {
-    host: values.host ?? "127.0.0.1",
-    port: values.port ?? DEFAULT_PORT,
+    host,
+    port,
     maxBodyBytes: values["max-body"],
     log: values.quiet ? undefined : (line) => console.log(line),
+  }).catch((error: NodeJS.ErrnoException) => {
+    // A --host that does not resolve or is not this machine's, a --port in use or reserved: one line, no stack.
+    if (error.syscall === "listen" || error.syscall === "getaddrinfo")
+      throw new UsageError(`cannot listen on --host ${host} --port ${port}: ${error.code ?? error.message}`);
+    throw error;
   });
   // Signals are handled before the banner: whoever waits for it may stop the server at once.
   const drainMs = (values["drain-timeout"] ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000;

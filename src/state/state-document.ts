@@ -62,7 +62,7 @@ export class StateDocumentError extends Error {
 
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1 };
 /** Bounds on what a document may ask of scrypt, so a crafted one can't take the server's memory or time. */
-const SCRYPT_LIMITS = { N: 2 ** 17, r: 16, p: 4 };
+const SCRYPT_LIMITS = { N: 2 ** 16, r: 8, p: 2 };
 const CHECK_TEXT = "trident-state passphrase check";
 const CHECK_PLACE = "trident-state/check";
 

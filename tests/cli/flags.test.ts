@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
@@ -58,6 +59,28 @@ describe("every flag of every command is checked", { concurrency: true }, () => 
       assert.match(stderr, new RegExp(`^trident ${args[0]}: ${expected} \\(see 'trident ${args[0]} --help'\\)\\n$`));
     });
   }
+
+  test("a --host or --port that cannot be listened on is one line too, exit 2", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const inUse = await trident(["serve", "--port", String(port)]);
+      assert.equal(inUse.code, 2);
+      assert.equal(
+        inUse.stderr,
+        `trident serve: cannot listen on --host 127.0.0.1 --port ${port}: EADDRINUSE (see 'trident serve --help')\n`,
+      );
+    } finally {
+      taken.close();
+    }
+    const unknownHost = await trident(["serve", "--host", "no-such-host.invalid", "--port", "0"]);
+    assert.equal(unknownHost.code, 2);
+    assert.match(
+      unknownHost.stderr,
+      /^trident serve: cannot listen on --host no-such-host\.invalid --port 0: (ENOTFOUND|EAI_AGAIN) /,
+    );
+  });
 
   test("--help of each command exits 0 and says where state lives", async () => {
     for (const command of ["serve", "demo", "migrate", "state"]) {

@@ -156,6 +156,26 @@ describe("trident serve", () => {
     agent.destroy();
   });
 
+  test("a request still in flight when the drain timeout ends is cut, and the exit code says so", async () => {
+    const server = serve(["--drain-timeout", "0.2"]);
+    const endpoint = new URL(await server.ready);
+    const stuck = request({
+      host: endpoint.hostname,
+      port: Number(endpoint.port),
+      method: "POST",
+      path: "/",
+      headers: { expect: "100-continue", "content-length": "10" },
+    });
+    const cut = new Promise<string>((resolve) =>
+      stuck.once("error", (error: NodeJS.ErrnoException) => resolve(error.code!)),
+    );
+    await new Promise((resolve) => stuck.once("continue", resolve));
+    server.child.kill("SIGTERM");
+    assert.equal(await server.exited, 1);
+    assert.equal(await cut, "ECONNRESET");
+    assert.match(server.output(), /trident: requests still in flight were cut after the drain timeout\n/);
+  });
+
   test("the banner says where state lives and that memory state is lost when the server stops", async () => {
     const server = serve([]);
     await server.ready;
