@@ -65,7 +65,11 @@ export async function stateCommand(argv: string[]): Promise<number> {
   try {
     if (action === "export") {
       const document = await call(endpoint, { method: "GET", headers });
-      writeFileAtomically(file, document, { mode: 0o600 });
+      try {
+        writeFileAtomically(file, document, { mode: 0o600 });
+      } catch (error) {
+        throw new StateCommandError(`cannot write ${file}: ${(error as Error).message}`);
+      }
       console.log(`trident: state of ${endpoint} exported to ${file}`);
     } else {
       let body: string;
