@@ -18,7 +18,8 @@ import { handleAdmin, isAdminPath } from "./admin.js";
 
 /**
  * The whole path of a request, top to bottom:
- *   Trident's own endpoints (health, reset, state: admin.ts) → route (service, protocol, operation) → SigV4 auth → parse → validate → handler → serialize.
+ *   Trident's own endpoints (health, reset, state: admin.ts) → route (service, protocol, operation) → SigV4 auth
+ *   → parse → validate → handler → serialize.
  * Every failure on the way becomes the routed service's error envelope; anything unexpected is InternalFailure.
  */
 
