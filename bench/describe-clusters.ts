@@ -1,4 +1,4 @@
-import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
+import { CreateDBClusterCommand, DescribeDBClusterSnapshotsCommand, NeptuneClient } from "@aws-sdk/client-neptune";
 import { formatResult, parseBenchArgs, runLoad, startChildServer } from "./lib/load.js";
 import { presign } from "./lib/sign.js";
 
@@ -9,13 +9,17 @@ import { presign } from "./lib/sign.js";
  *
  * Accounts are named by 12-digit access key ids, so the server runs with relaxed auth: the one this script starts
  * when no endpoint is given does; an `--endpoint` must be a `trident serve --relaxed-auth`.
+ * `--extra-scopes N` first gives N other (account, region) scopes a cluster and a snapshot table each (accounts
+ * 2000000000xx, regions us-east-1 and eu-west-1): the rate must not depend on them (per-request work is the
+ * caller's own state plus what is due).
  * Usage: node dist/bench/describe-clusters.js [--endpoint URL] [--concurrency 32] [--seconds 10] [--requests N]
+ *        [--extra-scopes 500] [--clusters 100]
  */
 const ACCOUNTS = 10;
-const CLUSTERS_PER_ACCOUNT = 100;
 const REGION = "us-east-1";
 
 const args = parseBenchArgs();
+const CLUSTERS_PER_ACCOUNT = args.clustersPerAccount;
 const own = args.endpoint ? undefined : await startChildServer("trident", ["--relaxed-auth"]);
 const endpoint = args.endpoint ?? own!.endpoint;
 try {
@@ -35,6 +39,7 @@ try {
       }
     }),
   );
+  await fillExtraScopes(endpoint, args.extraScopes);
   console.log(
     `created ${ACCOUNTS * CLUSTERS_PER_ACCOUNT} clusters in ${ACCOUNTS} accounts in ${((performance.now() - started) / 1000).toFixed(2)}s`,
   );
@@ -46,7 +51,11 @@ try {
         { accessKeyId: account, secretAccessKey: "bench" },
         {
           service: "rds",
-          params: { Action: "DescribeDBClusters", Version: "2014-10-31", MaxRecords: String(CLUSTERS_PER_ACCOUNT) },
+          params: {
+            Action: "DescribeDBClusters",
+            Version: "2014-10-31",
+            MaxRecords: String(Math.max(20, CLUSTERS_PER_ACCOUNT)),
+          },
         },
         REGION,
       ),
@@ -64,11 +73,26 @@ try {
   );
   console.log(
     formatResult(
-      `trident DescribeDBClusters (page of ${CLUSTERS_PER_ACCOUNT}, ${ACCOUNTS} accounts) @ ${endpoint}`,
+      `trident DescribeDBClusters (page of ${CLUSTERS_PER_ACCOUNT}, ${ACCOUNTS} accounts, ${args.extraScopes} extra scopes) @ ${endpoint}`,
       result,
       args.concurrency,
     ),
   );
 } finally {
   own?.child.kill();
+}
+
+/** `count` scopes, each with a cluster and a snapshot table: state of others that a request must not scan. */
+async function fillExtraScopes(endpoint: string, count: number): Promise<void> {
+  const regions = ["us-east-1", "eu-west-1"];
+  for (let i = 0; i < count; i++) {
+    const neptune = new NeptuneClient({
+      region: regions[i % regions.length]!,
+      endpoint,
+      credentials: { accessKeyId: String(200000000000 + Math.floor(i / regions.length)), secretAccessKey: "bench" },
+    });
+    await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "other", Engine: "neptune" }));
+    await neptune.send(new DescribeDBClusterSnapshotsCommand({}));
+    neptune.destroy();
+  }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { IdentityRegistry } from "./auth/identities.js";
 import { defaultConfig } from "./config/defaults.js";
 import type { TridentConfig } from "./config/config.js";
@@ -26,6 +27,8 @@ export interface EmulatorOptions {
   delays?: Delays;
   /** Relaxed auth: a 12-digit access key id names the account's root and signatures are not checked. */
   relaxedAuth?: boolean;
+  /** The data directory the store lives in; undefined: state lives in memory and is lost when the process ends. */
+  dataDir?: string;
 }
 
 /**
@@ -42,12 +45,18 @@ export class Emulator {
   /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
   readonly kms: KmsServiceAccess;
   readonly services: Record<"neptune" | "kms" | "sts", ServiceDefinition>;
+  /** Changes on every start, so a client can tell that a restart happened (health). */
+  readonly bootId = randomUUID();
+  readonly startedAt: Date;
+  readonly dataDir: string | undefined;
 
   constructor(options: EmulatorOptions = {}) {
     this.clock = options.clock ?? new SystemClock();
     this.signatureClock = options.signatureClock ?? new SystemClock();
     this.store = options.store ?? new MemoryStore();
     this.identities = new IdentityRegistry(options.config ?? defaultConfig(), this.clock, this.store);
+    this.startedAt = this.clock.now();
+    this.dataDir = options.dataDir;
     this.relaxedAuth = options.relaxedAuth ?? false;
     this.delays = options.delays ?? DELAY_PROFILES.instant;
     this.kms = new KmsViaService({ store: this.store, clock: this.clock, identities: this.identities });

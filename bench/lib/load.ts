@@ -131,6 +131,10 @@ export interface CommonBenchArgs {
   requests: number;
   durationMs: number;
   bare: boolean;
+  /** describe-clusters: (account, region) scopes holding other state, which a request must not pay for. */
+  extraScopes: number;
+  /** describe-clusters: clusters in each measured account (0: the request's fixed cost alone). */
+  clustersPerAccount: number;
 }
 
 export function parseBenchArgs(argv = process.argv.slice(2)): CommonBenchArgs {
@@ -142,6 +146,8 @@ export function parseBenchArgs(argv = process.argv.slice(2)): CommonBenchArgs {
       requests: { type: "string", default: "50000" },
       seconds: { type: "string", default: "10" },
       bare: { type: "boolean", default: false },
+      "extra-scopes": { type: "string", default: "0" },
+      clusters: { type: "string", default: "100" },
     },
   });
   return {
@@ -150,5 +156,7 @@ export function parseBenchArgs(argv = process.argv.slice(2)): CommonBenchArgs {
     requests: Number(values.requests),
     durationMs: Number(values.seconds) * 1000,
     bare: values.bare,
+    extraScopes: Number(values["extra-scopes"]),
+    clustersPerAccount: Number(values.clusters),
   };
 }

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { GetKeyPolicyCommand } from "@aws-sdk/client-kms";
 import {
   CopyDBClusterSnapshotCommand,
@@ -28,6 +27,7 @@ import { buildSeed } from "../migrate/seed.js";
 import type { StepContext } from "../migrate/steps/context.js";
 import type { MigrateInputs } from "../migrate/types.js";
 import { progressFor, type Progress } from "../migrate/waiters.js";
+import { parseFlags } from "./flags.js";
 
 export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving]
 
@@ -272,14 +272,11 @@ async function describeTarget(b: SideClients, account: string, write: (line: str
 }
 
 export async function demoCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      cleanup: { type: "boolean", default: false },
-      fast: { type: "boolean", default: false },
-      "keep-serving": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+  const { values } = parseFlags(argv, {
+    cleanup: { kind: "boolean" },
+    fast: { kind: "boolean" },
+    "keep-serving": { kind: "boolean" },
+    help: { kind: "boolean", short: "h" },
   });
   if (values.help) {
     console.log(DEMO_USAGE);

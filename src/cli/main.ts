@@ -3,6 +3,8 @@ import { ConfigError } from "../config/config.js";
 import { serveCommand } from "./serve.js";
 import { migrateCommand } from "./migrate.js";
 import { demoCommand } from "./demo.js";
+import { UsageError } from "./flags.js";
+import { stateCommand } from "./state.js";
 
 const USAGE = `Usage: trident <command> [options]
 
@@ -10,14 +12,17 @@ Commands:
   serve     run the local AWS (Neptune, KMS, STS) on a port
   migrate   move a Neptune cluster to another account: plan, apply, cleanup
   demo      the seed scenario on the embedded local AWS: plan and apply from 111111111111 to 222222222222
+  state     export or import the whole state of a running local AWS (a prepared rehearsal, to share)
   help      show this text
 
 Run 'trident <command> --help' for a command's options.`;
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = {
+/** A command resolves to its exit code (0 when it returns nothing); bad options throw UsageError (exit 2). */
+const commands: Record<string, (argv: string[]) => Promise<number | void>> = {
   serve: serveCommand,
   migrate: migrateCommand,
   demo: demoCommand,
+  state: stateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -31,8 +36,16 @@ async function main(argv: string[]): Promise<number> {
     console.error(`trident: unknown command '${command}'\n\n${USAGE}`);
     return 2;
   }
-  await run(rest);
-  return 0;
+  try {
+    return (await run(rest)) ?? 0;
+  } catch (error) {
+    // One line naming the flag and what it takes, no stack: the user's to fix (exit 2).
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      console.error(`trident ${command}: ${error.message} (see 'trident ${command} --help')`);
+      return 2;
+    }
+    throw error;
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -40,10 +53,6 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`trident: ${(error as Error).message}`);
-      process.exit(2);
-    }
     console.error(error);
     process.exit(1);
   },

@@ -1,5 +1,4 @@
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import type { NeptuneClientConfig } from "@aws-sdk/client-neptune";
 import { runApply, runPlan, blockedError, type ApplyResult } from "../migrate/apply.js";
 import { runCleanup, type CleanupAction } from "../migrate/cleanup.js";
@@ -9,6 +8,7 @@ import { JsonReporter, TextReporter, renderPlan, sideLabel } from "../migrate/re
 import { STEPS } from "../migrate/steps/index.js";
 import { lineProgress, progressFor } from "../migrate/waiters.js";
 import type { MigrateInputs, Plan, SideConfig, StepId } from "../migrate/types.js";
+import { parseFlags, UsageError, type FlagTable, type FlagValues } from "./flags.js";
 
 export const MIGRATE_USAGE = `Usage: trident migrate <plan|apply|cleanup> [options]
 
@@ -44,43 +44,45 @@ Running:
 Exit codes: 0 done/ready, 1 unexpected error, 2 bad options, 3 blocked (a fix is printed), 4 verify failed,
 5 not confirmed. IAM permissions each side needs: src/migrate/IAM.md.`;
 
+const STEP_IDS = Object.keys(STEPS) as StepId[];
+
 const OPTIONS = {
-  region: { type: "string" },
-  "source-profile": { type: "string" },
-  "target-profile": { type: "string" },
-  "source-access-key-id": { type: "string" },
-  "source-secret-access-key": { type: "string" },
-  "source-session-token": { type: "string" },
-  "target-access-key-id": { type: "string" },
-  "target-secret-access-key": { type: "string" },
-  "target-session-token": { type: "string" },
-  "endpoint-url": { type: "string" },
-  "source-endpoint-url": { type: "string" },
-  "target-endpoint-url": { type: "string" },
-  "source-cluster": { type: "string" },
-  "source-snapshot": { type: "string" },
-  "target-cluster": { type: "string" },
-  "target-kms-key": { type: "string" },
-  "source-kms-key": { type: "string" },
-  "create-source-key": { type: "boolean", default: false },
-  "subnet-group": { type: "string" },
-  "security-group-ids": { type: "string", multiple: true },
-  "parameter-group": { type: "string" },
-  "instance-class": { type: "string" },
-  "instance-count": { type: "string" },
-  journal: { type: "string" },
-  output: { type: "string", default: "text" },
-  yes: { type: "boolean", short: "y", default: false },
-  "poll-interval": { type: "string" },
-  "wait-timeout": { type: "string" },
-  "keep-share": { type: "boolean", default: false },
-  "keep-key-policy": { type: "boolean", default: false },
-  "keep-snapshots": { type: "boolean", default: false },
-  debug: { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
+  region: { kind: "text" },
+  "source-profile": { kind: "text" },
+  "target-profile": { kind: "text" },
+  "source-access-key-id": { kind: "text" },
+  "source-secret-access-key": { kind: "text" },
+  "source-session-token": { kind: "text" },
+  "target-access-key-id": { kind: "text" },
+  "target-secret-access-key": { kind: "text" },
+  "target-session-token": { kind: "text" },
+  "endpoint-url": { kind: "url" },
+  "source-endpoint-url": { kind: "url" },
+  "target-endpoint-url": { kind: "url" },
+  "source-cluster": { kind: "text" },
+  "source-snapshot": { kind: "text" },
+  "target-cluster": { kind: "text" },
+  "target-kms-key": { kind: "text" },
+  "source-kms-key": { kind: "text" },
+  "create-source-key": { kind: "boolean" },
+  "subnet-group": { kind: "text" },
+  "security-group-ids": { kind: "text", multiple: true },
+  "parameter-group": { kind: "text" },
+  "instance-class": { kind: "text" },
+  "instance-count": { kind: "count" },
+  journal: { kind: "text" },
+  output: { kind: "choice", choices: ["text", "json"] },
+  yes: { kind: "boolean", short: "y" },
+  "poll-interval": { kind: "seconds" },
+  "wait-timeout": { kind: "seconds" },
+  "keep-share": { kind: "boolean" },
+  "keep-key-policy": { kind: "boolean" },
+  "keep-snapshots": { kind: "boolean" },
+  debug: { kind: "boolean" },
+  help: { kind: "boolean", short: "h" },
   // Test hook, not in the usage: stop as if killed right after this step.
-  "stop-after": { type: "string" },
-} as const;
+  "stop-after": { kind: "choice", choices: STEP_IDS },
+} as const satisfies FlagTable;
 
 /** Where the command reads and writes; tests pass their own, and an in-process request handler. */
 export interface MigrateIo {
@@ -94,13 +96,7 @@ export interface MigrateIo {
   env?: NodeJS.ProcessEnv;
 }
 
-class UsageError extends Error {}
-
-type Values = ReturnType<typeof parse>["values"];
-
-function parse(argv: string[]) {
-  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-}
+type Values = FlagValues<typeof OPTIONS>;
 
 function side(values: Values, name: "source" | "target"): SideConfig {
   const config: SideConfig = {};
@@ -119,14 +115,6 @@ function side(values: Values, name: "source" | "target"): SideConfig {
   return config;
 }
 
-function positiveNumber(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0)
-    throw new UsageError(`${flag} must be a positive number, not '${value}'`);
-  return number;
-}
-
 function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
   const source = side(values, "source");
   const target = side(values, "target");
@@ -139,8 +127,7 @@ function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
     throw new UsageError("give --source-cluster or --source-snapshot, not both");
   const targetCluster = values["target-cluster"] ?? values["source-cluster"];
   if (!targetCluster) throw new UsageError("give --target-cluster");
-  const count = positiveNumber(values["instance-count"], "--instance-count");
-  if (count !== undefined && !Number.isInteger(count)) throw new UsageError("--instance-count must be a whole number");
+  const count = values["instance-count"];
   const groups = (values["security-group-ids"] ?? [])
     .flatMap((item) => item.split(","))
     .map((item) => item.trim())
@@ -163,19 +150,16 @@ function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
   };
 }
 
-const STEP_IDS = Object.keys(STEPS) as StepId[];
-
 /** Runs `trident migrate …` and returns the exit code. */
 export async function migrateMain(argv: string[], io: MigrateIo): Promise<number> {
   let values: Values;
   let command: string | undefined;
   try {
-    const parsed = parse(argv);
+    const parsed = parseFlags(argv, OPTIONS, 1);
     values = parsed.values;
     command = parsed.positionals[0];
-    if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument '${parsed.positionals[1]}'`);
   } catch (error) {
-    io.stderr(`trident migrate: ${(error as Error).message}\n\n${MIGRATE_USAGE}\n`);
+    io.stderr(`trident migrate: ${(error as Error).message} (see 'trident migrate --help')\n`);
     return EXIT.usage;
   }
   if (values.help || !command) {
@@ -186,13 +170,10 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
   try {
     if (!["plan", "apply", "cleanup"].includes(command))
       throw new UsageError(`unknown subcommand '${command}' (plan, apply or cleanup)`);
-    if (values.output !== "text" && values.output !== "json") throw new UsageError("--output is text or json");
     const stopAfter = values["stop-after"] as StepId | undefined;
-    if (stopAfter && !STEP_IDS.includes(stopAfter))
-      throw new UsageError(`--stop-after takes a step id: ${STEP_IDS.join(", ")}`);
     const inputs = inputsFrom(values, io.env ?? process.env);
-    const pollSeconds = positiveNumber(values["poll-interval"], "--poll-interval");
-    const timeoutSeconds = positiveNumber(values["wait-timeout"], "--wait-timeout");
+    const pollSeconds = values["poll-interval"];
+    const timeoutSeconds = values["wait-timeout"];
     const common = {
       inputs,
       ...(values.journal ? { journalPath: values.journal } : {}),

@@ -1,57 +1,111 @@
-import { parseArgs } from "node:util";
-import { ConfigError, resolveConfig } from "../config/config.js";
+import { readFileSync } from "node:fs";
+import { resolveConfig } from "../config/config.js";
 import { Emulator } from "../emulator.js";
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startServer } from "../server/http.js";
+import { stateLocation } from "../server/admin.js";
+import { DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startServer } from "../server/http.js";
 import { DELAY_PROFILES, type DelayProfile } from "../state/delays.js";
+import { readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
+import { parseFlags, UsageError, type FlagTable } from "./flags.js";
+import { PASSPHRASE_ENV } from "./state.js";
 
 export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
-  --config FILE     accounts, IAM users and roles (JSON; see README). Also TRIDENT_CONFIG.
-  --relaxed-auth    a 12-digit access key id names the account; signatures are not checked
-  --delays PROFILE  how long lifecycle transitions take: instant, demo (default; a few hundred ms) or realistic (minutes)
-  --max-body BYTES  largest request body accepted (default ${DEFAULT_MAX_BODY_BYTES})
-  --quiet           no per-request log lines`;
+State lives in memory: everything created is lost when the server stops (export it first: trident state export).
+  --host HOST          address to listen on (default 127.0.0.1)
+  --port PORT          0 to 65535; 0 picks a free port (default ${DEFAULT_PORT})
+  --config FILE        accounts, IAM users and roles (JSON; see README). Also TRIDENT_CONFIG.
+  --relaxed-auth       a 12-digit access key id names the account; signatures are not checked
+  --delays PROFILE     how long lifecycle transitions take: instant, demo (default; a few hundred ms) or realistic (minutes)
+  --max-body BYTES     largest request body accepted, 1 to 1073741824 (default ${DEFAULT_MAX_BODY_BYTES})
+  --import FILE        start from a state document (trident state export); its passphrase in ${PASSPHRASE_ENV}
+  --drain-timeout SEC  on SIGTERM/SIGINT, how long requests in flight may take to finish (default ${DEFAULT_DRAIN_TIMEOUT_SECONDS})
+  --quiet              no per-request log lines
+
+SIGTERM or SIGINT: stop accepting connections, finish the requests in flight, exit 0 (1 if some had to be cut
+after --drain-timeout); a second signal stops at once.`;
+
+const FLAGS = {
+  host: { kind: "text" },
+  port: { kind: "port" },
+  config: { kind: "text" },
+  "relaxed-auth": { kind: "boolean" },
+  "max-body": { kind: "bytes" },
+  delays: { kind: "choice", choices: Object.keys(DELAY_PROFILES) },
+  import: { kind: "text" },
+  "drain-timeout": { kind: "seconds" },
+  quiet: { kind: "boolean" },
+  help: { kind: "boolean", short: "h" },
+} as const satisfies FlagTable;
+
+/** Reads and checks a state document for --import; any problem stops the start with one line. */
+function importedRows(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`--import: cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return readStateDocument(text, process.env[PASSPHRASE_ENV]);
+  } catch (error) {
+    if (error instanceof StateDocumentError) throw new UsageError(`--import ${file}: ${error.message}`);
+    throw error;
+  }
+}
 
 export async function serveCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      host: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: String(DEFAULT_PORT) },
-      config: { type: "string" },
-      "relaxed-auth": { type: "boolean", default: false },
-      "max-body": { type: "string" },
-      delays: { type: "string", default: "demo" },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  const { values } = parseFlags(argv, FLAGS);
   if (values.help) {
     console.log(SERVE_USAGE);
     return;
   }
-  if (!(values.delays in DELAY_PROFILES)) {
-    throw new ConfigError(`--delays must be one of ${Object.keys(DELAY_PROFILES).join(", ")}; got '${values.delays}'`);
-  }
   const emulator = new Emulator({
     config: resolveConfig(values.config),
     relaxedAuth: values["relaxed-auth"],
-    delays: DELAY_PROFILES[values.delays as DelayProfile],
+    delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
   });
+  if (values.import !== undefined) replaceState(emulator.store, importedRows(values.import));
+  const host = values.host ?? "127.0.0.1";
+  const port = values.port ?? DEFAULT_PORT;
   const running = await startServer(emulator, {
-    host: values.host,
-    port: Number(values.port),
-    maxBodyBytes: values["max-body"] ? Number(values["max-body"]) : undefined,
+    host,
+    port,
+    maxBodyBytes: values["max-body"],
     log: values.quiet ? undefined : (line) => console.log(line),
+  }).catch((error: NodeJS.ErrnoException) => {
+    // A --host that does not resolve or is not this machine's, a --port in use or reserved: one line, no stack.
+    if (error.syscall === "listen" || error.syscall === "getaddrinfo")
+      throw new UsageError(`cannot listen on --host ${host} --port ${port}: ${error.code ?? error.message}`);
+    throw error;
   });
+  // Signals are handled before the banner: whoever waits for it may stop the server at once.
+  const drainMs = (values["drain-timeout"] ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.log(`trident: ${signal} again, stopping now`);
+      process.exit(1);
+    }
+    stopping = true;
+    const drained = running.drain(drainMs);
+    // Said once the server no longer accepts connections, so whoever reads it can rely on that.
+    console.log(`trident: ${signal}, shutting down: finishing requests in flight (up to ${drainMs / 1000}s)`);
+    void drained.then((outcome) => {
+      if (outcome === "timed-out") console.log("trident: requests still in flight were cut after the drain timeout");
+      process.exit(outcome === "drained" ? 0 : 1);
+    });
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  const state = stateLocation(emulator);
   console.log(
     `trident: local AWS listening on ${running.endpoint} (accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? "; relaxed auth" : ""})`,
   );
-  const stop = (signal: string) => {
-    console.log(`trident: ${signal}, shutting down`);
-    void running.close().then(() => process.exit(0));
-  };
-  process.once("SIGINT", () => stop("SIGINT"));
-  process.once("SIGTERM", () => stop("SIGTERM"));
+  console.log(
+    state.store === "memory"
+      ? "trident: state lives in memory and is lost when the server stops"
+      : `trident: state lives in ${state.dataDir}`,
+  );
+  if (values.import !== undefined) console.log(`trident: state imported from ${values.import}`);
 }

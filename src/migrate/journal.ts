@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { writeFileAtomically } from "../state/atomic-file.js";
 import { MigrateError } from "./errors.js";
 import type { StepId } from "./types.js";
 
@@ -126,13 +127,11 @@ export class Journal {
     );
   }
 
-  /** Written to a temporary file and renamed, so a kill mid-write never leaves half a journal. */
+  /** Written atomically and fsync'd (file and directory): a kill or power cut never leaves half a journal. */
   save(): void {
     this.data.updatedAt = this.now().toISOString();
     mkdirSync(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.tmp-${process.pid}`;
-    writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
-    renameSync(temporary, this.path);
+    writeFileAtomically(this.path, `${JSON.stringify(this.data, null, 2)}\n`);
   }
 
   record(step: string, event: string, detail?: string): void {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Emulator } from "../emulator.js";
 import { AwsError } from "../protocol/errors.js";
+import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin.js";
 import { handleRequest, refuseUnread, type RawRequest, type RequestSummary } from "./pipeline.js";
 
 export interface ServerOptions {
@@ -16,12 +17,20 @@ export interface ServerOptions {
 export const DEFAULT_PORT = 4599;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
+
 export interface RunningServer {
   emulator: Emulator;
   server: Server;
   /** `http://host:port`, for `--endpoint-url` and SDK `endpoint`. */
   endpoint: string;
+  /** Stops at once: every connection is cut, requests in flight included (tests). */
   close(): Promise<void>;
+  /**
+   * Stops gracefully (SIGTERM, SIGINT): no new connections, idle keep-alive connections closed, requests in flight
+   * answered (with `Connection: close`); after `timeoutMs` whatever is left is cut. Says which way it ended.
+   */
+  drain(timeoutMs: number): Promise<"drained" | "timed-out">;
 }
 
 class BodyTooLarge extends Error {}
@@ -48,11 +57,17 @@ function logLine(summary: RequestSummary, ms: number): string {
   return `${summary.operation} account=${summary.accountId ?? "-"} status=${summary.status} ${ms.toFixed(1)}ms`;
 }
 
-export function createRequestListener(emulator: Emulator, options: ServerOptions = {}) {
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+export function createRequestListener(
+  emulator: Emulator,
+  options: ServerOptions = {},
+  /** While true, every answer closes its connection (the server is draining). */
+  closing: () => boolean = () => false,
+) {
+  const requestLimit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
+    const limit = isAdminPath(req.url ?? "/") ? Math.max(requestLimit, ADMIN_MAX_BODY_BYTES) : requestLimit;
     let body: Buffer;
     try {
       body = await readBody(req, limit);
@@ -72,7 +87,8 @@ export function createRequestListener(emulator: Emulator, options: ServerOptions
     }
     const raw: RawRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
     const { response, summary } = await handleRequest(emulator, raw);
-    res.writeHead(response.status, response.headers).end(response.body);
+    const headers = closing() ? { ...response.headers, connection: "close" } : response.headers;
+    res.writeHead(response.status, headers).end(response.body);
     if (summary.error)
       log?.(`${summary.operation} InternalFailure: ${(summary.error as Error)?.stack ?? String(summary.error)}`);
     log?.(logLine(summary, performance.now() - started));
@@ -81,7 +97,11 @@ export function createRequestListener(emulator: Emulator, options: ServerOptions
 
 /** Starts the local AWS on a socket. Port 0 picks a free port. */
 export async function startServer(emulator: Emulator, options: ServerOptions = {}): Promise<RunningServer> {
-  const server = createServer({ keepAliveTimeout: 60_000 }, createRequestListener(emulator, options));
+  let draining = false;
+  const server = createServer(
+    { keepAliveTimeout: 60_000 },
+    createRequestListener(emulator, options, () => draining),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_PORT, options.host ?? "127.0.0.1", () => resolve());
@@ -96,6 +116,19 @@ export async function startServer(emulator: Emulator, options: ServerOptions = {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+      }),
+    drain: (timeoutMs) =>
+      new Promise((resolve) => {
+        draining = true;
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve("timed-out");
+        }, timeoutMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve("drained");
+        });
+        server.closeIdleConnections();
       }),
   };
 }

@@ -14,10 +14,12 @@ import {
 } from "../protocol/query.js";
 import { validateInput } from "../protocol/validate.js";
 import type { RequestContext, ServiceDefinition } from "../services/service.js";
+import { handleAdmin, isAdminPath } from "./admin.js";
 
 /**
  * The whole path of a request, top to bottom:
- *   health check → route (service, protocol, operation) → SigV4 auth → parse → validate → handler → serialize.
+ *   Trident's own endpoints (health, reset, state: admin.ts) → route (service, protocol, operation) → SigV4 auth
+ *   → parse → validate → handler → serialize.
  * Every failure on the way becomes the routed service's error envelope; anything unexpected is InternalFailure.
  */
 
@@ -59,11 +61,9 @@ export async function handleRequest(
 ): Promise<{ response: RawResponse; summary: RequestSummary }> {
   const requestId = randomUUID();
   const [path = "/", query = ""] = request.url.split("?", 2) as [string, string?];
-  if (request.method === "GET" && path === "/_trident/health") {
-    return {
-      response: reply(200, requestId, "application/json", JSON.stringify({ status: "ok" })),
-      summary: { operation: "Health", status: 200 },
-    };
+  if (isAdminPath(path)) {
+    const { response, operation, error } = handleAdmin(emulator, request, requestId);
+    return { response, summary: { operation, status: response.status, error } };
   }
   let route: Route | undefined;
   let principal: Principal | undefined;

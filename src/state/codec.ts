@@ -2,31 +2,56 @@
  * Records are plain data, with two exceptions the domain uses: Buffers (key material, wrapped data keys) and
  * Dates. This codec turns a record into JSON text and back without losing either, so that every place that
  * writes state out (the durable store, an exported state document) agrees on one form.
+ *
+ * A Buffer is written `{"$buffer": base64}`, a Date `{"$date": ISO-8601}`. A record's own object that happens to
+ * look like a tag (one key, `$buffer`, `$date` or `$literal`: an encryption context `{"$buffer": "x"}` is a
+ * caller's to choose) is written `{"$literal": {…}}`, so it comes back as the object it was.
  */
 
 const BUFFER_TAG = "$buffer";
 const DATE_TAG = "$date";
+const LITERAL_TAG = "$literal";
+const TAGS: readonly string[] = [BUFFER_TAG, DATE_TAG, LITERAL_TAG];
+
+const isPlainObject = (value: unknown): value is object =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The value with its Buffers and Dates tagged, ready for JSON.stringify. Object.fromEntries keeps `__proto__` keys. */
+function tagged(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return { [BUFFER_TAG]: value.toString("base64") };
+  if (value instanceof Date) return { [DATE_TAG]: value.toISOString() };
+  if (Array.isArray(value)) return value.map(tagged);
+  if (!isPlainObject(value)) return value;
+  const entries = Object.entries(value)
+    .filter(([, item]) => item !== undefined)
+    .map(([key, item]) => [key, tagged(item)] as const);
+  const object = Object.fromEntries(entries);
+  return entries.length === 1 && TAGS.includes(entries[0]![0]) ? { [LITERAL_TAG]: object } : object;
+}
+
+/** The value `tagged` wrote, read top-down so that a literal's insides are never taken for tags. */
+function untagged(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(untagged);
+  if (!isPlainObject(value)) return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1) {
+    const [tag, inner] = entries[0]!;
+    if (tag === BUFFER_TAG && typeof inner === "string") return Buffer.from(inner, "base64");
+    if (tag === DATE_TAG && typeof inner === "string") return new Date(inner);
+    if (tag === LITERAL_TAG && isPlainObject(inner)) return untaggedObject(Object.entries(inner));
+  }
+  return untaggedObject(entries);
+}
+
+const untaggedObject = (entries: [string, unknown][]) =>
+  Object.fromEntries(entries.map(([key, item]) => [key, untagged(item)]));
 
 /** JSON text of a record; Buffers become `{"$buffer": base64}`, Dates `{"$date": ISO-8601}`. */
 export function encodeRecord(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, encoded: unknown) {
-    // JSON.stringify calls Buffer#toJSON and Date#toJSON before the replacer sees the value: read the holder.
-    const raw = this[key];
-    if (Buffer.isBuffer(raw)) return { [BUFFER_TAG]: raw.toString("base64") };
-    if (raw instanceof Date) return { [DATE_TAG]: raw.toISOString() };
-    return encoded;
-  });
+  return JSON.stringify(tagged(value));
 }
 
 /** The record `encodeRecord` wrote. */
 export function decodeRecord<T = unknown>(text: string): T {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-    const keys = Object.keys(value);
-    if (keys.length !== 1) return value;
-    const tagged = value as Record<string, unknown>;
-    if (typeof tagged[BUFFER_TAG] === "string") return Buffer.from(tagged[BUFFER_TAG], "base64");
-    if (typeof tagged[DATE_TAG] === "string") return new Date(tagged[DATE_TAG]);
-    return value;
-  }) as T;
+  return untagged(JSON.parse(text)) as T;
 }

@@ -66,7 +66,7 @@ describe("trident migrate on the command line", () => {
     assert.match(both.stderr, /give --source-cluster or --source-snapshot, not both/);
     const unknown = await cli(w, ["plan", "--source-cluster", "x", "--frobnicate"]);
     assert.equal(unknown.code, EXIT.usage);
-    assert.match(unknown.stderr, /Unknown option '--frobnicate'/);
+    assert.match(unknown.stderr, /^trident migrate: unknown option '--frobnicate' \(see 'trident migrate --help'\)\n$/);
     let noRegion = "";
     const endpointOnly = ["plan", "--source-cluster", "x", "--endpoint-url", "http://trident.local"];
     const io = { stdout: () => {}, stderr: (text: string) => (noRegion += text), env: {} };

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Emulator } from "../../src/emulator.js";
 import { startServer, type RunningServer } from "../../src/server/http.js";
+import { handleRequest } from "../../src/server/pipeline.js";
 import { ADMIN, A, errorOf, inProcess, signRequest } from "../helpers/harness.js";
 
 describe("the pipeline", () => {
@@ -142,10 +143,26 @@ describe("the HTTP server", () => {
     assert.match(logLines.at(-1)!, /^GetCallerIdentity account=111111111111 status=200 \d+\.\dms$/);
   });
 
-  test("GET /_trident/health", async () => {
+  test("GET /_trident/health says it is up, which boot this is, since when, and where state lives", async () => {
     const response = await fetch(`${running.endpoint}/_trident/health`);
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { status: "ok" });
+    const health = (await response.json()) as { bootId: string };
+    assert.deepEqual(health, {
+      status: "ok",
+      bootId: running.emulator.bootId,
+      startedAt: running.emulator.startedAt.toISOString(),
+      state: { store: "memory" },
+    });
+    assert.match(health.bootId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.notEqual(new Emulator().bootId, health.bootId, "a new start has a new boot id");
+    const onDisk = new Emulator({ dataDir: "/var/lib/trident" });
+    const { response: disk } = await handleRequest(onDisk, {
+      method: "GET",
+      url: "/_trident/health",
+      headers: {},
+      body: Buffer.alloc(0),
+    });
+    assert.deepEqual(JSON.parse(disk.body).state, { store: "data-dir", dataDir: "/var/lib/trident" });
   });
 
   test("an oversized body is refused with 413 and nothing is processed", async () => {

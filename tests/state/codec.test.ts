@@ -24,6 +24,22 @@ test("the record codec keeps Buffers, Dates, nesting and plain objects", () => {
   assert.equal(back.s, "text");
 });
 
+test("the record codec gives back a caller's own objects that look like its tags, and __proto__ keys", () => {
+  // JSON.parse makes `__proto__` an own key, as a caller's encryption context or tag may.
+  const record = JSON.parse(
+    '{"context":{"$buffer":"abcd"},"when":{"$date":"not a date"},"literal":{"$literal":{"$buffer":"x"}},' +
+      '"proto":{"__proto__":"x"},"two":{"$buffer":"a","b":1}}',
+  ) as Record<string, unknown>;
+  const back = decodeRecord<Record<string, unknown>>(encodeRecord({ ...record, material: Buffer.from("k") }));
+  assert.deepEqual(back.context, { $buffer: "abcd" });
+  assert.deepEqual(back.when, { $date: "not a date" });
+  assert.deepEqual(back.literal, { $literal: { $buffer: "x" } });
+  assert.deepEqual(back.two, { $buffer: "a", b: 1 });
+  assert.ok(Object.hasOwn(back.proto as object, "__proto__"), "an own __proto__ key stays a key");
+  assert.equal(Object.getPrototypeOf(back.proto), Object.prototype);
+  assert.ok(Buffer.isBuffer(back.material));
+});
+
 test("the memory store lists every row and clears the tables it is asked to", () => {
   const store = new MemoryStore();
   store.table("kms.keys", "111111111111", "us-east-1").put("k1", { a: 1 });

@@ -4,7 +4,8 @@ import type { Table } from "../../state/store.js";
 import { clusterSnapshotArn } from "./arn.js";
 import { validIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
-import { CLUSTER_SNAPSHOTS_TABLE, clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
+import { trackCopy, takeDueCopies, untrackCopy, type PendingCopy } from "./pending-copies.js";
+import { clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
 import { resolveSnapshot, type SnapshotRef } from "./snapshot-access.js";
 import { announceSnapshot, snapshotReadyAt } from "./snapshot-making.js";
 import { checkSnapshotIdFree, checkSnapshotQuota, requireAvailable, startedView } from "./snapshots.js";
@@ -91,8 +92,8 @@ export function copyClusterSnapshot(scope: NeptuneScope, request: CopyDBClusterS
   if (copiedTags.length > 0) setTags(scope.store, scope.accountId, scope.region, targetArn, copiedTags);
   announceSnapshot(scope, copy);
   const view = startedView(scope, copy);
-  // With instant delays the copy is already done: its grants go back now, not at the next Neptune request.
-  finishIfDone(scope, snapshots, copy);
+  // Tracked until it ends; with instant delays it has already ended, and its grants go back now.
+  finishIfDone(scope, snapshots, copy, { accountId: scope.accountId, region: scope.region, snapshotId: targetId });
   return view;
 }
 
@@ -153,19 +154,32 @@ function reencrypt(
 /**
  * Gives back the grants of copies that have finished, in every account ("The service creates a grant on behalf of
  * a user … and retires the grant as soon as its task is complete", KMS-GRANTS). A copy ends on the clock, not on a
- * timer, so this runs before every Neptune request (catch-up.ts); the grants of a copy cancelled by
- * DeleteDBClusterSnapshot are given back there.
+ * timer, so this runs before every Neptune request (catch-up.ts); the index of copies in progress
+ * (pending-copies.ts) makes that one read until a copy is due, however many accounts and regions hold state. The
+ * grants of a copy cancelled by DeleteDBClusterSnapshot are given back there.
  */
 export function finishCopies(scope: NeptuneScope): void {
-  for (const owner of scope.store.scopes(CLUSTER_SNAPSHOTS_TABLE)) {
-    const table = clusterSnapshotTable(scope.store, owner.accountId, owner.region);
-    for (const snapshot of table.values()) finishIfDone(scope, table, snapshot);
+  for (const due of takeDueCopies(scope.store, scope.now)) {
+    const table = clusterSnapshotTable(scope.store, due.accountId, due.region);
+    const snapshot = table.get(due.snapshotId);
+    if (snapshot) finishIfDone(scope, table, snapshot, due);
   }
 }
 
-/** A copy that has finished gives back its grants and forgets them. */
-function finishIfDone(scope: NeptuneScope, table: Table<ClusterSnapshotRecord>, snapshot: ClusterSnapshotRecord): void {
-  if (!snapshot.workGrants || scope.now < snapshotReadyAt(scope, snapshot)) return;
+/**
+ * A copy that has finished gives back its grants and forgets them; one still running (the delays changed since it
+ * started) is looked at again when it is due.
+ */
+function finishIfDone(
+  scope: NeptuneScope,
+  table: Table<ClusterSnapshotRecord>,
+  snapshot: ClusterSnapshotRecord,
+  place: Omit<PendingCopy, "dueAt">,
+): void {
+  if (!snapshot.workGrants) return;
+  const dueAt = snapshotReadyAt(scope, snapshot);
+  if (scope.now < dueAt) return trackCopy(scope.store, { ...place, dueAt });
+  untrackCopy(scope.store, place);
   retireGrants(scope, snapshot.workGrants);
   const finished = { ...snapshot };
   delete finished.workGrants;

@@ -8,6 +8,7 @@ import { KeyAccessError } from "../kms/service-access.js";
 import { validIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
+import { indexShares } from "./share-index.js";
 import { resolveSnapshot } from "./snapshot-access.js";
 import { usableKey } from "./storage.js";
 
@@ -119,5 +120,6 @@ export function modifySnapshotAttribute(
   }
   const shared = { ...snapshot, sharedWith: values };
   clusterSnapshotTable(scope.store, scope.accountId, scope.region).put(shared.DBClusterSnapshotIdentifier, shared);
+  indexShares(scope.store, scope.region, shared, scope.accountId, snapshot.sharedWith ?? []);
   return attributesOf(shared);
 }

@@ -2,7 +2,8 @@ import { neptuneFault } from "../../services/neptune/errors.js";
 import { parseRdsArn } from "./arn.js";
 import { isValidIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
-import { CLUSTER_SNAPSHOTS_TABLE, clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
+import { clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
+import { sharesWith } from "./share-index.js";
 
 /**
  * THE resolver for "a cluster snapshot as a caller names it" (DESIGN §4: cross-account access only through
@@ -91,15 +92,25 @@ export function resolveSnapshot(scope: NeptuneScope, given: string, use: Snapsho
   return ref;
 }
 
-/** Other accounts' snapshots of the region the caller can see: shared with it, or public (R5). */
+/**
+ * Other accounts' snapshots of the region the caller can see: shared with it, or public (R5). Read through the
+ * share index (the caller's rows and the public ones), then checked against each owner's record.
+ */
 export function visibleForeignSnapshots(scope: NeptuneScope): SnapshotRef[] {
-  const refs: SnapshotRef[] = [];
-  for (const owner of scope.store.scopes(CLUSTER_SNAPSHOTS_TABLE)) {
-    if (owner.region !== scope.region || owner.accountId === scope.accountId) continue;
-    for (const record of clusterSnapshotTable(scope.store, owner.accountId, owner.region).values()) {
-      const access = accessFor(record, scope.accountId);
-      if (access) refs.push({ record, ownerAccountId: owner.accountId, region: owner.region, access });
+  const refs = new Map<string, SnapshotRef>();
+  for (const grantee of [scope.accountId, "all"]) {
+    for (const share of sharesWith(scope.store, grantee, scope.region)) {
+      if (share.ownerAccountId === scope.accountId) continue;
+      const record = clusterSnapshotTable(scope.store, share.ownerAccountId, scope.region).get(share.snapshotId);
+      const access = record && accessFor(record, scope.accountId);
+      if (record && access && !refs.has(record.DBClusterSnapshotArn))
+        refs.set(record.DBClusterSnapshotArn, {
+          record,
+          ownerAccountId: share.ownerAccountId,
+          region: scope.region,
+          access,
+        });
     }
   }
-  return refs;
+  return [...refs.values()];
 }

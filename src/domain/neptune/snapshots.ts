@@ -16,6 +16,8 @@ import { findCluster } from "./lookups.js";
 import { clusterSnapshotTable, type ClusterRecord, type ClusterSnapshotRecord } from "./records.js";
 import { isPublic, resolveSnapshot, visibleForeignSnapshots, type SnapshotRef } from "./snapshot-access.js";
 import { announceSnapshot, snapshotOfCluster, snapshotReadyAt, storeSnapshot } from "./snapshot-making.js";
+import { untrackCopy } from "./pending-copies.js";
+import { indexShares } from "./share-index.js";
 import { retireGrants } from "./storage.js";
 import { findSubnetGroup } from "./subnet-groups.js";
 import { deleteAllTags, validateTags } from "./tags.js";
@@ -217,8 +219,16 @@ export function deleteClusterSnapshot(scope: NeptuneScope, given: string): DBClu
     throw wrongSnapshotState(snapshot.DBClusterSnapshotIdentifier, status, ["available", "copying"]);
   const view = snapshotView(scope, ref);
   clusterSnapshotTable(scope.store, scope.accountId, scope.region).delete(snapshot.DBClusterSnapshotIdentifier);
+  indexShares(scope.store, scope.region, { ...snapshot, sharedWith: [] }, scope.accountId, snapshot.sharedWith ?? []);
   deleteAllTags(scope.store, scope.accountId, scope.region, snapshot.DBClusterSnapshotArn);
-  if (snapshot.workGrants) retireGrants(scope, snapshot.workGrants);
+  if (snapshot.workGrants) {
+    retireGrants(scope, snapshot.workGrants);
+    untrackCopy(scope.store, {
+      accountId: scope.accountId,
+      region: scope.region,
+      snapshotId: snapshot.DBClusterSnapshotIdentifier,
+    });
+  }
   // RDS-EVENT-0076 (*decided* text for a cluster snapshot).
   announce(scope, snapshotSource(snapshot), "Deleted manual cluster snapshot", ["deletion"]);
   return view;
