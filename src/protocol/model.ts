@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dictionary } from "../util/dictionary.js";
 
 /** The subset of the botocore model format that Trident reads (see models/README.md). */
 export interface MemberRef {
@@ -79,7 +80,14 @@ function modelsDir(): string {
 export function loadModel(service: ServiceName): ServiceModel {
   let model = cache.get(service);
   if (!model) {
-    model = JSON.parse(readFileSync(join(modelsDir(), `${service}.json`), "utf8")) as ServiceModel;
+    const parsed = JSON.parse(readFileSync(join(modelsDir(), `${service}.json`), "utf8")) as ServiceModel;
+    // Operations and shapes are looked up by names from requests (`Action=constructor`): no prototype.
+    model = {
+      ...parsed,
+      operations: dictionary(parsed.operations),
+      shapes: dictionary(parsed.shapes),
+      paginators: dictionary(parsed.paginators),
+    };
     cache.set(service, model);
   }
   return model;

@@ -15,7 +15,7 @@ describe("awsJson1_1", () => {
     });
     assert.ok(Buffer.isBuffer(input.Plaintext));
     assert.equal((input.Plaintext as Buffer).toString(), "hello");
-    assert.deepEqual(input.EncryptionContext, { purpose: "test" });
+    assert.deepEqual(Object.entries(input.EncryptionContext as object), [["purpose", "test"]]);
   });
 
   test("a value of the wrong type is SerializationException", () => {
