@@ -63,6 +63,8 @@ interface Known {
   clusterId: string;
   clusterArn: string;
   groupName: string;
+  /** How likely an optional member is generated: none in a request's first round, which is left unmutated. */
+  optional: number;
 }
 
 function stringFor(rng: Random, name: string, shape: Shape, known: Known): string {
@@ -91,7 +93,7 @@ function generate(
       const out: Record<string, unknown> = {};
       const required = new Set(shape.required ?? []);
       for (const [member, memberRef] of Object.entries(shape.members ?? {})) {
-        if (required.has(member) || (depth < 3 && rng.chance(0.4)))
+        if (required.has(member) || (depth < 3 && rng.chance(known.optional)))
           out[member] = generate(model, rng, member, memberRef, known, depth + 1);
       }
       return out;
@@ -158,6 +160,12 @@ function toForm(model: ServiceModel, shape: Shape, value: unknown, prefix: strin
   }
 }
 
+/** Random text: letters, digits, dots, brackets and the characters XML and JSON care about. */
+function randomText(rng: Random): string {
+  const palette = ["a", "Z", "0", "9", ".", ".", "[", "]", "%", "=", "&", "-", "_", " ", ...NASTY, ...PROTOTYPE_NAMES];
+  return Array.from({ length: 1 + rng.int(12) }, () => rng.pick(palette)).join("");
+}
+
 /** One hostile change to a form: drop, duplicate, wrong type, huge number, bad characters, odd names and indexes. */
 function mutateForm(rng: Random, form: [string, string][]): void {
   const at = () => rng.int(form.length);
@@ -175,6 +183,8 @@ function mutateForm(rng: Random, form: [string, string][]): void {
     () => form.push([`Filters.Filter.1.Name`, rng.pick(PROTOTYPE_NAMES)]),
     () => form.length > 2 && (form[2 + rng.int(form.length - 2)]![1] = "x".repeat(5000)),
     () => (form[0]![1] = rng.pick(PROTOTYPE_NAMES)),
+    () => form.push([randomText(rng), randomText(rng)]),
+    () => form.length > 2 && (form[2 + rng.int(form.length - 2)]![0] += `.${randomText(rng)}`),
   ];
   for (let n = 1 + rng.int(3); n > 0; n--) rng.pick(mutations)();
 }
@@ -192,6 +202,8 @@ function mutateJson(rng: Random, input: Record<string, unknown>, model: ServiceM
     () => (input.EncryptionContext = JSON.parse(`{"__proto__":"${rng.pick(["a", "b"])}","valueOf":"v"}`)),
     () => (input[rng.pick(PROTOTYPE_NAMES)] = "x"),
     () => (input[member] = "k".repeat(rng.pick([1, 256, 2049, 10000]))),
+    () => (input[randomText(rng)] = randomText(rng)),
+    () => (input[member] = { [randomText(rng)]: [randomText(rng), { [randomText(rng)]: null }] }),
   ];
   for (let n = 1 + rng.int(3); n > 0; n--) rng.pick(mutations)();
   void model;
@@ -227,6 +239,7 @@ test(`fuzz: mutated Query forms and JSON bodies for every operation (seed ${SEED
     clusterId: "fuzz-cluster",
     clusterArn: cluster.DBCluster!.DBClusterArn!,
     groupName: "fuzz-pg",
+    optional: 0.4,
   };
   const dump = () => [...emulator.store.rows()].map((row) => encodeRecord(row)).join("\n");
   const rng = random(SEED);
@@ -266,7 +279,7 @@ test(`fuzz: mutated Query forms and JSON bodies for every operation (seed ${SEED
     for (const [operation, op] of Object.entries(model.operations)) {
       for (let round = 0; round < ROUNDS_PER_OPERATION; round++) {
         const input = op.input
-          ? generate(model, rng, operation, { shape: op.input.shape }, known, 0)
+          ? generate(model, rng, operation, { shape: op.input.shape }, { ...known, optional: round && 0.4 }, 0)
           : ({} as Record<string, unknown>);
         const form: [string, string][] = [
           ["Action", operation],
@@ -285,7 +298,14 @@ test(`fuzz: mutated Query forms and JSON bodies for every operation (seed ${SEED
     for (let round = 0; round < ROUNDS_PER_OPERATION; round++) {
       const shape = op.input ? kms.model.shapes[op.input.shape]! : { type: "structure" as const };
       const input = op.input
-        ? (generate(kms.model, rng, operation, { shape: op.input.shape }, known, 0) as Record<string, unknown>)
+        ? (generate(
+            kms.model,
+            rng,
+            operation,
+            { shape: op.input.shape },
+            { ...known, optional: round && 0.4 },
+            0,
+          ) as Record<string, unknown>)
         : {};
       if (round > 0) mutateJson(rng, input, kms.model, shape);
       // Blobs go out as base64, as the SDK sends them; a raw text now and then.
