@@ -1,5 +1,5 @@
 import { AwsError } from "./errors.js";
-import { shapeOf, type ServiceModel, type Shape } from "./model.js";
+import { fitsIntegerType, shapeOf, type ServiceModel, type Shape } from "./model.js";
 import { dictionary } from "../util/dictionary.js";
 
 /**
@@ -58,7 +58,7 @@ function readValue(model: ServiceModel, shape: Shape, value: unknown, path: stri
       return value;
     case "integer":
     case "long":
-      if (typeof value !== "number" || !Number.isInteger(value)) throw mismatch(path, "integer");
+      if (typeof value !== "number" || !fitsIntegerType(shape.type, value)) throw mismatch(path, "integer");
       return value;
     case "double":
     case "float":

@@ -98,3 +98,12 @@ export function shapeOf(model: ServiceModel, name: string): Shape {
   if (!shape) throw new Error(`shape ${name} is not in the ${model.metadata.serviceId} model`);
   return shape;
 }
+
+/**
+ * Whether `n` is a value of the model's integer type: `integer` is 32-bit and `long` 64-bit (as far as a JavaScript
+ * number holds one exactly). A wire value outside it is malformed, not a large number.
+ */
+export function fitsIntegerType(type: "integer" | "long", n: number): boolean {
+  if (!Number.isInteger(n)) return false;
+  return type === "integer" ? n >= -(2 ** 31) && n < 2 ** 31 : Number.isSafeInteger(n);
+}

@@ -1,5 +1,5 @@
 import { AwsError } from "./errors.js";
-import { shapeOf, type MemberRef, type ServiceModel, type Shape } from "./model.js";
+import { fitsIntegerType, shapeOf, type MemberRef, type ServiceModel, type Shape } from "./model.js";
 import { dictionary } from "../util/dictionary.js";
 import { codePointName, forbiddenXmlChar, XmlWriter } from "./xml.js";
 
@@ -174,7 +174,7 @@ function parseScalar(shape: Shape, raw: string, key: string): unknown {
       throw malformed(key, raw, "boolean");
     case "integer":
     case "long": {
-      if (!/^[-+]?\d+$/.test(raw)) throw malformed(key, raw, "integer");
+      if (!/^[-+]?\d+$/.test(raw) || !fitsIntegerType(shape.type, Number(raw))) throw malformed(key, raw, "integer");
       return Number(raw);
     }
     case "double":

@@ -65,6 +65,15 @@ describe("awsQuery requests", () => {
       () => read("DescribeDBClusters", "MaxRecords=ten"),
       (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValue",
     );
+    // An integer member is 32-bit: a larger number is malformed too.
+    assert.equal(read("DescribeDBClusters", "MaxRecords=2147483647").MaxRecords, 2147483647);
+    assert.throws(
+      () => read("DescribeDBClusters", "MaxRecords=2147483648"),
+      (e: unknown) =>
+        e instanceof AwsError &&
+        e.code === "InvalidParameterValue" &&
+        e.message === "Invalid integer value '2147483648' for parameter MaxRecords.",
+    );
   });
 
   test("list members are read by number, in order, however many there are", () => {
