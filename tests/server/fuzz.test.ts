@@ -227,7 +227,7 @@ test(`fuzz: mutated Query forms and JSON bodies for every operation (seed ${SEED
   const env = inProcess();
   const { emulator, a, raw } = env;
   const { KeyMetadata } = await a.kms.send(new CreateKeyCommand({}));
-  // Naming alias/aws/rds creates that AWS managed key the first time, whatever the call's outcome (as KMS does):
+  // Naming alias/aws/rds creates that AWS managed key the first time, whatever the call's outcome [M-KMS DescribeKey]:
   // create it now so that the refusals below have nothing to create.
   await a.kms.send(new DescribeKeyCommand({ KeyId: "alias/aws/rds" }));
   await createClusterParameterGroup(a.neptune, "fuzz-pg");
