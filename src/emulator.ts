@@ -12,6 +12,7 @@ import { DELAY_PROFILES, type Delays } from "./state/delays.js";
 import type { KmsServiceAccess } from "./domain/kms/service-access.js";
 import { KmsViaService } from "./domain/kms/via-service.js";
 import { MemoryStore, type Store } from "./state/store.js";
+import { dictionary } from "./util/dictionary.js";
 
 export interface EmulatorOptions {
   config?: TridentConfig;
@@ -66,21 +67,21 @@ export class Emulator {
         displayName: "STS",
         model: loadModel("sts"),
         validation: { code: "ValidationError", missingAsMissingParameter: false },
-        handlers: stsHandlers,
+        handlers: dictionary(stsHandlers),
       },
       kms: {
         name: "kms",
         displayName: "KMS",
         model: loadModel("kms"),
         validation: { code: "ValidationException", missingAsMissingParameter: false },
-        handlers: kmsHandlers,
+        handlers: dictionary(kmsHandlers),
       },
       neptune: {
         name: "neptune",
         displayName: "Neptune",
         model: loadModel("neptune"),
         validation: { code: "ValidationError", missingAsMissingParameter: true },
-        handlers: neptuneHandlers,
+        handlers: dictionary(neptuneHandlers),
       },
     };
   }

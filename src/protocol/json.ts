@@ -1,5 +1,6 @@
 import { AwsError } from "./errors.js";
-import { shapeOf, type ServiceModel, type Shape } from "./model.js";
+import { fitsIntegerType, shapeOf, type ServiceModel, type Shape } from "./model.js";
+import { dictionary } from "../util/dictionary.js";
 
 /**
  * The AWS JSON 1.1 protocol (KMS): `X-Amz-Target: <prefix>.<Operation>`, JSON in and out, blobs as base64,
@@ -43,7 +44,7 @@ function readValue(model: ServiceModel, shape: Shape, value: unknown, path: stri
       return value.map((item) => readValue(model, shapeOf(model, shape.member!.shape), item, path));
     case "map": {
       if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "map");
-      const out: Record<string, unknown> = {};
+      const out = dictionary<unknown>(); // keyed by the caller: `__proto__` is a key like any other
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         out[k] = readValue(model, shapeOf(model, shape.value!.shape), v, path);
       }
@@ -57,7 +58,7 @@ function readValue(model: ServiceModel, shape: Shape, value: unknown, path: stri
       return value;
     case "integer":
     case "long":
-      if (typeof value !== "number" || !Number.isInteger(value)) throw mismatch(path, "integer");
+      if (typeof value !== "number" || !fitsIntegerType(shape.type, value)) throw mismatch(path, "integer");
       return value;
     case "double":
     case "float":
@@ -69,8 +70,20 @@ function readValue(model: ServiceModel, shape: Shape, value: unknown, path: stri
       throw mismatch(path, "timestamp");
     case "blob":
       if (typeof value !== "string") throw mismatch(path, "blob");
-      return Buffer.from(value, "base64");
+      return decodeBase64(value, path);
   }
+}
+
+/**
+ * Standard base64 (RFC 4648 §4, padded), as the SDKs send blobs. Node's decoder skips what it cannot read, so the
+ * text is checked first: KMS answers a blob that is not base64 with SerializationException (400; the message is
+ * *decided*, no capture shows KMS's text).
+ */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function decodeBase64(text: string, path: string): Buffer {
+  if (!BASE64.test(text)) throw serializationError(`Value of ${path || "input"} is not valid base64.`);
+  return Buffer.from(text, "base64");
 }
 
 function mismatch(path: string, expected: string): AwsError {
@@ -98,7 +111,7 @@ function writeValue(model: ServiceModel, shape: Shape, value: unknown): unknown 
     case "list":
       return (value as unknown[]).map((item) => writeValue(model, shapeOf(model, shape.member!.shape), item));
     case "map": {
-      const out: Record<string, unknown> = {};
+      const out = dictionary<unknown>();
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         out[k] = writeValue(model, shapeOf(model, shape.value!.shape), v);
       }

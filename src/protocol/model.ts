@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dictionary } from "../util/dictionary.js";
 
 /** The subset of the botocore model format that Trident reads (see models/README.md). */
 export interface MemberRef {
@@ -79,7 +80,14 @@ function modelsDir(): string {
 export function loadModel(service: ServiceName): ServiceModel {
   let model = cache.get(service);
   if (!model) {
-    model = JSON.parse(readFileSync(join(modelsDir(), `${service}.json`), "utf8")) as ServiceModel;
+    const parsed = JSON.parse(readFileSync(join(modelsDir(), `${service}.json`), "utf8")) as ServiceModel;
+    // Operations and shapes are looked up by names from requests (`Action=constructor`): no prototype.
+    model = {
+      ...parsed,
+      operations: dictionary(parsed.operations),
+      shapes: dictionary(parsed.shapes),
+      paginators: dictionary(parsed.paginators),
+    };
     cache.set(service, model);
   }
   return model;
@@ -89,4 +97,13 @@ export function shapeOf(model: ServiceModel, name: string): Shape {
   const shape = model.shapes[name];
   if (!shape) throw new Error(`shape ${name} is not in the ${model.metadata.serviceId} model`);
   return shape;
+}
+
+/**
+ * Whether `n` is a value of the model's integer type: `integer` is 32-bit and `long` 64-bit (as far as a JavaScript
+ * number holds one exactly). A wire value outside it is malformed, not a large number.
+ */
+export function fitsIntegerType(type: "integer" | "long", n: number): boolean {
+  if (!Number.isInteger(n)) return false;
+  return type === "integer" ? n >= -(2 ** 31) && n < 2 ** 31 : Number.isSafeInteger(n);
 }

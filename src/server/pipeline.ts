@@ -124,9 +124,33 @@ function signingService(request: RawRequest, query: string): string | undefined 
   return presigned?.[1];
 }
 
+/** The media type of a Content-Type header, lower-cased (media types are case-insensitive, RFC 9110 §8.3.1). */
+function mediaType(request: RawRequest): string {
+  return (header(request, "content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
+}
+
+/**
+ * The HTTP methods each protocol is served on: awsJson1_1 is POST only; the Query protocol takes GET (parameters
+ * in the URL) or POST (a form body) — "Query requests are HTTP or HTTPS requests that use the HTTP verb GET or
+ * POST" (AWS Query API documentation). Any other method runs nothing. *Decided*: 405 MethodNotAllowed in the
+ * protocol's envelope (no capture shows AWS's answer to PUT/DELETE/PATCH on these endpoints).
+ */
+const METHODS = { json: ["POST"], query: ["GET", "POST"] } as const;
+
+function requireMethod(request: RawRequest, protocol: "query" | "json"): void {
+  const allowed: readonly string[] = METHODS[protocol];
+  if (!allowed.includes(request.method.toUpperCase()))
+    throw new AwsError(
+      "MethodNotAllowed",
+      `The HTTP method ${request.method} is not allowed here; use ${allowed.join(" or ")}.`,
+      405,
+    );
+}
+
 function routeRequest(emulator: Emulator, request: RawRequest, query: string): Route {
   const target = header(request, "x-amz-target");
   if (target !== undefined) {
+    requireMethod(request, "json");
     const kms = emulator.services.kms;
     const [prefix, operation] = target.split(".", 2);
     if (prefix !== kms.model.metadata.targetPrefix || !operation || !kms.model.operations[operation]) {
@@ -134,9 +158,10 @@ function routeRequest(emulator: Emulator, request: RawRequest, query: string): R
     }
     return { service: kms, protocol: "json", operation };
   }
+  requireMethod(request, "query");
   const params = parseForm(query);
-  const contentType = header(request, "content-type") ?? "";
-  if (request.body.length > 0 && (contentType === "" || contentType.startsWith("application/x-www-form-urlencoded"))) {
+  const contentType = mediaType(request);
+  if (request.body.length > 0 && (contentType === "" || contentType === "application/x-www-form-urlencoded")) {
     for (const [k, v] of parseForm(request.body.toString("utf8"))) params.set(k, v);
   }
   const action = params.get("Action");

@@ -66,6 +66,10 @@ export interface RawCall {
   region?: string;
   signingDate?: Date;
   headers?: Record<string, string>;
+  /** The HTTP method (default POST). */
+  method?: string;
+  /** The body exactly as sent, instead of one built from `params` or `json` (malformed input). */
+  body?: string;
 }
 
 export interface RawResult {
@@ -79,9 +83,10 @@ export interface RawResult {
 
 export async function signRequest(call: RawCall, host = "trident.local"): Promise<HttpRequest> {
   const isJson = call.service === "kms";
-  const body = isJson ? JSON.stringify(call.json ?? {}) : new URLSearchParams(call.params ?? {}).toString();
+  const body =
+    call.body ?? (isJson ? JSON.stringify(call.json ?? {}) : new URLSearchParams(call.params ?? {}).toString());
   const request = new HttpRequest({
-    method: "POST",
+    method: call.method ?? "POST",
     protocol: "http:",
     hostname: host,
     path: "/",
@@ -108,7 +113,7 @@ export async function rawCall(emulator: Emulator, call: RawCall): Promise<RawRes
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = v;
   const { response } = await handleRequest(emulator, {
-    method: "POST",
+    method: signed.method,
     url: "/",
     headers,
     body: Buffer.from(signed.body as string),

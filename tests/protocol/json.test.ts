@@ -15,7 +15,7 @@ describe("awsJson1_1", () => {
     });
     assert.ok(Buffer.isBuffer(input.Plaintext));
     assert.equal((input.Plaintext as Buffer).toString(), "hello");
-    assert.deepEqual(input.EncryptionContext, { purpose: "test" });
+    assert.deepEqual(Object.entries(input.EncryptionContext as object), [["purpose", "test"]]);
   });
 
   test("a value of the wrong type is SerializationException", () => {
@@ -23,6 +23,14 @@ describe("awsJson1_1", () => {
       () => deserializeJsonInput(kms, "ScheduleKeyDeletionRequest", { KeyId: "k", PendingWindowInDays: "7" }),
       (e: unknown) => e instanceof AwsError && e.code === "SerializationException" && e.status === 400,
     );
+    for (const huge of [2 ** 31, 1e308])
+      assert.throws(
+        () => deserializeJsonInput(kms, "GenerateRandomRequest", { NumberOfBytes: huge }),
+        (e: unknown) =>
+          e instanceof AwsError &&
+          e.code === "SerializationException" &&
+          e.message === "Unexpected value type for NumberOfBytes: expected a integer.",
+      );
     assert.throws(
       () => parseJsonBody(Buffer.from("{not json")),
       (e: unknown) => e instanceof AwsError && e.code === "SerializationException",

@@ -65,6 +65,57 @@ describe("awsQuery requests", () => {
       () => read("DescribeDBClusters", "MaxRecords=ten"),
       (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValue",
     );
+    // An integer member is 32-bit: a larger number is malformed too.
+    assert.equal(read("DescribeDBClusters", "MaxRecords=2147483647").MaxRecords, 2147483647);
+    assert.throws(
+      () => read("DescribeDBClusters", "MaxRecords=2147483648"),
+      (e: unknown) =>
+        e instanceof AwsError &&
+        e.code === "InvalidParameterValue" &&
+        e.message === "Invalid integer value '2147483648' for parameter MaxRecords.",
+    );
+  });
+
+  test("list members are read by number, in order, however many there are", () => {
+    const form = Array.from({ length: 20_000 }, (_, i) => `Tags.Tag.${20_000 - i}.Key=k${20_000 - i}`).join("&");
+    const tags = read("AddTagsToResource", `ResourceName=r&${form}`).Tags as { Key: string }[];
+    assert.equal(tags.length, 20_000);
+    assert.deepEqual(tags.slice(0, 2), [{ Key: "k1" }, { Key: "k2" }]);
+    assert.deepEqual(tags.at(-1), { Key: "k20000" });
+  });
+
+  test("a numbered member without a value, or a gap, is MalformedQueryString", () => {
+    const refused = (form: string, message: string) =>
+      assert.throws(
+        () => read("DescribeDBClusters", form),
+        (e: unknown) => e instanceof AwsError && e.code === "MalformedQueryString" && e.message === message,
+      );
+    refused(
+      "Filters.Filter.1.Name=engine&Filters.Filter.1.Values.Value.1.x=neptune",
+      "The query string contains a syntax error: Filters.Filter.1.Values.Value.1 has no value.",
+    );
+    refused(
+      "Filters.Filter.1.Name=a&Filters.Filter.3.Name=b",
+      "The query string contains a syntax error: Filters.Filter.2 is missing; list members are numbered 1, 2, 3… without gaps.",
+    );
+    // A member that is there but names nothing known is an empty structure, not a hole.
+    assert.deepEqual(read("DescribeDBClusters", "Filters.Filter.1.Other=x").Filters, [{}]);
+  });
+
+  test("a string with a character XML cannot carry is InvalidParameterValue; a model pattern is left to validation", () => {
+    assert.throws(
+      () => read("CreateDBClusterParameterGroup", "DBClusterParameterGroupName=p&Description=a%01b"),
+      (e: unknown) =>
+        e instanceof AwsError &&
+        e.code === "InvalidParameterValue" &&
+        e.message === "Invalid value for parameter Description: the character U+0001 is not allowed.",
+    );
+    const input = deserializeQueryInput(
+      sts,
+      "AssumeRoleRequest",
+      parseForm("RoleArn=a&RoleSessionName=s&Tags.member.1.Key=k%02&Tags.member.1.Value=v"),
+    );
+    assert.deepEqual(input.Tags, [{ Key: "k\u0002", Value: "v" }]);
   });
 
   test("timestamps accept ISO-8601 and epoch seconds", () => {
@@ -97,6 +148,15 @@ describe("awsQuery responses", () => {
       xml,
       '<DescribeDBClusterSnapshotsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBClusterSnapshotsResult><DBClusterSnapshots><DBClusterSnapshot><AvailabilityZones></AvailabilityZones><DBClusterSnapshotIdentifier>a&lt;b&gt;&amp;&apos;&quot;</DBClusterSnapshotIdentifier><SnapshotCreateTime>2026-01-02T03:04:05.006Z</SnapshotCreateTime><PercentProgress>100</PercentProgress><StorageEncrypted>true</StorageEncrypted></DBClusterSnapshot></DBClusterSnapshots></DescribeDBClusterSnapshotsResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></DescribeDBClusterSnapshotsResponse>',
     );
+  });
+
+  test("the writer cannot emit a character XML 1.0 forbids: each becomes U+FFFD", () => {
+    const xml = serializeQueryError(
+      neptune,
+      new AwsError("X", "a\u0000b\u0008c\u000Bd\uFFFEe\uFFFFf\uD800g\uDC00h\tI\uD83D\uDE42", 400),
+      "r",
+    );
+    assert.match(xml, /<Message>a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf\uFFFDg\uFFFDh\tI\uD83D\uDE42<\/Message>/);
   });
 
   test("an operation without output has only ResponseMetadata", () => {

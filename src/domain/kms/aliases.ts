@@ -111,7 +111,13 @@ export function listAliases(call: KmsCall, input: ListAliasesRequest): ListAlias
     const { key } = resolveKey(call, input.KeyId, "key");
     aliases = aliases.filter((alias) => key.AccountId === accountId && alias.TargetKeyId === key.KeyId);
   }
-  const page = paginate(aliases, (alias) => alias.AliasName, input, PAGE_LIMITS.ListAliases);
+  const page = paginate(
+    aliases,
+    (alias) => alias.AliasName,
+    input,
+    PAGE_LIMITS.ListAliases,
+    `${accountId}:${call.region}`,
+  );
   return {
     Aliases: page.items.map((alias) => ({
       AliasName: alias.AliasName,

@@ -4,18 +4,19 @@ import { accountRootArn, aliasArn } from "./identifiers.js";
 import { buildKeyRecord } from "./key-factory.js";
 import { prettyPolicy } from "./policy-text.js";
 import { aliasTable, findKey, saveKey, type KeyRecord } from "./records.js";
+import { dictionary } from "../../util/dictionary.js";
 
 /**
  * AWS-managed keys (`KeyManager: AWS`), created in an (account, region) on first use [aws-behaviour §6.1, SEED K4]:
  * when a caller names the predefined alias ("If you specify a predefined AWS alias … KMS associates the alias with
  * an AWS managed key" [M-KMS DescribeKey]) or when a service encrypts a resource without a KmsKeyId.
  */
-const AWS_MANAGED: Record<string, { service: ViaService; description: string }> = {
+const AWS_MANAGED: Record<string, { service: ViaService; description: string }> = dictionary({
   "alias/aws/rds": {
     service: "rds",
     description: "Default key that protects my RDS database volumes when no other key is defined",
   },
-};
+});
 
 /** AWS rotates its managed keys every year. */
 const AWS_MANAGED_ROTATION_DAYS = 365;
@@ -26,7 +27,7 @@ export function isReservedAliasName(aliasName: string): boolean {
 }
 
 export function isPredefinedAwsAlias(aliasName: string): boolean {
-  return aliasName in AWS_MANAGED;
+  return AWS_MANAGED[aliasName] !== undefined;
 }
 
 export function aliasNameFor(service: ViaService): string {

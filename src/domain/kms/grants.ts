@@ -89,7 +89,7 @@ export function listGrants(call: KmsCall, input: ListGrantsRequest): ListGrantsR
       (input.GrantId === undefined || grant.GrantId === input.GrantId) &&
       (input.GranteePrincipal === undefined || grant.GranteePrincipal === input.GranteePrincipal),
   );
-  const page = paginate(grants, grantSortKey, input, PAGE_LIMITS.ListGrants);
+  const page = paginate(grants, grantSortKey, input, PAGE_LIMITS.ListGrants, key.Arn);
   return { Grants: page.items.map(grantEntry), NextMarker: page.NextMarker, Truncated: page.Truncated };
 }
 
@@ -101,7 +101,7 @@ export function listRetirableGrants(call: KmsCall, input: ListRetirableGrantsReq
   const grants = grantTable(call.env, accountId, call.region)
     .values()
     .filter((grant) => live.has(grant.KeyId) && grant.RetiringPrincipal === input.RetiringPrincipal);
-  const page = paginate(grants, grantSortKey, input, PAGE_LIMITS.ListRetirableGrants);
+  const page = paginate(grants, grantSortKey, input, PAGE_LIMITS.ListRetirableGrants, `${accountId}:${call.region}`);
   return { Grants: page.items.map(grantEntry), NextMarker: page.NextMarker, Truncated: page.Truncated };
 }
 

@@ -111,7 +111,13 @@ export function describeKey(call: KmsCall, input: DescribeKeyRequest): KeyMetada
 export function listKeys(call: KmsCall, input: ListKeysRequest): ListKeysResponse {
   authorizeIdentityAction(call, "kms:ListKeys");
   const keys = liveKeys(call.env, call.principal.accountId, call.region);
-  const page = paginate(keys, (key) => timeOrderedKey(key.CreationDate, key.KeyId), input, PAGE_LIMITS.ListKeys);
+  const page = paginate(
+    keys,
+    (key) => timeOrderedKey(key.CreationDate, key.KeyId),
+    input,
+    PAGE_LIMITS.ListKeys,
+    `${call.principal.accountId}:${call.region}`,
+  );
   return {
     Keys: page.items.map((key) => ({ KeyId: key.KeyId, KeyArn: key.Arn })),
     NextMarker: page.NextMarker,

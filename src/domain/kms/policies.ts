@@ -52,6 +52,6 @@ export function putKeyPolicy(call: KmsCall, input: PutKeyPolicyRequest): void {
 export function listKeyPolicies(call: KmsCall, input: ListKeyPoliciesRequest): ListKeyPoliciesResponse {
   const { key } = resolveKey(call, input.KeyId, "key");
   authorizeKeyAction(call, key, { action: "kms:ListKeyPolicies" });
-  const page = paginate([POLICY_NAME], (name) => name, input, PAGE_LIMITS.ListKeyPolicies);
+  const page = paginate([POLICY_NAME], (name) => name, input, PAGE_LIMITS.ListKeyPolicies, key.Arn);
   return { PolicyNames: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };
 }

@@ -55,6 +55,6 @@ export function untagResource(call: KmsCall, input: UntagResourceRequest): void 
 export function listResourceTags(call: KmsCall, input: ListResourceTagsRequest): ListResourceTagsResponse {
   const { key } = resolveKey(call, input.KeyId, "key");
   authorizeKeyAction(call, key, { action: "kms:ListResourceTags" });
-  const page = paginate(key.Tags, (tag) => tag.TagKey, input, PAGE_LIMITS.ListResourceTags);
+  const page = paginate(key.Tags, (tag) => tag.TagKey, input, PAGE_LIMITS.ListResourceTags, key.Arn);
   return { Tags: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };
 }

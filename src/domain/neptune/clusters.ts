@@ -149,14 +149,15 @@ function logExportsAfter(
   const enable = change.EnableLogTypes ?? [];
   const disable = change.DisableLogTypes ?? [];
   checkLogTypes([...enable, ...disable], version);
-  const both = enable.filter((t) => disable.includes(t));
+  const disabled = new Set(disable); // sets: the lists are the caller's, of any length the body allows
+  const both = [...new Set(enable)].filter((t) => disabled.has(t));
   if (both.length > 0) {
     // *Decided* wording for a log type in both lists.
     throw CommonErrors.invalidParameterCombination(
       `The log types ${both.map((t) => `'${t}'`).join(", ")} can't be both enabled and disabled.`,
     );
   }
-  return [...new Set([...current.filter((t) => !disable.includes(t)), ...enable])].sort();
+  return [...new Set([...current.filter((t) => !disabled.has(t)), ...enable])].sort();
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from "./records.js";
 import { retireGrants } from "./storage.js";
 import { deleteAllTags, moveTags } from "./tags.js";
+import { dictionary } from "../../util/dictionary.js";
 
 /**
  * Time in Neptune: the world a rule runs in (NeptuneScope), the statuses derived from stored timestamps, the
@@ -202,7 +203,7 @@ export function validWindows(
  * The 8-hour UTC block each region draws its default windows from (RDS User Guide, "Backup window"); *decided*:
  * regions not listed use 03:00–11:00.
  */
-const REGION_BLOCK_START: Record<string, number> = {
+const REGION_BLOCK_START: Record<string, number> = dictionary({
   "us-east-1": 3 * 60,
   "us-east-2": 3 * 60,
   "us-west-1": 6 * 60,
@@ -214,7 +215,7 @@ const REGION_BLOCK_START: Record<string, number> = {
   "ap-northeast-1": 13 * 60,
   "ap-southeast-1": 14 * 60,
   "ap-southeast-2": 12 * 60,
-};
+});
 
 /**
  * Default windows: "a 30-minute window selected at random from an 8-hour block of time for each Region" (API

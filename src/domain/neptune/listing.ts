@@ -65,15 +65,16 @@ export function applyFilters<T>(
   supported: Record<string, (item: T) => (string | undefined)[]>,
 ): T[] {
   if (!filters?.length) return items;
-  for (const filter of filters) {
-    if (!Object.hasOwn(supported, filter.Name))
-      throw CommonErrors.invalidParameterValue(`Unrecognized filter name: ${filter.Name}.`);
-  }
+  // A Map, not the literal: a filter named `constructor` or `__proto__` is unknown, not a prototype member. Each
+  // filter's values become a set once, so the work is linear in items plus values however many filters arrive.
+  const readers = new Map(Object.entries(supported));
+  const checks = filters.map((filter) => {
+    const read = readers.get(filter.Name);
+    if (!read) throw CommonErrors.invalidParameterValue(`Unrecognized filter name: ${filter.Name}.`);
+    return { read, wanted: new Set(filter.Values) };
+  });
   return items.filter((item) =>
-    filters.every((filter) => {
-      const wanted = new Set(filter.Values);
-      return supported[filter.Name]!(item).some((value) => value !== undefined && wanted.has(value));
-    }),
+    checks.every(({ read, wanted }) => read(item).some((value) => value !== undefined && wanted.has(value))),
   );
 }
 

@@ -95,7 +95,8 @@ export function modifySnapshotAttribute(
       );
     }
   }
-  if (toAdd.some((value) => toRemove.includes(value))) {
+  const removed = new Set(toRemove); // a set: the lists are the caller's, of any length the body allows
+  if (toAdd.some((value) => removed.has(value))) {
     throw CommonErrors.invalidParameterCombination("A value may not appear in both the add list and remove list.");
   }
   if (toAdd.length > 0 && snapshot.StorageEncrypted && snapshot.KmsKeyId) {
@@ -110,7 +111,7 @@ export function modifySnapshotAttribute(
       );
     }
   }
-  const values = [...new Set([...(snapshot.sharedWith ?? []), ...toAdd])].filter((value) => !toRemove.includes(value));
+  const values = [...new Set([...(snapshot.sharedWith ?? []), ...toAdd])].filter((value) => !removed.has(value));
   if (values.filter((value) => value !== ALL).length > MAX_SHARED_ACCOUNTS) {
     // The model's description of SharedSnapshotQuotaExceededFault; AWS's exact text is not public (reference §3.6).
     throw neptuneFault(

@@ -22,6 +22,10 @@ interface TagSetRecord {
 export const MAX_TAGS_PER_RESOURCE = 50;
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
+// The characters a tag key or value may hold: the Neptune model's Tag documentation and the RDS API reference's
+// Tag give the Java regex `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (the Neptune text omits `@`, RDS's has it; RDS and
+// Neptune share the tagging service, so `@` is accepted). The message is *decided*.
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 function tagSets(store: Store, accountId: string, region: string) {
   return store.table<TagSetRecord>(TABLE, accountId, region);
@@ -43,6 +47,11 @@ export function validateTags(tags: Tag[]): void {
     if (length(value) > MAX_VALUE_LENGTH) {
       throw CommonErrors.invalidParameterValue(
         `Tag value must be between 0 and ${MAX_VALUE_LENGTH} characters in length.`,
+      );
+    }
+    if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value)) {
+      throw CommonErrors.invalidParameterValue(
+        "Tag keys and values may contain only Unicode letters, digits, white space and _ . : / = + - @.",
       );
     }
     if (key.toLowerCase().startsWith("aws:")) {
