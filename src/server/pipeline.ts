@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { authenticate } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
-import type { SignedRequestParts } from "../auth/sigv4.js";
+import { parseSigV4, type SignedRequestParts } from "../auth/sigv4.js";
 import type { Emulator } from "../emulator.js";
 import { AwsError, CommonErrors } from "../protocol/errors.js";
 import { deserializeJsonInput, parseJsonBody, serializeJsonError, serializeJsonOutput } from "../protocol/json.js";
@@ -68,7 +68,6 @@ export async function handleRequest(
   let route: Route | undefined;
   let principal: Principal | undefined;
   try {
-    route = routeRequest(emulator, request, query);
     const signed: SignedRequestParts = {
       method: request.method,
       path,
@@ -76,6 +75,7 @@ export async function handleRequest(
       headers: request.headers,
       body: request.body,
     };
+    route = routeRequest(emulator, signed);
     const auth = authenticate(
       emulator,
       signed,
@@ -111,21 +111,22 @@ export async function handleRequest(
 
 // ---------------------------------------------------------------------------------------------- route
 
-function header(request: RawRequest, name: string): string | undefined {
+function header(request: Pick<RawRequest, "headers">, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-/** The SigV4 credential scope's service, from the Authorization header or a presigned URL. */
-function signingService(request: RawRequest, query: string): string | undefined {
-  const credential = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(header(request, "authorization") ?? "");
-  if (credential) return credential[1];
-  const presigned = /X-Amz-Credential=[^/&]+(?:%2F|\/)\d{8}(?:%2F|\/)[^/&%]+(?:%2F|\/)([^/&%]+)/i.exec(query);
-  return presigned?.[1];
+/**
+ * The SigV4 credential scope's service, from the Authorization header or a presigned URL, read by the one SigV4
+ * parser (a request it cannot read is routed by its action and refused at authentication).
+ */
+function signingService(request: SignedRequestParts): string | undefined {
+  const parsed = parseSigV4(request);
+  return "scope" in parsed ? parsed.scope.service : undefined;
 }
 
 /** The media type of a Content-Type header, lower-cased (media types are case-insensitive, RFC 9110 §8.3.1). */
-function mediaType(request: RawRequest): string {
+function mediaType(request: Pick<RawRequest, "headers">): string {
   return (header(request, "content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
 }
 
@@ -137,7 +138,7 @@ function mediaType(request: RawRequest): string {
  */
 const METHODS = { json: ["POST"], query: ["GET", "POST"] } as const;
 
-function requireMethod(request: RawRequest, protocol: "query" | "json"): void {
+function requireMethod(request: Pick<RawRequest, "method">, protocol: "query" | "json"): void {
   const allowed: readonly string[] = METHODS[protocol];
   if (!allowed.includes(request.method.toUpperCase()))
     throw new AwsError(
@@ -147,7 +148,7 @@ function requireMethod(request: RawRequest, protocol: "query" | "json"): void {
     );
 }
 
-function routeRequest(emulator: Emulator, request: RawRequest, query: string): Route {
+function routeRequest(emulator: Emulator, request: SignedRequestParts): Route {
   const target = header(request, "x-amz-target");
   if (target !== undefined) {
     requireMethod(request, "json");
@@ -159,13 +160,13 @@ function routeRequest(emulator: Emulator, request: RawRequest, query: string): R
     return { service: kms, protocol: "json", operation };
   }
   requireMethod(request, "query");
-  const params = parseForm(query);
+  const params = parseForm(request.query);
   const contentType = mediaType(request);
   if (request.body.length > 0 && (contentType === "" || contentType === "application/x-www-form-urlencoded")) {
     for (const [k, v] of parseForm(request.body.toString("utf8"))) params.set(k, v);
   }
   const action = params.get("Action");
-  const service = pickQueryService(emulator, signingService(request, query), action);
+  const service = pickQueryService(emulator, signingService(request), action);
   if (!action) throw new AwsError("MissingAction", "Could not find operation to perform.", 400);
   if (!service.model.operations[action]) throw CommonErrors.invalidAction(action);
   return { service, protocol: "query", operation: action, params };
