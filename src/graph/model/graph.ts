@@ -1,0 +1,211 @@
+import { randomUUID } from "node:crypto";
+import { GraphErrors } from "../errors.js";
+import { indexKey } from "./index-key.js";
+import { Node, Relationship, type PropertyValue } from "./values.js";
+
+/**
+ * Neptune's property graph: nodes with one or more labels, relationships with one type, string ids (given, or
+ * generated UUID-like as Neptune does), and typed properties. Indexes: id → element, label → nodes, and
+ * (label, property, value) → nodes, so that the executor's lookups never scan; each node carries its adjacency.
+ *
+ * Every change goes through this class, which records its inverse while a transaction is open: a failing query
+ * is rolled back by replaying the undo log backwards, so it leaves the graph as it found it. One writer at a
+ * time holds because a query runs to completion synchronously (the engine never yields mid-query).
+ */
+export class PropertyGraph {
+  readonly nodes = new Map<string, Node>();
+  readonly relationships = new Map<string, Relationship>();
+  readonly #byLabel = new Map<string, Set<Node>>();
+  /** label → property → value key → nodes. */
+  readonly #byProperty = new Map<string, Map<string, Map<string, Set<Node>>>>();
+  #undo: (() => void)[] | undefined;
+
+  constructor(readonly newId: () => string = randomUUID) {}
+
+  // ── reads ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  nodesWithLabel(label: string): Iterable<Node> {
+    return this.#byLabel.get(label) ?? [];
+  }
+
+  /** The nodes with `label` whose property `key` equals `value` (openCypher equality). */
+  nodesWithProperty(label: string, key: string, value: PropertyValue): Iterable<Node> {
+    const valueKey = indexKey(value);
+    if (valueKey === undefined) return [];
+    return this.#byProperty.get(label)?.get(key)?.get(valueKey) ?? [];
+  }
+
+  /** How many nodes carry `label` (for the planner's choice of a starting point). */
+  labelCount(label: string): number {
+    return this.#byLabel.get(label)?.size ?? 0;
+  }
+
+  labels(): Iterable<string> {
+    return this.#byLabel.keys();
+  }
+
+  // ── transactions ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs `work` atomically: if it throws, every change it made is undone and the error is rethrown. */
+  atomically<T>(work: () => T): T {
+    if (this.#undo) return work();
+    const undo: (() => void)[] = [];
+    this.#undo = undo;
+    try {
+      return work();
+    } catch (error) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      throw error;
+    } finally {
+      this.#undo = undefined;
+    }
+  }
+
+  #record(inverse: () => void): void {
+    this.#undo?.push(inverse);
+  }
+
+  // ── writes ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  addNode(id: string | undefined, labels: Iterable<string>, properties: Map<string, PropertyValue>): Node {
+    const nodeId = id ?? this.newId();
+    if (this.nodes.has(nodeId)) throw GraphErrors.constraint(`Node with id '${nodeId}' already exists`);
+    const node = new Node(nodeId, new Set(labels), properties);
+    this.#attachNode(node);
+    this.#record(() => this.#detachNode(node));
+    return node;
+  }
+
+  addRelationship(
+    id: string | undefined,
+    type: string,
+    start: Node,
+    end: Node,
+    properties: Map<string, PropertyValue>,
+  ): Relationship {
+    const relId = id ?? this.newId();
+    if (this.relationships.has(relId)) throw GraphErrors.constraint(`Relationship with id '${relId}' already exists`);
+    const rel = new Relationship(relId, type, start, end, properties);
+    this.#attachRelationship(rel);
+    this.#record(() => this.#detachRelationship(rel));
+    return rel;
+  }
+
+  /** Sets (or, with undefined, removes) one property of a node or relationship. */
+  setProperty(element: Node | Relationship, key: string, value: PropertyValue | undefined): void {
+    const before = element.properties.get(key);
+    if (before === undefined && value === undefined) return;
+    this.#writeProperty(element, key, value);
+    this.#record(() => this.#writeProperty(element, key, before));
+  }
+
+  addLabel(node: Node, label: string): void {
+    if (node.labels.has(label)) return;
+    this.#writeLabel(node, label, true);
+    this.#record(() => this.#writeLabel(node, label, false));
+  }
+
+  removeLabel(node: Node, label: string): void {
+    if (!node.labels.has(label)) return;
+    this.#writeLabel(node, label, false);
+    this.#record(() => this.#writeLabel(node, label, true));
+  }
+
+  deleteRelationship(rel: Relationship): void {
+    if (rel.deleted) return;
+    this.#detachRelationship(rel);
+    this.#record(() => this.#attachRelationship(rel));
+  }
+
+  /**
+   * Deletes a node. Its relationships are the caller's affair: DELETE checks at the end of the query that none
+   * is left (a query may delete a node before the relationships it matched with it).
+   */
+  deleteNode(node: Node): void {
+    if (node.deleted) return;
+    this.#detachNode(node);
+    this.#record(() => this.#attachNode(node));
+  }
+
+  // ── the index keeping, without undo ────────────────────────────────────────────────────────────────────
+
+  #attachNode(node: Node): void {
+    node.deleted = false;
+    this.nodes.set(node.id, node);
+    for (const label of node.labels) this.#indexLabel(node, label, true);
+  }
+
+  #detachNode(node: Node): void {
+    node.deleted = true;
+    this.nodes.delete(node.id);
+    for (const label of node.labels) this.#indexLabel(node, label, false);
+  }
+
+  #attachRelationship(rel: Relationship): void {
+    rel.deleted = false;
+    this.relationships.set(rel.id, rel);
+    rel.start.out.add(rel);
+    rel.end.in.add(rel);
+  }
+
+  #detachRelationship(rel: Relationship): void {
+    rel.deleted = true;
+    this.relationships.delete(rel.id);
+    rel.start.out.delete(rel);
+    rel.end.in.delete(rel);
+  }
+
+  #writeLabel(node: Node, label: string, present: boolean): void {
+    if (present) node.labels.add(label);
+    else node.labels.delete(label);
+    if (!node.deleted) this.#indexLabel(node, label, present);
+  }
+
+  #writeProperty(element: Node | Relationship, key: string, value: PropertyValue | undefined): void {
+    const indexed = element instanceof Node && !element.deleted;
+    const before = element.properties.get(key);
+    if (indexed && before !== undefined) {
+      for (const label of element.labels) this.#indexProperty(element, label, key, before, false);
+    }
+    if (value === undefined) element.properties.delete(key);
+    else element.properties.set(key, value);
+    if (indexed && value !== undefined) {
+      for (const label of element.labels) this.#indexProperty(element, label, key, value, true);
+    }
+  }
+
+  #indexLabel(node: Node, label: string, present: boolean): void {
+    let nodes = this.#byLabel.get(label);
+    if (present) {
+      if (!nodes) this.#byLabel.set(label, (nodes = new Set()));
+      nodes.add(node);
+    } else if (nodes) {
+      nodes.delete(node);
+      if (nodes.size === 0) this.#byLabel.delete(label);
+    }
+    for (const [key, value] of node.properties) this.#indexProperty(node, label, key, value, present);
+  }
+
+  #indexProperty(node: Node, label: string, key: string, value: PropertyValue, present: boolean): void {
+    const valueKey = indexKey(value);
+    if (valueKey === undefined) return;
+    let byKey = this.#byProperty.get(label);
+    if (!byKey) {
+      if (!present) return;
+      this.#byProperty.set(label, (byKey = new Map()));
+    }
+    let byValue = byKey.get(key);
+    if (!byValue) {
+      if (!present) return;
+      byKey.set(key, (byValue = new Map()));
+    }
+    let nodes = byValue.get(valueKey);
+    if (present) {
+      if (!nodes) byValue.set(valueKey, (nodes = new Set()));
+      nodes.add(node);
+    } else if (nodes) {
+      nodes.delete(node);
+      if (nodes.size === 0) byValue.delete(valueKey);
+    }
+  }
+}
