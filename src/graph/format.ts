@@ -1,5 +1,6 @@
 import { formatFloat } from "./exec/arithmetic.js";
 import type { QueryResult } from "./exec/execute.js";
+import type { Properties } from "./model/properties.js";
 import { Node, Path, Relationship, type PropertyValue, type Value } from "./model/values.js";
 
 /**
@@ -50,7 +51,7 @@ function json(v: Value | PropertyValue): string {
   return json(pathElements(v));
 }
 
-function properties(props: Map<string, PropertyValue>): string {
+function properties(props: Properties): string {
   return "{" + [...props].map(([k, x]) => JSON.stringify(k) + ":" + json(x)).join(",") + "}";
 }
 

@@ -9,6 +9,7 @@ import {
   type PropertyValue,
   type Value,
 } from "../model/values.js";
+import { Properties } from "../model/properties.js";
 import type { QueryContext, Row, Scope } from "./context.js";
 import { evaluate } from "./evaluate.js";
 
@@ -70,8 +71,8 @@ export function createPattern(part: PatternPart, scope: Scope, merging = false):
 }
 
 /** A pattern's property map as stored: nulls left out, `~id` taken out as the element's id. */
-function creationProperties(value: Value | undefined): { id?: string; properties: Map<string, PropertyValue> } {
-  const properties = new Map<string, PropertyValue>();
+function creationProperties(value: Value | undefined): { id?: string; properties: Properties } {
+  const properties = new Properties();
   if (value === undefined) return { properties };
   if (!(value instanceof Map)) throw GraphErrors.badRequest(`Expected a Map of properties, got ${typeName(value)}`);
   let id: string | undefined;
@@ -170,7 +171,7 @@ export function applyDelete(value: Value, detach: boolean, ctx: QueryContext, pe
 /** At the end of the query: a node deleted without DETACH must have lost all its relationships by then. */
 export function checkPendingDeletes(pending: PendingDeletes): void {
   for (const node of pending) {
-    if (node.out.size + node.in.size > 0) {
+    if (node.out.length + node.in.length > 0) {
       throw GraphErrors.badRequest(
         `Cannot delete node ${node.id}, because it still has relationships. To delete this node, you must first delete its relationships.`,
       );

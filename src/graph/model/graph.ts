@@ -1,6 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { GraphErrors } from "../errors.js";
+import { newElementId } from "./ids.js";
 import { indexKey } from "./index-key.js";
+import type { Properties } from "./properties.js";
 import { Node, Relationship, type PropertyValue } from "./values.js";
 
 /**
@@ -16,11 +17,11 @@ export class PropertyGraph {
   readonly nodes = new Map<string, Node>();
   readonly relationships = new Map<string, Relationship>();
   readonly #byLabel = new Map<string, Set<Node>>();
-  /** label → property → value key → nodes. */
-  readonly #byProperty = new Map<string, Map<string, Map<string, Set<Node>>>>();
+  /** label → property → value key → the node (a unique value, the common case, costs no Set) or nodes. */
+  readonly #byProperty = new Map<string, Map<string, Map<string, Node | Set<Node>>>>();
   #undo: (() => void)[] | undefined;
 
-  constructor(readonly newId: () => string = randomUUID) {}
+  constructor(readonly newId: () => string = newElementId) {}
 
   // ── reads ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -32,7 +33,8 @@ export class PropertyGraph {
   nodesWithProperty(label: string, key: string, value: PropertyValue): Iterable<Node> {
     const valueKey = indexKey(value);
     if (valueKey === undefined) return [];
-    return this.#byProperty.get(label)?.get(key)?.get(valueKey) ?? [];
+    const found = this.#byProperty.get(label)?.get(key)?.get(valueKey);
+    return found === undefined ? [] : found instanceof Set ? found : [found];
   }
 
   /** How many nodes carry `label` (for the planner's choice of a starting point). */
@@ -67,7 +69,7 @@ export class PropertyGraph {
 
   // ── writes ─────────────────────────────────────────────────────────────────────────────────────────────
 
-  addNode(id: string | undefined, labels: Iterable<string>, properties: Map<string, PropertyValue>): Node {
+  addNode(id: string | undefined, labels: Iterable<string>, properties: Properties): Node {
     const nodeId = id ?? this.newId();
     if (this.nodes.has(nodeId)) throw GraphErrors.constraint(`Node with id '${nodeId}' already exists`);
     const node = new Node(nodeId, new Set(labels), properties);
@@ -76,13 +78,7 @@ export class PropertyGraph {
     return node;
   }
 
-  addRelationship(
-    id: string | undefined,
-    type: string,
-    start: Node,
-    end: Node,
-    properties: Map<string, PropertyValue>,
-  ): Relationship {
+  addRelationship(id: string | undefined, type: string, start: Node, end: Node, properties: Properties): Relationship {
     const relId = id ?? this.newId();
     if (this.relationships.has(relId)) throw GraphErrors.constraint(`Relationship with id '${relId}' already exists`);
     const rel = new Relationship(relId, type, start, end, properties);
@@ -144,15 +140,15 @@ export class PropertyGraph {
   #attachRelationship(rel: Relationship): void {
     rel.deleted = false;
     this.relationships.set(rel.id, rel);
-    rel.start.out.add(rel);
-    rel.end.in.add(rel);
+    rel.start.out.push(rel);
+    rel.end.in.push(rel);
   }
 
   #detachRelationship(rel: Relationship): void {
     rel.deleted = true;
     this.relationships.delete(rel.id);
-    rel.start.out.delete(rel);
-    rel.end.in.delete(rel);
+    removeFrom(rel.start.out, rel);
+    removeFrom(rel.end.in, rel);
   }
 
   #writeLabel(node: Node, label: string, present: boolean): void {
@@ -183,7 +179,7 @@ export class PropertyGraph {
       nodes.delete(node);
       if (nodes.size === 0) this.#byLabel.delete(label);
     }
-    for (const [key, value] of node.properties) this.#indexProperty(node, label, key, value, present);
+    node.properties.forEach((value, key) => this.#indexProperty(node, label, key, value, present));
   }
 
   #indexProperty(node: Node, label: string, key: string, value: PropertyValue, present: boolean): void {
@@ -199,13 +195,22 @@ export class PropertyGraph {
       if (!present) return;
       byKey.set(key, (byValue = new Map()));
     }
-    let nodes = byValue.get(valueKey);
+    const found = byValue.get(valueKey);
     if (present) {
-      if (!nodes) byValue.set(valueKey, (nodes = new Set()));
-      nodes.add(node);
-    } else if (nodes) {
-      nodes.delete(node);
-      if (nodes.size === 0) byValue.delete(valueKey);
+      if (found === undefined) byValue.set(valueKey, node);
+      else if (found instanceof Set) found.add(node);
+      else if (found !== node) byValue.set(valueKey, new Set([found, node]));
+    } else if (found === node) {
+      byValue.delete(valueKey);
+    } else if (found instanceof Set) {
+      found.delete(node);
+      if (found.size === 1) byValue.set(valueKey, found.values().next().value!);
     }
   }
+}
+
+/** Removes one element from an adjacency list (its order is kept: results stay in creation order). */
+function removeFrom(list: Relationship[], rel: Relationship): void {
+  const at = list.lastIndexOf(rel);
+  if (at >= 0) list.splice(at, 1);
 }

@@ -1,3 +1,5 @@
+import type { Properties } from "./properties.js";
+
 /**
  * The values of the graph and of queries. openCypher keeps integers and floats apart (`1/2` is 0, `1.0/2` is
  * 0.5) and Neptune's integers are 64-bit, so an integer is a `bigint` (exact over the whole Long range) and a
@@ -12,14 +14,17 @@ export type Value = null | boolean | bigint | number | string | Date | Value[] |
 export type ValueMap = Map<string, Value>;
 
 export class Node {
-  /** Outgoing and incoming relationships: expansion never scans the graph. */
-  readonly out = new Set<Relationship>();
-  readonly in = new Set<Relationship>();
+  /**
+   * Outgoing and incoming relationships: expansion never scans the graph. Arrays, not Sets: a million
+   * relationships appear twice each, and an array entry costs a word where a Set entry costs several.
+   */
+  readonly out: Relationship[] = [];
+  readonly in: Relationship[] = [];
   deleted = false;
   constructor(
     readonly id: string,
     readonly labels: Set<string>,
-    readonly properties: Map<string, PropertyValue>,
+    readonly properties: Properties,
   ) {}
 }
 
@@ -30,7 +35,7 @@ export class Relationship {
     readonly type: string,
     readonly start: Node,
     readonly end: Node,
-    readonly properties: Map<string, PropertyValue>,
+    readonly properties: Properties,
   ) {}
   /** The node at the other end from `node`. */
   other(node: Node): Node {
