@@ -151,6 +151,7 @@ class Parser {
       clauses.push(clause);
     }
     if (clauses.length === 0) this.#fail("a clause", first);
+    if (this.#peek().kind !== "eof" && !this.#isSymbol(";") && !this.#isKeyword("UNION")) this.#fail("a clause");
     const last = clauses.at(-1)!;
     if (last.kind === "match" || last.kind === "with" || last.kind === "unwind") {
       this.#failAt(
@@ -256,7 +257,8 @@ class Parser {
     const start = this.#peek();
     const expr = this.#expression();
     const text = this.text.slice(start.offset, this.#tokens[this.#pos - 1]!.end);
-    if (this.#acceptKeyword("AS")) return { expr, name: this.#variable() };
+    // An alias may be any name, keywords included (`AS end`, `AS count`).
+    if (this.#acceptKeyword("AS")) return { expr, name: this.#name("an alias") };
     if (isWith && expr.kind !== "variable") this.#failAt("Expression in WITH must be aliased (use AS)", start);
     return { expr, name: expr.kind === "variable" ? expr.name : text };
   }

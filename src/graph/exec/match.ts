@@ -1,6 +1,7 @@
 import type { Expr, NodePattern, PatternPart, RelationshipPattern } from "../cypher/ast.js";
 import { GraphErrors } from "../errors.js";
 import {
+  ID_KEY,
   isPropertyValue,
   Node,
   Path,
@@ -210,7 +211,9 @@ function expand(
   const fits = (rel: Relationship) =>
     !used.has(rel) &&
     (pattern.types.length === 0 || pattern.types.includes(rel.type)) &&
-    props.every(([key, value]) => equals(rel.properties.get(key) ?? null, value) === true);
+    props.every(([key, value]) =>
+      key === ID_KEY ? rel.id === value : equals(rel.properties.get(key) ?? null, value) === true,
+    );
   const range = pattern.range;
   if (!range) {
     for (const [rel, end] of neighbours(from, direction)) {
@@ -269,8 +272,8 @@ function buildPath(nodes: Node[], hops: Relationship[][]): Path {
 function nodeConstraint(pattern: NodePattern, scope: Scope): Constraint | undefined {
   const properties = inlineProperties(pattern.properties, scope);
   if (!properties) return undefined;
-  const idEntry = properties.find(([key]) => key === "~id");
-  return { pattern, properties: properties.filter(([key]) => key !== "~id"), id: idEntry?.[1] };
+  const idEntry = properties.find(([key]) => key === ID_KEY);
+  return { pattern, properties: properties.filter(([key]) => key !== ID_KEY), id: idEntry?.[1] };
 }
 
 /** A pattern's `{…}` evaluated; undefined when a value is null (`{k: null}` matches nothing). */

@@ -1,6 +1,7 @@
 import type { PatternPart, RemoveItem, SetItem } from "../cypher/ast.js";
 import { GraphErrors } from "../errors.js";
 import {
+  ID_KEY,
   isPropertyValue,
   Node,
   Path,
@@ -12,9 +13,6 @@ import {
 import { Properties } from "../model/properties.js";
 import type { QueryContext, Row, Scope } from "./context.js";
 import { evaluate } from "./evaluate.js";
-
-/** Neptune's reserved key for a custom id (compliance page, reference §2.4). */
-export const ID_KEY = "~id";
 
 /** Neptune: a node created without a label gets the label `vertex` (reference §2.4). */
 const DEFAULT_LABEL = "vertex";

@@ -91,8 +91,9 @@ export class PropertyGraph {
   setProperty(element: Node | Relationship, key: string, value: PropertyValue | undefined): void {
     const before = element.properties.get(key);
     if (before === undefined && value === undefined) return;
+    const position = element.properties.position(key);
     this.#writeProperty(element, key, value);
-    this.#record(() => this.#writeProperty(element, key, before));
+    this.#record(() => this.#writeProperty(element, key, before, position));
   }
 
   addLabel(node: Node, label: string): void {
@@ -103,14 +104,21 @@ export class PropertyGraph {
 
   removeLabel(node: Node, label: string): void {
     if (!node.labels.has(label)) return;
+    const order = [...node.labels];
     this.#writeLabel(node, label, false);
-    this.#record(() => this.#writeLabel(node, label, true));
+    this.#record(() => {
+      this.#writeLabel(node, label, true);
+      // Back in its place: labels(n) reads the same after a rollback.
+      node.labels.clear();
+      for (const l of order) node.labels.add(l);
+    });
   }
 
   deleteRelationship(rel: Relationship): void {
     if (rel.deleted) return;
+    const places = [rel.start.out.lastIndexOf(rel), rel.end.in.lastIndexOf(rel)] as const;
     this.#detachRelationship(rel);
-    this.#record(() => this.#attachRelationship(rel));
+    this.#record(() => this.#attachRelationship(rel, places));
   }
 
   /**
@@ -137,11 +145,17 @@ export class PropertyGraph {
     for (const label of node.labels) this.#indexLabel(node, label, false);
   }
 
-  #attachRelationship(rel: Relationship): void {
+  /** Adds a relationship; at given places in its ends' adjacency lists when a rollback restores it. */
+  #attachRelationship(rel: Relationship, places?: readonly [number, number]): void {
     rel.deleted = false;
     this.relationships.set(rel.id, rel);
-    rel.start.out.push(rel);
-    rel.end.in.push(rel);
+    if (places) {
+      rel.start.out.splice(places[0], 0, rel);
+      rel.end.in.splice(places[1], 0, rel);
+    } else {
+      rel.start.out.push(rel);
+      rel.end.in.push(rel);
+    }
   }
 
   #detachRelationship(rel: Relationship): void {
@@ -157,13 +171,14 @@ export class PropertyGraph {
     if (!node.deleted) this.#indexLabel(node, label, present);
   }
 
-  #writeProperty(element: Node | Relationship, key: string, value: PropertyValue | undefined): void {
+  #writeProperty(element: Node | Relationship, key: string, value: PropertyValue | undefined, position = -1): void {
     const indexed = element instanceof Node && !element.deleted;
     const before = element.properties.get(key);
     if (indexed && before !== undefined) {
       for (const label of element.labels) this.#indexProperty(element, label, key, before, false);
     }
     if (value === undefined) element.properties.delete(key);
+    else if (before === undefined && position >= 0) element.properties.insert(position, key, value);
     else element.properties.set(key, value);
     if (indexed && value !== undefined) {
       for (const label of element.labels) this.#indexProperty(element, label, key, value, true);

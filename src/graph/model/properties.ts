@@ -45,6 +45,18 @@ export class Properties implements Iterable<[string, PropertyValue]> {
     return this;
   }
 
+  /** Where a key sits in iteration order (-1 if absent): a rollback puts a removed key back in its place. */
+  position(key: string): number {
+    const at = this.#find(key);
+    return at < 0 ? -1 : at / 2;
+  }
+
+  /** Adds a key at a position in iteration order (the inverse of delete). */
+  insert(position: number, key: string, value: PropertyValue): void {
+    if (this.#items === EMPTY) this.#items = [];
+    this.#items.splice(position * 2, 0, key, value);
+  }
+
   delete(key: string): boolean {
     const at = this.#find(key);
     if (at < 0) return false;

@@ -51,6 +51,9 @@ export class Path {
   ) {}
 }
 
+/** Neptune's reserved key for an element's custom id in patterns and maps (compliance page, reference §2.4). */
+export const ID_KEY = "~id";
+
 export const isMap = (v: Value): v is ValueMap => v instanceof Map;
 export const isList = (v: Value): v is Value[] => Array.isArray(v);
 export const isNumber = (v: Value): v is bigint | number => typeof v === "bigint" || typeof v === "number";
