@@ -28,7 +28,7 @@ export function evaluate(expr: Expr, scope: Scope): Value {
       const node = evaluate(expr.object, scope);
       if (node === null) return null;
       if (!(node instanceof Node)) throw GraphErrors.badRequest(`Expected a Node, got ${typeName(node)}`);
-      return expr.labels.every((label) => node.labels.has(label));
+      return expr.labels.every((label) => node.labels.includes(label));
     }
     case "list":
       return expr.items.map((item) => evaluate(item, scope));

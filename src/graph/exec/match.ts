@@ -288,7 +288,7 @@ function inlineProperties(expr: Expr | undefined, scope: Scope): [string, Value]
 
 function nodeMatches(node: Node, c: Constraint): boolean {
   if (c.id !== undefined && node.id !== c.id) return false;
-  for (const label of c.pattern.labels) if (!node.labels.has(label)) return false;
+  for (const label of c.pattern.labels) if (!node.labels.includes(label)) return false;
   for (const [key, value] of c.properties) {
     if (equals(node.properties.get(key) ?? null, value) !== true) return false;
   }

@@ -142,7 +142,7 @@ export function applyRemove(item: RemoveItem, scope: Scope): void {
   const node = nodeOf(scope, item.variable);
   if (!node) return;
   // Neptune: every node keeps at least one label; removing the last one is an error (reference §2.4).
-  if (item.labels.filter((l) => node.labels.has(l)).length >= node.labels.size) {
+  if (item.labels.filter((l) => node.labels.includes(l)).length >= node.labels.length) {
     throw GraphErrors.badRequest(`Cannot remove every label of node ${node.id}: a node must have at least one label`);
   }
   for (const label of item.labels) graph.removeLabel(node, label);

@@ -1,4 +1,5 @@
 import { GraphErrors } from "../errors.js";
+import { appended } from "./arrays.js";
 import { newElementId } from "./ids.js";
 import { indexKey } from "./index-key.js";
 import type { Properties } from "./properties.js";
@@ -20,6 +21,7 @@ export class PropertyGraph {
   /** label → property → value key → the node (a unique value, the common case, costs no Set) or nodes. */
   readonly #byProperty = new Map<string, Map<string, Map<string, Node | Set<Node>>>>();
   #undo: (() => void)[] | undefined;
+  readonly #labelSets = new Map<string, readonly string[]>();
 
   constructor(readonly newId: () => string = newElementId) {}
 
@@ -67,14 +69,19 @@ export class PropertyGraph {
     this.#undo?.push(inverse);
   }
 
+  /** Whether changes are being recorded (outside a transaction, as when loading, no undo closure is made). */
+  get #recording(): boolean {
+    return this.#undo !== undefined;
+  }
+
   // ── writes ─────────────────────────────────────────────────────────────────────────────────────────────
 
   addNode(id: string | undefined, labels: Iterable<string>, properties: Properties): Node {
     const nodeId = id ?? this.newId();
     if (this.nodes.has(nodeId)) throw GraphErrors.constraint(`Node with id '${nodeId}' already exists`);
-    const node = new Node(nodeId, new Set(labels), properties);
+    const node = new Node(nodeId, this.#interned([...new Set(labels)]), properties);
     this.#attachNode(node);
-    this.#record(() => this.#detachNode(node));
+    if (this.#recording) this.#record(() => this.#detachNode(node));
     return node;
   }
 
@@ -83,7 +90,7 @@ export class PropertyGraph {
     if (this.relationships.has(relId)) throw GraphErrors.constraint(`Relationship with id '${relId}' already exists`);
     const rel = new Relationship(relId, type, start, end, properties);
     this.#attachRelationship(rel);
-    this.#record(() => this.#detachRelationship(rel));
+    if (this.#recording) this.#record(() => this.#detachRelationship(rel));
     return rel;
   }
 
@@ -97,21 +104,33 @@ export class PropertyGraph {
   }
 
   addLabel(node: Node, label: string): void {
-    if (node.labels.has(label)) return;
-    this.#writeLabel(node, label, true);
-    this.#record(() => this.#writeLabel(node, label, false));
+    if (node.labels.includes(label)) return;
+    this.#changeLabels(node, [...node.labels, label]);
   }
 
   removeLabel(node: Node, label: string): void {
-    if (!node.labels.has(label)) return;
-    const order = [...node.labels];
-    this.#writeLabel(node, label, false);
-    this.#record(() => {
-      this.#writeLabel(node, label, true);
-      // Back in its place: labels(n) reads the same after a rollback.
-      node.labels.clear();
-      for (const l of order) node.labels.add(l);
-    });
+    if (!node.labels.includes(label)) return;
+    this.#changeLabels(
+      node,
+      node.labels.filter((l) => l !== label),
+    );
+  }
+
+  #changeLabels(node: Node, labels: string[]): void {
+    const before = node.labels;
+    this.#writeLabels(node, this.#interned(labels));
+    this.#record(() => this.#writeLabels(node, before));
+  }
+
+  /**
+   * One shared, frozen array per combination of labels: most nodes of a graph have the same few, and an array
+   * per node would cost more than the node itself.
+   */
+  #interned(labels: string[]): readonly string[] {
+    const key = labels.join("\u0000");
+    let shared = this.#labelSets.get(key);
+    if (!shared) this.#labelSets.set(key, (shared = Object.freeze(labels)));
+    return shared;
   }
 
   deleteRelationship(rel: Relationship): void {
@@ -153,8 +172,8 @@ export class PropertyGraph {
       rel.start.out.splice(places[0], 0, rel);
       rel.end.in.splice(places[1], 0, rel);
     } else {
-      rel.start.out.push(rel);
-      rel.end.in.push(rel);
+      rel.start.out = appended(rel.start.out, rel);
+      rel.end.in = appended(rel.end.in, rel);
     }
   }
 
@@ -165,10 +184,12 @@ export class PropertyGraph {
     removeFrom(rel.end.in, rel);
   }
 
-  #writeLabel(node: Node, label: string, present: boolean): void {
-    if (present) node.labels.add(label);
-    else node.labels.delete(label);
-    if (!node.deleted) this.#indexLabel(node, label, present);
+  #writeLabels(node: Node, labels: readonly string[]): void {
+    const before = node.labels;
+    node.labels = labels;
+    if (node.deleted) return;
+    for (const label of before) if (!labels.includes(label)) this.#indexLabel(node, label, false);
+    for (const label of labels) if (!before.includes(label)) this.#indexLabel(node, label, true);
   }
 
   #writeProperty(element: Node | Relationship, key: string, value: PropertyValue | undefined, position = -1): void {

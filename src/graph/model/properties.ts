@@ -1,6 +1,7 @@
+import { appended } from "./arrays.js";
 import type { PropertyValue } from "./values.js";
 
-/** One empty list shared by every element without properties (copied on first write). */
+/** One empty list shared by every element without properties (never written: `appended` copies it). */
 const EMPTY: (string | PropertyValue)[] = [];
 
 /**
@@ -39,8 +40,7 @@ export class Properties implements Iterable<[string, PropertyValue]> {
     if (at >= 0) {
       this.#items[at + 1] = value;
     } else {
-      if (this.#items === EMPTY) this.#items = [];
-      this.#items.push(key, value);
+      this.#items = appended(this.#items, key, value);
     }
     return this;
   }

@@ -13,17 +13,22 @@ export type Value = null | boolean | bigint | number | string | Date | Value[] |
 /** A map value. A Map (not a plain object) so that a map is never mistaken for a node or a relationship. */
 export type ValueMap = Map<string, Value>;
 
+/** The adjacency list of a node without relationships, shared (never written: appending makes a new one). */
+const NO_RELATIONSHIPS: Relationship[] = [];
+
 export class Node {
   /**
    * Outgoing and incoming relationships: expansion never scans the graph. Arrays, not Sets: a million
-   * relationships appear twice each, and an array entry costs a word where a Set entry costs several.
+   * relationships appear twice each, and an array entry costs a word where a Set entry costs several. Only
+   * PropertyGraph changes them (it may replace the array: see its `appended`).
    */
-  readonly out: Relationship[] = [];
-  readonly in: Relationship[] = [];
+  out: Relationship[] = NO_RELATIONSHIPS;
+  in: Relationship[] = NO_RELATIONSHIPS;
   deleted = false;
   constructor(
     readonly id: string,
-    readonly labels: Set<string>,
+    /** Shared and frozen (see PropertyGraph): only PropertyGraph replaces it. */
+    public labels: readonly string[],
     readonly properties: Properties,
   ) {}
 }

@@ -44,7 +44,7 @@ export function serialize(graph: PropertyGraph): Buffer {
   for (const node of graph.nodes.values()) {
     ordinals.set(node, ordinals.size);
     body.string(node.id);
-    body.varint(node.labels.size);
+    body.varint(node.labels.length);
     for (const label of node.labels) body.varint(name(label));
     writeProperties(body, node.properties, name);
   }
