@@ -109,7 +109,7 @@ export function applySet(item: SetItem, scope: Scope): void {
     writeProperty(scope.ctx, target, item.key, evaluate(item.value, scope));
     return;
   }
-  const target = elementOf(scope.row.get(item.variable) ?? null);
+  const target = elementOf(bound(scope, item.variable));
   if (!target) return;
   const value = evaluate(item.value, scope);
   const source: Map<string, Value> =
@@ -177,9 +177,14 @@ export function checkPendingDeletes(pending: PendingDeletes): void {
   }
 }
 
-function nodeOf(scope: Scope, variable: string): Node | undefined {
+function bound(scope: Scope, variable: string): Value {
   const value = scope.row.get(variable);
   if (value === undefined) throw GraphErrors.malformed(`Variable \`${variable}\` not defined`);
+  return value;
+}
+
+function nodeOf(scope: Scope, variable: string): Node | undefined {
+  const value = bound(scope, variable);
   if (value === null) return undefined;
   if (value instanceof Node) return value;
   throw GraphErrors.badRequest(`Expected \`${variable}\` to be a Node, got ${typeName(value)}`);

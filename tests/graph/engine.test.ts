@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AwsError } from "../../src/protocol/errors.js";
+import { GraphError } from "../../src/graph/errors.js";
+import { fails, newEngine, results } from "./support.js";
+
+test("isReadOnly tells reading queries from writing ones (the reader endpoint's ReadOnlyViolationException)", () => {
+  const g = newEngine();
+  assert.equal(g.isReadOnly("MATCH (n) RETURN n"), true);
+  assert.equal(g.isReadOnly("UNWIND [1] AS x RETURN x UNION RETURN 2 AS x"), true);
+  for (const query of [
+    "CREATE (n)",
+    "MATCH (n) SET n.x = 1",
+    "MATCH (n) REMOVE n.x",
+    "MATCH (n) DETACH DELETE n",
+    "MERGE (n:A) RETURN n",
+  ]) {
+    assert.equal(g.isReadOnly(query), false, query);
+  }
+  assert.throws(() => g.isReadOnly("MATCH ("), GraphError);
+});
+
+test("engine errors are AwsErrors carrying Neptune's code and status for the data-plane face", () => {
+  const g = newEngine();
+  try {
+    g.run("RETURN (");
+    assert.fail("expected an error");
+  } catch (error) {
+    assert.ok(error instanceof AwsError);
+    assert.equal(error.code, "MalformedQueryException");
+    assert.equal(error.status, 400);
+    assert.equal(error.sender, true);
+  }
+});
+
+test("a cached parse gives the same answers with new parameters; parameters may be given as values", () => {
+  const g = newEngine();
+  const query = "UNWIND $xs AS x RETURN sum(x) AS s";
+  assert.deepEqual(results(g, query, '{"xs": [1, 2]}'), [{ s: 3 }]);
+  assert.deepEqual(results(g, query, '{"xs": [10, 20]}'), [{ s: 30 }]);
+  assert.equal(g.run(query, new Map([["xs", [5n, 6n]]])), '{"results":[{"s":11}]}');
+  fails(g, query, "BadRequestException", "Expected parameter(s): xs");
+});
+
+test("parameters: nested maps and lists, floats, booleans, null, unicode escapes; malformed JSON is refused", () => {
+  const g = newEngine();
+  const [row] = results(
+    g,
+    "RETURN $m.a.b AS b, $l[1] AS l, $f AS f, $t AS t, $n IS NULL AS n, $s AS s, $e AS e",
+    '{"m": {"a": {"b": [1, {"c": -2}]}}, "l": [true, 1.5e2], "f": -0.25, "t": false, "n": null, "s": "\\u00e9\\"", "e": 1E2}',
+  );
+  assert.deepEqual(row, { b: [1, { c: -2 }], l: 150, f: -0.25, t: false, n: true, s: 'é"', e: 100 });
+  for (const bad of ['{"a": }', '{"a": 1,}', "{'a': 1}", '{"a": 1} x', '"text"', "null", '{"a": tru}']) {
+    fails(g, "RETURN 1", "InvalidParameterException", "JSON object", bad);
+  }
+});
