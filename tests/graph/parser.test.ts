@@ -70,7 +70,9 @@ test("patterns: directions, types, variable length, named paths and property map
 });
 
 test("operator precedence follows the grammar: OR < XOR < AND < NOT < comparison < + < * ", () => {
-  const [ret] = parseQuery("RETURN NOT a = 1 OR b AND c XOR d, 1 + 2 * 3 - -4, 1 < 2 <= 3").parts[0]!;
+  const ret = parseQuery(
+    "WITH 1 AS a, true AS b, true AS c, false AS d RETURN NOT a = 1 OR b AND c XOR d, 1 + 2 * 3 - -4, 1 < 2 <= 3",
+  ).parts[0]!.at(-1)!;
   assert.ok(ret!.kind === "return");
   const [logic, arithmetic, chain] = ret.projection.items.map((i) => i.expr);
   assert.ok(logic!.kind === "binary" && logic.op === "OR");
@@ -111,10 +113,11 @@ test("Neptune's unsupported features are UnsupportedOperationException, not synt
 
 test("list and pattern comprehensions, CASE, quantifiers, slices and USING hints parse", () => {
   const query = parseQuery(
-    'USING QUERY: PLANCACHE "disabled" MATCH (a) RETURN [x IN l WHERE x > 1 | x * 2], [(a)-->(b) | b.name], ' +
+    'USING QUERY: PLANCACHE "disabled" MATCH (a) WITH a, [1, 2] AS l RETURN [x IN l WHERE x > 1 | x * 2], ' +
+      "[(a)-->(b) | b.name], " +
       "CASE a.x WHEN 1 THEN 'one' ELSE 'other' END, all(x IN l WHERE x > 0), l[1..], l[..2], l[-1]",
   );
-  const [, ret] = query.parts[0]!;
+  const ret = query.parts[0]!.at(-1)!;
   assert.ok(ret!.kind === "return");
   assert.deepEqual(
     ret.projection.items.map((i) => i.expr.kind),
@@ -126,4 +129,25 @@ test("UNION and UNION ALL join single queries", () => {
   const query = parseQuery("RETURN 1 AS x UNION RETURN 2 AS x UNION ALL RETURN 3 AS x;");
   assert.equal(query.parts.length, 3);
   assert.deepEqual(query.unionAll, [false, true]);
+});
+
+test("variables are checked before any data is read: an unbound one is MalformedQueryException", () => {
+  for (const [query, name] of [
+    ["MATCH (n) RETURN m", "m"],
+    ["MATCH (n) WITH n.name AS name RETURN n", "n"],
+    ["UNWIND [1] AS x RETURN [y IN [1] | y] AS l, y", "y"],
+    ["MATCH (n) WHERE n.k = other.k RETURN n", "other"],
+    ["CREATE (a {k: b.k})", "b"],
+    ["MATCH (n) SET m.k = 1", "m"],
+    ["MATCH (n) DELETE x", "x"],
+    ["RETURN 1 AS a ORDER BY zz", "zz"],
+  ] as const) {
+    const error = syntaxError(query);
+    assert.equal(error.code, "MalformedQueryException", query);
+    assert.equal(error.message, `Variable \`${name}\` not defined`, query);
+  }
+  // What is bound is fine: the same pattern's variables, WITH's names, comprehension and quantifier locals.
+  parseQuery("MATCH (a)-[r]->(b {k: a.k}) WITH a, count(r) AS c WHERE c > 1 RETURN a, c, [x IN [1] WHERE x > c | x]");
+  parseQuery("MATCH (n) RETURN n.name AS name ORDER BY n.age");
+  parseQuery("MATCH (n) WHERE (n)-->(m) RETURN [(n)-[r]->(o) WHERE r.w > 1 | o.name]");
 });

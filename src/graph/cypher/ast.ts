@@ -143,3 +143,39 @@ export function isUpdating(query: Query): boolean {
     ),
   );
 }
+
+/**
+ * The expressions directly inside an expression (not those inside patterns). Comprehensions' and quantifiers'
+ * own parts are included: a caller that cares about their local variable handles those kinds itself.
+ */
+export function subExpressions(e: Expr): Expr[] {
+  switch (e.kind) {
+    case "property":
+    case "hasLabels":
+      return [e.object];
+    case "list":
+      return e.items;
+    case "map":
+      return e.entries.map(([, v]) => v);
+    case "binary":
+      return [e.left, e.right];
+    case "not":
+    case "negate":
+    case "isNull":
+      return [e.operand];
+    case "index":
+      return [e.list, e.index];
+    case "slice":
+      return [e.list, ...(e.from ? [e.from] : []), ...(e.to ? [e.to] : [])];
+    case "call":
+      return e.args;
+    case "case":
+      return [...(e.subject ? [e.subject] : []), ...e.whens.flat(), ...(e.otherwise ? [e.otherwise] : [])];
+    case "comprehension":
+      return [e.source, ...(e.where ? [e.where] : []), ...(e.map ? [e.map] : [])];
+    case "quantifier":
+      return [e.source, e.where];
+    default:
+      return [];
+  }
+}

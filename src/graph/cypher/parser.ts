@@ -15,6 +15,7 @@ import type {
   SortItem,
 } from "./ast.js";
 import { tokenize, type Token } from "./lexer.js";
+import { checkScope } from "./scope.js";
 
 /**
  * A recursive-descent parser that mirrors the openCypher 9 grammar's productions (Cypher → Query →
@@ -22,7 +23,9 @@ import { tokenize, type Token } from "./lexer.js";
  * by hand from the grammar's structure; no grammar text or generated code is included.
  */
 export function parseQuery(text: string): Query {
-  return new Parser(text).statement();
+  const query = new Parser(text).statement();
+  checkScope(query);
+  return query;
 }
 
 /** Words that begin clauses or are operators: never taken as a variable where an expression is expected. */

@@ -1,4 +1,4 @@
-import { AGGREGATES, type Expr } from "../cypher/ast.js";
+import { AGGREGATES, subExpressions, type Expr } from "../cypher/ast.js";
 import { GraphErrors } from "../errors.js";
 import { typeName, type Value } from "../model/values.js";
 import { arithmetic } from "./arithmetic.js";
@@ -12,40 +12,8 @@ export function aggregatesIn(expr: Expr, out: Expr[] = []): Expr[] {
     out.push(expr);
     return out;
   }
-  for (const child of children(expr)) aggregatesIn(child, out);
+  for (const child of subExpressions(expr)) aggregatesIn(child, out);
   return out;
-}
-
-function children(e: Expr): Expr[] {
-  switch (e.kind) {
-    case "property":
-    case "hasLabels":
-      return [e.object];
-    case "list":
-      return e.items;
-    case "map":
-      return e.entries.map(([, v]) => v);
-    case "binary":
-      return [e.left, e.right];
-    case "not":
-    case "negate":
-    case "isNull":
-      return [e.operand];
-    case "index":
-      return [e.list, e.index];
-    case "slice":
-      return [e.list, ...(e.from ? [e.from] : []), ...(e.to ? [e.to] : [])];
-    case "call":
-      return e.args;
-    case "case":
-      return [...(e.subject ? [e.subject] : []), ...e.whens.flat(), ...(e.otherwise ? [e.otherwise] : [])];
-    case "comprehension":
-      return [e.source, ...(e.where ? [e.where] : []), ...(e.map ? [e.map] : [])];
-    case "quantifier":
-      return [e.source, e.where];
-    default:
-      return [];
-  }
 }
 
 /** Computes one aggregate over the rows of a group. */
