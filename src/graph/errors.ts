@@ -23,6 +23,8 @@ export const GraphErrors = {
    * the code its engine-error table gives to requests that cannot succeed as written. Decision, not a source.
    */
   badRequest: (message: string) => new GraphError("BadRequestException", message, 400),
+  /** The query ran past `neptune_query_timeout` (reference §2.3: 500, retryable). */
+  timeLimit: () => new GraphError("TimeLimitExceededException", "Operation terminated (deadline exceeded)", 500),
   /** A parameters document that is not a JSON object. */
   invalidParameter: (message: string) => new GraphError("InvalidParameterException", message, 400),
   /**

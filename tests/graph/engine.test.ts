@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AwsError } from "../../src/protocol/errors.js";
+import { GraphEngine } from "../../src/graph/engine.js";
 import { GraphError } from "../../src/graph/errors.js";
+import { PropertyGraph } from "../../src/graph/model/graph.js";
+import { AwsError } from "../../src/protocol/errors.js";
+import { ManualClock } from "../../src/state/clock.js";
 import { fails, newEngine, results } from "./support.js";
 
 test("isReadOnly tells reading queries from writing ones (the reader endpoint's ReadOnlyViolationException)", () => {
@@ -53,4 +56,25 @@ test("parameters: nested maps and lists, floats, booleans, null, unicode escapes
   for (const bad of ['{"a": }', '{"a": 1,}', "{'a': 1}", '{"a": 1} x', '"text"', "null", '{"a": tru}']) {
     fails(g, "RETURN 1", "InvalidParameterException", "JSON object", bad);
   }
+});
+
+test("a query past neptune_query_timeout fails with TimeLimitExceededException (500) and changes nothing", () => {
+  let now = 0;
+  // Each look at the timer is one "millisecond": the limit is reached after a known amount of work.
+  const g = new GraphEngine(new PropertyGraph(), new ManualClock(), { queryTimeoutMs: 10, elapsed: () => now++ });
+  assert.deepEqual(results(g, "UNWIND range(1, 1000) AS x RETURN count(*) AS n"), [{ n: 1000 }]);
+  try {
+    g.run("CREATE (:Before) WITH 1 AS one UNWIND range(1, 100000) AS x RETURN count(*)");
+    assert.fail("expected a timeout");
+  } catch (error) {
+    assert.ok(error instanceof GraphError);
+    assert.equal(error.code, "TimeLimitExceededException");
+    assert.equal(error.status, 500);
+    assert.equal(error.message, "Operation terminated (deadline exceeded)");
+  }
+  assert.equal(g.graph.nodes.size, 0);
+  // Expansion is bounded too: a variable-length walk over a dense graph stops at the deadline.
+  g.run("UNWIND range(1, 12) AS i CREATE (:K {i: i})");
+  g.run("MATCH (a:K), (b:K) WHERE a <> b CREATE (a)-[:E]->(b)");
+  assert.throws(() => g.run("MATCH p = (:K {i: 1})-[*]->() RETURN count(p)"), /deadline exceeded/);
 });

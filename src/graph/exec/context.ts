@@ -11,6 +11,8 @@ export interface QueryContext {
   params: ReadonlyMap<string, Value>;
   /** One instant per query: `timestamp()` and `datetime()` agree within a statement (Neptune: statement clock). */
   now: Date;
+  /** Called in every loop that may run long; throws TimeLimitExceededException past the query's deadline. */
+  tick(): void;
 }
 
 /** Where an expression is evaluated: a row, and, in a projection that aggregates, the aggregates' results. */

@@ -78,8 +78,10 @@ function runClause(clause: Clause, table: Table, ctx: QueryContext, pending: Pen
       for (const scope of scopes(table.rows)) {
         const value = evaluate(clause.expr, scope);
         if (value === null) continue;
-        for (const item of Array.isArray(value) ? value : [value])
+        for (const item of Array.isArray(value) ? value : [value]) {
+          ctx.tick();
           rows.push(new Map(scope.row).set(clause.variable, item));
+        }
       }
       return { columns: withNew(table.columns, [clause.variable]), rows };
     }

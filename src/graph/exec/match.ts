@@ -181,10 +181,11 @@ function matchPart(part: PatternPart, scope: Scope, hints: Hints, used: Set<Rela
       row = before;
       return stop;
     };
-    return expand(bound[from]!, pattern, direction, props, used, onHop);
+    return expand(bound[from]!, pattern, direction, props, used, onHop, scope.ctx.tick);
   };
 
   for (const node of start.candidates) {
+    scope.ctx.tick();
     if (bindNode(start.index, node, () => step(0))) return true;
   }
   return false;
@@ -207,6 +208,7 @@ function expand(
   props: [string, Value][],
   used: Set<Relationship>,
   onHop: (rels: Relationship[], end: Node) => boolean,
+  tick: () => void,
 ): boolean {
   const fits = (rel: Relationship) =>
     !used.has(rel) &&
@@ -217,6 +219,7 @@ function expand(
   const range = pattern.range;
   if (!range) {
     for (const [rel, end] of neighbours(from, direction)) {
+      tick();
       if (!fits(rel)) continue;
       used.add(rel);
       const stop = onHop([rel], end);
@@ -230,6 +233,7 @@ function expand(
     if (trail.length >= range.min && onHop([...trail], at)) return true;
     if (range.max !== undefined && trail.length >= range.max) return false;
     for (const [rel, end] of neighbours(at, direction)) {
+      tick();
       if (!fits(rel)) continue;
       used.add(rel);
       trail.push(rel);

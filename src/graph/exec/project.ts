@@ -36,6 +36,7 @@ export function project(input: Table, projection: Projection, ctx: QueryContext)
     out = aggregate(input.rows, items, aggregates, ctx).map((row) => ({ row, sortScope: { row, ctx } }));
   } else {
     out = input.rows.map((row) => {
+      ctx.tick();
       const scope = { row, ctx };
       const projected = new Map(items.map((item) => [item.name, evaluate(item.expr, scope)]));
       const sortRow = projection.distinct ? projected : new Map([...row, ...projected]);
