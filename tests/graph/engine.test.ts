@@ -63,15 +63,12 @@ test("a query past neptune_query_timeout fails with TimeLimitExceededException (
   // Each look at the timer is one "millisecond": the limit is reached after a known amount of work.
   const g = new GraphEngine(new PropertyGraph(), new ManualClock(), { queryTimeoutMs: 10, elapsed: () => now++ });
   assert.deepEqual(results(g, "UNWIND range(1, 1000) AS x RETURN count(*) AS n"), [{ n: 1000 }]);
-  try {
-    g.run("CREATE (:Before) WITH 1 AS one UNWIND range(1, 100000) AS x RETURN count(*)");
-    assert.fail("expected a timeout");
-  } catch (error) {
-    assert.ok(error instanceof GraphError);
-    assert.equal(error.code, "TimeLimitExceededException");
-    assert.equal(error.status, 500);
-    assert.equal(error.message, "Operation terminated (deadline exceeded)");
-  }
+  fails(
+    g,
+    "CREATE (:Before) WITH 1 AS one UNWIND range(1, 100000) AS x RETURN count(*)",
+    "TimeLimitExceededException",
+    "Operation terminated (deadline exceeded)",
+  );
   assert.equal(g.graph.nodes.size, 0);
   // Expansion is bounded too: a variable-length walk over a dense graph stops at the deadline.
   g.run("UNWIND range(1, 12) AS i CREATE (:K {i: i})");
