@@ -86,7 +86,7 @@ export async function runLoad(options: LoadOptions, nextRequest: (i: number) => 
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  const pct = (p: number) => percentile(latencies, p);
   return {
     requests: latencies.length,
     errors,
@@ -96,6 +96,11 @@ export async function runLoad(options: LoadOptions, nextRequest: (i: number) => 
     p99: pct(99),
     max: latencies.at(-1) ?? 0,
   };
+}
+
+/** The p-th percentile of ascending latencies (0 when there are none). */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 export function formatResult(label: string, result: LoadResult, concurrency: number): string {

@@ -1,0 +1,252 @@
+import { GraphErrors } from "../errors.js";
+import { appended } from "./arrays.js";
+import { newElementId } from "./ids.js";
+import { indexKey } from "./index-key.js";
+import type { Properties } from "./properties.js";
+import { Node, Relationship, type PropertyValue } from "./values.js";
+
+/**
+ * Neptune's property graph: nodes with one or more labels, relationships with one type, string ids (given, or
+ * generated UUID-like as Neptune does), and typed properties. Indexes: id → element, label → nodes, and
+ * (label, property, value) → nodes, so that the executor's lookups never scan; each node carries its adjacency.
+ *
+ * Every change goes through this class, which records its inverse while a transaction is open: a failing query
+ * is rolled back by replaying the undo log backwards, so it leaves the graph as it found it. One writer at a
+ * time holds because a query runs to completion synchronously (the engine never yields mid-query).
+ */
+export class PropertyGraph {
+  readonly nodes = new Map<string, Node>();
+  readonly relationships = new Map<string, Relationship>();
+  readonly #byLabel = new Map<string, Set<Node>>();
+  /** label → property → value key → the node (a unique value, the common case, costs no Set) or nodes. */
+  readonly #byProperty = new Map<string, Map<string, Map<string, Node | Set<Node>>>>();
+  #undo: (() => void)[] | undefined;
+  readonly #labelSets = new Map<string, readonly string[]>();
+
+  constructor(readonly newId: () => string = newElementId) {}
+
+  // ── reads ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  nodesWithLabel(label: string): Iterable<Node> {
+    return this.#byLabel.get(label) ?? [];
+  }
+
+  /** The nodes with `label` whose property `key` equals `value` (openCypher equality). */
+  nodesWithProperty(label: string, key: string, value: PropertyValue): Iterable<Node> {
+    const valueKey = indexKey(value);
+    if (valueKey === undefined) return [];
+    const found = this.#byProperty.get(label)?.get(key)?.get(valueKey);
+    return found === undefined ? [] : found instanceof Set ? found : [found];
+  }
+
+  /** How many nodes carry `label` (for the planner's choice of a starting point). */
+  labelCount(label: string): number {
+    return this.#byLabel.get(label)?.size ?? 0;
+  }
+
+  labels(): Iterable<string> {
+    return this.#byLabel.keys();
+  }
+
+  // ── transactions ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs `work` atomically: if it throws, every change it made is undone and the error is rethrown. */
+  atomically<T>(work: () => T): T {
+    if (this.#undo) return work();
+    const undo: (() => void)[] = [];
+    this.#undo = undo;
+    try {
+      return work();
+    } catch (error) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      throw error;
+    } finally {
+      this.#undo = undefined;
+    }
+  }
+
+  #record(inverse: () => void): void {
+    this.#undo?.push(inverse);
+  }
+
+  /** Whether changes are being recorded (outside a transaction, as when loading, no undo closure is made). */
+  get #recording(): boolean {
+    return this.#undo !== undefined;
+  }
+
+  // ── writes ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  addNode(id: string | undefined, labels: Iterable<string>, properties: Properties): Node {
+    const nodeId = id ?? this.newId();
+    if (this.nodes.has(nodeId)) throw GraphErrors.constraint(`Node with id '${nodeId}' already exists`);
+    const node = new Node(nodeId, this.#interned([...new Set(labels)]), properties);
+    this.#attachNode(node);
+    if (this.#recording) this.#record(() => this.#detachNode(node));
+    return node;
+  }
+
+  addRelationship(id: string | undefined, type: string, start: Node, end: Node, properties: Properties): Relationship {
+    const relId = id ?? this.newId();
+    if (this.relationships.has(relId)) throw GraphErrors.constraint(`Relationship with id '${relId}' already exists`);
+    const rel = new Relationship(relId, type, start, end, properties);
+    this.#attachRelationship(rel);
+    if (this.#recording) this.#record(() => this.#detachRelationship(rel));
+    return rel;
+  }
+
+  /** Sets (or, with undefined, removes) one property of a node or relationship. */
+  setProperty(element: Node | Relationship, key: string, value: PropertyValue | undefined): void {
+    const before = element.properties.get(key);
+    if (before === undefined && value === undefined) return;
+    const position = element.properties.position(key);
+    this.#writeProperty(element, key, value);
+    this.#record(() => this.#writeProperty(element, key, before, position));
+  }
+
+  addLabel(node: Node, label: string): void {
+    if (node.labels.includes(label)) return;
+    this.#changeLabels(node, [...node.labels, label]);
+  }
+
+  removeLabel(node: Node, label: string): void {
+    if (!node.labels.includes(label)) return;
+    this.#changeLabels(
+      node,
+      node.labels.filter((l) => l !== label),
+    );
+  }
+
+  #changeLabels(node: Node, labels: string[]): void {
+    const before = node.labels;
+    this.#writeLabels(node, this.#interned(labels));
+    this.#record(() => this.#writeLabels(node, before));
+  }
+
+  /**
+   * One shared, frozen array per combination of labels: most nodes of a graph have the same few, and an array
+   * per node would cost more than the node itself.
+   */
+  #interned(labels: string[]): readonly string[] {
+    const key = labels.join("\u0000");
+    let shared = this.#labelSets.get(key);
+    if (!shared) this.#labelSets.set(key, (shared = Object.freeze(labels)));
+    return shared;
+  }
+
+  deleteRelationship(rel: Relationship): void {
+    if (rel.deleted) return;
+    const places = [rel.start.out.lastIndexOf(rel), rel.end.in.lastIndexOf(rel)] as const;
+    this.#detachRelationship(rel);
+    this.#record(() => this.#attachRelationship(rel, places));
+  }
+
+  /**
+   * Deletes a node. Its relationships are the caller's affair: DELETE checks at the end of the query that none
+   * is left (a query may delete a node before the relationships it matched with it).
+   */
+  deleteNode(node: Node): void {
+    if (node.deleted) return;
+    this.#detachNode(node);
+    this.#record(() => this.#attachNode(node));
+  }
+
+  // ── the index keeping, without undo ────────────────────────────────────────────────────────────────────
+
+  #attachNode(node: Node): void {
+    node.deleted = false;
+    this.nodes.set(node.id, node);
+    for (const label of node.labels) this.#indexLabel(node, label, true);
+  }
+
+  #detachNode(node: Node): void {
+    node.deleted = true;
+    this.nodes.delete(node.id);
+    for (const label of node.labels) this.#indexLabel(node, label, false);
+  }
+
+  /** Adds a relationship; at given places in its ends' adjacency lists when a rollback restores it. */
+  #attachRelationship(rel: Relationship, places?: readonly [number, number]): void {
+    rel.deleted = false;
+    this.relationships.set(rel.id, rel);
+    if (places) {
+      rel.start.out.splice(places[0], 0, rel);
+      rel.end.in.splice(places[1], 0, rel);
+    } else {
+      rel.start.out = appended(rel.start.out, rel);
+      rel.end.in = appended(rel.end.in, rel);
+    }
+  }
+
+  #detachRelationship(rel: Relationship): void {
+    rel.deleted = true;
+    this.relationships.delete(rel.id);
+    removeFrom(rel.start.out, rel);
+    removeFrom(rel.end.in, rel);
+  }
+
+  #writeLabels(node: Node, labels: readonly string[]): void {
+    const before = node.labels;
+    node.labels = labels;
+    if (node.deleted) return;
+    for (const label of before) if (!labels.includes(label)) this.#indexLabel(node, label, false);
+    for (const label of labels) if (!before.includes(label)) this.#indexLabel(node, label, true);
+  }
+
+  #writeProperty(element: Node | Relationship, key: string, value: PropertyValue | undefined, position = -1): void {
+    const indexed = element instanceof Node && !element.deleted;
+    const before = element.properties.get(key);
+    if (indexed && before !== undefined) {
+      for (const label of element.labels) this.#indexProperty(element, label, key, before, false);
+    }
+    if (value === undefined) element.properties.delete(key);
+    else if (before === undefined && position >= 0) element.properties.insert(position, key, value);
+    else element.properties.set(key, value);
+    if (indexed && value !== undefined) {
+      for (const label of element.labels) this.#indexProperty(element, label, key, value, true);
+    }
+  }
+
+  #indexLabel(node: Node, label: string, present: boolean): void {
+    let nodes = this.#byLabel.get(label);
+    if (present) {
+      if (!nodes) this.#byLabel.set(label, (nodes = new Set()));
+      nodes.add(node);
+    } else if (nodes) {
+      nodes.delete(node);
+      if (nodes.size === 0) this.#byLabel.delete(label);
+    }
+    node.properties.forEach((value, key) => this.#indexProperty(node, label, key, value, present));
+  }
+
+  #indexProperty(node: Node, label: string, key: string, value: PropertyValue, present: boolean): void {
+    const valueKey = indexKey(value);
+    if (valueKey === undefined) return;
+    let byKey = this.#byProperty.get(label);
+    if (!byKey) {
+      if (!present) return;
+      this.#byProperty.set(label, (byKey = new Map()));
+    }
+    let byValue = byKey.get(key);
+    if (!byValue) {
+      if (!present) return;
+      byKey.set(key, (byValue = new Map()));
+    }
+    const found = byValue.get(valueKey);
+    if (present) {
+      if (found === undefined) byValue.set(valueKey, node);
+      else if (found instanceof Set) found.add(node);
+      else if (found !== node) byValue.set(valueKey, new Set([found, node]));
+    } else if (found === node) {
+      byValue.delete(valueKey);
+    } else if (found instanceof Set) {
+      found.delete(node);
+      if (found.size === 1) byValue.set(valueKey, found.values().next().value!);
+    }
+  }
+}
+
+/** Removes one element from an adjacency list (its order is kept: results stay in creation order). */
+function removeFrom(list: Relationship[], rel: Relationship): void {
+  const at = list.lastIndexOf(rel);
+  if (at >= 0) list.splice(at, 1);
+}

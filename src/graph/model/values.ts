@@ -1,0 +1,95 @@
+import type { Properties } from "./properties.js";
+
+/**
+ * The values of the graph and of queries. openCypher keeps integers and floats apart (`1/2` is 0, `1.0/2` is
+ * 0.5) and Neptune's integers are 64-bit, so an integer is a `bigint` (exact over the whole Long range) and a
+ * float is a `number`. A datetime is an instant in UTC (Neptune stores and returns UTC only) held as a Date that
+ * nobody mutates.
+ */
+export type PropertyValue = boolean | bigint | number | string | Date | PropertyValue[];
+
+export type Value = null | boolean | bigint | number | string | Date | Value[] | ValueMap | Node | Relationship | Path;
+
+/** A map value. A Map (not a plain object) so that a map is never mistaken for a node or a relationship. */
+export type ValueMap = Map<string, Value>;
+
+/** The adjacency list of a node without relationships, shared (never written: appending makes a new one). */
+const NO_RELATIONSHIPS: Relationship[] = [];
+
+export class Node {
+  /**
+   * Outgoing and incoming relationships: expansion never scans the graph. Arrays, not Sets: a million
+   * relationships appear twice each, and an array entry costs a word where a Set entry costs several. Only
+   * PropertyGraph changes them (it may replace the array: see its `appended`).
+   */
+  out: Relationship[] = NO_RELATIONSHIPS;
+  in: Relationship[] = NO_RELATIONSHIPS;
+  deleted = false;
+  constructor(
+    readonly id: string,
+    /** Shared and frozen (see PropertyGraph): only PropertyGraph replaces it. */
+    public labels: readonly string[],
+    readonly properties: Properties,
+  ) {}
+}
+
+export class Relationship {
+  deleted = false;
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly start: Node,
+    readonly end: Node,
+    readonly properties: Properties,
+  ) {}
+  /** The node at the other end from `node`. */
+  other(node: Node): Node {
+    return this.start === node ? this.end : this.start;
+  }
+}
+
+/** A path: n0, r0, n1, r1, …, nk. */
+export class Path {
+  constructor(
+    readonly nodes: Node[],
+    readonly relationships: Relationship[],
+  ) {}
+}
+
+/** Neptune's reserved key for an element's custom id in patterns and maps (compliance page, reference §2.4). */
+export const ID_KEY = "~id";
+
+export const isMap = (v: Value): v is ValueMap => v instanceof Map;
+export const isList = (v: Value): v is Value[] => Array.isArray(v);
+export const isNumber = (v: Value): v is bigint | number => typeof v === "bigint" || typeof v === "number";
+
+export const LONG_MIN = -(2n ** 63n);
+export const LONG_MAX = 2n ** 63n - 1n;
+
+/** The name of a value's type, for error messages. */
+export function typeName(v: Value): string {
+  if (v === null) return "Null";
+  if (typeof v === "boolean") return "Boolean";
+  if (typeof v === "bigint") return "Integer";
+  if (typeof v === "number") return "Float";
+  if (typeof v === "string") return "String";
+  if (v instanceof Date) return "DateTime";
+  if (Array.isArray(v)) return "List";
+  if (v instanceof Map) return "Map";
+  if (v instanceof Node) return "Node";
+  if (v instanceof Relationship) return "Relationship";
+  return "Path";
+}
+
+/** Whether a value may be stored as a property (Neptune: scalars, DateTime, and lists of them). */
+export function isPropertyValue(v: Value): v is PropertyValue {
+  if (v === null) return false;
+  if (Array.isArray(v)) return v.every(isPropertyValue);
+  return (
+    typeof v === "boolean" ||
+    typeof v === "bigint" ||
+    typeof v === "number" ||
+    typeof v === "string" ||
+    v instanceof Date
+  );
+}
