@@ -87,7 +87,8 @@ function decodeBase64(text: string, path: string): Buffer {
 }
 
 function mismatch(path: string, expected: string): AwsError {
-  return serializationError(`Unexpected value type for ${path || "input"}: expected a ${expected}.`);
+  const article = /^[aeiou]/.test(expected) ? "an" : "a";
+  return serializationError(`Unexpected value type for ${path || "input"}: expected ${article} ${expected}.`);
 }
 
 // ---------------------------------------------------------------------------------------------- responses

@@ -42,9 +42,22 @@ function memberPath(parent: string, member: string): string {
 function describe(value: unknown, shape: Shape): string {
   if (shape.sensitive) return "Value";
   if (value === undefined || value === null) return "Value null";
-  if (Array.isArray(value)) return `Value '[${value.join(", ")}]'`;
   if (value instanceof Uint8Array) return "Value";
-  return `Value '${String(value)}'`;
+  return `Value '${echo(value)}'`;
+}
+
+/**
+ * A member's value as a validation message echoes it: scalars as text, lists as `[a, b]`, structures and maps as
+ * `{Key=k, Value=v}` (the way Coral's Java services print them), never `[object Object]`.
+ */
+function echo(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(echo).join(", ")}]`;
+  if (value instanceof Uint8Array) return "**binary**";
+  if (value !== null && typeof value === "object")
+    return `{${Object.entries(value)
+      .map(([key, member]) => `${key}=${echo(member)}`)
+      .join(", ")}}`;
+  return String(value);
 }
 
 export function validateInput(

@@ -29,7 +29,7 @@ describe("awsJson1_1", () => {
         (e: unknown) =>
           e instanceof AwsError &&
           e.code === "SerializationException" &&
-          e.message === "Unexpected value type for NumberOfBytes: expected a integer.",
+          e.message === "Unexpected value type for NumberOfBytes: expected an integer.",
       );
     assert.throws(
       () => parseJsonBody(Buffer.from("{not json")),
