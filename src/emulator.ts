@@ -36,6 +36,10 @@ export class Emulator {
   readonly clock: Clock;
   readonly signatureClock: Clock;
   readonly store: Store;
+  /** Where state lives: "memory", or the data directory's path (for the health endpoint). */
+  get stateLocation(): string {
+    return this.store.location;
+  }
   readonly identities: IdentityRegistry;
   readonly relaxedAuth: boolean;
   readonly delays: Delays;

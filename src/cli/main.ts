@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError } from "../config/config.js";
+import { StateDirError } from "../state/state-dir-error.js";
 import { serveCommand } from "./serve.js";
 import { migrateCommand } from "./migrate.js";
 import { demoCommand } from "./demo.js";
@@ -43,6 +44,10 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`trident: ${(error as Error).message}`);
       process.exit(2);
+    }
+    if (error instanceof StateDirError) {
+      console.error(`trident: ${error.message}`);
+      process.exit(1);
     }
     console.error(error);
     process.exit(1);
