@@ -51,9 +51,6 @@ export async function serveCommand(argv: string[]): Promise<void> {
     maxBodyBytes: values["max-body"] ? Number(values["max-body"]) : undefined,
     log: values.quiet ? undefined : (line) => console.log(line),
   });
-  console.log(
-    `trident: local AWS listening on ${running.endpoint} (state: ${emulator.stateLocation}; accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? "; relaxed auth" : ""})`,
-  );
   const stop = (signal: string) => {
     console.log(`trident: ${signal}, shutting down`);
     void running.close().then(() => {
@@ -63,4 +60,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+  // Announced only once the signals are handled: a supervisor may stop the server as soon as it reads this line.
+  console.log(
+    `trident: local AWS listening on ${running.endpoint} (state: ${emulator.stateLocation}; accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? "; relaxed auth" : ""})`,
+  );
 }

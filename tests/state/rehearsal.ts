@@ -99,9 +99,13 @@ export async function buildRehearsal(a: Clients, b: Clients, settle: () => void)
   };
 }
 
+const VOLATILE = new Set(["$metadata", "LatestRestorableTime"]);
+
 /** Everything the rehearsal made, as the API describes it (request ids left out). */
 export async function describeRehearsal(a: Clients, b: Clients, rehearsal: Rehearsal): Promise<unknown> {
-  const strip = <T extends { $metadata?: unknown }>(out: T) => ({ ...out, $metadata: undefined });
+  // Request ids differ per call, and LatestRestorableTime is "now" (it moves with the clock, restart or not).
+  const strip = (out: object): unknown =>
+    JSON.parse(JSON.stringify(out, (key, value: unknown) => (VOLATILE.has(key) ? undefined : value)));
   const KeyId = rehearsal.keyA;
   const clusterArn = `arn:aws:rds:${REGION}:${A}:cluster:src`;
   const side = async (c: Clients) => ({
