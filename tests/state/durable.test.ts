@@ -15,7 +15,8 @@ import { MASTER_KEY_ENV } from "../../src/state/master-key.js";
 import { StateDirError } from "../../src/state/state-dir-error.js";
 import { A, ADMIN, B, inProcess, REGION, type Clients, type Credentials } from "../helpers/harness.js";
 import { SNAPSHOT_CONFIG } from "../neptune/snapshots-fixtures.js";
-import { NeptuneClient } from "@aws-sdk/client-neptune";
+import { DescribeDBClustersCommand, NeptuneClient } from "@aws-sdk/client-neptune";
+import { encodeRecord } from "../../src/state/codec.js";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { createCluster, describeCluster } from "../neptune/resources.js";
 import { buildRehearsal, describeRehearsal, PLAINTEXT, useRehearsal } from "./rehearsal.js";
@@ -177,6 +178,18 @@ describe("durable state: a data directory, reopened in-process", () => {
       [...tables].filter((table) => table.startsWith("neptune.")),
       [],
     );
+  });
+
+  test("reads write nothing: describing clusters between two backup windows changes no stored record", async () => {
+    const { a, clock, emulator } = inProcess();
+    for (const id of ["r1", "r2"]) await createCluster(a.neptune, id);
+    await a.neptune.send(new DescribeDBClustersCommand({}));
+    const stored = () =>
+      new Map([...emulator.store.rows()].map((row) => [`${row.table}/${row.id}`, encodeRecord(row.value)]));
+    const before = stored();
+    clock.advance(60_000);
+    await a.neptune.send(new DescribeDBClustersCommand({}));
+    assert.deepEqual(stored(), before);
   });
 
   test("a directory that is not a Trident database is refused", () => {
