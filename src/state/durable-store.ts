@@ -121,8 +121,10 @@ class SqliteBackend implements StoreBackend {
     for (const [table, accountId, region, id, value] of select.iterate() as Iterable<
       [string, string, string, string, string | Buffer]
     >) {
-      const row = { table, accountId, region, id };
-      store.load({ ...row, text: isSecretTable(table) ? this.#opened(row, value as Buffer) : (value as string) });
+      const text = isSecretTable(table)
+        ? this.#opened({ table, accountId, region, id }, value as Buffer)
+        : (value as string);
+      store.load(table, accountId, region, id, text);
     }
   }
 

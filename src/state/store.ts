@@ -145,11 +145,16 @@ export class UnitOfWorkStore implements Store {
   }
 
   /** Puts a committed row in place without a unit of work: loading the data directory at start. */
-  load(row: Omit<RowChange, "text"> & { text: string }): void {
-    const table = this.#table(row.table, row.accountId, row.region);
-    table.rows.set(row.id, decodeRecord(row.text));
-    table.committed.set(row.id, row.text);
+  load(name: string, accountId: string, region: string, id: string, text: string): void {
+    // Rows arrive in key order, so consecutive rows mostly share a table: skip the lookup for those.
+    let table = this.#loading;
+    if (!table || table.name !== name || table.accountId !== accountId || table.region !== region)
+      table = this.#loading = this.#table(name, accountId, region);
+    table.rows.set(id, decodeRecord(text));
+    table.committed.set(id, text);
   }
+
+  #loading: TrackedTable<unknown> | undefined;
 
   scopes(name: string): { accountId: string; region: string }[] {
     const out: { accountId: string; region: string }[] = [];
