@@ -230,6 +230,7 @@ export class UnitOfWorkStore implements Store {
     apply();
     void this.#commit(this.#changes(new Map([[table, new Set([id])]])));
     this.#flush();
+    if (this.#failure !== undefined) throw new StoreFailure(this.#failure);
   }
 
   /** The end of the previous unit of work; resolves to the function that ends this one. */
