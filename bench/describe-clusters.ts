@@ -1,6 +1,6 @@
 import { CreateDBClusterCommand, DescribeDBClusterSnapshotsCommand, NeptuneClient } from "@aws-sdk/client-neptune";
+import { ACCOUNTS, describePages, seedClusters } from "./lib/clusters.js";
 import { formatResult, parseBenchArgs, runLoad, startChildServer } from "./lib/load.js";
-import { presign } from "./lib/sign.js";
 
 /**
  * DescribeDBClusters with 1,000 clusters across 10 accounts (100 each), a page of 100 (MaxRecords=100), at a given
@@ -15,52 +15,15 @@ import { presign } from "./lib/sign.js";
  * Usage: node dist/bench/describe-clusters.js [--endpoint URL] [--concurrency 32] [--seconds 10] [--requests N]
  *        [--extra-scopes 500] [--clusters 100]
  */
-const ACCOUNTS = 10;
-const REGION = "us-east-1";
-
 const args = parseBenchArgs();
 const CLUSTERS_PER_ACCOUNT = args.clustersPerAccount;
 const own = args.endpoint ? undefined : await startChildServer("trident", ["--relaxed-auth"]);
 const endpoint = args.endpoint ?? own!.endpoint;
 try {
-  const accounts = Array.from({ length: ACCOUNTS }, (_, i) => String(100000000001 + i));
-  const started = performance.now();
-  await Promise.all(
-    accounts.map(async (account) => {
-      const neptune = new NeptuneClient({
-        region: REGION,
-        endpoint,
-        credentials: { accessKeyId: account, secretAccessKey: "bench" },
-      });
-      for (let i = 0; i < CLUSTERS_PER_ACCOUNT; i++) {
-        await neptune.send(
-          new CreateDBClusterCommand({ DBClusterIdentifier: `bench-${String(i).padStart(3, "0")}`, Engine: "neptune" }),
-        );
-      }
-    }),
-  );
+  const seconds = await seedClusters(endpoint, CLUSTERS_PER_ACCOUNT);
   await fillExtraScopes(endpoint, args.extraScopes);
-  console.log(
-    `created ${ACCOUNTS * CLUSTERS_PER_ACCOUNT} clusters in ${ACCOUNTS} accounts in ${((performance.now() - started) / 1000).toFixed(2)}s`,
-  );
-
-  const pages = await Promise.all(
-    accounts.map((account) =>
-      presign(
-        endpoint,
-        { accessKeyId: account, secretAccessKey: "bench" },
-        {
-          service: "rds",
-          params: {
-            Action: "DescribeDBClusters",
-            Version: "2014-10-31",
-            MaxRecords: String(Math.max(20, CLUSTERS_PER_ACCOUNT)),
-          },
-        },
-        REGION,
-      ),
-    ),
-  );
+  console.log(`created ${ACCOUNTS * CLUSTERS_PER_ACCOUNT} clusters in ${ACCOUNTS} accounts in ${seconds.toFixed(2)}s`);
+  const pages = await describePages(endpoint, CLUSTERS_PER_ACCOUNT);
   const result = await runLoad(
     {
       endpoint,

@@ -28,8 +28,6 @@ export interface EmulatorOptions {
   delays?: Delays;
   /** Relaxed auth: a 12-digit access key id names the account's root and signatures are not checked. */
   relaxedAuth?: boolean;
-  /** The data directory the store lives in; undefined: state lives in memory and is lost when the process ends. */
-  dataDir?: string;
 }
 
 /**
@@ -49,7 +47,6 @@ export class Emulator {
   /** Changes on every start, so a client can tell that a restart happened (health). */
   readonly bootId = randomUUID();
   readonly startedAt: Date;
-  readonly dataDir: string | undefined;
 
   constructor(options: EmulatorOptions = {}) {
     this.clock = options.clock ?? new SystemClock();
@@ -57,7 +54,6 @@ export class Emulator {
     this.store = options.store ?? new MemoryStore();
     this.identities = new IdentityRegistry(options.config ?? defaultConfig(), this.clock, this.store);
     this.startedAt = this.clock.now();
-    this.dataDir = options.dataDir;
     this.relaxedAuth = options.relaxedAuth ?? false;
     this.delays = options.delays ?? DELAY_PROFILES.instant;
     this.kms = new KmsViaService({ store: this.store, clock: this.clock, identities: this.identities });

@@ -38,7 +38,7 @@ export interface LoadResult {
   max: number;
 }
 
-function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number> {
+export function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       {

@@ -131,10 +131,9 @@ export class IdentityRegistry {
     if (configured) return configured;
     const temporary = this.#temporary.get(accessKeyId);
     if (temporary === undefined) return undefined;
-    if (dropTime(temporary) <= this.clock.now().getTime()) {
-      this.#temporary.delete(accessKeyId);
-      return undefined;
-    }
+    // Past its retention it is unknown; the row itself goes when credentials are next issued (a lookup is part of
+    // a request that is then refused, and a refused request changes nothing).
+    if (dropTime(temporary) <= this.clock.now().getTime()) return undefined;
     const { secretAccessKey, principal, sessionToken, expiration } = temporary;
     return { secretAccessKey, principal, sessionToken, expiration: new Date(expiration) };
   }

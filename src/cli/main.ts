@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError } from "../config/config.js";
+import { StateDirError } from "../state/state-dir-error.js";
 import { serveCommand } from "./serve.js";
 import { migrateCommand } from "./migrate.js";
 import { demoCommand } from "./demo.js";
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const run = commands[command];
+  const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!run) {
     console.error(`trident: unknown command '${command}'\n\n${USAGE}`);
     return 2;
@@ -43,6 +44,11 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`trident ${command}: ${error.message} (see 'trident ${command} --help')`);
       return 2;
+    }
+    // A data directory that cannot be used as asked (owned by another server, newer, wrong master key): one line.
+    if (error instanceof StateDirError) {
+      console.error(`trident ${command}: ${error.message}`);
+      return 1;
     }
     throw error;
   }

@@ -4,19 +4,21 @@ import { Emulator } from "../emulator.js";
 import { stateLocation } from "../server/admin.js";
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startServer } from "../server/http.js";
 import { DELAY_PROFILES, type DelayProfile } from "../state/delays.js";
+import { openDurableStore } from "../state/durable-store.js";
 import { readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
 import { parseFlags, UsageError, type FlagTable } from "./flags.js";
 import { PASSPHRASE_ENV } from "./state.js";
 
-export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--quiet]
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--data-dir DIR] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
-State lives in memory: everything created is lost when the server stops (export it first: trident state export).
+Without --data-dir, state lives in memory: everything created is lost when the server stops.
   --host HOST          address to listen on (default 127.0.0.1)
   --port PORT          0 to 65535; 0 picks a free port (default ${DEFAULT_PORT})
   --config FILE        accounts, IAM users and roles (JSON; see README). Also TRIDENT_CONFIG.
   --relaxed-auth       a 12-digit access key id names the account; signatures are not checked
   --delays PROFILE     how long lifecycle transitions take: instant, demo (default; a few hundred ms) or realistic (minutes)
+  --data-dir DIR       keep all state in DIR (created if missing), crash-safe; also TRIDENT_DATA_DIR
   --max-body BYTES     largest request body accepted, 1 to 1073741824 (default ${DEFAULT_MAX_BODY_BYTES})
   --import FILE        start from a state document (trident state export); its passphrase in ${PASSPHRASE_ENV}
   --drain-timeout SEC  on SIGTERM/SIGINT, how long requests in flight may take to finish (default ${DEFAULT_DRAIN_TIMEOUT_SECONDS})
@@ -32,6 +34,7 @@ const FLAGS = {
   "relaxed-auth": { kind: "boolean" },
   "max-body": { kind: "bytes" },
   delays: { kind: "choice", choices: Object.keys(DELAY_PROFILES) },
+  "data-dir": { kind: "text" },
   import: { kind: "text" },
   "drain-timeout": { kind: "seconds" },
   quiet: { kind: "boolean" },
@@ -60,12 +63,21 @@ export async function serveCommand(argv: string[]): Promise<void> {
     console.log(SERVE_USAGE);
     return;
   }
+  const config = resolveConfig(values.config);
+  const rows = values.import === undefined ? undefined : importedRows(values.import);
+  const dataDir = values["data-dir"] ?? process.env.TRIDENT_DATA_DIR;
   const emulator = new Emulator({
-    config: resolveConfig(values.config),
+    config,
     relaxedAuth: values["relaxed-auth"],
     delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
+    store: dataDir ? openDurableStore(dataDir) : undefined,
   });
-  if (values.import !== undefined) replaceState(emulator.store, importedRows(values.import));
+  // One unit of work, like an import through POST /_trident/state: the whole document or nothing.
+  if (rows)
+    await emulator.store.transact(
+      async () => replaceState(emulator.store, rows),
+      () => true,
+    );
   const host = values.host ?? "127.0.0.1";
   const port = values.port ?? DEFAULT_PORT;
   const running = await startServer(emulator, {
@@ -93,6 +105,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     console.log(`trident: ${signal}, shutting down: finishing requests in flight (up to ${drainMs / 1000}s)`);
     void drained.then((outcome) => {
       if (outcome === "timed-out") console.log("trident: requests still in flight were cut after the drain timeout");
+      emulator.store.close();
       process.exit(outcome === "drained" ? 0 : 1);
     });
   };

@@ -1,5 +1,6 @@
 import type { Emulator } from "../emulator.js";
 import { exportState, readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
+import { MEMORY_LOCATION } from "../state/store.js";
 import { belongsTo, isStateService, STATE_SERVICES } from "../state/tables.js";
 import { reply, type RawRequest, type RawResponse } from "./pipeline.js";
 
@@ -25,9 +26,10 @@ export function isAdminPath(url: string): boolean {
   return url.startsWith(ADMIN_PREFIX);
 }
 
-/** Where the emulator's state lives, as health reports it. */
+/** Where the emulator's state lives, as health reports it (the store knows: "memory" or its data directory). */
 export function stateLocation(emulator: Emulator): { store: "memory" } | { store: "data-dir"; dataDir: string } {
-  return emulator.dataDir === undefined ? { store: "memory" } : { store: "data-dir", dataDir: emulator.dataDir };
+  const { location } = emulator.store;
+  return location === MEMORY_LOCATION ? { store: "memory" } : { store: "data-dir", dataDir: location };
 }
 
 type AdminHandler = (emulator: Emulator, request: RawRequest, query: URLSearchParams) => unknown;

@@ -55,7 +55,27 @@ interface Route {
 
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
 
+/**
+ * Every request is one unit of work of the store: what it changes is committed (durably, with a data directory)
+ * before its answer leaves, and a request answered with an error changes nothing.
+ */
 export async function handleRequest(
+  emulator: Emulator,
+  request: RawRequest,
+): Promise<{ response: RawResponse; summary: RequestSummary }> {
+  try {
+    return await emulator.store.transact(
+      () => answer(emulator, request),
+      ({ response }) => response.status < 400,
+    );
+  } catch (caught) {
+    // Only the store throws here (it could not write): nothing was acknowledged.
+    const response = serializeError(emulator, undefined, request, CommonErrors.internalFailure(), randomUUID());
+    return { response, summary: { operation: "Unknown", status: response.status, error: caught } };
+  }
+}
+
+async function answer(
   emulator: Emulator,
   request: RawRequest,
 ): Promise<{ response: RawResponse; summary: RequestSummary }> {

@@ -1,3 +1,5 @@
+import { decodeRecord, encodeRecord } from "./codec.js";
+
 /**
  * All emulator state sits behind this interface, scoped as AWS scopes it: by (account, region). Records are
  * plain data so that a durable implementation can serialize them without touching the handlers.
@@ -11,15 +13,28 @@ export interface Table<T> {
   readonly size: number;
 }
 
+/** The location of a store without a data directory (a data directory's location is an absolute path). */
+export const MEMORY_LOCATION = "memory";
+
 export interface Store {
+  /** Where state lives: MEMORY_LOCATION, or the data directory's absolute path. */
+  readonly location: string;
   /** The table `name` of one (account, region). Created empty on first use. */
   table<T>(name: string, accountId: string, region: string): Table<T>;
   /** Every (account, region) that holds a table `name`, for cross-account views such as shared snapshots. */
   scopes(name: string): { accountId: string; region: string }[];
-  /** Every row of every table, for exporting the whole state. */
+  /** Every row of every table, for exporting the whole state. Read only: rows handed out here are not tracked. */
   rows(): Iterable<StoredRow>;
   /** Removes every row of the tables whose name `which` selects (all tables when omitted): reset. */
   clear(which?: (tableName: string) => boolean): void;
+  /**
+   * Runs `work` as one unit of work: units run one at a time; every row it reads, writes or deletes is
+   * tracked; if `keep(result)` is false (or `work` throws) every tracked row is put back as it was, otherwise
+   * the changed rows are committed, durably, before this resolves.
+   */
+  transact<T>(work: () => Promise<T>, keep: (result: T) => boolean): Promise<T>;
+  /** Commits what is pending and releases the data directory. */
+  close(): void;
 }
 
 /** One row with its place: table names are `<service>.<kind>` (e.g. `kms.keys`), so a service owns a prefix. */
@@ -31,68 +46,275 @@ export interface StoredRow {
   value: unknown;
 }
 
-class MapTable<T> implements Table<T> {
-  readonly #rows = new Map<string, T>();
+/** A row's committed form after a unit of work: its record's `encodeRecord` text, or undefined once deleted. */
+export interface RowChange {
+  table: string;
+  accountId: string;
+  region: string;
+  id: string;
+  text: string | undefined;
+}
+
+/** Where committed rows go. `write` returns once the changes are durable (one transaction for the batch). */
+export interface StoreBackend {
+  readonly location: string;
+  write(changes: RowChange[]): void;
+  close(): void;
+}
+
+/** Rows whose last committed form is known: the in-memory record and that form, kept side by side. */
+class TrackedTable<T> implements Table<T> {
+  readonly rows = new Map<string, T>();
+  /** id → the row's last committed `encodeRecord` text: what a failed unit of work restores. */
+  readonly committed = new Map<string, string>();
+
+  constructor(
+    readonly name: string,
+    readonly accountId: string,
+    readonly region: string,
+    private readonly store: UnitOfWorkStore,
+  ) {}
+
   get(id: string) {
-    return this.#rows.get(id);
+    const row = this.rows.get(id);
+    // Handlers mutate records in place after get(): a row handed out is a row possibly changed.
+    if (row !== undefined) this.store.touch(this, id);
+    return row;
   }
   has(id: string) {
-    return this.#rows.has(id);
+    return this.rows.has(id);
   }
   put(id: string, value: T) {
-    this.#rows.set(id, value);
+    this.store.change(this, id, () => this.rows.set(id, value));
   }
   delete(id: string) {
-    return this.#rows.delete(id);
+    if (!this.rows.has(id)) return false;
+    this.store.change(this, id, () => this.rows.delete(id));
+    return true;
   }
   values() {
-    return [...this.#rows.values()];
-  }
-  entries() {
-    return this.#rows.entries();
-  }
-  clear() {
-    this.#rows.clear();
+    for (const id of this.rows.keys()) this.store.touch(this, id);
+    return [...this.rows.values()];
   }
   get size() {
-    return this.#rows.size;
+    return this.rows.size;
   }
 }
 
-export class MemoryStore implements Store {
-  readonly #tables = new Map<string, MapTable<unknown>>();
+/** The rows one unit of work touched, by table. */
+type Touched = Map<TrackedTable<unknown>, Set<string>>;
+
+/**
+ * The one store: in-memory maps are the read path, and a unit of work per request captures every change
+ * (records handed out and mutated in place included) by comparing each touched row's encoding with its last
+ * committed one. Memory mode and durable mode run the same machinery; they differ only in the backend that
+ * committed changes go to (none, or the data directory's database).
+ *
+ * Group commit: a unit of work's changes join a batch that is written once the current turn of the event loop
+ * ends; the unit resolves only after that write, and so does any later unit that could have read them. No
+ * answer leaves before what it says is on disk.
+ */
+export class UnitOfWorkStore implements Store {
+  readonly #tables = new Map<string, TrackedTable<unknown>>();
+  readonly #backend: StoreBackend | undefined;
+  /** The rows the running unit of work touched; undefined between units. */
+  #current: Touched | undefined;
+  /** The end of the queue of units of work: each waits for the one before it. */
+  #queue: Promise<void> = Promise.resolve();
+  /** Committed changes not yet written, and how to tell their units of work that they are. */
+  #batch: { changes: RowChange[]; written: Promise<void>; settle: (error?: unknown) => void } | undefined;
+  #failure: unknown;
+
+  constructor(backend?: StoreBackend) {
+    this.#backend = backend;
+  }
+
+  get location(): string {
+    return this.#backend?.location ?? MEMORY_LOCATION;
+  }
 
   table<T>(name: string, accountId: string, region: string): Table<T> {
+    return this.#table(name, accountId, region) as Table<T>;
+  }
+
+  #table(name: string, accountId: string, region: string): TrackedTable<unknown> {
     const key = `${name}\u0000${accountId}\u0000${region}`;
     let table = this.#tables.get(key);
     if (!table) {
-      table = new MapTable<unknown>();
+      table = new TrackedTable<unknown>(name, accountId, region, this);
       this.#tables.set(key, table);
     }
-    return table as Table<T>;
+    return table;
   }
+
+  /** Puts a committed row in place without a unit of work: loading the data directory at start. */
+  load(name: string, accountId: string, region: string, id: string, text: string): void {
+    // Rows arrive in key order, so consecutive rows mostly share a table: skip the lookup for those.
+    let table = this.#loading;
+    if (!table || table.name !== name || table.accountId !== accountId || table.region !== region)
+      table = this.#loading = this.#table(name, accountId, region);
+    table.rows.set(id, decodeRecord(text));
+    table.committed.set(id, text);
+  }
+
+  #loading: TrackedTable<unknown> | undefined;
 
   scopes(name: string): { accountId: string; region: string }[] {
     const out: { accountId: string; region: string }[] = [];
-    for (const key of this.#tables.keys()) {
-      const [table, accountId, region] = splitKey(key);
-      if (table === name) out.push({ accountId, region });
-    }
+    for (const table of this.#tables.values())
+      if (table.name === name) out.push({ accountId: table.accountId, region: table.region });
     return out;
   }
 
   *rows(): Iterable<StoredRow> {
-    for (const [key, rows] of this.#tables) {
-      const [table, accountId, region] = splitKey(key);
-      for (const [id, value] of rows.entries()) yield { table, accountId, region, id, value };
-    }
+    for (const { name: table, accountId, region, rows } of this.#tables.values())
+      for (const [id, value] of rows) yield { table, accountId, region, id, value };
   }
 
   clear(which: (tableName: string) => boolean = () => true): void {
-    for (const [key, rows] of this.#tables) if (which(splitKey(key)[0])) rows.clear();
+    for (const table of this.#tables.values()) {
+      if (!which(table.name)) continue;
+      for (const id of [...table.rows.keys()]) table.delete(id);
+    }
+  }
+
+  async transact<T>(work: () => Promise<T>, keep: (result: T) => boolean): Promise<T> {
+    const done = await this.#turn();
+    if (this.#failure !== undefined) {
+      done();
+      throw new StoreFailure(this.#failure);
+    }
+    const touched: Touched = new Map();
+    this.#current = touched;
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      this.#current = undefined;
+      this.#restore(touched);
+      done();
+      throw error;
+    }
+    this.#current = undefined;
+    if (!keep(result)) {
+      this.#restore(touched);
+      done();
+      return result;
+    }
+    const written = this.#commit(this.#changes(touched));
+    done();
+    await written;
+    return result;
+  }
+
+  close(): void {
+    this.#flush();
+    this.#backend?.close();
+  }
+
+  /** Records that the running unit of work touched a row; outside one, reads are not tracked. */
+  touch(table: TrackedTable<unknown>, id: string): void {
+    if (!this.#current) return;
+    let ids = this.#current.get(table);
+    if (!ids) this.#current.set(table, (ids = new Set()));
+    ids.add(id);
+  }
+
+  /**
+   * A put or delete. Inside a unit of work it is tracked; outside one (a test arranging state, start-up) it is
+   * its own unit, committed at once.
+   */
+  change(table: TrackedTable<unknown>, id: string, apply: () => void): void {
+    if (this.#current) {
+      this.touch(table, id);
+      apply();
+      return;
+    }
+    apply();
+    void this.#commit(this.#changes(new Map([[table, new Set([id])]])));
+    this.#flush();
+    if (this.#failure !== undefined) throw new StoreFailure(this.#failure);
+  }
+
+  /** The end of the previous unit of work; resolves to the function that ends this one. */
+  async #turn(): Promise<() => void> {
+    let done!: () => void;
+    const previous = this.#queue;
+    this.#queue = new Promise<void>((resolve) => (done = resolve));
+    await previous;
+    return done;
+  }
+
+  /** The touched rows whose encoding differs from their last committed form; that form becomes the new one. */
+  #changes(touched: Touched): RowChange[] {
+    const changes: RowChange[] = [];
+    for (const [table, ids] of touched) {
+      for (const id of ids) {
+        const row = table.rows.get(id);
+        const text = row === undefined ? undefined : encodeRecord(row);
+        if (text === table.committed.get(id)) continue;
+        if (text === undefined) table.committed.delete(id);
+        else table.committed.set(id, text);
+        changes.push({ table: table.name, accountId: table.accountId, region: table.region, id, text });
+      }
+    }
+    return changes;
+  }
+
+  /** Puts every touched row back in its last committed form (a fresh copy: the old object may be half changed). */
+  #restore(touched: Touched): void {
+    for (const [table, ids] of touched) {
+      for (const id of ids) {
+        const text = table.committed.get(id);
+        if (text === undefined) table.rows.delete(id);
+        else table.rows.set(id, decodeRecord(text));
+      }
+    }
+  }
+
+  /**
+   * Adds changes to the batch; resolves once the batch holding them, and everything committed before them, is
+   * written (at once when nothing is pending, as in memory mode).
+   */
+  #commit(changes: RowChange[]): Promise<void> | undefined {
+    if (!this.#backend) return undefined;
+    if (changes.length > 0 && !this.#batch) {
+      let settle!: (error?: unknown) => void;
+      const written = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
+      // Waiters are attached by the units of work; this one only keeps an unobserved failure quiet.
+      written.catch(() => {});
+      this.#batch = { changes: [], written, settle };
+      setImmediate(() => this.#flush());
+    }
+    this.#batch?.changes.push(...changes);
+    return this.#batch?.written;
+  }
+
+  /** Writes the pending batch in one transaction. A failed write stops the store: memory is ahead of disk. */
+  #flush(): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#batch = undefined;
+    try {
+      this.#backend!.write(batch.changes);
+      batch.settle();
+    } catch (error) {
+      this.#failure = error;
+      batch.settle(new StoreFailure(error));
+    }
   }
 }
 
-function splitKey(key: string): [table: string, accountId: string, region: string] {
-  return key.split("\u0000") as [string, string, string];
+/** The store could not write to its data directory: it refuses every later request (restart to recover). */
+export class StoreFailure extends Error {
+  constructor(cause: unknown) {
+    super(`the state could not be written to disk: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/** State in memory only: the unit-of-work store without a backend. */
+export class MemoryStore extends UnitOfWorkStore {
+  constructor() {
+    super();
+  }
 }

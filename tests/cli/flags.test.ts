@@ -88,9 +88,11 @@ describe("every flag of every command is checked", { concurrency: true }, () => 
       assert.equal(code, 0, command);
       assert.match(stdout, new RegExp(`^Usage: trident ${command}`));
     }
+    const serveHelp = (await trident(["serve", "--help"])).stdout;
     assert.match(
-      (await trident(["serve", "--help"])).stdout,
-      /State lives in memory: everything created is lost when the server stops/,
+      serveHelp,
+      /Without --data-dir, state lives in memory: everything created is lost when the server stops/,
     );
+    assert.match(serveHelp, /--data-dir DIR {7}keep all state in DIR/);
   });
 });

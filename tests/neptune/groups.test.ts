@@ -30,7 +30,14 @@ import {
 import { A, B, inProcess, REGION } from "../helpers/harness.js";
 import { type Fault, invalidCombination, invalidValue } from "./faults.js";
 import { assertFault, assertRefused, assertWire, rdsQuery } from "./refusals.js";
-import { createCluster, createClusterParameterGroup, createInstance, defaultSubnetIds } from "./resources.js";
+import {
+  createCluster,
+  createClusterParameterGroup,
+  createInstance,
+  createInstanceParameterGroup,
+  createSubnetGroup,
+  defaultSubnetIds,
+} from "./resources.js";
 
 async function clusterParameter(client: NeptuneClient, group: string, name: string): Promise<Parameter> {
   const out = await client.send(new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group }));
@@ -858,20 +865,8 @@ describe("groups in use", () => {
   test("a cluster parameter group, DB parameter group or subnet group in use can't be deleted", async () => {
     const { a, clock } = inProcess();
     await createClusterParameterGroup(a.neptune, "used-params");
-    await a.neptune.send(
-      new CreateDBParameterGroupCommand({
-        DBParameterGroupName: "used-instance-params",
-        DBParameterGroupFamily: "neptune1.3",
-        Description: "d",
-      }),
-    );
-    await a.neptune.send(
-      new CreateDBSubnetGroupCommand({
-        DBSubnetGroupName: "used-net",
-        DBSubnetGroupDescription: "d",
-        SubnetIds: (await defaultSubnetIds(a.neptune)).slice(0, 3),
-      }),
-    );
+    await createInstanceParameterGroup(a.neptune, "used-instance-params");
+    await createSubnetGroup(a.neptune, "used-net", 3);
     const created = await createCluster(a.neptune, "user-cluster", {
       EngineVersion: "1.3.4.0",
       DBClusterParameterGroupName: "Used-Params",

@@ -3,28 +3,21 @@ import assert from "node:assert/strict";
 import { ListGrantsCommand } from "@aws-sdk/client-kms";
 import { DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand } from "@aws-sdk/client-neptune";
 import { clusterSnapshotTable } from "../../src/domain/neptune/records.js";
-import { MemoryStore, type Store, type StoredRow, type Table } from "../../src/state/store.js";
+import { MemoryStore, type Table } from "../../src/state/store.js";
 import { A, B, REGION } from "../helpers/harness.js";
 import { createCluster, instantExcept, MINUTE } from "./resources.js";
 import { copyToLocal, createKey, seedSnapshot, snapshotArn, world } from "./snapshots-fixtures.js";
 
 /** The store, with a record of which (account, region) scopes were opened since the last `reset()`. */
-class ScopeCountingStore implements Store {
-  readonly #inner = new MemoryStore();
+class ScopeCountingStore extends MemoryStore {
   readonly touched = new Set<string>();
-  table<T>(name: string, accountId: string, region: string): Table<T> {
+  override table<T>(name: string, accountId: string, region: string): Table<T> {
     this.touched.add(`${accountId}/${region}`);
-    return this.#inner.table<T>(name, accountId, region);
+    return super.table<T>(name, accountId, region);
   }
-  scopes(name: string) {
+  override scopes(name: string) {
     this.touched.add(`every scope of ${name}`);
-    return this.#inner.scopes(name);
-  }
-  rows(): Iterable<StoredRow> {
-    return this.#inner.rows();
-  }
-  clear(which?: (tableName: string) => boolean) {
-    this.#inner.clear(which);
+    return super.scopes(name);
   }
   reset() {
     this.touched.clear();

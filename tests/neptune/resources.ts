@@ -1,6 +1,8 @@
 import {
   CreateDBClusterCommand,
   CreateDBClusterParameterGroupCommand,
+  CreateDBParameterGroupCommand,
+  CreateDBSubnetGroupCommand,
   CreateDBInstanceCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
@@ -100,4 +102,22 @@ export function createClusterParameterGroup(
 export async function defaultSubnetIds(neptune: NeptuneClient): Promise<string[]> {
   const out = await neptune.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: "default" }));
   return out.DBSubnetGroups![0]!.Subnets!.map((subnet) => subnet.SubnetIdentifier!);
+}
+
+/** A custom DB (instance) parameter group of `family`. */
+export function createInstanceParameterGroup(neptune: NeptuneClient, name: string, family = "neptune1.3") {
+  return neptune.send(
+    new CreateDBParameterGroupCommand({ DBParameterGroupName: name, DBParameterGroupFamily: family, Description: "d" }),
+  );
+}
+
+/** A subnet group over the first `zones` subnets of the account's default VPC. */
+export async function createSubnetGroup(neptune: NeptuneClient, name: string, zones: number) {
+  return neptune.send(
+    new CreateDBSubnetGroupCommand({
+      DBSubnetGroupName: name,
+      DBSubnetGroupDescription: "d",
+      SubnetIds: (await defaultSubnetIds(neptune)).slice(0, zones),
+    }),
+  );
 }

@@ -1,7 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Emulator } from "../../src/emulator.js";
+import { openDurableStore } from "../../src/state/durable-store.js";
 import { startServer, type RunningServer } from "../../src/server/http.js";
 import { handleRequest } from "../../src/server/pipeline.js";
 import { ADMIN, A, errorOf, inProcess, signRequest } from "../helpers/harness.js";
@@ -155,14 +159,19 @@ describe("the HTTP server", () => {
     });
     assert.match(health.bootId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.notEqual(new Emulator().bootId, health.bootId, "a new start has a new boot id");
-    const onDisk = new Emulator({ dataDir: "/var/lib/trident" });
-    const { response: disk } = await handleRequest(onDisk, {
-      method: "GET",
-      url: "/_trident/health",
-      headers: {},
-      body: Buffer.alloc(0),
-    });
-    assert.deepEqual(JSON.parse(disk.body).state, { store: "data-dir", dataDir: "/var/lib/trident" });
+    const dir = mkdtempSync(join(tmpdir(), "trident-health-"));
+    const onDisk = new Emulator({ store: openDurableStore(dir) });
+    try {
+      const { response: disk } = await handleRequest(onDisk, {
+        method: "GET",
+        url: "/_trident/health",
+        headers: {},
+        body: Buffer.alloc(0),
+      });
+      assert.deepEqual(JSON.parse(disk.body).state, { store: "data-dir", dataDir: dir });
+    } finally {
+      onDisk.store.close();
+    }
   });
 
   test("an oversized body is refused with 413 and nothing is processed", async () => {

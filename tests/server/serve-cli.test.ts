@@ -1,60 +1,17 @@
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { Agent, request, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ADMIN, A, signRequest } from "../helpers/harness.js";
-
-const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+import { MAIN, serve } from "../helpers/serve-process.js";
 
 const PASSPHRASE = "a passphrase for the tests";
-
-/** Every server a test started, so that one a failed test left running is stopped. */
-const children: ChildProcess[] = [];
-after(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-});
-
-/** Starts `trident serve` as users do, waits for its "listening" line and returns the endpoint. */
-function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [MAIN, "serve", "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  let output = "";
-  let errors = "";
-  child.stderr.on("data", (d: Buffer) => (errors += d.toString()));
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      output += d.toString();
-      const match = /listening on (http:\/\/\S+) /.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${errors}`)));
-  });
-  ready.catch(() => undefined); // a test that expects the server to fail reads `exited` instead
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  /** Resolves when the server has printed a line matching `pattern`. */
-  const printed = (pattern: RegExp) =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (pattern.test(output)) {
-          child.stdout.off("data", check);
-          resolve();
-        }
-      };
-      child.stdout.on("data", check);
-      check();
-    });
-  return { child, ready, exited, printed, output: () => output, errors: () => errors };
-}
 
 /** Runs `trident state …` to its end. */
 function stateCli(args: string[], env: NodeJS.ProcessEnv = { TRIDENT_STATE_PASSPHRASE: PASSPHRASE }) {

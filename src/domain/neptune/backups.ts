@@ -61,12 +61,16 @@ export function takeDueBackups(scope: NeptuneScope, cluster: ClusterRecord, unti
   if (cluster.lastBackupAt === undefined) takeAutomatedSnapshot(scope, cluster, availableAt);
   const retained = until - (cluster.BackupRetentionPeriod + 1) * DAY_MS;
   const from = Math.max(cluster.backupsCheckedUntil ?? availableAt, retained);
-  for (const at of backupWindowStarts(cluster.PreferredBackupWindow, from, until)) {
+  const starts = backupWindowStarts(cluster.PreferredBackupWindow, from, until);
+  for (const at of starts) {
     if (cluster.stopped && at >= cluster.activity.since) continue;
     takeAutomatedSnapshot(scope, cluster, at);
   }
-  // A window passed while stopped stays skipped after the cluster starts again.
-  cluster.backupsCheckedUntil = Math.max(cluster.backupsCheckedUntil ?? 0, until);
+  // Checked up to the last window start that passed, taken or not (a window passed while stopped stays skipped
+  // after the cluster starts again). Not up to `until`: a read between two windows then changes no record, so
+  // it writes nothing to a durable store.
+  const last = starts.at(-1);
+  if (last !== undefined) cluster.backupsCheckedUntil = Math.max(cluster.backupsCheckedUntil ?? 0, last);
   saveCluster(scope, cluster);
 }
 

@@ -1,0 +1,111 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDurableStore } from "../../src/state/durable-store.js";
+import { MemoryStore, type Store } from "../../src/state/store.js";
+
+interface Row {
+  n: number;
+  tags: string[];
+  at?: Date;
+}
+
+const A = "111111111111";
+const REGION = "us-east-1";
+const rows = (store: Store) => store.table<Row>("neptune.clusters", A, REGION);
+const keep = () => true;
+const drop = () => false;
+
+/** Each case runs on memory and on a data directory (reopened to read what reached the disk). */
+const modes: { name: string; open: () => { store: Store; reopen: () => Store } }[] = [
+  {
+    name: "memory",
+    open: () => {
+      const store = new MemoryStore();
+      return { store, reopen: () => store };
+    },
+  },
+  {
+    name: "data directory",
+    open: () => {
+      const dir = mkdtempSync(join(tmpdir(), "trident-uow-"));
+      const store = openDurableStore(dir, {});
+      return {
+        store,
+        reopen: () => {
+          store.close();
+          return openDurableStore(dir, {});
+        },
+      };
+    },
+  },
+];
+
+for (const mode of modes) {
+  describe(`the unit of work (${mode.name})`, () => {
+    test("a record changed in place after get() or values() is committed, with no put", async () => {
+      const { store, reopen } = mode.open();
+      const others = (view: Store) => view.table<Row>("neptune.instances", A, REGION);
+      rows(store).put("c1", { n: 1, tags: [] });
+      others(store).put("i1", { n: 1, tags: [] });
+      await store.transact(async () => void rows(store).get("c1")!.tags.push("a"), keep);
+      await store.transact(async () => void (others(store).values()[0]!.at = new Date(0)), keep);
+      const after = reopen();
+      assert.deepEqual(rows(after).get("c1"), { n: 1, tags: ["a"] });
+      assert.deepEqual(others(after).get("i1"), { n: 1, tags: [], at: new Date(0) });
+      after.close();
+    });
+
+    test("a failed unit changes nothing: in-place edits, puts, deletes and clears are all undone", async () => {
+      const { store, reopen } = mode.open();
+      rows(store).put("c1", { n: 1, tags: ["x"] });
+      rows(store).put("c2", { n: 2, tags: [] });
+      const seen = rows(store).get("c1");
+      const result = await store.transact(async () => {
+        rows(store).get("c1")!.n = 99;
+        rows(store).put("c3", { n: 3, tags: [] });
+        rows(store).delete("c2");
+        store.clear((table) => table === "neptune.clusters");
+        return "refused";
+      }, drop);
+      assert.equal(result, "refused");
+      await assert.rejects(
+        store.transact(async () => {
+          rows(store).get("c1")!.tags.push("y");
+          throw new Error("handler failed");
+        }, keep),
+        /handler failed/,
+      );
+      for (const view of [store, reopen()]) {
+        assert.deepEqual(rows(view).get("c1"), { n: 1, tags: ["x"] });
+        assert.deepEqual(rows(view).get("c2"), { n: 2, tags: [] });
+        assert.equal(rows(view).has("c3"), false);
+      }
+      // The restored row is a fresh copy: the object the failed unit changed is no longer the row.
+      assert.notEqual(rows(store).get("c1"), seen);
+    });
+
+    test("units of work run one at a time, in order, even when they await", async () => {
+      const { store } = mode.open();
+      rows(store).put("c", { n: 0, tags: [] });
+      const order: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const first = store.transact(async () => {
+        order.push("first starts");
+        rows(store).get("c")!.n = 1;
+        await gate;
+        order.push("first ends");
+      }, drop);
+      const second = store.transact(async () => {
+        order.push(`second sees ${rows(store).get("c")!.n}`);
+      }, keep);
+      release();
+      await Promise.all([first, second]);
+      assert.deepEqual(order, ["first starts", "first ends", "second sees 0"]);
+      store.close();
+    });
+  });
+}
