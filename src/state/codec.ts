@@ -16,20 +16,38 @@ const TAGS: readonly string[] = [BUFFER_TAG, DATE_TAG, LITERAL_TAG];
 const isPlainObject = (value: unknown): value is object =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** The value with its Buffers and Dates tagged, ready for JSON.stringify. Object.fromEntries keeps `__proto__` keys. */
-function tagged(value: unknown): unknown {
-  if (Buffer.isBuffer(value)) return { [BUFFER_TAG]: value.toString("base64") };
-  if (value instanceof Date) return { [DATE_TAG]: value.toISOString() };
-  if (Array.isArray(value)) return value.map(tagged);
-  if (!isPlainObject(value)) return value;
-  const entries = Object.entries(value)
-    .filter(([, item]) => item !== undefined)
-    .map(([key, item]) => [key, tagged(item)] as const);
-  const object = Object.fromEntries(entries);
-  return entries.length === 1 && TAGS.includes(entries[0]![0]) ? { [LITERAL_TAG]: object } : object;
+/** The `{"$literal": …}` wrappers this module made: their one member is written as it is, never wrapped again. */
+const literalWrappers = new WeakSet<object>();
+
+/** The only key of an object whose members are not undefined, or undefined when it has none or several. */
+function onlyKey(object: object): string | undefined {
+  let only: string | undefined;
+  for (const key in object) {
+    if ((object as Record<string, unknown>)[key] === undefined) continue;
+    if (only !== undefined) return undefined;
+    only = key;
+  }
+  return only;
 }
 
-/** The value `tagged` wrote, read top-down so that a literal's insides are never taken for tags. */
+/**
+ * JSON.stringify's replacer: tags Buffers and Dates, and wraps a plain object that looks like a tag. A replacer
+ * keeps the encoding a single pass of V8's serializer (the cost of every committed row); it reads the holder
+ * because Buffer#toJSON and Date#toJSON have run before it sees the value.
+ */
+function tagging(this: unknown, key: string, encoded: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (Buffer.isBuffer(raw)) return { [BUFFER_TAG]: raw.toString("base64") };
+  if (raw instanceof Date) return { [DATE_TAG]: raw.toISOString() };
+  if (!isPlainObject(encoded) || literalWrappers.has(this as object)) return encoded;
+  const only = onlyKey(encoded);
+  if (only === undefined || !TAGS.includes(only)) return encoded;
+  const wrapper = { [LITERAL_TAG]: encoded };
+  literalWrappers.add(wrapper);
+  return wrapper;
+}
+
+/** The value `tagging` wrote, read top-down so that a literal's insides are never taken for tags. */
 function untagged(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(untagged);
   if (!isPlainObject(value)) return value;
@@ -48,7 +66,7 @@ const untaggedObject = (entries: [string, unknown][]) =>
 
 /** JSON text of a record; Buffers become `{"$buffer": base64}`, Dates `{"$date": ISO-8601}`. */
 export function encodeRecord(value: unknown): string {
-  return JSON.stringify(tagged(value));
+  return JSON.stringify(value, tagging);
 }
 
 /** The record `encodeRecord` wrote. */
