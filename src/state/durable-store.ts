@@ -3,7 +3,8 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { createMasterKey, findMasterKey, MASTER_KEY_ENV, MASTER_KEY_FILE } from "./master-key.js";
 import { prepareSchema } from "./schema.js";
-import { isSecretTable, seal, SealError, unseal } from "./sealing.js";
+import { seal, SealError, unseal } from "./sealing.js";
+import { isSecretTable } from "./tables.js";
 import { StateDirError } from "./state-dir-error.js";
 import { UnitOfWorkStore, type RowChange, type StoreBackend } from "./store.js";
 

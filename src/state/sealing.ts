@@ -1,17 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
 /**
- * Secrets at rest. Some tables hold secrets (KMS key material, STS secret keys and session tokens); wherever
- * state leaves memory (the durable store, an exported state document) those rows are sealed: AES-256-GCM under a
- * 32-byte key, with the row's place as additional data so a sealed row cannot be moved to another row.
+ * Secrets at rest. Some tables hold secrets (tables.ts says which); wherever state leaves memory (the durable
+ * store, an exported state document) those rows are sealed: AES-256-GCM under a 32-byte key, with the row's place
+ * as additional data so a sealed row cannot be moved to another row.
  */
-
-/** Tables whose rows are secrets and are sealed whenever they leave memory. */
-const SECRET_TABLES = new Set(["kms.keys", "sts.temporaryCredentials"]);
-
-export function isSecretTable(table: string): boolean {
-  return SECRET_TABLES.has(table);
-}
 
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;

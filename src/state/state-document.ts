@@ -1,8 +1,8 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { decodeRecord, encodeRecord } from "./codec.js";
-import { isSecretTable, seal, SealError, unseal } from "./sealing.js";
+import { seal, SealError, unseal } from "./sealing.js";
 import type { Store, StoredRow } from "./store.js";
-import { isKnownTable } from "./tables.js";
+import { isKnownTable, isSecretTable } from "./tables.js";
 
 /**
  * The whole emulator state as one versioned JSON document, to share a prepared rehearsal:

@@ -6,26 +6,35 @@
 export const STATE_SERVICES = ["kms", "neptune", "sts", "iam"] as const;
 export type StateService = (typeof STATE_SERVICES)[number];
 
-const KNOWN_TABLES: ReadonlySet<string> = new Set([
-  "kms.keys",
-  "kms.aliases",
-  "kms.grants",
-  "neptune.clusters",
-  "neptune.instances",
-  "neptune.clusterSnapshots",
-  "neptune.clusterParameterGroups",
-  "neptune.parameterGroups",
-  "neptune.subnetGroups",
-  "neptune.events",
-  "neptune.tags",
-  "neptune.pendingCopies",
-  "neptune.copySchedule",
-  "neptune.snapshotShares",
-  "sts.temporaryCredentials",
+/**
+ * Each table, and whether its rows are secrets (KMS key material, STS secret keys and session tokens): those are
+ * sealed (sealing.ts) wherever state leaves memory, in the data directory and in an exported state document.
+ */
+const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
+  ["kms.keys", { secret: true }],
+  ["kms.aliases", { secret: false }],
+  ["kms.grants", { secret: false }],
+  ["neptune.clusters", { secret: false }],
+  ["neptune.instances", { secret: false }],
+  ["neptune.clusterSnapshots", { secret: false }],
+  ["neptune.clusterParameterGroups", { secret: false }],
+  ["neptune.parameterGroups", { secret: false }],
+  ["neptune.subnetGroups", { secret: false }],
+  ["neptune.events", { secret: false }],
+  ["neptune.tags", { secret: false }],
+  ["neptune.pendingCopies", { secret: false }],
+  ["neptune.copySchedule", { secret: false }],
+  ["neptune.snapshotShares", { secret: false }],
+  ["sts.temporaryCredentials", { secret: true }],
 ]);
 
 export function isKnownTable(table: string): boolean {
-  return KNOWN_TABLES.has(table);
+  return TABLES.has(table);
+}
+
+/** Whether a table's rows are sealed when they leave memory (an unknown table's are: the safe side). */
+export function isSecretTable(table: string): boolean {
+  return TABLES.get(table)?.secret ?? true;
 }
 
 export function isStateService(name: string): name is StateService {

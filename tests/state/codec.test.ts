@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { randomBytes } from "node:crypto";
 import { decodeRecord, encodeRecord } from "../../src/state/codec.js";
-import { isSecretTable, seal, SealError, unseal } from "../../src/state/sealing.js";
+import { seal, SealError, unseal } from "../../src/state/sealing.js";
+import { isSecretTable } from "../../src/state/tables.js";
 import { MemoryStore } from "../../src/state/store.js";
 
 test("the record codec keeps Buffers, Dates, nesting and plain objects", () => {
