@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { evaluatePolicy } from "../../src/policy/evaluate.js";
 import { wildcardMatch } from "../../src/policy/wildcard.js";
 import { A, policy, request, user } from "./fixtures.js";
+import { seededRandom } from "../helpers/random.js";
 
 describe("wildcardMatch", () => {
   const cases: [string, string, boolean, boolean][] = [
@@ -40,19 +41,9 @@ function reference(pattern: string, value: string): boolean {
   return row[value.length]!;
 }
 
-/** A small seeded generator (mulberry32), so a failure names a case that can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("wildcardMatch agrees with the definition", () => {
   test("20,000 seeded random patterns and values over a small alphabet", () => {
-    const next = random(20261129);
+    const { next } = seededRandom(20261129);
     const pick = (alphabet: string, length: number) =>
       Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
     for (let i = 0; i < 20_000; i++) {

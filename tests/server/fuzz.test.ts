@@ -7,6 +7,7 @@ import { encodeRecord } from "../../src/state/codec.js";
 import { A, inProcess, type RawCall, type RawResult } from "../helpers/harness.js";
 import { readableXml } from "../helpers/wire.js";
 import { createClusterParameterGroup } from "../neptune/resources.js";
+import { seededRandom, type SeededRandom } from "../helpers/random.js";
 
 /**
  * A bounded, seeded fuzz of the whole pipeline, in-process and signed: for every Neptune and STS operation a
@@ -19,26 +20,6 @@ import { createClusterParameterGroup } from "../neptune/resources.js";
 
 const SEED = Number(process.env.TRIDENT_FUZZ_SEED ?? 0x7a1d3);
 const ROUNDS_PER_OPERATION = 12;
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    next,
-    int,
-    pick: <T>(items: readonly T[]): T => items[int(items.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
-type Random = ReturnType<typeof random>;
 
 const PROTOTYPE_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "prototype"];
 const NASTY = [
@@ -67,7 +48,7 @@ interface Known {
   optional: number;
 }
 
-function stringFor(rng: Random, name: string, shape: Shape, known: Known): string {
+function stringFor(rng: SeededRandom, name: string, shape: Shape, known: Known): string {
   if (shape.enum) return rng.pick(shape.enum);
   if (/KeyId$|KmsKeyId/.test(name)) return rng.pick([known.keyId, `alias/fuzz`, "alias/aws/rds"]);
   if (/ResourceName|Arn$/.test(name)) return rng.pick([known.clusterArn, `arn:aws:iam::${A}:role/fuzz`]);
@@ -81,7 +62,7 @@ function stringFor(rng: Random, name: string, shape: Shape, known: Known): strin
 /** A value of `shape` that looks valid (the model's enums and ranges, names the seed state knows). */
 function generate(
   model: ServiceModel,
-  rng: Random,
+  rng: SeededRandom,
   name: string,
   ref: MemberRef,
   known: Known,
@@ -161,13 +142,13 @@ function toForm(model: ServiceModel, shape: Shape, value: unknown, prefix: strin
 }
 
 /** Random text: letters, digits, dots, brackets and the characters XML and JSON care about. */
-function randomText(rng: Random): string {
+function randomText(rng: SeededRandom): string {
   const palette = ["a", "Z", "0", "9", ".", ".", "[", "]", "%", "=", "&", "-", "_", " ", ...NASTY, ...PROTOTYPE_NAMES];
   return Array.from({ length: 1 + rng.int(12) }, () => rng.pick(palette)).join("");
 }
 
 /** One hostile change to a form: drop, duplicate, wrong type, huge number, bad characters, odd names and indexes. */
-function mutateForm(rng: Random, form: [string, string][]): void {
+function mutateForm(rng: SeededRandom, form: [string, string][]): void {
   const at = () => rng.int(form.length);
   const mutations: (() => void)[] = [
     () => form.length > 2 && form.splice(2 + rng.int(form.length - 2), 1),
@@ -190,7 +171,7 @@ function mutateForm(rng: Random, form: [string, string][]): void {
 }
 
 /** One hostile change to a JSON input: wrong types, prototype keys, bad base64 and characters, nesting, nulls. */
-function mutateJson(rng: Random, input: Record<string, unknown>, model: ServiceModel, shape: Shape): void {
+function mutateJson(rng: SeededRandom, input: Record<string, unknown>, model: ServiceModel, shape: Shape): void {
   const members = Object.keys(shape.members ?? {});
   const member = members.length ? rng.pick(members) : "X";
   const mutations: (() => void)[] = [
@@ -242,7 +223,7 @@ test(`fuzz: mutated Query forms and JSON bodies for every operation (seed ${SEED
     optional: 0.4,
   };
   const dump = () => [...emulator.store.rows()].map((row) => encodeRecord(row)).join("\n");
-  const rng = random(SEED);
+  const rng = seededRandom(SEED);
   let requests = 0;
   let refused = 0;
   let longest = { ms: 0, what: "" };

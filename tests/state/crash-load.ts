@@ -33,6 +33,7 @@ import {
   snapshotArn,
 } from "../neptune/snapshots-fixtures.js";
 import { createCluster, modifyCluster } from "../neptune/resources.js";
+import { seededRandom } from "../helpers/random.js";
 
 /**
  * The crash load: a mixed write load against `trident serve --data-dir` in a child process, SIGKILLed at seeded
@@ -60,23 +61,6 @@ export interface CrashReport {
   inFlightAtKills: number;
   ciphertextsChecked: number;
   copiesRestored: number;
-}
-
-/** A small seeded generator (mulberry32): the same seed makes the same load and the same kill points. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: T[]) => items[Math.floor(next() * items.length)],
-  };
 }
 
 const ABSENT = "absent";
@@ -115,7 +99,7 @@ function policyVersion(version: number): string {
 const answered = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 export async function runCrashLoad(options: CrashOptions): Promise<CrashReport> {
-  const rng = random(options.seed);
+  const rng = seededRandom(options.seed);
   const dir = mkdtempSync(join(tmpdir(), "trident-crash-"));
   const log = options.log ?? (() => undefined);
   /** resource → the states it may be in. */
