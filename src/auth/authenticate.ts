@@ -5,7 +5,6 @@ import type { Principal } from "./principal.js";
 import { isServedRegion } from "./regions.js";
 import {
   authErrorFor,
-  parseSigV4,
   verifySigV4,
   type CredentialFailure,
   type SigV4Credentials,
@@ -14,7 +13,8 @@ import {
 } from "./sigv4.js";
 
 /**
- * The auth stage of the pipeline: who is calling, and in which region. Order of checks: the SigV4 parameters are
+ * The auth stage of the pipeline: who is calling, and in which region, from the request and its SigV4 parameters
+ * as `parseSigV4` read them. Order of checks: the SigV4 parameters are
  * present and well-formed, the credential scope names this service and a served region, the access key exists
  * (and carries the session token it was issued with, or none for a long-term key), the token has not expired,
  * then the signature. Nothing is created before all of it passes, so a refused request leaves no state.
@@ -22,6 +22,7 @@ import {
 export function authenticate(
   emulator: Emulator,
   request: SignedRequestParts,
+  creds: SigV4Credentials | SigV4Failure,
   protocol: "query" | "json",
   signingName: string,
 ): { principal: Principal; region: string } {
@@ -29,7 +30,6 @@ export function authenticate(
     const { code, status, message } = authErrorFor(protocol, failure);
     throw new AwsError(code, message, status);
   };
-  const creds = parseSigV4(request);
   if ("kind" in creds) return fail(creds);
   const scopeFailure = checkCredentialScope(creds.scope, signingName);
   if (scopeFailure) return fail(scopeFailure);

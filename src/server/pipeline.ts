@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { authenticate } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
-import { parseSigV4, type SignedRequestParts } from "../auth/sigv4.js";
+import { parseSigV4, type SigV4Credentials, type SigV4Failure, type SignedRequestParts } from "../auth/sigv4.js";
 import type { Emulator } from "../emulator.js";
 import { AwsError, CommonErrors } from "../protocol/errors.js";
 import { deserializeJsonInput, parseJsonBody, serializeJsonError, serializeJsonOutput } from "../protocol/json.js";
@@ -95,10 +95,13 @@ async function answer(
       headers: request.headers,
       body: request.body,
     };
-    route = routeRequest(emulator, signed);
+    // Parsed once: the credential scope routes the request, then authenticates it.
+    const credentials = parseSigV4(signed);
+    route = routeRequest(emulator, signed, credentials);
     const auth = authenticate(
       emulator,
       signed,
+      credentials,
       route.protocol,
       route.service.model.metadata.signingName ?? route.service.model.metadata.endpointPrefix,
     );
@@ -136,15 +139,6 @@ function header(request: Pick<RawRequest, "headers">, name: string): string | un
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-/**
- * The SigV4 credential scope's service, from the Authorization header or a presigned URL, read by the one SigV4
- * parser (a request it cannot read is routed by its action and refused at authentication).
- */
-function signingService(request: SignedRequestParts): string | undefined {
-  const parsed = parseSigV4(request);
-  return "scope" in parsed ? parsed.scope.service : undefined;
-}
-
 /** The media type of a Content-Type header, lower-cased (media types are case-insensitive, RFC 9110 §8.3.1). */
 function mediaType(request: Pick<RawRequest, "headers">): string {
   return (header(request, "content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
@@ -168,7 +162,11 @@ function requireMethod(request: Pick<RawRequest, "method">, protocol: "query" | 
     );
 }
 
-function routeRequest(emulator: Emulator, request: SignedRequestParts): Route {
+function routeRequest(
+  emulator: Emulator,
+  request: SignedRequestParts,
+  credentials: SigV4Credentials | SigV4Failure,
+): Route {
   const target = header(request, "x-amz-target");
   if (target !== undefined) {
     requireMethod(request, "json");
@@ -186,7 +184,7 @@ function routeRequest(emulator: Emulator, request: SignedRequestParts): Route {
     for (const [k, v] of parseForm(request.body.toString("utf8"))) params.set(k, v);
   }
   const action = params.get("Action");
-  const service = pickQueryService(emulator, signingService(request), action);
+  const service = pickQueryService(emulator, "scope" in credentials ? credentials.scope.service : undefined, action);
   if (!action) throw new AwsError("MissingAction", "Could not find operation to perform.", 400);
   if (!service.model.operations[action]) throw CommonErrors.invalidAction(action);
   return { service, protocol: "query", operation: action, params };
