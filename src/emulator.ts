@@ -11,6 +11,9 @@ import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";
 import type { KmsServiceAccess } from "./domain/kms/service-access.js";
 import { KmsViaService } from "./domain/kms/via-service.js";
+import { ClusterGraphs } from "./domain/neptune/data-plane/cluster-graphs.js";
+import { DataPlanePorts, DEFAULT_DATA_PLANE, type DataPlaneConfig } from "./domain/neptune/data-plane/ports.js";
+import type { DataPlaneWorld } from "./domain/neptune/data-plane/session.js";
 import { MemoryStore, type Store } from "./state/store.js";
 import { dictionary } from "./util/dictionary.js";
 
@@ -28,6 +31,8 @@ export interface EmulatorOptions {
   delays?: Delays;
   /** Relaxed auth: a 12-digit access key id names the account's root and signatures are not checked. */
   relaxedAuth?: boolean;
+  /** Where clusters' data planes listen (addresses and port range). */
+  dataPlane?: Partial<DataPlaneConfig>;
 }
 
 /**
@@ -44,6 +49,8 @@ export class Emulator {
   /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
   readonly kms: KmsServiceAccess;
   readonly services: Record<"neptune" | "kms" | "sts", ServiceDefinition>;
+  /** The clusters' data planes: the port book and the live graphs (served by src/dataplane). */
+  readonly dataPlane: DataPlaneWorld;
   /** Changes on every start, so a client can tell that a restart happened (health). */
   readonly bootId = randomUUID();
   readonly startedAt: Date;
@@ -57,6 +64,14 @@ export class Emulator {
     this.relaxedAuth = options.relaxedAuth ?? false;
     this.delays = options.delays ?? DELAY_PROFILES.instant;
     this.kms = new KmsViaService({ store: this.store, clock: this.clock, identities: this.identities });
+    this.dataPlane = {
+      store: this.store,
+      clock: this.clock,
+      delays: this.delays,
+      kms: this.kms,
+      ports: new DataPlanePorts({ ...DEFAULT_DATA_PLANE, ...options.dataPlane }),
+      graphs: new ClusterGraphs(this.clock),
+    };
     this.services = {
       sts: {
         name: "sts",

@@ -25,6 +25,7 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["neptune.pendingCopies", { secret: false }],
   ["neptune.copySchedule", { secret: false }],
   ["neptune.snapshotShares", { secret: false }],
+  ["neptune.dataPlanePorts", { secret: false }],
   ["sts.temporaryCredentials", { secret: true }],
 ]);
 

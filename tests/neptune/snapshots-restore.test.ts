@@ -81,7 +81,7 @@ describe("RestoreDBClusterFromSnapshot", () => {
     );
   });
 
-  test("takes the request's subnet group, security groups, parameter group, tags and DeletionProtection; the snapshot's version and port", async () => {
+  test("takes the request's subnet group, security groups, parameter group, tags and DeletionProtection; the snapshot's version, and its port unless taken", async () => {
     const w = world();
     await createCluster(w.a.neptune, "src", { EngineVersion: "1.3.4.0", Port: 8183 });
     await createSnapshot(w.a.neptune, "src", "snap1");
@@ -108,7 +108,8 @@ describe("RestoreDBClusterFromSnapshot", () => {
     assert.equal(restored.DBClusterParameterGroup, "graph-params");
     assert.equal(restored.DeletionProtection, true);
     assert.equal(restored.EngineVersion, "1.3.4.0");
-    assert.equal(restored.Port, 8183);
+    // The snapshot's port 8183 is still the source cluster's, so the restored cluster takes the first free port.
+    assert.equal(restored.Port, 8182);
     assert.equal(restored.StorageEncrypted, false);
     const tags = await w.a.neptune.send(new ListTagsForResourceCommand({ ResourceName: restored.DBClusterArn }));
     assert.deepEqual(tags.TagList, [{ Key: "restored-from", Value: "snap1" }]);

@@ -37,6 +37,7 @@ export function currentScope(ctx: RequestContext): NeptuneScope {
   const scope: NeptuneScope = {
     store: ctx.emulator.store,
     delays: ctx.emulator.delays,
+    ports: ctx.emulator.dataPlane.ports,
     kms: ctx.emulator.kms as KmsServiceAccess | undefined,
     principal: ctx.principal,
     accountId: ctx.principal.accountId,

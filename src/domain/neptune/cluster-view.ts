@@ -1,6 +1,6 @@
 import type { DBCluster } from "../../generated/neptune.js";
 import { clusterArn } from "./arn.js";
-import { clusterEndpoints, hostedZoneId } from "./endpoints.js";
+import { hostedZoneId } from "./endpoints.js";
 import { clusterAvailableAt, clusterStatus, DAY_MS, type NeptuneScope } from "./lifecycle.js";
 import { membersOf } from "./lookups.js";
 import type { ClusterRecord, InstanceRecord } from "./records.js";
@@ -36,7 +36,8 @@ export function clusterView(
           LatestRestorableTime: new Date(scope.now),
         }
       : {}),
-    ...clusterEndpoints(scope, cluster.DBClusterIdentifier),
+    Endpoint: scope.ports.config.host,
+    ReaderEndpoint: scope.ports.config.readerHost,
     // MultiAZ: true once the cluster has a reader in another Availability Zone than its writer.
     MultiAZ: new Set(members.map((m) => m.AvailabilityZone)).size > 1,
     Engine: cluster.Engine,

@@ -42,6 +42,7 @@ import { clusterTable, saveCluster, saveInstance, type ClusterRecord, type Insta
 import { checkManualSnapshot, takeManualSnapshot } from "./snapshots.js";
 import { encryptionFor, type ClusterEncryption } from "./storage.js";
 import { setTags, validateTags } from "./tags.js";
+import { moveClusterPort, takeClusterPort } from "./data-plane/endpoint-ports.js";
 
 /**
  * Neptune DB clusters: create, describe, modify, delete, stop/start, fail over, IAM roles. How a cluster is shown
@@ -70,6 +71,7 @@ export function insertCluster(
   const { subnetGroup, ...rest } = settings;
   const cluster: ClusterRecord = {
     ...rest,
+    Port: takeClusterPort(scope, resourceId, rest.Port),
     DbClusterResourceId: resourceId,
     Engine: ENGINE,
     MasterUsername: "admin",
@@ -243,7 +245,7 @@ export function modifyCluster(scope: NeptuneScope, request: ModifyDBClusterMessa
     securityGroups.join() !== cluster.VpcSecurityGroupIds.join();
   Object.assign(cluster, {
     DBClusterParameterGroup: parameterGroup,
-    Port: request.Port ?? cluster.Port,
+    Port: request.Port === undefined ? cluster.Port : moveClusterPort(scope, cluster, request.Port),
     IAMDatabaseAuthenticationEnabled:
       request.EnableIAMDatabaseAuthentication ?? cluster.IAMDatabaseAuthenticationEnabled,
     EnabledCloudwatchLogsExports: logs,

@@ -2,27 +2,9 @@ import { createHash } from "node:crypto";
 import { dictionary } from "../../util/dictionary.js";
 
 /**
- * The DNS names Neptune gives clusters and instances (reference §2.2), and the Route 53 hosted zone they live in.
- * Pure functions of the account, region and identifier, so every describe shows the same names.
+ * The Route 53 hosted zone RDS endpoints live in. The endpoints themselves are addresses of this machine
+ * (data-plane/ports.ts), so that they answer.
  */
-
-const endpointLabels = new Map<string, string>();
-
-/**
- * Per (account, region), like AWS's `cluster-<hash>` DNS label shared by all clusters of an account in a region.
- * Memoized: it is a pure function of its arguments, and describing many clusters would hash it for each.
- */
-function endpointLabel(accountId: string, region: string): string {
-  const key = `${accountId}/${region}`;
-  let label = endpointLabels.get(key);
-  if (label === undefined) {
-    const digest = createHash("sha256").update(key).digest();
-    const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-    label = Array.from(digest.subarray(0, 12), (byte) => alphabet[byte % alphabet.length]).join("");
-    endpointLabels.set(key, label);
-  }
-  return label;
-}
 
 /** Route 53 hosted zones of RDS endpoints in a few regions; *decided*: a stable made-up zone elsewhere. */
 const HOSTED_ZONES: Record<string, string> = dictionary({
@@ -36,21 +18,4 @@ const HOSTED_ZONES: Record<string, string> = dictionary({
 
 export function hostedZoneId(region: string): string {
   return HOSTED_ZONES[region] ?? `Z${createHash("sha256").update(region).digest("hex").slice(0, 13).toUpperCase()}`;
-}
-
-/** An (account, region): what the names depend on. */
-type AccountRegion = { accountId: string; region: string };
-
-/** `<id>.cluster-<label>.<region>.neptune.amazonaws.com` and the reader's `cluster-ro-` twin. */
-export function clusterEndpoints(place: AccountRegion, id: string): { Endpoint: string; ReaderEndpoint: string } {
-  const label = endpointLabel(place.accountId, place.region);
-  return {
-    Endpoint: `${id}.cluster-${label}.${place.region}.neptune.amazonaws.com`,
-    ReaderEndpoint: `${id}.cluster-ro-${label}.${place.region}.neptune.amazonaws.com`,
-  };
-}
-
-/** `<id>.<label>.<region>.neptune.amazonaws.com`: an instance's own endpoint. */
-export function instanceAddress(place: AccountRegion, id: string): string {
-  return `${id}.${endpointLabel(place.accountId, place.region)}.${place.region}.neptune.amazonaws.com`;
 }

@@ -1,3 +1,4 @@
+import { takeInstancePort } from "./data-plane/endpoint-ports.js";
 import { randomId } from "../../auth/ids.js";
 import type {
   CreateDBInstanceMessage,
@@ -13,7 +14,7 @@ import { clusterArn, instanceArn } from "./arn.js";
 import { checkEngineName, ENGINE, familyOfEngineVersion, isInstanceClass, majorVersionOf } from "./catalogue.js";
 import { requireUsable } from "./cluster-state.js";
 import { promotionOrder } from "./clusters.js";
-import { hostedZoneId, instanceAddress } from "./endpoints.js";
+import { hostedZoneId } from "./endpoints.js";
 import { validIdentifier } from "./identifiers.js";
 import {
   activityEnd,
@@ -82,8 +83,8 @@ export function instanceView(
     ...(created
       ? {
           Endpoint: {
-            Address: instanceAddress(scope, instance.DBInstanceIdentifier),
-            Port: cluster?.Port ?? 8182,
+            Address: scope.ports.config.host,
+            Port: instance.port ?? cluster?.Port ?? 8182,
             HostedZoneId: hostedZoneId(scope.region),
           },
           InstanceCreateTime: new Date(
@@ -265,9 +266,11 @@ export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMes
   const tags = request.Tags ?? [];
   validateTags(tags);
 
+  const resourceId = randomId("db-", 26);
   const instance: InstanceRecord = {
     DBInstanceIdentifier: id,
-    DbiResourceId: randomId("db-", 26),
+    DbiResourceId: resourceId,
+    port: takeInstancePort(scope, resourceId),
     DBClusterIdentifier: cluster.DBClusterIdentifier,
     DBInstanceClass: request.DBInstanceClass,
     Engine: ENGINE,

@@ -5,6 +5,8 @@ import { CommonErrors } from "../../protocol/errors.js";
 import type { Delays } from "../../state/delays.js";
 import type { Store, Table } from "../../state/store.js";
 import type { KmsServiceAccess } from "../kms/service-access.js";
+import type { DataPlanePorts } from "./data-plane/ports.js";
+import { releasePorts } from "./data-plane/endpoint-ports.js";
 import { clusterArn, instanceArn } from "./arn.js";
 import { recordEvent } from "./events.js";
 import {
@@ -36,6 +38,8 @@ export interface NeptuneScope {
   delays: Delays;
   /** KMS as Neptune uses it on the caller's behalf; absent only in an emulator built without KMS. */
   kms: KmsServiceAccess | undefined;
+  /** The port book of the data plane: clusters and instances take their ports from it. */
+  ports: DataPlanePorts;
   principal: Principal;
   accountId: string;
   region: string;
@@ -413,7 +417,13 @@ function sweep<R extends { activity: Activity }>(
 /** Removes clusters and instances whose deletion has finished; a cluster's grant on its key goes with it. */
 export function sweepDeleted(scope: NeptuneScope): void {
   const instances = instanceTable(scope.store, scope.accountId, scope.region);
-  sweep(scope, instances, "instance", (i) => instanceSource(scope, i.DBInstanceIdentifier), "DB instance deleted");
+  const instancesGone = sweep(
+    scope,
+    instances,
+    "instance",
+    (i) => instanceSource(scope, i.DBInstanceIdentifier),
+    "DB instance deleted",
+  );
   const clusters = clusterTable(scope.store, scope.accountId, scope.region);
   const gone = sweep(
     scope,
@@ -422,6 +432,7 @@ export function sweepDeleted(scope: NeptuneScope): void {
     (c) => clusterSource(scope, c.DBClusterIdentifier),
     "DB cluster deleted",
   );
+  releasePorts(scope, [...instancesGone, ...gone]);
   retireGrants(
     scope,
     gone.flatMap((c) => (c.KmsKeyId && c.kmsGrantId ? [{ keyArn: c.KmsKeyId, grantId: c.kmsGrantId }] : [])),

@@ -95,6 +95,8 @@ export interface InstanceRecord {
   DbiResourceId: string;
   DBClusterIdentifier: string;
   DBInstanceClass: string;
+  /** The port of the instance's own endpoint on this machine (data-plane/ports.ts). */
+  port?: number;
   Engine: "neptune";
   EngineVersion: string;
   AvailabilityZone: string;
