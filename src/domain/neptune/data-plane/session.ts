@@ -77,8 +77,7 @@ export function openSession(world: DataPlaneWorld, port: number, arrival: Arriva
   catchUp(scope);
   const instances = instanceTable(scope.store, scope.accountId, scope.region).values();
   const clusters = clusterTable(scope.store, scope.accountId, scope.region).values();
-  const instance =
-    owner.kind === "instance" ? instances.find((i) => i.DbiResourceId === owner.resourceId) : undefined;
+  const instance = owner.kind === "instance" ? instances.find((i) => i.DbiResourceId === owner.resourceId) : undefined;
   const cluster =
     owner.kind === "cluster"
       ? clusters.find((c) => c.DbClusterResourceId === owner.resourceId)
