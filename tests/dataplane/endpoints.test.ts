@@ -127,8 +127,8 @@ describe("neptunedata operations", () => {
     const summary = (detailed.json!.payload as { graphSummary: Record<string, unknown> }).graphSummary;
     assert.deepEqual(summary.nodeStructures, [
       { count: 1, nodeProperties: ["age", "name"], distinctOutgoingEdgeLabels: ["KNOWS", "LIVES_IN"] },
-      { count: 1, nodeProperties: ["name", "tags"], distinctOutgoingEdgeLabels: [] },
       { count: 1, nodeProperties: ["name"], distinctOutgoingEdgeLabels: [] },
+      { count: 1, nodeProperties: ["name", "tags"], distinctOutgoingEdgeLabels: [] },
     ]);
     assert.deepEqual(summary.edgeStructures, [
       { count: 1, edgeProperties: [] },
