@@ -28,11 +28,11 @@ export function portRange(): { firstPort: number; lastPort: number } {
  * The local AWS on a socket with its data plane, a manual clock, instant lifecycles, and SDK clients of A. The
  * caller closes `running` (in its suite's `after`).
  */
-export async function dataPlaneWorld() {
+export async function dataPlaneWorld(options: { log?: (line: string) => void } = {}) {
   const clock = new ManualClock(Date.now());
   const range = portRange();
   const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range });
-  const running = await startServer(emulator, { port: 0 });
+  const running = await startServer(emulator, { port: 0, log: options.log });
   const credentials: Credentials = ADMIN[A]!;
   const neptune = new NeptuneClient({ region: REGION, endpoint: running.endpoint, credentials, maxAttempts: 1 });
   const data = (address: string, port: number) =>

@@ -3,7 +3,9 @@ import { after, before, describe, it } from "node:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NeptuneClient } from "@aws-sdk/client-neptune";
+import { createServer } from "node:net";
+import { once } from "node:events";
+import { DescribeDBClustersCommand, NeptuneClient } from "@aws-sdk/client-neptune";
 import { awsCli } from "../helpers/aws-cli.js";
 import { ADMIN, A, REGION } from "../helpers/harness.js";
 import { serve } from "../helpers/serve-process.js";
@@ -111,6 +113,34 @@ describe("trident serve's data plane", () => {
     assert.deepEqual(after.instances, before.instances);
     second.child.kill("SIGTERM");
     assert.equal(await second.exited, 0);
+  });
+
+  it("with --host 0.0.0.0, endpoints name 127.0.0.1 (a wildcard is no address to connect to)", async () => {
+    const { firstPort, lastPort } = portRange();
+    const server = serve(["--host", "0.0.0.0", "--data-plane-ports", `${firstPort}-${lastPort}`]);
+    await server.ready;
+    assert.match(server.output(), /data planes listen on 127\.0\.0\.1 \(reader endpoints on 127\.0\.0\.2\)/);
+    server.child.kill("SIGTERM");
+    assert.equal(await server.exited, 0);
+  });
+
+  it("a port another process holds: one clear log line, and the endpoint opens once the port is free", async () => {
+    const lines: string[] = [];
+    const world = await dataPlaneWorld({ log: (line) => lines.push(line) });
+    try {
+      const squatter = createServer().listen(world.range.firstPort, "127.0.0.1");
+      await once(squatter, "listening");
+      const ends = await clusterWithInstances(world.neptune, "squatted");
+      assert.equal(ends.writer.port, world.range.firstPort);
+      const complaints = lines.filter((line) => line.includes(`data-plane port 127.0.0.1:${world.range.firstPort} `));
+      assert.equal(complaints.length, 1, lines.join("\n"));
+      assert.match(complaints[0]!, /cannot be opened: EADDRINUSE; it is tried again .*another process holds it/);
+      await new Promise((resolve) => squatter.close(resolve));
+      await world.neptune.send(new DescribeDBClustersCommand({}));
+      assert.equal((await http(ends.writer, "GET", "/status")).status, 200);
+    } finally {
+      await world.running.close();
+    }
   });
 
   for (const [value, why] of [
