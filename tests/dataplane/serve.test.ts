@@ -80,7 +80,7 @@ describe("aws neptunedata against a cluster's endpoint", () => {
 describe("trident serve's data plane", () => {
   it("keeps every cluster's port across a restart with --data-dir, and listens on it from the start", async () => {
     const dir = mkdtempSync(join(tmpdir(), "trident-dataplane-"));
-    const { firstPort, lastPort } = portRange();
+    const { firstPort, lastPort } = await portRange();
     const args = ["--data-dir", dir, "--delays", "instant", "--data-plane-ports", `${firstPort}-${lastPort}`];
     const first = serve(args);
     const neptune = new NeptuneClient({
@@ -91,6 +91,7 @@ describe("trident serve's data plane", () => {
     });
     const before = await clusterWithInstances(neptune, "durable");
     assert.equal(before.writer.port, firstPort);
+    await first.printed(/data planes listen on/);
     assert.match(first.output(), new RegExp(`data planes listen on 127\\.0\\.0\\.1 .*ports ${firstPort}-${lastPort}`));
     assert.equal((await http(before.writer, "GET", "/status")).status, 200);
     first.child.kill("SIGTERM");
@@ -116,9 +117,10 @@ describe("trident serve's data plane", () => {
   });
 
   it("with --host 0.0.0.0, endpoints name 127.0.0.1 (a wildcard is no address to connect to)", async () => {
-    const { firstPort, lastPort } = portRange();
+    const { firstPort, lastPort } = await portRange();
     const server = serve(["--host", "0.0.0.0", "--data-plane-ports", `${firstPort}-${lastPort}`]);
     await server.ready;
+    await server.printed(/data planes listen on/);
     assert.match(server.output(), /data planes listen on 127\.0\.0\.1 \(reader endpoints on 127\.0\.0\.2\)/);
     server.child.kill("SIGTERM");
     assert.equal(await server.exited, 0);
