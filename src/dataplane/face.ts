@@ -92,6 +92,8 @@ async function answer(
       if (match.kind === "none")
         throw dataPlaneError("BadRequestException", `No Neptune data-plane operation at ${request.method} ${rawPath}.`);
       operation = match.operation;
+      // An operation Trident does not serve is refused as such, whatever its input.
+      if (!DATA_PLANE_HANDLERS[operation as keyof typeof DATA_PLANE_HANDLERS]) throw unsupportedOperation(operation);
       input = bindRestJsonInput(
         NEPTUNEDATA,
         operation,

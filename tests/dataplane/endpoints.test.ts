@@ -220,6 +220,10 @@ describe("neptunedata operations", () => {
     const raw = neptuneError(await http(writer, "GET", "/loader"));
     assert.equal(raw.code, "UnsupportedOperationException");
     assert.match(raw.detailedMessage, /^ListLoaderJobs is not supported/);
+    // Whatever its input: an unsupported operation is not validated first.
+    const unread = neptuneError(await http(writer, "GET", "/loader/l-1?page=two"));
+    assert.equal(unread.code, "UnsupportedOperationException");
+    assert.match(unread.detailedMessage, /^GetLoaderJobStatus is not supported/);
     const wrongMethod = neptuneError(await http(writer, "PUT", "/status"));
     assert.deepEqual([wrongMethod.code, wrongMethod.status], ["MethodNotAllowedException", 405]);
   });
