@@ -14,9 +14,11 @@ import {
   RestoreDBClusterToPointInTimeCommand,
 } from "@aws-sdk/client-neptune";
 import { GraphError } from "../../src/graph/errors.js";
+import { imageSealed } from "../../src/domain/neptune/data-plane/graph-images.js";
 import { clusterTable } from "../../src/domain/neptune/records.js";
 import { ManualClock } from "../../src/state/clock.js";
-import { openDurableStore } from "../../src/state/durable-store.js";
+import { DATABASE_FILE, openDurableStore } from "../../src/state/durable-store.js";
+import Database from "better-sqlite3";
 import { A, B, inProcess, REGION } from "../helpers/harness.js";
 import { keyUseWithoutCreateGrant, ownerStatement, policyOf, sharedKeyPolicy } from "../helpers/seed.js";
 import {
@@ -86,7 +88,18 @@ describe("a cluster's graph in the store", () => {
     // Writing goes on where it stopped.
     await again("CREATE (:Person {`~id`: 'dan'})");
     assert.deepEqual(graphRows(second.emulator, A, id).logSeqs, [0, 1, 2]);
+    // A fast reset is durable too.
+    const session = await sessionOf(second.emulator, second.a.neptune, "g");
+    await second.emulator.store.transact(
+      async () => session.reset(),
+      () => true,
+    );
+    assert.equal(await again(EVERYTHING), '{"results":[]}');
     second.emulator.store.close();
+
+    const third = open();
+    assert.equal(await query(third.emulator, third.a.neptune, "g", EVERYTHING), '{"results":[]}');
+    third.emulator.store.close();
   });
 
   for (const encrypted of [true, false]) {
@@ -125,6 +138,14 @@ describe("a cluster's graph in the store", () => {
       );
       w.emulator.store.close();
       grep();
+      // The graph did reach the disk: sealed rows of each graph table.
+      const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      const tables = db
+        .prepare("SELECT DISTINCT tbl FROM rows WHERE tbl LIKE 'neptune.graph%' ORDER BY tbl")
+        .pluck()
+        .all();
+      db.close();
+      assert.deepEqual(tables, ["neptune.graphImageRefs", "neptune.graphImages", "neptune.graphLog", "neptune.graphs"]);
     });
   }
 
@@ -162,6 +183,28 @@ describe("snapshots carry the graph", () => {
     // The restored cluster's graph is its own: writing to it leaves the source and the snapshot as they are.
     await query(w.emulator, w.a.neptune, "copy", "MATCH (n) DETACH DELETE n");
     assert.equal(await restoredGraph(w, w.a, "snap", "copy2"), atSnapshot);
+    assertImagesAccountedFor(w.emulator);
+  });
+
+  test("an unencrypted snapshot restored with a KmsKeyId: the graph is sealed anew under the new data key", async () => {
+    const w = world();
+    await servingCluster(w.a.neptune, "plain");
+    await query(w.emulator, w.a.neptune, "plain", "CREATE (:P {`~id`: 'p', v: 'value'})");
+    const graph = await query(w.emulator, w.a.neptune, "plain", EVERYTHING);
+    await createSnapshot(w.a.neptune, "plain", "snap");
+    const key = await createKey(w.a);
+    await restoreFromSnapshot(w.a.neptune, {
+      DBClusterIdentifier: "sealed",
+      SnapshotIdentifier: "snap",
+      KmsKeyId: key.Arn,
+    });
+    await createInstance(w.a.neptune, "sealed", "sealed-1");
+    assert.equal(await query(w.emulator, w.a.neptune, "sealed", EVERYTHING), graph);
+    const { head } = graphRows(w.emulator, A, resourceIdOf(w.emulator, A, "sealed"));
+    const image = head!.checkpoints[0]!.image!;
+    assert.notDeepEqual(image, snapshotImage(w.emulator, A, "snap"));
+    assert.equal(imageSealed(w.emulator.store, image), true);
+    assert.equal(imageSealed(w.emulator.store, snapshotImage(w.emulator, A, "snap")!), false);
     assertImagesAccountedFor(w.emulator);
   });
 

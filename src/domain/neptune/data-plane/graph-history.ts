@@ -42,7 +42,8 @@ export interface GraphHead {
 interface LogRecord {
   seq: number;
   at: number;
-  bytes: Buffer;
+  /** The encoded changes, sealed (graph-sealing.ts). */
+  bytes: string;
 }
 
 export interface GraphPlace {
