@@ -20,6 +20,7 @@ import { mergeTargetStatements } from "../src/migrate/key-policy.js";
 import { seedKeyPolicy } from "../src/migrate/seed.js";
 import { InProcessHandler } from "../src/server/inprocess.js";
 import { openDurableStore } from "../src/state/durable-store.js";
+import { seededRandom } from "../tests/helpers/random.js";
 
 /**
  * Snapshots that carry the graph, in-process through the SDK (signed requests, the whole pipeline): account A's
@@ -29,7 +30,7 @@ import { openDurableStore } from "../src/state/durable-store.js";
  * data key and refers to the same image), B's restore (O(1) too: the new cluster starts from the image), and the
  * restored cluster's first query (the lazy load: the data key from KMS, the image opened and deserialized). Run at
  * a tenth of the size first, so that the copy's time can be seen not to grow with the graph.
- * Usage: node dist/bench/graph-snapshots.js [--nodes 200000] [--rels 1000000] [--data-dir DIR|--durable]
+ * Usage: node dist/bench/graph-snapshots.js [--nodes 200000] [--rels 1000000] [--durable (a data directory)]
  */
 const { values } = parseArgs({
   options: {
@@ -60,14 +61,8 @@ const clients = (account: string) => {
 const a = clients(A);
 const b = clients(B);
 
-// A fixed-seed xorshift32 generator, so that two runs build the same graph.
-let seed = 2463534242;
-const random = (n: number) => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % n;
-};
+// Seeded, so that two runs build the same graph.
+const random = seededRandom(2463534242).int;
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
