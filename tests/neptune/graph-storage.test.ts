@@ -242,6 +242,20 @@ describe("snapshots carry the graph", () => {
     const image = snapshotImage(w.emulator, A, "snap1");
     assert.ok(image);
     assert.deepEqual(snapshotImage(w.emulator, B, "local"), image, "the copy refers to the same image");
+    // A restore under a key B can't use (R10) restores nothing: no cluster, no graph.
+    const keyC = await createKey(w.c);
+    await assert.rejects(
+      restoreFromSnapshot(w.b.neptune, {
+        DBClusterIdentifier: "nope",
+        SnapshotIdentifier: "local",
+        KmsKeyId: keyC.Arn,
+      }),
+      { name: "KMSKeyNotAccessibleFault" },
+    );
+    const graphRowsOfB = () =>
+      [...w.emulator.store.rows()].filter((row) => row.accountId === B && row.table.startsWith("neptune.graph"));
+    assert.deepEqual(graphRowsOfB(), []);
+    assertImagesAccountedFor(w.emulator);
     // Before an instance exists the restored cluster refuses (R11); then it answers with the graph.
     await restoreFromSnapshot(w.b.neptune, { DBClusterIdentifier: "dst", SnapshotIdentifier: "local" });
     await assert.rejects(sessionOf(w.emulator, w.b.neptune, "dst"), /no available DB instance/);
@@ -303,6 +317,37 @@ describe("snapshots carry the graph", () => {
       );
     }
     assertImagesAccountedFor(w.emulator);
+  });
+
+  test("checkpoints taken close together are thinned to the oldest and the newest; PITR still replays", async () => {
+    const w = world();
+    await servingCluster(w.a.neptune, "src", { BackupRetentionPeriod: 1 });
+    const id = resourceIdOf(w.emulator, A, "src");
+    const early = w.clock.now();
+    for (let i = 0; i < 4; i++) {
+      w.clock.advance(MINUTE);
+      await query(w.emulator, w.a.neptune, "src", `CREATE (:N {i: ${i}})`);
+      await createSnapshot(w.a.neptune, "src", `s${i}`); // each one a checkpoint (the log since is folded in)
+      await w.a.neptune.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: `s${i}` }));
+    }
+    const { head } = graphRows(w.emulator, A, id);
+    assert.equal(head!.checkpoints.length, 2);
+    assert.equal(head!.checkpoints[0]!.image, undefined, "the oldest: the empty graph the cluster started with");
+    assert.ok(head!.checkpoints[1]!.image);
+    assertImagesAccountedFor(w.emulator);
+    w.clock.advance(MINUTE);
+    await w.a.neptune.send(
+      new RestoreDBClusterToPointInTimeCommand({
+        DBClusterIdentifier: "two",
+        SourceDBClusterIdentifier: "src",
+        RestoreToTime: new Date(early.getTime() + 2 * MINUTE),
+      }),
+    );
+    await createInstance(w.a.neptune, "two", "two-1");
+    assert.equal(
+      await query(w.emulator, w.a.neptune, "two", "MATCH (n:N) RETURN count(n) AS n"),
+      '{"results":[{"n":2}]}',
+    );
   });
 
   test("history beyond the backup retention is pruned; what the window needs stays", async () => {
