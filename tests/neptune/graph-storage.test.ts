@@ -17,6 +17,7 @@ import { GraphError } from "../../src/graph/errors.js";
 import { imageSealed } from "../../src/domain/neptune/data-plane/graph-images.js";
 import { clusterTable } from "../../src/domain/neptune/records.js";
 import { ManualClock } from "../../src/state/clock.js";
+import { exportState, readStateDocument, replaceState } from "../../src/state/state-document.js";
 import { DATABASE_FILE, openDurableStore } from "../../src/state/durable-store.js";
 import Database from "better-sqlite3";
 import { A, B, inProcess, REGION } from "../helpers/harness.js";
@@ -148,6 +149,22 @@ describe("a cluster's graph in the store", () => {
       assert.deepEqual(tables, ["neptune.graphImageRefs", "neptune.graphImages", "neptune.graphLog", "neptune.graphs"]);
     });
   }
+
+  test("a state document carries the graph, sealed; imported into another emulator it serves the same graph", async () => {
+    const w = inProcess();
+    await servingCluster(w.a.neptune, "g", { StorageEncrypted: true });
+    await query(w.emulator, w.a.neptune, "g", `CREATE (:Secret {\`~id\`: 's', v: '${SECRET}'})-[:R]->(:Other)`);
+    const graph = await query(w.emulator, w.a.neptune, "g", EVERYTHING);
+    const text = JSON.stringify(exportState(w.emulator.store, "a long passphrase", w.clock.now()));
+    assert.equal(text.includes(SECRET), false);
+    assert.equal(text.includes(Buffer.from(SECRET).toString("base64").slice(0, 20)), false);
+    const other = inProcess();
+    await other.emulator.store.transact(
+      async () => replaceState(other.emulator.store, readStateDocument(text, "a long passphrase")),
+      () => true,
+    );
+    assert.equal(await query(other.emulator, other.a.neptune, "g", EVERYTHING), graph);
+  });
 
   test("the query timeout comes from the cluster parameter group, an instance's group overriding it", async () => {
     const w = inProcess();
