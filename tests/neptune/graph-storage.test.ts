@@ -103,6 +103,24 @@ describe("a cluster's graph in the store", () => {
     third.emulator.store.close();
   });
 
+  test("a request whose unit of work is rolled back after its query committed leaves neither record nor change", async () => {
+    const w = inProcess();
+    await servingCluster(w.a.neptune, "g");
+    await query(w.emulator, w.a.neptune, "g", "CREATE (:Kept)");
+    const session = await sessionOf(w.emulator, w.a.neptune, "g");
+    // The face's request fails after the query ran (say, its response could not be written): keep() says no.
+    await w.emulator.store.transact(
+      async () => session.openCypher("CREATE (:Lost)"),
+      () => false,
+    );
+    const id = resourceIdOf(w.emulator, A, "g");
+    assert.deepEqual(graphRows(w.emulator, A, id).logSeqs, [0]);
+    assert.equal(
+      await query(w.emulator, w.a.neptune, "g", "MATCH (n) RETURN labels(n) AS l"),
+      '{"results":[{"l":["Kept"]}]}',
+    );
+  });
+
   for (const encrypted of [true, false]) {
     test(`no property value is written in clear to any file of the data directory (${encrypted ? "encrypted" : "unencrypted"} cluster)`, async () => {
       const dir = dataDir();
