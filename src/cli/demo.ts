@@ -13,6 +13,7 @@ import {
   RestoreDBClusterFromSnapshotCommand,
 } from "@aws-sdk/client-neptune";
 import { DEFAULT_CREDENTIALS, DEFAULT_REGION, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../config/defaults.js";
+import type { DataPlaneConfig } from "../domain/neptune/data-plane/ports.js";
 import { Emulator } from "../emulator.js";
 import { startServer } from "../server/http.js";
 import { DELAY_PROFILES, type Delays } from "../state/delays.js";
@@ -20,21 +21,26 @@ import { runApply, runPlan } from "../migrate/apply.js";
 import { runCleanup } from "../migrate/cleanup.js";
 import { createMigrationClients, destroyClients, type SideClients } from "../migrate/clients.js";
 import { restoreAttribute } from "../migrate/discover.js";
-import { awsErrorCode, MigrateError } from "../migrate/errors.js";
+import { MigrateError } from "../migrate/errors.js";
 import { DEFAULT_TARGET_KEY, formatTags } from "../migrate/plan.js";
 import { TextReporter, elapsedStamp, renderPlan } from "../migrate/report.js";
 import { buildSeed } from "../migrate/seed.js";
 import type { StepContext } from "../migrate/steps/context.js";
 import type { MigrateInputs } from "../migrate/types.js";
 import { progressFor, type Progress } from "../migrate/waiters.js";
+import { clusterGraph, compareSides, refusalOf, showQueryBeforeInstance, type ClusterGraph } from "./demo-data.js";
+import { DEMO_GRAPH_SEED, loadDemoGraph } from "./demo-graph.js";
 import { parseFlags } from "./flags.js";
 
 export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving]
 
 Starts the local AWS in-process, builds the seed's situation in account ${SOURCE_ACCOUNT} (a CMK, an encrypted
-Neptune cluster with an instance, tags), then runs \`trident migrate plan\` and \`apply\` into account
-${TARGET_ACCOUNT} and prints the timeline: each step, each rule it meets (docs/rules.md), the two refusals the
-procedure is known for, and the final state of both accounts.
+Neptune cluster with an instance, tags) and loads a graph into that cluster through openCypher (a small shop:
+customers, orders, products, categories, suppliers, cities). Then runs \`trident migrate plan\` and
+\`apply --verify-data\` into account ${TARGET_ACCOUNT} and prints the timeline: each step, each rule it meets
+(docs/rules.md), the refusals the procedure is known for (among them a query on the restored cluster before it
+has an instance), the graph in ${TARGET_ACCOUNT} next to the graph in ${SOURCE_ACCOUNT} (counts per label and the
+answers to application queries) with a verdict, and the final state of both accounts.
   --cleanup        also run \`trident migrate cleanup\` at the end
   --fast           instant lifecycle transitions (default: the demo profile, a few hundred ms each)
   --keep-serving   leave the local AWS running afterwards, to look around with the AWS CLI`;
@@ -48,12 +54,16 @@ export interface DemoOptions {
   cleanup?: boolean;
   /** Keep the server running and return its endpoint instead of closing it. */
   keepServing?: boolean;
+  /** Where the clusters' data planes listen (tests give each run its own port range). */
+  dataPlane?: Partial<DataPlaneConfig>;
 }
 
 export interface DemoResult {
   ok: boolean;
   endpoint: string;
   walls: { rule: string; code: string }[];
+  /** The graph loaded into A, and whether B answered every query of the comparison as A did. */
+  data: { nodes: number; relationships: number; sameAnswers: number; differentAnswers: string[] };
   close: () => Promise<void>;
 }
 
@@ -66,7 +76,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   const elapsedMs = () => Date.now() - started;
   const stamp = () => elapsedStamp(elapsedMs());
-  const emulator = new Emulator({ delays: options.delays ?? DELAY_PROFILES.demo });
+  const emulator = new Emulator({
+    delays: options.delays ?? DELAY_PROFILES.demo,
+    ...(options.dataPlane ? { dataPlane: options.dataPlane } : {}),
+  });
   const server = await startServer(emulator, { port: 0 });
   const journalDir = mkdtempSync(join(tmpdir(), "trident-demo-"));
   const region = DEFAULT_REGION;
@@ -77,12 +90,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     sourceCluster: "orders-graph",
     targetCluster: "orders-graph",
     targetKmsKey: DEFAULT_TARGET_KEY,
+    // The demo proves that the graph arrived: `apply --verify-data`.
+    verifyData: true,
   };
   const clients = createMigrationClients(inputs.source, inputs.target, { region, maxAttempts: 1 });
   const journalPath = join(journalDir, "journal.json");
   const pollMs = options.pollMs ?? 150;
   const walls: DemoResult["walls"] = [];
+  const graphs: ClusterGraph[] = [];
   const close = async () => {
+    for (const graph of graphs) graph.client.destroy();
     destroyClients(clients);
     await server.close();
     rmSync(journalDir, { recursive: true, force: true });
@@ -94,6 +111,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     write("");
     write(`${stamp()} Seed: account ${SOURCE_ACCOUNT} gets a customer-managed key and an encrypted Neptune cluster`);
     await buildSeed(clients.source, SOURCE_ACCOUNT, { pollMs, onStep: (text) => write(`    ${text}`) });
+    const graphA = await clusterGraph(clients.source, inputs.source, inputs.sourceCluster!, region);
+    graphs.push(graphA);
+    write(`${stamp()} Data: ${SOURCE_ACCOUNT} loads a graph into orders-graph through its endpoint ${graphA.url}`);
+    const loaded = await loadDemoGraph(graphA.client);
+    write(
+      `    ExecuteOpenCypherQuery × ${loaded.requests} (parameterized UNWIND batches, seed ${DEMO_GRAPH_SEED}): ` +
+        `${loaded.nodes} nodes (Category, City, Supplier, Product, Customer, Order) and ${loaded.relationships} ` +
+        "relationships (IN_CATEGORY, SUPPLIED_BY, LIVES_IN, PLACED, CONTAINS)",
+    );
 
     write("");
     write(
@@ -105,7 +131,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       throw new MigrateError("the demo's plan is blocked", "this is a bug in the demo or the local AWS");
 
     write("");
-    write(`${stamp()} trident migrate apply --yes`);
+    write(`${stamp()} trident migrate apply --yes --verify-data`);
     const reporter = new TextReporter({ write, progress: options.progress, elapsedMs, explainRules: true });
     const result = await runApply({
       inputs,
@@ -115,12 +141,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       wait: { intervalMs: pollMs },
       beforeStep: async (step, ctx) => {
         if (step === "copy") walls.push(...(await showWalls(ctx, reporter)));
+        if (step === "instances") walls.push(...(await showQueryBeforeInstance(ctx, reporter)));
       },
     });
     write(`${stamp()} apply: ${result.status}`);
 
     write("");
-    write(`${stamp()} trident migrate apply --yes (again: everything is done, so it only verifies)`);
+    write(`${stamp()} trident migrate apply --yes --verify-data (again: everything is done, so it only verifies)`);
     const again = await runApply({
       inputs,
       clients,
@@ -129,6 +156,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       wait: { intervalMs: pollMs },
     });
     write(`    changed: ${again.changed.length === 0 ? "nothing" : again.changed.join(", ")}`);
+
+    write("");
+    write(
+      `${stamp()} The graph in ${TARGET_ACCOUNT} next to the graph in ${SOURCE_ACCOUNT} (openCypher on each cluster's endpoint)`,
+    );
+    const graphB = await clusterGraph(clients.target, inputs.target, inputs.targetCluster, region);
+    graphs.push(graphB);
+    const compared = await compareSides(
+      graphA,
+      graphB,
+      [`${SOURCE_ACCOUNT} ${graphA.url}`, `${TARGET_ACCOUNT} ${graphB.url}`],
+      write,
+    );
+    const sameGraph = compared.different.length === 0;
+    write(
+      sameGraph
+        ? `    Verdict: the same graph. ${TARGET_ACCOUNT} answers all ${compared.same} queries exactly as ${SOURCE_ACCOUNT} does ` +
+            `(${loaded.nodes} nodes, ${loaded.relationships} relationships).`
+        : `    Verdict: DIFFERENT. ${TARGET_ACCOUNT} answers ${compared.different.length} of ${compared.same + compared.different.length} ` +
+            `queries otherwise than ${SOURCE_ACCOUNT}: ${compared.different.join("; ")}.`,
+    );
+    const data: DemoResult["data"] = {
+      nodes: loaded.nodes,
+      relationships: loaded.relationships,
+      sameAnswers: compared.same,
+      differentAnswers: compared.different,
+    };
 
     if (options.cleanup) {
       write("");
@@ -151,13 +205,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `  AWS_ACCESS_KEY_ID=${DEFAULT_CREDENTIALS[TARGET_ACCOUNT].accessKeyId} AWS_SECRET_ACCESS_KEY=${DEFAULT_CREDENTIALS[TARGET_ACCOUNT].secretAccessKey} \\`,
       );
       write(`    aws neptune describe-db-clusters --endpoint-url ${server.endpoint} --region ${region}`);
-      return { ok: result.status === "done", endpoint: server.endpoint, walls, close };
+      write(
+        `    aws neptunedata execute-open-cypher-query --open-cypher-query "MATCH (n) RETURN labels(n), count(*)" --endpoint-url ${graphB.url} --region ${region}`,
+      );
+      return { ok: result.status === "done" && sameGraph, endpoint: server.endpoint, walls, data, close };
     }
     await close();
     return {
-      ok: result.status === "done" && again.changed.length === 0,
+      ok: result.status === "done" && again.changed.length === 0 && sameGraph,
       endpoint: server.endpoint,
       walls,
+      data,
       close: async () => {},
     };
   } catch (error) {
@@ -179,14 +237,10 @@ async function showWalls(ctx: StepContext, reporter: TextReporter): Promise<{ ru
     try {
       await call();
     } catch (error) {
-      const code = awsErrorCode(error);
-      if (!code) throw error;
-      reporter.wall(rule, title, {
-        code,
-        message: (error as Error).message,
-        status: (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode,
-      });
-      met.push({ rule, code });
+      const refused = refusalOf(error);
+      if (!refused) throw error;
+      reporter.wall(rule, title, refused);
+      met.push({ rule, code: refused.code });
       return;
     }
     reporter.note(`${rule}: ${title} was ACCEPTED, unlike AWS; removing what it made`);
