@@ -6,7 +6,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SERVICES = { neptune: "Neptune", kms: "Kms", sts: "Sts" };
+const SERVICES = { neptune: "Neptune", kms: "Kms", sts: "Sts", neptunedata: "Neptunedata" };
 const RESERVED = new Set([
   "String",
   "Boolean",
@@ -45,7 +45,7 @@ function tsType(model, shapeName) {
     case "map":
       return `Record<string, ${tsType(model, shape.value.shape)}>`;
     case "structure":
-      return typeName(shapeName);
+      return shape.document ? "unknown" : typeName(shapeName);
     default:
       throw new Error(`unknown shape type ${shape.type} for ${shapeName}`);
   }
@@ -61,6 +61,8 @@ function generate(service, prefix) {
   for (const [name, shape] of Object.entries(model.shapes)) {
     if (shape.type === "string" && shape.enum) {
       out.push(`export type ${typeName(name)} = ${shape.enum.map((v) => JSON.stringify(v)).join(" | ")};`);
+    } else if (shape.type === "structure" && shape.document) {
+      continue; // a document (free-form JSON) is typed `unknown` where it is used
     } else if (shape.type === "structure" && !shape.exception) {
       const required = new Set(shape.required ?? []);
       const members = Object.entries(shape.members ?? {});

@@ -13,6 +13,7 @@ const SERVICES = [
   { name: "neptune", version: "2014-10-31" },
   { name: "kms", version: "2014-11-01" },
   { name: "sts", version: "2011-06-15" },
+  { name: "neptunedata", version: "2023-08-01" },
 ];
 
 const DROPPED_KEYS = new Set(["documentation", "documentationUrl", "examples", "deprecatedMessage"]);

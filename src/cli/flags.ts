@@ -12,6 +12,8 @@ export type FlagKind =
   | "text"
   /** A TCP port: 0 (any free port) to 65535. */
   | "port"
+  /** An inclusive range of TCP ports, `FIRST-LAST`, 1 to 65535. */
+  | "port-range"
   /** A whole number of bytes, 1 to 1 GiB. */
   | "bytes"
   /** A whole number, 1 or more. */
@@ -39,9 +41,11 @@ type ValueOf<S extends FlagSpec> = S["kind"] extends "boolean"
   ? boolean
   : S["kind"] extends NumericKind
     ? number | undefined
-    : S["multiple"] extends true
-      ? string[] | undefined
-      : string | undefined;
+    : S["kind"] extends "port-range"
+      ? readonly [number, number] | undefined
+      : S["multiple"] extends true
+        ? string[] | undefined
+        : string | undefined;
 
 /** Parsed values: booleans are always there (false when absent); the others are undefined when not given. */
 export type FlagValues<T extends FlagTable> = { [K in keyof T]: ValueOf<T[K]> };
@@ -59,6 +63,8 @@ function accepts(spec: FlagSpec): string {
       return "a value";
     case "port":
       return "a port number from 0 to 65535 (0: any free port)";
+    case "port-range":
+      return "a range of ports FIRST-LAST, from 1 to 65535, FIRST not above LAST";
     case "bytes":
       return `a whole number of bytes from 1 to ${MAX_BODY_LIMIT}`;
     case "count":
@@ -74,8 +80,10 @@ function accepts(spec: FlagSpec): string {
 
 const WHOLE = /^\d+$/;
 
+const PORT_RANGE = /^(\d{1,5})-(\d{1,5})$/;
+
 /** The value of a flag of a kind, or a UsageError naming it. */
-function convert(name: string, spec: FlagSpec, raw: string): string | number {
+function convert(name: string, spec: FlagSpec, raw: string): string | number | readonly [number, number] {
   const refuse = (): never => {
     throw new UsageError(`--${name} takes ${accepts(spec)}, not '${raw}'`);
   };
@@ -87,6 +95,11 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number {
       const value = Number(raw);
       const [min, max] = spec.kind === "port" ? [0, 65535] : spec.kind === "bytes" ? [1, MAX_BODY_LIMIT] : [1, 1e9];
       return value >= min && value <= max ? value : refuse();
+    }
+    case "port-range": {
+      const match = PORT_RANGE.exec(raw);
+      const [first, last] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+      return first >= 1 && last <= 65535 && first <= last ? ([first, last] as const) : refuse();
     }
     case "seconds": {
       const value = raw.trim() === "" ? NaN : Number(raw);

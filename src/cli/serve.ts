@@ -7,9 +7,11 @@ import { DELAY_PROFILES, type DelayProfile } from "../state/delays.js";
 import { openDurableStore } from "../state/durable-store.js";
 import { readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
 import { parseFlags, UsageError, type FlagTable } from "./flags.js";
+import { resolveDataPlaneAddresses } from "../dataplane/addresses.js";
+import { DEFAULT_DATA_PLANE } from "../domain/neptune/data-plane/ports.js";
 import { PASSPHRASE_ENV } from "./state.js";
 
-export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--data-dir DIR] [--quiet]
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
 Without --data-dir, state lives in memory: everything created is lost when the server stops.
@@ -21,6 +23,9 @@ Without --data-dir, state lives in memory: everything created is lost when the s
   --data-dir DIR       keep all state in DIR (created if missing), crash-safe; also TRIDENT_DATA_DIR
   --max-body BYTES     largest request body accepted, 1 to 1073741824 (default ${DEFAULT_MAX_BODY_BYTES})
   --import FILE        start from a state document (trident state export); its passphrase in ${PASSPHRASE_ENV}
+  --data-plane-host H  address of the clusters' data-plane endpoints (default: --host, or 127.0.0.1 for 0.0.0.0/::)
+  --data-plane-ports FIRST-LAST
+                       ports for clusters' and instances' endpoints (default ${DEFAULT_DATA_PLANE.firstPort}-${DEFAULT_DATA_PLANE.lastPort})
   --drain-timeout SEC  on SIGTERM/SIGINT, how long requests in flight may take to finish (default ${DEFAULT_DRAIN_TIMEOUT_SECONDS})
   --quiet              no per-request log lines
 
@@ -37,6 +42,8 @@ const FLAGS = {
   "data-dir": { kind: "text" },
   import: { kind: "text" },
   "drain-timeout": { kind: "seconds" },
+  "data-plane-host": { kind: "text" },
+  "data-plane-ports": { kind: "port-range" },
   quiet: { kind: "boolean" },
   help: { kind: "boolean", short: "h" },
 } as const satisfies FlagTable;
@@ -66,7 +73,18 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const config = resolveConfig(values.config);
   const rows = values.import === undefined ? undefined : importedRows(values.import);
   const dataDir = values["data-dir"] ?? process.env.TRIDENT_DATA_DIR;
+  const host = values.host ?? "127.0.0.1";
+  const port = values.port ?? DEFAULT_PORT;
+  // Decided before the emulator exists: DescribeDBClusters names these addresses from the first request on.
+  const addresses = await resolveDataPlaneAddresses(host, values["data-plane-host"]).catch((error: Error) => {
+    throw new UsageError(error.message);
+  });
+  const [firstPort, lastPort] = values["data-plane-ports"] ?? [
+    DEFAULT_DATA_PLANE.firstPort,
+    DEFAULT_DATA_PLANE.lastPort,
+  ];
   const emulator = new Emulator({
+    dataPlane: { host: addresses.host, readerHost: addresses.readerHost, firstPort, lastPort },
     config,
     relaxedAuth: values["relaxed-auth"],
     delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
@@ -78,8 +96,6 @@ export async function serveCommand(argv: string[]): Promise<void> {
       async () => replaceState(emulator.store, rows),
       () => true,
     );
-  const host = values.host ?? "127.0.0.1";
-  const port = values.port ?? DEFAULT_PORT;
   const running = await startServer(emulator, {
     host,
     port,
@@ -120,5 +136,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
       ? "trident: state lives in memory and is lost when the server stops"
       : `trident: state lives in ${state.dataDir}`,
   );
+  console.log(
+    `trident: clusters' data planes listen on ${addresses.host} (reader endpoints on ${addresses.readerHost}), ` +
+      `ports ${firstPort}-${lastPort}`,
+  );
+  if (addresses.fallback) console.log(`trident: ${addresses.fallback}`);
   if (values.import !== undefined) console.log(`trident: state imported from ${values.import}`);
 }

@@ -27,10 +27,12 @@ export function deserializeJsonInput(model: ServiceModel, shapeName: string, val
   return readValue(model, shapeOf(model, shapeName), value, "") as Record<string, unknown>;
 }
 
-function readValue(model: ServiceModel, shape: Shape, value: unknown, path: string): unknown {
+/** One member's JSON value as the model types it (shared with rest-json, whose bodies are JSON too). */
+export function readValue(model: ServiceModel, shape: Shape, value: unknown, path: string): unknown {
   if (value === null || value === undefined) return undefined;
   switch (shape.type) {
     case "structure": {
+      if (shape.document) return value; // free-form JSON, kept as sent
       if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "structure");
       const out: Record<string, unknown> = {};
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
@@ -98,10 +100,12 @@ export function serializeJsonOutput(model: ServiceModel, shapeName: string | und
   return JSON.stringify(writeValue(model, shapeOf(model, shapeName), output));
 }
 
-function writeValue(model: ServiceModel, shape: Shape, value: unknown): unknown {
+/** One value as the model writes it in JSON (shared with rest-json). */
+export function writeValue(model: ServiceModel, shape: Shape, value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
   switch (shape.type) {
     case "structure": {
+      if (shape.document) return value;
       const out: Record<string, unknown> = {};
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
         const member = writeValue(model, shapeOf(model, ref.shape), (value as Record<string, unknown>)[name]);
@@ -118,8 +122,11 @@ function writeValue(model: ServiceModel, shape: Shape, value: unknown): unknown 
       }
       return out;
     }
-    case "timestamp":
-      return (value instanceof Date ? value : new Date(value as string)).getTime() / 1000;
+    case "timestamp": {
+      const date = value instanceof Date ? value : new Date(value as string);
+      // The JSON protocols' default is epoch seconds; a shape may say otherwise (neptunedata's ISO 8601 dates).
+      return shape.timestampFormat === "iso8601" ? date.toISOString() : date.getTime() / 1000;
+    }
     case "blob":
       return Buffer.from(value as Uint8Array).toString("base64");
     default:

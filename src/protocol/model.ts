@@ -6,6 +6,8 @@ import { dictionary } from "../util/dictionary.js";
 /** The subset of the botocore model format that Trident reads (see models/README.md). */
 export interface MemberRef {
   shape: string;
+  /** rest-json: where the member travels (absent: the JSON body). */
+  location?: "uri" | "querystring" | "header" | "headers" | "statusCode";
   locationName?: string;
   flattened?: boolean;
   deprecated?: boolean;
@@ -37,11 +39,18 @@ export interface Shape {
   locationName?: string;
   sensitive?: boolean;
   exception?: boolean;
+  /** A free-form JSON value (rest-json `Document`). */
+  document?: boolean;
+  /** rest-json: the member that is the whole body (a blob or a structure). */
+  payload?: string;
+  timestampFormat?: "iso8601" | "unixTimestamp" | "rfc822";
   error?: { code?: string; httpStatusCode?: number; senderFault?: boolean };
 }
 
 export interface Operation {
   name: string;
+  /** rest-json: the method and the path template (`/opencypher/status/{queryId}`). */
+  http?: { method: string; requestUri: string; responseCode?: number };
   input?: { shape: string };
   output?: { shape: string; resultWrapper?: string };
   errors?: { shape: string }[];
@@ -51,7 +60,7 @@ export interface ServiceModel {
   metadata: {
     apiVersion: string;
     endpointPrefix: string;
-    protocol: "query" | "json";
+    protocol: "query" | "json" | "rest-json";
     signingName?: string;
     targetPrefix?: string;
     xmlNamespace?: string;
@@ -62,7 +71,7 @@ export interface ServiceModel {
   paginators: Record<string, { input_token?: string; output_token?: string; limit_key?: string; result_key?: string }>;
 }
 
-export type ServiceName = "neptune" | "kms" | "sts";
+export type ServiceName = "neptune" | "kms" | "sts" | "neptunedata";
 
 const cache = new Map<ServiceName, ServiceModel>();
 

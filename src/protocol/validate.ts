@@ -9,9 +9,11 @@ import { shapeOf, type ServiceModel, type Shape } from "./model.js";
  */
 export interface ValidationStyle {
   /** The error code for constraint violations. */
-  code: "ValidationException" | "ValidationError";
+  code: "ValidationException" | "ValidationError" | "InvalidParameterException";
   /** Whether a missing required top-level member is reported RDS-style as MissingParameter. */
   missingAsMissingParameter: boolean;
+  /** The code of that error (default `MissingParameter`, RDS's; neptunedata's is `MissingParameterException`). */
+  missingParameterCode?: string;
 }
 
 const patternCache = new Map<string, RegExp>();
@@ -70,7 +72,11 @@ export function validateInput(
   if (style.missingAsMissingParameter) {
     for (const name of shape.required ?? []) {
       if (input[name] === undefined)
-        throw new AwsError("MissingParameter", `The request must contain the parameter ${name}`, 400);
+        throw new AwsError(
+          style.missingParameterCode ?? "MissingParameter",
+          `The request must contain the parameter ${name}`,
+          400,
+        );
     }
   }
   const problems: string[] = [];

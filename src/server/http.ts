@@ -4,6 +4,8 @@ import { Emulator } from "../emulator.js";
 import { AwsError } from "../protocol/errors.js";
 import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin.js";
 import { handleRequest, refuseUnread, type RawRequest, type RequestSummary } from "./pipeline.js";
+import { BodyTooLarge, closeNow, drainServer, readBody } from "./sockets.js";
+import { DataPlaneListeners } from "../dataplane/listeners.js";
 
 export interface ServerOptions {
   host?: string;
@@ -22,6 +24,8 @@ export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 export interface RunningServer {
   emulator: Emulator;
   server: Server;
+  /** The clusters' and instances' data-plane sockets (src/dataplane), kept in step with the port book. */
+  dataPlane: DataPlaneListeners;
   /** `http://host:port`, for `--endpoint-url` and SDK `endpoint`. */
   endpoint: string;
   /** Stops at once: every connection is cut, requests in flight included (tests). */
@@ -33,26 +37,6 @@ export interface RunningServer {
   drain(timeoutMs: number): Promise<"drained" | "timed-out">;
 }
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > limit) return reject(new BodyTooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 function logLine(summary: RequestSummary, ms: number): string {
   return `${summary.operation} account=${summary.accountId ?? "-"} status=${summary.status} ${ms.toFixed(1)}ms`;
 }
@@ -62,6 +46,8 @@ export function createRequestListener(
   options: ServerOptions = {},
   /** While true, every answer closes its connection (the server is draining). */
   closing: () => boolean = () => false,
+  /** Runs after a request's work and before its answer is written (the data plane follows the port book). */
+  beforeAnswer: (path: string) => Promise<void> = async () => {},
 ) {
   const requestLimit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log;
@@ -87,6 +73,7 @@ export function createRequestListener(
     }
     const raw: RawRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
     const { response, summary } = await handleRequest(emulator, raw);
+    await beforeAnswer(raw.url.split("?", 1)[0]!);
     const headers = closing() ? { ...response.headers, connection: "close" } : response.headers;
     res.writeHead(response.status, headers).end(response.body);
     if (summary.error)
@@ -98,37 +85,33 @@ export function createRequestListener(
 /** Starts the local AWS on a socket. Port 0 picks a free port. */
 export async function startServer(emulator: Emulator, options: ServerOptions = {}): Promise<RunningServer> {
   let draining = false;
+  const dataPlane = new DataPlaneListeners(emulator, { log: options.log, closing: () => draining });
+  // A reset or a state import rewrites the port book wholesale: look at it after any of Trident's own requests.
+  const followPorts = (path: string) => dataPlane.sync(isAdminPath(path));
   const server = createServer(
     { keepAliveTimeout: 60_000 },
-    createRequestListener(emulator, options, () => draining),
+    createRequestListener(emulator, options, () => draining, followPorts),
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_PORT, options.host ?? "127.0.0.1", () => resolve());
   });
+  // Clusters kept in a data directory (or imported) listen from the start.
+  await dataPlane.sync(true);
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     emulator,
     server,
+    dataPlane,
     endpoint: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-    drain: (timeoutMs) =>
-      new Promise((resolve) => {
-        draining = true;
-        const timer = setTimeout(() => {
-          server.closeAllConnections();
-          resolve("timed-out");
-        }, timeoutMs);
-        server.close(() => {
-          clearTimeout(timer);
-          resolve("drained");
-        });
-        server.closeIdleConnections();
-      }),
+    close: async () => {
+      await Promise.all([closeNow(server), dataPlane.close()]);
+    },
+    drain: async (timeoutMs) => {
+      draining = true;
+      const outcomes = await Promise.all([drainServer(server, timeoutMs), dataPlane.drain(timeoutMs)]);
+      return outcomes.includes("timed-out") ? "timed-out" : "drained";
+    },
   };
 }

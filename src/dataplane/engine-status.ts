@@ -1,0 +1,45 @@
+import type { GetEngineStatusOutput } from "../generated/neptunedata.js";
+import type { GraphSession } from "../domain/neptune/data-plane/session.js";
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const two = (n: number) => String(n).padStart(2, "0");
+
+/**
+ * A time as Java's `Date.toString()` writes it in UTC, the form of `/status`'s `startTime` (reference §4.1:
+ * "Wed Dec 29 02:29:24 UTC 2021").
+ */
+export function javaDateString(ms: number): string {
+  const d = new Date(ms);
+  return (
+    `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ` +
+    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`
+  );
+}
+
+/**
+ * GetEngineStatus (`GET /status`), shaped as reference §4.1's sample. *Decided*: the query-language versions are
+ * those the sample shows for the 1.3 engines (the exact TinkerPop string per engine is not documented); the
+ * features say what Trident's data plane has: no result cache, no streams, no audit log, no IAM authentication
+ * (requests are not checked against neptune-db policies).
+ */
+export function engineStatus(session: GraphSession): GetEngineStatusOutput {
+  return {
+    status: "healthy",
+    startTime: javaDateString(session.startedAt),
+    dbEngineVersion: `${session.engineVersion}.R1`,
+    role: session.role,
+    dfeQueryEngine: "viaQueryHint",
+    gremlin: { version: "tinkerpop-3.7.2" },
+    sparql: { version: "sparql-1.1" },
+    opencypher: { version: "Neptune-9.0.20190305-1.0" },
+    labMode: { ObjectIndex: "disabled", ReadWriteConflictDetection: "enabled" },
+    features: {
+      ResultCache: { status: "disabled" },
+      IAMAuthentication: "disabled",
+      Streams: "disabled",
+      AuditLog: "disabled",
+    },
+    settings: { clusterQueryTimeoutInMs: String(session.queryTimeoutMs) },
+  };
+}

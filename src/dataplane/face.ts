@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import type { Emulator } from "../emulator.js";
+import { openSession, type Arrival } from "../domain/neptune/data-plane/session.js";
+import { AwsError } from "../protocol/errors.js";
+import { bindRestJsonInput, RestJsonRouter, serializeRestJsonOutput } from "../protocol/rest-json.js";
+import { validateInput, type ValidationStyle } from "../protocol/validate.js";
+import { reply, type RawRequest, type RawResponse, type RequestSummary } from "../server/pipeline.js";
+import { dataPlaneError, ERROR_CONTENT_TYPE, errorBody, internalFailure, NEPTUNEDATA } from "./errors.js";
+import type { FastResetTokens } from "./fast-reset.js";
+import { isOpenCypherPath, openCypherInput } from "./opencypher-http.js";
+import { DATA_PLANE_HANDLERS, unsupportedOperation, type DataPlaneContext } from "./operations.js";
+
+/**
+ * One request on a cluster's or an instance's data-plane port, top to bottom:
+ *   the session (which cluster the port serves, in which role, whether it serves now) → the operation (openCypher's
+ *   own encodings, else the neptunedata model's method + path) → bind → validate → handler → serialize.
+ * Like the control plane, the whole request is one unit of work of the store: what the query writes is committed
+ * with a 2xx answer, and an error answer changes nothing. IAM database authentication is not enforced: the
+ * request's SigV4 signature (service `neptune-db`) is not checked, as on a cluster without IAM auth.
+ */
+
+const ROUTER = new RestJsonRouter(NEPTUNEDATA);
+
+/**
+ * Model validation in Neptune's codes. *Decided*: a required member missing is MissingParameterException and a
+ * constraint broken (an enum such as ExecuteFastReset's action) InvalidParameterException, the model's codes for
+ * those faults (neptunedata has no ValidationException).
+ */
+const VALIDATION: ValidationStyle = {
+  code: "InvalidParameterException",
+  missingAsMissingParameter: true,
+  missingParameterCode: "MissingParameterException",
+};
+
+/** `/pg/…` is graph-notebook's alias of `/propertygraph/…` (reference §1.2). */
+function canonicalPath(path: string): string {
+  return /^\/pg(\/|$)/i.test(path) ? "/propertygraph" + path.slice(3) : path;
+}
+
+export interface DataPlaneFace {
+  emulator: Emulator;
+  resets: FastResetTokens;
+}
+
+export async function handleDataPlaneRequest(
+  face: DataPlaneFace,
+  port: number,
+  arrival: Arrival,
+  request: RawRequest,
+): Promise<{ response: RawResponse; summary: RequestSummary }> {
+  try {
+    return await face.emulator.store.transact(
+      () => answer(face, port, arrival, request),
+      ({ response }) => response.status < 400,
+    );
+  } catch (caught) {
+    // Only the store throws here (it could not write): nothing was acknowledged.
+    const response = errorReply(internalFailure(), randomUUID());
+    return { response, summary: { operation: "Unknown", status: response.status, error: caught } };
+  }
+}
+
+async function answer(
+  face: DataPlaneFace,
+  port: number,
+  arrival: Arrival,
+  request: RawRequest,
+): Promise<{ response: RawResponse; summary: RequestSummary }> {
+  const requestId = randomUUID();
+  let operation = "Unknown";
+  let accountId: string | undefined;
+  try {
+    const [rawPath = "/", queryText = ""] = request.url.split("?", 2) as [string, string?];
+    const path = canonicalPath(rawPath);
+    const query = new URLSearchParams(queryText);
+    // The cluster first: an endpoint that does not serve answers nothing else (Neptune's is unreachable then).
+    const session = openSession(face.emulator.dataPlane, port, arrival);
+    accountId = session.accountId;
+    let input: Record<string, unknown>;
+    if (isOpenCypherPath(path)) {
+      operation = "ExecuteOpenCypherQuery";
+      input = { ...openCypherInput(request.method, query, request.headers, request.body) };
+    } else {
+      const match = ROUTER.match(request.method, path, query);
+      if (match.kind === "method")
+        throw dataPlaneError(
+          "MethodNotAllowedException",
+          `The HTTP method ${request.method} is not allowed on ${rawPath}; use ${[...new Set(match.allowed)].join(" or ")}.`,
+        );
+      // *Decided*: a path that names no neptunedata operation is BadRequestException (400): the model has no
+      // not-found code for a resource path, and Neptune gives BadRequestException to requests it cannot serve.
+      if (match.kind === "none")
+        throw dataPlaneError("BadRequestException", `No Neptune data-plane operation at ${request.method} ${rawPath}.`);
+      operation = match.operation;
+      input = bindRestJsonInput(
+        NEPTUNEDATA,
+        operation,
+        { labels: match.labels, query, headers: request.headers, body: request.body },
+        "BadRequestException",
+      );
+    }
+    const shape = NEPTUNEDATA.operations[operation]!.input?.shape;
+    if (shape) validateInput(NEPTUNEDATA, shape, input, VALIDATION);
+    const handler = DATA_PLANE_HANDLERS[operation as keyof typeof DATA_PLANE_HANDLERS] as
+      ((input: unknown, ctx: DataPlaneContext) => unknown) | undefined;
+    if (!handler) throw unsupportedOperation(operation);
+    const output = handler(input, { session, now: face.emulator.clock.now(), resets: face.resets });
+    const wire = serializeRestJsonOutput(NEPTUNEDATA, operation, output);
+    const response = withHeaders(
+      reply(wire.status, requestId, "application/json;charset=UTF-8", wire.body),
+      wire.headers,
+    );
+    return { response, summary: { operation, accountId, status: response.status } };
+  } catch (caught) {
+    const error = caught instanceof AwsError ? caught : internalFailure();
+    const response = errorReply(error, requestId);
+    return {
+      response,
+      summary: {
+        operation,
+        accountId,
+        status: response.status,
+        error: caught instanceof AwsError ? undefined : caught,
+      },
+    };
+  }
+}
+
+export function errorReply(error: AwsError, requestId: string): RawResponse {
+  return withHeaders(reply(error.status, requestId, ERROR_CONTENT_TYPE, errorBody(error, requestId)), {
+    "x-amzn-errortype": error.code,
+  });
+}
+
+const withHeaders = (response: RawResponse, headers: Record<string, string>): RawResponse => ({
+  ...response,
+  headers: { ...headers, ...response.headers },
+});

@@ -1,0 +1,132 @@
+import type { GraphSession } from "../domain/neptune/data-plane/session.js";
+import type {
+  CancelOpenCypherQueryInput,
+  ExecuteFastResetInput,
+  ExecuteFastResetOutput,
+  ExecuteOpenCypherQueryInput,
+  GetEngineStatusOutput,
+  GetOpenCypherQueryStatusInput,
+  GetPropertygraphSummaryInput,
+  GetPropertygraphSummaryOutput,
+  ListOpenCypherQueriesOutput,
+  NeptunedataOperations,
+} from "../generated/neptunedata.js";
+import { graphSummary } from "../graph/summary.js";
+import { RawJson } from "../protocol/rest-json.js";
+import { engineStatus } from "./engine-status.js";
+import { dataPlaneError } from "./errors.js";
+import type { FastResetTokens } from "./fast-reset.js";
+
+/** What a data-plane operation gets: the cluster session behind the port, the clock's now, the reset tokens. */
+export interface DataPlaneContext {
+  session: GraphSession;
+  now: Date;
+  resets: FastResetTokens;
+}
+
+type Handler<I> = (input: I, ctx: DataPlaneContext) => unknown;
+
+/** A write-class request on a reader instance (reference §1.1). */
+const readOnly = () =>
+  dataPlaneError(
+    "ReadOnlyViolationException",
+    "The request is rejected because it violates some read-only restriction, such as a designation of a replica " +
+      "as read-only.",
+  );
+
+/**
+ * No query is ever running between two requests: each runs synchronously inside its request. So a query id
+ * names nothing. *Decided* (no capture shows Neptune's answer for an unknown id): InvalidParameterException, the
+ * model's code for a parameter value the server cannot use, naming the id.
+ */
+const noSuchQuery = (queryId: string) =>
+  dataPlaneError("InvalidParameterException", `No openCypher query with id '${queryId}' is running.`);
+
+function executeOpenCypherQuery(input: ExecuteOpenCypherQueryInput, ctx: DataPlaneContext): RawJson {
+  // The engine writes ExecuteOpenCypherQueryOutput itself, `{"results":[…]}` with 64-bit integers as digits.
+  return new RawJson(ctx.session.openCypher(input.openCypherQuery, input.parameters));
+}
+
+function getEngineStatus(_input: unknown, ctx: DataPlaneContext): GetEngineStatusOutput {
+  return engineStatus(ctx.session);
+}
+
+/**
+ * *Decided*: `lastStatisticsComputationTime` is the time of the request, since the summary is computed from the
+ * live graph for each request (Neptune's comes from its last statistics run).
+ */
+function getPropertygraphSummary(
+  input: GetPropertygraphSummaryInput,
+  ctx: DataPlaneContext,
+): GetPropertygraphSummaryOutput {
+  return {
+    statusCode: 200,
+    payload: {
+      version: "v1",
+      lastStatisticsComputationTime: ctx.now,
+      graphSummary: graphSummary(ctx.session.graph(), input.mode ?? "basic"),
+    },
+  };
+}
+
+function executeFastReset(input: ExecuteFastResetInput, ctx: DataPlaneContext): ExecuteFastResetOutput {
+  const { session, resets } = ctx;
+  // Fast reset must target the writer (reference §4.4); a reader refuses it as it refuses any write.
+  if (session.role === "reader") throw readOnly();
+  const now = ctx.now.getTime();
+  if (input.action === "initiateDatabaseReset")
+    return { status: "200 OK", payload: { token: resets.issue(session.clusterResourceId, now) } };
+  if (input.token === undefined)
+    throw dataPlaneError(
+      "MissingParameterException",
+      "performDatabaseReset needs the token that initiateDatabaseReset returned.",
+    );
+  // *Decided*: a wrong, used or expired token is InvalidParameterException (the first error the SDK documents
+  // for ExecuteFastReset); nothing is reset.
+  if (!resets.redeem(session.clusterResourceId, input.token, now))
+    throw dataPlaneError(
+      "InvalidParameterException",
+      "The fast reset token is not valid: it is wrong, already used, or expired. Get a new one with " +
+        "action=initiateDatabaseReset.",
+    );
+  session.reset();
+  return { status: "200 OK" };
+}
+
+const listOpenCypherQueries = (): ListOpenCypherQueriesOutput => ({
+  acceptedQueryCount: 0,
+  runningQueryCount: 0,
+  queries: [],
+});
+
+const getOpenCypherQueryStatus = (input: GetOpenCypherQueryStatusInput) => {
+  throw noSuchQuery(input.queryId);
+};
+
+const cancelOpenCypherQuery = (input: CancelOpenCypherQueryInput) => {
+  throw noSuchQuery(input.queryId);
+};
+
+/** The operations Trident's data plane serves; every other one of the model is unsupported. */
+export const DATA_PLANE_HANDLERS: { [K in keyof NeptunedataOperations]?: Handler<NeptunedataOperations[K]["input"]> } =
+  {
+    ExecuteOpenCypherQuery: executeOpenCypherQuery,
+    GetEngineStatus: getEngineStatus,
+    GetPropertygraphSummary: getPropertygraphSummary,
+    ExecuteFastReset: executeFastReset,
+    ListOpenCypherQueries: listOpenCypherQueries,
+    GetOpenCypherQueryStatus: getOpenCypherQueryStatus,
+    CancelOpenCypherQuery: cancelOpenCypherQuery,
+  };
+
+/**
+ * An operation of the model that Trident does not serve (Gremlin, the loader, streams, ML, SPARQL, statistics
+ * management, explain). *Decided*: UnsupportedOperationException (400), the code Neptune gives a request for a
+ * feature it does not offer (reference §2.3), naming the operation.
+ */
+export const unsupportedOperation = (operation: string) =>
+  dataPlaneError(
+    "UnsupportedOperationException",
+    `${operation} is not supported by Trident's Neptune data plane (it serves openCypher, /status, the ` +
+      "property-graph summary, fast reset and openCypher query status).",
+  );
