@@ -2,7 +2,7 @@ import type { NeptunedataClient } from "@aws-sdk/client-neptunedata";
 import { createDataClient, type SideClients } from "../migrate/clients.js";
 import { dataEndpointUrl } from "../migrate/data-plane.js";
 import { readCluster } from "../migrate/discover.js";
-import { awsErrorCode, MigrateError } from "../migrate/errors.js";
+import { awsErrorCode, awsErrorMessage, MigrateError } from "../migrate/errors.js";
 import type { TextReporter } from "../migrate/report.js";
 import type { StepContext } from "../migrate/steps/context.js";
 import type { SideConfig } from "../migrate/types.js";
@@ -15,7 +15,7 @@ export function refusalOf(error: unknown): { code: string; message: string; stat
   const code = awsErrorCode(error);
   if (!code) return undefined;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return { code, message: (error as Error).message, ...(status ? { status } : {}) };
+  return { code, message: awsErrorMessage(error), ...(status ? { status } : {}) };
 }
 
 export interface ClusterGraph {

@@ -17,11 +17,11 @@ import type { DataPlaneConfig } from "../domain/neptune/data-plane/ports.js";
 import { Emulator } from "../emulator.js";
 import { startServer } from "../server/http.js";
 import { DELAY_PROFILES, type Delays } from "../state/delays.js";
-import { runApply, runPlan } from "../migrate/apply.js";
+import { runApply, runPlan, type ApplyResult } from "../migrate/apply.js";
 import { runCleanup } from "../migrate/cleanup.js";
 import { createMigrationClients, destroyClients, type SideClients } from "../migrate/clients.js";
 import { restoreAttribute } from "../migrate/discover.js";
-import { MigrateError } from "../migrate/errors.js";
+import { EXIT, MigrateError } from "../migrate/errors.js";
 import { DEFAULT_TARGET_KEY, formatTags } from "../migrate/plan.js";
 import { TextReporter, elapsedStamp, renderPlan } from "../migrate/report.js";
 import { buildSeed } from "../migrate/seed.js";
@@ -133,28 +133,32 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     write("");
     write(`${stamp()} trident migrate apply --yes --verify-data`);
     const reporter = new TextReporter({ write, progress: options.progress, elapsedMs, explainRules: true });
-    const result = await runApply({
-      inputs,
-      clients,
-      journalPath,
-      reporter,
-      wait: { intervalMs: pollMs },
-      beforeStep: async (step, ctx) => {
-        if (step === "copy") walls.push(...(await showWalls(ctx, reporter)));
-        if (step === "instances") walls.push(...(await showQueryBeforeInstance(ctx, reporter)));
-      },
-    });
+    const result = await applyOrVerifyFailure(write, () =>
+      runApply({
+        inputs,
+        clients,
+        journalPath,
+        reporter,
+        wait: { intervalMs: pollMs },
+        beforeStep: async (step, ctx) => {
+          if (step === "copy") walls.push(...(await showWalls(ctx, reporter)));
+          if (step === "instances") walls.push(...(await showQueryBeforeInstance(ctx, reporter)));
+        },
+      }),
+    );
     write(`${stamp()} apply: ${result.status}`);
 
     write("");
     write(`${stamp()} trident migrate apply --yes --verify-data (again: everything is done, so it only verifies)`);
-    const again = await runApply({
-      inputs,
-      clients,
-      journalPath,
-      reporter: new TextReporter({ write: (line) => write(`  ${line}`) }),
-      wait: { intervalMs: pollMs },
-    });
+    const again = await applyOrVerifyFailure(write, () =>
+      runApply({
+        inputs,
+        clients,
+        journalPath,
+        reporter: new TextReporter({ write: (line) => write(`  ${line}`) }),
+        wait: { intervalMs: pollMs },
+      }),
+    );
     write(`    changed: ${again.changed.length === 0 ? "nothing" : again.changed.join(", ")}`);
 
     write("");
@@ -196,7 +200,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await describeTarget(clients.target, TARGET_ACCOUNT, write);
     write("");
     write(
-      `Done in ${(elapsedMs() / 1000).toFixed(1)} s. Walls met: ${walls.map((wall) => `${wall.rule} (${wall.code})`).join(", ") || "none"}.`,
+      `Done in ${(elapsedMs() / 1000).toFixed(1)} s. Walls met: ${walls.map((wall) => `${wall.rule} (${wall.code})`).join(", ") || "none"}. ` +
+        `The graph: ${sameGraph ? "the same in both accounts" : "DIFFERENT in the target"}.`,
     );
     if (options.keepServing) {
       write("");
@@ -221,6 +226,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * An apply whose result did not verify (exit 4 on the command line) is part of the story, not the end of the
+ * demo: it says so, and the demo goes on to show both graphs, then fails.
+ */
+async function applyOrVerifyFailure(
+  write: (line: string) => void,
+  apply: () => Promise<ApplyResult>,
+): Promise<Pick<ApplyResult, "changed"> & { status: ApplyResult["status"] | "verify failed" }> {
+  try {
+    return await apply();
+  } catch (error) {
+    if (!(error instanceof MigrateError) || error.exitCode !== EXIT.verifyFailed) throw error;
+    write(`    apply FAILED: ${error.message}`);
+    write(`    fix: ${error.fix}`);
+    return { status: "verify failed", changed: [] };
   }
 }
 

@@ -1,5 +1,5 @@
 import { GetPropertygraphSummaryCommand, type NeptunedataClient } from "@aws-sdk/client-neptunedata";
-import { awsErrorCode, EXIT, MigrateError } from "./errors.js";
+import { awsErrorCode, awsErrorMessage, EXIT, MigrateError } from "./errors.js";
 import { graphFacts, type GraphFacts } from "./graph-summary.js";
 import type { Side, SideConfig } from "./types.js";
 
@@ -50,7 +50,7 @@ export async function readGraphFacts(client: NeptunedataClient, where: DataEndpo
 /** A data-plane error as the user can act on it; anything else unchanged. */
 export function explainDataError(error: unknown, { side, cluster, url }: DataEndpoint): unknown {
   const code = awsErrorCode(error);
-  const message = (error as Error)?.message ?? String(error);
+  const message = awsErrorMessage(error);
   const fail = (what: string, fix: string) => new MigrateError(what, fix, EXIT.blocked, { cause: error });
   const network = (error as { code?: string })?.code;
   if (network && NETWORK_CODES.includes(network))

@@ -86,7 +86,7 @@ export function describeGraph(facts: GraphFacts): string {
 export function compareGraphs(source: GraphFacts, target: GraphFacts): GraphDifference[] {
   const differences: GraphDifference[] = [];
   const count = (what: string, x: number, y: number) => {
-    if (x !== y) differences.push({ what, source: String(x), target: String(y) });
+    if (x !== y) differences.push({ what, source: x.toLocaleString("en-US"), target: y.toLocaleString("en-US") });
   };
   const names = (what: string, x: string[], y: string[]) => {
     for (const name of x)
