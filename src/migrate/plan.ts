@@ -74,12 +74,14 @@ export function plannedInstances(
   });
 }
 
-/** Steps that only read: they run on every apply, and are never a change to confirm. */
-const READ_ONLY_STEPS: StepId[] = ["verify", "verify-data"];
+/** Steps that only read (verify, verify-data): they run on every apply, and are never a change to confirm. */
+export function isCheck(step: StepId): boolean {
+  return step === "verify" || step === "verify-data";
+}
 
 /** The steps apply would run that change something: those not done yet, but the checks (they only read). */
 export function pendingChanges(plan: Plan): PlannedStep[] {
-  return plan.steps.filter((step) => step.state !== "done" && !READ_ONLY_STEPS.includes(step.id));
+  return plan.steps.filter((step) => step.state !== "done" && !isCheck(step.id));
 }
 
 /** The findings apply can't start with. */
