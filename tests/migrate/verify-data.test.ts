@@ -5,8 +5,8 @@ import { DeleteDBInstanceCommand, StopDBClusterCommand } from "@aws-sdk/client-n
 import { migrateMain } from "../../src/cli/migrate.js";
 import { EXIT } from "../../src/migrate/errors.js";
 import type { JournalData } from "../../src/migrate/journal.js";
-import { ADMIN, A, B } from "../helpers/harness.js";
 import { dataWorld } from "./data-world.js";
+import { credentialFlags } from "./fixtures.js";
 
 /** A small graph with every property type: strings, integers, doubles, booleans, datetimes. */
 const GRAPH =
@@ -28,14 +28,7 @@ async function cli(world: Awaited<ReturnType<typeof dataWorld>>, args: string[])
       world.inputs.region,
       "--journal",
       world.journalPath,
-      "--source-access-key-id",
-      ADMIN[A]!.accessKeyId,
-      "--source-secret-access-key",
-      ADMIN[A]!.secretAccessKey,
-      "--target-access-key-id",
-      ADMIN[B]!.accessKeyId,
-      "--target-secret-access-key",
-      ADMIN[B]!.secretAccessKey,
+      ...credentialFlags(),
     ],
     { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {} },
   );
