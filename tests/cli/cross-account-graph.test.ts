@@ -83,6 +83,23 @@ describe("the cross-account story with the AWS CLI, data included", () => {
     assert.equal(Status, "available");
     return `http://${Endpoint}:${Port}`;
   }
+  /** An instance in the cluster (its writer: the cluster then answers queries). */
+  const createInstance = async (credentials: Credentials, id: string, cluster: string) =>
+    ok(
+      await as(credentials, [
+        "neptune",
+        "create-db-instance",
+        "--db-instance-identifier",
+        id,
+        "--db-cluster-identifier",
+        cluster,
+        "--db-instance-class",
+        "db.r5.large",
+        "--engine",
+        "neptune",
+      ]),
+      `create-db-instance ${id}`,
+    );
   const cypher = (credentials: Credentials, url: string, query: string, parameters?: unknown) =>
     awsCli(url, credentials, [
       "neptunedata",
@@ -123,21 +140,7 @@ describe("the cross-account story with the AWS CLI, data included", () => {
         ]),
         "create cluster",
       );
-      ok(
-        await as(a, [
-          "neptune",
-          "create-db-instance",
-          "--db-instance-identifier",
-          "graph-a-1",
-          "--db-cluster-identifier",
-          "graph-a",
-          "--db-instance-class",
-          "db.r5.large",
-          "--engine",
-          "neptune",
-        ]),
-        "create instance",
-      );
+      await createInstance(a, "graph-a-1", "graph-a");
       const urlA = await dataEndpoint(a, "graph-a");
       ok(await cypher(a, urlA, CREATE_PEOPLE, { people: PEOPLE }), "create people");
       ok(await cypher(a, urlA, CREATE_LINKS), "create links");
@@ -270,21 +273,7 @@ describe("the cross-account story with the AWS CLI, data included", () => {
       // 5. R11: no instance, no answer. (The CLI prints no message for neptunedata errors: botocore reads a body's
       // `message`, and Neptune's error body carries `detailedMessage`.)
       refused(await cypher(b, urlB, COUNT), "PreconditionsFailedException", "ExecuteOpenCypherQuery");
-      ok(
-        await as(b, [
-          "neptune",
-          "create-db-instance",
-          "--db-instance-identifier",
-          "graph-b-1",
-          "--db-cluster-identifier",
-          "graph-b",
-          "--db-instance-class",
-          "db.r5.large",
-          "--engine",
-          "neptune",
-        ]),
-        "B's instance",
-      );
+      await createInstance(b, "graph-b-1", "graph-b");
 
       // ── B reads the same graph: every element, id, label and typed property; the same summary
       const graphB = ok(await cypher(b, urlB, READ_ALL), "read B") as { results: unknown[] };
@@ -296,21 +285,7 @@ describe("the cross-account story with the AWS CLI, data included", () => {
         await as(b, ["neptune", "create-db-cluster", "--db-cluster-identifier", "graph-b-own", "--engine", "neptune"]),
         "B's own cluster",
       );
-      ok(
-        await as(b, [
-          "neptune",
-          "create-db-instance",
-          "--db-instance-identifier",
-          "graph-b-own-1",
-          "--db-cluster-identifier",
-          "graph-b-own",
-          "--db-instance-class",
-          "db.r5.large",
-          "--engine",
-          "neptune",
-        ]),
-        "its instance",
-      );
+      await createInstance(b, "graph-b-own-1", "graph-b-own");
       const own = ok(await cypher(b, await dataEndpoint(b, "graph-b-own"), COUNT), "B's own graph") as {
         results: unknown[];
       };
