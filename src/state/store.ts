@@ -6,6 +6,11 @@ import { decodeRecord, encodeRecord } from "./codec.js";
  */
 export interface Table<T> {
   get(id: string): T | undefined;
+  /**
+   * A row read for reading only, never changed by the caller (an immutable row such as a sealed graph image): not
+   * tracked by the unit of work, so a large row costs no re-encoding when the unit commits.
+   */
+  peek(id: string): Readonly<T> | undefined;
   has(id: string): boolean;
   put(id: string, value: T): void;
   delete(id: string): boolean;
@@ -80,6 +85,9 @@ class TrackedTable<T> implements Table<T> {
     // Handlers mutate records in place after get(): a row handed out is a row possibly changed.
     if (row !== undefined) this.store.touch(this, id);
     return row;
+  }
+  peek(id: string) {
+    return this.rows.get(id);
   }
   has(id: string) {
     return this.rows.has(id);

@@ -7,7 +7,7 @@ export const STATE_SERVICES = ["kms", "neptune", "sts", "iam"] as const;
 export type StateService = (typeof STATE_SERVICES)[number];
 
 /**
- * Each table, and whether its rows are secrets (KMS key material, STS secret keys and session tokens): those are
+ * Each table, and whether its rows are secrets (KMS key material, STS secret keys and session tokens, graphs): those are
  * sealed (sealing.ts) wherever state leaves memory, in the data directory and in an exported state document.
  */
 const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
@@ -26,6 +26,12 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["neptune.copySchedule", { secret: false }],
   ["neptune.snapshotShares", { secret: false }],
   ["neptune.dataPlanePorts", { secret: false }],
+  // Clusters' graphs (domain/neptune/data-plane): already sealed with each cluster's data key, and sealed again by
+  // the master key so that an unencrypted cluster's values are not in clear either.
+  ["neptune.graphs", { secret: true }],
+  ["neptune.graphLog", { secret: true }],
+  ["neptune.graphImages", { secret: true }],
+  ["neptune.graphImageRefs", { secret: false }],
   ["sts.temporaryCredentials", { secret: true }],
 ]);
 

@@ -74,6 +74,14 @@ export interface KmsServiceAccess {
     grantId: string;
   };
   retireGrant(keyArn: string, grantId: string): void;
+  /**
+   * A resource's data key, unwrapped by the service itself under the grant it holds for the resource (Neptune
+   * opening a cluster's storage): allowed only while the key is Enabled and the grant exists and allows Decrypt.
+   * Throws KeyAccessError.
+   */
+  decryptForResource(call: { keyArn: string; grantId: string; ciphertextBlob: Buffer }): Buffer;
+  /** Whether the service's grant for a resource still exists on the key (revoked or retired: it does not). */
+  grantActive(keyArn: string, grantId: string): boolean;
   /** The key's state, for resources whose key became unusable (inaccessible-encryption-credentials). */
   keyState(keyArn: string): "Enabled" | "Disabled" | "PendingDeletion" | "Missing";
 }

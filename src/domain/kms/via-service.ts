@@ -3,12 +3,13 @@ import type { GrantOperation } from "../../generated/kms.js";
 import { AwsError } from "../../protocol/errors.js";
 import { authorizeKeyAction } from "./access.js";
 import { aliasNameFor, ensureAwsManagedKey } from "./aws-managed.js";
+import { open, parseBlob } from "./ciphertext.js";
 import { decrypt, generateDataKey, reEncrypt } from "./crypto.js";
 import type { KmsCall, KmsEnv, ViaService } from "./env.js";
 import { createGrant, deleteGrant } from "./grants.js";
 import { parseKeyArn } from "./identifiers.js";
 import { requireEnabled } from "./key-states.js";
-import { findKey, keyState, type KeyRecord } from "./records.js";
+import { findKey, grantTable, keyState, type GrantRecord, type KeyRecord } from "./records.js";
 import { resolveKey as resolveKeyReference } from "./resolve.js";
 import {
   KeyAccessError,
@@ -111,9 +112,35 @@ export class KmsViaService implements KmsServiceAccess {
     deleteGrant(this.env, keyArn, grantId);
   }
 
-  keyState(keyArn: string): "Enabled" | "Disabled" | "PendingDeletion" | "Missing" {
+  decryptForResource(request: { keyArn: string; grantId: string; ciphertextBlob: Buffer }): Buffer {
+    const key = this.#key(request.keyArn);
+    if (!key) throw new KeyAccessError("not-found", `Key '${request.keyArn}' does not exist`);
+    asKeyAccess(() => requireEnabled(key));
+    if (!this.#grant(key, request.grantId)?.Operations.includes("Decrypt"))
+      throw new KeyAccessError("access-denied", `No grant ${request.grantId} allows Decrypt on ${key.Arn}`);
+    const sealed = parseBlob(request.ciphertextBlob);
+    const plaintext = sealed && sealed.keyArn === key.Arn ? open(sealed, key.Material) : undefined;
+    if (!plaintext) throw new KeyAccessError("invalid-ciphertext", "The data key does not open under its key");
+    return plaintext;
+  }
+
+  grantActive(keyArn: string, grantId: string): boolean {
+    const key = this.#key(keyArn);
+    return key !== undefined && this.#grant(key, grantId) !== undefined;
+  }
+
+  #key(keyArn: string): KeyRecord | undefined {
     const arn = parseKeyArn(keyArn);
-    const key = arn && findKey(this.env, arn.accountId, arn.region, arn.keyId);
+    return arn && findKey(this.env, arn.accountId, arn.region, arn.keyId);
+  }
+
+  #grant(key: KeyRecord, grantId: string): GrantRecord | undefined {
+    const grant = grantTable(this.env, key.AccountId, key.Region).get(grantId);
+    return grant?.KeyId === key.KeyId ? grant : undefined;
+  }
+
+  keyState(keyArn: string): "Enabled" | "Disabled" | "PendingDeletion" | "Missing" {
+    const key = this.#key(keyArn);
     return key ? keyState(key) : "Missing";
   }
 

@@ -1,6 +1,6 @@
-import { backupWindowStarts, clusterAvailableAt, DAY_MS, type NeptuneScope } from "./lifecycle.js";
+import { backupWindowStarts, clusterAvailableAt, DAY_MS, keyUnusable, type NeptuneScope } from "./lifecycle.js";
 import { clusterSnapshotTable, saveCluster, type ClusterRecord, type ClusterSnapshotRecord } from "./records.js";
-import { announceSnapshot, snapshotOfCluster, storeSnapshot } from "./snapshot-making.js";
+import { announceSnapshot, releaseSnapshotGraph, snapshotOfCluster, storeSnapshot } from "./snapshot-making.js";
 import { deleteAllTags } from "./tags.js";
 
 /**
@@ -41,6 +41,7 @@ function automatedSnapshotsOf(scope: NeptuneScope, cluster: ClusterRecord): Clus
 
 function deleteSnapshot(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): void {
   clusterSnapshotTable(scope.store, scope.accountId, scope.region).delete(snapshot.DBClusterSnapshotIdentifier);
+  releaseSnapshotGraph(scope, snapshot);
   deleteAllTags(scope.store, scope.accountId, scope.region, snapshot.DBClusterSnapshotArn);
 }
 
@@ -56,6 +57,9 @@ export function deleteAutomatedSnapshots(scope: NeptuneScope, cluster: ClusterRe
  */
 export function takeDueBackups(scope: NeptuneScope, cluster: ClusterRecord, until: number): void {
   if (cluster.activity.kind === "deleting") return;
+  // *Decided*: no backup of storage Neptune can't open (the key or its grant is unusable); the windows missed
+  // meanwhile are taken, with the graph of their time, once the key serves again.
+  if (keyUnusable(scope, cluster)) return;
   const availableAt = clusterAvailableAt(cluster, scope.delays);
   if (availableAt > until) return;
   if (cluster.lastBackupAt === undefined) takeAutomatedSnapshot(scope, cluster, availableAt);

@@ -38,6 +38,7 @@ export function currentScope(ctx: RequestContext): NeptuneScope {
     store: ctx.emulator.store,
     delays: ctx.emulator.delays,
     ports: ctx.emulator.dataPlane.ports,
+    graphs: ctx.emulator.dataPlane.graphs,
     kms: ctx.emulator.kms as KmsServiceAccess | undefined,
     principal: ctx.principal,
     accountId: ctx.principal.accountId,

@@ -7,7 +7,7 @@ import type { NeptuneScope } from "./lifecycle.js";
 import { trackCopy, takeDueCopies, untrackCopy, type PendingCopy } from "./pending-copies.js";
 import { clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
 import { resolveSnapshot, type SnapshotRef } from "./snapshot-access.js";
-import { announceSnapshot, snapshotReadyAt } from "./snapshot-making.js";
+import { announceSnapshot, shareSnapshotGraph, snapshotReadyAt } from "./snapshot-making.js";
 import { checkSnapshotIdFree, checkSnapshotQuota, requireAvailable, startedView } from "./snapshots.js";
 import {
   keyNotAccessible,
@@ -26,6 +26,7 @@ import { getTags, setTags, validateTags } from "./tags.js";
  * The copy is `copying` (always so in the response) until `delays.snapshotMs` have passed, then `available`; its
  * SourceDBClusterSnapshotArn names the source. The data key is re-wrapped from the source key to the target key through KMS on the caller's
  * behalf, via RDS, as AWS does it; the grants Neptune takes for the work show in ListGrants until the copy ends.
+ * The copy refers to the source's graph image (sealed with the data key it re-wraps): O(1) in the graph's size.
  */
 
 /** What the copy needs of the source key, asked as the caller via RDS (R10; reference §6.6). */
@@ -82,6 +83,7 @@ export function copyClusterSnapshot(scope: NeptuneScope, request: CopyDBClusterS
   };
   const snapshots = clusterSnapshotTable(scope.store, scope.accountId, scope.region);
   snapshots.put(targetId, copy);
+  shareSnapshotGraph(scope, copy);
   // Explicit Tags win over CopyTags ("verified against real AWS", moto); *decided*: an empty list is no tags given.
   const copiedTags =
     tags.length > 0

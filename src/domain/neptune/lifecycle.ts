@@ -5,6 +5,7 @@ import { CommonErrors } from "../../protocol/errors.js";
 import type { Delays } from "../../state/delays.js";
 import type { Store, Table } from "../../state/store.js";
 import type { KmsServiceAccess } from "../kms/service-access.js";
+import type { ClusterGraphs } from "./data-plane/cluster-graphs.js";
 import type { DataPlanePorts } from "./data-plane/ports.js";
 import { releasePorts } from "./data-plane/endpoint-ports.js";
 import { clusterArn, instanceArn } from "./arn.js";
@@ -40,6 +41,8 @@ export interface NeptuneScope {
   kms: KmsServiceAccess | undefined;
   /** The port book of the data plane: clusters and instances take their ports from it. */
   ports: DataPlanePorts;
+  /** The clusters' graphs: snapshots take images of them, restores start them, deletions drop them. */
+  graphs: ClusterGraphs;
   principal: Principal;
   accountId: string;
   region: string;
@@ -83,13 +86,17 @@ export function clusterAvailableAt(cluster: ClusterRecord, delays: Delays): numb
 }
 
 /**
- * A cluster whose key is disabled, pending deletion or gone can't reach its storage: AWS reports it as
- * `inaccessible-encryption-credentials` (reference §4.2, §6.8). Derived from the key's state on every read, so
- * re-enabling the key brings the cluster back (*decided*: AWS's "-recoverable" variant needs a StartDBCluster).
+ * A cluster whose key is disabled, pending deletion or gone, or whose grant Neptune holds on it was revoked or
+ * retired, can't reach its storage: AWS reports it as `inaccessible-encryption-credentials` (reference §4.2,
+ * §6.8, §7: "If Neptune loses access to the key (e.g. grant/key revoked or disabled)"). Derived from the key and
+ * the grant on every read, so re-enabling the key brings the cluster back (*decided*: AWS's "-recoverable" variant
+ * needs a StartDBCluster). A revoked grant does not come back: the cluster stays inaccessible (restore it from a
+ * snapshot, as AWS says of its terminal state).
  */
 export function keyUnusable(scope: NeptuneScope, cluster: ClusterRecord): boolean {
   if (!cluster.StorageEncrypted || !cluster.KmsKeyId || !scope.kms) return false;
-  return scope.kms.keyState(cluster.KmsKeyId) !== "Enabled";
+  if (scope.kms.keyState(cluster.KmsKeyId) !== "Enabled") return true;
+  return cluster.kmsGrantId !== undefined && !scope.kms.grantActive(cluster.KmsKeyId, cluster.kmsGrantId);
 }
 
 /**
@@ -414,7 +421,10 @@ function sweep<R extends { activity: Activity }>(
   return finished;
 }
 
-/** Removes clusters and instances whose deletion has finished; a cluster's grant on its key goes with it. */
+/**
+ * Removes clusters and instances whose deletion has finished; a cluster's graph (its stored history and the live
+ * graph) and its grant on its key go with it.
+ */
 export function sweepDeleted(scope: NeptuneScope): void {
   const instances = instanceTable(scope.store, scope.accountId, scope.region);
   const instancesGone = sweep(
@@ -433,6 +443,7 @@ export function sweepDeleted(scope: NeptuneScope): void {
     "DB cluster deleted",
   );
   releasePorts(scope, [...instancesGone, ...gone]);
+  for (const cluster of gone) scope.graphs.drop(scope, cluster);
   retireGrants(
     scope,
     gone.flatMap((c) => (c.KmsKeyId && c.kmsGrantId ? [{ keyArn: c.KmsKeyId, grantId: c.kmsGrantId }] : [])),

@@ -1,3 +1,4 @@
+import type { ImageRef } from "./data-plane/graph-images.js";
 import type { Store, Table } from "../../state/store.js";
 
 /**
@@ -149,6 +150,8 @@ export interface ClusterSnapshotRecord {
   sharedWith?: string[];
   /** Grants Neptune holds for a copy in progress (source and target key); retired when the copy ends (snapshots). */
   workGrants?: { keyArn: string; grantId: string }[];
+  /** The graph as of SnapshotCreateTime (data-plane/graph-images.ts), shared by copies; none when it was empty. */
+  graphImage?: ImageRef;
 }
 
 /** The tables of one (account, region), typed. */

@@ -29,6 +29,7 @@ import {
   type ClusterEncryption,
 } from "./storage.js";
 import { validateTags } from "./tags.js";
+import { retainImage, type ImageRef } from "./data-plane/graph-images.js";
 
 /**
  * New clusters from stored data (reference §3.8, §3.9; rules.md R6, R11): RestoreDBClusterFromSnapshot and
@@ -91,19 +92,25 @@ function restoredEncryption(
   };
 }
 
-/** The last steps of either restore: the tags checked, then KMS (the new cluster's encryption), then the cluster. */
+/**
+ * The last steps of either restore: the tags checked, then KMS (the new cluster's encryption), then the cluster,
+ * then its graph: `graph` gives the image it starts from (a reference the new cluster takes over).
+ */
 function insertRestored(
   scope: NeptuneScope,
   settings: ClusterSettings,
   requestTags: Tag[] | undefined,
   source: EncryptedSource,
   kmsKeyId: string | undefined,
+  graph: () => ImageRef | undefined,
 ): DBCluster {
   const tags = requestTags ?? [];
   validateTags(tags);
   const resourceId = newClusterResourceId();
   const encryption = restoredEncryption(scope, source, kmsKeyId, resourceId);
-  return clusterView(scope, insertCluster(scope, settings, encryption, resourceId, tags), []);
+  const cluster = insertCluster(scope, settings, encryption, resourceId, tags);
+  scope.graphs.startFrom(scope, cluster, graph());
+  return clusterView(scope, cluster, []);
 }
 
 /**
@@ -135,7 +142,11 @@ export function restoreFromSnapshot(scope: NeptuneScope, request: RestoreDBClust
       request.EnableIAMDatabaseAuthentication ?? snapshot.IAMDatabaseAuthenticationEnabled,
     StorageType: request.StorageType ?? snapshot.StorageType,
   });
-  return insertRestored(scope, settings, request.Tags, snapshot, request.KmsKeyId);
+  // The snapshot's image, shared (O(1)): the restored cluster keeps the snapshot's data key.
+  return insertRestored(scope, settings, request.Tags, snapshot, request.KmsKeyId, () => {
+    if (snapshot.graphImage) retainImage(scope.store, snapshot.graphImage);
+    return snapshot.graphImage;
+  });
 }
 
 const RESTORE_TYPES = ["full-copy", "copy-on-write"];
@@ -204,5 +215,12 @@ export function restoreToPointInTime(scope: NeptuneScope, request: RestoreDBClus
     EnableIAMDatabaseAuthentication: request.EnableIAMDatabaseAuthentication ?? source.IAMDatabaseAuthenticationEnabled,
     StorageType: request.StorageType ?? source.StorageType,
   });
-  return insertRestored(scope, settings, request.Tags, source, request.KmsKeyId);
+  // The source's graph as of the restore time, opened with the source's data key under Neptune's grant for it.
+  const at = request.RestoreToTime?.getTime() ?? scope.now;
+  return insertRestored(scope, settings, request.Tags, source, request.KmsKeyId, () =>
+    withKeyFault(
+      () => sourceKeyNotAccessible(source.KmsKeyId ?? ""),
+      () => scope.graphs.imageAt(scope, source, at),
+    ),
+  );
 }

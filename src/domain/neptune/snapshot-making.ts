@@ -1,5 +1,6 @@
 import type { Tag } from "../../generated/neptune.js";
 import { clusterArn, clusterSnapshotArn } from "./arn.js";
+import { releaseImage, retainImage, type ImageRef } from "./data-plane/graph-images.js";
 import { announce, snapshotSource, type NeptuneScope } from "./lifecycle.js";
 import { clusterSnapshotTable, type ClusterRecord, type ClusterSnapshotRecord } from "./records.js";
 import { getTags, setTags } from "./tags.js";
@@ -12,7 +13,8 @@ import { getTags, setTags } from "./tags.js";
 
 /**
  * A snapshot of the cluster as it is, started at `at`. It carries the cluster's key and wrapped data key (a
- * snapshot of an encrypted cluster is encrypted with the same key). Neptune's snapshot shape has no
+ * snapshot of an encrypted cluster is encrypted with the same key) and the image of its graph as of `at`, sealed
+ * with that data key. Neptune's snapshot shape has no
  * LicenseModel value on record; *decided*: `neptune`, as Aurora reports its engine name there.
  */
 export function snapshotOfCluster(
@@ -45,7 +47,20 @@ export function snapshotOfCluster(
     IAMDatabaseAuthenticationEnabled: cluster.IAMDatabaseAuthenticationEnabled,
     StorageType: cluster.StorageType,
     sourceClusterResourceId: cluster.DbClusterResourceId,
+    ...withGraphImage(scope.graphs.imageAt(scope, cluster, snapshot.at)),
   };
+}
+
+const withGraphImage = (image: ImageRef | undefined) => (image ? { graphImage: image } : {});
+
+/** The snapshot record is going away: its graph image loses a reference (and goes with the last one). */
+export function releaseSnapshotGraph(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): void {
+  if (snapshot.graphImage) releaseImage(scope.store, snapshot.graphImage);
+}
+
+/** A new record (a copy) refers to the snapshot's graph image too: O(1), whatever the graph's size. */
+export function shareSnapshotGraph(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): void {
+  if (snapshot.graphImage) retainImage(scope.store, snapshot.graphImage);
 }
 
 /**

@@ -15,7 +15,13 @@ import { applyFilters, listPage } from "./listing.js";
 import { findCluster } from "./lookups.js";
 import { clusterSnapshotTable, type ClusterRecord, type ClusterSnapshotRecord } from "./records.js";
 import { isPublic, resolveSnapshot, visibleForeignSnapshots, type SnapshotRef } from "./snapshot-access.js";
-import { announceSnapshot, snapshotOfCluster, snapshotReadyAt, storeSnapshot } from "./snapshot-making.js";
+import {
+  announceSnapshot,
+  releaseSnapshotGraph,
+  snapshotOfCluster,
+  snapshotReadyAt,
+  storeSnapshot,
+} from "./snapshot-making.js";
 import { untrackCopy } from "./pending-copies.js";
 import { indexShares } from "./share-index.js";
 import { retireGrants } from "./storage.js";
@@ -219,6 +225,7 @@ export function deleteClusterSnapshot(scope: NeptuneScope, given: string): DBClu
     throw wrongSnapshotState(snapshot.DBClusterSnapshotIdentifier, status, ["available", "copying"]);
   const view = snapshotView(scope, ref);
   clusterSnapshotTable(scope.store, scope.accountId, scope.region).delete(snapshot.DBClusterSnapshotIdentifier);
+  releaseSnapshotGraph(scope, snapshot);
   indexShares(scope.store, scope.region, { ...snapshot, sharedWith: [] }, scope.accountId, snapshot.sharedWith ?? []);
   deleteAllTags(scope.store, scope.accountId, scope.region, snapshot.DBClusterSnapshotArn);
   if (snapshot.workGrants) {

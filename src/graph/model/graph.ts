@@ -1,4 +1,5 @@
 import { GraphErrors } from "../errors.js";
+import type { Change } from "../storage/changes.js";
 import { appended } from "./arrays.js";
 import { newElementId } from "./ids.js";
 import { indexKey } from "./index-key.js";
@@ -13,6 +14,10 @@ import { Node, Relationship, type PropertyValue } from "./values.js";
  * Every change goes through this class, which records its inverse while a transaction is open: a failing query
  * is rolled back by replaying the undo log backwards, so it leaves the graph as it found it. One writer at a
  * time holds because a query runs to completion synchronously (the engine never yields mid-query).
+ *
+ * Change capture: when `onCommit` is set, a transaction also keeps its redo records (storage/changes.ts) and
+ * hands them to `onCommit` before it commits; if that throws, the transaction is rolled back like a failing
+ * query. Without a listener nothing is recorded (an engine on its own pays nothing for it).
  */
 export class PropertyGraph {
   readonly nodes = new Map<string, Node>();
@@ -21,6 +26,9 @@ export class PropertyGraph {
   /** label → property → value key → the node (a unique value, the common case, costs no Set) or nodes. */
   readonly #byProperty = new Map<string, Map<string, Map<string, Node | Set<Node>>>>();
   #undo: (() => void)[] | undefined;
+  #redo: Change[] | undefined;
+  /** Told the changes of each transaction that changed something, as it commits (the cluster's durable log). */
+  onCommit: ((changes: Change[]) => void) | undefined;
   readonly #labelSets = new Map<string, readonly string[]>();
 
   constructor(readonly newId: () => string = newElementId) {}
@@ -54,14 +62,19 @@ export class PropertyGraph {
   atomically<T>(work: () => T): T {
     if (this.#undo) return work();
     const undo: (() => void)[] = [];
+    const redo: Change[] | undefined = this.onCommit ? [] : undefined;
     this.#undo = undo;
+    this.#redo = redo;
     try {
-      return work();
+      const result = work();
+      if (redo && redo.length > 0) this.onCommit?.(redo);
+      return result;
     } catch (error) {
       for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
       throw error;
     } finally {
       this.#undo = undefined;
+      this.#redo = undefined;
     }
   }
 
@@ -82,6 +95,7 @@ export class PropertyGraph {
     const node = new Node(nodeId, this.#interned([...new Set(labels)]), properties);
     this.#attachNode(node);
     if (this.#recording) this.#record(() => this.#detachNode(node));
+    this.#redo?.push({ op: "addNode", id: nodeId, labels: [...node.labels], properties: [...properties] });
     return node;
   }
 
@@ -91,6 +105,14 @@ export class PropertyGraph {
     const rel = new Relationship(relId, type, start, end, properties);
     this.#attachRelationship(rel);
     if (this.#recording) this.#record(() => this.#detachRelationship(rel));
+    this.#redo?.push({
+      op: "addRelationship",
+      id: relId,
+      type,
+      start: start.id,
+      end: end.id,
+      properties: [...properties],
+    });
     return rel;
   }
 
@@ -101,11 +123,20 @@ export class PropertyGraph {
     const position = element.properties.position(key);
     this.#writeProperty(element, key, value);
     this.#record(() => this.#writeProperty(element, key, before, position));
+    if (this.#redo) {
+      const on = element instanceof Node ? "node" : "relationship";
+      this.#redo.push(
+        value === undefined
+          ? { op: "removeProperty", on, id: element.id, key }
+          : { op: "setProperty", on, id: element.id, key, value },
+      );
+    }
   }
 
   addLabel(node: Node, label: string): void {
     if (node.labels.includes(label)) return;
     this.#changeLabels(node, [...node.labels, label]);
+    this.#redo?.push({ op: "addLabel", id: node.id, label });
   }
 
   removeLabel(node: Node, label: string): void {
@@ -114,6 +145,7 @@ export class PropertyGraph {
       node,
       node.labels.filter((l) => l !== label),
     );
+    this.#redo?.push({ op: "removeLabel", id: node.id, label });
   }
 
   #changeLabels(node: Node, labels: string[]): void {
@@ -138,6 +170,7 @@ export class PropertyGraph {
     const places = [rel.start.out.lastIndexOf(rel), rel.end.in.lastIndexOf(rel)] as const;
     this.#detachRelationship(rel);
     this.#record(() => this.#attachRelationship(rel, places));
+    this.#redo?.push({ op: "removeRelationship", id: rel.id });
   }
 
   /**
@@ -148,6 +181,7 @@ export class PropertyGraph {
     if (node.deleted) return;
     this.#detachNode(node);
     this.#record(() => this.#attachNode(node));
+    this.#redo?.push({ op: "removeNode", id: node.id });
   }
 
   // ── the index keeping, without undo ────────────────────────────────────────────────────────────────────

@@ -121,7 +121,8 @@ function writeProperties(w: ByteWriter, props: Properties, name: (s: string) => 
   });
 }
 
-function writeValue(w: ByteWriter, v: PropertyValue): void {
+/** One property value in the stored form (shared with the change records, changes.ts). */
+export function writeValue(w: ByteWriter, v: PropertyValue): void {
   switch (typeof v) {
     case "boolean":
       return w.u8(v ? Tag.True : Tag.False);
@@ -157,7 +158,8 @@ function readProperties(r: ByteReader, name: () => string): Properties {
   return props;
 }
 
-function readValue(r: ByteReader): PropertyValue {
+/** The value `writeValue` wrote. */
+export function readValue(r: ByteReader): PropertyValue {
   const tag = r.u8();
   switch (tag) {
     case Tag.False:

@@ -11,6 +11,7 @@ import { clusterStatus, instanceStatus, type NeptuneScope } from "../lifecycle.j
 import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } from "../records.js";
 import type { ClusterGraphs } from "./cluster-graphs.js";
 import type { DataPlanePorts } from "./ports.js";
+import { queryTimeoutMs } from "./query-timeout.js";
 
 /**
  * What a request on a data-plane port reaches: the cluster behind the port, in the role of the endpoint it came
@@ -46,9 +47,6 @@ export interface DataPlaneWorld {
   graphs: ClusterGraphs;
 }
 
-/** Neptune's `neptune_query_timeout` default (ms). */
-const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
-
 /**
  * Why a cluster does not answer. Neptune has no such error: its endpoints are simply unreachable then (reference
  * §7). *Decided*: a local endpoint that refuses the connection would look like a broken emulator, so the listener
@@ -69,6 +67,7 @@ export function openSession(world: DataPlaneWorld, port: number, arrival: Arriva
     delays: world.delays,
     kms: world.kms,
     ports: world.ports,
+    graphs: world.graphs,
     principal: rootPrincipal(owner.accountId),
     accountId: owner.accountId,
     region: owner.region,
@@ -84,7 +83,13 @@ export function openSession(world: DataPlaneWorld, port: number, arrival: Arriva
       : clusters.find((c) => c.DBClusterIdentifier === instance?.DBClusterIdentifier);
   if (!cluster || (owner.kind === "instance" && !instance))
     throw notServing(`No Neptune endpoint listens on port ${port}.`);
-  checkClusterServes(scope, cluster);
+  try {
+    checkClusterServes(scope, cluster);
+  } catch (error) {
+    // Not serving: the graph leaves memory, its data key with it (reloaded from the store when it serves again).
+    world.graphs.evict(cluster.DbClusterResourceId);
+    throw error;
+  }
   const members = instances.filter(
     (i) => i.DBClusterIdentifier === cluster.DBClusterIdentifier && instanceStatus(scope, i, cluster) === "available",
   );
@@ -139,8 +144,8 @@ function sessionOf(
   instance: InstanceRecord,
 ): GraphSession {
   const role = instance.DBInstanceIdentifier === cluster.writer ? "writer" : "reader";
-  const queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS;
-  const engine = (): GraphEngine => world.graphs.engine(cluster.DbClusterResourceId, queryTimeoutMs);
+  const timeoutMs = queryTimeoutMs(scope, cluster, instance);
+  const engine = (): GraphEngine => world.graphs.engine(scope, cluster, timeoutMs);
   return {
     accountId: scope.accountId,
     region: scope.region,
@@ -148,7 +153,7 @@ function sessionOf(
     clusterResourceId: cluster.DbClusterResourceId,
     engineVersion: cluster.EngineVersion,
     role,
-    queryTimeoutMs,
+    queryTimeoutMs: timeoutMs,
     startedAt: instance.createdAt + world.delays.instanceCreateMs,
     openCypher(query, parameters) {
       const running = engine();
@@ -157,7 +162,7 @@ function sessionOf(
     },
     graph: () => engine().graph,
     reset() {
-      world.graphs.reset(cluster.DbClusterResourceId);
+      world.graphs.reset(scope, cluster);
     },
   };
 }
