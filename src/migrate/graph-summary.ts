@@ -16,7 +16,7 @@ export interface GraphFacts {
   relationshipProperties: Record<string, number>;
   nodePropertyValues: number;
   relationshipPropertyValues: number;
-  /** "{name, sku} -[IN_CATEGORY, SUPPLIED_BY]->" → how many nodes have exactly that shape. */
+  /** "{name, sku} -[IN_CATEGORY, SUPPLIED_BY]->" (or "(no outgoing relationship)") → how many nodes have that shape. */
   nodeStructures: Record<string, number>;
   /** "{quantity, unitPrice}" → how many relationships have exactly those properties. */
   relationshipStructures: Record<string, number>;
@@ -44,6 +44,9 @@ function tally(entries: { key: string; count: number }[]): Record<string, number
   return counts;
 }
 
+const outgoing = (types: readonly string[] | undefined) =>
+  types?.length ? `-[${sorted(types).join(", ")}]->` : "(no outgoing relationship)";
+
 const propertySet = (names: readonly string[] | undefined) => `{${sorted(names).join(", ")}}`;
 
 export function graphFacts(summary: PropertygraphSummary): GraphFacts {
@@ -58,7 +61,7 @@ export function graphFacts(summary: PropertygraphSummary): GraphFacts {
     relationshipPropertyValues: summary.totalEdgePropertyValues ?? 0,
     nodeStructures: tally(
       (summary.nodeStructures ?? []).map((structure) => ({
-        key: `${propertySet(structure.nodeProperties)} -[${sorted(structure.distinctOutgoingEdgeLabels).join(", ")}]->`,
+        key: `${propertySet(structure.nodeProperties)} ${outgoing(structure.distinctOutgoingEdgeLabels)}`,
         count: structure.count ?? 0,
       })),
     ),
