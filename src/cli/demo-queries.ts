@@ -52,7 +52,7 @@ export const APPLICATION_QUERIES: DemoQuery[] = [
       "MATCH (c:Customer {vip: true})-[:PLACED]->(o:Order {delivered: false}) " +
       "WHERE o.placedAt >= datetime('2026-06-01T00:00:00Z') " +
       "WITH c, count(o) AS waiting, min(o.placedAt) AS oldest " +
-      "RETURN id(c) AS id, c.name AS customer, c.since AS since, waiting, oldest ORDER BY oldest, id LIMIT 5",
+      "RETURN id(c) AS id, c.name AS customer, waiting, oldest ORDER BY oldest, id LIMIT 5",
   },
   {
     title: "suppliers behind orders from Lisbon (4 hops)",

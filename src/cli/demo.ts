@@ -117,7 +117,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const loaded = await loadDemoGraph(graphA.client);
     write(
       `    ExecuteOpenCypherQuery × ${loaded.requests} (parameterized UNWIND batches, seed ${DEMO_GRAPH_SEED}): ` +
-        `${loaded.nodes} nodes (Category, City, Supplier, Product, Customer, Order) and ${loaded.relationships} ` +
+        `${count(loaded.nodes)} nodes (Category, City, Supplier, Product, Customer, Order) and ${count(loaded.relationships)} ` +
         "relationships (IN_CATEGORY, SUPPLIED_BY, LIVES_IN, PLACED, CONTAINS)",
     );
 
@@ -177,7 +177,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     write(
       sameGraph
         ? `    Verdict: the same graph. ${TARGET_ACCOUNT} answers all ${compared.same} queries exactly as ${SOURCE_ACCOUNT} does ` +
-            `(${loaded.nodes} nodes, ${loaded.relationships} relationships).`
+            `(${count(loaded.nodes)} nodes, ${count(loaded.relationships)} relationships).`
         : `    Verdict: DIFFERENT. ${TARGET_ACCOUNT} answers ${compared.different.length} of ${compared.same + compared.different.length} ` +
             `queries otherwise than ${SOURCE_ACCOUNT}: ${compared.different.join("; ")}.`,
     );
@@ -228,6 +228,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     throw error;
   }
 }
+
+const count = (n: number) => n.toLocaleString("en-US");
 
 /**
  * An apply whose result did not verify (exit 4 on the command line) is part of the story, not the end of the

@@ -61,7 +61,7 @@ describe("trident demo", () => {
     // The graph goes in through A's cluster endpoint, in parameterized UNWIND batches.
     assert.match(
       text,
-      /Data: 111111111111 loads a graph into orders-graph through its endpoint http:\/\/127\.0\.0\.1:\d+\n {4}ExecuteOpenCypherQuery × 31 \(parameterized UNWIND batches, seed 20261129\): 710 nodes \(Category, City, Supplier, Product, Customer, Order\) and 1787 relationships/,
+      /Data: 111111111111 loads a graph into orders-graph through its endpoint http:\/\/127\.0\.0\.1:\d+\n {4}ExecuteOpenCypherQuery × 31 \(parameterized UNWIND batches, seed 20261129\): 710 nodes \(Category, City, Supplier, Product, Customer, Order\) and 1,787 relationships/,
     );
     // R11 on the data plane: the restored cluster's endpoint refuses until the instance exists.
     assert.match(
@@ -93,7 +93,7 @@ describe("trident demo", () => {
     assert.doesNotMatch(text, /≠/);
     assert.match(
       text,
-      /Verdict: the same graph\. 222222222222 answers all 7 queries exactly as 111111111111 does \(710 nodes, 1787 relationships\)\./,
+      /Verdict: the same graph\. 222222222222 answers all 7 queries exactly as 111111111111 does \(710 nodes, 1,787 relationships\)\./,
     );
   });
 });
