@@ -13,7 +13,7 @@ import {
   RestoreDBClusterFromSnapshotCommand,
 } from "@aws-sdk/client-neptune";
 import { DEFAULT_CREDENTIALS, DEFAULT_REGION, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../config/defaults.js";
-import type { DataPlaneConfig } from "../domain/neptune/data-plane/ports.js";
+import { DEFAULT_DATA_PLANE, type DataPlaneConfig } from "../domain/neptune/data-plane/ports.js";
 import { Emulator } from "../emulator.js";
 import { startServer } from "../server/http.js";
 import { DELAY_PROFILES, type Delays } from "../state/delays.js";
@@ -32,7 +32,7 @@ import { clusterGraph, compareSides, refusalOf, showQueryBeforeInstance, type Cl
 import { DEMO_GRAPH_SEED, loadDemoGraph } from "./demo-graph.js";
 import { parseFlags } from "./flags.js";
 
-export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving]
+export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving] [--data-plane-ports FIRST-LAST]
 
 Starts the local AWS in-process, builds the seed's situation in account ${SOURCE_ACCOUNT} (a CMK, an encrypted
 Neptune cluster with an instance, tags) and loads a graph into that cluster through openCypher (a small shop:
@@ -43,7 +43,9 @@ has an instance), the graph in ${TARGET_ACCOUNT} next to the graph in ${SOURCE_A
 answers to application queries) with a verdict, and the final state of both accounts.
   --cleanup        also run \`trident migrate cleanup\` at the end
   --fast           instant lifecycle transitions (default: the demo profile, a few hundred ms each)
-  --keep-serving   leave the local AWS running afterwards, to look around with the AWS CLI`;
+  --keep-serving   leave the local AWS running afterwards, to look around with the AWS CLI
+  --data-plane-ports FIRST-LAST
+                   ports for the clusters' and instances' endpoints (default ${DEFAULT_DATA_PLANE.firstPort}-${DEFAULT_DATA_PLANE.lastPort}, as trident serve)`;
 
 export interface DemoOptions {
   write: (line: string) => void;
@@ -113,6 +115,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await buildSeed(clients.source, SOURCE_ACCOUNT, { pollMs, onStep: (text) => write(`    ${text}`) });
     const graphA = await clusterGraph(clients.source, inputs.source, inputs.sourceCluster!, region);
     graphs.push(graphA);
+    checkOwnPort(server.dataPlane.listening(), graphA.url);
     write(`${stamp()} Data: ${SOURCE_ACCOUNT} loads a graph into orders-graph through its endpoint ${graphA.url}`);
     const loaded = await loadDemoGraph(graphA.client);
     write(
@@ -227,6 +230,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await close();
     throw error;
   }
+}
+
+/**
+ * The endpoint is this demo's own listener, not another process's: a `trident serve` already on the range keeps
+ * the port (the listener only logs that it can't open it), and the demo would read that server's graph.
+ */
+function checkOwnPort(listening: string[], url: string): void {
+  if (!listening.includes(new URL(url).host))
+    throw new MigrateError(
+      `the cluster's endpoint ${url} is held by another process (another trident serve?)`,
+      "stop it, or give the demo other ports with --data-plane-ports FIRST-LAST",
+    );
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -355,21 +370,33 @@ export async function demoCommand(argv: string[]): Promise<void> {
     cleanup: { kind: "boolean" },
     fast: { kind: "boolean" },
     "keep-serving": { kind: "boolean" },
+    "data-plane-ports": { kind: "port-range" },
     help: { kind: "boolean", short: "h" },
   });
+  const ports = values["data-plane-ports"];
   if (values.help) {
     console.log(DEMO_USAGE);
     return;
   }
   // The SDK's notice about Node 22 is noise in the demo's timeline (it says nothing about the demo).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const result = await runDemo({
-    write: (line) => console.log(line),
-    progress: progressFor(process.stderr),
-    ...(values.fast ? { delays: DELAY_PROFILES.instant, pollMs: 10 } : {}),
-    cleanup: values.cleanup,
-    keepServing: values["keep-serving"],
-  });
+  let result: DemoResult;
+  try {
+    result = await runDemo({
+      write: (line) => console.log(line),
+      progress: progressFor(process.stderr),
+      ...(values.fast ? { delays: DELAY_PROFILES.instant, pollMs: 10 } : {}),
+      cleanup: values.cleanup,
+      keepServing: values["keep-serving"],
+      ...(ports ? { dataPlane: { firstPort: ports[0], lastPort: ports[1] } } : {}),
+    });
+  } catch (error) {
+    // What the user can fix (a port held by another process): what and the fix, no stack.
+    if (!(error instanceof MigrateError)) throw error;
+    console.error(`trident demo: ${error.message}\n  fix: ${error.fix}`);
+    process.exitCode = error.exitCode;
+    return;
+  }
   if (values["keep-serving"]) {
     const stop = () => void result.close().then(() => process.exit(0));
     process.once("SIGINT", stop);

@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { runDemo } from "../../src/cli/demo.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { portRange } from "../dataplane/fixture.js";
@@ -95,5 +96,20 @@ describe("trident demo", () => {
       text,
       /Verdict: the same graph\. 222222222222 answers all 7 queries exactly as 111111111111 does \(710 nodes, 1,787 relationships\)\./,
     );
+  });
+
+  test("refuses to read a graph from a port another process holds, saying how to choose other ports", async () => {
+    const range = portRange();
+    const other = createServer((_req, res) => res.end("{}"));
+    await new Promise<void>((resolve) => other.listen(range.firstPort, "127.0.0.1", resolve));
+    try {
+      await assert.rejects(runDemo({ write: () => {}, delays: DELAY_PROFILES.instant, pollMs: 5, dataPlane: range }), {
+        name: "MigrateError",
+        message: `the cluster's endpoint http://127.0.0.1:${range.firstPort} is held by another process (another trident serve?)`,
+        fix: "stop it, or give the demo other ports with --data-plane-ports FIRST-LAST",
+      });
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });
