@@ -54,8 +54,22 @@ describe("trident migrate apply --verify-data", () => {
       /compare the graph|verify-data/,
     );
 
+    // Stopped (as if killed) once the instances exist, then resumed: the resumed run compares the graphs.
+    const stopped = await cli(world, [
+      "apply",
+      "--source-cluster",
+      "orders-graph",
+      "--yes",
+      "--verify-data",
+      "--stop-after",
+      "instances",
+    ]);
+    assert.equal(stopped.code, EXIT.ok, stopped.stderr);
+    assert.match(stopped.stdout, /stopped after instances/);
+    assert.doesNotMatch(stopped.stdout, /the graphs match/);
     const applied = await cli(world, ["apply", "--source-cluster", "orders-graph", "--yes", "--verify-data"]);
     assert.equal(applied.code, EXIT.ok, `${applied.stdout}\n${applied.stderr}`);
+    assert.match(applied.stdout, /create 1 instance in orders-graph: already done/);
     assert.match(
       applied.stdout,
       /source orders-graph \(http:\/\/127\.0\.0\.1:\d+\): 3 nodes \(3 labels\), 2 relationships \(2 types\)\n {4}target orders-graph \(http:\/\/127\.0\.0\.1:\d+\): 3 nodes \(3 labels\), 2 relationships \(2 types\)\n {4}verified: the graphs match: 3 nodes \(3 labels\), 2 relationships \(2 types\)\n/,
