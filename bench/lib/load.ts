@@ -13,6 +13,8 @@ import { parseArgs } from "node:util";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 export interface PreparedRequest {
+  /** The request path (default `/`, the control plane's). */
+  path?: string;
   headers: Record<string, string>;
   body: string;
   /** Optional check of the response, e.g. the status; a failure counts as an error. */
@@ -45,7 +47,7 @@ export function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise
         agent,
         host: url.hostname,
         port: url.port,
-        path: "/",
+        path: prepared.path ?? "/",
         method: "POST",
         headers: { ...prepared.headers, "content-length": Buffer.byteLength(prepared.body) },
       },

@@ -42,7 +42,8 @@ function canBind(address: string): Promise<string | undefined> {
 /** The addresses, or an Error naming a data-plane host this machine cannot listen on. */
 export async function resolveDataPlaneAddresses(serveHost: string, explicit?: string): Promise<DataPlaneAddresses> {
   const host = dataPlaneHost(serveHost, explicit);
-  const unusable = await canBind(host);
+  // A host taken from --host is checked when the control plane listens on it, in --host's words.
+  const unusable = explicit === undefined ? undefined : await canBind(host);
   if (unusable !== undefined) throw new Error(`cannot listen on --data-plane-host ${host}: ${unusable}`);
   const reader = nextLoopback(host);
   if (!reader) return { host, readerHost: host };

@@ -37,6 +37,15 @@ function canonicalPath(path: string): string {
   return /^\/pg(\/|$)/i.test(path) ? "/propertygraph" + path.slice(3) : path;
 }
 
+type Handler = (input: unknown, ctx: DataPlaneContext) => unknown;
+
+/** The operation's handler; one Trident does not serve is refused as such before its input is read. */
+function handlerOf(operation: string): Handler {
+  const handler = DATA_PLANE_HANDLERS[operation as keyof typeof DATA_PLANE_HANDLERS] as Handler | undefined;
+  if (!handler) throw unsupportedOperation(operation);
+  return handler;
+}
+
 export interface DataPlaneFace {
   emulator: Emulator;
   resets: FastResetTokens;
@@ -77,8 +86,10 @@ async function answer(
     const session = openSession(face.emulator.dataPlane, port, arrival);
     accountId = session.accountId;
     let input: Record<string, unknown>;
+    let handler: Handler;
     if (isOpenCypherPath(path)) {
       operation = "ExecuteOpenCypherQuery";
+      handler = handlerOf(operation);
       input = { ...openCypherInput(request.method, query, request.headers, request.body) };
     } else {
       const match = ROUTER.match(request.method, path, query);
@@ -92,6 +103,7 @@ async function answer(
       if (match.kind === "none")
         throw dataPlaneError("BadRequestException", `No Neptune data-plane operation at ${request.method} ${rawPath}.`);
       operation = match.operation;
+      handler = handlerOf(operation);
       input = bindRestJsonInput(
         NEPTUNEDATA,
         operation,
@@ -101,9 +113,6 @@ async function answer(
     }
     const shape = NEPTUNEDATA.operations[operation]!.input?.shape;
     if (shape) validateInput(NEPTUNEDATA, shape, input, VALIDATION);
-    const handler = DATA_PLANE_HANDLERS[operation as keyof typeof DATA_PLANE_HANDLERS] as
-      ((input: unknown, ctx: DataPlaneContext) => unknown) | undefined;
-    if (!handler) throw unsupportedOperation(operation);
     const output = handler(input, { session, now: face.emulator.clock.now(), resets: face.resets });
     const wire = serializeRestJsonOutput(NEPTUNEDATA, operation, output);
     const response = withHeaders(

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Emulator } from "../emulator.js";
 import type { Arrival } from "../domain/neptune/data-plane/session.js";
@@ -6,7 +7,6 @@ import { BodyTooLarge, closeNow, drainServer, readBody } from "../server/sockets
 import { dataPlaneError } from "./errors.js";
 import { errorReply, handleDataPlaneRequest, type DataPlaneFace } from "./face.js";
 import { FastResetTokens } from "./fast-reset.js";
-import { randomUUID } from "node:crypto";
 
 /**
  * Neptune refuses a request body above 157286400 bytes with BadRequestException (reference §1.4). *Decided*: the

@@ -5,7 +5,7 @@ import type { Properties } from "./model/properties.js";
  * The property-graph summary (GetPropertygraphSummary, reference §4.3), computed from the live graph. Neptune
  * reads it from its last statistics computation, which may lag writes; here it is exact at the moment of the
  * request. *Decided*: names are listed in sorted order and structures by descending count (then by their
- * properties), so that the same graph always gives the same summary (Neptune documents no order).
+ * name lists), so that the same graph always gives the same summary (Neptune documents no order).
  */
 export interface GraphSummary {
   numNodes: number;
@@ -56,12 +56,23 @@ function describe(properties: Properties): { keys: string[]; values: number } {
   return { keys: keys.sort(), values };
 }
 
-/** Structures by descending count, ties by their key (a JSON text of the structure's lists). */
-function byCount<T>(counter: Counter, build: (key: string, count: number) => T): T[] {
-  return counter
-    .entries()
-    .sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0))
-    .map(([key, count]) => build(key, count));
+/** Lists of names in order: element by element, a prefix before the longer list. */
+function compareLists(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.length - b.length;
+}
+
+/** Structures (counted under the JSON text of their name lists) by descending count, ties by their lists. */
+function byCount<T>(counter: Counter, build: (lists: string[][], count: number) => T): T[] {
+  const parsed = counter.entries().map(([key, count]) => ({ lists: JSON.parse(key) as string[][], count }));
+  const order = (a: string[][], b: string[][]) => {
+    for (let i = 0; i < a.length; i++) {
+      const c = compareLists(a[i]!, b[i]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  return parsed.sort((a, b) => b.count - a.count || order(a.lists, b.lists)).map((s) => build(s.lists, s.count));
 }
 
 export function graphSummary(graph: PropertyGraph, mode: SummaryMode): GraphSummary {
@@ -88,7 +99,7 @@ export function graphSummary(graph: PropertyGraph, mode: SummaryMode): GraphSumm
     const { keys, values } = describe(rel.properties);
     for (const key of keys) edgeProperties.add(key);
     totalEdgePropertyValues += values;
-    if (mode === "detailed") edgeStructures.add(JSON.stringify(keys));
+    if (mode === "detailed") edgeStructures.add(JSON.stringify([keys]));
   }
   const summary: GraphSummary = {
     numNodes: graph.nodes.size,
@@ -105,14 +116,12 @@ export function graphSummary(graph: PropertyGraph, mode: SummaryMode): GraphSumm
     totalEdgePropertyValues,
   };
   if (mode === "detailed") {
-    summary.nodeStructures = byCount(nodeStructures, (key, count) => {
-      const [properties, outgoing] = JSON.parse(key) as [string[], string[]];
-      return { count, nodeProperties: properties, distinctOutgoingEdgeLabels: outgoing };
-    });
-    summary.edgeStructures = byCount(edgeStructures, (key, count) => ({
+    summary.nodeStructures = byCount(nodeStructures, ([properties, outgoing], count) => ({
       count,
-      edgeProperties: JSON.parse(key) as string[],
+      nodeProperties: properties!,
+      distinctOutgoingEdgeLabels: outgoing!,
     }));
+    summary.edgeStructures = byCount(edgeStructures, ([properties], count) => ({ count, edgeProperties: properties! }));
   }
   return summary;
 }

@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { createServer } from "node:net";
 import {
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
@@ -15,24 +16,46 @@ import { ADMIN, A, REGION, type Credentials } from "../helpers/harness.js";
 
 let servers = 0;
 
+/** Below Linux's ephemeral ports (32768 and up), which port-0 servers and client sockets take. */
+const FIRST = 20_000;
+const SLOTS = 1_270;
+
+/** Whether every port of the range can be listened on, on both data-plane addresses, now. */
+async function free(firstPort: number, lastPort: number): Promise<boolean> {
+  for (let port = firstPort; port <= lastPort; port++)
+    for (const address of ["127.0.0.1", "127.0.0.2"]) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const probe = createServer();
+        probe.once("error", () => resolve(false));
+        probe.listen(port, address, () => probe.close(() => resolve(true)));
+      });
+      if (!ok) return false;
+    }
+  return true;
+}
+
 /**
- * A range of data-plane ports of this test process's own: tests run in parallel (and other processes may hold
- * 8182…), so each server takes 10 ports from a block derived from the process id, away from Neptune's 8182.
+ * A range of 10 data-plane ports of this test's own: tests run in parallel (and other processes may hold
+ * 8182…), so each server starts from a slot derived from the process id and a counter, and moves on past a
+ * range that something already holds.
  */
-export function portRange(): { firstPort: number; lastPort: number } {
-  const firstPort = 20_000 + (process.pid % 700) * 60 + (servers++ % 6) * 10;
-  return { firstPort, lastPort: firstPort + 9 };
+export async function portRange(): Promise<{ firstPort: number; lastPort: number }> {
+  for (let attempt = 0; attempt < SLOTS; attempt++) {
+    const firstPort = FIRST + ((process.pid * 7 + servers++) % SLOTS) * 10;
+    if (await free(firstPort, firstPort + 9)) return { firstPort, lastPort: firstPort + 9 };
+  }
+  throw new Error("no free range of data-plane ports");
 }
 
 /**
  * The local AWS on a socket with its data plane, a manual clock, instant lifecycles, and SDK clients of A. The
  * caller closes `running` (in its suite's `after`).
  */
-export async function dataPlaneWorld() {
+export async function dataPlaneWorld(options: { log?: (line: string) => void } = {}) {
   const clock = new ManualClock(Date.now());
-  const range = portRange();
+  const range = await portRange();
   const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range });
-  const running = await startServer(emulator, { port: 0 });
+  const running = await startServer(emulator, { port: 0, log: options.log });
   const credentials: Credentials = ADMIN[A]!;
   const neptune = new NeptuneClient({ region: REGION, endpoint: running.endpoint, credentials, maxAttempts: 1 });
   const data = (address: string, port: number) =>
