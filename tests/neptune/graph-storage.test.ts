@@ -14,9 +14,11 @@ import {
   RestoreDBClusterToPointInTimeCommand,
 } from "@aws-sdk/client-neptune";
 import { GraphError } from "../../src/graph/errors.js";
+import { imageSealed } from "../../src/domain/neptune/data-plane/graph-images.js";
 import { clusterTable } from "../../src/domain/neptune/records.js";
 import { ManualClock } from "../../src/state/clock.js";
-import { openDurableStore } from "../../src/state/durable-store.js";
+import { DATABASE_FILE, openDurableStore } from "../../src/state/durable-store.js";
+import Database from "better-sqlite3";
 import { A, B, inProcess, REGION } from "../helpers/harness.js";
 import { keyUseWithoutCreateGrant, ownerStatement, policyOf, sharedKeyPolicy } from "../helpers/seed.js";
 import {
@@ -86,7 +88,18 @@ describe("a cluster's graph in the store", () => {
     // Writing goes on where it stopped.
     await again("CREATE (:Person {`~id`: 'dan'})");
     assert.deepEqual(graphRows(second.emulator, A, id).logSeqs, [0, 1, 2]);
+    // A fast reset is durable too.
+    const session = await sessionOf(second.emulator, second.a.neptune, "g");
+    await second.emulator.store.transact(
+      async () => session.reset(),
+      () => true,
+    );
+    assert.equal(await again(EVERYTHING), '{"results":[]}');
     second.emulator.store.close();
+
+    const third = open();
+    assert.equal(await query(third.emulator, third.a.neptune, "g", EVERYTHING), '{"results":[]}');
+    third.emulator.store.close();
   });
 
   for (const encrypted of [true, false]) {
@@ -125,6 +138,14 @@ describe("a cluster's graph in the store", () => {
       );
       w.emulator.store.close();
       grep();
+      // The graph did reach the disk: sealed rows of each graph table.
+      const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      const tables = db
+        .prepare("SELECT DISTINCT tbl FROM rows WHERE tbl LIKE 'neptune.graph%' ORDER BY tbl")
+        .pluck()
+        .all();
+      db.close();
+      assert.deepEqual(tables, ["neptune.graphImageRefs", "neptune.graphImages", "neptune.graphLog", "neptune.graphs"]);
     });
   }
 
@@ -165,6 +186,28 @@ describe("snapshots carry the graph", () => {
     assertImagesAccountedFor(w.emulator);
   });
 
+  test("an unencrypted snapshot restored with a KmsKeyId: the graph is sealed anew under the new data key", async () => {
+    const w = world();
+    await servingCluster(w.a.neptune, "plain");
+    await query(w.emulator, w.a.neptune, "plain", "CREATE (:P {`~id`: 'p', v: 'value'})");
+    const graph = await query(w.emulator, w.a.neptune, "plain", EVERYTHING);
+    await createSnapshot(w.a.neptune, "plain", "snap");
+    const key = await createKey(w.a);
+    await restoreFromSnapshot(w.a.neptune, {
+      DBClusterIdentifier: "sealed",
+      SnapshotIdentifier: "snap",
+      KmsKeyId: key.Arn,
+    });
+    await createInstance(w.a.neptune, "sealed", "sealed-1");
+    assert.equal(await query(w.emulator, w.a.neptune, "sealed", EVERYTHING), graph);
+    const { head } = graphRows(w.emulator, A, resourceIdOf(w.emulator, A, "sealed"));
+    const image = head!.checkpoints[0]!.image!;
+    assert.notDeepEqual(image, snapshotImage(w.emulator, A, "snap"));
+    assert.equal(imageSealed(w.emulator.store, image), true);
+    assert.equal(imageSealed(w.emulator.store, snapshotImage(w.emulator, A, "snap")!), false);
+    assertImagesAccountedFor(w.emulator);
+  });
+
   test("an automated snapshot holds the graph of its time", async () => {
     const w = world();
     await servingCluster(w.a.neptune, "src");
@@ -199,6 +242,20 @@ describe("snapshots carry the graph", () => {
     const image = snapshotImage(w.emulator, A, "snap1");
     assert.ok(image);
     assert.deepEqual(snapshotImage(w.emulator, B, "local"), image, "the copy refers to the same image");
+    // A restore under a key B can't use (R10) restores nothing: no cluster, no graph.
+    const keyC = await createKey(w.c);
+    await assert.rejects(
+      restoreFromSnapshot(w.b.neptune, {
+        DBClusterIdentifier: "nope",
+        SnapshotIdentifier: "local",
+        KmsKeyId: keyC.Arn,
+      }),
+      { name: "KMSKeyNotAccessibleFault" },
+    );
+    const graphRowsOfB = () =>
+      [...w.emulator.store.rows()].filter((row) => row.accountId === B && row.table.startsWith("neptune.graph"));
+    assert.deepEqual(graphRowsOfB(), []);
+    assertImagesAccountedFor(w.emulator);
     // Before an instance exists the restored cluster refuses (R11); then it answers with the graph.
     await restoreFromSnapshot(w.b.neptune, { DBClusterIdentifier: "dst", SnapshotIdentifier: "local" });
     await assert.rejects(sessionOf(w.emulator, w.b.neptune, "dst"), /no available DB instance/);
@@ -260,6 +317,37 @@ describe("snapshots carry the graph", () => {
       );
     }
     assertImagesAccountedFor(w.emulator);
+  });
+
+  test("checkpoints taken close together are thinned to the oldest and the newest; PITR still replays", async () => {
+    const w = world();
+    await servingCluster(w.a.neptune, "src", { BackupRetentionPeriod: 1 });
+    const id = resourceIdOf(w.emulator, A, "src");
+    const early = w.clock.now();
+    for (let i = 0; i < 4; i++) {
+      w.clock.advance(MINUTE);
+      await query(w.emulator, w.a.neptune, "src", `CREATE (:N {i: ${i}})`);
+      await createSnapshot(w.a.neptune, "src", `s${i}`); // each one a checkpoint (the log since is folded in)
+      await w.a.neptune.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: `s${i}` }));
+    }
+    const { head } = graphRows(w.emulator, A, id);
+    assert.equal(head!.checkpoints.length, 2);
+    assert.equal(head!.checkpoints[0]!.image, undefined, "the oldest: the empty graph the cluster started with");
+    assert.ok(head!.checkpoints[1]!.image);
+    assertImagesAccountedFor(w.emulator);
+    w.clock.advance(MINUTE);
+    await w.a.neptune.send(
+      new RestoreDBClusterToPointInTimeCommand({
+        DBClusterIdentifier: "two",
+        SourceDBClusterIdentifier: "src",
+        RestoreToTime: new Date(early.getTime() + 2 * MINUTE),
+      }),
+    );
+    await createInstance(w.a.neptune, "two", "two-1");
+    assert.equal(
+      await query(w.emulator, w.a.neptune, "two", "MATCH (n:N) RETURN count(n) AS n"),
+      '{"results":[{"n":2}]}',
+    );
   });
 
   test("history beyond the backup retention is pruned; what the window needs stays", async () => {

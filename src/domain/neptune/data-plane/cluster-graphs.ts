@@ -14,6 +14,7 @@ import {
   headOf,
   prune,
   startFrom,
+  thinCheckpoints,
   type GraphHead,
   type GraphPlace,
 } from "./graph-history.js";
@@ -184,10 +185,11 @@ export class ClusterGraphs {
     live.version = this.#head(live, id).version;
   }
 
-  /** A new checkpoint: an image of the live graph as it is. */
+  /** A new checkpoint: an image of the live graph as it is; the ones in between thinned to two per retention. */
   #compact(live: LiveGraph, id: string): void {
     const head = this.#head(live, id);
     addCheckpoint(live.place, id, head, imageOf(live.place, live.engine.graph, live.dataKey), this.#now());
+    thinCheckpoints(live.place, id, head, (live.retentionDays * DAY_MS) / 2);
     live.version = head.version;
   }
 

@@ -42,7 +42,8 @@ export interface GraphHead {
 interface LogRecord {
   seq: number;
   at: number;
-  bytes: Buffer;
+  /** The encoded changes, sealed (graph-sealing.ts). */
+  bytes: string;
 }
 
 export interface GraphPlace {
@@ -124,7 +125,30 @@ export function prune(place: GraphPlace, resourceId: string, head: GraphHead, ea
   saveHead(place, resourceId, head);
 }
 
-/** The graph as of `at` (the newest checkpoint by then, and the records committed by then). */
+/**
+ * Drops the checkpoints between the oldest and the newest that follow the one kept before them by less than
+ * `spacing`: point-in-time restore needs only the oldest (and the log after it), loading needs the newest, and
+ * pruning needs one now and then to advance to. Without this, compactions under steady writes would keep an
+ * image of the whole graph each.
+ */
+export function thinCheckpoints(place: GraphPlace, resourceId: string, head: GraphHead, spacing: number): void {
+  const all = head.checkpoints;
+  const kept = [all[0]!];
+  for (const checkpoint of all.slice(1, -1)) {
+    if (checkpoint.at - kept.at(-1)!.at >= spacing) kept.push(checkpoint);
+    else if (checkpoint.image) releaseImage(place.store, checkpoint.image);
+  }
+  if (all.length > 1) kept.push(all.at(-1)!);
+  if (kept.length === all.length) return;
+  head.checkpoints = kept;
+  saveHead(place, resourceId, head);
+}
+
+/**
+ * The graph as of `at`: the newest checkpoint by then, and the records committed by then. A time before the oldest
+ * checkpoint kept (pruned history: only an automated backup of a day past the retention asks for it) gets the
+ * oldest checkpoint's graph.
+ */
 export function graphAt(
   place: GraphPlace,
   resourceId: string,

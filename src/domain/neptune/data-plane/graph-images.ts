@@ -23,7 +23,7 @@ export interface ImageRef {
 
 interface ImageRecord {
   /** The serialized graph, sealed with the data key of the cluster it was made from (unless it had none). */
-  bytes: Buffer;
+  bytes: string;
   sealed: boolean;
 }
 
@@ -60,7 +60,7 @@ export function imageSealed(store: Store, ref: ImageRef): boolean {
   return imageRecord(store, ref).sealed;
 }
 
-/** The image's stored size in bytes. */
+/** The image's stored size (base64 characters). */
 export function imageSize(store: Store, ref: ImageRef): number {
   return imageRecord(store, ref).bytes.length;
 }
