@@ -63,7 +63,7 @@ describe("the cross-account story with the AWS CLI, data included", () => {
   let endpoint: string;
   let server: ReturnType<typeof serve>;
   before(async () => {
-    const range = portRange();
+    const range = await portRange();
     server = serve(["--quiet", "--delays", "instant", "--data-plane-ports", `${range.firstPort}-${range.lastPort}`]);
     endpoint = await server.ready;
   });

@@ -22,7 +22,7 @@ import { seedInputs } from "./fixtures.js";
  */
 export async function dataWorld(inputs: Partial<MigrateInputs> = {}) {
   const clock = new ManualClock(Date.now());
-  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: portRange() });
+  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: await portRange() });
   const running = await startServer(emulator, { port: 0 });
   const dir = mkdtempSync(join(tmpdir(), "trident-verify-data-"));
   const all = seedInputs({

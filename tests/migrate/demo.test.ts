@@ -13,7 +13,7 @@ describe("trident demo", () => {
       delays: DELAY_PROFILES.instant,
       pollMs: 5,
       cleanup: true,
-      dataPlane: portRange(),
+      dataPlane: await portRange(),
     });
     const text = lines.join("\n");
     assert.equal(result.ok, true, text);
@@ -55,7 +55,7 @@ describe("trident demo", () => {
       write: (line) => lines.push(line),
       delays: DELAY_PROFILES.instant,
       pollMs: 5,
-      dataPlane: portRange(),
+      dataPlane: await portRange(),
     });
     const text = lines.join("\n");
     assert.equal(result.ok, true, text);
@@ -99,7 +99,7 @@ describe("trident demo", () => {
   });
 
   test("refuses to read a graph from a port another process holds, saying how to choose other ports", async () => {
-    const range = portRange();
+    const range = await portRange();
     const other = createServer((_req, res) => res.end("{}"));
     await new Promise<void>((resolve) => other.listen(range.firstPort, "127.0.0.1", resolve));
     try {
