@@ -44,11 +44,13 @@ export async function clusterGraph(
 export async function showQueryBeforeInstance(
   ctx: StepContext,
   reporter: TextReporter,
+  checkEndpoint: (url: string) => void,
 ): Promise<{ rule: string; code: string }[]> {
   const cluster = ctx.plan.names.targetCluster;
   const graph = await clusterGraph(ctx.clients.target, ctx.inputs.target, cluster, ctx.inputs.region);
   const attempt = `${ctx.found.target.Account} queries ${cluster} before it has an instance: ExecuteOpenCypherQuery on ${graph.url}`;
   try {
+    checkEndpoint(graph.url);
     await ask(graph.client, { title: "count", query: "MATCH (n) RETURN count(n) AS nodes" });
   } catch (error) {
     const refused = refusalOf(error);

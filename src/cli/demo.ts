@@ -115,7 +115,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await buildSeed(clients.source, SOURCE_ACCOUNT, { pollMs, onStep: (text) => write(`    ${text}`) });
     const graphA = await clusterGraph(clients.source, inputs.source, inputs.sourceCluster!, region);
     graphs.push(graphA);
-    checkOwnPort(server.dataPlane.listening(), graphA.url);
+    const checkEndpoint = (url: string) => checkOwnPort(server.dataPlane.listening(), url);
+    checkEndpoint(graphA.url);
     write(`${stamp()} Data: ${SOURCE_ACCOUNT} loads a graph into orders-graph through its endpoint ${graphA.url}`);
     const loaded = await loadDemoGraph(graphA.client);
     write(
@@ -145,7 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         wait: { intervalMs: pollMs },
         beforeStep: async (step, ctx) => {
           if (step === "copy") walls.push(...(await showWalls(ctx, reporter)));
-          if (step === "instances") walls.push(...(await showQueryBeforeInstance(ctx, reporter)));
+          if (step === "instances") walls.push(...(await showQueryBeforeInstance(ctx, reporter, checkEndpoint)));
         },
       }),
     );
@@ -170,6 +171,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     const graphB = await clusterGraph(clients.target, inputs.target, inputs.targetCluster, region);
     graphs.push(graphB);
+    checkEndpoint(graphB.url);
     const compared = await compareSides(
       graphA,
       graphB,
@@ -233,8 +235,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 }
 
 /**
- * The endpoint is this demo's own listener, not another process's: a `trident serve` already on the range keeps
- * the port (the listener only logs that it can't open it), and the demo would read that server's graph.
+ * The endpoint is this demo's own listener, not another process's: a cluster keeps a port that another process
+ * holds (the listener only logs that it can't open it), and the demo would read that process's graph.
  */
 function checkOwnPort(listening: string[], url: string): void {
   if (!listening.includes(new URL(url).host))
