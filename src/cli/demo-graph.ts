@@ -15,9 +15,10 @@ const BATCH_ROWS = 100;
 
 type Row = Record<string, string | number | boolean>;
 
-/** One kind of element to create: its openCypher (over `$rows`) and its rows. */
+/** One kind of element to create: nodes of a label or relationships of a type, its openCypher (over `$rows`), its rows. */
 interface Batchable {
-  what: string;
+  kind: "nodes" | "relationships";
+  name: string;
   query: string;
   rows: Row[];
 }
@@ -118,39 +119,45 @@ export function demoGraph(seed = DEMO_GRAPH_SEED): Batchable[] {
   // Doubles go through toFloat: a whole-valued double in JSON parameters would arrive as an integer.
   return [
     {
-      what: "Category nodes",
+      kind: "nodes",
+      name: "Category",
       query: "UNWIND $rows AS row CREATE (:Category {`~id`: row.id, name: row.name})",
       rows: categories,
     },
     {
-      what: "City nodes",
+      kind: "nodes",
+      name: "City",
       query:
         "UNWIND $rows AS row CREATE (:City {`~id`: row.id, name: row.name, country: row.country, population: row.population})",
       rows: cities,
     },
     {
-      what: "Supplier nodes",
+      kind: "nodes",
+      name: "Supplier",
       query:
         "UNWIND $rows AS row CREATE (:Supplier {`~id`: row.id, name: row.name, country: row.country, " +
         "rating: toFloat(row.rating), preferred: row.preferred})",
       rows: suppliers,
     },
     {
-      what: "Product nodes",
+      kind: "nodes",
+      name: "Product",
       query:
         "UNWIND $rows AS row CREATE (:Product {`~id`: row.id, sku: row.sku, name: row.name, price: toFloat(row.price), " +
         "stock: row.stock, active: row.active, launchedAt: datetime(row.launchedAt)})",
       rows: products.map((product) => product.node),
     },
     {
-      what: "Customer nodes",
+      kind: "nodes",
+      name: "Customer",
       query:
         "UNWIND $rows AS row CREATE (:Customer {`~id`: row.id, name: row.name, email: row.email, vip: row.vip, " +
         "since: datetime(row.since)})",
       rows: customers.map((customer) => customer.node),
     },
     {
-      what: "Order nodes",
+      kind: "nodes",
+      name: "Order",
       query:
         "UNWIND $rows AS row CREATE (:Order {`~id`: row.id, number: row.number, placedAt: datetime(row.placedAt), " +
         "total: toFloat(row.total), items: row.items, delivered: row.delivered})",
@@ -164,33 +171,38 @@ export function demoGraph(seed = DEMO_GRAPH_SEED): Batchable[] {
       })),
     },
     {
-      what: "IN_CATEGORY relationships",
+      kind: "relationships",
+      name: "IN_CATEGORY",
       query:
         "UNWIND $rows AS row MATCH (p:Product {`~id`: row.from}), (c:Category {`~id`: row.to}) CREATE (p)-[:IN_CATEGORY]->(c)",
       rows: products.map((product) => ({ from: product.node.id, to: product.category })),
     },
     {
-      what: "SUPPLIED_BY relationships",
+      kind: "relationships",
+      name: "SUPPLIED_BY",
       query:
         "UNWIND $rows AS row MATCH (p:Product {`~id`: row.from}), (s:Supplier {`~id`: row.to}) " +
         "CREATE (p)-[:SUPPLIED_BY {leadDays: row.leadDays}]->(s)",
       rows: products.map((product) => ({ from: product.node.id, to: product.supplier, leadDays: product.leadDays })),
     },
     {
-      what: "LIVES_IN relationships",
+      kind: "relationships",
+      name: "LIVES_IN",
       query:
         "UNWIND $rows AS row MATCH (c:Customer {`~id`: row.from}), (city:City {`~id`: row.to}) CREATE (c)-[:LIVES_IN]->(city)",
       rows: customers.map((customer) => ({ from: customer.node.id, to: customer.city })),
     },
     {
-      what: "PLACED relationships",
+      kind: "relationships",
+      name: "PLACED",
       query:
         "UNWIND $rows AS row MATCH (c:Customer {`~id`: row.from}), (o:Order {`~id`: row.to}) " +
         "CREATE (c)-[:PLACED {channel: row.channel}]->(o)",
       rows: orders.map((order) => ({ from: order.customer, to: order.id, channel: order.channel })),
     },
     {
-      what: "CONTAINS relationships",
+      kind: "relationships",
+      name: "CONTAINS",
       query:
         "UNWIND $rows AS row MATCH (o:Order {`~id`: row.from}), (p:Product {`~id`: row.to}) " +
         "CREATE (o)-[:CONTAINS {quantity: row.quantity, unitPrice: toFloat(row.unitPrice)}]->(p)",
@@ -209,13 +221,15 @@ export function demoGraph(seed = DEMO_GRAPH_SEED): Batchable[] {
 export interface LoadReport {
   nodes: number;
   relationships: number;
+  labels: string[];
+  types: string[];
   requests: number;
 }
 
 /** Loads the graph through openCypher (ExecuteOpenCypherQuery), in parameterized UNWIND batches. */
 export async function loadDemoGraph(client: NeptunedataClient, seed = DEMO_GRAPH_SEED): Promise<LoadReport> {
-  const report: LoadReport = { nodes: 0, relationships: 0, requests: 0 };
-  for (const { what, query, rows } of demoGraph(seed)) {
+  const report: LoadReport = { nodes: 0, relationships: 0, labels: [], types: [], requests: 0 };
+  for (const { kind, name, query, rows } of demoGraph(seed)) {
     for (let start = 0; start < rows.length; start += BATCH_ROWS) {
       await client.send(
         new ExecuteOpenCypherQueryCommand({
@@ -225,8 +239,8 @@ export async function loadDemoGraph(client: NeptunedataClient, seed = DEMO_GRAPH
       );
       report.requests++;
     }
-    if (what.endsWith("nodes")) report.nodes += rows.length;
-    else report.relationships += rows.length;
+    report[kind] += rows.length;
+    (kind === "nodes" ? report.labels : report.types).push(name);
   }
   return report;
 }

@@ -71,7 +71,8 @@ export interface DemoResult {
 
 /**
  * The main job, on the embedded AWS. The migration itself is the same library code `trident migrate` runs,
- * through the SDK over a real socket to the local AWS; only the seed and the two walls are demo-only calls.
+ * through the SDK over a real socket to the local AWS; the seed, the graph's load, the walls and the comparison of
+ * the two graphs are the demo's own calls.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const write = options.write;
@@ -121,8 +122,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const loaded = await loadDemoGraph(graphA.client);
     write(
       `    ExecuteOpenCypherQuery × ${loaded.requests} (parameterized UNWIND batches, seed ${DEMO_GRAPH_SEED}): ` +
-        `${count(loaded.nodes)} nodes (Category, City, Supplier, Product, Customer, Order) and ${count(loaded.relationships)} ` +
-        "relationships (IN_CATEGORY, SUPPLIED_BY, LIVES_IN, PLACED, CONTAINS)",
+        `${count(loaded.nodes)} nodes (${loaded.labels.join(", ")}) and ${count(loaded.relationships)} ` +
+        `relationships (${loaded.types.join(", ")})`,
     );
 
     write("");
