@@ -35,7 +35,7 @@ describe("graph summaries compared", () => {
     });
     assert.deepEqual(facts.relationshipStructures, { "{dist}": 57645 });
     assert.equal(describeGraph(facts), "3,749 nodes (4 labels), 57,645 relationships (2 types)");
-    const reordered = {
+    const reordered: PropertygraphSummary = {
       ...SUMMARY,
       nodeLabels: [...SUMMARY.nodeLabels!].reverse(),
       nodeProperties: [{ desc: 3749 }, { code: 3749 }],
