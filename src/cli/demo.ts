@@ -13,31 +13,39 @@ import {
   RestoreDBClusterFromSnapshotCommand,
 } from "@aws-sdk/client-neptune";
 import { DEFAULT_CREDENTIALS, DEFAULT_REGION, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../config/defaults.js";
+import { DEFAULT_DATA_PLANE, type DataPlaneConfig } from "../domain/neptune/data-plane/ports.js";
 import { Emulator } from "../emulator.js";
 import { startServer } from "../server/http.js";
 import { DELAY_PROFILES, type Delays } from "../state/delays.js";
-import { runApply, runPlan } from "../migrate/apply.js";
+import { runApply, runPlan, type ApplyResult } from "../migrate/apply.js";
 import { runCleanup } from "../migrate/cleanup.js";
 import { createMigrationClients, destroyClients, type SideClients } from "../migrate/clients.js";
 import { restoreAttribute } from "../migrate/discover.js";
-import { awsErrorCode, MigrateError } from "../migrate/errors.js";
+import { EXIT, MigrateError } from "../migrate/errors.js";
 import { DEFAULT_TARGET_KEY, formatTags } from "../migrate/plan.js";
 import { TextReporter, elapsedStamp, renderPlan } from "../migrate/report.js";
 import { buildSeed } from "../migrate/seed.js";
 import type { StepContext } from "../migrate/steps/context.js";
 import type { MigrateInputs } from "../migrate/types.js";
 import { progressFor, type Progress } from "../migrate/waiters.js";
+import { clusterGraph, compareSides, refusalOf, showQueryBeforeInstance, type ClusterGraph } from "./demo-data.js";
+import { DEMO_GRAPH_SEED, loadDemoGraph } from "./demo-graph.js";
 import { parseFlags } from "./flags.js";
 
-export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving]
+export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving] [--data-plane-ports FIRST-LAST]
 
 Starts the local AWS in-process, builds the seed's situation in account ${SOURCE_ACCOUNT} (a CMK, an encrypted
-Neptune cluster with an instance, tags), then runs \`trident migrate plan\` and \`apply\` into account
-${TARGET_ACCOUNT} and prints the timeline: each step, each rule it meets (docs/rules.md), the two refusals the
-procedure is known for, and the final state of both accounts.
+Neptune cluster with an instance, tags) and loads a graph into that cluster through openCypher (a small shop:
+customers, orders, products, categories, suppliers, cities). Then runs \`trident migrate plan\` and
+\`apply --verify-data\` into account ${TARGET_ACCOUNT} and prints the timeline: each step, each rule it meets
+(docs/rules.md), the refusals the procedure is known for (among them a query on the restored cluster before it
+has an instance), the graph in ${TARGET_ACCOUNT} next to the graph in ${SOURCE_ACCOUNT} (counts per label and the
+answers to application queries) with a verdict, and the final state of both accounts.
   --cleanup        also run \`trident migrate cleanup\` at the end
   --fast           instant lifecycle transitions (default: the demo profile, a few hundred ms each)
-  --keep-serving   leave the local AWS running afterwards, to look around with the AWS CLI`;
+  --keep-serving   leave the local AWS running afterwards, to look around with the AWS CLI
+  --data-plane-ports FIRST-LAST
+                   ports for the clusters' and instances' endpoints (default ${DEFAULT_DATA_PLANE.firstPort}-${DEFAULT_DATA_PLANE.lastPort}, as trident serve)`;
 
 export interface DemoOptions {
   write: (line: string) => void;
@@ -48,25 +56,33 @@ export interface DemoOptions {
   cleanup?: boolean;
   /** Keep the server running and return its endpoint instead of closing it. */
   keepServing?: boolean;
+  /** Where the clusters' data planes listen (tests give each run its own port range). */
+  dataPlane?: Partial<DataPlaneConfig>;
 }
 
 export interface DemoResult {
   ok: boolean;
   endpoint: string;
   walls: { rule: string; code: string }[];
+  /** The graph loaded into A, and whether B answered every query of the comparison as A did. */
+  data: { nodes: number; relationships: number; sameAnswers: number; differentAnswers: string[] };
   close: () => Promise<void>;
 }
 
 /**
  * The main job, on the embedded AWS. The migration itself is the same library code `trident migrate` runs,
- * through the SDK over a real socket to the local AWS; only the seed and the two walls are demo-only calls.
+ * through the SDK over a real socket to the local AWS; the seed, the graph's load, the walls and the comparison of
+ * the two graphs are the demo's own calls.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const write = options.write;
   const started = Date.now();
   const elapsedMs = () => Date.now() - started;
   const stamp = () => elapsedStamp(elapsedMs());
-  const emulator = new Emulator({ delays: options.delays ?? DELAY_PROFILES.demo });
+  const emulator = new Emulator({
+    delays: options.delays ?? DELAY_PROFILES.demo,
+    ...(options.dataPlane ? { dataPlane: options.dataPlane } : {}),
+  });
   const server = await startServer(emulator, { port: 0 });
   const journalDir = mkdtempSync(join(tmpdir(), "trident-demo-"));
   const region = DEFAULT_REGION;
@@ -77,12 +93,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     sourceCluster: "orders-graph",
     targetCluster: "orders-graph",
     targetKmsKey: DEFAULT_TARGET_KEY,
+    // The demo proves that the graph arrived: `apply --verify-data`.
+    verifyData: true,
   };
   const clients = createMigrationClients(inputs.source, inputs.target, { region, maxAttempts: 1 });
   const journalPath = join(journalDir, "journal.json");
   const pollMs = options.pollMs ?? 150;
   const walls: DemoResult["walls"] = [];
+  const graphs: ClusterGraph[] = [];
   const close = async () => {
+    for (const graph of graphs) graph.client.destroy();
     destroyClients(clients);
     await server.close();
     rmSync(journalDir, { recursive: true, force: true });
@@ -94,6 +114,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     write("");
     write(`${stamp()} Seed: account ${SOURCE_ACCOUNT} gets a customer-managed key and an encrypted Neptune cluster`);
     await buildSeed(clients.source, SOURCE_ACCOUNT, { pollMs, onStep: (text) => write(`    ${text}`) });
+    const graphA = await clusterGraph(clients.source, inputs.source, inputs.sourceCluster!, region);
+    graphs.push(graphA);
+    const checkEndpoint = (url: string) => checkOwnPort(server.dataPlane.listening(), url);
+    checkEndpoint(graphA.url);
+    write(`${stamp()} Data: ${SOURCE_ACCOUNT} loads a graph into orders-graph through its endpoint ${graphA.url}`);
+    const loaded = await loadDemoGraph(graphA.client);
+    write(
+      `    ExecuteOpenCypherQuery × ${loaded.requests} (parameterized UNWIND batches, seed ${DEMO_GRAPH_SEED}): ` +
+        `${count(loaded.nodes)} nodes (${loaded.labels.join(", ")}) and ${count(loaded.relationships)} ` +
+        `relationships (${loaded.types.join(", ")})`,
+    );
 
     write("");
     write(
@@ -105,30 +136,63 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       throw new MigrateError("the demo's plan is blocked", "this is a bug in the demo or the local AWS");
 
     write("");
-    write(`${stamp()} trident migrate apply --yes`);
+    write(`${stamp()} trident migrate apply --yes --verify-data`);
     const reporter = new TextReporter({ write, progress: options.progress, elapsedMs, explainRules: true });
-    const result = await runApply({
-      inputs,
-      clients,
-      journalPath,
-      reporter,
-      wait: { intervalMs: pollMs },
-      beforeStep: async (step, ctx) => {
-        if (step === "copy") walls.push(...(await showWalls(ctx, reporter)));
-      },
-    });
+    const result = await applyOrVerifyFailure(write, () =>
+      runApply({
+        inputs,
+        clients,
+        journalPath,
+        reporter,
+        wait: { intervalMs: pollMs },
+        beforeStep: async (step, ctx) => {
+          if (step === "copy") walls.push(...(await showWalls(ctx, reporter)));
+          if (step === "instances") walls.push(...(await showQueryBeforeInstance(ctx, reporter, checkEndpoint)));
+        },
+      }),
+    );
     write(`${stamp()} apply: ${result.status}`);
 
     write("");
-    write(`${stamp()} trident migrate apply --yes (again: everything is done, so it only verifies)`);
-    const again = await runApply({
-      inputs,
-      clients,
-      journalPath,
-      reporter: new TextReporter({ write: (line) => write(`  ${line}`) }),
-      wait: { intervalMs: pollMs },
-    });
+    write(`${stamp()} trident migrate apply --yes --verify-data (again: everything is done, so it only verifies)`);
+    const again = await applyOrVerifyFailure(write, () =>
+      runApply({
+        inputs,
+        clients,
+        journalPath,
+        reporter: new TextReporter({ write: (line) => write(`  ${line}`) }),
+        wait: { intervalMs: pollMs },
+      }),
+    );
     write(`    changed: ${again.changed.length === 0 ? "nothing" : again.changed.join(", ")}`);
+
+    write("");
+    write(
+      `${stamp()} The graph in ${TARGET_ACCOUNT} next to the graph in ${SOURCE_ACCOUNT} (openCypher on each cluster's endpoint)`,
+    );
+    const graphB = await clusterGraph(clients.target, inputs.target, inputs.targetCluster, region);
+    graphs.push(graphB);
+    checkEndpoint(graphB.url);
+    const compared = await compareSides(
+      graphA,
+      graphB,
+      [`${SOURCE_ACCOUNT} ${graphA.url}`, `${TARGET_ACCOUNT} ${graphB.url}`],
+      write,
+    );
+    const sameGraph = compared.different.length === 0;
+    write(
+      sameGraph
+        ? `    Verdict: the same graph. ${TARGET_ACCOUNT} answers all ${compared.same} queries exactly as ${SOURCE_ACCOUNT} does ` +
+            `(${count(loaded.nodes)} nodes, ${count(loaded.relationships)} relationships).`
+        : `    Verdict: DIFFERENT. ${TARGET_ACCOUNT} answers ${compared.different.length} of ${compared.same + compared.different.length} ` +
+            `queries otherwise than ${SOURCE_ACCOUNT}: ${compared.different.join("; ")}.`,
+    );
+    const data: DemoResult["data"] = {
+      nodes: loaded.nodes,
+      relationships: loaded.relationships,
+      sameAnswers: compared.same,
+      differentAnswers: compared.different,
+    };
 
     if (options.cleanup) {
       write("");
@@ -142,7 +206,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await describeTarget(clients.target, TARGET_ACCOUNT, write);
     write("");
     write(
-      `Done in ${(elapsedMs() / 1000).toFixed(1)} s. Walls met: ${walls.map((wall) => `${wall.rule} (${wall.code})`).join(", ") || "none"}.`,
+      `Done in ${(elapsedMs() / 1000).toFixed(1)} s. Walls met: ${walls.map((wall) => `${wall.rule} (${wall.code})`).join(", ") || "none"}. ` +
+        `The graph: ${sameGraph ? "the same in both accounts" : "DIFFERENT in the target"}.`,
     );
     if (options.keepServing) {
       write("");
@@ -151,18 +216,54 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `  AWS_ACCESS_KEY_ID=${DEFAULT_CREDENTIALS[TARGET_ACCOUNT].accessKeyId} AWS_SECRET_ACCESS_KEY=${DEFAULT_CREDENTIALS[TARGET_ACCOUNT].secretAccessKey} \\`,
       );
       write(`    aws neptune describe-db-clusters --endpoint-url ${server.endpoint} --region ${region}`);
-      return { ok: result.status === "done", endpoint: server.endpoint, walls, close };
+      write(
+        `    aws neptunedata execute-open-cypher-query --open-cypher-query "MATCH (n) RETURN labels(n), count(*)" --endpoint-url ${graphB.url} --region ${region}`,
+      );
+      return { ok: result.status === "done" && sameGraph, endpoint: server.endpoint, walls, data, close };
     }
     await close();
     return {
-      ok: result.status === "done" && again.changed.length === 0,
+      ok: result.status === "done" && again.changed.length === 0 && sameGraph,
       endpoint: server.endpoint,
       walls,
+      data,
       close: async () => {},
     };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * The endpoint is this demo's own listener, not another process's: a cluster keeps a port that another process
+ * holds (the listener only logs that it can't open it), and the demo would read that process's graph.
+ */
+function checkOwnPort(listening: string[], url: string): void {
+  if (!listening.includes(new URL(url).host))
+    throw new MigrateError(
+      `the cluster's endpoint ${url} is held by another process (another trident serve?)`,
+      "stop it, or give the demo other ports with --data-plane-ports FIRST-LAST",
+    );
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * An apply whose result did not verify (exit 4 on the command line) is part of the story, not the end of the
+ * demo: it says so, and the demo goes on to show both graphs, then fails.
+ */
+async function applyOrVerifyFailure(
+  write: (line: string) => void,
+  apply: () => Promise<ApplyResult>,
+): Promise<Pick<ApplyResult, "changed"> & { status: ApplyResult["status"] | "verify failed" }> {
+  try {
+    return await apply();
+  } catch (error) {
+    if (!(error instanceof MigrateError) || error.exitCode !== EXIT.verifyFailed) throw error;
+    write(`    apply FAILED: ${error.message}`);
+    write(`    fix: ${error.fix}`);
+    return { status: "verify failed", changed: [] };
   }
 }
 
@@ -179,14 +280,10 @@ async function showWalls(ctx: StepContext, reporter: TextReporter): Promise<{ ru
     try {
       await call();
     } catch (error) {
-      const code = awsErrorCode(error);
-      if (!code) throw error;
-      reporter.wall(rule, title, {
-        code,
-        message: (error as Error).message,
-        status: (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode,
-      });
-      met.push({ rule, code });
+      const refused = refusalOf(error);
+      if (!refused) throw error;
+      reporter.wall(rule, title, refused);
+      met.push({ rule, code: refused.code });
       return;
     }
     reporter.note(`${rule}: ${title} was ACCEPTED, unlike AWS; removing what it made`);
@@ -276,21 +373,33 @@ export async function demoCommand(argv: string[]): Promise<void> {
     cleanup: { kind: "boolean" },
     fast: { kind: "boolean" },
     "keep-serving": { kind: "boolean" },
+    "data-plane-ports": { kind: "port-range" },
     help: { kind: "boolean", short: "h" },
   });
+  const ports = values["data-plane-ports"];
   if (values.help) {
     console.log(DEMO_USAGE);
     return;
   }
   // The SDK's notice about Node 22 is noise in the demo's timeline (it says nothing about the demo).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const result = await runDemo({
-    write: (line) => console.log(line),
-    progress: progressFor(process.stderr),
-    ...(values.fast ? { delays: DELAY_PROFILES.instant, pollMs: 10 } : {}),
-    cleanup: values.cleanup,
-    keepServing: values["keep-serving"],
-  });
+  let result: DemoResult;
+  try {
+    result = await runDemo({
+      write: (line) => console.log(line),
+      progress: progressFor(process.stderr),
+      ...(values.fast ? { delays: DELAY_PROFILES.instant, pollMs: 10 } : {}),
+      cleanup: values.cleanup,
+      keepServing: values["keep-serving"],
+      ...(ports ? { dataPlane: { firstPort: ports[0], lastPort: ports[1] } } : {}),
+    });
+  } catch (error) {
+    // What the user can fix (a port held by another process): what and the fix, no stack.
+    if (!(error instanceof MigrateError)) throw error;
+    console.error(`trident demo: ${error.message}\n  fix: ${error.fix}`);
+    process.exitCode = error.exitCode;
+    return;
+  }
   if (values["keep-serving"]) {
     const stop = () => void result.close().then(() => process.exit(0));
     process.once("SIGINT", stop);

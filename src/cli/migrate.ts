@@ -22,6 +22,8 @@ Accounts (each side: a profile, or access keys, or the SDK's default chain):
   --target-profile NAME | --target-access-key-id ID --target-secret-access-key KEY [--target-session-token T]
   --endpoint-url URL          both sides (the local AWS: trident serve); or --source-endpoint-url / --target-endpoint-url
   --region REGION             both sides' region (required; default: AWS_REGION, AWS_DEFAULT_REGION)
+  --source-data-endpoint-url URL / --target-data-endpoint-url URL
+                              where a cluster's graph answers, for --verify-data (default: its Endpoint:Port)
 
 What to move:
   --source-cluster ID         the cluster to move; or --source-snapshot ID|ARN (an existing snapshot of it)
@@ -31,6 +33,11 @@ What to move:
   --create-source-key         create that CMK when the source uses aws/rds and none is given
   --subnet-group NAME  --security-group-ids ID[,ID]  --parameter-group NAME
   --instance-class CLASS  --instance-count N          default: like the source's instances
+
+Checking the data (apply):
+  --verify-data               after verify, compare both clusters' graph summaries (GetPropertygraphSummary,
+                              detailed): needs network reach to both clusters' endpoints, an instance in the
+                              source cluster, and neptune-db:GetGraphSummary on each side; a difference is exit 4
 
 Running:
   --journal FILE              default: .trident/migrations/<source>-to-<target>-<cluster>.json
@@ -59,6 +66,9 @@ const OPTIONS = {
   "endpoint-url": { kind: "url" },
   "source-endpoint-url": { kind: "url" },
   "target-endpoint-url": { kind: "url" },
+  "source-data-endpoint-url": { kind: "url" },
+  "target-data-endpoint-url": { kind: "url" },
+  "verify-data": { kind: "boolean" },
   "source-cluster": { kind: "text" },
   "source-snapshot": { kind: "text" },
   "target-cluster": { kind: "text" },
@@ -112,6 +122,8 @@ function side(values: Values, name: "source" | "target"): SideConfig {
   if (keyId && secret)
     Object.assign(config, { accessKeyId: keyId, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) });
   if (endpoint) config.endpoint = endpoint;
+  const dataEndpoint = values[`${name}-data-endpoint-url`];
+  if (dataEndpoint) config.dataEndpoint = dataEndpoint;
   return config;
 }
 
@@ -147,6 +159,7 @@ function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
     ...(values["parameter-group"] ? { parameterGroup: values["parameter-group"] } : {}),
     ...(values["instance-class"] ? { instanceClass: values["instance-class"] } : {}),
     ...(count !== undefined ? { instanceCount: count } : {}),
+    ...(values["verify-data"] ? { verifyData: true } : {}),
   };
 }
 
@@ -277,7 +290,7 @@ async function applyCommand(
   if (json) {
     const events = reporter instanceof JsonReporter ? reporter.events : [];
     io.stdout(
-      `${JSON.stringify({ command: "apply", status: result.status, journal: result.journalPath, changed: result.changed, verification: result.verification, plan: result.plan, events }, null, 2)}\n`,
+      `${JSON.stringify({ command: "apply", status: result.status, journal: result.journalPath, changed: result.changed, verification: result.verification, dataVerification: result.dataVerification, plan: result.plan, events }, null, 2)}\n`,
     );
   }
   if (result.status === "blocked") {

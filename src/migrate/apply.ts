@@ -4,7 +4,7 @@ import { EXIT, MigrateError, explainError } from "./errors.js";
 import { Journal, checkJournalMatches, defaultJournalPath, readJournal, type JournalIdentity } from "./journal.js";
 import { blockers, buildPlan, pendingChanges } from "./plan.js";
 import { silentProgress } from "./waiters.js";
-import type { Reporter, RunState, StepContext, VerifyCheck } from "./steps/context.js";
+import type { DataVerification, Reporter, RunState, StepContext, VerifyCheck } from "./steps/context.js";
 import { STEPS } from "./steps/index.js";
 import type { Discovered, MigrateInputs, Plan, StepId } from "./types.js";
 import type { WaitSettings } from "./waiters.js";
@@ -74,6 +74,8 @@ export interface ApplyResult extends PlanResult {
   /** Steps that changed something in this run. */
   changed: StepId[];
   verification?: VerifyCheck[];
+  /** `--verify-data`: both graphs as read, and how they differ. */
+  dataVerification?: DataVerification;
 }
 
 const NULL_REPORTER: Reporter = {
@@ -140,7 +142,13 @@ export function runApply(options: ApplyOptions): Promise<ApplyResult> {
       }
     }
     journal.record("apply", "finished");
-    return { ...planned, status: "done", changed, ...(state.verification ? { verification: state.verification } : {}) };
+    return {
+      ...planned,
+      status: "done",
+      changed,
+      ...(state.verification ? { verification: state.verification } : {}),
+      ...(state.dataVerification ? { dataVerification: state.dataVerification } : {}),
+    };
   });
 }
 

@@ -1,5 +1,6 @@
 import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
 import { NeptuneClient, type NeptuneClientConfig } from "@aws-sdk/client-neptune";
+import { NeptunedataClient, type NeptunedataClientConfig } from "@aws-sdk/client-neptunedata";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import type { SideConfig } from "./types.js";
 
@@ -24,9 +25,11 @@ export interface ClientOptions {
   maxAttempts?: number;
 }
 
-export function createSideClients(side: SideConfig, options: ClientOptions): SideClients {
-  const config: NeptuneClientConfig & KMSClientConfig & STSClientConfig = { region: options.region };
-  if (side.endpoint) config.endpoint = side.endpoint;
+type SharedConfig = NeptuneClientConfig & KMSClientConfig & STSClientConfig;
+
+/** One side's credentials (keys, a profile, or the default chain), region, handler and retries, for any client. */
+function sideConfig(side: SideConfig, options: ClientOptions): SharedConfig {
+  const config: SharedConfig = { region: options.region };
   if (side.accessKeyId && side.secretAccessKey) {
     config.credentials = {
       accessKeyId: side.accessKeyId,
@@ -39,6 +42,12 @@ export function createSideClients(side: SideConfig, options: ClientOptions): Sid
   }
   if (options.requestHandler) config.requestHandler = options.requestHandler;
   if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts;
+  return config;
+}
+
+export function createSideClients(side: SideConfig, options: ClientOptions): SideClients {
+  const config = sideConfig(side, options);
+  if (side.endpoint) config.endpoint = side.endpoint;
   return {
     sts: new STSClient(config as STSClientConfig),
     kms: new KMSClient(config as KMSClientConfig),
@@ -46,6 +55,20 @@ export function createSideClients(side: SideConfig, options: ClientOptions): Sid
     endpoint: side.endpoint,
     ...(config.profile ? { profile: config.profile } : {}),
   };
+}
+
+/**
+ * A client of one cluster's data plane (`@aws-sdk/client-neptunedata`) with the side's credentials: it signs with
+ * SigV4 for service `neptune-db`, as Neptune's IAM database authentication wants (and as a cluster without it
+ * ignores). `endpoint` is the cluster's own (`https://<Endpoint>:<Port>` on AWS). The control plane's in-process
+ * request handler does not apply: data planes are real listeners.
+ */
+export function createDataClient(
+  side: SideConfig,
+  endpoint: string,
+  options: Omit<ClientOptions, "requestHandler">,
+): NeptunedataClient {
+  return new NeptunedataClient({ ...(sideConfig(side, options) as NeptunedataClientConfig), endpoint });
 }
 
 export interface MigrationClients {

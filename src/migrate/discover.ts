@@ -226,6 +226,7 @@ export async function readCluster(
     DBClusterParameterGroup: cluster.DBClusterParameterGroup,
     DBSubnetGroup: cluster.DBSubnetGroup,
     VpcSecurityGroupIds: (cluster.VpcSecurityGroups ?? []).map((group) => group.VpcSecurityGroupId!).filter(Boolean),
+    ...(cluster.Endpoint ? { Endpoint: cluster.Endpoint } : {}),
     Port: cluster.Port,
     IAMDatabaseAuthenticationEnabled: cluster.IAMDatabaseAuthenticationEnabled,
     DeletionProtection: cluster.DeletionProtection,

@@ -37,6 +37,15 @@ export function awsErrorCode(error: unknown): string | undefined {
 }
 
 /**
+ * The text of an AWS error. The data plane's errors (neptunedata) carry it in `detailedMessage`, their body's
+ * field, and the SDK leaves `message` at "UnknownError" for them.
+ */
+export function awsErrorMessage(error: unknown): string {
+  const detailed = (error as { detailedMessage?: unknown })?.detailedMessage;
+  return typeof detailed === "string" ? detailed : ((error as Error)?.message ?? String(error));
+}
+
+/**
  * Whether an error is one of these AWS codes. The JS SDK names a modelled error by its shape, while the wire
  * code may differ (shape DBInstanceNotFoundFault is sent as DBInstanceNotFound): callers list both.
  */

@@ -1,6 +1,7 @@
 import { authorize, parsePolicy } from "../policy/index.js";
 import { SHARED_SNAPSHOT_QUOTA_FIX } from "./errors.js";
 import type { JournalData } from "./journal.js";
+import { dataEndpointUrl } from "./data-plane.js";
 import { CLUSTER_READY } from "./states.js";
 import {
   TARGET_ACTION_NAMES,
@@ -33,6 +34,7 @@ import type {
   Plan,
   PlannedStep,
   SnapshotFacts,
+  StepId,
   StepState,
   Tag,
   TargetSpec,
@@ -72,9 +74,14 @@ export function plannedInstances(
   });
 }
 
-/** The steps apply would run that change something: those not done yet, but verify (it only reads). */
+/** Steps that only read (verify, verify-data): they run on every apply, and are never a change to confirm. */
+export function isCheck(step: StepId): boolean {
+  return step === "verify" || step === "verify-data";
+}
+
+/** The steps apply would run that change something: those not done yet, but the checks (they only read). */
 export function pendingChanges(plan: Plan): PlannedStep[] {
-  return plan.steps.filter((step) => step.state !== "done" && step.id !== "verify");
+  return plan.steps.filter((step) => step.state !== "done" && !isCheck(step.id));
 }
 
 /** The findings apply can't start with. */
@@ -369,6 +376,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
     rules: [],
     state: "todo",
   });
+  if (inputs.verifyData) steps.push(verifyDataStep(inputs, found, sourceSettled, add));
 
   const sourceLabel = inputs.sourceCluster ? { cluster: inputs.sourceCluster } : { snapshot: inputs.sourceSnapshot };
   return {
@@ -382,6 +390,52 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
     findings: orderFindings(findings),
     keyPolicyDiff,
     canProceed: !findings.some((finding) => finding.severity === "blocker"),
+  };
+}
+
+/**
+ * `--verify-data`: compare the two graphs once the target serves. The source's graph is read from the source
+ * cluster, so it needs one with an instance to answer (R11); a migration from `--source-snapshot` has none.
+ */
+function verifyDataStep(inputs: MigrateInputs, found: Discovered, sourceSettled: boolean, add: Add): PlannedStep {
+  const A = found.source.Account;
+  const source = found.sourceCluster;
+  if (!inputs.sourceCluster) {
+    add({
+      code: "verify-data-without-source-cluster",
+      severity: "blocker",
+      message: "--verify-data compares the source cluster's graph with the target's, and the source is a snapshot",
+      fix: "give --source-cluster instead of --source-snapshot, or leave out --verify-data",
+    });
+  } else if (!source && sourceSettled) {
+    // Before that, checkSource reports the missing source cluster itself.
+    add({
+      code: "verify-data-source-missing",
+      severity: "blocker",
+      message: `--verify-data reads the graph of the source cluster ${inputs.sourceCluster}, which ${A} no longer has`,
+      fix: "leave out --verify-data",
+    });
+  } else if (source && source.Members.length === 0) {
+    add({
+      code: "verify-data-source-without-instance",
+      severity: "blocker",
+      rule: "R11",
+      message: `the source cluster ${inputs.sourceCluster} has no instance, so its graph can't be read for --verify-data`,
+      fix: `create an instance in ${inputs.sourceCluster}, or leave out --verify-data`,
+    });
+  }
+  const sourceUrl = source ? dataEndpointUrl(inputs.source, source) : undefined;
+  return {
+    id: "verify-data",
+    side: "target",
+    title: `compare the graph of ${inputs.targetCluster} in ${found.target.Account} with ${inputs.sourceCluster ?? "the source"}'s in ${A}`,
+    details: [
+      "GetPropertygraphSummary mode=detailed on both clusters' endpoints (neptune-db:GetGraphSummary)",
+      `source ${sourceUrl ?? "(the source cluster's endpoint)"}, target ${inputs.target.dataEndpoint ?? "(the restored cluster's endpoint)"}`,
+      "the same nodes, relationships, labels, property counts and shapes, or apply fails (exit 4)",
+    ],
+    rules: ["R11"],
+    state: "todo",
   };
 }
 

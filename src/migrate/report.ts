@@ -1,4 +1,4 @@
-import { blockers, pendingChanges } from "./plan.js";
+import { blockers, isCheck, pendingChanges } from "./plan.js";
 import { ruleText } from "./rules.js";
 import type { Reporter } from "./steps/context.js";
 import type { Finding, Plan, PlannedStep, Side } from "./types.js";
@@ -143,7 +143,7 @@ export class TextReporter implements Reporter {
   }
 
   stepFinished(step: PlannedStep, outcome: { changed: boolean; detail?: string }): void {
-    const verb = step.id === "verify" ? "verified" : outcome.changed ? "done" : "already done";
+    const verb = isCheck(step.id) ? "verified" : outcome.changed ? "done" : "already done";
     this.options.write(`    ${verb}${outcome.detail ? `: ${outcome.detail}` : ""}`);
   }
 

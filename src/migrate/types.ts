@@ -14,6 +14,8 @@ export interface SideConfig {
   sessionToken?: string;
   /** `--endpoint-url`: the local AWS, or any endpoint that speaks AWS's protocols. */
   endpoint?: string;
+  /** `--source-data-endpoint-url` / `--target-data-endpoint-url`: where the cluster's graph answers, when not at its Endpoint:Port. */
+  dataEndpoint?: string;
 }
 
 export interface MigrateInputs {
@@ -36,6 +38,8 @@ export interface MigrateInputs {
   parameterGroup?: string;
   instanceClass?: string;
   instanceCount?: number;
+  /** `--verify-data`: after verify, compare the source's and the target's graph summaries. */
+  verifyData?: boolean;
 }
 
 export interface Tag {
@@ -62,6 +66,8 @@ export interface ClusterFacts {
   DBClusterParameterGroup?: string;
   DBSubnetGroup?: string;
   VpcSecurityGroupIds: string[];
+  /** The cluster endpoint's address (its data plane answers there, on Port). */
+  Endpoint?: string;
   Port?: number;
   IAMDatabaseAuthenticationEnabled?: boolean;
   DeletionProtection?: boolean;
@@ -160,7 +166,8 @@ export type StepId =
   | "copy"
   | "restore"
   | "instances"
-  | "verify";
+  | "verify"
+  | "verify-data";
 
 export type StepState = "todo" | "in-progress" | "done";
 

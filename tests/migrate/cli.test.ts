@@ -6,24 +6,10 @@ import { CreateDBClusterCommand } from "@aws-sdk/client-neptune";
 import { migrateMain, type MigrateIo } from "../../src/cli/migrate.js";
 import { EXIT } from "../../src/migrate/errors.js";
 import { ADMIN } from "../helpers/harness.js";
-import { A, B } from "./fixtures.js";
+import { A, B, credentialFlags } from "./fixtures.js";
 import { migrationWorlds, mutations, type MigrationWorld } from "./world.js";
 
 const world = migrationWorlds();
-
-/** Both sides' access keys as flags; the target's secret may be replaced. */
-function credentialFlags(targetSecret = ADMIN[B]!.secretAccessKey): string[] {
-  return [
-    "--source-access-key-id",
-    ADMIN[A]!.accessKeyId,
-    "--source-secret-access-key",
-    ADMIN[A]!.secretAccessKey,
-    "--target-access-key-id",
-    ADMIN[B]!.accessKeyId,
-    "--target-secret-access-key",
-    targetSecret,
-  ];
-}
 
 /** Runs the command in-process and captures what it prints; the admins' access keys unless `credentials` says. */
 async function cli(

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { seedKeyPolicy } from "../../src/migrate/seed.js";
+import { ADMIN } from "../helpers/harness.js";
 import type { Discovered, Finding, FindingSeverity, KeyFacts, MigrateInputs, Plan } from "../../src/migrate/types.js";
 
 export const A = "111111111111";
@@ -22,6 +23,20 @@ export function seedInputs(overrides: Partial<MigrateInputs> = {}): MigrateInput
     targetKmsKey: "alias/aws/rds",
     ...overrides,
   };
+}
+
+/** Both sides' access keys as `trident migrate` flags (the admins of A and B); the target's secret may be replaced. */
+export function credentialFlags(targetSecret = ADMIN[B]!.secretAccessKey): string[] {
+  return [
+    "--source-access-key-id",
+    ADMIN[A]!.accessKeyId,
+    "--source-secret-access-key",
+    ADMIN[A]!.secretAccessKey,
+    "--target-access-key-id",
+    ADMIN[B]!.accessKeyId,
+    "--target-secret-access-key",
+    targetSecret,
+  ];
 }
 
 /** The plan's steps and their states in one line, in order: `snapshot:done share:todo …`. */

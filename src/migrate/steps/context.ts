@@ -1,4 +1,6 @@
 import type { MigrationClients } from "../clients.js";
+import type { GraphReading } from "../data-plane.js";
+import type { GraphDifference } from "../graph-summary.js";
 import type { Journal } from "../journal.js";
 import type { Progress, WaitSettings } from "../waiters.js";
 import type { Discovered, MigrateInputs, Plan, PlannedStep, StepId } from "../types.js";
@@ -27,6 +29,14 @@ export interface RunState {
   targetKeyArn?: string;
   /** What verify found, check by check. */
   verification?: VerifyCheck[];
+  /** What verify-data read on each side, and how the graphs differ (none: they match). */
+  dataVerification?: DataVerification;
+}
+
+export interface DataVerification {
+  source: GraphReading;
+  target: GraphReading;
+  differences: GraphDifference[];
 }
 
 export interface VerifyCheck {

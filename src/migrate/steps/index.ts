@@ -8,6 +8,7 @@ import { restore } from "./restore.js";
 import { share } from "./share.js";
 import { snapshot } from "./snapshot.js";
 import { createSourceKey } from "./source-key.js";
+import { verifyData } from "./verify-data.js";
 import { verify } from "./verify.js";
 
 /** Every step by id; the plan decides which run and in which order. */
@@ -21,4 +22,5 @@ export const STEPS: Record<StepId, Step> = {
   restore,
   instances,
   verify,
+  "verify-data": verifyData,
 };
