@@ -1,8 +1,8 @@
 import { GraphErrors } from "../errors.js";
 import { appended } from "./arrays.js";
 import { newElementId } from "./ids.js";
-import { indexKey } from "./index-key.js";
 import type { Properties } from "./properties.js";
+import { PropertyIndex } from "./property-index.js";
 import { Node, Relationship, type PropertyValue } from "./values.js";
 
 /**
@@ -18,8 +18,7 @@ export class PropertyGraph {
   readonly nodes = new Map<string, Node>();
   readonly relationships = new Map<string, Relationship>();
   readonly #byLabel = new Map<string, Set<Node>>();
-  /** label → property → value key → the node (a unique value, the common case, costs no Set) or nodes. */
-  readonly #byProperty = new Map<string, Map<string, Map<string, Node | Set<Node>>>>();
+  readonly #byProperty = new PropertyIndex((label) => this.#byLabel.get(label) ?? []);
   #undo: (() => void)[] | undefined;
   readonly #labelSets = new Map<string, readonly string[]>();
 
@@ -33,10 +32,7 @@ export class PropertyGraph {
 
   /** The nodes with `label` whose property `key` equals `value` (openCypher equality). */
   nodesWithProperty(label: string, key: string, value: PropertyValue): Iterable<Node> {
-    const valueKey = indexKey(value);
-    if (valueKey === undefined) return [];
-    const found = this.#byProperty.get(label)?.get(key)?.get(valueKey);
-    return found === undefined ? [] : found instanceof Set ? found : [found];
+    return this.#byProperty.find(label, key, value);
   }
 
   /** How many nodes carry `label` (for the planner's choice of a starting point). */
@@ -92,6 +88,44 @@ export class PropertyGraph {
     this.#attachRelationship(rel);
     if (this.#recording) this.#record(() => this.#detachRelationship(rel));
     return rel;
+  }
+
+  /**
+   * Adds relationships in bulk, outside any transaction (loading the stored form). Each node's adjacency lists
+   * are allocated once, at their final size: added one at a time, a short list is copied at every addition.
+   */
+  addRelationships(rels: readonly Relationship[]): void {
+    if (this.#recording) throw new Error("addRelationships loads a graph: it is not for a transaction");
+    const outDegree = new Map<Node, number>();
+    const inDegree = new Map<Node, number>();
+    for (const rel of rels) {
+      if (this.relationships.has(rel.id)) {
+        throw GraphErrors.constraint(`Relationship with id '${rel.id}' already exists`);
+      }
+      this.relationships.set(rel.id, rel);
+      outDegree.set(rel.start, (outDegree.get(rel.start) ?? 0) + 1);
+      inDegree.set(rel.end, (inDegree.get(rel.end) ?? 0) + 1);
+    }
+    // Each list at its final size; the degree maps then hold where the next relationship goes.
+    const allocate = (degree: Map<Node, number>, side: "out" | "in") => {
+      for (const [node, added] of degree) {
+        const before = node[side];
+        const list = new Array<Relationship>(before.length + added);
+        for (let i = 0; i < before.length; i++) list[i] = before[i]!;
+        node[side] = list;
+        degree.set(node, before.length);
+      }
+    };
+    allocate(outDegree, "out");
+    allocate(inDegree, "in");
+    for (const rel of rels) {
+      const out = outDegree.get(rel.start)!;
+      rel.start.out[out] = rel;
+      outDegree.set(rel.start, out + 1);
+      const into = inDegree.get(rel.end)!;
+      rel.end.in[into] = rel;
+      inDegree.set(rel.end, into + 1);
+    }
   }
 
   /** Sets (or, with undefined, removes) one property of a node or relationship. */
@@ -196,13 +230,13 @@ export class PropertyGraph {
     const indexed = element instanceof Node && !element.deleted;
     const before = element.properties.get(key);
     if (indexed && before !== undefined) {
-      for (const label of element.labels) this.#indexProperty(element, label, key, before, false);
+      for (const label of element.labels) this.#byProperty.property(element, label, key, before, false);
     }
     if (value === undefined) element.properties.delete(key);
     else if (before === undefined && position >= 0) element.properties.insert(position, key, value);
     else element.properties.set(key, value);
     if (indexed && value !== undefined) {
-      for (const label of element.labels) this.#indexProperty(element, label, key, value, true);
+      for (const label of element.labels) this.#byProperty.property(element, label, key, value, true);
     }
   }
 
@@ -215,33 +249,7 @@ export class PropertyGraph {
       nodes.delete(node);
       if (nodes.size === 0) this.#byLabel.delete(label);
     }
-    node.properties.forEach((value, key) => this.#indexProperty(node, label, key, value, present));
-  }
-
-  #indexProperty(node: Node, label: string, key: string, value: PropertyValue, present: boolean): void {
-    const valueKey = indexKey(value);
-    if (valueKey === undefined) return;
-    let byKey = this.#byProperty.get(label);
-    if (!byKey) {
-      if (!present) return;
-      this.#byProperty.set(label, (byKey = new Map()));
-    }
-    let byValue = byKey.get(key);
-    if (!byValue) {
-      if (!present) return;
-      byKey.set(key, (byValue = new Map()));
-    }
-    const found = byValue.get(valueKey);
-    if (present) {
-      if (found === undefined) byValue.set(valueKey, node);
-      else if (found instanceof Set) found.add(node);
-      else if (found !== node) byValue.set(valueKey, new Set([found, node]));
-    } else if (found === node) {
-      byValue.delete(valueKey);
-    } else if (found instanceof Set) {
-      found.delete(node);
-      if (found.size === 1) byValue.set(valueKey, found.values().next().value!);
-    }
+    this.#byProperty.label(node, label, present);
   }
 }
 

@@ -16,6 +16,13 @@ export class Properties implements Iterable<[string, PropertyValue]> {
     if (entries) for (const [key, value] of entries) this.set(key, value);
   }
 
+  /** Properties over a flat [key, value, key, value…] list of distinct keys, which they take over (bulk loading). */
+  static adopt(items: (string | PropertyValue)[]): Properties {
+    const properties = new Properties();
+    if (items.length > 0) properties.#items = items;
+    return properties;
+  }
+
   get size(): number {
     return this.#items.length / 2;
   }

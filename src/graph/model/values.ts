@@ -66,6 +66,16 @@ export const isNumber = (v: Value): v is bigint | number => typeof v === "bigint
 export const LONG_MIN = -(2n ** 63n);
 export const LONG_MAX = 2n ** 63n - 1n;
 
+/** Small integers, each made once: most integer properties (years, counts, ranks) repeat a few values. */
+const SMALL_INTEGER_LIMIT = 1 << 16;
+const SMALL_INTEGERS = new Array<bigint | undefined>(SMALL_INTEGER_LIMIT);
+
+/** An integer value from a safe integer, without allocating a new bigint for a small one. */
+export function integer(n: number): bigint {
+  if (n >= 0 && n < SMALL_INTEGER_LIMIT && Number.isInteger(n)) return (SMALL_INTEGERS[n] ??= BigInt(n));
+  return BigInt(n);
+}
+
 /** The name of a value's type, for error messages. */
 export function typeName(v: Value): string {
   if (v === null) return "Null";

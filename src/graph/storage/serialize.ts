@@ -1,6 +1,6 @@
 import { PropertyGraph } from "../model/graph.js";
 import { Properties } from "../model/properties.js";
-import type { Node, PropertyValue } from "../model/values.js";
+import { integer, Relationship, type Node, type PropertyValue } from "../model/values.js";
 import { ByteReader, ByteWriter, CorruptGraphError } from "./bytes.js";
 
 /**
@@ -102,13 +102,15 @@ export function deserialize(data: Buffer, newId?: () => string): PropertyGraph {
     if (!n) throw new CorruptGraphError("node out of range");
     return n;
   };
+  const rels: Relationship[] = [];
   for (let i = reader.varint(); i > 0; i--) {
     const id = reader.string();
     const type = name();
     const start = node();
     const end = node();
-    graph.addRelationship(id, type, start, end, readProperties(reader, name));
+    rels.push(new Relationship(id, type, start, end, readProperties(reader, name)));
   }
+  graph.addRelationships(rels);
   if (!reader.done) throw new CorruptGraphError("trailing bytes after the graph");
   return graph;
 }
@@ -149,12 +151,15 @@ function writeValue(w: ByteWriter, v: PropertyValue): void {
 }
 
 function readProperties(r: ByteReader, name: () => string): Properties {
-  const props = new Properties();
-  for (let i = r.varint(); i > 0; i--) {
-    const key = name();
-    props.set(key, readValue(r));
+  const count = r.varint();
+  if (count === 0) return new Properties();
+  // One list at its final size: adding the keys one by one would allocate a list per key.
+  const items = new Array<string | PropertyValue>(2 * count);
+  for (let i = 0; i < items.length; i += 2) {
+    items[i] = name();
+    items[i + 1] = readValue(r);
   }
-  return props;
+  return Properties.adopt(items);
 }
 
 function readValue(r: ByteReader): PropertyValue {
@@ -167,7 +172,7 @@ function readValue(r: ByteReader): PropertyValue {
     case Tag.Int64:
       return r.i64();
     case Tag.Int32:
-      return BigInt(r.i32());
+      return integer(r.i32());
     case Tag.Float:
       return r.f64();
     case Tag.String:
