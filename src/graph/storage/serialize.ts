@@ -97,20 +97,22 @@ export function deserialize(data: Buffer, newId?: () => string): PropertyGraph {
     for (let j = reader.varint(); j > 0; j--) labels.push(name());
     nodes.push(graph.addNode(id, labels, readProperties(reader, name)));
   }
-  const node = () => {
-    const n = nodes[reader.varint()];
-    if (!n) throw new CorruptGraphError("node out of range");
+  const ordinal = () => {
+    const n = reader.varint();
+    if (n >= nodes.length) throw new CorruptGraphError("node out of range");
     return n;
   };
-  const rels: Relationship[] = [];
-  for (let i = reader.varint(); i > 0; i--) {
+  const relCount = reader.varint();
+  const rels = new Array<Relationship>(relCount);
+  const ends = new Int32Array(2 * relCount);
+  for (let i = 0; i < relCount; i++) {
     const id = reader.string();
     const type = name();
-    const start = node();
-    const end = node();
-    rels.push(new Relationship(id, type, start, end, readProperties(reader, name)));
+    const start = (ends[2 * i] = ordinal());
+    const end = (ends[2 * i + 1] = ordinal());
+    rels[i] = new Relationship(id, type, nodes[start]!, nodes[end]!, readProperties(reader, name));
   }
-  graph.addRelationships(rels);
+  graph.loadRelationships(nodes, rels, ends);
   if (!reader.done) throw new CorruptGraphError("trailing bytes after the graph");
   return graph;
 }
