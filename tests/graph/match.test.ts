@@ -189,6 +189,18 @@ test("the planner starts from the fewest index hits, takes IN lists and ids, and
     looks: 1,
   });
   assert.deepEqual(run("MATCH (i) WHERE id(i) IN ['item-7'] AND i.n = 8 RETURN i.n AS n"), { rows: [], looks: 1 });
+  // A relationship's id starts the search at its end, whichever the direction, inline or in WHERE.
+  g.run("MATCH (a:Item), (b:Item {n: a.n + 1}) CREATE (a)-[:NEXT {`~id`: 'next-' + toString(a.n), n: a.n}]->(b)");
+  assert.deepEqual(run("MATCH (a)-[r]->(b) WHERE id(r) = 'next-7' RETURN [a.n, r.n, b.n] AS n"), {
+    rows: [[7, 7, 8]],
+    looks: 1,
+  });
+  assert.deepEqual(run("MATCH (b)<-[r {`~id`: 'next-9'}]-(a) RETURN [a.n, b.n] AS n"), { rows: [[9, 10]], looks: 1 });
+  assert.deepEqual(run("MATCH (x)-[r]-() WHERE id(r) IN ['next-3', 'none'] RETURN x.n AS n ORDER BY n"), {
+    rows: [3, 4],
+    looks: 1,
+  });
+  assert.deepEqual(run("MATCH (x:Item {n: 1})-[r]->() WHERE id(r) = 'next-3' RETURN x.n AS n"), { rows: [], looks: 1 });
   // Without a usable lookup the label is scanned: the looks show the work.
   assert.ok(run("MATCH (i:Item) WHERE i.n > 4990 RETURN i.n AS n").looks > 1);
 });

@@ -135,7 +135,8 @@ function matchPart(part: PatternPart, scope: Scope, hints: Hints, used: Set<Rela
   const relProperties = part.relationships.map((pattern) => inlineProperties(pattern.properties, scope));
   if (nodeConstraints.some((c) => c === undefined) || relProperties.some((p) => p === undefined)) return false;
   const nodes = nodeConstraints as Constraint[];
-  const start = chooseStart(nodes, scope, hints);
+  const rels = part.relationships.map((pattern, i) => ({ pattern, properties: relProperties[i]! }));
+  const start = chooseStart(nodes, rels, scope, hints);
   const bound: (Node | undefined)[] = new Array(part.nodes.length);
   const hops: Relationship[][] = new Array(part.relationships.length);
   let row = scope.row;
@@ -309,10 +310,16 @@ function nodeMatches(node: Node, c: Constraint): boolean {
 
 /**
  * The planner: the node of the part to start from, the cheapest first. A bound variable (one candidate), then an
- * id lookup (a few), then the label+property lookup with the fewest hits (every equality and IN is weighed, the
- * smallest label chosen), then the smallest label, then every node.
+ * id lookup of a node or of a relationship (whose end is the start: `()-[r]->()` with `id(r) = $id` reads one
+ * relationship, not the graph), then the label+property lookup with the fewest hits (every equality and IN is
+ * weighed, the smallest label chosen), then the smallest label, then every node.
  */
-function chooseStart(nodes: Constraint[], scope: Scope, hints: Hints): { index: number; candidates: Iterable<Node> } {
+function chooseStart(
+  nodes: Constraint[],
+  rels: { pattern: RelationshipPattern; properties: [string, Value][] }[],
+  scope: Scope,
+  hints: Hints,
+): { index: number; candidates: Iterable<Node> } {
   const graph = scope.ctx.graph;
   const total = graph.nodes.size + 1;
   let best: { index: number; cost: number; candidates: () => Iterable<Node> } | undefined;
@@ -358,6 +365,24 @@ function chooseStart(nodes: Constraint[], scope: Scope, hints: Hints): { index: 
       const count = hits.reduce((sum, nodes) => sum + sizeOf(nodes), 0);
       consider(index, 2 + count / total, () => (hits.length === 1 ? hits[0]! : new Set(hits.flatMap((h) => [...h]))));
     }
+  });
+  rels.forEach(({ pattern, properties }, index) => {
+    if (pattern.range) return; // a variable-length pattern binds a list, not one relationship
+    const hint = pattern.variable === undefined ? undefined : hints.get(pattern.variable);
+    const inline = properties.find(([key]) => key === ID_KEY);
+    const ids = inline ? [inline[1]] : hint?.ids.map(valuesOf).find((values) => values !== undefined);
+    if (ids === undefined) return;
+    // The pattern's left node (index `index`) is the relationship's start going out, its end coming in.
+    consider(index, 1 + ids.length / total, () => {
+      const found = new Set<Node>();
+      for (const id of ids) {
+        const rel = typeof id === "string" ? graph.relationships.get(id) : undefined;
+        if (!rel) continue;
+        if (pattern.direction !== "in") found.add(rel.start);
+        if (pattern.direction !== "out") found.add(rel.end);
+      }
+      return found;
+    });
   });
   return { index: best!.index, candidates: best!.candidates() };
 }
