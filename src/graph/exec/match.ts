@@ -345,12 +345,12 @@ function chooseStart(
     const ids = c.id !== undefined ? [c.id] : hint?.ids.map(valuesOf).find((values) => values !== undefined);
     if (ids !== undefined) {
       return consider(index, 1 + ids.length / total, () => {
-        const found = new Set<Node>();
+        const found: Node[] = [];
         for (const id of ids) {
           const node = typeof id === "string" ? graph.nodes.get(id) : undefined;
-          if (node) found.add(node);
+          if (node) found.push(node);
         }
-        return found;
+        return distinct(found);
       });
     }
     const labels = c.pattern.labels;
@@ -374,17 +374,22 @@ function chooseStart(
     if (ids === undefined) return;
     // The pattern's left node (index `index`) is the relationship's start going out, its end coming in.
     consider(index, 1 + ids.length / total, () => {
-      const found = new Set<Node>();
+      const found: Node[] = [];
       for (const id of ids) {
         const rel = typeof id === "string" ? graph.relationships.get(id) : undefined;
         if (!rel) continue;
-        if (pattern.direction !== "in") found.add(rel.start);
-        if (pattern.direction !== "out") found.add(rel.end);
+        if (pattern.direction !== "in") found.push(rel.start);
+        if (pattern.direction !== "out") found.push(rel.end);
       }
-      return found;
+      return distinct(found);
     });
   });
   return { index: best!.index, candidates: best!.candidates() };
+}
+
+/** Each node once, in order: a few by hand (a lookup by one id, the common case, costs no Set), many by a Set. */
+function distinct(nodes: Node[]): Iterable<Node> {
+  return nodes.length <= 16 ? nodes.filter((node, i) => nodes.indexOf(node) === i) : new Set(nodes);
 }
 
 /** How many nodes an index lookup found (its answer is a Set or an array). */
