@@ -52,6 +52,16 @@ test("an empty graph round-trips; damaged bytes are refused rather than half-rea
   assert.throws(() => deserialize(Buffer.from("XXXX")), CorruptGraphError);
   assert.throws(() => deserialize(blob.subarray(0, blob.length - 3)), CorruptGraphError);
   assert.throws(() => deserialize(Buffer.concat([blob, Buffer.from([0])])), CorruptGraphError);
+  // Two relationships (or nodes) under one id: refused, not one silently dropped.
+  const twins = new GraphEngine();
+  twins.run("CREATE (:A {`~id`: 'dup-a'})-[:R {`~id`: 'dup-1'}]->(:A {`~id`: 'dup-b'})-[:R {`~id`: 'dup-2'}]->(:A)");
+  for (const [from, to] of [
+    ["dup-2", "dup-1"],
+    ["dup-b", "dup-a"],
+  ]) {
+    const patched = Buffer.from(serialize(twins.graph).toString("latin1").replace(from!, to!), "latin1");
+    assert.throws(() => deserialize(patched), /already exists/);
+  }
   const wrongVersion = Buffer.from(blob);
   wrongVersion[4] = 99;
   assert.throws(() => deserialize(wrongVersion), /unknown stored graph version 99/);

@@ -94,7 +94,8 @@ export class PropertyGraph {
    * Adds relationships in bulk, outside any transaction (reading the stored form). The loader names each one's
    * ends by their place in `nodes` (`ends[2i]` the start of `rels[i]`, `ends[2i + 1]` its end), so that every
    * adjacency list is counted with plain arrays and allocated once at its final size: added one at a time, a
-   * short list is copied at every addition, and counting per Node in a Map costs more than the lists.
+   * short list is copied at every addition, and counting per Node in a Map costs more than the lists. For a
+   * graph being loaded: after a failure (a duplicate id) it is not usable.
    */
   loadRelationships(nodes: readonly Node[], rels: readonly Relationship[], ends: Int32Array): void {
     if (this.#recording) throw new Error("loadRelationships loads a graph: it is not for a transaction");
@@ -104,10 +105,11 @@ export class PropertyGraph {
       if (rel.start !== nodes[ends[2 * i]!] || rel.end !== nodes[ends[2 * i + 1]!]) {
         throw new Error(`loadRelationships: the ends of '${rel.id}' are not where \`ends\` says`);
       }
-      if (this.relationships.has(rel.id)) {
+      // One Map operation, not has() then set(): a duplicate id (corrupt input) is seen by the size not growing.
+      const size = this.relationships.size;
+      if (this.relationships.set(rel.id, rel).size === size) {
         throw GraphErrors.constraint(`Relationship with id '${rel.id}' already exists`);
       }
-      this.relationships.set(rel.id, rel);
       outCount[ends[2 * i]!]!++;
       inCount[ends[2 * i + 1]!]!++;
     });
