@@ -350,7 +350,7 @@ function chooseStart(
           const node = typeof id === "string" ? graph.nodes.get(id) : undefined;
           if (node) found.push(node);
         }
-        return distinct(found);
+        return found.length <= 1 ? found : distinct(found);
       });
     }
     const labels = c.pattern.labels;
@@ -387,7 +387,7 @@ function chooseStart(
   return { index: best!.index, candidates: best!.candidates() };
 }
 
-/** Each node once, in order: a few by hand (a lookup by one id, the common case, costs no Set), many by a Set. */
+/** Each node once, in order: a few by hand, many by a Set. */
 function distinct(nodes: Node[]): Iterable<Node> {
   return nodes.length <= 16 ? nodes.filter((node, i) => nodes.indexOf(node) === i) : new Set(nodes);
 }
