@@ -23,6 +23,12 @@ export class Properties implements Iterable<[string, PropertyValue]> {
     return properties;
   }
 
+  /** Takes over the entries of `from` (this is empty), leaving it empty: no list is copied. */
+  protected moveFrom(from: Properties): void {
+    this.#items = from.#items;
+    from.#items = EMPTY;
+  }
+
   get size(): number {
     return this.#items.length / 2;
   }
