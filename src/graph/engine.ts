@@ -61,6 +61,9 @@ export class GraphEngine {
     const query = this.parse(text);
     const params =
       typeof parameters === "string" || parameters === undefined ? parseParameters(parameters) : parameters;
+    // Every parameter the query names, before any work: a query that would not reach one still needs it.
+    const missing = query.parameters.filter((name) => !params.has(name));
+    if (missing.length > 0) throw GraphErrors.missingParameters(missing);
     const ctx = { graph: this.graph, params, now: this.clock.now(), tick: this.#deadline() };
     return this.graph.atomically(() => executeQuery(query, ctx));
   }

@@ -23,6 +23,9 @@ export const GraphErrors = {
    * the code its engine-error table gives to requests that cannot succeed as written. Decision, not a source.
    */
   badRequest: (message: string) => new GraphError("BadRequestException", message, 400),
+  /** Parameters the query names that the request does not give (Neo4j's wording; Neptune documents none). */
+  missingParameters: (names: string[]) =>
+    new GraphError("BadRequestException", `Expected parameter(s): ${names.join(", ")}`, 400),
   /** The query ran past `neptune_query_timeout` (reference §2.3: 500, retryable). */
   timeLimit: () => new GraphError("TimeLimitExceededException", "Operation terminated (deadline exceeded)", 500),
   /** A parameters document that is not a JSON object. */

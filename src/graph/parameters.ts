@@ -1,5 +1,5 @@
 import { GraphErrors } from "./errors.js";
-import { LONG_MAX, LONG_MIN, type Value } from "./model/values.js";
+import { integer, LONG_MAX, LONG_MIN, type Value } from "./model/values.js";
 
 /**
  * Query parameters from their JSON form (Neptune takes `parameters` as a JSON object serialized in a string,
@@ -104,19 +104,25 @@ class JsonReader {
 
   #string(): string {
     const start = this.#i;
-    this.#i++;
-    let escaped = false;
-    while (this.#i < this.text.length) {
-      const c = this.text[this.#i++]!;
-      if (escaped) escaped = false;
-      else if (c === "\\") escaped = true;
-      else if (c === '"') {
+    const text = this.text;
+    let plain = true;
+    for (let i = start + 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x5c) {
+        plain = false;
+        i++; // the escaped character cannot end the string
+      } else if (c === 0x22) {
+        this.#i = i + 1;
+        // Without escapes or control characters the text is the string (the common case, and the cheap one).
+        if (plain) return text.slice(start + 1, i);
         try {
           // The string's own text, escapes and all, is valid JSON by itself.
-          return JSON.parse(this.text.slice(start, this.#i)) as string;
+          return JSON.parse(text.slice(start, this.#i)) as string;
         } catch {
           throw invalid();
         }
+      } else if (c < 0x20) {
+        plain = false; // JSON refuses a raw control character: JSON.parse says so
       }
     }
     throw invalid();
@@ -124,15 +130,17 @@ class JsonReader {
 
   #number(): Value {
     const start = this.#i;
-    let integer = true;
+    let whole = true;
     while (this.#i < this.text.length && "+-0123456789.eE".includes(this.text[this.#i]!)) {
-      if (".eE".includes(this.text[this.#i]!)) integer = false;
+      if (".eE".includes(this.text[this.#i]!)) whole = false;
       this.#i++;
     }
     const digits = this.text.slice(start, this.#i);
     const float = Number(digits);
     if (Number.isNaN(float)) throw invalid();
-    if (!integer) return float;
+    if (!whole) return float;
+    // Up to 15 digits a double is exact (and a small integer is shared); beyond, the digits are read exactly.
+    if (digits.length <= 15) return integer(float);
     const n = BigInt(digits);
     return n > LONG_MAX || n < LONG_MIN ? float : n;
   }

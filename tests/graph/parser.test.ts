@@ -27,6 +27,18 @@ test("a syntax error is MalformedQueryException naming the line and column of th
   assert.match(eof.message, /^Invalid end of input: expected a property key \(line 1, column 20\)$/);
 });
 
+test("lines end at \\n, \\r\\n or a lone \\r, also inside comments; columns count the text's UTF-16 units", () => {
+  const at = (query: string) => /\(line (\d+), column (\d+)\)$/.exec(syntaxError(query).message)!.slice(1).map(Number);
+  assert.deepEqual(at("MATCH (n)\r\nRETRUN n"), [2, 1]);
+  assert.deepEqual(at("MATCH (n)\rRETRUN n"), [2, 1]);
+  assert.deepEqual(at("MATCH (n) // note\r  RETRUN n"), [2, 3]);
+  assert.deepEqual(at("MATCH (n) /* one\r\ntwo\rthree */ RETRUN n"), [3, 10]);
+  assert.deepEqual(at("RETURN 1\n\n\tRETRUN"), [3, 2]);
+  // The musical symbol is two UTF-16 units, as in the text a client sends.
+  assert.deepEqual(at('RETURN "\u{1d11e}" AS x, 1 +'), [1, 22]);
+  assert.match(syntaxError("RETURN 'abc\r\n").message, /Unterminated string literal \(line 1, column 8\)/);
+});
+
 test("the tokenizer reports unterminated strings and bad characters where they start", () => {
   assert.match(syntaxError("RETURN 'abc").message, /Unterminated string literal \(line 1, column 8\)/);
   assert.match(syntaxError("RETURN 1 #").message, /Invalid input '#' \(line 1, column 10\)/);

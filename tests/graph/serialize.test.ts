@@ -52,7 +52,36 @@ test("an empty graph round-trips; damaged bytes are refused rather than half-rea
   assert.throws(() => deserialize(Buffer.from("XXXX")), CorruptGraphError);
   assert.throws(() => deserialize(blob.subarray(0, blob.length - 3)), CorruptGraphError);
   assert.throws(() => deserialize(Buffer.concat([blob, Buffer.from([0])])), CorruptGraphError);
+  // Two relationships (or nodes) under one id: refused, not one silently dropped.
+  const twins = new GraphEngine();
+  twins.run("CREATE (:A {`~id`: 'dup-a'})-[:R {`~id`: 'dup-1'}]->(:A {`~id`: 'dup-b'})-[:R {`~id`: 'dup-2'}]->(:A)");
+  for (const [from, to] of [
+    ["dup-2", "dup-1"],
+    ["dup-b", "dup-a"],
+  ]) {
+    const patched = Buffer.from(serialize(twins.graph).toString("latin1").replace(from!, to!), "latin1");
+    assert.throws(() => deserialize(patched), /already exists/);
+  }
   const wrongVersion = Buffer.from(blob);
   wrongVersion[4] = 99;
   assert.throws(() => deserialize(wrongVersion), /unknown stored graph version 99/);
+});
+
+test("adjacency read back in bulk keeps each node's order both ways, and takes later writes and deletes", () => {
+  const g = socialGraph();
+  // A hub with more relationships than a short list holds, both ways, and a self-loop.
+  g.run(
+    "MATCH (hub {`~id`: 'alice'}), (other {`~id`: 'bob'}) UNWIND range(1, 20) AS i " +
+      "CREATE (hub)-[:OUT {i: i}]->(other), (other)-[:IN {i: i}]->(hub)",
+  );
+  g.run("MATCH (hub {`~id`: 'alice'}) CREATE (hub)-[:LOOP]->(hub)");
+  const copy = new GraphEngine(deserialize(serialize(g.graph)));
+  const order = "MATCH (hub {`~id`: 'alice'})-[r]-(x) RETURN type(r) AS t, r.i AS i, id(x) AS x";
+  assert.equal(copy.run(order), g.run(order));
+  for (const engine of [g, copy]) {
+    engine.run("MATCH (hub {`~id`: 'alice'}), (c {`~id`: 'carol'}) CREATE (hub)-[:NEW]->(c), (c)-[:NEW]->(hub)");
+    engine.run("MATCH ({`~id`: 'alice'})-[r:OUT|IN]-() WHERE r.i % 2 = 0 DELETE r");
+  }
+  assert.equal(copy.run(order), g.run(order));
+  assert.equal(copy.run("MATCH ({`~id`: 'alice'})-[r]-() RETURN count(r) AS c"), '{"results":[{"c":25}]}');
 });

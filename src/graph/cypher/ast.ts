@@ -9,6 +9,8 @@ export interface Query {
   parts: Clause[][];
   /** One entry per UNION between parts: true for UNION ALL. */
   unionAll: boolean[];
+  /** The parameters the query names, in order of first appearance (all must be given before it runs). */
+  parameters: string[];
 }
 
 export type Clause =

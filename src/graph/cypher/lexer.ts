@@ -26,39 +26,27 @@ const SYMBOLS1 = "()[]{},.:;|=<>+-*/%^";
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
-  let line = 1;
-  let lineStart = 0;
+  const place = positions(text);
   const fail = (message: string, at: number): never => {
-    throw GraphErrors.malformed(message, lineOf(text, at), at - lineStartOf(text, at) + 1);
+    const { line, column } = place(at);
+    throw GraphErrors.malformed(message, line, column);
   };
   const push = (kind: TokenKind, value: string, start: number, end: number, quoted = false) =>
-    tokens.push({ kind, text: value, quoted, offset: start, end, line, column: start - lineStart + 1 });
+    tokens.push({ kind, text: value, quoted, offset: start, end, ...place(start) });
 
   while (i < text.length) {
     const c = text[i]!;
-    if (c === "\n") {
-      i++;
-      line++;
-      lineStart = i;
-      continue;
-    }
-    if (isSpace(c)) {
+    if (isSpace(c) || isLineBreak(c)) {
       i++;
       continue;
     }
     if (c === "/" && text[i + 1] === "/") {
-      while (i < text.length && text[i] !== "\n") i++;
+      while (i < text.length && !isLineBreak(text[i]!)) i++;
       continue;
     }
     if (c === "/" && text[i + 1] === "*") {
       const end = text.indexOf("*/", i + 2);
       if (end < 0) fail("Unterminated comment", i);
-      for (let j = i; j < end; j++) {
-        if (text[j] === "\n") {
-          line++;
-          lineStart = j + 1;
-        }
-      }
       i = end + 2;
       continue;
     }
@@ -192,17 +180,29 @@ function scanString(text: string, i: number, fail: (message: string, at: number)
   }
 }
 
-function lineOf(text: string, at: number): number {
-  let line = 1;
-  for (let j = 0; j < at; j++) if (text[j] === "\n") line++;
-  return line;
+/**
+ * The line and column (1-based, in UTF-16 units as the query text is) of an offset. A line ends at "\n", "\r\n"
+ * or a lone "\r", the line breaks of the openCypher grammar's whitespace.
+ */
+function positions(text: string): (at: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "\n" || (text[i] === "\r" && text[i + 1] !== "\n")) starts.push(i + 1);
+  }
+  return (at) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= at) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: at - starts[low]! + 1 };
+  };
 }
 
-function lineStartOf(text: string, at: number): number {
-  return text.lastIndexOf("\n", at - 1) + 1;
-}
-
-const isSpace = (c: string) => c === " " || c === "\t" || c === "\r" || c === "\f" || c === "\v" || c === "\u00a0";
+const isLineBreak = (c: string) => c === "\n" || c === "\r";
+const isSpace = (c: string) => c === " " || c === "\t" || c === "\f" || c === "\v" || c === "\u00a0";
 const isDigit = (c: string) => c >= "0" && c <= "9";
 const isHexDigit = (c: string) => isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F");
 const isNameStart = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c > "\u007f";

@@ -41,6 +41,8 @@ const COMPARISONS = new Set(["=", "<>", "!=", "<", ">", "<=", ">="]);
 class Parser {
   readonly #tokens: Token[];
   #pos = 0;
+  /** Every parameter named so far (the query records them: a missing one is refused before any work). */
+  readonly #parameters = new Set<string>();
 
   constructor(readonly text: string) {
     this.#tokens = tokenize(text);
@@ -129,7 +131,7 @@ class Parser {
     }
     this.#acceptSymbol(";");
     if (this.#peek().kind !== "eof") this.#fail("a clause, UNION or the end of the query");
-    return { parts, unionAll };
+    return { parts, unionAll, parameters: [...this.#parameters] };
   }
 
   /** Neptune's `USING QUERY: HINT value` prefixes (engine ≥ 1.3.2.0): read and ignored. */
@@ -352,9 +354,14 @@ class Parser {
     return { variable, labels, properties };
   }
 
+  #parameter(name: string): Expr {
+    this.#parameters.add(name);
+    return { kind: "parameter", name };
+  }
+
   #patternProperties(): Expr | undefined {
     if (this.#isSymbol("{")) return this.#mapLiteral();
-    if (this.#peek().kind === "parameter") return { kind: "parameter", name: this.#next().text };
+    if (this.#peek().kind === "parameter") return this.#parameter(this.#next().text);
     return undefined;
   }
 
@@ -551,7 +558,7 @@ class Parser {
         return { kind: "literal", value: token.text };
       case "parameter":
         this.#pos++;
-        return { kind: "parameter", name: token.text };
+        return this.#parameter(token.text);
       case "eof":
         return this.#fail("an expression");
       case "symbol":

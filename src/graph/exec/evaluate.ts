@@ -14,7 +14,7 @@ export function evaluate(expr: Expr, scope: Scope): Value {
       return expr.value;
     case "parameter": {
       const value = scope.ctx.params.get(expr.name);
-      if (value === undefined) throw GraphErrors.badRequest(`Expected parameter(s): ${expr.name}`);
+      if (value === undefined) throw GraphErrors.missingParameters([expr.name]); // the engine checks first
       return value;
     }
     case "variable": {

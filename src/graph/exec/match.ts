@@ -20,8 +20,16 @@ import { evaluate } from "./evaluate.js";
  * along the adjacency lists. Relationships are unique within one MATCH (openCypher's relationship isomorphism).
  */
 
-/** `var.key = value` facts taken from a WHERE, which may narrow a start point to an index lookup. */
-export type Hints = Map<string, { id?: Expr; properties: [string, Expr][] }>;
+/**
+ * Facts taken from a WHERE that may narrow a start point to an index lookup: `var.key = value`, `id(var) = value`,
+ * and the same with `IN list` (`many`: the expression is a list of values), whose other side is known before
+ * matching. The WHERE still filters every row: a hint only chooses where the search starts.
+ */
+export type Hints = Map<string, { ids: Lookup[]; properties: [string, Lookup][] }>;
+interface Lookup {
+  expr: Expr;
+  many: boolean;
+}
 
 /** Calls `found` with each row extended by one match of all the parts; `found` returns true to stop. */
 export function matchParts(
@@ -55,33 +63,33 @@ export function patternPaths(pattern: PatternPart, scope: Scope, each?: (row: Ro
   return paths;
 }
 
-/** Collects `n.key = expr` and `id(n) = expr` conjuncts whose other side is known before matching. */
+/** Collects the hints of the WHERE's top-level conjunction. */
 export function hintsFrom(where: Expr | undefined, row: Row): Hints {
   const hints: Hints = new Map();
+  const hint = (side: Expr, lookup: Lookup) => {
+    if (!isKnown(lookup.expr, row)) return;
+    if (side.kind === "property" && side.object.kind === "variable" && !row.has(side.object.name)) {
+      hintFor(hints, side.object.name).properties.push([side.key, lookup]);
+    } else if (
+      side.kind === "call" &&
+      side.name.toLowerCase() === "id" &&
+      side.args.length === 1 &&
+      side.args[0]!.kind === "variable" &&
+      !row.has(side.args[0]!.name)
+    ) {
+      hintFor(hints, side.args[0]!.name).ids.push(lookup);
+    }
+  };
   const visit = (e: Expr) => {
     if (e.kind !== "binary") return;
     if (e.op === "AND") {
       visit(e.left);
       visit(e.right);
-      return;
-    }
-    if (e.op !== "=") return;
-    for (const [side, other] of [
-      [e.left, e.right],
-      [e.right, e.left],
-    ] as const) {
-      if (!isKnown(other, row)) continue;
-      if (side.kind === "property" && side.object.kind === "variable" && !row.has(side.object.name)) {
-        hintFor(hints, side.object.name).properties.push([side.key, other]);
-      } else if (
-        side.kind === "call" &&
-        side.name.toLowerCase() === "id" &&
-        side.args.length === 1 &&
-        side.args[0]!.kind === "variable" &&
-        !row.has(side.args[0]!.name)
-      ) {
-        hintFor(hints, side.args[0]!.name).id = other;
-      }
+    } else if (e.op === "=") {
+      hint(e.left, { expr: e.right, many: false });
+      hint(e.right, { expr: e.left, many: false });
+    } else if (e.op === "IN") {
+      hint(e.left, { expr: e.right, many: true });
     }
   };
   if (where) visit(where);
@@ -90,7 +98,7 @@ export function hintsFrom(where: Expr | undefined, row: Row): Hints {
 
 function hintFor(hints: Hints, variable: string) {
   let hint = hints.get(variable);
-  if (!hint) hints.set(variable, (hint = { properties: [] }));
+  if (!hint) hints.set(variable, (hint = { ids: [], properties: [] }));
   return hint;
 }
 
@@ -127,7 +135,8 @@ function matchPart(part: PatternPart, scope: Scope, hints: Hints, used: Set<Rela
   const relProperties = part.relationships.map((pattern) => inlineProperties(pattern.properties, scope));
   if (nodeConstraints.some((c) => c === undefined) || relProperties.some((p) => p === undefined)) return false;
   const nodes = nodeConstraints as Constraint[];
-  const start = chooseStart(nodes, scope, hints);
+  const rels = part.relationships.map((pattern, i) => ({ pattern, properties: relProperties[i]! }));
+  const start = chooseStart(nodes, rels, scope, hints);
   const bound: (Node | undefined)[] = new Array(part.nodes.length);
   const hops: Relationship[][] = new Array(part.relationships.length);
   let row = scope.row;
@@ -299,11 +308,29 @@ function nodeMatches(node: Node, c: Constraint): boolean {
   return true;
 }
 
-function chooseStart(nodes: Constraint[], scope: Scope, hints: Hints): { index: number; candidates: Iterable<Node> } {
+/**
+ * The planner: the node of the part to start from, the cheapest first. A bound variable (one candidate), then an
+ * id lookup of a node or of a relationship (whose end is the start: `()-[r]->()` with `id(r) = $id` reads one
+ * relationship, not the graph), then the label+property lookup with the fewest hits (every equality and IN is
+ * weighed, the smallest label chosen), then the smallest label, then every node.
+ */
+function chooseStart(
+  nodes: Constraint[],
+  rels: { pattern: RelationshipPattern; properties: [string, Value][] }[],
+  scope: Scope,
+  hints: Hints,
+): { index: number; candidates: Iterable<Node> } {
   const graph = scope.ctx.graph;
+  const total = graph.nodes.size + 1;
   let best: { index: number; cost: number; candidates: () => Iterable<Node> } | undefined;
   const consider = (index: number, cost: number, candidates: () => Iterable<Node>) => {
     if (!best || cost < best.cost) best = { index, cost, candidates };
+  };
+  /** The values a lookup stands for; undefined when it cannot narrow (an IN over something not a list). */
+  const valuesOf = (lookup: Lookup): Value[] | undefined => {
+    const value = evaluate(lookup.expr, scope);
+    if (!lookup.many) return [value];
+    return Array.isArray(value) ? value : undefined;
   };
   nodes.forEach((c, index) => {
     const variable = c.pattern.variable;
@@ -315,28 +342,57 @@ function chooseStart(nodes: Constraint[], scope: Scope, hints: Hints): { index: 
       return consider(index, 0, () => (boundValue === null ? [] : [boundValue]));
     }
     const hint = variable === undefined ? undefined : hints.get(variable);
-    const id = c.id ?? (hint?.id ? evaluate(hint.id, scope) : undefined);
-    if (id !== undefined) {
-      return consider(index, 1, () => {
-        const node = typeof id === "string" ? graph.nodes.get(id) : undefined;
-        return node ? [node] : [];
+    const ids = c.id !== undefined ? [c.id] : hint?.ids.map(valuesOf).find((values) => values !== undefined);
+    if (ids !== undefined) {
+      return consider(index, 1 + ids.length / total, () => {
+        const found: Node[] = [];
+        for (const id of ids) {
+          const node = typeof id === "string" ? graph.nodes.get(id) : undefined;
+          if (node) found.push(node);
+        }
+        return found.length <= 1 ? found : distinct(found);
       });
     }
-    const equalities: [string, Value][] = [...c.properties];
-    for (const [key, expr] of hint?.properties ?? []) equalities.push([key, evaluate(expr, scope)]);
-    const indexed = equalities.find(([, value]) => isPropertyValue(value) || value === null);
     const labels = c.pattern.labels;
-    if (labels.length > 0) {
-      const label = labels.reduce((a, b) => (graph.labelCount(b) < graph.labelCount(a) ? b : a));
-      if (indexed) {
-        const [key, value] = indexed;
-        return consider(index, 2, () =>
-          value === null ? [] : graph.nodesWithProperty(label, key, value as PropertyValue),
-        );
-      }
-      return consider(index, 3 + graph.labelCount(label) / (graph.nodes.size + 1), () => graph.nodesWithLabel(label));
+    if (labels.length === 0) return consider(index, 4, () => graph.nodes.values());
+    const label = labels.reduce((a, b) => (graph.labelCount(b) < graph.labelCount(a) ? b : a));
+    consider(index, 3 + graph.labelCount(label) / total, () => graph.nodesWithLabel(label));
+    const equalities: [string, Value[] | undefined][] = c.properties.map(([key, value]) => [key, [value]]);
+    for (const [key, lookup] of hint?.properties ?? []) equalities.push([key, valuesOf(lookup)]);
+    for (const [key, values] of equalities) {
+      if (values === undefined || !values.every((v) => v === null || isPropertyValue(v))) continue;
+      const hits = values.map((v) => (v === null ? [] : graph.nodesWithProperty(label, key, v as PropertyValue)));
+      const count = hits.reduce((sum, nodes) => sum + sizeOf(nodes), 0);
+      consider(index, 2 + count / total, () => (hits.length === 1 ? hits[0]! : new Set(hits.flatMap((h) => [...h]))));
     }
-    consider(index, 4, () => graph.nodes.values());
+  });
+  rels.forEach(({ pattern, properties }, index) => {
+    if (pattern.range) return; // a variable-length pattern binds a list, not one relationship
+    const hint = pattern.variable === undefined ? undefined : hints.get(pattern.variable);
+    const inline = properties.find(([key]) => key === ID_KEY);
+    const ids = inline ? [inline[1]] : hint?.ids.map(valuesOf).find((values) => values !== undefined);
+    if (ids === undefined) return;
+    // The pattern's left node (index `index`) is the relationship's start going out, its end coming in.
+    consider(index, 1 + ids.length / total, () => {
+      const found: Node[] = [];
+      for (const id of ids) {
+        const rel = typeof id === "string" ? graph.relationships.get(id) : undefined;
+        if (!rel) continue;
+        if (pattern.direction !== "in") found.push(rel.start);
+        if (pattern.direction !== "out") found.push(rel.end);
+      }
+      return distinct(found);
+    });
   });
   return { index: best!.index, candidates: best!.candidates() };
+}
+
+/** Each node once, in order: a few by hand, many by a Set. */
+function distinct(nodes: Node[]): Iterable<Node> {
+  return nodes.length <= 16 ? nodes.filter((node, i) => nodes.indexOf(node) === i) : new Set(nodes);
+}
+
+/** How many nodes an index lookup found (its answer is a Set or an array). */
+function sizeOf(nodes: Iterable<Node>): number {
+  return nodes instanceof Set ? nodes.size : Array.isArray(nodes) ? nodes.length : Number.MAX_SAFE_INTEGER;
 }

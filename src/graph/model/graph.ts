@@ -2,8 +2,8 @@ import { GraphErrors } from "../errors.js";
 import type { Change } from "../storage/changes.js";
 import { appended } from "./arrays.js";
 import { newElementId } from "./ids.js";
-import { indexKey } from "./index-key.js";
 import type { Properties } from "./properties.js";
+import { PropertyIndex } from "./property-index.js";
 import { Node, Relationship, type PropertyValue } from "./values.js";
 
 /**
@@ -23,8 +23,7 @@ export class PropertyGraph {
   readonly nodes = new Map<string, Node>();
   readonly relationships = new Map<string, Relationship>();
   readonly #byLabel = new Map<string, Set<Node>>();
-  /** label → property → value key → the node (a unique value, the common case, costs no Set) or nodes. */
-  readonly #byProperty = new Map<string, Map<string, Map<string, Node | Set<Node>>>>();
+  readonly #byProperty = new PropertyIndex((label) => this.#byLabel.get(label) ?? []);
   #undo: (() => void)[] | undefined;
   #redo: Change[] | undefined;
   /** Told the changes of each transaction that changed something, as it commits (the cluster's durable log). */
@@ -41,10 +40,7 @@ export class PropertyGraph {
 
   /** The nodes with `label` whose property `key` equals `value` (openCypher equality). */
   nodesWithProperty(label: string, key: string, value: PropertyValue): Iterable<Node> {
-    const valueKey = indexKey(value);
-    if (valueKey === undefined) return [];
-    const found = this.#byProperty.get(label)?.get(key)?.get(valueKey);
-    return found === undefined ? [] : found instanceof Set ? found : [found];
+    return this.#byProperty.find(label, key, value);
   }
 
   /** How many nodes carry `label` (for the planner's choice of a starting point). */
@@ -114,6 +110,48 @@ export class PropertyGraph {
       properties: [...properties],
     });
     return rel;
+  }
+
+  /**
+   * Adds relationships in bulk, outside any transaction (reading the stored form). The loader names each one's
+   * ends by their place in `nodes` (`ends[2i]` the start of `rels[i]`, `ends[2i + 1]` its end), so that every
+   * adjacency list is counted with plain arrays and allocated once at its final size: added one at a time, a
+   * short list is copied at every addition, and counting per Node in a Map costs more than the lists. For a
+   * graph being loaded: after a failure (a duplicate id) it is not usable.
+   */
+  loadRelationships(nodes: readonly Node[], rels: readonly Relationship[], ends: Int32Array): void {
+    if (this.#recording) throw new Error("loadRelationships loads a graph: it is not for a transaction");
+    const outCount = new Int32Array(nodes.length);
+    const inCount = new Int32Array(nodes.length);
+    rels.forEach((rel, i) => {
+      if (rel.start !== nodes[ends[2 * i]!] || rel.end !== nodes[ends[2 * i + 1]!]) {
+        throw new Error(`loadRelationships: the ends of '${rel.id}' are not where \`ends\` says`);
+      }
+      // One Map operation, not has() then set(): a duplicate id (corrupt input) is seen by the size not growing.
+      const size = this.relationships.size;
+      if (this.relationships.set(rel.id, rel).size === size) {
+        throw GraphErrors.constraint(`Relationship with id '${rel.id}' already exists`);
+      }
+      outCount[ends[2 * i]!]!++;
+      inCount[ends[2 * i + 1]!]!++;
+    });
+    // Each list at its final size; the counts then say where a node's next relationship goes.
+    const allocate = (counts: Int32Array, side: "out" | "in") => {
+      nodes.forEach((node, n) => {
+        if (counts[n] === 0) return;
+        const before = node[side];
+        const list = new Array<Relationship>(before.length + counts[n]!);
+        for (let i = 0; i < before.length; i++) list[i] = before[i]!;
+        node[side] = list;
+        counts[n] = before.length;
+      });
+    };
+    allocate(outCount, "out");
+    allocate(inCount, "in");
+    rels.forEach((rel, i) => {
+      rel.start.out[outCount[ends[2 * i]!]!++] = rel;
+      rel.end.in[inCount[ends[2 * i + 1]!]!++] = rel;
+    });
   }
 
   /** Sets (or, with undefined, removes) one property of a node or relationship. */
@@ -230,13 +268,13 @@ export class PropertyGraph {
     const indexed = element instanceof Node && !element.deleted;
     const before = element.properties.get(key);
     if (indexed && before !== undefined) {
-      for (const label of element.labels) this.#indexProperty(element, label, key, before, false);
+      for (const label of element.labels) this.#byProperty.property(element, label, key, before, false);
     }
     if (value === undefined) element.properties.delete(key);
     else if (before === undefined && position >= 0) element.properties.insert(position, key, value);
     else element.properties.set(key, value);
     if (indexed && value !== undefined) {
-      for (const label of element.labels) this.#indexProperty(element, label, key, value, true);
+      for (const label of element.labels) this.#byProperty.property(element, label, key, value, true);
     }
   }
 
@@ -249,33 +287,7 @@ export class PropertyGraph {
       nodes.delete(node);
       if (nodes.size === 0) this.#byLabel.delete(label);
     }
-    node.properties.forEach((value, key) => this.#indexProperty(node, label, key, value, present));
-  }
-
-  #indexProperty(node: Node, label: string, key: string, value: PropertyValue, present: boolean): void {
-    const valueKey = indexKey(value);
-    if (valueKey === undefined) return;
-    let byKey = this.#byProperty.get(label);
-    if (!byKey) {
-      if (!present) return;
-      this.#byProperty.set(label, (byKey = new Map()));
-    }
-    let byValue = byKey.get(key);
-    if (!byValue) {
-      if (!present) return;
-      byKey.set(key, (byValue = new Map()));
-    }
-    const found = byValue.get(valueKey);
-    if (present) {
-      if (found === undefined) byValue.set(valueKey, node);
-      else if (found instanceof Set) found.add(node);
-      else if (found !== node) byValue.set(valueKey, new Set([found, node]));
-    } else if (found === node) {
-      byValue.delete(valueKey);
-    } else if (found instanceof Set) {
-      found.delete(node);
-      if (found.size === 1) byValue.set(valueKey, found.values().next().value!);
-    }
+    this.#byProperty.label(node, label, present);
   }
 }
 

@@ -16,6 +16,19 @@ export class Properties implements Iterable<[string, PropertyValue]> {
     if (entries) for (const [key, value] of entries) this.set(key, value);
   }
 
+  /** Properties over a flat [key, value, key, value…] list of distinct keys, which they take over (bulk loading). */
+  static adopt(items: (string | PropertyValue)[]): Properties {
+    const properties = new Properties();
+    if (items.length > 0) properties.#items = items;
+    return properties;
+  }
+
+  /** Takes over the entries of `from` (this is empty), leaving it empty: no list is copied. */
+  protected moveFrom(from: Properties): void {
+    this.#items = from.#items;
+    from.#items = EMPTY;
+  }
+
   get size(): number {
     return this.#items.length / 2;
   }

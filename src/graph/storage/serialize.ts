@@ -1,6 +1,6 @@
 import { PropertyGraph } from "../model/graph.js";
 import { Properties } from "../model/properties.js";
-import type { Node, PropertyValue } from "../model/values.js";
+import { integer, Relationship, type Node, type PropertyValue } from "../model/values.js";
 import { ByteReader, ByteWriter, CorruptGraphError } from "./bytes.js";
 
 /**
@@ -97,18 +97,22 @@ export function deserialize(data: Buffer, newId?: () => string): PropertyGraph {
     for (let j = reader.varint(); j > 0; j--) labels.push(name());
     nodes.push(graph.addNode(id, labels, readProperties(reader, name)));
   }
-  const node = () => {
-    const n = nodes[reader.varint()];
-    if (!n) throw new CorruptGraphError("node out of range");
+  const ordinal = () => {
+    const n = reader.varint();
+    if (n >= nodes.length) throw new CorruptGraphError("node out of range");
     return n;
   };
-  for (let i = reader.varint(); i > 0; i--) {
+  const relCount = reader.varint();
+  const rels = new Array<Relationship>(relCount);
+  const ends = new Int32Array(2 * relCount);
+  for (let i = 0; i < relCount; i++) {
     const id = reader.string();
     const type = name();
-    const start = node();
-    const end = node();
-    graph.addRelationship(id, type, start, end, readProperties(reader, name));
+    const start = (ends[2 * i] = ordinal());
+    const end = (ends[2 * i + 1] = ordinal());
+    rels[i] = new Relationship(id, type, nodes[start]!, nodes[end]!, readProperties(reader, name));
   }
+  graph.loadRelationships(nodes, rels, ends);
   if (!reader.done) throw new CorruptGraphError("trailing bytes after the graph");
   return graph;
 }
@@ -150,12 +154,15 @@ export function writeValue(w: ByteWriter, v: PropertyValue): void {
 }
 
 function readProperties(r: ByteReader, name: () => string): Properties {
-  const props = new Properties();
-  for (let i = r.varint(); i > 0; i--) {
-    const key = name();
-    props.set(key, readValue(r));
+  const count = r.varint();
+  if (count === 0) return new Properties();
+  // One list at its final size: adding the keys one by one would allocate a list per key.
+  const items = new Array<string | PropertyValue>(2 * count);
+  for (let i = 0; i < items.length; i += 2) {
+    items[i] = name();
+    items[i + 1] = readValue(r);
   }
-  return props;
+  return Properties.adopt(items);
 }
 
 /** The value `writeValue` wrote. */
@@ -169,7 +176,7 @@ export function readValue(r: ByteReader): PropertyValue {
     case Tag.Int64:
       return r.i64();
     case Tag.Int32:
-      return BigInt(r.i32());
+      return integer(r.i32());
     case Tag.Float:
       return r.f64();
     case Tag.String:
