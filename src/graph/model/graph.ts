@@ -91,7 +91,7 @@ export class PropertyGraph {
     const node = new Node(nodeId, this.#interned([...new Set(labels)]), properties);
     this.#attachNode(node);
     if (this.#recording) this.#record(() => this.#detachNode(node));
-    this.#redo?.push({ op: "addNode", id: nodeId, labels: [...node.labels], properties: [...properties] });
+    this.#redo?.push({ op: "addNode", id: nodeId, labels: [...node.labels], properties: [...node.properties] });
     return node;
   }
 
@@ -107,7 +107,7 @@ export class PropertyGraph {
       type,
       start: start.id,
       end: end.id,
-      properties: [...properties],
+      properties: [...rel.properties],
     });
     return rel;
   }
