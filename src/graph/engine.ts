@@ -7,6 +7,7 @@ import type { Value } from "./model/values.js";
 import { GraphErrors } from "./errors.js";
 import { parseParameters } from "./parameters.js";
 import { SystemClock, type Clock } from "../state/clock.js";
+import { getHeapStatistics } from "node:v8";
 
 /** How many distinct query texts keep their parsed form (applications repeat a few queries with parameters). */
 const PARSE_CACHE_SIZE = 512;
@@ -14,8 +15,15 @@ const PARSE_CACHE_SIZE = 512;
 /** Neptune's default `neptune_query_timeout` (ms; reference §2.3, from /status settings). */
 export const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
 
-/** How many loop steps pass between two looks at the timer (reading it costs more than a step). */
+/** How many loop steps pass between two looks at the timer and the heap (reading them costs more than a step). */
 const STEPS_PER_TIME_CHECK = 1024;
+
+/**
+ * The heap a query may drive the process to before it is stopped: 80% of V8's limit. A query builds its rows in
+ * memory, so without this a cartesian product would take the whole server down before its timeout; stopped,
+ * its rows are garbage and its writes are undone.
+ */
+const DEFAULT_HEAP_LIMIT_BYTES = Math.floor(getHeapStatistics().heap_size_limit * 0.8);
 
 export interface EngineOptions {
   /** The cluster parameter group's `neptune_query_timeout`, in ms. */
@@ -25,6 +33,8 @@ export interface EngineOptions {
    * moves between requests) cannot bound it: this is CPU wall time. Tests give a counter here.
    */
   elapsed?: () => number;
+  /** The heap size (bytes) past which a running query fails with MemoryLimitExceededException. */
+  heapLimitBytes?: number;
 }
 
 /**
@@ -44,7 +54,7 @@ export class GraphEngine {
   parse(text: string): Query {
     let query = this.#parsed.get(text);
     if (!query) {
-      query = parseQuery(text);
+      query = withinStack(() => parseQuery(text));
       if (this.#parsed.size >= PARSE_CACHE_SIZE) this.#parsed.delete(this.#parsed.keys().next().value!);
       this.#parsed.set(text, query);
     }
@@ -65,21 +75,38 @@ export class GraphEngine {
     const missing = query.parameters.filter((name) => !params.has(name));
     if (missing.length > 0) throw GraphErrors.missingParameters(missing);
     const ctx = { graph: this.graph, params, now: this.clock.now(), tick: this.#deadline() };
-    return this.graph.atomically(() => executeQuery(query, ctx));
+    return withinStack(() => this.graph.atomically(() => executeQuery(query, ctx)));
   }
 
-  /** A tick function that fails the query once it has run longer than the timeout. */
+  /** A tick function that fails the query once it has run longer than the timeout or filled the heap. */
   #deadline(): () => void {
     const elapsed = this.options.elapsed ?? (() => performance.now());
     const limit = elapsed() + (this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
+    const heapLimit = this.options.heapLimitBytes ?? DEFAULT_HEAP_LIMIT_BYTES;
+    // The heap may still hold an earlier query's garbage: only a query that itself grew it by a good part of the
+    // limit is stopped, so a collection V8 has not run yet fails nobody.
+    const grownFrom = getHeapStatistics().used_heap_size + heapLimit / 4;
     let steps = 0;
     return () => {
-      if (++steps % STEPS_PER_TIME_CHECK === 0 && elapsed() > limit) throw GraphErrors.timeLimit();
+      if (++steps % STEPS_PER_TIME_CHECK !== 0) return;
+      if (elapsed() > limit) throw GraphErrors.timeLimit();
+      const used = getHeapStatistics().used_heap_size;
+      if (used > heapLimit && used > grownFrom) throw GraphErrors.memoryLimit();
     };
   }
 
   /** Runs one query and answers Neptune's openCypher JSON (`{"results":[…]}`). */
   run(text: string, parameters?: string | ReadonlyMap<string, Value>): string {
     return toNeptuneJson(this.execute(text, parameters));
+  }
+}
+
+/** Runs recursive work (parsing, evaluating); a stack overflow from a too deeply nested query is its error. */
+function withinStack<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError && error.message.includes("call stack")) throw GraphErrors.tooDeep();
+    throw error;
   }
 }

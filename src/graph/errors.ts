@@ -28,6 +28,16 @@ export const GraphErrors = {
     new GraphError("BadRequestException", `Expected parameter(s): ${names.join(", ")}`, 400),
   /** The query ran past `neptune_query_timeout` (reference §2.3: 500, retryable). */
   timeLimit: () => new GraphError("TimeLimitExceededException", "Operation terminated (deadline exceeded)", 500),
+  /**
+   * The query's working set grew past what the engine allows it (reference §1.4: MemoryLimitExceededException, 500,
+   * retryable). The wording follows the time limit's; Neptune's own text is not documented.
+   */
+  memoryLimit: () => new GraphError("MemoryLimitExceededException", "Operation terminated (out of memory)", 500),
+  /**
+   * A query nested deeper than the engine can follow (the parser and evaluator recurse). *Decided*:
+   * QueryTooLargeException (400, the model's code for a query the engine will not take as written).
+   */
+  tooDeep: () => new GraphError("QueryTooLargeException", "The query is nested too deeply to be evaluated", 400),
   /** A parameters document that is not a JSON object. */
   invalidParameter: (message: string) => new GraphError("InvalidParameterException", message, 400),
   /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { getHeapStatistics } from "node:v8";
 import { GraphEngine } from "../../src/graph/engine.js";
 import { GraphError } from "../../src/graph/errors.js";
 import { PropertyGraph } from "../../src/graph/model/graph.js";
@@ -74,4 +75,31 @@ test("a query past neptune_query_timeout fails with TimeLimitExceededException (
   g.run("UNWIND range(1, 12) AS i CREATE (:K {i: i})");
   g.run("MATCH (a:K), (b:K) WHERE a <> b CREATE (a)-[:E]->(b)");
   assert.throws(() => g.run("MATCH p = (:K {i: 1})-[*]->() RETURN count(p)"), /deadline exceeded/);
+});
+
+test("a query that fills the heap fails with MemoryLimitExceededException (500), its writes undone; the next runs", () => {
+  const heapNow = getHeapStatistics().used_heap_size;
+  // A limit just above today's heap: a query that grows it by a quarter of the limit is stopped.
+  const g = new GraphEngine(new PropertyGraph(), new ManualClock(), { heapLimitBytes: heapNow + 1 });
+  g.run("UNWIND range(1, 2000) AS i CREATE (:N {i: i})");
+  fails(
+    g,
+    "CREATE (:Before) WITH 1 AS one MATCH (a:N), (b:N) RETURN collect([a, b]) AS pairs",
+    "MemoryLimitExceededException",
+    "Operation terminated (out of memory)",
+  );
+  assert.equal(g.graph.nodes.size, 2000);
+  assert.deepEqual(results(g, "MATCH (n:N) RETURN count(n) AS n"), [{ n: 2000 }]);
+});
+
+test("a query nested deeper than the engine follows is QueryTooLargeException (400), not a crash", () => {
+  const g = newEngine();
+  for (const deep of [
+    "RETURN " + "(".repeat(50_000) + "1" + ")".repeat(50_000),
+    "RETURN " + "[".repeat(50_000) + "]".repeat(50_000),
+    "RETURN " + "-".repeat(50_000) + "1",
+  ]) {
+    fails(g, deep, "QueryTooLargeException", "The query is nested too deeply to be evaluated");
+  }
+  assert.deepEqual(results(g, "RETURN ((1)) AS one"), [{ one: 1 }]);
 });
