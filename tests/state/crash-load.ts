@@ -121,6 +121,16 @@ export async function runCrashLoad(options: CrashOptions): Promise<CrashReport> 
   const keyA = (await createKey(a, { policy: policyVersion(0) })).Arn!;
   const keyB = (await createKey(b)).Arn!;
   states.set("policy", new Set(["v0"]));
+  // One copy acknowledged before the first kill, so that every run (however early its kills land) proves that an
+  // acknowledged cross-account copy restores after the crashes; the load makes more.
+  await createCluster(a.neptune, "c0", { StorageEncrypted: true, KmsKeyId: keyA });
+  await createSnapshot(a.neptune, "c0", "s0");
+  await share(a.neptune, "s0", [B]);
+  await copyToLocal(b.neptune, snapshotArn(A, "s0"), keyB, { TargetDBClusterSnapshotIdentifier: "copy-s0" });
+  states.set("cluster:c0", new Set(["retention 1"]));
+  states.set("snapshot:s0", new Set(["shared"]));
+  states.set("copy:s0", new Set(["present"]));
+  copies.push("s0");
 
   const now = (key: string) => [...(states.get(key) ?? [ABSENT])][0]!;
   const keysWith = (prefix: string, test: (state: string) => boolean) =>
