@@ -5,6 +5,7 @@ import { AwsError } from "../protocol/errors.js";
 import { bindRestJsonInput, RestJsonRouter, serializeRestJsonOutput } from "../protocol/rest-json.js";
 import { validateInput, type ValidationStyle } from "../protocol/validate.js";
 import { reply, type RawRequest, type RawResponse, type RequestSummary } from "../server/pipeline.js";
+import { dataPlaneAccess } from "./authorize.js";
 import { dataPlaneError, ERROR_CONTENT_TYPE, errorBody, internalFailure, NEPTUNEDATA } from "./errors.js";
 import type { FastResetTokens } from "./fast-reset.js";
 import { isOpenCypherPath, openCypherInput } from "./opencypher-http.js";
@@ -15,8 +16,9 @@ import { DATA_PLANE_HANDLERS, unsupportedOperation, type DataPlaneContext } from
  *   the session (which cluster the port serves, in which role, whether it serves now) → the operation (openCypher's
  *   own encodings, else the neptunedata model's method + path) → bind → validate → handler → serialize.
  * Like the control plane, the whole request is one unit of work of the store: what the query writes is committed
- * with a 2xx answer, and an error answer changes nothing. IAM database authentication is not enforced: the
- * request's SigV4 signature (service `neptune-db`) is not checked, as on a cluster without IAM auth.
+ * with a 2xx answer, and an error answer changes nothing. On a cluster with IAM database authentication, the
+ * caller is authenticated right after the session and authorized once the operation and its input are known
+ * (authorize.ts).
  */
 
 const ROUTER = new RestJsonRouter(NEPTUNEDATA);
@@ -85,6 +87,7 @@ async function answer(
     // The cluster first: an endpoint that does not serve answers nothing else (Neptune's is unreachable then).
     const session = openSession(face.emulator.dataPlane, port, arrival);
     accountId = session.accountId;
+    const access = dataPlaneAccess(face.emulator, session, request);
     let input: Record<string, unknown>;
     let handler: Handler;
     if (isOpenCypherPath(path)) {
@@ -113,6 +116,7 @@ async function answer(
     }
     const shape = NEPTUNEDATA.operations[operation]!.input?.shape;
     if (shape) validateInput(NEPTUNEDATA, shape, input, VALIDATION);
+    access.authorize(operation, input);
     const output = handler(input, { session, now: face.emulator.clock.now(), resets: face.resets });
     const wire = serializeRestJsonOutput(NEPTUNEDATA, operation, output);
     const response = withHeaders(

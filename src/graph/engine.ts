@@ -1,4 +1,4 @@
-import { isUpdating, type Query } from "./cypher/ast.js";
+import { isUpdating, queryEffects, type Query, type QueryEffects } from "./cypher/ast.js";
 import { parseQuery } from "./cypher/parser.js";
 import { executeQuery, type QueryResult } from "./exec/execute.js";
 import { toNeptuneJson } from "./format.js";
@@ -64,6 +64,11 @@ export class GraphEngine {
   /** Whether the query writes (a reader endpoint refuses it with ReadOnlyViolationException). */
   isReadOnly(text: string): boolean {
     return !isUpdating(this.parse(text));
+  }
+
+  /** What the query could do to the graph (IAM database authentication requires an action for each). */
+  effects(text: string): QueryEffects {
+    return queryEffects(this.parse(text));
   }
 
   /** Runs one query atomically. Parameters as Neptune sends them (a JSON object in a string) or already as values. */

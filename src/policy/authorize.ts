@@ -106,3 +106,28 @@ const ALLOWED: AuthorizeResult = Object.freeze({ allowed: true });
 function denied(reason: DenyReason, denySource?: DenySource): AuthorizeResult {
   return denySource ? { allowed: false, reason, denySource } : { allowed: false, reason };
 }
+
+const DENY_SOURCES: Record<DenySource, string> = {
+  resource: "a resource-based",
+  identity: "an identity-based",
+  session: "a session",
+};
+
+/** IAM's current wording of a refusal [aws-behaviour §6.5; IAM-AD]. */
+export function accessDeniedMessage(
+  principal: Principal,
+  action: string,
+  resource: string,
+  result: Exclude<AuthorizeResult, { allowed: true }>,
+): string {
+  // Without a resource (CreateKey, ListKeys …) AWS leaves out "on resource".
+  const head = `User: ${principal.arn} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`}`;
+  switch (result.reason) {
+    case "explicit-deny":
+      return `${head} with an explicit deny in ${DENY_SOURCES[result.denySource ?? "resource"]} policy`;
+    case "no-resource-policy-allows":
+      return `${head} because no resource-based policy allows the ${action} action`;
+    case "no-identity-policy-allows":
+      return `${head} because no identity-based policy allows the ${action} action`;
+  }
+}

@@ -15,6 +15,7 @@ export { validateResourcePolicyPrincipals, validateIdentityPolicy } from "./prin
 export { evaluatePolicy, baseContext, type EvaluateOptions } from "./evaluate.js";
 export { wildcardMatch } from "./wildcard.js";
 export {
+  accessDeniedMessage,
   authorize,
   authorizeByIdentity,
   type AuthorizeInput,

@@ -80,7 +80,7 @@ async function answer(
   request: RawRequest,
 ): Promise<{ response: RawResponse; summary: RequestSummary }> {
   const requestId = randomUUID();
-  const [path = "/", query = ""] = request.url.split("?", 2) as [string, string?];
+  const path = request.url.split("?", 1)[0] ?? "/";
   if (isAdminPath(path)) {
     const { response, operation, error } = handleAdmin(emulator, request, requestId);
     return { response, summary: { operation, status: response.status, error } };
@@ -88,13 +88,7 @@ async function answer(
   let route: Route | undefined;
   let principal: Principal | undefined;
   try {
-    const signed: SignedRequestParts = {
-      method: request.method,
-      path,
-      query,
-      headers: request.headers,
-      body: request.body,
-    };
+    const signed = signedParts(request);
     // Parsed once: the credential scope routes the request, then authenticates it.
     const credentials = parseSigV4(signed);
     route = routeRequest(emulator, signed, credentials);
@@ -133,6 +127,12 @@ async function answer(
 }
 
 // ---------------------------------------------------------------------------------------------- route
+
+/** What SigV4 covers of a request: the path and query apart, as received. */
+export function signedParts(request: RawRequest): SignedRequestParts {
+  const [path = "/", query = ""] = request.url.split("?", 2) as [string, string?];
+  return { method: request.method, path, query, headers: request.headers, body: request.body };
+}
 
 function header(request: Pick<RawRequest, "headers">, name: string): string | undefined {
   const value = request.headers[name];

@@ -1,11 +1,10 @@
-import type { Principal } from "../../auth/principal.js";
 import type { GrantConstraints, GrantOperation } from "../../generated/kms.js";
 import {
+  accessDeniedMessage,
   authorize,
   authorizeByIdentity,
   type AuthorizeResult,
   type ConditionContext,
-  type DenySource,
 } from "../../policy/index.js";
 import { viaServiceEndpoint, type KmsCall } from "./env.js";
 import { accessDeniedException } from "./errors.js";
@@ -99,31 +98,6 @@ export function authorizeIdentityAction(call: KmsCall, action: string, resource 
   const result = authorizeByIdentity(call.principal, action, resource, context);
   if (result.allowed) return;
   throw accessDeniedException(accessDeniedMessage(call.principal, action, resource, result));
-}
-
-const DENY_SOURCES: Record<DenySource, string> = {
-  resource: "a resource-based",
-  identity: "an identity-based",
-  session: "a session",
-};
-
-/** IAM's current wording of a refusal [aws-behaviour §6.5; IAM-AD]. */
-export function accessDeniedMessage(
-  principal: Principal,
-  action: string,
-  resource: string,
-  result: Exclude<AuthorizeResult, { allowed: true }>,
-): string {
-  // Without a resource (CreateKey, ListKeys …) AWS leaves out "on resource".
-  const head = `User: ${principal.arn} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`}`;
-  switch (result.reason) {
-    case "explicit-deny":
-      return `${head} with an explicit deny in ${DENY_SOURCES[result.denySource ?? "resource"]} policy`;
-    case "no-resource-policy-allows":
-      return `${head} because no resource-based policy allows the ${action} action`;
-    case "no-identity-policy-allows":
-      return `${head} because no identity-based policy allows the ${action} action`;
-  }
 }
 
 /**

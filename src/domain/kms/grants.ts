@@ -10,8 +10,8 @@ import type {
   RetireGrantRequest,
   RevokeGrantRequest,
 } from "../../generated/kms.js";
-import { authorizeByIdentity, type AuthorizeResult } from "../../policy/index.js";
-import { accessDeniedMessage, authorizeIdentityAction, authorizeKeyAction } from "./access.js";
+import { accessDeniedMessage, authorizeByIdentity, type AuthorizeResult } from "../../policy/index.js";
+import { authorizeIdentityAction, authorizeKeyAction } from "./access.js";
 import type { KmsCall, KmsEnv } from "./env.js";
 import { accessDeniedException, kmsFault, KmsMessages, validationException } from "./errors.js";
 import { SYMMETRIC_GRANT_OPERATIONS } from "./grant-operations.js";

@@ -136,14 +136,28 @@ export const AGGREGATES = new Set([
 export const isAggregateCall = (e: Expr) =>
   e.kind === "countStar" || (e.kind === "call" && AGGREGATES.has(e.name.toLowerCase()));
 
+/**
+ * What a query's clauses could do to the graph, whether or not they end up doing it: `writes` (CREATE, MERGE,
+ * SET) and `deletes` (DELETE, and REMOVE, which deletes a property or a label). IAM database authentication
+ * requires an action for each (src/dataplane/authorize.ts).
+ */
+export interface QueryEffects {
+  writes: boolean;
+  deletes: boolean;
+}
+
+export function queryEffects(query: Query): QueryEffects {
+  const clauses = query.parts.flat();
+  return {
+    writes: clauses.some((c) => c.kind === "create" || c.kind === "merge" || c.kind === "set"),
+    deletes: clauses.some((c) => c.kind === "remove" || c.kind === "delete"),
+  };
+}
+
 /** Whether a query writes: the reader endpoint refuses such queries (ReadOnlyViolationException). */
 export function isUpdating(query: Query): boolean {
-  return query.parts.some((clauses) =>
-    clauses.some(
-      (c) =>
-        c.kind === "create" || c.kind === "merge" || c.kind === "set" || c.kind === "remove" || c.kind === "delete",
-    ),
-  );
+  const { writes, deletes } = queryEffects(query);
+  return writes || deletes;
 }
 
 /**

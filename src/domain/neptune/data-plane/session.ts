@@ -1,4 +1,5 @@
 import { rootPrincipal } from "../../../auth/identities.js";
+import type { QueryEffects } from "../../../graph/cypher/ast.js";
 import type { GraphEngine } from "../../../graph/engine.js";
 import { GraphError } from "../../../graph/errors.js";
 import type { PropertyGraph } from "../../../graph/model/graph.js";
@@ -24,6 +25,8 @@ export interface GraphSession {
   readonly clusterIdentifier: string;
   readonly clusterResourceId: string;
   readonly engineVersion: string;
+  /** IAM database authentication: requests must be SigV4-signed and allowed (src/dataplane/authorize.ts). */
+  readonly iamAuthentication: boolean;
   /** `writer` on the cluster endpoint and the writer instance; `reader` on the reader endpoint and replicas. */
   readonly role: "writer" | "reader";
   readonly queryTimeoutMs: number;
@@ -31,6 +34,8 @@ export interface GraphSession {
   readonly startedAt: number;
   /** Runs one openCypher query atomically; Neptune's JSON results. A reader refuses writes. */
   openCypher(query: string, parameters?: string): string;
+  /** What an openCypher query could do (writes, deletes); throws the query's syntax error. */
+  openCypherEffects(query: string): QueryEffects;
   /** The graph as it is, for reading (the summary). */
   graph(): PropertyGraph;
   /** Fast reset: empties the graph (the face checks the two-step token). */
@@ -152,6 +157,7 @@ function sessionOf(
     clusterIdentifier: cluster.DBClusterIdentifier,
     clusterResourceId: cluster.DbClusterResourceId,
     engineVersion: cluster.EngineVersion,
+    iamAuthentication: cluster.IAMDatabaseAuthenticationEnabled,
     role,
     queryTimeoutMs: timeoutMs,
     startedAt: instance.createdAt + world.delays.instanceCreateMs,
@@ -160,6 +166,7 @@ function sessionOf(
       if (role === "reader" && !running.isReadOnly(query)) throw readOnlyViolation();
       return running.run(query, parameters);
     },
+    openCypherEffects: (query) => engine().effects(query),
     graph: () => engine().graph,
     reset() {
       world.graphs.reset(scope, cluster);
