@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import {
   CreateDBClusterCommand,
+  type CreateDBClusterMessage,
   CreateDBInstanceCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
@@ -10,6 +11,7 @@ import {
 import { NeptunedataClient } from "@aws-sdk/client-neptunedata";
 import { Emulator } from "../../src/emulator.js";
 import { startServer } from "../../src/server/http.js";
+import type { TridentConfig } from "../../src/config/config.js";
 import { ManualClock } from "../../src/state/clock.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { ADMIN, A, REGION, type Credentials } from "../helpers/harness.js";
@@ -48,13 +50,13 @@ export async function portRange(): Promise<{ firstPort: number; lastPort: number
 }
 
 /**
- * The local AWS on a socket with its data plane, a manual clock, instant lifecycles, and SDK clients of A. The
- * caller closes `running` (in its suite's `after`).
+ * The local AWS on a socket with its data plane, a manual clock, instant lifecycles, and SDK clients of A; the
+ * identities of `config` (default: the demo accounts' admins). The caller closes `running` (in its suite's `after`).
  */
-export async function dataPlaneWorld(options: { log?: (line: string) => void } = {}) {
+export async function dataPlaneWorld(options: { log?: (line: string) => void; config?: TridentConfig } = {}) {
   const clock = new ManualClock(Date.now());
   const range = await portRange();
-  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range });
+  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range, config: options.config });
   const running = await startServer(emulator, { port: 0, log: options.log });
   const credentials: Credentials = ADMIN[A]!;
   const neptune = new NeptuneClient({ region: REGION, endpoint: running.endpoint, credentials, maxAttempts: 1 });
@@ -66,8 +68,13 @@ export async function dataPlaneWorld(options: { log?: (line: string) => void } =
 export type World = Awaited<ReturnType<typeof dataPlaneWorld>>;
 
 /** A cluster with a writer instance (and `readers` replicas); the endpoints as DescribeDBClusters/Instances say. */
-export async function clusterWithInstances(neptune: NeptuneClient, id: string, readers = 0) {
-  await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: "neptune" }));
+export async function clusterWithInstances(
+  neptune: NeptuneClient,
+  id: string,
+  readers = 0,
+  settings: Partial<CreateDBClusterMessage> = {},
+) {
+  await neptune.send(new CreateDBClusterCommand({ ...settings, DBClusterIdentifier: id, Engine: "neptune" }));
   for (let i = 0; i <= readers; i++)
     await neptune.send(
       new CreateDBInstanceCommand({
