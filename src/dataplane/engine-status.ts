@@ -20,8 +20,8 @@ export function javaDateString(ms: number): string {
 /**
  * GetEngineStatus (`GET /status`), shaped as reference §4.1's sample. *Decided*: the query-language versions are
  * those the sample shows for the 1.3 engines (the exact TinkerPop string per engine is not documented); the
- * features say what Trident's data plane has: no result cache, no streams, no audit log, no IAM authentication
- * (requests are not checked against neptune-db policies).
+ * features say what Trident's data plane has: no result cache, no streams, no audit log; IAM authentication as
+ * the cluster has it (reference §6: `"IAMAuthentication":"enabled"|"disabled"`).
  */
 export function engineStatus(session: GraphSession): GetEngineStatusOutput {
   return {
@@ -36,7 +36,7 @@ export function engineStatus(session: GraphSession): GetEngineStatusOutput {
     labMode: { ObjectIndex: "disabled", ReadWriteConflictDetection: "enabled" },
     features: {
       ResultCache: { status: "disabled" },
-      IAMAuthentication: "disabled",
+      IAMAuthentication: session.iamAuthentication ? "enabled" : "disabled",
       Streams: "disabled",
       AuditLog: "disabled",
     },

@@ -304,6 +304,7 @@ describe("IAM database authentication on the data plane", () => {
     const status = await signed(iam, "GET", "/status", { credentials: ADMIN[A]! });
     assert.equal(status.status, 200);
     assert.equal(status.json!.role, "writer");
+    assert.equal((status.json!.features as Record<string, unknown>).IAMAuthentication, "enabled");
   });
 
   it("a wrong signature, an unknown key, another service's or region's scope: 403", async () => {
@@ -426,6 +427,8 @@ describe("IAM database authentication on the data plane", () => {
     });
     assert.equal((await client(open, ADMIN[A]!).send(new GetEngineStatusCommand({}))).status, "healthy");
     await modify(false);
-    assert.equal((await http(open, "GET", "/status")).status, 200);
+    const status = await http(open, "GET", "/status");
+    assert.equal(status.status, 200);
+    assert.equal((status.json!.features as Record<string, unknown>).IAMAuthentication, "disabled");
   });
 });
