@@ -18,13 +18,15 @@ export interface AuthorizeInput extends EvaluateOptions {
   extraAllow?: boolean;
 }
 
-export type DenyReason = "explicit-deny" | "no-resource-policy-allows" | "no-identity-policy-allows";
+export type DenyReason =
+  "explicit-deny" | "no-resource-policy-allows" | "no-identity-policy-allows" | "no-session-policy-allows";
 export type DenySource = "identity" | "resource" | "session";
 
 export type AuthorizeResult = { allowed: true } | { allowed: false; reason: DenyReason; denySource?: DenySource };
 
 interface IdentityResult {
   decision: Decision;
+  /** Where an explicit Deny stands, or, for NotApplicable, which of the caller's policies lacks the allow. */
   denySource?: "identity" | "session";
 }
 
@@ -56,11 +58,11 @@ export function authorize(input: AuthorizeInput): AuthorizeResult {
   if (isServicePrincipal(principal)) return direct ? ALLOWED : denied("no-resource-policy-allows");
   if (principal.accountId === resourceAccountId) {
     if (direct) return ALLOWED;
-    if (delegated) return identityAllows ? ALLOWED : denied("no-identity-policy-allows");
+    if (delegated) return identityAllows ? ALLOWED : notAllowedByCaller(identity);
     return denied("no-resource-policy-allows");
   }
   if (!direct && !delegated) return denied("no-resource-policy-allows");
-  return identityAllows ? ALLOWED : denied("no-identity-policy-allows");
+  return identityAllows ? ALLOWED : notAllowedByCaller(identity);
 }
 
 /**
@@ -77,7 +79,15 @@ export function authorizeByIdentity(
   const identity = evaluateIdentity({ principal, action, resource, context });
   if (identity.decision === "Allow") return ALLOWED;
   if (identity.decision === "Deny") return denied("explicit-deny", identity.denySource);
-  return denied("no-identity-policy-allows");
+  return notAllowedByCaller(identity);
+}
+
+/**
+ * Nothing of the caller's allows: its identity policies, or, when they do, its session policy. AWS names the one
+ * that lacks the allow: "because no session policy allows the s3:PutObject action" [IAM-AD; real captures].
+ */
+function notAllowedByCaller(identity: IdentityResult): AuthorizeResult {
+  return denied(identity.denySource === "session" ? "no-session-policy-allows" : "no-identity-policy-allows");
 }
 
 function evaluateIdentity(request: AuthzRequest): IdentityResult {
@@ -92,7 +102,9 @@ function evaluateIdentity(request: AuthzRequest): IdentityResult {
   // A session policy "can only narrow" the role's permissions: the result is the intersection [IAM: session policies].
   const session = evaluatePolicy(principal.sessionPolicy, request, "identity").decision;
   if (session === "Deny") return { decision: "Deny", denySource: "session" };
-  return { decision: session === "Allow" ? identity : "NotApplicable" };
+  if (session === "Allow" || identity !== "Allow")
+    return { decision: session === "Allow" ? identity : "NotApplicable" };
+  return { decision: "NotApplicable", denySource: "session" };
 }
 
 /** Several policies of one kind: any Deny wins, then any Allow [IAM-EVAL]. */
@@ -129,5 +141,7 @@ export function accessDeniedMessage(
       return `${head} because no resource-based policy allows the ${action} action`;
     case "no-identity-policy-allows":
       return `${head} because no identity-based policy allows the ${action} action`;
+    case "no-session-policy-allows":
+      return `${head} because no session policy allows the ${action} action`;
   }
 }

@@ -220,7 +220,8 @@ describe("session policies", () => {
 
   test("narrow identity-based access to their intersection", () => {
     assert.deepEqual(decide(narrowed, "kms:Decrypt", delegate), ALLOWED);
-    assert.deepEqual(decide(narrowed, "kms:Encrypt", delegate), NO_IDENTITY);
+    // AWS names the session policy as the one that lacks the allow [IAM-AD].
+    assert.deepEqual(decide(narrowed, "kms:Encrypt", delegate), { allowed: false, reason: "no-session-policy-allows" });
   });
 
   test("cannot widen the role's identity policies", () => {
@@ -268,9 +269,9 @@ describe("authorizeByIdentity", () => {
     ],
     ["a session policy that allows", session(A, "r", "s", { sessionPolicy: allowPolicy("kms:Create*") }), ALLOWED],
     [
-      "a session policy that does not",
+      "a session policy that does not: no session policy allows",
       session(A, "r", "s", { sessionPolicy: allowPolicy("kms:Decrypt") }),
-      NOTHING_ALLOWS,
+      { allowed: false, reason: "no-session-policy-allows" },
     ],
     [
       "a session policy that denies: the explicit deny, in the session policy",
