@@ -116,6 +116,7 @@ async function answer(
     }
     const shape = NEPTUNEDATA.operations[operation]!.input?.shape;
     if (shape) validateInput(NEPTUNEDATA, shape, input, VALIDATION);
+    // *Decided*: authorized once the input is valid, since an openCypher request's actions depend on its query.
     access.authorize(operation, input);
     const output = handler(input, { session, now: face.emulator.clock.now(), resets: face.resets });
     const wire = serializeRestJsonOutput(NEPTUNEDATA, operation, output);

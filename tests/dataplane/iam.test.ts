@@ -176,7 +176,14 @@ async function signed(
   endpoint: Endpoint,
   method: string,
   path: string,
-  options: { credentials: Credentials; service?: string; region?: string; body?: string; headers?: object },
+  options: {
+    credentials: Credentials;
+    service?: string;
+    region?: string;
+    body?: string;
+    headers?: object;
+    signingDate?: Date;
+  },
 ) {
   const host = `${endpoint.address}:${endpoint.port}`;
   const [pathname, query] = path.split("?", 2) as [string, string?];
@@ -196,7 +203,7 @@ async function signed(
     credentials: options.credentials,
     sha256: Sha256,
   });
-  const { headers } = await signer.sign(request);
+  const { headers } = await signer.sign(request, { signingDate: options.signingDate });
   return http(endpoint, method, path, { headers, body: options.body });
 }
 
@@ -301,6 +308,10 @@ describe("IAM database authentication on the data plane", () => {
     const response = await signed(iam, "POST", "/openCypher", { credentials: ADMIN[A]!, body, headers });
     assert.equal(response.status, 200);
     assert.deepEqual(response.json, { results: [{ one: 1 }] });
+    const query = new URLSearchParams({ query: "RETURN $x AS x", parameters: '{"x": "a b/c"}' }).toString();
+    const got = await signed(iam, "GET", `/openCypher?${query}`, { credentials: ADMIN[A]! });
+    assert.equal(got.status, 200);
+    assert.deepEqual(got.json, { results: [{ x: "a b/c" }] });
     const status = await signed(iam, "GET", "/status", { credentials: ADMIN[A]! });
     assert.equal(status.status, 200);
     assert.equal(status.json!.role, "writer");
@@ -329,6 +340,9 @@ describe("IAM database authentication on the data plane", () => {
       "Credential should be scoped to correct service: 'neptune-db'. ",
     );
     await check(signed(iam, "GET", "/status", { credentials: ADMIN[A]!, region: "eu-west-1" }), /'eu-west-1'/);
+    // Signed 20 minutes ago: past SigV4's 15 minutes of skew.
+    const stale = new Date(Date.now() - 20 * 60_000);
+    await check(signed(iam, "GET", "/status", { credentials: ADMIN[A]!, signingDate: stale }), /^Signature expired: /);
     // A body changed after signing.
     const body = new URLSearchParams({ query: "RETURN 1" }).toString();
     const request = new HttpRequest({
