@@ -98,7 +98,7 @@ export function dataPlaneAccess(emulator: Emulator, session: GraphSession, reque
       // Unreachable (the face refuses an operation it does not serve first); refused rather than let through.
       if (!actionsOf) throw accessDenied(`${operation} is not an action IAM database authentication can allow.`);
       const names = actionsOf(input, session);
-      const context: ConditionContext = { "aws:RequestedRegion": session.region };
+      const context = requestContext(emulator.clock.now(), session, request);
       if (QUERY_LANGUAGE_OPERATIONS.has(operation)) context["neptune-db:QueryLanguage"] = "OpenCypher";
       for (const name of names) {
         const action = `neptune-db:${name}`;
@@ -110,6 +110,22 @@ export function dataPlaneAccess(emulator: Emulator, session: GraphSession, reque
         if (!result.allowed) throw accessDenied(accessDeniedMessage(principal, action, resource, result));
       }
     },
+  };
+}
+
+/**
+ * The global condition keys Neptune's data actions support that Trident knows (docs iam-data-condition-keys.html);
+ * the aws:Principal* keys come from the principal (policy engine). `aws:SecureTransport` is false: the data plane
+ * speaks plain HTTP.
+ */
+function requestContext(now: Date, session: GraphSession, request: RawRequest): ConditionContext {
+  const agent = request.headers["user-agent"];
+  return {
+    "aws:RequestedRegion": session.region,
+    "aws:SecureTransport": false,
+    "aws:CurrentTime": now.toISOString(),
+    "aws:EpochTime": String(Math.floor(now.getTime() / 1000)),
+    ...(typeof agent === "string" ? { "aws:UserAgent": agent } : {}),
   };
 }
 

@@ -134,6 +134,13 @@ const openCypherOnly = user(
   "opencypheronly",
   allowing(["ReadDataViaQuery"], dataResource, { StringEquals: { "neptune-db:QueryLanguage": "OpenCypher" } }),
 );
+const secureOnly = user("secureonly", {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Action: "neptune-db:*", Resource: "*" },
+    { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+  ],
+});
 const explicitDeny = user("explicitdeny", {
   Version: "2012-10-17",
   Statement: [
@@ -153,7 +160,16 @@ const ROLE: RoleConfig = {
 
 function config(): TridentConfig {
   const base = defaultConfig();
-  const users = [...exact, ...lacking.flat(), connectOnly, otherCluster, gremlinOnly, openCypherOnly, explicitDeny];
+  const users = [
+    ...exact,
+    ...lacking.flat(),
+    connectOnly,
+    otherCluster,
+    gremlinOnly,
+    openCypherOnly,
+    explicitDeny,
+    secureOnly,
+  ];
   base.accounts[A]!.users!.push(...users);
   base.accounts[A]!.roles!.push(ROLE);
   return base;
@@ -285,6 +301,12 @@ describe("IAM database authentication on the data plane", () => {
     await cypher("MATCH (n) RETURN n LIMIT 1")(client(iam, openCypherOnly));
     const denied = await refusal(cypher("MATCH (n) RETURN n LIMIT 1")(client(iam, gremlinOnly)));
     assert.equal(denied.code, "AccessDeniedException");
+  });
+
+  it("aws:SecureTransport is false on the plain-HTTP data plane: a policy requiring TLS refuses", async () => {
+    const denied = await refusal(client(iam, secureOnly).send(new GetEngineStatusCommand({})));
+    assert.equal(denied.status, 403);
+    assert.match(denied.message, /neptune-db:GetEngineStatus .* with an explicit deny in an identity-based policy$/);
   });
 
   it("an unsigned request: 403 AccessDeniedException in Neptune's error body, whatever it asks", async () => {
