@@ -233,6 +233,7 @@ const countOf = async (client: NeptunedataClient, label: string) => {
 describe("IAM database authentication on the data plane", () => {
   let world: World;
   let iam: Endpoint;
+  let instance: Endpoint;
   let open: Endpoint;
   let resourceId: string;
   const client = (endpoint: Endpoint, credentials: Credentials) =>
@@ -248,6 +249,7 @@ describe("IAM database authentication on the data plane", () => {
     world = await dataPlaneWorld({ config: config() });
     const ends = await clusterWithInstances(world.neptune, "secured", 0, { EnableIAMDatabaseAuthentication: true });
     iam = ends.writer;
+    instance = ends.instances["secured-0"]!;
     resourceId = ends.cluster.DbClusterResourceId!;
     assert.equal(ends.cluster.IAMDatabaseAuthenticationEnabled, true);
     open = (await clusterWithInstances(world.neptune, "plain")).writer;
@@ -312,6 +314,7 @@ describe("IAM database authentication on the data plane", () => {
   it("an unsigned request: 403 AccessDeniedException in Neptune's error body, whatever it asks", async () => {
     for (const response of [
       await http(iam, "GET", "/status"),
+      await http(instance, "GET", "/status"),
       await http(iam, "POST", "/openCypher", form({ query: "CREATE (:Unsigned)" })),
       await http(iam, "POST", "/openCypher", { headers: { "content-type": "application/json" }, body: "{" }),
     ]) {
@@ -349,6 +352,9 @@ describe("IAM database authentication on the data plane", () => {
       if (typeof message === "string") assert.equal(error.detailedMessage, message);
       else assert.match(error.detailedMessage, message);
     };
+    const garbled = await http(iam, "GET", "/status", { headers: { authorization: "AWS4-HMAC-SHA256 garbage" } });
+    assert.equal(neptuneError(garbled).code, "AccessDeniedException");
+    assert.equal(garbled.status, 403);
     await check(
       signed(iam, "GET", "/status", { credentials: wrongSecret }),
       /^The request signature we calculated does not match the signature you provided/,
