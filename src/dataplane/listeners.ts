@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Emulator } from "../emulator.js";
 import type { Arrival } from "../domain/neptune/data-plane/session.js";
 import type { PortOwner } from "../domain/neptune/data-plane/ports.js";
-import { BodyTooLarge, closeNow, drainServer, readBody } from "../server/sockets.js";
+import { BodyTooLarge, closeNow, drainServer, readBody, type AnyHttpServer } from "../server/sockets.js";
 import { dataPlaneError } from "./errors.js";
 import { errorReply, handleDataPlaneRequest, type DataPlaneFace } from "./face.js";
 import { FastResetTokens } from "./fast-reset.js";
@@ -20,10 +21,15 @@ export interface DataPlaneOptions {
   log?: (line: string) => void;
   /** While true, every answer closes its connection (the server is draining). */
   closing?: () => boolean;
+  /**
+   * The data plane serves HTTPS with this key and certificate (`--data-plane-tls`; Neptune takes TLS only,
+   * reference §1). A plain-HTTP request to such a port fails its handshake: Node's TLS server drops the connection.
+   */
+  tls?: { key: string; cert: string };
 }
 
 interface Listener {
-  server: Server;
+  server: AnyHttpServer;
   port: number;
   address: string;
 }
@@ -98,7 +104,11 @@ export class DataPlaneListeners {
   }
 
   async #listen(key: string, port: number, address: string, arrival: Arrival, owner: PortOwner): Promise<void> {
-    const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => void this.#serve(port, arrival, req, res));
+    const serve = (req: IncomingMessage, res: ServerResponse) => void this.#serve(port, arrival, req, res);
+    const tls = this.#options.tls;
+    const server = tls
+      ? createTlsServer({ ...tls, keepAliveTimeout: 60_000 }, serve)
+      : createServer({ keepAliveTimeout: 60_000 }, serve);
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
