@@ -10,6 +10,7 @@ import { parseFlags, UsageError, type FlagTable } from "./flags.js";
 import { resolveDataPlaneAddresses } from "../dataplane/addresses.js";
 import { DEFAULT_DATA_PLANE } from "../domain/neptune/data-plane/ports.js";
 import { PASSPHRASE_ENV } from "./state.js";
+import { renewDaily } from "../dataplane/tls-renewal.js";
 import { certificateHosts, dataPlaneTls, temporaryTlsHome, type DataPlaneTls } from "../dataplane/tls-files.js";
 
 export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--quiet]
@@ -108,13 +109,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
     delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
     store: dataDir ? openDurableStore(dataDir) : undefined,
   });
-  const tls = values["data-plane-tls"]
-    ? await dataPlaneTls(
-        dataDir ?? temporaryTlsHome(),
-        certificateHosts(addresses.host, addresses.readerHost),
-        new Date(), // real time: clients check a certificate's dates against their own clocks
-      )
-    : undefined;
+  const tlsHome = values["data-plane-tls"] ? (dataDir ?? temporaryTlsHome()) : undefined;
+  const tlsHosts = certificateHosts(addresses.host, addresses.readerHost);
+  // Real time: clients check a certificate's dates against their own clocks.
+  const tls = tlsHome === undefined ? undefined : await dataPlaneTls(tlsHome, tlsHosts, new Date());
   // One unit of work, like an import through POST /_trident/state: the whole document or nothing.
   if (rows)
     await emulator.store.transact(
@@ -168,5 +166,6 @@ export async function serveCommand(argv: string[]): Promise<void> {
   );
   if (addresses.fallback) console.log(`trident: ${addresses.fallback}`);
   if (tls) for (const line of tlsBanner(tls, dataDir !== undefined)) console.log(`trident: ${line}`);
+  if (tlsHome !== undefined) renewDaily(tlsHome, tlsHosts, running.dataPlane, (line) => console.log(line));
   if (values.import !== undefined) console.log(`trident: state imported from ${values.import}`);
 }

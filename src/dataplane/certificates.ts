@@ -29,10 +29,14 @@ export interface KeyAndCertificate {
   cert: string;
 }
 
-/** A positive 128-bit serial number, as hex (RFC 5280 §4.1.2.2: unique per CA, at most 20 octets). */
+/**
+ * A random 127-bit serial number, as hex (RFC 5280 §4.1.2.2: positive, unique per CA, at most 20 octets). The top
+ * bit is clear (a set one would make it negative) and the next one set: a leading zero octet would be a non-minimal
+ * DER INTEGER, which OpenSSL refuses to parse.
+ */
 function serialNumber(): string {
   const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = bytes[0]! & 0x7f;
+  bytes[0] = (bytes[0]! & 0x7f) | 0x40;
   return Buffer.from(bytes).toString("hex");
 }
 

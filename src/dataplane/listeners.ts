@@ -52,7 +52,7 @@ export class DataPlaneListeners {
 
   constructor(emulator: Emulator, options: DataPlaneOptions = {}) {
     this.#face = { emulator, resets: new FastResetTokens() };
-    this.#options = options;
+    this.#options = { ...options };
   }
 
   /** The `address:port` keys listening now (for the health view and tests). */
@@ -161,6 +161,15 @@ export class DataPlaneListeners {
       `${summary.operation} port=${port} account=${summary.accountId ?? "-"} status=${summary.status} ` +
         `${(performance.now() - started).toFixed(1)}ms`,
     );
+  }
+
+  /**
+   * Serves with a new key and certificate from now on (a renewed certificate): every open TLS socket takes it for
+   * its next handshakes, and sockets opened later start with it. Connections already made keep theirs.
+   */
+  useCertificate(tls: { key: string; cert: string }): void {
+    this.#options.tls = tls;
+    for (const { server } of this.#open.values()) if ("setSecureContext" in server) server.setSecureContext(tls);
   }
 
   /** Stops every data-plane socket at once. */

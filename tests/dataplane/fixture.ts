@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-neptune";
 import { NeptunedataClient } from "@aws-sdk/client-neptunedata";
 import { Emulator } from "../../src/emulator.js";
-import { startServer } from "../../src/server/http.js";
+import { startServer, type ServerOptions } from "../../src/server/http.js";
 import { ManualClock } from "../../src/state/clock.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { ADMIN, A, REGION, type Credentials } from "../helpers/harness.js";
@@ -51,11 +51,11 @@ export async function portRange(): Promise<{ firstPort: number; lastPort: number
  * The local AWS on a socket with its data plane, a manual clock, instant lifecycles, and SDK clients of A. The
  * caller closes `running` (in its suite's `after`).
  */
-export async function dataPlaneWorld(options: { log?: (line: string) => void } = {}) {
+export async function dataPlaneWorld(options: Pick<ServerOptions, "log" | "dataPlaneTls"> = {}) {
   const clock = new ManualClock(Date.now());
   const range = await portRange();
   const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range });
-  const running = await startServer(emulator, { port: 0, log: options.log });
+  const running = await startServer(emulator, { port: 0, ...options });
   const credentials: Credentials = ADMIN[A]!;
   const neptune = new NeptuneClient({ region: REGION, endpoint: running.endpoint, credentials, maxAttempts: 1 });
   const data = (address: string, port: number) =>

@@ -3,17 +3,19 @@ import { after, before, describe, it } from "node:test";
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { Agent } from "node:https";
+import { connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NeptuneClient } from "@aws-sdk/client-neptune";
 import { GetEngineStatusCommand, NeptunedataClient } from "@aws-sdk/client-neptunedata";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { RENEW_BEFORE_DAYS } from "../../src/dataplane/certificates.js";
-import { dataPlaneTls } from "../../src/dataplane/tls-files.js";
+import { certificateHosts, dataPlaneTls } from "../../src/dataplane/tls-files.js";
+import { renewIfDue } from "../../src/dataplane/tls-renewal.js";
 import { awsCli } from "../helpers/aws-cli.js";
 import { ADMIN, A, REGION } from "../helpers/harness.js";
 import { serve } from "../helpers/serve-process.js";
-import { clusterWithInstances, http, portRange } from "./fixture.js";
+import { clusterWithInstances, dataPlaneWorld, http, portRange } from "./fixture.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const credentials = ADMIN[A]!;
@@ -26,6 +28,17 @@ function dataClient(address: string, port: number, ca?: string) {
     credentials,
     maxAttempts: 1,
     ...(ca ? { requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca }) }) } : {}),
+  });
+}
+
+/** The serial number of the certificate a TLS handshake with `endpoint` presents (verified against `ca`). */
+function presentedSerial(endpoint: { address: string; port: number }, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: endpoint.address, port: endpoint.port, ca }, () => {
+      resolve(socket.getPeerCertificate().serialNumber);
+      socket.end();
+    });
+    socket.once("error", reject);
   });
 }
 
@@ -200,5 +213,30 @@ describe("the data plane's certificates in a directory", () => {
     assert.equal(late.newCertificate, true);
     assert.equal(late.newAuthority, false);
     assert.ok(new Date(new X509Certificate(late.cert).validTo).getTime() > end);
+  });
+});
+
+describe("a running data plane's certificate", () => {
+  it("is issued again once near its end, and the next handshakes present the new one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trident-tls-"));
+    const hosts = certificateHosts("127.0.0.1", "127.0.0.2");
+    const now = new Date();
+    // Issued 380 days ago: valid for 17 more days, inside the renewal window.
+    const old = await dataPlaneTls(dir, hosts, new Date(now.getTime() - 380 * DAY_MS));
+    const world = await dataPlaneWorld({ dataPlaneTls: old });
+    try {
+      const { writer } = await clusterWithInstances(world.neptune, "renewed");
+      const ca = readFileSync(old.caFile, "utf8");
+      assert.equal(await presentedSerial(writer, ca), new X509Certificate(old.cert).serialNumber);
+      assert.equal(await renewIfDue(dir, hosts, world.running.dataPlane, now), true);
+      const renewed = new X509Certificate(readFileSync(join(dir, "tls", "server.pem")));
+      assert.notEqual(renewed.serialNumber, new X509Certificate(old.cert).serialNumber);
+      assert.equal(await presentedSerial(writer, ca), renewed.serialNumber);
+      const status = await dataClient(writer.address, writer.port, ca).send(new GetEngineStatusCommand({}));
+      assert.equal(status.role, "writer");
+      assert.equal(await renewIfDue(dir, hosts, world.running.dataPlane, now), false);
+    } finally {
+      await world.running.close();
+    }
   });
 });
