@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createSecureContext } from "node:tls";
 import { writeFileAtomically } from "../state/atomic-file.js";
 import { StateDirError } from "../state/state-dir-error.js";
 import { createAuthority, issueServerCertificate, stillServes, type KeyAndCertificate } from "./certificates.js";
@@ -52,6 +53,37 @@ function readPair(dir: string, name: string): KeyAndCertificate | undefined {
   return { key, cert };
 }
 
+/** Whether Node's TLS takes this key and certificate (both parse, and the key is the certificate's). */
+function opensTls(pair: KeyAndCertificate): boolean {
+  try {
+    createSecureContext(pair);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A server certificate from the kept CA, or a StateDirError when its files cannot sign one that it vouches for. */
+async function issueWith(
+  authority: KeyAndCertificate,
+  hosts: readonly string[],
+  now: Date,
+  dir: string,
+): Promise<KeyAndCertificate> {
+  const refuse = (why: string) =>
+    new StateDirError(
+      `the CA in ${dir} cannot be used (${why}): restore ca.pem and ca.key, or remove both to make a new CA`,
+    );
+  let server: KeyAndCertificate;
+  try {
+    server = await issueServerCertificate(authority, hosts, now);
+  } catch (error) {
+    throw refuse((error as Error).message);
+  }
+  if (!(await stillServes(server.cert, authority, hosts, now))) throw refuse("ca.key is not the key of ca.pem");
+  return server;
+}
+
 /**
  * The CA and the server certificate for `hosts`, kept in `<dataDir>/tls` (made when missing). `now` is the real
  * time: clients check a certificate's dates against their own clock, never the emulator's domain clock.
@@ -65,13 +97,14 @@ export async function dataPlaneTls(dataDir: string, hosts: readonly string[], no
     authority = await createAuthority(now);
     writePair(dir, "ca", authority);
   }
-  let server = newAuthority ? undefined : readPair(dir, "server");
-  const newCertificate = !server || !(await stillServes(server.cert, authority, hosts, now));
-  if (!server || newCertificate) {
-    server = await issueServerCertificate(authority, hosts, now);
-    writePair(dir, "server", server);
-  }
-  return { ...server, caFile: join(dir, "ca.pem"), newAuthority, newCertificate };
+  const kept = newAuthority ? undefined : readPair(dir, "server");
+  // A server certificate or key that does not parse, or a key that is not the certificate's, is issued again: it
+  // is made from the CA, nothing is lost.
+  const keepsServing =
+    kept && opensTls(kept) && (await stillServes(kept.cert, authority, hosts, now).catch(() => false));
+  const server = keepsServing ? kept : await issueWith(authority, hosts, now, dir);
+  if (!keepsServing) writePair(dir, "server", server);
+  return { ...server, caFile: join(dir, "ca.pem"), newAuthority, newCertificate: !keepsServing };
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { connect } from "node:tls";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { GetEngineStatusCommand, NeptunedataClient } from "@aws-sdk/client-neptu
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { RENEW_BEFORE_DAYS } from "../../src/dataplane/certificates.js";
 import { certificateHosts, dataPlaneTls } from "../../src/dataplane/tls-files.js";
+import { StateDirError } from "../../src/state/state-dir-error.js";
 import { renewIfDue } from "../../src/dataplane/tls-renewal.js";
 import { awsCli } from "../helpers/aws-cli.js";
 import { ADMIN, A, REGION } from "../helpers/harness.js";
@@ -213,6 +214,43 @@ describe("the data plane's certificates in a directory", () => {
     assert.equal(late.newCertificate, true);
     assert.equal(late.newAuthority, false);
     assert.ok(new Date(new X509Certificate(late.cert).validTo).getTime() > end);
+  });
+});
+
+describe("the data plane's TLS files when damaged", () => {
+  const now = new Date();
+  const hosts = ["127.0.0.1", "localhost"];
+
+  it("a server key that does not parse, or is not the certificate's, gets a new certificate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trident-tls-"));
+    const first = await dataPlaneTls(dir, hosts, now);
+    writeFileSync(join(dir, "tls", "server.key"), "not a key");
+    const fixed = await dataPlaneTls(dir, hosts, now);
+    assert.equal(fixed.newCertificate, true);
+    assert.notEqual(fixed.cert, first.cert);
+    const other = await dataPlaneTls(mkdtempSync(join(tmpdir(), "trident-tls-")), hosts, now);
+    writeFileSync(join(dir, "tls", "server.key"), other.key);
+    assert.equal((await dataPlaneTls(dir, hosts, now)).newCertificate, true);
+    assert.equal((await dataPlaneTls(dir, hosts, now)).newCertificate, false);
+  });
+
+  it("a CA key that does not parse, or is another CA's, stops the start with one line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trident-tls-"));
+    await dataPlaneTls(dir, hosts, now);
+    const moved = ["10.0.0.1"]; // so that a certificate must be issued
+    writeFileSync(join(dir, "tls", "ca.key"), "not a key");
+    await assert.rejects(dataPlaneTls(dir, moved, now), (error: Error) => {
+      assert.ok(error instanceof StateDirError);
+      assert.match(error.message, /the CA in .*tls cannot be used \(.*\): restore ca.pem and ca.key, or remove both/);
+      return true;
+    });
+    const other = mkdtempSync(join(tmpdir(), "trident-tls-"));
+    await dataPlaneTls(other, hosts, now);
+    writeFileSync(join(dir, "tls", "ca.key"), readFileSync(join(other, "tls", "ca.key")));
+    await assert.rejects(dataPlaneTls(dir, moved, now), {
+      name: "Error",
+      message: new RegExp(`the CA in ${join(dir, "tls")} cannot be used \\(ca.key is not the key of ca.pem\\)`),
+    });
   });
 });
 
