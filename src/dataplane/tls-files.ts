@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { createSecureContext } from "node:tls";
 import { writeFileAtomically } from "../state/atomic-file.js";
 import { StateDirError } from "../state/state-dir-error.js";
-import { createAuthority, issueServerCertificate, stillServes, type KeyAndCertificate } from "./certificates.js";
+import type { KeyAndCertificate } from "./certificates.js";
+
+/** The X.509 library takes a quarter of a second to load: only a server with --data-plane-tls pays for it. */
+const certificates = () => import("./certificates.js");
 
 /**
  * Where the data plane's TLS material lives: `tls/` in the data directory (mode 0700), holding the local CA
@@ -74,6 +77,7 @@ async function issueWith(
     new StateDirError(
       `the CA in ${dir} cannot be used (${why}): restore ca.pem and ca.key, or remove both to make a new CA`,
     );
+  const { issueServerCertificate, stillServes } = await certificates();
   let server: KeyAndCertificate;
   try {
     server = await issueServerCertificate(authority, hosts, now);
@@ -89,6 +93,7 @@ async function issueWith(
  * time: clients check a certificate's dates against their own clock, never the emulator's domain clock.
  */
 export async function dataPlaneTls(dataDir: string, hosts: readonly string[], now: Date): Promise<DataPlaneTls> {
+  const { createAuthority, stillServes } = await certificates();
   const dir = join(dataDir, TLS_DIR);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let authority = readPair(dir, "ca");
