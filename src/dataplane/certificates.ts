@@ -20,7 +20,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const CA_DAYS = 3650;
 /** *Decided*: 397 days, the longest validity Apple's clients accept for a server certificate (support.apple.com/HT211025). */
 const SERVER_DAYS = 397;
-/** A server certificate with fewer days than this left is issued again at start. */
+/** A server certificate with this many days left, or fewer, is issued again (at start, and daily while running). */
 export const RENEW_BEFORE_DAYS = 30;
 
 export interface KeyAndCertificate {
@@ -108,8 +108,8 @@ export async function issueServerCertificate(
 }
 
 /**
- * Whether `cert` can keep serving `hosts`: signed by `authority`, naming exactly these hosts, and with more than
- * RENEW_BEFORE_DAYS left at `now`.
+ * Whether `cert` can keep serving `hosts`: signed by `authority`, naming exactly these hosts, valid at `now` with
+ * more than RENEW_BEFORE_DAYS left.
  */
 export async function stillServes(
   cert: string,
@@ -121,6 +121,7 @@ export async function stillServes(
   const ca = new x509.X509Certificate(authority.cert);
   if (!(await parsed.verify({ publicKey: ca.publicKey, signatureOnly: true }))) return false;
   if (parsed.notAfter.getTime() - now.getTime() <= RENEW_BEFORE_DAYS * DAY_MS) return false;
+  if (parsed.notBefore > now) return false; // the clock went back: clients would refuse it as not valid yet
   const names = parsed.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON() ?? [];
   const have = names.map((n) => `${n.type}:${n.value}`).sort();
   const want = alternativeNames(hosts)

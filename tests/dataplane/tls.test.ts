@@ -57,6 +57,7 @@ describe("trident serve --data-plane-tls --data-dir", () => {
   let server: ReturnType<typeof serve>;
   let writer: { address: string; port: number };
   let reader: { address: string; port: number };
+  let instances: Record<string, { address: string; port: number }>;
   let caFile: string;
   let ca: string;
 
@@ -73,7 +74,7 @@ describe("trident serve --data-plane-tls --data-dir", () => {
     ];
     server = serve(args);
     const neptune = new NeptuneClient({ region: REGION, endpoint: await server.ready, credentials, maxAttempts: 1 });
-    ({ writer, reader } = await clusterWithInstances(neptune, "secure", 1));
+    ({ writer, reader, instances } = await clusterWithInstances(neptune, "secure", 1));
     await server.printed(/AWS_CA_BUNDLE=/);
     caFile = caFileOf(server.output());
     ca = readFileSync(caFile, "utf8");
@@ -97,7 +98,7 @@ describe("trident serve --data-plane-tls --data-dir", () => {
     assert.equal(new X509Certificate(ca).ca, true);
   });
 
-  it("neptunedata over https, trusting the CA, answers on the writer, the reader and localhost", async () => {
+  it("neptunedata over https, trusting the CA, answers on the writer, the reader, an instance and localhost", async () => {
     const status = await dataClient(writer.address, writer.port, ca).send(new GetEngineStatusCommand({}));
     assert.equal(status.status, "healthy");
     assert.equal(status.role, "writer");
@@ -105,6 +106,9 @@ describe("trident serve --data-plane-tls --data-dir", () => {
     assert.equal(fromReader.role, "reader");
     const byName = await dataClient("localhost", writer.port, ca).send(new GetEngineStatusCommand({}));
     assert.equal(byName.role, "writer");
+    const replica = instances["secure-1"]!;
+    const fromInstance = await dataClient(replica.address, replica.port, ca).send(new GetEngineStatusCommand({}));
+    assert.equal(fromInstance.role, "reader");
   });
 
   it("without trusting the CA, the TLS handshake fails", async () => {
@@ -202,6 +206,15 @@ describe("the data plane's certificates in a directory", () => {
     assert.equal(leaf.subjectAltName, "IP Address:10.1.2.3, DNS:db.example.test, DNS:localhost");
     assert.ok(leaf.verify(new X509Certificate(ca).publicKey));
     assert.equal(readFileSync(join(dir, "tls", "server.pem"), "utf8"), moved.cert);
+  });
+
+  it("issues the certificate again when it is not valid yet (the clock went back)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trident-tls-"));
+    await dataPlaneTls(dir, hosts, now);
+    const earlier = new Date(now.getTime() - DAY_MS);
+    const again = await dataPlaneTls(dir, hosts, earlier);
+    assert.equal(again.newCertificate, true);
+    assert.equal(new Date(new X509Certificate(again.cert).validFrom).getTime(), earlier.getTime());
   });
 
   it(`issues the certificate again when ${RENEW_BEFORE_DAYS} days or fewer are left`, async () => {
