@@ -109,6 +109,15 @@ export class DataPlaneListeners {
     const server = tls
       ? createTlsServer({ ...tls, keepAliveTimeout: 60_000 }, serve)
       : createServer({ keepAliveTimeout: 60_000 }, serve);
+    // A client that speaks plain HTTP (or does not trust the CA) sees only a dropped connection: the log says why.
+    server.on("tlsClientError", (error: NodeJS.ErrnoException) =>
+      this.#options.log?.(
+        `data-plane :${port} TLS handshake failed: ` +
+          (error.code === "ERR_SSL_HTTP_REQUEST"
+            ? "a plain-HTTP request to an HTTPS port"
+            : (error.code ?? error.message)),
+      ),
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);

@@ -267,6 +267,24 @@ describe("the data plane's TLS files when damaged", () => {
   });
 });
 
+describe("a TLS data plane's log", () => {
+  it("says when a plain-HTTP request reached an HTTPS port", async () => {
+    const lines: string[] = [];
+    const tls = await dataPlaneTls(mkdtempSync(join(tmpdir(), "trident-tls-")), ["127.0.0.1"], new Date());
+    const world = await dataPlaneWorld({ dataPlaneTls: tls, log: (line) => lines.push(line) });
+    try {
+      const { writer } = await clusterWithInstances(world.neptune, "logged");
+      await assert.rejects(http(writer, "GET", "/status"), { code: "ECONNRESET" });
+      assert.ok(
+        lines.includes(`data-plane :${writer.port} TLS handshake failed: a plain-HTTP request to an HTTPS port`),
+        lines.join("\n"),
+      );
+    } finally {
+      await world.running.close();
+    }
+  });
+});
+
 describe("a running data plane's certificate", () => {
   it("is issued again once near its end, and the next handshakes present the new one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "trident-tls-"));
