@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
+import { Agent as TlsAgent, request as tlsRequest } from "node:https";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -28,6 +29,10 @@ export interface LoadOptions {
   requests: number;
   durationMs: number;
   warmupRequests?: number;
+  /** https endpoints: the CA to trust (a data plane's with --data-plane-tls). */
+  ca?: string;
+  /** false: a new connection (and TLS handshake) per request. Default true. */
+  keepAlive?: boolean;
 }
 
 export interface LoadResult {
@@ -42,7 +47,7 @@ export interface LoadResult {
 
 export function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(
+    const req = (url.protocol === "https:" ? tlsRequest : request)(
       {
         agent,
         host: url.hostname,
@@ -64,7 +69,8 @@ export function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise
 
 export async function runLoad(options: LoadOptions, nextRequest: (i: number) => PreparedRequest): Promise<LoadResult> {
   const url = new URL(options.endpoint);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const agentOptions = { keepAlive: options.keepAlive ?? true, maxSockets: options.concurrency };
+  const agent = url.protocol === "https:" ? new TlsAgent({ ...agentOptions, ca: options.ca }) : new Agent(agentOptions);
   for (let i = 0; i < (options.warmupRequests ?? 200); i++) await send(agent, url, nextRequest(i));
   const latencies: number[] = [];
   let issued = 0;

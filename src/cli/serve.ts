@@ -10,8 +10,10 @@ import { parseFlags, UsageError, type FlagTable } from "./flags.js";
 import { resolveDataPlaneAddresses } from "../dataplane/addresses.js";
 import { DEFAULT_DATA_PLANE } from "../domain/neptune/data-plane/ports.js";
 import { PASSPHRASE_ENV } from "./state.js";
+import { renewDaily } from "../dataplane/tls-renewal.js";
+import { certificateHosts, dataPlaneTls, temporaryTlsHome, type DataPlaneTls } from "../dataplane/tls-files.js";
 
-export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--quiet]
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
 Without --data-dir, state lives in memory: everything created is lost when the server stops.
@@ -26,6 +28,8 @@ Without --data-dir, state lives in memory: everything created is lost when the s
   --data-plane-host H  address of the clusters' data-plane endpoints (default: --host, or 127.0.0.1 for 0.0.0.0/::)
   --data-plane-ports FIRST-LAST
                        ports for clusters' and instances' endpoints (default ${DEFAULT_DATA_PLANE.firstPort}-${DEFAULT_DATA_PLANE.lastPort})
+  --data-plane-tls     endpoints serve HTTPS (as Neptune does) with a certificate from a local CA kept in --data-dir
+                       (a fresh one per run without it); the banner says how to trust it
   --drain-timeout SEC  on SIGTERM/SIGINT, how long requests in flight may take to finish (default ${DEFAULT_DRAIN_TIMEOUT_SECONDS})
   --quiet              no per-request log lines
 
@@ -44,6 +48,7 @@ const FLAGS = {
   "drain-timeout": { kind: "seconds" },
   "data-plane-host": { kind: "text" },
   "data-plane-ports": { kind: "port-range" },
+  "data-plane-tls": { kind: "boolean" },
   quiet: { kind: "boolean" },
   help: { kind: "boolean", short: "h" },
 } as const satisfies FlagTable;
@@ -62,6 +67,20 @@ function importedRows(file: string) {
     if (error instanceof StateDocumentError) throw new UsageError(`--import ${file}: ${error.message}`);
     throw error;
   }
+}
+
+/** How the data plane's TLS was set up, and how clients trust it. */
+function tlsBanner(tls: DataPlaneTls, kept: boolean): string[] {
+  const authority = !kept
+    ? "a CA made for this run only (no --data-dir)"
+    : tls.newAuthority
+      ? "a new local CA, kept in the data directory"
+      : "the local CA kept in the data directory";
+  return [
+    `data planes serve HTTPS with a certificate from ${authority}${tls.newCertificate ? " (certificate issued now)" : ""}`,
+    `trust it: NODE_EXTRA_CA_CERTS=${tls.caFile} (Node.js, the AWS SDK for JavaScript)`,
+    `          AWS_CA_BUNDLE=${tls.caFile} (the AWS CLI, boto3)`,
+  ];
 }
 
 export async function serveCommand(argv: string[]): Promise<void> {
@@ -90,6 +109,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
     delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
     store: dataDir ? openDurableStore(dataDir) : undefined,
   });
+  const tlsHome = values["data-plane-tls"] ? (dataDir ?? temporaryTlsHome()) : undefined;
+  const tlsHosts = certificateHosts(addresses.host, addresses.readerHost);
+  // Real time: clients check a certificate's dates against their own clocks.
+  const tls = tlsHome === undefined ? undefined : await dataPlaneTls(tlsHome, tlsHosts, new Date());
   // One unit of work, like an import through POST /_trident/state: the whole document or nothing.
   if (rows)
     await emulator.store.transact(
@@ -100,6 +123,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     host,
     port,
     maxBodyBytes: values["max-body"],
+    dataPlaneTls: tls,
     log: values.quiet ? undefined : (line) => console.log(line),
   }).catch((error: NodeJS.ErrnoException) => {
     // A --host that does not resolve or is not this machine's, a --port in use or reserved: one line, no stack.
@@ -141,5 +165,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       `ports ${firstPort}-${lastPort}`,
   );
   if (addresses.fallback) console.log(`trident: ${addresses.fallback}`);
+  if (tls) for (const line of tlsBanner(tls, dataDir !== undefined)) console.log(`trident: ${line}`);
+  if (tlsHome !== undefined) renewDaily(tlsHome, tlsHosts, running.dataPlane, (line) => console.log(line));
   if (values.import !== undefined) console.log(`trident: state imported from ${values.import}`);
 }

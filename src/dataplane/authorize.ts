@@ -88,7 +88,12 @@ const accessDenied = (message: string) => dataPlaneError("AccessDeniedException"
  * authorize its operation once that is known. Authentication comes first, so an unsigned request learns nothing
  * of the operation or its input.
  */
-export function dataPlaneAccess(emulator: Emulator, session: GraphSession, request: RawRequest): DataPlaneAccess {
+export function dataPlaneAccess(
+  emulator: Emulator,
+  session: GraphSession,
+  request: RawRequest,
+  secure: boolean,
+): DataPlaneAccess {
   if (!session.iamAuthentication) return OPEN;
   const principal = authenticateCaller(emulator, session, request);
   const resource = `arn:aws:neptune-db:${session.region}:${session.accountId}:${session.clusterResourceId}/*`;
@@ -98,7 +103,7 @@ export function dataPlaneAccess(emulator: Emulator, session: GraphSession, reque
       // Unreachable (the face refuses an operation it does not serve first); refused rather than let through.
       if (!actionsOf) throw accessDenied(`${operation} is not an action IAM database authentication can allow.`);
       const names = actionsOf(input, session);
-      const context = requestContext(emulator.clock.now(), session, request);
+      const context = requestContext(emulator.clock.now(), session, request, secure);
       if (QUERY_LANGUAGE_OPERATIONS.has(operation)) context["neptune-db:QueryLanguage"] = "OpenCypher";
       for (const name of names) {
         const action = `neptune-db:${name}`;
@@ -115,14 +120,14 @@ export function dataPlaneAccess(emulator: Emulator, session: GraphSession, reque
 
 /**
  * The global condition keys Neptune's data actions support that Trident knows (docs iam-data-condition-keys.html);
- * the aws:Principal* keys come from the principal (policy engine). `aws:SecureTransport` is false: the data plane
- * speaks plain HTTP.
+ * the aws:Principal* keys come from the principal (policy engine). `aws:SecureTransport` says whether the data plane
+ * serves TLS (`--data-plane-tls`).
  */
-function requestContext(now: Date, session: GraphSession, request: RawRequest): ConditionContext {
+function requestContext(now: Date, session: GraphSession, request: RawRequest, secure: boolean): ConditionContext {
   const agent = request.headers["user-agent"];
   return {
     "aws:RequestedRegion": session.region,
-    "aws:SecureTransport": false,
+    "aws:SecureTransport": secure,
     "aws:CurrentTime": now.toISOString(),
     "aws:EpochTime": String(Math.floor(now.getTime() / 1000)),
     ...(typeof agent === "string" ? { "aws:UserAgent": agent } : {}),

@@ -51,6 +51,8 @@ function handlerOf(operation: string): Handler {
 export interface DataPlaneFace {
   emulator: Emulator;
   resets: FastResetTokens;
+  /** Whether the data plane serves TLS (aws:SecureTransport). */
+  secure: boolean;
 }
 
 export async function handleDataPlaneRequest(
@@ -87,7 +89,7 @@ async function answer(
     // The cluster first: an endpoint that does not serve answers nothing else (Neptune's is unreachable then).
     const session = openSession(face.emulator.dataPlane, port, arrival);
     accountId = session.accountId;
-    const access = dataPlaneAccess(face.emulator, session, request);
+    const access = dataPlaneAccess(face.emulator, session, request, face.secure);
     let input: Record<string, unknown>;
     let handler: Handler;
     if (isOpenCypherPath(path)) {

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Emulator } from "../emulator.js";
 import type { Arrival } from "../domain/neptune/data-plane/session.js";
 import type { PortOwner } from "../domain/neptune/data-plane/ports.js";
-import { BodyTooLarge, closeNow, drainServer, readBody } from "../server/sockets.js";
+import { BodyTooLarge, closeNow, drainServer, readBody, type AnyHttpServer } from "../server/sockets.js";
 import { dataPlaneError } from "./errors.js";
 import { errorReply, handleDataPlaneRequest, type DataPlaneFace } from "./face.js";
 import { FastResetTokens } from "./fast-reset.js";
@@ -20,10 +21,15 @@ export interface DataPlaneOptions {
   log?: (line: string) => void;
   /** While true, every answer closes its connection (the server is draining). */
   closing?: () => boolean;
+  /**
+   * The data plane serves HTTPS with this key and certificate (`--data-plane-tls`; Neptune takes TLS only,
+   * reference §1). A plain-HTTP request to such a port fails its handshake: Node's TLS server drops the connection.
+   */
+  tls?: { key: string; cert: string };
 }
 
 interface Listener {
-  server: Server;
+  server: AnyHttpServer;
   port: number;
   address: string;
 }
@@ -45,8 +51,8 @@ export class DataPlaneListeners {
   #syncing: Promise<void> = Promise.resolve();
 
   constructor(emulator: Emulator, options: DataPlaneOptions = {}) {
-    this.#face = { emulator, resets: new FastResetTokens() };
-    this.#options = options;
+    this.#face = { emulator, resets: new FastResetTokens(), secure: options.tls !== undefined };
+    this.#options = { ...options };
   }
 
   /** The `address:port` keys listening now (for the health view and tests). */
@@ -98,7 +104,20 @@ export class DataPlaneListeners {
   }
 
   async #listen(key: string, port: number, address: string, arrival: Arrival, owner: PortOwner): Promise<void> {
-    const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => void this.#serve(port, arrival, req, res));
+    const serve = (req: IncomingMessage, res: ServerResponse) => void this.#serve(port, arrival, req, res);
+    const tls = this.#options.tls;
+    const server = tls
+      ? createTlsServer({ ...tls, keepAliveTimeout: 60_000 }, serve)
+      : createServer({ keepAliveTimeout: 60_000 }, serve);
+    // A client that speaks plain HTTP (or does not trust the CA) sees only a dropped connection: the log says why.
+    server.on("tlsClientError", (error: NodeJS.ErrnoException) =>
+      this.#options.log?.(
+        `data-plane :${port} TLS handshake failed: ` +
+          (error.code === "ERR_SSL_HTTP_REQUEST"
+            ? "a plain-HTTP request to an HTTPS port"
+            : (error.code ?? error.message)),
+      ),
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -151,6 +170,15 @@ export class DataPlaneListeners {
       `${summary.operation} port=${port} account=${summary.accountId ?? "-"} status=${summary.status} ` +
         `${(performance.now() - started).toFixed(1)}ms`,
     );
+  }
+
+  /**
+   * Serves with a new key and certificate from now on (a renewed certificate): every open TLS socket takes it for
+   * its next handshakes, and sockets opened later start with it. Connections already made keep theirs.
+   */
+  useCertificate(tls: { key: string; cert: string }): void {
+    this.#options.tls = tls;
+    for (const { server } of this.#open.values()) if ("setSecureContext" in server) server.setSecureContext(tls);
   }
 
   /** Stops every data-plane socket at once. */

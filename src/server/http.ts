@@ -14,6 +14,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** One line per request; silent when omitted. */
   log?: (line: string) => void;
+  /** The data plane serves HTTPS with this key and certificate (`--data-plane-tls`); the control plane stays HTTP. */
+  dataPlaneTls?: { key: string; cert: string };
 }
 
 export const DEFAULT_PORT = 4599;
@@ -85,7 +87,11 @@ export function createRequestListener(
 /** Starts the local AWS on a socket. Port 0 picks a free port. */
 export async function startServer(emulator: Emulator, options: ServerOptions = {}): Promise<RunningServer> {
   let draining = false;
-  const dataPlane = new DataPlaneListeners(emulator, { log: options.log, closing: () => draining });
+  const dataPlane = new DataPlaneListeners(emulator, {
+    log: options.log,
+    closing: () => draining,
+    tls: options.dataPlaneTls,
+  });
   // A reset or a state import rewrites the port book wholesale: look at it after any of Trident's own requests.
   const followPorts = (path: string) => dataPlane.sync(isAdminPath(path));
   const server = createServer(

@@ -1,6 +1,10 @@
 import type { IncomingMessage, Server } from "node:http";
+import type { Server as TlsServer } from "node:https";
 
 /** What the HTTP faces share about sockets: reading a body under a limit, and stopping a server. */
+
+/** A plain or a TLS HTTP server: both stop the same way. */
+export type AnyHttpServer = Server | TlsServer;
 
 export class BodyTooLarge extends Error {}
 
@@ -27,7 +31,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** Stops at once: every connection is cut, requests in flight included. */
-export function closeNow(server: Server): Promise<void> {
+export function closeNow(server: AnyHttpServer): Promise<void> {
   return new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
@@ -38,7 +42,7 @@ export function closeNow(server: Server): Promise<void> {
  * Stops gracefully: no new connections, idle keep-alive connections closed, requests in flight answered; after
  * `timeoutMs` whatever is left is cut. Says which way it ended.
  */
-export function drainServer(server: Server, timeoutMs: number): Promise<"drained" | "timed-out"> {
+export function drainServer(server: AnyHttpServer, timeoutMs: number): Promise<"drained" | "timed-out"> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       server.closeAllConnections();

@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-neptune";
 import { NeptunedataClient } from "@aws-sdk/client-neptunedata";
 import { Emulator } from "../../src/emulator.js";
-import { startServer } from "../../src/server/http.js";
+import { startServer, type ServerOptions } from "../../src/server/http.js";
 import type { TridentConfig } from "../../src/config/config.js";
 import { ManualClock } from "../../src/state/clock.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
@@ -53,11 +53,14 @@ export async function portRange(): Promise<{ firstPort: number; lastPort: number
  * The local AWS on a socket with its data plane, a manual clock, instant lifecycles, and SDK clients of A; the
  * identities of `config` (default: the demo accounts' admins). The caller closes `running` (in its suite's `after`).
  */
-export async function dataPlaneWorld(options: { log?: (line: string) => void; config?: TridentConfig } = {}) {
+export async function dataPlaneWorld(
+  options: Pick<ServerOptions, "log" | "dataPlaneTls"> & { config?: TridentConfig } = {},
+) {
+  const { config, ...serverOptions } = options;
   const clock = new ManualClock(Date.now());
   const range = await portRange();
-  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range, config: options.config });
-  const running = await startServer(emulator, { port: 0, log: options.log });
+  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range, config });
+  const running = await startServer(emulator, { port: 0, ...serverOptions });
   const credentials: Credentials = ADMIN[A]!;
   const neptune = new NeptuneClient({ region: REGION, endpoint: running.endpoint, credentials, maxAttempts: 1 });
   const data = (address: string, port: number) =>

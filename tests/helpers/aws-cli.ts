@@ -11,15 +11,17 @@ export interface CliResult {
 
 /**
  * Runs the real AWS CLI (`aws` on PATH) against the emulator, isolated from any profile on the machine, with
- * retries off so an error shows as it came off the wire.
+ * retries off so an error shows as it came off the wire. `env` adds to its environment (AWS_CA_BUNDLE, say).
  */
 export function awsCli(
   endpoint: string,
   credentials: Credentials,
   args: string[],
   region = "us-east-1",
+  env: NodeJS.ProcessEnv = {},
 ): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {
+  const cliEnv: NodeJS.ProcessEnv = {
+    ...env,
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -31,12 +33,12 @@ export function awsCli(
     AWS_MAX_ATTEMPTS: "1",
     AWS_RETRY_MODE: "standard",
   };
-  if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
+  if (credentials.sessionToken) cliEnv.AWS_SESSION_TOKEN = credentials.sessionToken;
   return new Promise((resolve) => {
     execFile(
       "aws",
       [...args, "--endpoint-url", endpoint, "--output", "json"],
-      { env, timeout: 60_000 },
+      { env: cliEnv, timeout: 60_000 },
       (error, stdout, stderr) => {
         let json: Record<string, unknown> | undefined;
         try {
