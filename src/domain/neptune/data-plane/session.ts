@@ -4,13 +4,14 @@ import { GraphError } from "../../../graph/errors.js";
 import type { PropertyGraph } from "../../../graph/model/graph.js";
 import type { Clock } from "../../../state/clock.js";
 import type { Delays } from "../../../state/delays.js";
-import type { Store } from "../../../state/store.js";
+import type { Store, Table } from "../../../state/store.js";
 import type { KmsServiceAccess } from "../../kms/service-access.js";
 import { catchUp } from "../catch-up.js";
 import { clusterStatus, instanceStatus, type NeptuneScope } from "../lifecycle.js";
 import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } from "../records.js";
 import type { ClusterGraphs } from "./cluster-graphs.js";
 import type { DataPlanePorts } from "./ports.js";
+import { loaderJobTable, type LoaderJobRecord } from "./loader-jobs.js";
 import { queryTimeoutMs } from "./query-timeout.js";
 
 /**
@@ -33,6 +34,13 @@ export interface GraphSession {
   openCypher(query: string, parameters?: string): string;
   /** The graph as it is, for reading (the summary). */
   graph(): PropertyGraph;
+  /**
+   * Runs `work` on the graph as one transaction (the bulk loader): its changes are logged for durability as it
+   * commits, and all undone if it throws. A reader refuses it.
+   */
+  writeGraph<T>(work: (graph: PropertyGraph) => T): T;
+  /** The bulk-load jobs of the cluster's account and region (filter by clusterResourceId). */
+  readonly loaderJobs: Table<LoaderJobRecord>;
   /** Fast reset: empties the graph (the face checks the two-step token). */
   reset(): void;
 }
@@ -161,6 +169,12 @@ function sessionOf(
       return running.run(query, parameters);
     },
     graph: () => engine().graph,
+    writeGraph(work) {
+      if (role === "reader") throw readOnlyViolation();
+      const { graph } = engine();
+      return graph.atomically(() => work(graph));
+    },
+    loaderJobs: loaderJobTable(scope.store, scope.accountId, scope.region),
     reset() {
       world.graphs.reset(scope, cluster);
     },
