@@ -19,6 +19,7 @@ import type {
   StartLoaderJobOutput,
 } from "../generated/neptunedata.js";
 import { bulkLoad, type FeedCounts, type LoadFile, type LoadResult } from "../graph/load/bulk-load.js";
+import { AwsError } from "../protocol/errors.js";
 import { dataPlaneError } from "./errors.js";
 import { readOnly, type DataPlaneContext } from "./operations.js";
 
@@ -64,18 +65,36 @@ function sourceFiles(source: string): string[] {
   }
   const files: string[] = [];
   const walk = (at: string) => {
-    if (statSync(at).isDirectory()) {
+    const stat = statSync(at);
+    if (stat.isDirectory()) {
       for (const name of readdirSync(at).sort()) walk(join(at, name));
-    } else files.push(at);
+    } else if (stat.isFile()) {
+      if (stat.size > MAX_FILE_BYTES) throw tooLarge(at);
+      files.push(at);
+    }
+    // Anything else (a FIFO, a device) is skipped: reading one could block the server forever.
   };
   try {
     walk(path);
-  } catch {
+  } catch (error) {
+    if (error instanceof AwsError) throw error;
     throw dataPlaneError("BadRequestException", `The source '${source}' does not exist or cannot be read.`);
   }
   if (files.length === 0) throw dataPlaneError("BadRequestException", `The source '${source}' holds no files.`);
   return files;
 }
+
+/**
+ * *Decided*: a file is read whole into memory (the load is one transaction), so one larger than this is refused
+ * (BadRequestException naming it) rather than exhausting the server: V8's longest string is ~512 MiB.
+ */
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+const tooLarge = (path: string) =>
+  dataPlaneError(
+    "BadRequestException",
+    `The file '${path}' is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, the most Trident's loader reads from one file; split it.`,
+  );
 
 const readFiles = (paths: string[]): LoadFile[] =>
   paths.map((path) => ({ uri: path, text: readFileSync(path, "utf8") }));

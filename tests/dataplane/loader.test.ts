@@ -38,6 +38,7 @@ describe("the bulk loader on a cluster's endpoint", () => {
   let world: World;
   let writer: Endpoint;
   let reader: Endpoint;
+  let cluster: { DbClusterResourceId?: string };
   let client: NeptunedataClient;
   let dir: string;
 
@@ -70,7 +71,7 @@ describe("the bulk loader on a cluster's endpoint", () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "trident-loader-"));
     world = await dataPlaneWorld();
-    ({ writer, reader } = await clusterWithInstances(world.neptune, "loaded", 1));
+    ({ writer, reader, cluster } = await clusterWithInstances(world.neptune, "loaded", 1));
     client = world.data(writer.address, writer.port);
   });
 
@@ -164,6 +165,8 @@ describe("the bulk loader on a cluster's endpoint", () => {
       at: "2024-01-01T01:02:00.000Z",
       d: 0,
     });
+    // The load was logged with the cluster's graph: the graph read back from the store holds it.
+    world.emulator.dataPlane.graphs.evict(cluster.DbClusterResourceId!);
     const edges = await rows(
       "MATCH (a)-[r]->(b) WHERE id(r) IN ['ge1', 'ge2'] RETURN id(r) AS id, type(r) AS t, r.since AS since ORDER BY id",
     );
@@ -340,6 +343,19 @@ describe("the bulk loader on a cluster's endpoint", () => {
     assert.deepEqual([raw.code, raw.status], ["S3Exception", 400]);
     const missing = await rejection(() => load({ source: join(dir, "does-not-exist") }));
     assert.equal(missing.name, "BadRequestException");
+    const source = files("refused", { "v.csv": "~id\nrf1\n" });
+    const rdf = await rejection(() => load({ source, format: "ntriples" }));
+    assert.deepEqual([rdf.name, rdf.$metadata?.httpStatusCode], ["UnsupportedOperationException", 400]);
+    const region = await rejection(() => load({ source, s3BucketRegion: "eu-west-1" }));
+    assert.deepEqual([region.name, region.$metadata?.httpStatusCode], ["BadRequestException", 400]);
+    const flag = neptuneError(
+      await http(writer, "POST", "/loader", {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ source, format: "csv", region: REGION, iamRoleArn: ROLE, failOnError: "maybe" }),
+      }),
+    );
+    assert.deepEqual([flag.code, flag.status], ["BadRequestException", 400]);
+    assert.deepEqual(await rows("MATCH (n) WHERE id(n) = 'rf1' RETURN n"), []);
     assert.deepEqual((await client.send(new ListLoaderJobsCommand({}))).payload!.loadIds, before);
   });
 
@@ -352,6 +368,14 @@ describe("the bulk loader on a cluster's endpoint", () => {
     assert.equal(thrown.name, "ReadOnlyViolationException");
     const ids = (await replica.send(new ListLoaderJobsCommand({}))).payload!.loadIds!;
     assert.deepEqual(ids, (await client.send(new ListLoaderJobsCommand({}))).payload!.loadIds);
+  });
+
+  it("a job whose dependencies did not complete fails without loading", async () => {
+    const source = files("dependent", { "v.csv": "~id\ndp1\n" });
+    const loadId = await load({ source, dependencies: ["never-ran"] });
+    const s = await status(loadId);
+    assert.equal(s.overallStatus["status"], "LOAD_FAILED_BECAUSE_DEPENDENCY_NOT_SATISFIED");
+    assert.deepEqual(await rows("MATCH (n) WHERE id(n) = 'dp1' RETURN n"), []);
   });
 
   it("ListLoaderJobs lists the newest first, up to limit; CancelLoaderJob of a finished job answers 200 OK", async () => {

@@ -1,4 +1,4 @@
-import { parse } from "csv-parse/sync";
+import { CsvError, parse } from "csv-parse/sync";
 import type { PropertyGraph } from "../model/graph.js";
 import { Properties } from "../model/properties.js";
 import { Node, type PropertyValue } from "../model/values.js";
@@ -82,23 +82,27 @@ class RecordError extends Error {
 /** A blank field is no value; a quoted empty one (`""`) is an empty string (reference §5.3). */
 function parseFile(file: LoadFile, format: LoadFormat): ParsedFile {
   const problems: ErrorLog[] = [];
-  const rows = parse(file.text, {
-    info: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    bom: true,
-    cast: (value: string, context: { quoting: boolean }) => (value === "" && !context.quoting ? null : value),
-    on_skip: (error) => {
-      problems.push({
-        errorCode: "PARSING_ERROR",
-        errorMessage: error?.message ?? "The record is not valid CSV.",
-        fileName: file.uri,
-        recordNum: Number(error?.["lines"] ?? 0),
-      });
-      return undefined;
-    },
-  }) as unknown as { record: Field[]; info: { lines: number } }[];
+  const problem = (errorMessage: string, recordNum: number): ErrorLog => ({
+    errorCode: "PARSING_ERROR",
+    errorMessage,
+    fileName: file.uri,
+    recordNum,
+  });
+  let rows: { record: Field[]; info: { lines: number } }[];
+  try {
+    rows = parseCsv(file.text, (error) =>
+      problems.push(problem(error?.message ?? "The record is not valid CSV.", Number(error?.["lines"] ?? 0))),
+    );
+  } catch (error) {
+    // What the parser cannot skip past (it stops there): the file is one parsing error.
+    if (!(error instanceof CsvError)) throw error;
+    return {
+      uri: file.uri,
+      plan: undefined,
+      records: [],
+      problems: [problem(error.message, Number(error["lines"] ?? 0))],
+    };
+  }
   const [header, ...body] = rows;
   const records = body.map((row) => ({ fields: row.record, line: row.info.lines }));
   if (!header) return { uri: file.uri, plan: undefined, records: [], problems };
@@ -106,9 +110,24 @@ function parseFile(file: LoadFile, format: LoadFormat): ParsedFile {
     return { uri: file.uri, plan: filePlan(format, header.record), records, problems };
   } catch (error) {
     if (!(error instanceof LoadFieldError)) throw error;
-    const problem = { errorCode: "PARSING_ERROR" as const, errorMessage: error.message, fileName: file.uri };
-    return { uri: file.uri, plan: undefined, records: [], problems: [{ ...problem, recordNum: header.info.lines }] };
+    return { uri: file.uri, plan: undefined, records: [], problems: [problem(error.message, header.info.lines)] };
   }
+}
+
+/** RFC 4180 records with their line numbers; a record the parser cannot read is skipped and told to `skipped`. */
+function parseCsv(text: string, skipped: (error: CsvError | undefined) => void) {
+  return parse(text, {
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    bom: true,
+    cast: (value: string, context: { quoting: boolean }) => (value === "" && !context.quoting ? null : value),
+    on_skip: (error) => {
+      skipped(error);
+      return undefined;
+    },
+  }) as unknown as { record: Field[]; info: { lines: number } }[];
 }
 
 export function bulkLoad(graph: PropertyGraph, files: readonly LoadFile[], options: LoadOptions): LoadResult {
