@@ -59,6 +59,7 @@ export interface LoadResult {
 
 export const MAX_ERROR_LOGS = 10_000;
 
+/** A field's text; null for a blank field when a quoted empty one is told apart (`allowEmptyStrings`). */
 type Field = string | null;
 
 interface ParsedFile {
@@ -79,8 +80,11 @@ class RecordError extends Error {
   }
 }
 
-/** A blank field is no value; a quoted empty one (`""`) is an empty string (reference §5.3). */
-function parseFile(file: LoadFile, format: LoadFormat): ParsedFile {
+/**
+ * A blank field is no value; a quoted empty one (`""`) is an empty string with `allowEmptyStrings`, else no
+ * value either (reference §5.3).
+ */
+function parseFile(file: LoadFile, options: LoadOptions): ParsedFile {
   const problems: ErrorLog[] = [];
   const problem = (errorMessage: string, recordNum: number): ErrorLog => ({
     errorCode: "PARSING_ERROR",
@@ -90,7 +94,7 @@ function parseFile(file: LoadFile, format: LoadFormat): ParsedFile {
   });
   let rows: { record: Field[]; info: { lines: number } }[];
   try {
-    rows = parseCsv(file.text, (error) =>
+    rows = parseCsv(file.text, options.allowEmptyStrings, (error) =>
       problems.push(problem(error?.message ?? "The record is not valid CSV.", Number(error?.["lines"] ?? 0))),
     );
   } catch (error) {
@@ -107,7 +111,7 @@ function parseFile(file: LoadFile, format: LoadFormat): ParsedFile {
   const records = body.map((row) => ({ fields: row.record, line: row.info.lines }));
   if (!header) return { uri: file.uri, plan: undefined, records: [], problems };
   try {
-    return { uri: file.uri, plan: filePlan(format, header.record), records, problems };
+    return { uri: file.uri, plan: filePlan(options.format, header.record), records, problems };
   } catch (error) {
     if (!(error instanceof LoadFieldError)) throw error;
     return { uri: file.uri, plan: undefined, records: [], problems: [problem(error.message, header.info.lines)] };
@@ -115,14 +119,17 @@ function parseFile(file: LoadFile, format: LoadFormat): ParsedFile {
 }
 
 /** RFC 4180 records with their line numbers; a record the parser cannot read is skipped and told to `skipped`. */
-function parseCsv(text: string, skipped: (error: CsvError | undefined) => void) {
+function parseCsv(text: string, allowEmptyStrings: boolean, skipped: (error: CsvError | undefined) => void) {
   return parse(text, {
     info: true,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     bom: true,
-    cast: (value: string, context: { quoting: boolean }) => (value === "" && !context.quoting ? null : value),
+    // Only then does a quoted empty field differ from a blank one, and a cast costs a context object per field.
+    ...(allowEmptyStrings && {
+      cast: (value: string, context: { quoting: boolean }) => (value === "" && !context.quoting ? null : value),
+    }),
     on_skip: (error) => {
       skipped(error);
       return undefined;
@@ -131,7 +138,7 @@ function parseCsv(text: string, skipped: (error: CsvError | undefined) => void) 
 }
 
 export function bulkLoad(graph: PropertyGraph, files: readonly LoadFile[], options: LoadOptions): LoadResult {
-  const parsed = files.map((file) => parseFile(file, options.format));
+  const parsed = files.map((file) => parseFile(file, options));
   // Vertex files first, so that an edge finds its ends whatever the files' order.
   const ordered = [...parsed.filter((f) => f.plan?.kind !== "edge"), ...parsed.filter((f) => f.plan?.kind === "edge")];
   const errors: ErrorLog[] = [];
@@ -211,8 +218,10 @@ function recordProperties(plan: FilePlan, fields: Field[], options: LoadOptions)
     const field = fields[i];
     if (!column || field === null || field === undefined) return;
     if (field === "" && !options.allowEmptyStrings) return;
-    const parts = column.array ? splitArray(field) : [field];
-    values.set(column.name, [...(values.get(column.name) ?? []), ...parts.map((p) => typedValue(p, column))]);
+    let list = values.get(column.name);
+    if (!list) values.set(column.name, (list = []));
+    if (!column.array) list.push(typedValue(field, column));
+    else for (const part of splitArray(field)) list.push(typedValue(part, column));
   });
   if (plan.idProperty) values.set(plan.idProperty, [fields[plan.id]!]);
   return values;
@@ -220,6 +229,7 @@ function recordProperties(plan: FilePlan, fields: Field[], options: LoadOptions)
 
 /** The stored form of a property's values: one value alone, several as a list without repeats. */
 function stored(values: PropertyValue[]): PropertyValue {
+  if (values.length === 1) return values[0]!;
   const seen = new Set<string>();
   const distinct = values.filter((v) => {
     const key = `${typeof v}:${v instanceof Date ? v.getTime() : String(v)}`;
