@@ -3,17 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
-  DescribeDBClustersCommand,
-  NeptuneClient,
-} from "@aws-sdk/client-neptune";
-import {
   GetLoaderJobStatusCommand,
   GetPropertygraphSummaryCommand,
   NeptunedataClient,
   StartLoaderJobCommand,
 } from "@aws-sdk/client-neptunedata";
+import { ADMIN_CREDENTIALS, benchClusterEndpoint } from "./lib/clusters.js";
 import { startChildServer } from "./lib/load.js";
 
 /**
@@ -39,25 +34,10 @@ writeFileSync(join(dir, "edges.csv"), e.join("\n") + "\n");
 const dataDir = values["data-dir"] ? ["--data-dir", values["data-dir"]] : [];
 const own = await startChildServer("trident", ["--delays", "instant", "--data-plane-ports", "30120-30129", ...dataDir]);
 try {
-  const credentials = {
-    accessKeyId: "AKIA1111111111ADMIN1",
-    secretAccessKey: "trident-demo-secret-111111111111-admin",
-  };
-  const neptune = new NeptuneClient({ region: "us-east-1", endpoint: own.endpoint, credentials });
-  await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bench", Engine: "neptune" }));
-  await neptune.send(
-    new CreateDBInstanceCommand({
-      DBClusterIdentifier: "bench",
-      DBInstanceIdentifier: "bench-0",
-      Engine: "neptune",
-      DBInstanceClass: "db.r5.large",
-    }),
-  );
-  const cluster = (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "bench" }))).DBClusters![0]!;
   const data = new NeptunedataClient({
     region: "us-east-1",
-    endpoint: `http://${cluster.Endpoint}:${cluster.Port}`,
-    credentials,
+    endpoint: await benchClusterEndpoint(own.endpoint),
+    credentials: ADMIN_CREDENTIALS,
   });
   const t0 = performance.now();
   const started = await data.send(
