@@ -103,13 +103,18 @@ const readFiles = (paths: string[]): LoadFile[] =>
 const flag = (value: string | undefined, otherwise: boolean) =>
   value === undefined ? otherwise : value.toLowerCase() === "true";
 
-/** Runs the load in one transaction; a halted one is rolled back by throwing out of it. */
+/**
+ * Runs the load in one transaction; a halted one is rolled back by throwing out of it. A load that fills the heap
+ * fails the request with MemoryLimitExceededException (500) and is undone, as a query that does (no job is
+ * recorded: the request's unit of work is rolled back).
+ */
 function runLoad(ctx: DataPlaneContext, files: LoadFile[], input: StartLoaderJobInput): LoadResult {
   const halt = Symbol("halt");
   let result: LoadResult | undefined;
   try {
-    ctx.session.writeGraph((graph) => {
+    ctx.session.writeGraph((graph, checkHeap) => {
       result = bulkLoad(graph, files, {
+        checkHeap,
         format: input.format as "csv" | "opencypher",
         failOnError: input.failOnError ?? true,
         allowEmptyStrings: flag(input.parserConfiguration?.["allowEmptyStrings"], false),

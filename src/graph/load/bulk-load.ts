@@ -26,7 +26,12 @@ export interface LoadOptions {
   updateSingleCardinalityProperties: boolean;
   /** openCypher: relationship files carry `:ID` (true, the default) or get generated ids (false). */
   userProvidedEdgeIds: boolean;
+  /** Throws once the load has filled the heap (MemoryLimitExceededException): the caller's transaction undoes it. */
+  checkHeap?: () => void;
 }
+
+/** How many records pass between two looks at the heap (reading it costs more than a record). */
+const RECORDS_PER_HEAP_CHECK = 1024;
 
 /** Neptune's per-feed status counters (`overallStatus` / `failedFeeds` members, reference §5.2). */
 export interface FeedCounts {
@@ -171,7 +176,7 @@ export function bulkLoad(graph: PropertyGraph, files: readonly LoadFile[], optio
         feed.parsingErrors++;
         report(item.problem);
       } else {
-        feed.totalRecords++;
+        if (++feed.totalRecords % RECORDS_PER_HEAP_CHECK === 0) options.checkHeap?.();
         try {
           if (loadRecord(graph, file.plan!, item.fields, options)) feed.totalDuplicates++;
         } catch (error) {

@@ -36,9 +36,9 @@ export interface GraphSession {
   graph(): PropertyGraph;
   /**
    * Runs `work` on the graph as one transaction (the bulk loader): its changes are logged for durability as it
-   * commits, and all undone if it throws. A reader refuses it.
+   * commits, and all undone if it throws. A reader refuses it. `checkHeap` fails the work once it fills the heap.
    */
-  writeGraph<T>(work: (graph: PropertyGraph) => T): T;
+  writeGraph<T>(work: (graph: PropertyGraph, checkHeap: () => void) => T): T;
   /** The bulk-load jobs of the cluster's account and region (filter by clusterResourceId). */
   readonly loaderJobs: Table<LoaderJobRecord>;
   /** Fast reset: empties the graph (the face checks the two-step token). */
@@ -171,8 +171,9 @@ function sessionOf(
     graph: () => engine().graph,
     writeGraph(work) {
       if (role === "reader") throw readOnlyViolation();
-      const { graph } = engine();
-      return graph.atomically(() => work(graph));
+      const running = engine();
+      const checkHeap = running.heapGuard();
+      return running.graph.atomically(() => work(running.graph, checkHeap));
     },
     loaderJobs: loaderJobTable(scope.store, scope.accountId, scope.region),
     reset() {
