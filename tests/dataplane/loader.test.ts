@@ -176,6 +176,26 @@ describe("the bulk loader on a cluster's endpoint", () => {
     ]);
   });
 
+  it("allowEmptyStrings keeps a quoted empty field; a single-cardinality conflict needs updateSingleCardinalityProperties", async () => {
+    const empty = files("empty-strings", { "v.csv": '~id,note,other\nes1,"",\n' });
+    await load({ source: empty, parserConfiguration: { allowEmptyStrings: "true" } });
+    assert.deepEqual(await rows("MATCH (n) WHERE id(n) = 'es1' RETURN n.note AS note, n.other AS other"), [
+      { note: "", other: null },
+    ]);
+    const single = files("single", { "v.csv": "~id,city:String(single)\nsc1,Oslo\nsc1,Bergen\n" });
+    const conflict = await status(await load({ source: single, failOnError: false }), { errors: true });
+    assert.equal(conflict.overallStatus["insertErrors"], 1);
+    assert.deepEqual(
+      conflict.errors!.errorLogs.map((l) => [l.errorCode, l.recordNum]),
+      [["INSERT_ERROR", 3]],
+    );
+    assert.deepEqual(await rows("MATCH (n) WHERE id(n) = 'sc1' RETURN n.city AS city"), [{ city: "Oslo" }]);
+    const replaced = await status(await load({ source: single, mode: "NEW", updateSingleCardinalityProperties: true }));
+    assert.equal(replaced.overallStatus["status"], "LOAD_COMPLETED");
+    assert.equal(replaced.overallStatus["totalDuplicates"], 2);
+    assert.deepEqual(await rows("MATCH (n) WHERE id(n) = 'sc1' RETURN n.city AS city"), [{ city: "Bergen" }]);
+  });
+
   it("openCypher CSV: every type, name:ID, :LABEL, :TYPE, generated relationship ids", async () => {
     const source = files("opencypher-types", {
       "nodes.csv":
