@@ -20,8 +20,8 @@ import type {
 } from "../generated/neptunedata.js";
 import { bulkLoad, type FeedCounts, type LoadFile, type LoadResult } from "../graph/load/bulk-load.js";
 import { AwsError } from "../protocol/errors.js";
-import { dataPlaneError } from "./errors.js";
-import { readOnly, type DataPlaneContext } from "./operations.js";
+import { dataPlaneError, readOnly } from "./errors.js";
+import type { DataPlaneContext } from "./operations.js";
 
 /**
  * Neptune's bulk loader (reference §5): StartLoaderJob, GetLoaderJobStatus, ListLoaderJobs, CancelLoaderJob.

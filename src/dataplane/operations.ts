@@ -14,7 +14,7 @@ import type {
 import { graphSummary } from "../graph/summary.js";
 import { RawJson } from "../protocol/rest-json.js";
 import { engineStatus } from "./engine-status.js";
-import { dataPlaneError } from "./errors.js";
+import { dataPlaneError, readOnly } from "./errors.js";
 import type { FastResetTokens } from "./fast-reset.js";
 import { LOADER_HANDLERS } from "./loader.js";
 
@@ -26,14 +26,6 @@ export interface DataPlaneContext {
 }
 
 type Handler<I> = (input: I, ctx: DataPlaneContext) => unknown;
-
-/** A write-class request on a reader instance (reference §1.1). */
-export const readOnly = () =>
-  dataPlaneError(
-    "ReadOnlyViolationException",
-    "The request is rejected because it violates some read-only restriction, such as a designation of a replica " +
-      "as read-only.",
-  );
 
 /**
  * No query is ever running between two requests: each runs synchronously inside its request. So a query id
