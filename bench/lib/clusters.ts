@@ -1,4 +1,9 @@
-import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  DescribeDBClustersCommand,
+  NeptuneClient,
+} from "@aws-sdk/client-neptune";
 import type { PreparedRequest } from "./load.js";
 import { presign } from "./sign.js";
 
@@ -51,4 +56,26 @@ export function describePages(endpoint: string, perAccount = CLUSTERS_PER_ACCOUN
       ),
     ),
   );
+}
+
+/** The demo account's admin credentials (trident serve's seeded account 111111111111). */
+export const ADMIN_CREDENTIALS = {
+  accessKeyId: "AKIA1111111111ADMIN1",
+  secretAccessKey: "trident-demo-secret-111111111111-admin",
+};
+
+/** Creates cluster `bench` with writer `bench-0` in the admin's account; its data-plane endpoint URL. */
+export async function benchClusterEndpoint(endpoint: string): Promise<string> {
+  const neptune = new NeptuneClient({ region: REGION, endpoint, credentials: ADMIN_CREDENTIALS });
+  await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bench", Engine: "neptune" }));
+  await neptune.send(
+    new CreateDBInstanceCommand({
+      DBClusterIdentifier: "bench",
+      DBInstanceIdentifier: "bench-0",
+      Engine: "neptune",
+      DBInstanceClass: "db.r5.large",
+    }),
+  );
+  const cluster = (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "bench" }))).DBClusters![0]!;
+  return `http://${cluster.Endpoint}:${cluster.Port}`;
 }

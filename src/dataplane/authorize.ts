@@ -51,6 +51,11 @@ const ACTIONS: Partial<Record<keyof NeptunedataOperations, ActionsOf>> = {
   ListOpenCypherQueries: () => ["GetQueryStatus"],
   GetOpenCypherQueryStatus: () => ["GetQueryStatus"],
   CancelOpenCypherQuery: () => ["CancelQuery"],
+  // The loader's actions are named after its operations (docs iam-dp-actions.html).
+  StartLoaderJob: () => ["StartLoaderJob"],
+  GetLoaderJobStatus: () => ["GetLoaderJobStatus"],
+  ListLoaderJobs: () => ["ListLoaderJobs"],
+  CancelLoaderJob: () => ["CancelLoaderJob"],
 };
 
 /** The operations whose actions carry `neptune-db:QueryLanguage` (docs iam-data-condition-keys.html). */

@@ -23,3 +23,11 @@ export function errorBody(error: AwsError, requestId: string): string {
 }
 
 export const ERROR_CONTENT_TYPE = "application/x-amz-json-1.0";
+
+/** A write-class request on a reader instance (reference §1.1). */
+export const readOnly = () =>
+  dataPlaneError(
+    "ReadOnlyViolationException",
+    "The request is rejected because it violates some read-only restriction, such as a designation of a replica " +
+      "as read-only.",
+  );

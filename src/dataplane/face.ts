@@ -8,6 +8,7 @@ import { reply, type RawRequest, type RawResponse, type RequestSummary } from ".
 import { dataPlaneAccess } from "./authorize.js";
 import { dataPlaneError, ERROR_CONTENT_TYPE, errorBody, internalFailure, NEPTUNEDATA } from "./errors.js";
 import type { FastResetTokens } from "./fast-reset.js";
+import { loaderRequest } from "./loader-http.js";
 import { isOpenCypherPath, openCypherInput } from "./opencypher-http.js";
 import { DATA_PLANE_HANDLERS, unsupportedOperation, type DataPlaneContext } from "./operations.js";
 
@@ -97,7 +98,8 @@ async function answer(
       handler = handlerOf(operation);
       input = { ...openCypherInput(request.method, query, request.headers, request.body) };
     } else {
-      const match = ROUTER.match(request.method, path, query);
+      const raw = loaderRequest(request.method, path, query, request.body);
+      const match = ROUTER.match(request.method, raw.path, query);
       if (match.kind === "method")
         throw dataPlaneError(
           "MethodNotAllowedException",
@@ -112,7 +114,7 @@ async function answer(
       input = bindRestJsonInput(
         NEPTUNEDATA,
         operation,
-        { labels: match.labels, query, headers: request.headers, body: request.body },
+        { labels: match.labels, query, headers: request.headers, body: raw.body },
         "BadRequestException",
       );
     }

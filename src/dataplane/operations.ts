@@ -14,8 +14,9 @@ import type {
 import { graphSummary } from "../graph/summary.js";
 import { RawJson } from "../protocol/rest-json.js";
 import { engineStatus } from "./engine-status.js";
-import { dataPlaneError } from "./errors.js";
+import { dataPlaneError, readOnly } from "./errors.js";
 import type { FastResetTokens } from "./fast-reset.js";
+import { LOADER_HANDLERS } from "./loader.js";
 
 /** What a data-plane operation gets: the cluster session behind the port, the clock's now, the reset tokens. */
 export interface DataPlaneContext {
@@ -25,14 +26,6 @@ export interface DataPlaneContext {
 }
 
 type Handler<I> = (input: I, ctx: DataPlaneContext) => unknown;
-
-/** A write-class request on a reader instance (reference §1.1). */
-const readOnly = () =>
-  dataPlaneError(
-    "ReadOnlyViolationException",
-    "The request is rejected because it violates some read-only restriction, such as a designation of a replica " +
-      "as read-only.",
-  );
 
 /**
  * No query is ever running between two requests: each runs synchronously inside its request. So a query id
@@ -117,10 +110,11 @@ export const DATA_PLANE_HANDLERS: { [K in keyof NeptunedataOperations]?: Handler
     ListOpenCypherQueries: listOpenCypherQueries,
     GetOpenCypherQueryStatus: getOpenCypherQueryStatus,
     CancelOpenCypherQuery: cancelOpenCypherQuery,
+    ...LOADER_HANDLERS,
   };
 
 /**
- * An operation of the model that Trident does not serve (Gremlin, the loader, streams, ML, SPARQL, statistics
+ * An operation of the model that Trident does not serve (Gremlin, streams, ML, SPARQL, statistics
  * management, explain). *Decided*: UnsupportedOperationException (400), the code Neptune gives a request for a
  * feature it does not offer (reference §2.3), naming the operation.
  */
@@ -128,5 +122,5 @@ export const unsupportedOperation = (operation: string) =>
   dataPlaneError(
     "UnsupportedOperationException",
     `${operation} is not supported by Trident's Neptune data plane (it serves openCypher, /status, the ` +
-      "property-graph summary, fast reset and openCypher query status).",
+      "property-graph summary, fast reset, openCypher query status and the bulk loader).",
   );

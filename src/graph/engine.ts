@@ -7,7 +7,7 @@ import type { Value } from "./model/values.js";
 import { GraphErrors } from "./errors.js";
 import { parseParameters } from "./parameters.js";
 import { SystemClock, type Clock } from "../state/clock.js";
-import { getHeapStatistics } from "node:v8";
+import { heapGuard } from "./memory.js";
 
 /** How many distinct query texts keep their parsed form (applications repeat a few queries with parameters). */
 const PARSE_CACHE_SIZE = 512;
@@ -17,13 +17,6 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
 
 /** How many loop steps pass between two looks at the timer and the heap (reading them costs more than a step). */
 const STEPS_PER_TIME_CHECK = 1024;
-
-/**
- * The heap a query may drive the process to before it is stopped: 80% of V8's limit. A query builds its rows in
- * memory, so without this a cartesian product would take the whole server down before its timeout; stopped,
- * its rows are garbage and its writes are undone.
- */
-const DEFAULT_HEAP_LIMIT_BYTES = Math.floor(getHeapStatistics().heap_size_limit * 0.8);
 
 export interface EngineOptions {
   /** The cluster parameter group's `neptune_query_timeout`, in ms. */
@@ -83,20 +76,21 @@ export class GraphEngine {
     return withinStack(() => this.graph.atomically(() => executeQuery(query, ctx)));
   }
 
+  /** A check that fails work on this engine's graph once it has filled the heap (queries, bulk loads). */
+  heapGuard(): () => void {
+    return heapGuard(this.options.heapLimitBytes);
+  }
+
   /** A tick function that fails the query once it has run longer than the timeout or filled the heap. */
   #deadline(): () => void {
     const elapsed = this.options.elapsed ?? (() => performance.now());
     const limit = elapsed() + (this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
-    const heapLimit = this.options.heapLimitBytes ?? DEFAULT_HEAP_LIMIT_BYTES;
-    // The heap may still hold an earlier query's garbage: only a query that itself grew it by a good part of the
-    // limit is stopped, so a collection V8 has not run yet fails nobody.
-    const grownFrom = getHeapStatistics().used_heap_size + heapLimit / 4;
+    const checkHeap = this.heapGuard();
     let steps = 0;
     return () => {
       if (++steps % STEPS_PER_TIME_CHECK !== 0) return;
       if (elapsed() > limit) throw GraphErrors.timeLimit();
-      const used = getHeapStatistics().used_heap_size;
-      if (used > heapLimit && used > grownFrom) throw GraphErrors.memoryLimit();
+      checkHeap();
     };
   }
 

@@ -217,13 +217,13 @@ describe("neptunedata operations", () => {
     const thrown = await rejection(() => data().send(new ExecuteGremlinQueryCommand({ gremlinQuery: "g.V()" })));
     assert.equal(thrown.name, "UnsupportedOperationException");
     assert.equal(thrown.$metadata?.httpStatusCode, 400);
-    const raw = neptuneError(await http(writer, "GET", "/loader"));
+    const raw = neptuneError(await http(writer, "GET", "/ml/endpoints"));
     assert.equal(raw.code, "UnsupportedOperationException");
-    assert.match(raw.detailedMessage, /^ListLoaderJobs is not supported/);
+    assert.match(raw.detailedMessage, /^ListMLEndpoints is not supported/);
     // Whatever its input: an unsupported operation is not validated first.
-    const unread = neptuneError(await http(writer, "GET", "/loader/l-1?page=two"));
+    const unread = neptuneError(await http(writer, "GET", "/ml/endpoints?maxItems=two"));
     assert.equal(unread.code, "UnsupportedOperationException");
-    assert.match(unread.detailedMessage, /^GetLoaderJobStatus is not supported/);
+    assert.match(unread.detailedMessage, /^ListMLEndpoints is not supported/);
     const wrongMethod = neptuneError(await http(writer, "PUT", "/status"));
     assert.deepEqual([wrongMethod.code, wrongMethod.status], ["MethodNotAllowedException", 405]);
   });

@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DescribeDBClustersCommand, ModifyDBClusterCommand } from "@aws-sdk/client-neptune";
 import {
+  CancelLoaderJobCommand,
+  GetLoaderJobStatusCommand,
+  ListLoaderJobsCommand,
+  StartLoaderJobCommand,
   CancelOpenCypherQueryCommand,
   ExecuteFastResetCommand,
   ExecuteOpenCypherQueryCommand,
@@ -105,6 +109,34 @@ const ROWS: Row[] = [
     actions: ["CancelQuery"],
     send: (c) => c.send(new CancelOpenCypherQueryCommand({ queryId: "q-1" })),
     allowedCode: "InvalidParameterException",
+  },
+  {
+    name: "StartLoaderJob",
+    actions: ["StartLoaderJob"],
+    // Authorized before the handler looks at the source: an allowed caller meets the s3:// refusal.
+    send: (c) =>
+      c.send(
+        new StartLoaderJobCommand({
+          source: "s3://bucket/data/",
+          format: "csv",
+          s3BucketRegion: REGION,
+          iamRoleArn: `arn:aws:iam::${A}:role/loader`,
+        }),
+      ),
+    allowedCode: "S3Exception",
+  },
+  {
+    name: "GetLoaderJobStatus",
+    actions: ["GetLoaderJobStatus"],
+    send: (c) => c.send(new GetLoaderJobStatusCommand({ loadId: "no-such-load" })),
+    allowedCode: "BulkLoadIdNotFoundException",
+  },
+  { name: "ListLoaderJobs", actions: ["ListLoaderJobs"], send: (c) => c.send(new ListLoaderJobsCommand({})) },
+  {
+    name: "CancelLoaderJob",
+    actions: ["CancelLoaderJob"],
+    send: (c) => c.send(new CancelLoaderJobCommand({ loadId: "no-such-load" })),
+    allowedCode: "BulkLoadIdNotFoundException",
   },
 ];
 

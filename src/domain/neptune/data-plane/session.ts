@@ -5,13 +5,14 @@ import { GraphError } from "../../../graph/errors.js";
 import type { PropertyGraph } from "../../../graph/model/graph.js";
 import type { Clock } from "../../../state/clock.js";
 import type { Delays } from "../../../state/delays.js";
-import type { Store } from "../../../state/store.js";
+import type { Store, Table } from "../../../state/store.js";
 import type { KmsServiceAccess } from "../../kms/service-access.js";
 import { catchUp } from "../catch-up.js";
 import { clusterStatus, instanceStatus, type NeptuneScope } from "../lifecycle.js";
 import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } from "../records.js";
 import type { ClusterGraphs } from "./cluster-graphs.js";
 import type { DataPlanePorts } from "./ports.js";
+import { loaderJobTable, type LoaderJobRecord } from "./loader-jobs.js";
 import { queryTimeoutMs } from "./query-timeout.js";
 
 /**
@@ -38,6 +39,13 @@ export interface GraphSession {
   openCypherEffects(query: string): QueryEffects;
   /** The graph as it is, for reading (the summary). */
   graph(): PropertyGraph;
+  /**
+   * Runs `work` on the graph as one transaction (the bulk loader): its changes are logged for durability as it
+   * commits, and all undone if it throws. A reader refuses it. `checkHeap` fails the work once it fills the heap.
+   */
+  writeGraph<T>(work: (graph: PropertyGraph, checkHeap: () => void) => T): T;
+  /** The bulk-load jobs of the cluster's account and region (filter by clusterResourceId). */
+  readonly loaderJobs: Table<LoaderJobRecord>;
   /** Fast reset: empties the graph (the face checks the two-step token). */
   reset(): void;
 }
@@ -168,6 +176,13 @@ function sessionOf(
     },
     openCypherEffects: (query) => engine().effects(query),
     graph: () => engine().graph,
+    writeGraph(work) {
+      if (role === "reader") throw readOnlyViolation();
+      const running = engine();
+      const checkHeap = running.heapGuard();
+      return running.graph.atomically(() => work(running.graph, checkHeap));
+    },
+    loaderJobs: loaderJobTable(scope.store, scope.accountId, scope.region),
     reset() {
       world.graphs.reset(scope, cluster);
     },
