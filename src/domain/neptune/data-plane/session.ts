@@ -33,6 +33,12 @@ export interface GraphSession {
   openCypher(query: string, parameters?: string): string;
   /** The graph as it is, for reading (the summary). */
   graph(): PropertyGraph;
+  /**
+   * Runs `work` on the cluster's graph as one transaction (Gremlin): committed whole, its changes logged like an
+   * openCypher query's, or undone if it throws. A reader runs it too: the work refuses its own writes there
+   * (`readOnlyViolation`), since only it knows which of its steps write.
+   */
+  transact<T>(work: (graph: PropertyGraph) => T): T;
   /** Fast reset: empties the graph (the face checks the two-step token). */
   reset(): void;
 }
@@ -161,6 +167,10 @@ function sessionOf(
       return running.run(query, parameters);
     },
     graph: () => engine().graph,
+    transact(work) {
+      const { graph } = engine();
+      return graph.atomically(() => work(graph));
+    },
     reset() {
       world.graphs.reset(scope, cluster);
     },
@@ -168,7 +178,7 @@ function sessionOf(
 }
 
 /** A write on a replica (reference §1.1: ReadOnlyViolationException, 400). */
-const readOnlyViolation = () =>
+export const readOnlyViolation = () =>
   new GraphError(
     "ReadOnlyViolationException",
     "The request is rejected because it violates some read-only restriction, such as a designation of a replica " +

@@ -1,0 +1,18 @@
+import gremlin from "gremlin";
+
+const { DriverRemoteConnection } = gremlin.driver;
+const { traversal } = gremlin.process.AnonymousTraversalSource;
+
+/** The two serializers the official client speaks: its default (GraphBinary in 3.8) and GraphSON 3 explicitly. */
+export const SERIALIZERS = [
+  { name: "GraphBinary (the client's default)", options: {} },
+  { name: "GraphSON 3", options: { mimeType: "application/vnd.gremlin-v3.0+json" } },
+] as const;
+
+/** A traversal source over the official client's DriverRemoteConnection; close the connection after use. */
+export function gremlinSource(endpoint: { address: string; port: number }, options: Record<string, unknown> = {}) {
+  const connection = new DriverRemoteConnection(`ws://${endpoint.address}:${endpoint.port}/gremlin`, options);
+  return { g: traversal().withRemote(connection), connection };
+}
+
+export const { statics: __, P, TextP, t: T, order, cardinality, column, direction } = gremlin.process;
