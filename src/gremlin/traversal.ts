@@ -1,6 +1,6 @@
 import type { PropertyGraph } from "../graph/model/graph.js";
 import { Properties } from "../graph/model/properties.js";
-import { Node, Relationship, type PropertyValue } from "../graph/model/values.js";
+import { isPropertyValue, Node, Relationship, type PropertyValue, type Value } from "../graph/model/values.js";
 import { GremlinErrors } from "./errors.js";
 import { compare, same, test } from "./predicates.js";
 import {
@@ -481,14 +481,8 @@ function setProperty(graph: PropertyGraph, t: Traverser, args: Arg[], ctx: Trave
 }
 
 function storable(v: GValue): PropertyValue {
-  if (
-    typeof v === "boolean" ||
-    typeof v === "bigint" ||
-    typeof v === "number" ||
-    typeof v === "string" ||
-    v instanceof Date
-  )
-    return v;
+  // Neptune stores scalars and dates; no list or map values (reference §3.6, graph features).
+  if (!Array.isArray(v) && isPropertyValue(v as Value)) return v as PropertyValue;
   throw GremlinErrors.badArgument(`Property values must be Boolean, numbers, String or Date, not ${describe(v)}`);
 }
 
