@@ -209,20 +209,10 @@ export class GremlinWebSockets {
 
   #traverse(bytecode: BytecodeArg, port: number, arrival: Arrival): GValue[] {
     const session = openSession(this.emulator.dataPlane, port, arrival);
-    const deadline = performance.now() + session.queryTimeoutMs;
-    let steps = 0;
-    const tick = () => {
-      if (++steps % 1024 === 0 && performance.now() > deadline) throw GraphErrors.timeLimit();
-    };
     const write = () => {
       if (session.role === "reader") throw readOnlyViolation();
     };
-    try {
-      return session.transact((graph) => runTraversal(bytecode, { graph, write, tick }));
-    } catch (error) {
-      if (error instanceof RangeError && error.message.includes("call stack")) throw GraphErrors.tooDeep();
-      throw error;
-    }
+    return session.transact((graph, tick) => runTraversal(bytecode, { graph, write, tick }));
   }
 }
 

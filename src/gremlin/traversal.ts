@@ -48,6 +48,8 @@ interface Step {
   emit?: { arg: Arg | undefined; before: boolean };
   id?: string;
   tokens?: boolean;
+  /** mergeV/mergeE's option(Merge.onCreate|onMatch, map). */
+  options?: Map<string, Arg>;
 }
 
 export interface TraversalContext {
@@ -123,6 +125,9 @@ function modulate(step: Step, name: string, args: Arg[]): void {
     case "emit":
       step.emit = { arg: args[0], before: false };
       return;
+    case "option":
+      (step.options ??= new Map()).set(args[0] instanceof Token ? args[0].name : String(args[0]), args[1] ?? null);
+      return;
     case "with":
       // valueMap().with(WithOptions.tokens): Gremlin sends the option's key as `~tinkerpop.valueMap.tokens`.
       if (String(args[0]).endsWith("tokens")) step.tokens = true;
@@ -164,6 +169,8 @@ function execute(steps: readonly Step[], input: Traverser[], ctx: TraversalConte
   steps.forEach((step, index) => {
     ctx.tick();
     stream = runStep(step, stream, ctx, root && index === 0);
+    // One tick per traverser made: a stream that grows without end (repeat over a cycle) meets the limits.
+    for (let i = 0; i < stream.length; i++) ctx.tick();
   });
   return stream;
 }
@@ -204,6 +211,12 @@ function runStep(step: Step, stream: Traverser[], ctx: TraversalContext, first: 
         return graph.addRelationship(step.id, label, from, to, new Properties());
       };
       return first ? single(make(undefined)) : map(make);
+    }
+    case "mergeV":
+    case "mergeE": {
+      const merge = (t: Traverser | undefined) =>
+        step.name === "mergeV" ? mergeVertex(step, t, ctx) : mergeEdge(step, t, ctx);
+      return first ? single(merge(undefined)) : map(merge);
     }
     case "property":
       ctx.write();
@@ -484,6 +497,107 @@ function storable(v: GValue): PropertyValue {
   // Neptune stores scalars and dates; no list or map values (reference §3.6, graph features).
   if (!Array.isArray(v) && isPropertyValue(v as Value)) return v as PropertyValue;
   throw GremlinErrors.badArgument(`Property values must be Boolean, numbers, String or Date, not ${describe(v)}`);
+}
+
+// ── mergeV / mergeE ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A merge map (the step's argument, or a traversal from the current traverser that yields one). */
+function mergeMap(arg: Arg | undefined, t: Traverser | undefined, ctx: TraversalContext): Map<Arg, Arg> {
+  const value = arg instanceof BytecodeArg ? child(arg, t ?? start(null), ctx)[0]?.value : arg;
+  if (value === undefined || value === null) return new Map();
+  if (!(value instanceof Map)) throw GremlinErrors.badArgument("mergeV()/mergeE() take a map");
+  return value as Map<Arg, Arg>;
+}
+
+/** A merge map's keys: T.id, T.label, Direction.OUT/IN (mergeE's ends) and the properties. */
+function mergeKeys(m: Map<Arg, Arg>) {
+  let id: string | undefined;
+  let label: string | undefined;
+  const ends: { OUT?: string; IN?: string } = {};
+  const properties: [string, GValue][] = [];
+  for (const [key, value] of m) {
+    if (key instanceof Token && key.name === "id") id = idOf(value);
+    else if (key instanceof Token && key.name === "label") label = labelArg(value, "vertex");
+    else if (key instanceof Token && (key.name === "OUT" || key.name === "IN")) ends[key.name] = idOf(value);
+    else if (typeof key === "string") properties.push([key, value as GValue]);
+    else throw GremlinErrors.badArgument("A merge map's keys are T.id, T.label, Direction.OUT/IN or property names");
+  }
+  return { id, label, ends, properties };
+}
+
+const hasAll = (el: Node | Relationship, properties: [string, GValue][]) =>
+  properties.every(([k, v]) => {
+    const have = el.properties.get(k);
+    return have !== undefined && (Array.isArray(have) ? have : [have]).some((x) => same(x, v));
+  });
+
+function applyProperties(graph: PropertyGraph, el: Node | Relationship, properties: [string, GValue][]): void {
+  for (const [key, value] of properties) graph.setProperty(el, key, storable(value));
+}
+
+/** A merge that matched: option(onMatch) sets its properties; without it nothing changes (a reader may merge). */
+function matched<E extends Node | Relationship>(
+  found: E,
+  step: Step,
+  t: Traverser | undefined,
+  ctx: TraversalContext,
+): E {
+  const onMatch = mergeKeys(mergeMap(step.options?.get("onMatch"), t, ctx)).properties;
+  if (onMatch.length > 0) ctx.write();
+  applyProperties(ctx.graph, found, onMatch);
+  return found;
+}
+
+/** mergeV(map): the vertex matching every key, else one made from the map (and option(onCreate)); onMatch sets. */
+function mergeVertex(step: Step, t: Traverser | undefined, ctx: TraversalContext): Node {
+  const { graph } = ctx;
+  const { id, label, properties } = mergeKeys(mergeMap(step.args[0], t, ctx));
+  const candidates =
+    id !== undefined
+      ? [graph.nodes.get(id) ?? []].flat()
+      : label !== undefined
+        ? [...graph.nodesWithLabel(label)]
+        : [...graph.nodes.values()];
+  const found = candidates.find((n) => (label === undefined || n.labels.includes(label)) && hasAll(n, properties));
+  if (found) return matched(found, step, t, ctx);
+  ctx.write();
+  const onCreate = mergeKeys(mergeMap(step.options?.get("onCreate"), t, ctx));
+  const node = addVertex(graph, label ?? onCreate.label ?? "vertex", id ?? onCreate.id);
+  applyProperties(graph, node, [...properties, ...onCreate.properties]);
+  return node;
+}
+
+/** mergeE(map): as mergeV, for an edge between Direction.OUT and Direction.IN (the current vertex when absent). */
+function mergeEdge(step: Step, t: Traverser | undefined, ctx: TraversalContext): Relationship {
+  const { graph } = ctx;
+  const { id, label, ends, properties } = mergeKeys(mergeMap(step.args[0], t, ctx));
+  const endOrCurrent = (endId: string | undefined, which: string) => {
+    if (endId !== undefined) {
+      const node = graph.nodes.get(endId);
+      if (!node) throw GremlinErrors.badArgument(`The ${which} vertex of mergeE() does not exist: ${endId}`);
+      return node;
+    }
+    if (t) return vertex(t.value);
+    throw GremlinErrors.badArgument(`mergeE() needs Direction.${which}`);
+  };
+  const candidates = id !== undefined ? [graph.relationships.get(id) ?? []].flat() : [...graph.relationships.values()];
+  const found = candidates.find(
+    (r) =>
+      (label === undefined || r.type === label) &&
+      (ends.OUT === undefined || r.start.id === ends.OUT) &&
+      (ends.IN === undefined || r.end.id === ends.IN) &&
+      hasAll(r, properties),
+  );
+  if (found) return matched(found, step, t, ctx);
+  ctx.write();
+  const onCreate = mergeKeys(mergeMap(step.options?.get("onCreate"), t, ctx));
+  const edgeId = id ?? onCreate.id;
+  if (edgeId !== undefined && graph.relationships.has(edgeId)) throw GremlinErrors.duplicateEdge(edgeId);
+  const from = endOrCurrent(ends.OUT ?? onCreate.ends.OUT, "OUT");
+  const to = endOrCurrent(ends.IN ?? onCreate.ends.IN, "IN");
+  const rel = graph.addRelationship(edgeId, label ?? onCreate.label ?? "edge", from, to, new Properties());
+  applyProperties(graph, rel, [...properties, ...onCreate.properties]);
+  return rel;
 }
 
 /** Drops a vertex with its edges, or an edge. */

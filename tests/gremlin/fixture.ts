@@ -15,4 +15,4 @@ export function gremlinSource(endpoint: { address: string; port: number }, optio
   return { g: traversal().withRemote(connection), connection };
 }
 
-export const { statics: __, P, TextP, t: T, order, cardinality, column, direction } = gremlin.process;
+export const { statics: __, P, TextP, t: T, order, cardinality, column, direction, merge: merge_ } = gremlin.process;

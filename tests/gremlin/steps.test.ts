@@ -2,7 +2,19 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ExecuteOpenCypherQueryCommand } from "@aws-sdk/client-neptunedata";
 import { clusterWithInstances, dataPlaneWorld, type World } from "../dataplane/fixture.js";
-import { __, cardinality, column, gremlinSource, order, P, SERIALIZERS, T, TextP } from "./fixture.js";
+import {
+  __,
+  cardinality,
+  column,
+  direction,
+  gremlinSource,
+  merge_,
+  order,
+  P,
+  SERIALIZERS,
+  T,
+  TextP,
+} from "./fixture.js";
 
 type Element = { id: string; label: string };
 const ids = (list: unknown[]) => (list as Element[]).map((e) => e.id);
@@ -298,3 +310,59 @@ for (const serializer of SERIALIZERS) {
     });
   });
 }
+
+describe("Gremlin mergeV and mergeE", () => {
+  let world: World;
+  let source: ReturnType<typeof gremlinSource>;
+
+  before(async () => {
+    world = await dataPlaneWorld();
+    const { writer } = await clusterWithInstances(world.neptune, "graph");
+    source = gremlinSource(writer);
+  });
+  after(async () => {
+    await source.connection.close();
+    await world.running.close();
+  });
+
+  it("mergeV creates once (with onCreate), then matches (with onMatch)", async () => {
+    const { g } = source;
+    const key = new Map<unknown, unknown>([
+      [T.id, "m1"],
+      [T.label, "person"],
+    ]);
+    const merge = () =>
+      g
+        .mergeV(key)
+        .option(merge_.onCreate, new Map([["name", "made"]]))
+        .option(merge_.onMatch, new Map([["name", "matched"]]))
+        .id()
+        .toList();
+    assert.deepEqual(await merge(), ["m1"]);
+    assert.deepEqual(await g.V("m1").values("name").toList(), ["made"]);
+    assert.deepEqual(await merge(), ["m1"]);
+    assert.deepEqual(await g.V("m1").values("name").toList(), ["matched"]);
+    assert.deepEqual(await g.V().count().toList(), [1]);
+    assert.deepEqual(
+      await g
+        .mergeV(new Map([["name", "matched"]]))
+        .id()
+        .toList(),
+      ["m1"],
+    );
+  });
+
+  it("mergeE creates an edge between Direction.OUT and Direction.IN once", async () => {
+    const { g } = source;
+    await g.addV("person").property(T.id, "m2").iterate();
+    const edge = new Map<unknown, unknown>([
+      [T.label, "knows"],
+      [direction.out, "m1"],
+      [direction.in, "m2"],
+    ]);
+    await g.mergeE(edge).iterate();
+    await g.mergeE(edge).iterate();
+    assert.deepEqual(await g.V("m1").out("knows").id().toList(), ["m2"]);
+    assert.deepEqual(await g.E().count().toList(), [1]);
+  });
+});

@@ -1,5 +1,5 @@
 import { rootPrincipal } from "../../../auth/identities.js";
-import type { GraphEngine } from "../../../graph/engine.js";
+import { withinStack, type GraphEngine } from "../../../graph/engine.js";
 import { GraphError } from "../../../graph/errors.js";
 import type { PropertyGraph } from "../../../graph/model/graph.js";
 import type { Clock } from "../../../state/clock.js";
@@ -35,10 +35,11 @@ export interface GraphSession {
   graph(): PropertyGraph;
   /**
    * Runs `work` on the cluster's graph as one transaction (Gremlin): committed whole, its changes logged like an
-   * openCypher query's, or undone if it throws. A reader runs it too: the work refuses its own writes there
+   * openCypher query's, or undone if it throws. `tick`, called in its loops, stops it at the query timeout or the
+   * heap limit as it stops a query. A reader runs it too: the work refuses its own writes there
    * (`readOnlyViolation`), since only it knows which of its steps write.
    */
-  transact<T>(work: (graph: PropertyGraph) => T): T;
+  transact<T>(work: (graph: PropertyGraph, tick: () => void) => T): T;
   /** Fast reset: empties the graph (the face checks the two-step token). */
   reset(): void;
 }
@@ -168,8 +169,9 @@ function sessionOf(
     },
     graph: () => engine().graph,
     transact(work) {
-      const { graph } = engine();
-      return graph.atomically(() => work(graph));
+      const running = engine();
+      const tick = running.deadline();
+      return withinStack(() => running.graph.atomically(() => work(running.graph, tick)));
     },
     reset() {
       world.graphs.reset(scope, cluster);
