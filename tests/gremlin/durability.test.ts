@@ -1,41 +1,33 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
-import { clusterWithInstances, dataPlaneWorld, type World } from "../dataplane/fixture.js";
 import { A } from "../helpers/harness.js";
 import { graphRows, resourceIdOf } from "../neptune/graph-fixtures.js";
-import { gremlinSource, T } from "./fixture.js";
+import { gremlinCluster, type GremlinCluster, T } from "./fixture.js";
 
 describe("Gremlin writes are the cluster's logged changes", () => {
-  let world: World;
-  let source: ReturnType<typeof gremlinSource>;
-  let writer: { address: string; port: number };
+  let c: GremlinCluster;
 
   before(async () => {
-    world = await dataPlaneWorld();
-    ({ writer } = await clusterWithInstances(world.neptune, "graph"));
-    source = gremlinSource(writer);
+    c = await gremlinCluster();
   });
-  after(async () => {
-    await source.connection.close();
-    await world.running.close();
-  });
+  after(() => c.close());
 
   it("a write traversal appends one log record; a read or a failed write appends none", async () => {
-    const { g } = source;
+    const { g } = c;
     await g.addV("a").property(T.id, "x1").addV("b").property(T.id, "x2").iterate();
-    const id = resourceIdOf(world.emulator, A, "graph");
-    const logged = graphRows(world.emulator, A, id).logSeqs;
+    const id = resourceIdOf(c.world.emulator, A, "graph");
+    const logged = graphRows(c.world.emulator, A, id).logSeqs;
     assert.equal(logged.length, 1);
     await g.V().count().toList();
     await assert.rejects(g.addV("c").property(T.id, "x3").addV("a").property(T.id, "x1").toList());
-    assert.deepEqual(graphRows(world.emulator, A, id).logSeqs, logged);
+    assert.deepEqual(graphRows(c.world.emulator, A, id).logSeqs, logged);
     await g.V("x2").drop().iterate();
-    assert.equal(graphRows(world.emulator, A, id).logSeqs.length, 2);
+    assert.equal(graphRows(c.world.emulator, A, id).logSeqs.length, 2);
   });
 
   it("an upgrade on another path than /gremlin is refused with 404", async () => {
-    const ws = new WebSocket(`ws://${writer.address}:${writer.port}/other`);
+    const ws = new WebSocket(`ws://${c.writer.address}:${c.writer.port}/other`);
     const status = await new Promise<number>((resolve) =>
       ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0)).once("error", () => resolve(-1)),
     );

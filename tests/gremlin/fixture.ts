@@ -1,4 +1,5 @@
 import gremlin from "gremlin";
+import { clusterWithInstances, dataPlaneWorld } from "../dataplane/fixture.js";
 
 const { DriverRemoteConnection } = gremlin.driver;
 const { traversal } = gremlin.process.AnonymousTraversalSource;
@@ -16,3 +17,17 @@ export function gremlinSource(endpoint: { address: string; port: number }, optio
 }
 
 export const { statics: __, P, TextP, t: T, order, cardinality, column, direction, merge: merge_ } = gremlin.process;
+
+/** A local AWS with a cluster `graph` (a writer, `readers` replicas) and a Gremlin source on its writer endpoint. */
+export async function gremlinCluster(options: Record<string, unknown> = {}, readers = 0) {
+  const world = await dataPlaneWorld();
+  const endpoints = await clusterWithInstances(world.neptune, "graph", readers);
+  const source = gremlinSource(endpoints.writer, options);
+  const close = async () => {
+    await source.connection.close();
+    await world.running.close();
+  };
+  return { world, ...endpoints, g: source.g, close };
+}
+
+export type GremlinCluster = Awaited<ReturnType<typeof gremlinCluster>>;

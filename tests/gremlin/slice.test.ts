@@ -1,25 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { clusterWithInstances, dataPlaneWorld, type World } from "../dataplane/fixture.js";
-import { gremlinSource, SERIALIZERS, T } from "./fixture.js";
+import { gremlinCluster, type GremlinCluster, SERIALIZERS, T } from "./fixture.js";
 
 for (const serializer of SERIALIZERS) {
   describe(`Gremlin over WebSocket, ${serializer.name}: add and count`, () => {
-    let world: World;
-    let source: ReturnType<typeof gremlinSource>;
+    let c: GremlinCluster;
 
     before(async () => {
-      world = await dataPlaneWorld();
-      const { writer } = await clusterWithInstances(world.neptune, "graph");
-      source = gremlinSource(writer, serializer.options);
+      c = await gremlinCluster(serializer.options);
     });
-    after(async () => {
-      await source.connection.close();
-      await world.running.close();
-    });
+    after(() => c.close());
 
     it("adds vertices and counts them", async () => {
-      const { g } = source;
+      const { g } = c;
       const added = await g.addV("person").property(T.id, "p1").property("name", "Ada").next();
       assert.equal((added.value as { id: string }).id, "p1");
       assert.equal((added.value as { label: string }).label, "person");

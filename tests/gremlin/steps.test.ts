@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ExecuteOpenCypherQueryCommand } from "@aws-sdk/client-neptunedata";
-import { clusterWithInstances, dataPlaneWorld, type World } from "../dataplane/fixture.js";
 import {
   __,
   cardinality,
   column,
   direction,
-  gremlinSource,
+  gremlinCluster,
+  type GremlinCluster,
   merge_,
   order,
   P,
@@ -23,15 +23,11 @@ const entries = (m: unknown) => [...(m as Map<unknown, unknown>).entries()];
 
 for (const serializer of SERIALIZERS) {
   describe(`Gremlin steps over the shared graph, ${serializer.name}`, () => {
-    let world: World;
-    let source: ReturnType<typeof gremlinSource>;
-    let writer: { address: string; port: number };
+    let c: GremlinCluster;
 
     before(async () => {
-      world = await dataPlaneWorld();
-      ({ writer } = await clusterWithInstances(world.neptune, "graph"));
-      source = gremlinSource(writer, serializer.options);
-      const { g } = source;
+      c = await gremlinCluster(serializer.options);
+      const { g } = c;
       await g
         .addV("person")
         .property(T.id, "p1")
@@ -74,13 +70,10 @@ for (const serializer of SERIALIZERS) {
         .property(T.id, "e4")
         .iterate();
     });
-    after(async () => {
-      await source.connection.close();
-      await world.running.close();
-    });
+    after(() => c.close());
 
     it("V, E, addE from/to: the elements as references (id and label, no properties)", async () => {
-      const { g } = source;
+      const { g } = c;
       assert.equal((await g.V().count().next()).value, 4);
       assert.equal((await g.E().count().next()).value, 4);
       const e1 = (await g.E("e1").next()).value as { id: string; label: string; outV: Element; inV: Element };
@@ -95,7 +88,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("out, in, both, outE, inE, bothE, outV, inV, otherV", async () => {
-      const { g } = source;
+      const { g } = c;
       assert.deepEqual(sorted(ids(await g.V("p1").out().toList())), ["p2", "s1"]);
       assert.deepEqual(ids(await g.V("p1").out("knows").toList()), ["p2"]);
       assert.deepEqual(sorted(ids(await g.V("s1").in_("created").toList())), ["p1", "p2"]);
@@ -109,7 +102,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("has, hasLabel, hasId, hasNot with P and TextP", async () => {
-      const { g } = source;
+      const { g } = c;
       assert.deepEqual(ids(await g.V().has("name", "Ada").toList()), ["p1"]);
       assert.deepEqual(ids(await g.V().has("person", "name", "Bob").toList()), ["p3"]);
       assert.deepEqual(sorted(ids(await g.V().has("age", P.gt(30)).toList())), ["p1", "p2"]);
@@ -138,7 +131,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("values, valueMap, elementMap, id, label", async () => {
-      const { g } = source;
+      const { g } = c;
       assert.deepEqual(sorted(await g.V("s1").values().toList()), ["en", "engine"]);
       assert.deepEqual(entries((await g.V("p1").valueMap("name").next()).value), [["name", ["Ada"]]]);
       const element = entries((await g.V("p1").elementMap().next()).value);
@@ -161,7 +154,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("count, limit, range, order().by(), dedup, fold, unfold", async () => {
-      const { g } = source;
+      const { g } = c;
       assert.deepEqual(await g.V().hasLabel("person").order().by("age").values("name").toList(), [
         "Bob",
         "Ada",
@@ -181,7 +174,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("groupCount, group, project/by", async () => {
-      const { g } = source;
+      const { g } = c;
       const counts = (await g.V().groupCount().by(T.label).next()).value as Map<string, number>;
       assert.deepEqual([...counts].sort(), [
         ["person", 3],
@@ -200,7 +193,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("as/select, path, where, not/and/or, union, coalesce, constant, inject", async () => {
-      const { g } = source;
+      const { g } = c;
       const pairs = (await g.V("p1").as("x").out("knows").as("y").select("x", "y").by("name").next()).value;
       assert.deepEqual(entries(pairs), [
         ["x", "Ada"],
@@ -236,7 +229,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("repeat/times/until/emit, simplePath, sideEffect", async () => {
-      const { g } = source;
+      const { g } = c;
       assert.deepEqual(await g.V("p1").repeat(__.out("knows")).times(2).values("name").toList(), ["Bob"]);
       assert.deepEqual(
         await g
@@ -261,10 +254,10 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("property: set cardinality by default (a second value makes a list openCypher reads), single replaces", async () => {
-      const { g } = source;
+      const { g } = c;
       await g.V("p3").property("nick", "b").property("nick", "bobby").property("nick", "b").iterate();
       assert.deepEqual(sorted(await g.V("p3").values("nick").toList()), ["b", "bobby"]);
-      const data = world.data(writer.address, writer.port);
+      const data = c.world.data(c.writer.address, c.writer.port);
       const read = await data.send(
         new ExecuteOpenCypherQueryCommand({ openCypherQuery: "MATCH (n {`~id`: 'p3'}) RETURN n.nick AS nick" }),
       );
@@ -274,8 +267,8 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("a vertex made by Gremlin is a node to openCypher, and one made by openCypher a vertex to Gremlin", async () => {
-      const { g } = source;
-      const data = world.data(writer.address, writer.port);
+      const { g } = c;
+      const data = c.world.data(c.writer.address, c.writer.port);
       await g.addV("city").property(T.id, "c1").property("name", "Paris").iterate();
       const read = await data.send(
         new ExecuteOpenCypherQueryCommand({ openCypherQuery: "MATCH (c:city) RETURN id(c) AS id, c.name AS name" }),
@@ -293,7 +286,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("drop removes a vertex with its edges; many results come back whole (streamed in batches)", async () => {
-      const { g } = source;
+      const { g } = c;
       await g.V("c1").drop().iterate();
       assert.deepEqual(await g.V("w1").outE().count().toList(), [0]);
       await g
@@ -312,21 +305,15 @@ for (const serializer of SERIALIZERS) {
 }
 
 describe("Gremlin mergeV and mergeE", () => {
-  let world: World;
-  let source: ReturnType<typeof gremlinSource>;
+  let c: GremlinCluster;
 
   before(async () => {
-    world = await dataPlaneWorld();
-    const { writer } = await clusterWithInstances(world.neptune, "graph");
-    source = gremlinSource(writer);
+    c = await gremlinCluster();
   });
-  after(async () => {
-    await source.connection.close();
-    await world.running.close();
-  });
+  after(() => c.close());
 
   it("mergeV creates once (with onCreate), then matches (with onMatch)", async () => {
-    const { g } = source;
+    const { g } = c;
     const key = new Map<unknown, unknown>([
       [T.id, "m1"],
       [T.label, "person"],
@@ -353,7 +340,7 @@ describe("Gremlin mergeV and mergeE", () => {
   });
 
   it("mergeE creates an edge between Direction.OUT and Direction.IN once", async () => {
-    const { g } = source;
+    const { g } = c;
     await g.addV("person").property(T.id, "m2").iterate();
     const edge = new Map<unknown, unknown>([
       [T.label, "knows"],
