@@ -1,9 +1,4 @@
-import {
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
-  DescribeDBClustersCommand,
-  NeptuneClient,
-} from "@aws-sdk/client-neptune";
+import { servingBenchCluster } from "./lib/clusters.js";
 import { formatResult, parseBenchArgs, runLoad, startChildServer } from "./lib/load.js";
 
 /**
@@ -17,21 +12,7 @@ const args = parseBenchArgs();
 const NODES = args.clustersPerAccount * 100;
 const own = await startChildServer("trident", ["--delays", "instant", "--data-plane-ports", "30100-30109"]);
 try {
-  const neptune = new NeptuneClient({
-    region: "us-east-1",
-    endpoint: own.endpoint,
-    credentials: { accessKeyId: "AKIA1111111111ADMIN1", secretAccessKey: "trident-demo-secret-111111111111-admin" },
-  });
-  await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bench", Engine: "neptune" }));
-  await neptune.send(
-    new CreateDBInstanceCommand({
-      DBClusterIdentifier: "bench",
-      DBInstanceIdentifier: "bench-0",
-      Engine: "neptune",
-      DBInstanceClass: "db.r5.large",
-    }),
-  );
-  const cluster = (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "bench" }))).DBClusters![0]!;
+  const cluster = await servingBenchCluster(own.endpoint);
   const endpoint = `http://${cluster.Endpoint}:${cluster.Port}`;
   const form = (query: string, parameters: object) => ({
     path: "/openCypher",

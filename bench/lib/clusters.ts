@@ -1,4 +1,9 @@
-import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  DescribeDBClustersCommand,
+  NeptuneClient,
+} from "@aws-sdk/client-neptune";
 import type { PreparedRequest } from "./load.js";
 import { presign } from "./sign.js";
 
@@ -51,4 +56,23 @@ export function describePages(endpoint: string, perAccount = CLUSTERS_PER_ACCOUN
       ),
     ),
   );
+}
+
+/** A cluster `bench` with one instance, in the demo admin's account; its description (Endpoint, Port). */
+export async function servingBenchCluster(endpoint: string) {
+  const neptune = new NeptuneClient({
+    region: REGION,
+    endpoint,
+    credentials: { accessKeyId: "AKIA1111111111ADMIN1", secretAccessKey: "trident-demo-secret-111111111111-admin" },
+  });
+  await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bench", Engine: "neptune" }));
+  await neptune.send(
+    new CreateDBInstanceCommand({
+      DBClusterIdentifier: "bench",
+      DBInstanceIdentifier: "bench-0",
+      Engine: "neptune",
+      DBInstanceClass: "db.r5.large",
+    }),
+  );
+  return (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "bench" }))).DBClusters![0]!;
 }
