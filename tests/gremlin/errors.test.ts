@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CreateDBClusterCommand } from "@aws-sdk/client-neptune";
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterParameterGroupCommand,
+  CreateDBInstanceCommand,
+  ModifyDBClusterParameterGroupCommand,
+} from "@aws-sdk/client-neptune";
 import { WebSocket } from "ws";
 import { clusterWithInstances, dataPlaneWorld, endpointsOf, type World } from "../dataplane/fixture.js";
 import { __, gremlinSource, SERIALIZERS, T } from "./fixture.js";
@@ -102,6 +107,64 @@ for (const serializer of SERIALIZERS) {
     });
   });
 }
+
+describe("a traversal that never ends", () => {
+  let world: World;
+  let source: ReturnType<typeof gremlinSource>;
+
+  before(async () => {
+    world = await dataPlaneWorld();
+    const group = { DBClusterParameterGroupName: "quick" };
+    await world.neptune.send(
+      new CreateDBClusterParameterGroupCommand({
+        ...group,
+        DBParameterGroupFamily: "neptune1.4",
+        Description: "quick",
+      }),
+    );
+    await world.neptune.send(
+      new ModifyDBClusterParameterGroupCommand({
+        ...group,
+        Parameters: [{ ParameterName: "neptune_query_timeout", ParameterValue: "10", ApplyMethod: "immediate" }],
+      }),
+    );
+    await world.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "loop", Engine: "neptune", ...group }));
+    await world.neptune.send(
+      new CreateDBInstanceCommand({
+        DBClusterIdentifier: "loop",
+        DBInstanceIdentifier: "loop-0",
+        Engine: "neptune",
+        DBInstanceClass: "db.r5.large",
+      }),
+    );
+    source = gremlinSource((await endpointsOf(world.neptune, "loop")).writer);
+  });
+  after(async () => {
+    await source.connection.close();
+    await world.running.close();
+  });
+
+  it("stops at neptune_query_timeout with TimeLimitExceededException, and the server goes on serving", async () => {
+    const { g } = source;
+    await g
+      .addV("n")
+      .property(T.id, "a")
+      .addV("n")
+      .property(T.id, "b")
+      .addE("to")
+      .from_(__.V("a"))
+      .to(__.V("b"))
+      .iterate();
+    await g.V("b").addE("to").to(__.V("a")).iterate();
+    const error = await refusal(g.V("a").repeat(__.out()).toList());
+    assert.deepEqual(error, {
+      status: 500,
+      code: "TimeLimitExceededException",
+      detailedMessage: "Operation terminated (deadline exceeded)",
+    });
+    assert.deepEqual(await g.V().count().toList(), [2]);
+  });
+});
 
 /** A ResponseMessage in GraphSON 3, as far as the tests read it. */
 interface Answer {
