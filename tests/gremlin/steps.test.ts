@@ -264,6 +264,9 @@ for (const serializer of SERIALIZERS) {
       assert.deepEqual(read.results, [{ nick: ["b", "bobby"] }]);
       await g.V("p3").property(cardinality.single, "nick", "B").iterate();
       assert.deepEqual(await g.V("p3").values("nick").toList(), ["B"]);
+      // Edge properties are single-valued (reference §3.6): a second value replaces the first.
+      await g.E("e1").property("since", 1900).iterate();
+      assert.deepEqual(await g.E("e1").values("since").toList(), [1900]);
     });
 
     it("a vertex made by Gremlin is a node to openCypher, and one made by openCypher a vertex to Gremlin", async () => {
