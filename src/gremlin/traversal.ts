@@ -4,6 +4,26 @@ import { isPropertyValue, Node, Relationship, type PropertyValue, type Value } f
 import { GremlinErrors } from "./errors.js";
 import { compare, same, test } from "./predicates.js";
 import {
+  adjacent,
+  describe,
+  edge,
+  edgesOf,
+  element,
+  elementMap,
+  hasStep,
+  idOf,
+  idOrPredicate,
+  labelArg,
+  labelOf,
+  labelsOf,
+  matchesAny,
+  other,
+  propertyValues,
+  valueMap,
+  vertex,
+  verticesOf,
+} from "./elements.js";
+import {
   BytecodeArg,
   ElementRef,
   GPath,
@@ -138,23 +158,6 @@ function modulate(step: Step, name: string, args: Arg[]): void {
 }
 
 const isToken = (v: Arg | undefined, name: string): boolean => v instanceof Token && v.name === name;
-
-/** An id as Neptune takes it: a string (or an element given by reference); a number is refused (reference §3.6). */
-function idOf(v: Arg): string {
-  if (typeof v === "string") return v;
-  if (v instanceof ElementRef) return v.id;
-  if (isElement(v)) return v.id;
-  if (typeof v === "bigint")
-    return fail(
-      GremlinErrors.nonStringId(v > 2147483647n || v < -2147483648n ? "java.lang.Long" : "java.lang.Integer"),
-    );
-  if (typeof v === "number") return fail(GremlinErrors.nonStringId("java.lang.Double"));
-  return fail(GremlinErrors.nonStringId("java.lang.Object"));
-}
-
-function fail(error: Error): never {
-  throw error;
-}
 
 const start = (value: GValue): Traverser => ({ value, path: [{ object: value, labels: [] }], loops: 0 });
 const moved = (t: Traverser, value: GValue): Traverser => ({
@@ -371,58 +374,6 @@ function runStep(step: Step, stream: Traverser[], ctx: TraversalContext, first: 
   }
 }
 
-// ── elements ─────────────────────────────────────────────────────────────────────────────────────────────
-
-function element(v: GValue): Node | Relationship {
-  if (!isElement(v)) throw GremlinErrors.badArgument(`The step expects a vertex or an edge, not ${describe(v)}`);
-  return v;
-}
-
-function edge(v: GValue): Relationship {
-  if (!(v instanceof Relationship)) throw GremlinErrors.badArgument(`The step expects an edge, not ${describe(v)}`);
-  return v;
-}
-
-function vertex(v: GValue): Node {
-  if (!(v instanceof Node)) throw GremlinErrors.badArgument(`The step expects a vertex, not ${describe(v)}`);
-  return v;
-}
-
-function describe(v: GValue): string {
-  if (v === null) return "null";
-  if (v instanceof Node) return "a vertex";
-  if (v instanceof Relationship) return "an edge";
-  if (Array.isArray(v)) return "a list";
-  if (v instanceof Map) return "a map";
-  return `the value ${String(v)}`;
-}
-
-/** Neptune writes a vertex's several labels as `A::B` (reference §3.6). */
-const labelOf = (v: GValue): string => (v instanceof Node ? v.labels.join("::") : edge(v).type);
-
-const labelsOf = (v: GValue): string[] =>
-  v instanceof Node ? [...v.labels] : v instanceof Relationship ? [v.type] : [];
-
-function labelArg(arg: Arg | undefined, fallback: string): string {
-  if (arg === undefined) return fallback;
-  if (typeof arg !== "string" || arg === "") throw GremlinErrors.badArgument("A label must be a non-empty string");
-  return arg;
-}
-
-function verticesOf(graph: PropertyGraph, ids: Arg[]): Node[] {
-  if (ids.length === 0) return [...graph.nodes.values()];
-  return idList(ids).flatMap((id) => graph.nodes.get(id) ?? []);
-}
-
-function edgesOf(graph: PropertyGraph, ids: Arg[]): Relationship[] {
-  if (ids.length === 0) return [...graph.relationships.values()];
-  return idList(ids).flatMap((id) => graph.relationships.get(id) ?? []);
-}
-
-const idList = (ids: Arg[]): string[] => ids.flatMap((a) => (Array.isArray(a) ? a : [a])).map(idOf);
-
-const idOrPredicate = (a: Arg): Arg => (a instanceof Predicate ? a : idOf(a));
-
 /**
  * addV with an id a vertex already has: Neptune adds the new label (and the properties that follow) to that vertex
  * when the label is new to it, and refuses with ConstraintViolationException otherwise (reference §3.6).
@@ -607,92 +558,6 @@ function dropElement(graph: PropertyGraph, v: GValue): void {
     for (const rel of [...v.out, ...v.in]) graph.deleteRelationship(rel);
     graph.deleteNode(v);
   } else throw GremlinErrors.unsupported("drop() of a property is not supported by Trident");
-}
-
-/** A node's relationships in a direction ("out" | "in" | "both"), of the given labels; [relationship, from]. */
-function adjacent(v: GValue, direction: string, labels: Arg[]): [Relationship, Node][] {
-  const node = vertex(v);
-  const wanted = labels.map(String);
-  const keep = (rel: Relationship) => wanted.length === 0 || wanted.includes(rel.type);
-  const out = direction === "in" ? [] : node.out.filter(keep);
-  const inn = direction === "out" ? [] : node.in.filter(keep);
-  return [...out, ...inn].map((rel) => [rel, node]);
-}
-
-const other = (rel: Relationship, from: Node): Node => rel.other(from);
-
-// ── properties ───────────────────────────────────────────────────────────────────────────────────────────
-
-/** An element's values of `keys` (all keys when none), a set-valued property unrolled. */
-function propertyValues(v: GValue, keys: string[]): GValue[] {
-  if (v instanceof Map) return keys.flatMap((k) => (v.has(k) ? [v.get(k)!] : []));
-  const el = element(v);
-  const out: GValue[] = [];
-  for (const [key, value] of el.properties)
-    if (keys.length === 0 || keys.includes(key)) out.push(...(Array.isArray(value) ? value : [value]));
-  return out;
-}
-
-function valueMap(v: GValue, args: Arg[], tokens: boolean): Map<GValue, GValue> {
-  const el = element(v);
-  const withTokens = tokens || args[0] === true;
-  const keys = args.filter((a): a is string => typeof a === "string");
-  const out = new Map<GValue, GValue>();
-  if (withTokens) {
-    out.set(new Token("T", "id"), el.id);
-    out.set(new Token("T", "label"), labelOf(el));
-  }
-  for (const [key, value] of el.properties) {
-    if (keys.length > 0 && !keys.includes(key)) continue;
-    // A vertex's values come as a list (its cardinality); an edge's single value as itself (TinkerPop's valueMap).
-    out.set(key, el instanceof Node ? (Array.isArray(value) ? [...value] : [value]) : value);
-  }
-  return out;
-}
-
-function elementMap(v: GValue, keys: string[]): Map<GValue, GValue> {
-  const el = element(v);
-  const out = new Map<GValue, GValue>([
-    [new Token("T", "id"), el.id],
-    [new Token("T", "label"), labelOf(el)],
-  ]);
-  if (el instanceof Relationship) {
-    const end = (n: Node) =>
-      new Map<GValue, GValue>([
-        [new Token("T", "id"), n.id],
-        [new Token("T", "label"), labelOf(n)],
-      ]);
-    out.set(new Token("Direction", "IN"), end(el.end));
-    out.set(new Token("Direction", "OUT"), end(el.start));
-  }
-  for (const [key, value] of el.properties)
-    if (keys.length === 0 || keys.includes(key)) out.set(key, Array.isArray(value) ? (value[0] ?? null) : value);
-  return out;
-}
-
-/** has(key), has(key, value|P), has(label, key, value|P), has(T.id|T.label, …). */
-function hasStep(v: GValue, args: Arg[]): boolean {
-  if (!isElement(v)) return false;
-  if (args.length === 3 && !matchesAny(labelsOf(v), [args[0]!])) return false;
-  const [key, expected] = args.length === 3 ? [args[1], args[2]] : [args[0], args[1]];
-  if (key instanceof Token) {
-    if (key.name === "id") return matchesAny([v.id], [idOrPredicate(expected!)]);
-    if (key.name === "label") return matchesAny(labelsOf(v), [expected!]);
-    return false;
-  }
-  const value = v.properties.get(String(key));
-  if (value === undefined) return false;
-  if (args.length === 1) return true;
-  return matchesAny(Array.isArray(value) ? value : [value], [expected!]);
-}
-
-/** Whether one of `values` equals one of `wanted` (a value, or a P tested against it). */
-function matchesAny(values: GValue[], wanted: Arg[]): boolean {
-  return values.some((value) =>
-    wanted.some((w) =>
-      w instanceof Predicate ? test(w, value) : Array.isArray(w) ? w.some((x) => same(value, x)) : same(value, w),
-    ),
-  );
 }
 
 // ── by(), ordering, grouping ─────────────────────────────────────────────────────────────────────────────
