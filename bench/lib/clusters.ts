@@ -66,6 +66,12 @@ export const ADMIN_CREDENTIALS = {
 
 /** Creates cluster `bench` with writer `bench-0` in the admin's account; its data-plane endpoint URL. */
 export async function benchClusterEndpoint(endpoint: string): Promise<string> {
+  const cluster = await servingBenchCluster(endpoint);
+  return `http://${cluster.Endpoint}:${cluster.Port}`;
+}
+
+/** A cluster `bench` with one instance, in the demo admin's account; its description (Endpoint, Port). */
+export async function servingBenchCluster(endpoint: string) {
   const neptune = new NeptuneClient({ region: REGION, endpoint, credentials: ADMIN_CREDENTIALS });
   await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bench", Engine: "neptune" }));
   await neptune.send(
@@ -76,6 +82,5 @@ export async function benchClusterEndpoint(endpoint: string): Promise<string> {
       DBInstanceClass: "db.r5.large",
     }),
   );
-  const cluster = (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "bench" }))).DBClusters![0]!;
-  return `http://${cluster.Endpoint}:${cluster.Port}`;
+  return (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "bench" }))).DBClusters![0]!;
 }

@@ -8,6 +8,7 @@ import { BodyTooLarge, closeNow, drainServer, readBody, type AnyHttpServer } fro
 import { dataPlaneError } from "./errors.js";
 import { errorReply, handleDataPlaneRequest, type DataPlaneFace } from "./face.js";
 import { FastResetTokens } from "./fast-reset.js";
+import { GremlinWebSockets } from "./gremlin-ws.js";
 
 /**
  * Neptune refuses a request body above 157286400 bytes with BadRequestException (reference §1.4). *Decided*: the
@@ -42,6 +43,7 @@ interface Listener {
  */
 export class DataPlaneListeners {
   readonly #face: DataPlaneFace;
+  readonly #gremlin: GremlinWebSockets;
   readonly #options: DataPlaneOptions;
   readonly #open = new Map<string, Listener>();
   /** Ports another process held at the last look: tried again at every sync until they open. */
@@ -53,6 +55,7 @@ export class DataPlaneListeners {
   constructor(emulator: Emulator, options: DataPlaneOptions = {}) {
     this.#face = { emulator, resets: new FastResetTokens(), secure: options.tls !== undefined };
     this.#options = { ...options };
+    this.#gremlin = new GremlinWebSockets(emulator, options.log);
   }
 
   /** The `address:port` keys listening now (for the health view and tests). */
@@ -92,6 +95,7 @@ export class DataPlaneListeners {
     for (const [key, listener] of this.#open) {
       if (wanted.has(key)) continue;
       this.#open.delete(key);
+      this.#gremlin.disconnect(listener.server);
       closing.push(closeNow(listener.server));
     }
     for (const key of this.#blocked) if (!wanted.has(key)) this.#blocked.delete(key);
@@ -118,6 +122,7 @@ export class DataPlaneListeners {
             : (error.code ?? error.message)),
       ),
     );
+    this.#gremlin.attach(server, port, arrival);
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -186,6 +191,7 @@ export class DataPlaneListeners {
     this.#stopped = true;
     const servers = [...this.#open.values()].map((l) => l.server);
     this.#open.clear();
+    for (const server of servers) this.#gremlin.disconnect(server);
     await Promise.all(servers.map(closeNow));
   }
 
@@ -194,6 +200,7 @@ export class DataPlaneListeners {
     this.#stopped = true;
     const servers = [...this.#open.values()].map((l) => l.server);
     this.#open.clear();
+    for (const server of servers) this.#gremlin.disconnect(server);
     const outcomes = await Promise.all(servers.map((server) => drainServer(server, timeoutMs)));
     return outcomes.includes("timed-out") ? "timed-out" : "drained";
   }

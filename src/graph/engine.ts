@@ -72,7 +72,7 @@ export class GraphEngine {
     // Every parameter the query names, before any work: a query that would not reach one still needs it.
     const missing = query.parameters.filter((name) => !params.has(name));
     if (missing.length > 0) throw GraphErrors.missingParameters(missing);
-    const ctx = { graph: this.graph, params, now: this.clock.now(), tick: this.#deadline() };
+    const ctx = { graph: this.graph, params, now: this.clock.now(), tick: this.deadline() };
     return withinStack(() => this.graph.atomically(() => executeQuery(query, ctx)));
   }
 
@@ -81,8 +81,11 @@ export class GraphEngine {
     return heapGuard(this.options.heapLimitBytes);
   }
 
-  /** A tick function that fails the query once it has run longer than the timeout or filled the heap. */
-  #deadline(): () => void {
+  /**
+   * A tick function that fails the query once it has run longer than the timeout or filled the heap (a Gremlin
+   * traversal on this engine's graph is bounded by it too).
+   */
+  deadline(): () => void {
     const elapsed = this.options.elapsed ?? (() => performance.now());
     const limit = elapsed() + (this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
     const checkHeap = this.heapGuard();
@@ -101,7 +104,7 @@ export class GraphEngine {
 }
 
 /** Runs recursive work (parsing, evaluating); a stack overflow from a too deeply nested query is its error. */
-function withinStack<T>(work: () => T): T {
+export function withinStack<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {

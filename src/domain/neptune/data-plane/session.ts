@@ -1,6 +1,6 @@
 import { rootPrincipal } from "../../../auth/identities.js";
 import type { QueryEffects } from "../../../graph/cypher/ast.js";
-import type { GraphEngine } from "../../../graph/engine.js";
+import { withinStack, type GraphEngine } from "../../../graph/engine.js";
 import { GraphError } from "../../../graph/errors.js";
 import type { PropertyGraph } from "../../../graph/model/graph.js";
 import type { Clock } from "../../../state/clock.js";
@@ -46,6 +46,13 @@ export interface GraphSession {
   writeGraph<T>(work: (graph: PropertyGraph, checkHeap: () => void) => T): T;
   /** The bulk-load jobs of the cluster's account and region (filter by clusterResourceId). */
   readonly loaderJobs: Table<LoaderJobRecord>;
+  /**
+   * Runs `work` on the cluster's graph as one transaction (Gremlin): committed whole, its changes logged like an
+   * openCypher query's, or undone if it throws. `tick`, called in its loops, stops it at the query timeout or the
+   * heap limit as it stops a query. A reader runs it too: the work refuses its own writes there
+   * (`readOnlyViolation`), since only it knows which of its steps write.
+   */
+  transact<T>(work: (graph: PropertyGraph, tick: () => void) => T): T;
   /** Fast reset: empties the graph (the face checks the two-step token). */
   reset(): void;
 }
@@ -183,6 +190,11 @@ function sessionOf(
       return running.graph.atomically(() => work(running.graph, checkHeap));
     },
     loaderJobs: loaderJobTable(scope.store, scope.accountId, scope.region),
+    transact(work) {
+      const running = engine();
+      const tick = running.deadline();
+      return withinStack(() => running.graph.atomically(() => work(running.graph, tick)));
+    },
     reset() {
       world.graphs.reset(scope, cluster);
     },
@@ -190,7 +202,7 @@ function sessionOf(
 }
 
 /** A write on a replica (reference §1.1: ReadOnlyViolationException, 400). */
-const readOnlyViolation = () =>
+export const readOnlyViolation = () =>
   new GraphError(
     "ReadOnlyViolationException",
     "The request is rejected because it violates some read-only restriction, such as a designation of a replica " +

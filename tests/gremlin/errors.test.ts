@@ -1,0 +1,282 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterParameterGroupCommand,
+  CreateDBInstanceCommand,
+  ModifyDBClusterParameterGroupCommand,
+} from "@aws-sdk/client-neptune";
+import { WebSocket } from "ws";
+import { clusterWithInstances, dataPlaneWorld, endpointsOf, type World } from "../dataplane/fixture.js";
+import { __, gremlinSource, SERIALIZERS, T } from "./fixture.js";
+
+/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
+async function refusal(work: Promise<unknown>): Promise<{ status: number; code: string; detailedMessage: string }> {
+  try {
+    await work;
+  } catch (error) {
+    const { statusCode, statusMessage } = error as { statusCode: number; statusMessage: string };
+    const body = JSON.parse(statusMessage) as { code: string; detailedMessage: string; requestId: string };
+    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
+    return { status: statusCode, code: body.code, detailedMessage: body.detailedMessage };
+  }
+  assert.fail("the traversal was not refused");
+}
+
+for (const serializer of SERIALIZERS) {
+  describe(`Gremlin errors, ${serializer.name}`, () => {
+    let world: World;
+    const open: ReturnType<typeof gremlinSource>[] = [];
+    let writer: { address: string; port: number };
+    let reader: { address: string; port: number };
+    const connect = (endpoint: { address: string; port: number }) => {
+      const source = gremlinSource(endpoint, serializer.options);
+      open.push(source);
+      return source.g;
+    };
+
+    before(async () => {
+      world = await dataPlaneWorld();
+      ({ writer, reader } = await clusterWithInstances(world.neptune, "graph", 1));
+      await connect(writer).addV("person").property(T.id, "p1").iterate();
+    });
+    after(async () => {
+      for (const source of open) await source.connection.close();
+      await world.running.close();
+    });
+
+    it("a duplicate vertex id is ConstraintViolationException and the whole traversal is undone", async () => {
+      const g = connect(writer);
+      const error = await refusal(g.addV("thing").property(T.id, "new").addV("person").property(T.id, "p1").toList());
+      assert.deepEqual(error, {
+        status: 500,
+        code: "ConstraintViolationException",
+        detailedMessage: "Vertex with id already exists: p1",
+      });
+      assert.deepEqual(await g.V("new").count().toList(), [0]);
+      assert.deepEqual(await g.V().count().toList(), [1]);
+    });
+
+    it("addV with an existing id and a new label adds the label (Neptune)", async () => {
+      const g = connect(writer);
+      await g.addV("author").property(T.id, "p1").iterate();
+      assert.deepEqual(await g.V("p1").label().toList(), ["person::author"]);
+    });
+
+    it("a duplicate edge id is ConstraintViolationException", async () => {
+      const g = connect(writer);
+      await g.V("p1").addE("self").to(__.V("p1")).property(T.id, "e1").iterate();
+      const error = await refusal(g.V("p1").addE("self").to(__.V("p1")).property(T.id, "e1").toList());
+      assert.equal(error.code, "ConstraintViolationException");
+      assert.equal(error.detailedMessage, "Edge with id already exists: e1");
+    });
+
+    it("a numeric id is refused as Neptune refuses it", async () => {
+      const error = await refusal(connect(writer).V(1136824954).toList());
+      assert.deepEqual(error, {
+        status: 597,
+        code: "UnsupportedOperationException",
+        detailedMessage: "Expected an id that is convertible to String but received class java.lang.Integer",
+      });
+    });
+
+    it("a step Trident does not run is UnsupportedOperationException", async () => {
+      const error = await refusal(connect(writer).V().math("_ + 1").toList());
+      assert.deepEqual(error, {
+        status: 597,
+        code: "UnsupportedOperationException",
+        detailedMessage: "Unsupported step: math",
+      });
+    });
+
+    it("the reader endpoint reads and refuses writes with ReadOnlyViolationException", async () => {
+      const g = connect(reader);
+      assert.deepEqual(await g.V("p1").id().toList(), ["p1"]);
+      const error = await refusal(g.addV("x").toList());
+      assert.equal(error.code, "ReadOnlyViolationException");
+      assert.equal(error.status, 500);
+      assert.deepEqual(await connect(writer).V().hasLabel("x").count().toList(), [0]);
+    });
+
+    it("a cluster without an instance does not answer (rule R11)", async () => {
+      await world.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bare", Engine: "neptune" }));
+      const { writer: bare } = await endpointsOf(world.neptune, "bare");
+      const error = await refusal(connect(bare).V().count().toList());
+      assert.equal(error.code, "PreconditionsFailedException");
+      assert.match(error.detailedMessage, /no available DB instance/);
+    });
+
+    it("a cluster with IAM database authentication refuses Gremlin (its traversals are not authorized yet)", async () => {
+      const { writer: secured } = await clusterWithInstances(world.neptune, "secured", 0, {
+        EnableIAMDatabaseAuthentication: true,
+      });
+      const error = await refusal(connect(secured).V().count().toList());
+      assert.deepEqual(error, {
+        status: 500,
+        code: "AccessDeniedException",
+        detailedMessage:
+          "Trident does not check IAM database authentication for Gremlin yet: on a cluster with " +
+          "IAMDatabaseAuthenticationEnabled, use openCypher.",
+      });
+    });
+  });
+}
+
+describe("a traversal that never ends", () => {
+  let world: World;
+  let source: ReturnType<typeof gremlinSource>;
+
+  before(async () => {
+    world = await dataPlaneWorld();
+    const group = { DBClusterParameterGroupName: "quick" };
+    await world.neptune.send(
+      new CreateDBClusterParameterGroupCommand({
+        ...group,
+        DBParameterGroupFamily: "neptune1.4",
+        Description: "quick",
+      }),
+    );
+    await world.neptune.send(
+      new ModifyDBClusterParameterGroupCommand({
+        ...group,
+        Parameters: [{ ParameterName: "neptune_query_timeout", ParameterValue: "10", ApplyMethod: "immediate" }],
+      }),
+    );
+    await world.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "loop", Engine: "neptune", ...group }));
+    await world.neptune.send(
+      new CreateDBInstanceCommand({
+        DBClusterIdentifier: "loop",
+        DBInstanceIdentifier: "loop-0",
+        Engine: "neptune",
+        DBInstanceClass: "db.r5.large",
+      }),
+    );
+    source = gremlinSource((await endpointsOf(world.neptune, "loop")).writer);
+  });
+  after(async () => {
+    await source.connection.close();
+    await world.running.close();
+  });
+
+  it("stops at neptune_query_timeout with TimeLimitExceededException, and the server goes on serving", async () => {
+    const { g } = source;
+    await g
+      .addV("n")
+      .property(T.id, "a")
+      .addV("n")
+      .property(T.id, "b")
+      .addE("to")
+      .from_(__.V("a"))
+      .to(__.V("b"))
+      .iterate();
+    await g.V("b").addE("to").to(__.V("a")).iterate();
+    const error = await refusal(g.V("a").repeat(__.out()).toList());
+    assert.deepEqual(error, {
+      status: 500,
+      code: "TimeLimitExceededException",
+      detailedMessage: "Operation terminated (deadline exceeded)",
+    });
+    assert.deepEqual(await g.V().count().toList(), [2]);
+  });
+});
+
+/** A ResponseMessage in GraphSON 3, as far as the tests read it. */
+interface Answer {
+  requestId: string | null;
+  status: { code: number; message: string };
+  result: { data: { "@value": unknown[] } | null };
+}
+
+describe("Gremlin Server protocol on the wire", () => {
+  let world: World;
+  let url: string;
+
+  before(async () => {
+    world = await dataPlaneWorld();
+    const { writer } = await clusterWithInstances(world.neptune, "graph");
+    url = `ws://${writer.address}:${writer.port}/gremlin`;
+  });
+  after(() => world.running.close());
+
+  /** Sends one binary frame (mime prefix + GraphSON) and collects the answers up to the final one. */
+  async function exchange(mime: string, message: unknown): Promise<Answer[]> {
+    const ws = new WebSocket(url);
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+    const answers: Answer[] = [];
+    const done = new Promise<void>((resolve) =>
+      ws.on("message", (data: Buffer) => {
+        const answer = JSON.parse(data.toString("utf8")) as Answer;
+        answers.push(answer);
+        if (answer.status.code !== 206) resolve();
+      }),
+    );
+    const header = Buffer.from([mime.length, ...Buffer.from(mime, "latin1")]);
+    ws.send(Buffer.concat([header, Buffer.from(JSON.stringify(message))]));
+    await done;
+    ws.close();
+    return answers;
+  }
+
+  const GRAPHSON = "application/vnd.gremlin-v3.0+json";
+  const bytecode = (steps: unknown[][], batchSize?: number) => ({
+    requestId: "3f1c8a8e-0000-4000-8000-000000000001",
+    op: "bytecode",
+    processor: "traversal",
+    args: {
+      gremlin: { "@type": "g:Bytecode", "@value": { step: steps } },
+      aliases: { g: "g" },
+      ...(batchSize ? { batchSize } : {}),
+    },
+  });
+
+  it("streams results in batches: 206 for each but the last, which is 200; each result a traverser of bulk 1", async () => {
+    const answers = await exchange(GRAPHSON, bytecode([["inject", 1, 2, 3, 4, 5]], 2));
+    assert.deepEqual(
+      answers.map((a) => a.status.code),
+      [206, 206, 200],
+    );
+    assert.deepEqual(answers[0]!.result.data!["@value"][0], {
+      "@type": "g:Traverser",
+      "@value": { bulk: { "@type": "g:Int64", "@value": 1 }, value: { "@type": "g:Int64", "@value": 1 } },
+    });
+    assert.equal(answers[2]!.requestId, "3f1c8a8e-0000-4000-8000-000000000001");
+  });
+
+  it("no results is 204", async () => {
+    const answers = await exchange(GRAPHSON, bytecode([["V"], ["hasLabel", "nothing"]]));
+    assert.deepEqual(
+      answers.map((a) => a.status.code),
+      [204],
+    );
+  });
+
+  it("refuses an unknown mime type (497), a bad alias (499), eval (499) and an unknown op (498)", async () => {
+    assert.equal((await exchange("application/x-unknown", {}))[0]!.status.code, 497);
+    const aliased = {
+      ...bytecode([["V"]]),
+      args: { gremlin: bytecode([["V"]]).args.gremlin, aliases: { g: "other" } },
+    };
+    const alias = (await exchange(GRAPHSON, aliased))[0]!;
+    assert.equal(alias.status.code, 499);
+    assert.equal(alias.status.message, "The traversal source [other] for alias [g] is not configured on the server.");
+    const evaluated = (
+      await exchange(GRAPHSON, { ...bytecode([]), op: "eval", processor: "", args: { gremlin: "g.V()" } })
+    )[0]!;
+    assert.equal(evaluated.status.code, 499);
+    assert.equal(JSON.parse(evaluated.status.message).code, "UnsupportedOperationException");
+    assert.equal((await exchange(GRAPHSON, { ...bytecode([]), op: "teleport" }))[0]!.status.code, 498);
+    assert.equal((await exchange(GRAPHSON, "not a message"))[0]!.status.code, 497);
+  });
+
+  it("a payload that is not JSON is a serialization error (497) and the connection keeps serving", async () => {
+    const ws = new WebSocket(url);
+    await new Promise((resolve) => ws.once("open", resolve));
+    const answer = new Promise<Answer>((resolve) =>
+      ws.once("message", (d: Buffer) => resolve(JSON.parse(d.toString()))),
+    );
+    ws.send(Buffer.concat([Buffer.from([GRAPHSON.length]), Buffer.from(GRAPHSON), Buffer.from("{not json")]));
+    assert.equal((await answer).status.code, 497);
+    ws.close();
+    assert.deepEqual((await exchange(GRAPHSON, bytecode([["inject", 7]])))[0]!.status.code, 200);
+  });
+});

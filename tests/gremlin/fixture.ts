@@ -1,0 +1,33 @@
+import gremlin from "gremlin";
+import { clusterWithInstances, dataPlaneWorld } from "../dataplane/fixture.js";
+
+const { DriverRemoteConnection } = gremlin.driver;
+const { traversal } = gremlin.process.AnonymousTraversalSource;
+
+/** The two serializers the official client speaks: its default (GraphBinary in 3.8) and GraphSON 3 explicitly. */
+export const SERIALIZERS = [
+  { name: "GraphBinary (the client's default)", options: {} },
+  { name: "GraphSON 3", options: { mimeType: "application/vnd.gremlin-v3.0+json" } },
+] as const;
+
+/** A traversal source over the official client's DriverRemoteConnection; close the connection after use. */
+export function gremlinSource(endpoint: { address: string; port: number }, options: Record<string, unknown> = {}) {
+  const connection = new DriverRemoteConnection(`ws://${endpoint.address}:${endpoint.port}/gremlin`, options);
+  return { g: traversal().withRemote(connection), connection };
+}
+
+export const { statics: __, P, TextP, t: T, order, cardinality, column, direction, merge: merge_ } = gremlin.process;
+
+/** A local AWS with a cluster `graph` (a writer, `readers` replicas) and a Gremlin source on its writer endpoint. */
+export async function gremlinCluster(options: Record<string, unknown> = {}, readers = 0) {
+  const world = await dataPlaneWorld();
+  const endpoints = await clusterWithInstances(world.neptune, "graph", readers);
+  const source = gremlinSource(endpoints.writer, options);
+  const close = async () => {
+    await source.connection.close();
+    await world.running.close();
+  };
+  return { world, ...endpoints, g: source.g, close };
+}
+
+export type GremlinCluster = Awaited<ReturnType<typeof gremlinCluster>>;
