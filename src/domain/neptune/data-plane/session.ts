@@ -186,19 +186,26 @@ function sessionOf(
     writeGraph(work) {
       if (role === "reader") throw readOnlyViolation();
       const running = engine();
-      const checkHeap = running.heapGuard();
-      return running.graph.atomically(() => work(running.graph, checkHeap));
+      return atomicallyOn(running, running.heapGuard(), work);
     },
     loaderJobs: loaderJobTable(scope.store, scope.accountId, scope.region),
     transact(work) {
       const running = engine();
-      const tick = running.deadline();
-      return withinStack(() => running.graph.atomically(() => work(running.graph, tick)));
+      return atomicallyOn(running, running.deadline(), work);
     },
     reset() {
       world.graphs.reset(scope, cluster);
     },
   };
+}
+
+/** Runs `work` on the engine's graph as one transaction, with `guard` to call in its loops. */
+function atomicallyOn<T>(
+  running: GraphEngine,
+  guard: () => void,
+  work: (graph: PropertyGraph, guard: () => void) => T,
+): T {
+  return withinStack(() => running.graph.atomically(() => work(running.graph, guard)));
 }
 
 /** A write on a replica (reference §1.1: ReadOnlyViolationException, 400). */
