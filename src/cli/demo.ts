@@ -32,7 +32,7 @@ import { clusterGraph, compareSides, refusalOf, showQueryBeforeInstance, type Cl
 import { DEMO_GRAPH_SEED, loadDemoGraph } from "./demo-graph.js";
 import { parseFlags } from "./flags.js";
 
-export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving] [--data-plane-ports FIRST-LAST]
+export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving] [--data-plane-ports FIRST-LAST] [--debug]
 
 Starts the local AWS in-process, builds the seed's situation in account ${SOURCE_ACCOUNT} (a CMK, an encrypted
 Neptune cluster with an instance, tags) and loads a graph into that cluster through openCypher (a small shop:
@@ -45,7 +45,8 @@ answers to application queries) with a verdict, and the final state of both acco
   --fast           instant lifecycle transitions (default: the demo profile, a few hundred ms each)
   --keep-serving   leave the local AWS running afterwards, to look around with the AWS CLI
   --data-plane-ports FIRST-LAST
-                   ports for the clusters' and instances' endpoints (default ${DEFAULT_DATA_PLANE.firstPort}-${DEFAULT_DATA_PLANE.lastPort}, as trident serve)`;
+                   ports for the clusters' and instances' endpoints (default ${DEFAULT_DATA_PLANE.firstPort}-${DEFAULT_DATA_PLANE.lastPort}, as trident serve)
+  --debug          also show process warnings (the AWS SDK's notices, dependencies' deprecations)`;
 
 export interface DemoOptions {
   write: (line: string) => void;
@@ -374,6 +375,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
     fast: { kind: "boolean" },
     "keep-serving": { kind: "boolean" },
     "data-plane-ports": { kind: "port-range" },
+    // Read by main.ts, before any command runs (routeProcessWarnings).
+    debug: { kind: "boolean" },
     help: { kind: "boolean", short: "h" },
   });
   const ports = values["data-plane-ports"];
@@ -381,8 +384,6 @@ export async function demoCommand(argv: string[]): Promise<void> {
     console.log(DEMO_USAGE);
     return;
   }
-  // The SDK's notice about Node 22 is noise in the demo's timeline (it says nothing about the demo).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   let result: DemoResult;
   try {
     result = await runDemo({

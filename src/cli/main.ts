@@ -6,6 +6,7 @@ import { migrateCommand } from "./migrate.js";
 import { demoCommand } from "./demo.js";
 import { UsageError } from "./flags.js";
 import { stateCommand } from "./state.js";
+import { routeProcessWarnings } from "./warnings.js";
 
 const USAGE = `Usage: trident <command> [options]
 
@@ -27,6 +28,7 @@ const commands: Record<string, (argv: string[]) => Promise<number | void>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  routeProcessWarnings(argv.includes("--debug"));
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
     console.log(USAGE);

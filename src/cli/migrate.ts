@@ -46,10 +46,10 @@ Running:
   --poll-interval SECONDS     between status checks (default 15 for snapshots, 30 for clusters and instances)
   --wait-timeout SECONDS      give up waiting after this long (default 21600); apply resumes the wait
   --keep-share --keep-key-policy --keep-snapshots   (cleanup) leave that part as it is
-  --debug                     show the stack of unexpected errors
+  --debug                     show the stack of unexpected errors, and process warnings (the SDK's notices)
 
 Exit codes: 0 done/ready, 1 unexpected error, 2 bad options, 3 blocked (a fix is printed), 4 verify failed,
-5 not confirmed. IAM permissions each side needs: src/migrate/IAM.md.`;
+5 not confirmed. IAM permissions each side needs: docs/migrate-permissions.md.`;
 
 const STEP_IDS = Object.keys(STEPS) as StepId[];
 

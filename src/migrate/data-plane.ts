@@ -71,7 +71,7 @@ export function explainDataError(error: unknown, { side, cluster, url }: DataEnd
   if (code === "AccessDeniedException")
     return fail(
       `the ${side} account may not read the graph summary of ${cluster}: ${message}`,
-      "allow the caller neptune-db:GetGraphSummary on the cluster (src/migrate/IAM.md)",
+      "allow the caller neptune-db:GetGraphSummary on the cluster (docs/migrate-permissions.md)",
     );
   return error;
 }

@@ -100,7 +100,7 @@ export interface TargetAccess {
 /**
  * Which of the R10 permissions the key policy gives the target's caller, as RDS would use them on its behalf
  * (`kms:ViaService` rds, `kms:CallerAccount` the target). An allow of the target's account only delegates to its
- * IAM policies, which can't be read from here; IAM.md lists what they must allow.
+ * IAM policies, which can't be read from here; docs/migrate-permissions.md lists what they must allow.
  */
 export function targetAccess(policyText: string, keyArn: string, target: CallerIdentity, region: string): TargetAccess {
   const policy = parsePolicy(policyText);

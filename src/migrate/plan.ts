@@ -616,7 +616,7 @@ function checkSource(
       severity: "blocker",
       rule: "R10",
       message: `the source's key ${sourceKey?.Requested ?? "(unknown)"} can't be read${because(sourceKey?.Error)}`,
-      fix: "let the source caller call kms:DescribeKey and kms:GetKeyPolicy on it (see src/migrate/IAM.md)",
+      fix: "let the source caller call kms:DescribeKey and kms:GetKeyPolicy on it (see docs/migrate-permissions.md)",
     });
     return;
   }
@@ -650,7 +650,7 @@ function checkSource(
       severity: "blocker",
       rule: "R10",
       message: `the policy of ${key.Arn} can't be read${because(key.PolicyError)}`,
-      fix: "let the source caller call kms:GetKeyPolicy and kms:PutKeyPolicy on the key (see src/migrate/IAM.md)",
+      fix: "let the source caller call kms:GetKeyPolicy and kms:PutKeyPolicy on the key (see docs/migrate-permissions.md)",
     });
     return;
   }

@@ -21,7 +21,7 @@ export const createSourceKey: Step = {
     if (existing.Error && existing.Error.code !== "NotFoundException") {
       throw new MigrateError(
         `can't look up ${alias}: ${existing.Error.code}: ${existing.Error.message}`,
-        "let the source caller call kms:DescribeKey (see src/migrate/IAM.md)",
+        "let the source caller call kms:DescribeKey (see docs/migrate-permissions.md)",
       );
     }
     const created = await kms.send(
