@@ -1,5 +1,6 @@
+import assert from "node:assert/strict";
 import gremlin from "gremlin";
-import { clusterWithInstances, dataPlaneWorld } from "../dataplane/fixture.js";
+import { clusterWithInstances, dataPlaneWorld, sigV4Headers, type SigningOptions } from "../dataplane/fixture.js";
 
 const { DriverRemoteConnection } = gremlin.driver;
 const { traversal } = gremlin.process.AnonymousTraversalSource;
@@ -14,6 +15,19 @@ export const SERIALIZERS = [
 export function gremlinSource(endpoint: { address: string; port: number }, options: Record<string, unknown> = {}) {
   const connection = new DriverRemoteConnection(`ws://${endpoint.address}:${endpoint.port}/gremlin`, options);
   return { g: traversal().withRemote(connection), connection };
+}
+
+/**
+ * A traversal source whose WebSocket handshake is SigV4-signed as gremlin-aws-sigv4 signs it: `GET /gremlin` for
+ * neptune-db, headers host;x-amz-date (and the session token), sent with the client's `headers` option.
+ */
+export async function signedGremlinSource(
+  endpoint: { address: string; port: number },
+  signing: SigningOptions,
+  options: Record<string, unknown> = {},
+) {
+  const headers = await sigV4Headers(endpoint, "GET", "/gremlin", signing);
+  return gremlinSource(endpoint, { ...options, headers });
 }
 
 export const { statics: __, P, TextP, t: T, order, cardinality, column, direction, merge: merge_ } = gremlin.process;
@@ -31,3 +45,37 @@ export async function gremlinCluster(options: Record<string, unknown> = {}, read
 }
 
 export type GremlinCluster = Awaited<ReturnType<typeof gremlinCluster>>;
+
+/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
+export async function refusal(
+  work: Promise<unknown>,
+): Promise<{ status: number; code: string; detailedMessage: string }> {
+  try {
+    await work;
+  } catch (error) {
+    const { statusCode, statusMessage } = error as { statusCode: number; statusMessage: string };
+    const body = JSON.parse(statusMessage) as { code: string; detailedMessage: string; requestId: string };
+    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
+    return { status: statusCode, code: body.code, detailedMessage: body.detailedMessage };
+  }
+  assert.fail("the traversal was not refused");
+}
+
+/**
+ * What the client reports when the server refuses the WebSocket upgrade: the HTTP status, and Neptune's error
+ * body (the client's error reads "Unexpected server response code 403 with body:\n{…}").
+ */
+export async function handshakeRefusal(
+  work: Promise<unknown>,
+): Promise<{ status: number; code: string; detailedMessage: string }> {
+  try {
+    await work;
+  } catch (error) {
+    const match = /^Unexpected server response code (\d+) with body:\n(.*)$/s.exec((error as Error).message);
+    assert.ok(match, `not a refused handshake: ${(error as Error).message}`);
+    const body = JSON.parse(match[2]!) as { code: string; detailedMessage: string; requestId: string };
+    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
+    return { status: Number(match[1]), code: body.code, detailedMessage: body.detailedMessage };
+  }
+  assert.fail("the handshake was not refused");
+}
