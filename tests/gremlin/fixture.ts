@@ -46,36 +46,39 @@ export async function gremlinCluster(options: Record<string, unknown> = {}, read
 
 export type GremlinCluster = Awaited<ReturnType<typeof gremlinCluster>>;
 
-/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
-export async function refusal(
-  work: Promise<unknown>,
-): Promise<{ status: number; code: string; detailedMessage: string }> {
+/** The error `work` fails with. */
+async function failure(work: Promise<unknown>, what: string): Promise<Error> {
   try {
     await work;
   } catch (error) {
-    const { statusCode, statusMessage } = error as { statusCode: number; statusMessage: string };
-    const body = JSON.parse(statusMessage) as { code: string; detailedMessage: string; requestId: string };
-    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
-    return { status: statusCode, code: body.code, detailedMessage: body.detailedMessage };
+    return error as Error;
   }
-  assert.fail("the traversal was not refused");
+  assert.fail(`the ${what} was not refused`);
+}
+
+/** Neptune's error JSON: its code and message (and a request id). */
+function neptuneBody(text: string): { code: string; detailedMessage: string } {
+  const { code, detailedMessage, requestId } = JSON.parse(text) as Record<string, string>;
+  assert.match(requestId!, /^[0-9a-f-]{36}$/);
+  return { code: code!, detailedMessage: detailedMessage! };
+}
+
+/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
+export async function refusal(work: Promise<unknown>) {
+  const { statusCode, statusMessage } = (await failure(work, "traversal")) as Error & {
+    statusCode: number;
+    statusMessage: string;
+  };
+  return { status: statusCode, ...neptuneBody(statusMessage) };
 }
 
 /**
  * What the client reports when the server refuses the WebSocket upgrade: the HTTP status, and Neptune's error
  * body (the client's error reads "Unexpected server response code 403 with body:\n{…}").
  */
-export async function handshakeRefusal(
-  work: Promise<unknown>,
-): Promise<{ status: number; code: string; detailedMessage: string }> {
-  try {
-    await work;
-  } catch (error) {
-    const match = /^Unexpected server response code (\d+) with body:\n(.*)$/s.exec((error as Error).message);
-    assert.ok(match, `not a refused handshake: ${(error as Error).message}`);
-    const body = JSON.parse(match[2]!) as { code: string; detailedMessage: string; requestId: string };
-    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
-    return { status: Number(match[1]), code: body.code, detailedMessage: body.detailedMessage };
-  }
-  assert.fail("the handshake was not refused");
+export async function handshakeRefusal(work: Promise<unknown>) {
+  const { message } = await failure(work, "handshake");
+  const match = /^Unexpected server response code (\d+) with body:\n(.*)$/s.exec(message);
+  assert.ok(match, `not a refused handshake: ${message}`);
+  return { status: Number(match[1]), ...neptuneBody(match[2]!) };
 }
