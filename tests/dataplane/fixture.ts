@@ -9,6 +9,7 @@ import {
   NeptuneClient,
 } from "@aws-sdk/client-neptune";
 import { NeptunedataClient } from "@aws-sdk/client-neptunedata";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Emulator } from "../../src/emulator.js";
@@ -198,4 +199,27 @@ export async function sigV4Headers(
   });
   const { headers } = await signer.sign(request, { signingDate: options.signingDate });
   return headers;
+}
+
+/** Temporary credentials of A's role `roleName`, assumed by A's admin for 15 minutes with a session `policy`. */
+export async function assumedRole(world: World, roleName: string, policy: unknown): Promise<Required<Credentials>> {
+  const sts = new STSClient({
+    region: REGION,
+    endpoint: world.running.endpoint,
+    credentials: ADMIN[A]!,
+    maxAttempts: 1,
+  });
+  const { Credentials: issued } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${A}:role/${roleName}`,
+      RoleSessionName: "narrow",
+      DurationSeconds: 900,
+      Policy: JSON.stringify(policy),
+    }),
+  );
+  return {
+    accessKeyId: issued!.AccessKeyId!,
+    secretAccessKey: issued!.SecretAccessKey!,
+    sessionToken: issued!.SessionToken!,
+  };
 }

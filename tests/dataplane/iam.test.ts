@@ -15,11 +15,11 @@ import {
   ListOpenCypherQueriesCommand,
   NeptunedataClient,
 } from "@aws-sdk/client-neptunedata";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { RoleConfig, TridentConfig, UserConfig } from "../../src/config/config.js";
 import { defaultConfig } from "../../src/config/defaults.js";
 import { A, ADMIN, B, REGION, type Credentials } from "../helpers/harness.js";
 import {
+  assumedRole,
   clusterWithInstances,
   dataPlaneWorld,
   form,
@@ -407,25 +407,7 @@ describe("IAM database authentication on the data plane", () => {
   });
 
   it("a session policy narrows an assumed role; its credentials stop working once expired", async () => {
-    const sts = new STSClient({
-      region: REGION,
-      endpoint: world.running.endpoint,
-      credentials: ADMIN[A]!,
-      maxAttempts: 1,
-    });
-    const { Credentials: issued } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${A}:role/${ROLE.name}`,
-        RoleSessionName: "narrow",
-        DurationSeconds: 900,
-        Policy: JSON.stringify(allowing(["ReadDataViaQuery"])),
-      }),
-    );
-    const session = client(iam, {
-      accessKeyId: issued!.AccessKeyId!,
-      secretAccessKey: issued!.SecretAccessKey!,
-      sessionToken: issued!.SessionToken!,
-    });
+    const session = client(iam, await assumedRole(world, ROLE.name, allowing(["ReadDataViaQuery"])));
     await cypher("MATCH (n) RETURN count(n) AS c")(session);
     const denied = await refusal(cypher("CREATE (:Narrowed)")(session));
     assert.equal(denied.code, "AccessDeniedException");

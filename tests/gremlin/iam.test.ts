@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { RoleConfig, TridentConfig, UserConfig } from "../../src/config/config.js";
 import { defaultConfig } from "../../src/config/defaults.js";
 import { A, ADMIN, B, REGION, type Credentials } from "../helpers/harness.js";
-import { clusterWithInstances, dataPlaneWorld, sigV4Headers, type World } from "../dataplane/fixture.js";
+import { assumedRole, clusterWithInstances, dataPlaneWorld, sigV4Headers, type World } from "../dataplane/fixture.js";
 import {
   __,
   cardinality,
@@ -199,25 +198,11 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
   });
 
   it("a session policy narrows an assumed role; the connection outlives its credentials, new ones do not", async () => {
-    const sts = new STSClient({
-      region: REGION,
-      endpoint: world.running.endpoint,
-      credentials: ADMIN[A]!,
-      maxAttempts: 1,
-    });
-    const { Credentials: issued } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${A}:role/${ROLE.name}`,
-        RoleSessionName: "narrow",
-        DurationSeconds: 900,
-        Policy: JSON.stringify(allowing(["ReadDataViaQuery"])),
-      }),
-    );
-    const keys = { accessKeyId: issued!.AccessKeyId!, secretAccessKey: issued!.SecretAccessKey! };
+    const { sessionToken, ...keys } = await assumedRole(world, ROLE.name, allowing(["ReadDataViaQuery"]));
     // As gremlin-aws-sigv4 does: the session token is sent, but not signed (reference §6).
     const signedHeaders = await sigV4Headers(secured, "GET", "/gremlin", { credentials: keys });
     const source = gremlinSource(secured, {
-      headers: { ...signedHeaders, "x-amz-security-token": issued!.SessionToken! },
+      headers: { ...signedHeaders, "x-amz-security-token": sessionToken },
     });
     open.push(source);
     const { g } = source;
@@ -229,7 +214,7 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
     world.clock.advanceSeconds(901);
     // *Decided* (Neptune checks credentials when the socket opens): the open connection goes on.
     assert.deepEqual(await g.V().count().toList(), [2]);
-    const late = await signedGremlinSource(secured, { credentials: { ...keys, sessionToken: issued!.SessionToken! } });
+    const late = await signedGremlinSource(secured, { credentials: { ...keys, sessionToken } });
     open.push(late);
     assert.deepEqual(await handshakeRefusal(late.g.V().count().toList()), {
       status: 403,
