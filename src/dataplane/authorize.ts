@@ -15,7 +15,9 @@ import { dataPlaneError, NEPTUNEDATA } from "./errors.js";
  * requests SigV4-signed for `neptune-db` by a principal of the cluster's account whose identity policies (and
  * session policy) allow the `neptune-db:` actions the request needs, on
  * `arn:aws:neptune-db:REGION:ACCOUNT:CLUSTER-RESOURCE-ID/*`. Neptune has no resource policy on a cluster, so no
- * principal of another account is ever allowed. A cluster without IAM auth ignores signatures.
+ * principal of another account is ever allowed. A cluster without IAM auth ignores signatures. An HTTP request is
+ * authenticated and authorized at once (`dataPlaneAccess`); a Gremlin WebSocket authenticates its handshake
+ * (`dataPlaneCaller`) and authorizes each traversal for that caller (`callerAccess`), by the same evaluation.
  *
  * `neptune-db:connect` is not honoured: it granted all data access only on engines before 1.2.0.0; from 1.2.0.0
  * (every version Trident serves) the granular actions decide and relying on `connect` alone is refused with 403

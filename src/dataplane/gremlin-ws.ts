@@ -104,6 +104,11 @@ export class GremlinWebSockets {
       socket.on("error", dropped);
       void this.#handshake(req, port, arrival).then((outcome) => {
         socket.off("error", dropped);
+        // The listener closed while the handshake was checked: its connections are gone, this one too.
+        if (this.#clients.get(server) !== clients) {
+          socket.destroy();
+          return;
+        }
         if ("refusal" in outcome) {
           writeRefusal(socket, errorReply(outcome.refusal, randomUUID()));
           return;

@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { ModifyDBClusterCommand } from "@aws-sdk/client-neptune";
 import type { RoleConfig, TridentConfig, UserConfig } from "../../src/config/config.js";
 import { defaultConfig } from "../../src/config/defaults.js";
 import { A, ADMIN, B, REGION, type Credentials } from "../helpers/harness.js";
-import { assumedRole, clusterWithInstances, dataPlaneWorld, sigV4Headers, type World } from "../dataplane/fixture.js";
+import {
+  assumedRole,
+  clusterWithInstances,
+  dataPlaneWorld,
+  http,
+  neptuneError,
+  sigV4Headers,
+  type World,
+} from "../dataplane/fixture.js";
 import {
   __,
   cardinality,
@@ -170,6 +179,41 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
       detailedMessage: "Missing Authentication Token",
     });
     assert.deepEqual(await count(), [2]);
+  });
+
+  it("a connection opened unsigned before IAM auth was turned on is refused each traversal after", async () => {
+    const plain = (await clusterWithInstances(world.neptune, "plain")).writer;
+    const source = gremlinSource(plain);
+    open.push(source);
+    await source.g.addV("early").iterate();
+    await world.neptune.send(
+      new ModifyDBClusterCommand({
+        DBClusterIdentifier: "plain",
+        EnableIAMDatabaseAuthentication: true,
+        ApplyImmediately: true,
+      }),
+    );
+    assert.deepEqual(await refusal(source.g.V().count().toList()), {
+      status: 403,
+      code: "AccessDeniedException",
+      detailedMessage: "Missing Authentication Token",
+    });
+  });
+
+  it("on the wire, the refused upgrade is an HTTP 403 with Neptune's error body and headers, no 101", async () => {
+    const upgrade = {
+      connection: "Upgrade",
+      upgrade: "websocket",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    };
+    const response = await http(secured, "GET", "/gremlin", { headers: upgrade });
+    assert.deepEqual(neptuneError(response), {
+      status: 403,
+      code: "AccessDeniedException",
+      detailedMessage: "Missing Authentication Token",
+    });
+    assert.equal(response.headers["content-type"], "application/x-amz-json-1.0");
   });
 
   it("a handshake signed with a wrong secret, for another service or region is refused", async () => {
