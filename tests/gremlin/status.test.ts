@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   CancelGremlinQueryCommand,
+  GetEngineStatusCommand,
   GetGremlinQueryStatusCommand,
   ListGremlinQueriesCommand,
   ListOpenCypherQueriesCommand,
@@ -109,6 +110,25 @@ describe("Gremlin query status", () => {
         detailedMessage: "Missing parameter: queryId (the query to cancel).",
         status: 400,
       });
+  });
+});
+
+describe("GetEngineStatus's gremlin section", () => {
+  let world: World;
+  before(async () => {
+    world = await dataPlaneWorld();
+  });
+  after(() => world.running.close());
+
+  it("names the TinkerPop version of the cluster's engine: 3.7 from 1.3.2.0, 3.6 for 1.2.1.x", async () => {
+    for (const [id, EngineVersion, version] of [
+      ["current", "1.4.4.0", "tinkerpop-3.7.2"],
+      ["older", "1.2.1.0", "tinkerpop-3.6.2"],
+    ] as const) {
+      const { writer } = await clusterWithInstances(world.neptune, id, 0, { EngineVersion });
+      const status = await world.data(writer.address, writer.port).send(new GetEngineStatusCommand({}));
+      assert.deepEqual([status.dbEngineVersion, status.gremlin], [`${EngineVersion}.R1`, { version }]);
+    }
   });
 });
 
