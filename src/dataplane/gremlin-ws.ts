@@ -102,29 +102,38 @@ export class GremlinWebSockets {
       // The socket may fail while the handshake is checked (ws watches it once the upgrade begins).
       const dropped = () => socket.destroy();
       socket.on("error", dropped);
-      void this.#handshake(req, port, arrival).then((outcome) => {
-        socket.off("error", dropped);
-        // The listener closed while the handshake was checked: its connections are gone, this one too.
-        if (this.#clients.get(server) !== clients) {
-          socket.destroy();
-          return;
-        }
-        if ("refusal" in outcome) {
-          writeRefusal(socket, errorReply(outcome.refusal, randomUUID()));
-          return;
-        }
-        const { caller } = outcome;
-        this.#server.handleUpgrade(req, socket, head, (ws) => {
-          clients.add(ws);
-          ws.on("close", () => clients.delete(ws));
-          ws.on("error", () => ws.terminate());
-          // One request at a time per connection, in the order they came.
-          let queue = Promise.resolve();
-          ws.on("message", (data: RawData, isBinary: boolean) => {
-            queue = queue.then(() => this.#answer(ws, toBuffer(data), isBinary, port, arrival, caller));
+      void this.#handshake(req, port, arrival)
+        .then((outcome) => {
+          socket.off("error", dropped);
+          // The listener closed while the handshake was checked: its connections are gone, this one too.
+          if (this.#clients.get(server) !== clients) {
+            socket.destroy();
+            return;
+          }
+          if ("refusal" in outcome) {
+            writeRefusal(socket, errorReply(outcome.refusal, randomUUID()));
+            return;
+          }
+          this.#server.handleUpgrade(req, socket, head, (ws) => {
+            clients.add(ws);
+            ws.on("close", () => clients.delete(ws));
+            this.#serve(ws, port, arrival, outcome.caller);
           });
+        })
+        .catch((error: unknown) => {
+          // A fault of the server's own: this connection ends, the server goes on.
+          this.log?.(`Gremlin handshake failed: ${(error as Error)?.stack ?? String(error)}`);
+          socket.destroy();
         });
-      });
+    });
+  }
+
+  /** Answers a connection's requests, one at a time in the order they came, for the caller of its handshake. */
+  #serve(ws: WebSocket, port: number, arrival: Arrival, caller: DataPlaneCaller | undefined): void {
+    ws.on("error", () => ws.terminate());
+    let queue = Promise.resolve();
+    ws.on("message", (data: RawData, isBinary: boolean) => {
+      queue = queue.then(() => this.#answer(ws, toBuffer(data), isBinary, port, arrival, caller));
     });
   }
 

@@ -214,6 +214,12 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
       detailedMessage: "Missing Authentication Token",
     });
     assert.equal(response.headers["content-type"], "application/x-amz-json-1.0");
+    const garbled = await http(secured, "GET", "/gremlin", {
+      headers: { ...upgrade, authorization: "AWS4-HMAC-SHA256 garbage", "x-amz-date": "yesterday" },
+    });
+    assert.equal(neptuneError(garbled).code, "AccessDeniedException");
+    // The server goes on: a signed connection is served.
+    assert.deepEqual(await (await connect(full)).V().count().toList(), [2]);
   });
 
   it("a handshake signed with a wrong secret, for another service or region is refused", async () => {
