@@ -119,6 +119,8 @@ function openCypherActions(session: GraphSession, query: string): string[] {
 
 const accessDenied = (message: string) => dataPlaneError("AccessDeniedException", message);
 
+const MISSING_TOKEN = "Missing Authentication Token";
+
 /**
  * Authenticates a request to `session`'s cluster (nothing, when the cluster has no IAM auth) and returns how to
  * authorize its operation once that is known. Authentication comes first, so an unsigned request learns nothing
@@ -188,8 +190,6 @@ export function callerAccess(
     authorizeActions,
   };
 }
-
-const MISSING_TOKEN = "Missing Authentication Token";
 
 /**
  * The global condition keys Neptune's data actions support that Trident knows (docs iam-data-condition-keys.html);
