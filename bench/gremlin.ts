@@ -1,13 +1,19 @@
 import { parseArgs } from "node:util";
-import { servingBenchCluster } from "./lib/clusters.js";
+import { ModifyDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
 import gremlin from "gremlin";
+import { Sha256 } from "../src/auth/sha256.js";
+import { ADMIN_CREDENTIALS, servingBenchCluster } from "./lib/clusters.js";
 import { percentile, startChildServer } from "./lib/load.js";
 
 /**
  * Gremlin over WebSocket with the official client (its default serializer, GraphBinary): 1-hop and 2-hop
  * traversals (`g.V(id).out().count()`, `g.V(id).out().out().count()`) on a generated graph of `--nodes` vertices
  * with `--degree` out-edges each, loaded through openCypher. Prints traversals/s, p50, p99. Figures only.
- * Usage: node dist/bench/gremlin.js [--nodes 20000] [--degree 5] [--traversals 5000] [--connections 4]
+ * With `--iam`, then again with IAM database authentication turned on: connections SigV4-signed at the handshake
+ * and each traversal authorized by the admin's policies (what IAM costs a traversal).
+ * Usage: node dist/bench/gremlin.js [--nodes 20000] [--degree 5] [--traversals 5000] [--connections 4] [--iam]
  * (it starts its own `trident serve`, with data-plane ports 30200-30209).
  */
 const { values } = parseArgs({
@@ -16,6 +22,7 @@ const { values } = parseArgs({
     degree: { type: "string", default: "5" },
     traversals: { type: "string", default: "5000" },
     connections: { type: "string", default: "4" },
+    iam: { type: "boolean", default: false },
   },
 });
 const NODES = Number(values.nodes);
@@ -44,13 +51,36 @@ try {
       `${((performance.now() - t0) / 1000).toFixed(2)} s`,
   );
   const { traversal } = gremlin.process.AnonymousTraversalSource;
-  const sources = Array.from({ length: CONNECTIONS }, () => {
-    const connection = new gremlin.driver.DriverRemoteConnection(`ws://${cluster.Endpoint}:${cluster.Port}/gremlin`);
-    connections.push(connection);
-    return traversal().withRemote(connection);
-  });
-  type Source = (typeof sources)[number];
-  const measure = async (label: string, run: (g: Source, id: string) => Promise<unknown>) => {
+  const url = `ws://${cluster.Endpoint}:${cluster.Port}/gremlin`;
+  /** The handshake headers gremlin-aws-sigv4 sends: GET /gremlin signed for neptune-db. */
+  const signedHeaders = async () => {
+    const request = new HttpRequest({
+      method: "GET",
+      protocol: "http:",
+      hostname: cluster.Endpoint!,
+      port: cluster.Port!,
+      path: "/gremlin",
+      headers: { host: `${cluster.Endpoint}:${cluster.Port}` },
+    });
+    const signer = new SignatureV4({
+      service: "neptune-db",
+      region: "us-east-1",
+      credentials: ADMIN_CREDENTIALS,
+      sha256: Sha256,
+    });
+    return (await signer.sign(request)).headers;
+  };
+  const open = async (signed: boolean) =>
+    Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        const options = signed ? { headers: await signedHeaders() } : {};
+        const connection = new gremlin.driver.DriverRemoteConnection(url, options);
+        connections.push(connection);
+        return traversal().withRemote(connection);
+      }),
+    );
+  type Source = Awaited<ReturnType<typeof open>>[number];
+  const measure = async (label: string, sources: Source[], run: (g: Source, id: string) => Promise<unknown>) => {
     const latencies: number[] = [];
     let next = 0;
     const start = performance.now();
@@ -72,8 +102,22 @@ try {
         `p99 ${percentile(latencies, 99).toFixed(2)} ms`,
     );
   };
-  await measure("1-hop g.V(id).out().count()", (g, id) => g.V(id).out().count().next());
-  await measure("2-hop g.V(id).out().out().count()", (g, id) => g.V(id).out().out().count().next());
+  const hops = async (sources: Source[], suffix: string) => {
+    await measure(`1-hop g.V(id).out().count()${suffix}`, sources, (g, id) => g.V(id).out().count().next());
+    await measure(`2-hop g.V(id).out().out().count()${suffix}`, sources, (g, id) => g.V(id).out().out().count().next());
+  };
+  await hops(await open(false), "");
+  if (values.iam) {
+    const neptune = new NeptuneClient({ region: "us-east-1", endpoint: own.endpoint, credentials: ADMIN_CREDENTIALS });
+    await neptune.send(
+      new ModifyDBClusterCommand({
+        DBClusterIdentifier: "bench",
+        EnableIAMDatabaseAuthentication: true,
+        ApplyImmediately: true,
+      }),
+    );
+    await hops(await open(true), ", IAM auth");
+  }
 } finally {
   for (const connection of connections) await connection.close();
   own.child.kill();

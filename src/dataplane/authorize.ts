@@ -15,7 +15,9 @@ import { dataPlaneError, NEPTUNEDATA } from "./errors.js";
  * requests SigV4-signed for `neptune-db` by a principal of the cluster's account whose identity policies (and
  * session policy) allow the `neptune-db:` actions the request needs, on
  * `arn:aws:neptune-db:REGION:ACCOUNT:CLUSTER-RESOURCE-ID/*`. Neptune has no resource policy on a cluster, so no
- * principal of another account is ever allowed. A cluster without IAM auth ignores signatures.
+ * principal of another account is ever allowed. A cluster without IAM auth ignores signatures. An HTTP request is
+ * authenticated and authorized at once (`dataPlaneAccess`); a Gremlin WebSocket authenticates its handshake
+ * (`dataPlaneCaller`) and authorizes each traversal for that caller (`callerAccess`), by the same evaluation.
  *
  * `neptune-db:connect` is not honoured: it granted all data access only on engines before 1.2.0.0; from 1.2.0.0
  * (every version Trident serves) the granular actions decide and relying on `connect` alone is refused with 403
@@ -28,13 +30,28 @@ import { dataPlaneError, NEPTUNEDATA } from "./errors.js";
  * perform: … because no identity-based policy allows …").
  */
 
+/** A query language, as the condition key `neptune-db:QueryLanguage` names it (docs iam-data-condition-keys.html). */
+export type QueryLanguage = "Gremlin" | "OpenCypher";
+
 /** What one request must be allowed to do. */
 export interface DataPlaneAccess {
   /** Throws AccessDeniedException unless the caller may run `operation` with this input. */
   authorize(operation: string, input: Record<string, unknown>): void;
+  /** Throws AccessDeniedException unless the caller may perform every one of `actions` (a query's in `language`). */
+  authorizeActions(actions: readonly string[], language?: QueryLanguage): void;
 }
 
-const OPEN: DataPlaneAccess = { authorize: () => undefined };
+const OPEN: DataPlaneAccess = { authorize: () => undefined, authorizeActions: () => undefined };
+
+/**
+ * Who signed a request, as authorization needs it. A WebSocket connection keeps the one of its handshake for its
+ * whole life (gremlin-ws.ts).
+ */
+export interface DataPlaneCaller {
+  readonly principal: Principal;
+  /** The request's User-Agent (`aws:UserAgent`). */
+  readonly userAgent?: string;
+}
 
 type ActionsOf = (input: Record<string, unknown>, session: GraphSession) => string[];
 
@@ -51,6 +68,9 @@ const ACTIONS: Partial<Record<keyof NeptunedataOperations, ActionsOf>> = {
   ListOpenCypherQueries: () => ["GetQueryStatus"],
   GetOpenCypherQueryStatus: () => ["GetQueryStatus"],
   CancelOpenCypherQuery: () => ["CancelQuery"],
+  ListGremlinQueries: () => ["GetQueryStatus"],
+  GetGremlinQueryStatus: () => ["GetQueryStatus"],
+  CancelGremlinQuery: () => ["CancelQuery"],
   // The loader's actions are named after its operations (docs iam-dp-actions.html).
   StartLoaderJob: () => ["StartLoaderJob"],
   GetLoaderJobStatus: () => ["GetLoaderJobStatus"],
@@ -58,13 +78,24 @@ const ACTIONS: Partial<Record<keyof NeptunedataOperations, ActionsOf>> = {
   CancelLoaderJob: () => ["CancelLoaderJob"],
 };
 
-/** The operations whose actions carry `neptune-db:QueryLanguage` (docs iam-data-condition-keys.html). */
-const QUERY_LANGUAGE_OPERATIONS = new Set([
-  "ExecuteOpenCypherQuery",
-  "ListOpenCypherQueries",
-  "GetOpenCypherQueryStatus",
-  "CancelOpenCypherQuery",
-]);
+/**
+ * The operations whose actions carry `neptune-db:QueryLanguage`, and its value (docs iam-data-condition-keys.html:
+ * the key applies to the query actions, GetQueryStatus and CancelQuery). A Gremlin traversal over WebSocket is
+ * authorized with "Gremlin" by gremlin-ws.ts.
+ */
+const QUERY_LANGUAGE: Partial<Record<keyof NeptunedataOperations, QueryLanguage>> = {
+  ExecuteOpenCypherQuery: "OpenCypher",
+  ExecuteOpenCypherExplainQuery: "OpenCypher",
+  ListOpenCypherQueries: "OpenCypher",
+  GetOpenCypherQueryStatus: "OpenCypher",
+  CancelOpenCypherQuery: "OpenCypher",
+  ExecuteGremlinQuery: "Gremlin",
+  ExecuteGremlinExplainQuery: "Gremlin",
+  ExecuteGremlinProfileQuery: "Gremlin",
+  ListGremlinQueries: "Gremlin",
+  GetGremlinQueryStatus: "Gremlin",
+  CancelGremlinQuery: "Gremlin",
+};
 
 /**
  * Neptune derives from the query text every action any clause could perform and requires all of them, whether
@@ -88,6 +119,8 @@ function openCypherActions(session: GraphSession, query: string): string[] {
 
 const accessDenied = (message: string) => dataPlaneError("AccessDeniedException", message);
 
+const MISSING_TOKEN = "Missing Authentication Token";
+
 /**
  * Authenticates a request to `session`'s cluster (nothing, when the cluster has no IAM auth) and returns how to
  * authorize its operation once that is known. Authentication comes first, so an unsigned request learns nothing
@@ -99,27 +132,62 @@ export function dataPlaneAccess(
   request: RawRequest,
   secure: boolean,
 ): DataPlaneAccess {
+  return callerAccess(emulator, session, dataPlaneCaller(emulator, session, request), secure);
+}
+
+/**
+ * The caller who signed `request` when `session`'s cluster has IAM auth (throws AccessDeniedException when the
+ * signature does not authenticate anyone); undefined when the cluster has none, since it ignores signatures.
+ */
+export function dataPlaneCaller(
+  emulator: Emulator,
+  session: GraphSession,
+  request: RawRequest,
+): DataPlaneCaller | undefined {
+  if (!session.iamAuthentication) return undefined;
+  const agent = request.headers["user-agent"];
+  return {
+    principal: authenticateCaller(emulator, session, request),
+    ...(typeof agent === "string" ? { userAgent: agent } : {}),
+  };
+}
+
+/**
+ * How to authorize `caller`'s requests to `session`'s cluster: the one evaluation of identity policies for every
+ * data-plane request, HTTP or WebSocket. A caller authenticated earlier (a WebSocket handshake) may meet a cluster
+ * that turned IAM auth on since: with no caller, it is refused as an unsigned request is.
+ */
+export function callerAccess(
+  emulator: Emulator,
+  session: GraphSession,
+  caller: DataPlaneCaller | undefined,
+  secure: boolean,
+): DataPlaneAccess {
   if (!session.iamAuthentication) return OPEN;
-  const principal = authenticateCaller(emulator, session, request);
   const resource = `arn:aws:neptune-db:${session.region}:${session.accountId}:${session.clusterResourceId}/*`;
+  const authorizeActions = (actions: readonly string[], language?: QueryLanguage) => {
+    if (!caller) throw accessDenied(MISSING_TOKEN);
+    const { principal } = caller;
+    const context = requestContext(emulator.clock.now(), session, caller, secure);
+    if (language) context["neptune-db:QueryLanguage"] = language;
+    for (const name of actions) {
+      const action = `neptune-db:${name}`;
+      // No resource policy on a cluster: another account's principal is never allowed (reference §6).
+      const result =
+        principal.accountId === session.accountId
+          ? authorizeByIdentity(principal, action, resource, context)
+          : ({ allowed: false, reason: "no-resource-policy-allows" } as const);
+      if (!result.allowed) throw accessDenied(accessDeniedMessage(principal, action, resource, result));
+    }
+  };
   return {
     authorize(operation, input) {
       const actionsOf = ACTIONS[operation as keyof typeof ACTIONS];
       // Unreachable (the face refuses an operation it does not serve first); refused rather than let through.
       if (!actionsOf) throw accessDenied(`${operation} is not an action IAM database authentication can allow.`);
-      const names = actionsOf(input, session);
-      const context = requestContext(emulator.clock.now(), session, request, secure);
-      if (QUERY_LANGUAGE_OPERATIONS.has(operation)) context["neptune-db:QueryLanguage"] = "OpenCypher";
-      for (const name of names) {
-        const action = `neptune-db:${name}`;
-        // No resource policy on a cluster: another account's principal is never allowed (reference §6).
-        const result =
-          principal.accountId === session.accountId
-            ? authorizeByIdentity(principal, action, resource, context)
-            : ({ allowed: false, reason: "no-resource-policy-allows" } as const);
-        if (!result.allowed) throw accessDenied(accessDeniedMessage(principal, action, resource, result));
-      }
+      authorizeActions(actionsOf(input, session), QUERY_LANGUAGE[operation as keyof typeof QUERY_LANGUAGE]);
     },
+    authorizeActions,
   };
 }
 
@@ -128,14 +196,13 @@ export function dataPlaneAccess(
  * the aws:Principal* keys come from the principal (policy engine). `aws:SecureTransport` says whether the data plane
  * serves TLS (`--data-plane-tls`).
  */
-function requestContext(now: Date, session: GraphSession, request: RawRequest, secure: boolean): ConditionContext {
-  const agent = request.headers["user-agent"];
+function requestContext(now: Date, session: GraphSession, caller: DataPlaneCaller, secure: boolean): ConditionContext {
   return {
     "aws:RequestedRegion": session.region,
     "aws:SecureTransport": secure,
     "aws:CurrentTime": now.toISOString(),
     "aws:EpochTime": String(Math.floor(now.getTime() / 1000)),
-    ...(typeof agent === "string" ? { "aws:UserAgent": agent } : {}),
+    ...(caller.userAgent !== undefined ? { "aws:UserAgent": caller.userAgent } : {}),
   };
 }
 
@@ -143,7 +210,7 @@ function requestContext(now: Date, session: GraphSession, request: RawRequest, s
 function authenticateCaller(emulator: Emulator, session: GraphSession, request: RawRequest): Principal {
   const signed = signedParts(request);
   const credentials = parseSigV4(signed);
-  if ("kind" in credentials && credentials.kind === "missing") throw accessDenied("Missing Authentication Token");
+  if ("kind" in credentials && credentials.kind === "missing") throw accessDenied(MISSING_TOKEN);
   let caller: { principal: Principal; region: string };
   try {
     caller = authenticate(emulator, signed, credentials, "json", NEPTUNEDATA.metadata.signingName!);

@@ -10,6 +10,7 @@ import { dataPlaneError, ERROR_CONTENT_TYPE, errorBody, internalFailure, NEPTUNE
 import type { FastResetTokens } from "./fast-reset.js";
 import { loaderRequest } from "./loader-http.js";
 import { isOpenCypherPath, openCypherInput } from "./opencypher-http.js";
+import { queryStatusRequest } from "./query-status-http.js";
 import { DATA_PLANE_HANDLERS, unsupportedOperation, type DataPlaneContext } from "./operations.js";
 
 /**
@@ -98,8 +99,9 @@ async function answer(
       handler = handlerOf(operation);
       input = { ...openCypherInput(request.method, query, request.headers, request.body) };
     } else {
-      const raw = loaderRequest(request.method, path, query, request.body);
-      const match = ROUTER.match(request.method, raw.path, query);
+      const status = queryStatusRequest({ method: request.method, path, query, body: request.body });
+      const raw = loaderRequest(status.method, status.path, status.query, status.body);
+      const match = ROUTER.match(status.method, raw.path, status.query);
       if (match.kind === "method")
         throw dataPlaneError(
           "MethodNotAllowedException",
@@ -114,7 +116,7 @@ async function answer(
       input = bindRestJsonInput(
         NEPTUNEDATA,
         operation,
-        { labels: match.labels, query, headers: request.headers, body: raw.body },
+        { labels: match.labels, query: status.query, headers: request.headers, body: raw.body },
         "BadRequestException",
       );
     }

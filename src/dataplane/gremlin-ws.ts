@@ -1,10 +1,14 @@
-import { dataPlaneError } from "./errors.js";
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, Server } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { Emulator } from "../emulator.js";
-import { openSession, readOnlyViolation, type Arrival } from "../domain/neptune/data-plane/session.js";
+import {
+  openSession,
+  readOnlyViolation,
+  type Arrival,
+  type GraphSession,
+} from "../domain/neptune/data-plane/session.js";
 import { GraphErrors } from "../graph/errors.js";
 import { GRAPHBINARY } from "../gremlin/graphbinary.js";
 import { GRAPHSON3 } from "../gremlin/graphson.js";
@@ -14,16 +18,29 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from "../gremlin/messages.js";
+import { gremlinActions } from "../gremlin/actions.js";
 import { runTraversal } from "../gremlin/traversal.js";
 import { BytecodeArg, type GValue } from "../gremlin/values.js";
 import { AwsError } from "../protocol/errors.js";
+import type { RawResponse } from "../server/pipeline.js";
+import { callerAccess, dataPlaneCaller, type DataPlaneCaller } from "./authorize.js";
 import { errorBody, internalFailure } from "./errors.js";
+import { errorReply } from "./face.js";
 
 /**
  * Gremlin over WebSocket at `/gremlin` on the data-plane ports: TinkerPop's Gremlin Server protocol (reference
  * §3.2) for bytecode traversals (`op: bytecode`, processor `traversal`), in GraphSON 3 or GraphBinary 1.0. Each
  * request opens its session (so the serving rules hold: R11, stopped, inaccessible key, a reader refusing writes)
  * and runs as one unit of work of the store and one transaction of the graph.
+ *
+ * IAM database authentication (reference §6): the upgrade request is SigV4-signed for `neptune-db` as HTTP
+ * requests are (gremlin-aws-sigv4 signs `GET /gremlin` with headers host;x-amz-date) and authenticated by the same
+ * code (authorize.ts); a refused handshake is answered 403 with Neptune's AccessDeniedException body, no upgrade.
+ * The connection keeps the caller it authenticated, and each traversal is authorized for the actions its steps
+ * need (src/gremlin/actions.ts), with `neptune-db:QueryLanguage` = "Gremlin".
+ * *Decided*: credentials are checked at the handshake only: temporary credentials that expire while the socket is
+ * open do not close it or refuse its traversals (Neptune: "revoking credentials does not close existing
+ * connections", reference §6), while the caller's policies are evaluated for every traversal.
  */
 
 const CODECS = new Map<string, GremlinCodec>([
@@ -44,6 +61,7 @@ const STATUS = {
   malformedRequest: 498,
   invalidArguments: 499,
   serialization: 497,
+  forbidden: 403,
   serverError: 500,
   evaluation: 597,
 } as const;
@@ -51,9 +69,11 @@ const STATUS = {
 /**
  * The TinkerPop status of a Neptune error. Observed (reference §3.2): 500 for ConcurrentModification, constraint
  * violations and most engine errors, 597 for a malformed query. *Decided*: the faults of the traversal as written
- * (malformed, unsupported, a bad argument) are 597; every other error 500.
+ * (malformed, unsupported, a bad argument) are 597; a traversal the caller may not run is 403, TinkerPop's code for
+ * a request that is authenticated but will not be fulfilled; every other error 500.
  */
 function statusOf(error: AwsError): number {
+  if (error.code === "AccessDeniedException") return STATUS.forbidden;
   const evaluation = ["MalformedQueryException", "UnsupportedOperationException", "IllegalArgumentException"];
   return evaluation.includes(error.code) ? STATUS.evaluation : STATUS.serverError;
 }
@@ -65,6 +85,8 @@ export class GremlinWebSockets {
   constructor(
     readonly emulator: Emulator,
     readonly log?: (line: string) => void,
+    /** Whether the data plane serves TLS (aws:SecureTransport). */
+    readonly secure = false,
   ) {}
 
   /** Serves `/gremlin` upgrades on a data-plane listener. */
@@ -77,17 +99,76 @@ export class GremlinWebSockets {
         socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return;
       }
-      this.#server.handleUpgrade(req, socket, head, (ws) => {
-        clients.add(ws);
-        ws.on("close", () => clients.delete(ws));
-        ws.on("error", () => ws.terminate());
-        // One request at a time per connection, in the order they came.
-        let queue = Promise.resolve();
-        ws.on("message", (data: RawData, isBinary: boolean) => {
-          queue = queue.then(() => this.#answer(ws, toBuffer(data), isBinary, port, arrival));
+      // The socket may fail while the handshake is checked (ws watches it once the upgrade begins).
+      const dropped = () => socket.destroy();
+      socket.on("error", dropped);
+      void this.#handshake(req, port, arrival)
+        .then((outcome) => {
+          socket.off("error", dropped);
+          // The listener closed while the handshake was checked: its connections are gone, this one too.
+          if (this.#clients.get(server) !== clients) {
+            socket.destroy();
+            return;
+          }
+          if ("refusal" in outcome) {
+            writeRefusal(socket, errorReply(outcome.refusal, randomUUID()));
+            return;
+          }
+          this.#server.handleUpgrade(req, socket, head, (ws) => {
+            clients.add(ws);
+            ws.on("close", () => clients.delete(ws));
+            this.#serve(ws, port, arrival, outcome.caller);
+          });
+        })
+        .catch((error: unknown) => {
+          // A fault of the server's own: this connection ends, the server goes on.
+          this.log?.(`Gremlin handshake failed: ${(error as Error)?.stack ?? String(error)}`);
+          socket.destroy();
         });
-      });
     });
+  }
+
+  /** Answers a connection's requests, one at a time in the order they came, for the caller of its handshake. */
+  #serve(ws: WebSocket, port: number, arrival: Arrival, caller: DataPlaneCaller | undefined): void {
+    ws.on("error", () => ws.terminate());
+    let queue = Promise.resolve();
+    ws.on("message", (data: RawData, isBinary: boolean) => {
+      queue = queue.then(() => this.#answer(ws, toBuffer(data), isBinary, port, arrival, caller));
+    });
+  }
+
+  /**
+   * Who opens the connection: the SigV4 caller of the upgrade request on a cluster with IAM auth, or a refusal.
+   * *Decided*: an endpoint that does not serve now (no instance yet, stopped) upgrades without a caller, so that
+   * each traversal reports why it is not served, as it does without IAM auth.
+   */
+  async #handshake(
+    req: IncomingMessage,
+    port: number,
+    arrival: Arrival,
+  ): Promise<{ caller: DataPlaneCaller | undefined } | { refusal: AwsError }> {
+    const request = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body: Buffer.alloc(0) };
+    const { store, dataPlane } = this.emulator;
+    try {
+      // Read as a unit of work of its own that changes nothing.
+      return await store.transact(
+        async () => {
+          let session: GraphSession;
+          try {
+            session = openSession(dataPlane, port, arrival);
+          } catch (error) {
+            if (error instanceof AwsError) return { caller: undefined };
+            throw error;
+          }
+          return { caller: dataPlaneCaller(this.emulator, session, request) };
+        },
+        () => false,
+      );
+    } catch (error) {
+      if (error instanceof AwsError) return { refusal: error };
+      this.log?.(`Gremlin handshake InternalFailure: ${(error as Error)?.stack ?? String(error)}`);
+      return { refusal: internalFailure() };
+    }
   }
 
   /** Closes the WebSockets of a listener that closes (they would keep its server from closing). */
@@ -96,7 +177,14 @@ export class GremlinWebSockets {
     this.#clients.delete(server);
   }
 
-  async #answer(ws: WebSocket, frame: Buffer, isBinary: boolean, port: number, arrival: Arrival): Promise<void> {
+  async #answer(
+    ws: WebSocket,
+    frame: Buffer,
+    isBinary: boolean,
+    port: number,
+    arrival: Arrival,
+    caller: DataPlaneCaller | undefined,
+  ): Promise<void> {
     const send = (codec: GremlinCodec, response: ResponseMessage, traversers = true) => {
       if (ws.readyState !== ws.OPEN) return;
       const encoded = codec.encodeResponse(response, traversers);
@@ -127,11 +215,16 @@ export class GremlinWebSockets {
       send(codec, failure(null, STATUS.serialization, message));
       return;
     }
-    for (const response of await this.#run(request, port, arrival)) send(codec, response);
+    for (const response of await this.#run(request, port, arrival, caller)) send(codec, response);
   }
 
   /** The responses to one request: result batches (206…, then 200), 204, or one error. */
-  async #run(request: RequestMessage, port: number, arrival: Arrival): Promise<ResponseMessage[]> {
+  async #run(
+    request: RequestMessage,
+    port: number,
+    arrival: Arrival,
+    caller: DataPlaneCaller | undefined,
+  ): Promise<ResponseMessage[]> {
     const { requestId } = request;
     if (request.op === "eval")
       return [
@@ -177,7 +270,7 @@ export class GremlinWebSockets {
       outcome = await this.emulator.store.transact(
         async () => {
           try {
-            return { values: this.#traverse(bytecode, port, arrival) };
+            return { values: this.#traverse(bytecode, port, arrival, caller) };
           } catch (error) {
             return { error };
           }
@@ -208,21 +301,22 @@ export class GremlinWebSockets {
     return responses;
   }
 
-  #traverse(bytecode: BytecodeArg, port: number, arrival: Arrival): GValue[] {
+  #traverse(bytecode: BytecodeArg, port: number, arrival: Arrival, caller: DataPlaneCaller | undefined): GValue[] {
     const session = openSession(this.emulator.dataPlane, port, arrival);
-    // *Decided*, until the handshake is SigV4-checked and a traversal's actions are derived (issue 12): a cluster
-    // with IAM database authentication refuses Gremlin rather than serve it unauthenticated.
-    if (session.iamAuthentication)
-      throw dataPlaneError(
-        "AccessDeniedException",
-        "Trident does not check IAM database authentication for Gremlin yet: on a cluster with " +
-          "IAMDatabaseAuthenticationEnabled, use openCypher.",
-      );
+    callerAccess(this.emulator, session, caller, this.secure).authorizeActions(gremlinActions(bytecode), "Gremlin");
     const write = () => {
       if (session.role === "reader") throw readOnlyViolation();
     };
     return session.transact((graph, tick) => runTraversal(bytecode, { graph, write, tick }));
   }
+}
+
+/** Answers an upgrade request with an HTTP response instead (Neptune refuses a bad handshake so, reference §6). */
+function writeRefusal(socket: Duplex, response: RawResponse): void {
+  const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ""}`];
+  for (const [name, value] of Object.entries(response.headers)) head.push(`${name}: ${value}`);
+  head.push("connection: close", "", "");
+  socket.end(head.join("\r\n") + response.body);
 }
 
 const toBuffer = (data: RawData): Buffer =>

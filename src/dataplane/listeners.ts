@@ -55,7 +55,7 @@ export class DataPlaneListeners {
   constructor(emulator: Emulator, options: DataPlaneOptions = {}) {
     this.#face = { emulator, resets: new FastResetTokens(), secure: options.tls !== undefined };
     this.#options = { ...options };
-    this.#gremlin = new GremlinWebSockets(emulator, options.log);
+    this.#gremlin = new GremlinWebSockets(emulator, options.log, options.tls !== undefined);
   }
 
   /** The `address:port` keys listening now (for the health view and tests). */

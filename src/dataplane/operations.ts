@@ -1,14 +1,11 @@
 import type { GraphSession } from "../domain/neptune/data-plane/session.js";
 import type {
-  CancelOpenCypherQueryInput,
   ExecuteFastResetInput,
   ExecuteFastResetOutput,
   ExecuteOpenCypherQueryInput,
   GetEngineStatusOutput,
-  GetOpenCypherQueryStatusInput,
   GetPropertygraphSummaryInput,
   GetPropertygraphSummaryOutput,
-  ListOpenCypherQueriesOutput,
   NeptunedataOperations,
 } from "../generated/neptunedata.js";
 import { graphSummary } from "../graph/summary.js";
@@ -17,6 +14,7 @@ import { engineStatus } from "./engine-status.js";
 import { dataPlaneError, readOnly } from "./errors.js";
 import type { FastResetTokens } from "./fast-reset.js";
 import { LOADER_HANDLERS } from "./loader.js";
+import { QUERY_STATUS_HANDLERS } from "./query-status.js";
 
 /** What a data-plane operation gets: the cluster session behind the port, the clock's now, the reset tokens. */
 export interface DataPlaneContext {
@@ -26,14 +24,6 @@ export interface DataPlaneContext {
 }
 
 type Handler<I> = (input: I, ctx: DataPlaneContext) => unknown;
-
-/**
- * No query is ever running between two requests: each runs synchronously inside its request. So a query id
- * names nothing. *Decided* (no capture shows Neptune's answer for an unknown id): InvalidParameterException, the
- * model's code for a parameter value the server cannot use, naming the id.
- */
-const noSuchQuery = (queryId: string) =>
-  dataPlaneError("InvalidParameterException", `No openCypher query with id '${queryId}' is running.`);
 
 function executeOpenCypherQuery(input: ExecuteOpenCypherQueryInput, ctx: DataPlaneContext): RawJson {
   // The engine writes ExecuteOpenCypherQueryOutput itself, `{"results":[…]}` with 64-bit integers as digits.
@@ -86,20 +76,6 @@ function executeFastReset(input: ExecuteFastResetInput, ctx: DataPlaneContext): 
   return { status: "200 OK" };
 }
 
-const listOpenCypherQueries = (): ListOpenCypherQueriesOutput => ({
-  acceptedQueryCount: 0,
-  runningQueryCount: 0,
-  queries: [],
-});
-
-const getOpenCypherQueryStatus = (input: GetOpenCypherQueryStatusInput) => {
-  throw noSuchQuery(input.queryId);
-};
-
-const cancelOpenCypherQuery = (input: CancelOpenCypherQueryInput) => {
-  throw noSuchQuery(input.queryId);
-};
-
 /** The operations Trident's data plane serves; every other one of the model is unsupported. */
 export const DATA_PLANE_HANDLERS: { [K in keyof NeptunedataOperations]?: Handler<NeptunedataOperations[K]["input"]> } =
   {
@@ -107,14 +83,12 @@ export const DATA_PLANE_HANDLERS: { [K in keyof NeptunedataOperations]?: Handler
     GetEngineStatus: getEngineStatus,
     GetPropertygraphSummary: getPropertygraphSummary,
     ExecuteFastReset: executeFastReset,
-    ListOpenCypherQueries: listOpenCypherQueries,
-    GetOpenCypherQueryStatus: getOpenCypherQueryStatus,
-    CancelOpenCypherQuery: cancelOpenCypherQuery,
+    ...QUERY_STATUS_HANDLERS,
     ...LOADER_HANDLERS,
   };
 
 /**
- * An operation of the model that Trident does not serve (Gremlin, streams, ML, SPARQL, statistics
+ * An operation of the model that Trident does not serve (Gremlin over HTTP, streams, ML, SPARQL, statistics
  * management, explain). *Decided*: UnsupportedOperationException (400), the code Neptune gives a request for a
  * feature it does not offer (reference §2.3), naming the operation.
  */
@@ -122,5 +96,5 @@ export const unsupportedOperation = (operation: string) =>
   dataPlaneError(
     "UnsupportedOperationException",
     `${operation} is not supported by Trident's Neptune data plane (it serves openCypher, /status, the ` +
-      "property-graph summary, fast reset, openCypher query status and the bulk loader).",
+      "property-graph summary, fast reset, openCypher and Gremlin query status and the bulk loader).",
   );

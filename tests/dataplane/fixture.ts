@@ -9,12 +9,15 @@ import {
   NeptuneClient,
 } from "@aws-sdk/client-neptune";
 import { NeptunedataClient } from "@aws-sdk/client-neptunedata";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { Emulator } from "../../src/emulator.js";
 import { startServer, type ServerOptions } from "../../src/server/http.js";
 import type { TridentConfig } from "../../src/config/config.js";
 import { ManualClock } from "../../src/state/clock.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
-import { ADMIN, A, REGION, type Credentials } from "../helpers/harness.js";
+import { ADMIN, A, REGION, Sha256, type Credentials } from "../helpers/harness.js";
 
 let servers = 0;
 
@@ -155,4 +158,68 @@ export function neptuneError(response: WireResponse): { code: string; detailedMe
   if (response.headers["x-amzn-errortype"] !== code) throw new Error(`x-amzn-errortype is not ${code}`);
   if (requestId !== response.headers["x-amzn-requestid"]) throw new Error("requestId differs from x-amzn-requestid");
   return { code: code!, detailedMessage: detailedMessage!, status: response.status };
+}
+
+export interface SigningOptions {
+  credentials: Credentials;
+  service?: string;
+  region?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  signingDate?: Date;
+}
+
+/**
+ * The headers of a request to a data-plane endpoint signed with `@smithy/signature-v4` as gremlin-aws-sigv4 signs:
+ * service neptune-db, the cluster's region, `host` with the port (for a WebSocket: `GET /gremlin`, no body).
+ */
+export async function sigV4Headers(
+  endpoint: { address: string; port: number },
+  method: string,
+  path: string,
+  options: SigningOptions,
+): Promise<Record<string, string>> {
+  const host = `${endpoint.address}:${endpoint.port}`;
+  const [pathname, query] = path.split("?", 2) as [string, string?];
+  const request = new HttpRequest({
+    method,
+    protocol: "http:",
+    hostname: endpoint.address,
+    port: endpoint.port,
+    path: pathname,
+    query: query ? Object.fromEntries(new URLSearchParams(query)) : {},
+    headers: { host, ...(options.headers ?? {}) },
+    body: options.body,
+  });
+  const signer = new SignatureV4({
+    service: options.service ?? "neptune-db",
+    region: options.region ?? REGION,
+    credentials: options.credentials,
+    sha256: Sha256,
+  });
+  const { headers } = await signer.sign(request, { signingDate: options.signingDate });
+  return headers;
+}
+
+/** Temporary credentials of A's role `roleName`, assumed by A's admin for 15 minutes with a session `policy`. */
+export async function assumedRole(world: World, roleName: string, policy: unknown): Promise<Required<Credentials>> {
+  const sts = new STSClient({
+    region: REGION,
+    endpoint: world.running.endpoint,
+    credentials: ADMIN[A]!,
+    maxAttempts: 1,
+  });
+  const { Credentials: issued } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${A}:role/${roleName}`,
+      RoleSessionName: "narrow",
+      DurationSeconds: 900,
+      Policy: JSON.stringify(policy),
+    }),
+  );
+  return {
+    accessKeyId: issued!.AccessKeyId!,
+    secretAccessKey: issued!.SecretAccessKey!,
+    sessionToken: issued!.SessionToken!,
+  };
 }

@@ -15,13 +15,20 @@ import {
   ListOpenCypherQueriesCommand,
   NeptunedataClient,
 } from "@aws-sdk/client-neptunedata";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { RoleConfig, TridentConfig, UserConfig } from "../../src/config/config.js";
 import { defaultConfig } from "../../src/config/defaults.js";
-import { A, ADMIN, B, REGION, Sha256, type Credentials } from "../helpers/harness.js";
-import { clusterWithInstances, dataPlaneWorld, form, http, neptuneError, type World } from "./fixture.js";
+import { A, ADMIN, B, REGION, type Credentials } from "../helpers/harness.js";
+import {
+  assumedRole,
+  clusterWithInstances,
+  dataPlaneWorld,
+  form,
+  http,
+  neptuneError,
+  sigV4Headers,
+  type SigningOptions,
+  type World,
+} from "./fixture.js";
 
 /**
  * IAM database authentication on the data plane (issue 12 item 4; reference §6): the matrix of actions each
@@ -220,39 +227,11 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; messa
 }
 
 /** A request signed with `@smithy/signature-v4` as gremlin-aws-sigv4 signs: service neptune-db, host:port. */
-async function signed(
-  endpoint: Endpoint,
-  method: string,
-  path: string,
-  options: {
-    credentials: Credentials;
-    service?: string;
-    region?: string;
-    body?: string;
-    headers?: object;
-    signingDate?: Date;
-  },
-) {
-  const host = `${endpoint.address}:${endpoint.port}`;
-  const [pathname, query] = path.split("?", 2) as [string, string?];
-  const request = new HttpRequest({
-    method,
-    protocol: "http:",
-    hostname: endpoint.address,
-    port: endpoint.port,
-    path: pathname,
-    query: query ? Object.fromEntries(new URLSearchParams(query)) : {},
-    headers: { host, ...(options.headers ?? {}) },
+async function signed(endpoint: Endpoint, method: string, path: string, options: SigningOptions & { body?: string }) {
+  return http(endpoint, method, path, {
+    headers: await sigV4Headers(endpoint, method, path, options),
     body: options.body,
   });
-  const signer = new SignatureV4({
-    service: options.service ?? "neptune-db",
-    region: options.region ?? REGION,
-    credentials: options.credentials,
-    sha256: Sha256,
-  });
-  const { headers } = await signer.sign(request, { signingDate: options.signingDate });
-  return http(endpoint, method, path, { headers, body: options.body });
 }
 
 const countOf = async (client: NeptunedataClient, label: string) => {
@@ -405,17 +384,11 @@ describe("IAM database authentication on the data plane", () => {
     await check(signed(iam, "GET", "/status", { credentials: ADMIN[A]!, signingDate: stale }), /^Signature expired: /);
     // A body changed after signing.
     const body = new URLSearchParams({ query: "RETURN 1" }).toString();
-    const request = new HttpRequest({
-      method: "POST",
-      protocol: "http:",
-      hostname: iam.address,
-      port: iam.port,
-      path: "/openCypher",
-      headers: { host: `${iam.address}:${iam.port}`, "content-type": "application/x-www-form-urlencoded" },
+    const headers = await sigV4Headers(iam, "POST", "/openCypher", {
+      credentials: ADMIN[A]!,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
       body,
     });
-    const signer = new SignatureV4({ service: "neptune-db", region: REGION, credentials: ADMIN[A]!, sha256: Sha256 });
-    const { headers } = await signer.sign(request);
     const tampered = await http(iam, "POST", "/openCypher", { headers, body: "query=CREATE+(%3ATampered)" });
     assert.equal(neptuneError(tampered).code, "AccessDeniedException");
     assert.equal(await countOf(client(iam, ADMIN[A]!), "Tampered"), 0);
@@ -434,25 +407,7 @@ describe("IAM database authentication on the data plane", () => {
   });
 
   it("a session policy narrows an assumed role; its credentials stop working once expired", async () => {
-    const sts = new STSClient({
-      region: REGION,
-      endpoint: world.running.endpoint,
-      credentials: ADMIN[A]!,
-      maxAttempts: 1,
-    });
-    const { Credentials: issued } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${A}:role/${ROLE.name}`,
-        RoleSessionName: "narrow",
-        DurationSeconds: 900,
-        Policy: JSON.stringify(allowing(["ReadDataViaQuery"])),
-      }),
-    );
-    const session = client(iam, {
-      accessKeyId: issued!.AccessKeyId!,
-      secretAccessKey: issued!.SecretAccessKey!,
-      sessionToken: issued!.SessionToken!,
-    });
+    const session = client(iam, await assumedRole(world, ROLE.name, allowing(["ReadDataViaQuery"])));
     await cypher("MATCH (n) RETURN count(n) AS c")(session);
     const denied = await refusal(cypher("CREATE (:Narrowed)")(session));
     assert.equal(denied.code, "AccessDeniedException");

@@ -8,20 +8,8 @@ import {
 } from "@aws-sdk/client-neptune";
 import { WebSocket } from "ws";
 import { clusterWithInstances, dataPlaneWorld, endpointsOf, type World } from "../dataplane/fixture.js";
-import { __, gremlinSource, SERIALIZERS, T } from "./fixture.js";
-
-/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
-async function refusal(work: Promise<unknown>): Promise<{ status: number; code: string; detailedMessage: string }> {
-  try {
-    await work;
-  } catch (error) {
-    const { statusCode, statusMessage } = error as { statusCode: number; statusMessage: string };
-    const body = JSON.parse(statusMessage) as { code: string; detailedMessage: string; requestId: string };
-    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
-    return { status: statusCode, code: body.code, detailedMessage: body.detailedMessage };
-  }
-  assert.fail("the traversal was not refused");
-}
+import { A, ADMIN } from "../helpers/harness.js";
+import { __, gremlinSource, handshakeRefusal, refusal, SERIALIZERS, signedGremlinSource, T } from "./fixture.js";
 
 for (const serializer of SERIALIZERS) {
   describe(`Gremlin errors, ${serializer.name}`, () => {
@@ -106,18 +94,19 @@ for (const serializer of SERIALIZERS) {
       assert.match(error.detailedMessage, /no available DB instance/);
     });
 
-    it("a cluster with IAM database authentication refuses Gremlin (its traversals are not authorized yet)", async () => {
+    it("a cluster with IAM database authentication refuses an unsigned handshake, serves a signed one", async () => {
       const { writer: secured } = await clusterWithInstances(world.neptune, "secured", 0, {
         EnableIAMDatabaseAuthentication: true,
       });
-      const error = await refusal(connect(secured).V().count().toList());
-      assert.deepEqual(error, {
-        status: 500,
+      const refused = await handshakeRefusal(connect(secured).V().count().toList());
+      assert.deepEqual(refused, {
+        status: 403,
         code: "AccessDeniedException",
-        detailedMessage:
-          "Trident does not check IAM database authentication for Gremlin yet: on a cluster with " +
-          "IAMDatabaseAuthenticationEnabled, use openCypher.",
+        detailedMessage: "Missing Authentication Token",
       });
+      const signed = await signedGremlinSource(secured, { credentials: ADMIN[A]! }, serializer.options);
+      open.push(signed);
+      assert.deepEqual(await signed.g.V().count().toList(), [0]);
     });
   });
 }

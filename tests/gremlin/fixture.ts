@@ -1,5 +1,6 @@
+import assert from "node:assert/strict";
 import gremlin from "gremlin";
-import { clusterWithInstances, dataPlaneWorld } from "../dataplane/fixture.js";
+import { clusterWithInstances, dataPlaneWorld, sigV4Headers, type SigningOptions } from "../dataplane/fixture.js";
 
 const { DriverRemoteConnection } = gremlin.driver;
 const { traversal } = gremlin.process.AnonymousTraversalSource;
@@ -14,6 +15,19 @@ export const SERIALIZERS = [
 export function gremlinSource(endpoint: { address: string; port: number }, options: Record<string, unknown> = {}) {
   const connection = new DriverRemoteConnection(`ws://${endpoint.address}:${endpoint.port}/gremlin`, options);
   return { g: traversal().withRemote(connection), connection };
+}
+
+/**
+ * A traversal source whose WebSocket handshake is SigV4-signed as gremlin-aws-sigv4 signs it: `GET /gremlin` for
+ * neptune-db, headers host;x-amz-date (and the session token), sent with the client's `headers` option.
+ */
+export async function signedGremlinSource(
+  endpoint: { address: string; port: number },
+  signing: SigningOptions,
+  options: Record<string, unknown> = {},
+) {
+  const headers = await sigV4Headers(endpoint, "GET", "/gremlin", signing);
+  return gremlinSource(endpoint, { ...options, headers });
 }
 
 export const { statics: __, P, TextP, t: T, order, cardinality, column, direction, merge: merge_ } = gremlin.process;
@@ -31,3 +45,40 @@ export async function gremlinCluster(options: Record<string, unknown> = {}, read
 }
 
 export type GremlinCluster = Awaited<ReturnType<typeof gremlinCluster>>;
+
+/** The error `work` fails with. */
+async function failure(work: Promise<unknown>, what: string): Promise<Error> {
+  try {
+    await work;
+  } catch (error) {
+    return error as Error;
+  }
+  assert.fail(`the ${what} was not refused`);
+}
+
+/** Neptune's error JSON: its code and message (and a request id). */
+function neptuneBody(text: string): { code: string; detailedMessage: string } {
+  const { code, detailedMessage, requestId } = JSON.parse(text) as Record<string, string>;
+  assert.match(requestId!, /^[0-9a-f-]{36}$/);
+  return { code: code!, detailedMessage: detailedMessage! };
+}
+
+/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
+export async function refusal(work: Promise<unknown>) {
+  const { statusCode, statusMessage } = (await failure(work, "traversal")) as Error & {
+    statusCode: number;
+    statusMessage: string;
+  };
+  return { status: statusCode, ...neptuneBody(statusMessage) };
+}
+
+/**
+ * What the client reports when the server refuses the WebSocket upgrade: the HTTP status, and Neptune's error
+ * body (the client's error reads "Unexpected server response code 403 with body:\n{…}").
+ */
+export async function handshakeRefusal(work: Promise<unknown>) {
+  const { message } = await failure(work, "handshake");
+  const match = /^Unexpected server response code (\d+) with body:\n(.*)$/s.exec(message);
+  assert.ok(match, `not a refused handshake: ${message}`);
+  return { status: Number(match[1]), ...neptuneBody(match[2]!) };
+}
