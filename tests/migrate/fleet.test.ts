@@ -262,6 +262,49 @@ describe("trident migrate for a fleet of clusters", () => {
     );
   });
 
+  test("a cluster that fails halfway does not stop the others; fixed, the same command resumes it where it failed", async () => {
+    const w = await fleetWorld();
+    const manifest = join(dirname(w.journalPath), "fleet.json");
+    const write = (instanceClass: string) =>
+      writeFileSync(
+        manifest,
+        JSON.stringify({
+          clusters: {
+            "orders-graph": {},
+            // Plan can't know which classes a region offers: CreateDBInstance refuses it, after the restore.
+            "audit-graph": { "instance-class": instanceClass },
+            "public-graph": {},
+          },
+        }),
+      );
+    write("db.r9.huge");
+    const failed = await fleetCli(w, ["apply", "--manifest", manifest, "--parallel", "2", "--yes"]);
+    assert.equal(failed.code, EXIT.failure, "an unexpected AWS refusal: exit 1");
+    assert.match(
+      failed.stderr,
+      /\[audit-graph\] failed:\n\[audit-graph\] {3}InvalidParameterCombination: RDS does not support creating a DB instance with the following combination: DBInstanceClass=db\.r9\.huge/,
+    );
+    assert.deepEqual(
+      Object.entries(summaryRows(failed.stdout)).map(([cluster, row]) => [cluster, row[1]]),
+      [
+        ["orders-graph", "done"],
+        ["audit-graph", "failed"],
+        ["public-graph", "done"],
+      ],
+    );
+    assert.match(failed.stdout, /Result: 2 done, 1 failed\. Fix what is printed for each/);
+
+    write("db.r5.large");
+    w.handler.calls.length = 0;
+    const resumed = await fleetCli(w, ["apply", "--manifest", manifest, "--yes"]);
+    assert.equal(resumed.code, EXIT.ok, resumed.stderr);
+    assert.deepEqual(mutations(w.handler.calls), [`${B}:CreateDBInstance`], "only audit-graph's instance was left");
+    assert.deepEqual(
+      Object.values(summaryRows(resumed.stdout)).map((row) => row[1]),
+      ["done", "done", "done"],
+    );
+  });
+
   test("--all-clusters: every Neptune cluster of the source account; cleanup skips the ones never moved", async () => {
     const w = await fleetWorld();
     const plan = await fleetCli(w, ["plan", "--all-clusters", "--create-source-key", "--output", "json"]);
