@@ -31,14 +31,14 @@ Accounts (each side: a profile, or access keys, or the SDK's default chain):
 
 What to move:
   --source-cluster ID         the cluster to move; or --source-snapshot ID|ARN (an existing snapshot of it)
-  --target-cluster ID         the cluster to create in the target (default: the source cluster's id)
 A fleet (one plan for all, each cluster with its own journal, a summary at the end):
   --source-cluster ID ...     repeated: these clusters, each keeping its id in the target
   --all-clusters              every Neptune cluster of the source account in the region
-  --manifest FILE             JSON: {"clusters": {"<source cluster>": {"target-cluster": ID, "instance-class": …}}},
-                              any option of this group per cluster (docs/migrate-fleets.md)
+  --manifest FILE             JSON: {"clusters": {"<source cluster>": {"target-cluster": ID, "instance-class": …}}}:
+                              the options below and --verify-data, per cluster (docs/migrate-fleets.md)
   --parallel N                clusters apply moves at once (default ${DEFAULT_PARALLEL}); copies queue for AWS's ${MAX_COPIES_IN_PROGRESS} per account
-Each cluster:
+Each cluster (given here, for every cluster of a fleet):
+  --target-cluster ID         the cluster to create in the target (default: the source cluster's id; one cluster only)
   --target-kms-key KEY        a key of the target account (default: ${DEFAULT_TARGET_KEY}, as the console does)
   --source-kms-key KEY        a CMK of the source to share the snapshot under (needed for aws/rds snapshots)
   --create-source-key         create that CMK when the source uses aws/rds and none is given
