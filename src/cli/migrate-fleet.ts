@@ -23,6 +23,7 @@ export type FleetCommand = "plan" | "apply" | "cleanup";
 
 export interface FleetSettings {
   json: boolean;
+  debug: boolean;
   yes: boolean;
   wait: WaitSettings;
   stopAfter?: StepId;
@@ -41,12 +42,14 @@ function prefixedWriter(write: (text: string) => void, cluster: string): (line: 
     );
 }
 
+/** The fleet's own facts as data: accounts, quotas, findings (no cluster). */
+const fleetFacts = ({ members: _members, ...facts }: FleetPlan) => facts;
+
 /** The fleet's plan as data, without the inputs (they hold the credentials). */
 function fleetDocument(fleet: FleetPlan) {
-  const { members, ...rest } = fleet;
   return {
-    ...rest,
-    clusters: members.map((member) => ({
+    ...fleetFacts(fleet),
+    clusters: fleet.members.map((member) => ({
       sourceCluster: member.sourceCluster,
       targetCluster: member.targetCluster,
       journal: member.journalPath,
@@ -56,11 +59,15 @@ function fleetDocument(fleet: FleetPlan) {
   };
 }
 
-function printProblems(io: MigrateIo, outcome: ClusterOutcome): void {
+/** A cluster's blockers or error, with their fixes, on stderr; an unexpected error's stack with --debug. */
+function printProblems(io: MigrateIo, outcome: ClusterOutcome, debug: boolean): void {
   if (outcome.problems.length === 0) return;
   const write = prefixedWriter(io.stderr, outcome.sourceCluster);
   write(`${outcome.state}:`);
-  for (const problem of outcome.problems) for (const line of problemLines(problem)) write(`  ${line}`);
+  for (const problem of outcome.problems) {
+    for (const line of problemLines(problem)) write(`  ${line}`);
+    if (problem.stack) write(debug ? problem.stack : "  (run with --debug for the stack)");
+  }
 }
 
 export async function fleetCommand(
@@ -102,7 +109,7 @@ async function applyFleet(options: FleetOptions, io: MigrateIo, settings: FleetS
     ...(io.now ? { now: io.now } : {}),
     reporterFor,
     finished: (outcome) => {
-      if (!json) printProblems(io, outcome);
+      if (!json) printProblems(io, outcome, settings.debug);
     },
     queued: (member, step) => {
       if (!json)
@@ -129,7 +136,7 @@ async function applyFleet(options: FleetOptions, io: MigrateIo, settings: FleetS
       command: "apply",
       status: result.status,
       exitCode: code,
-      fleet: { ...fleetDocument(result.fleet), clusters: undefined },
+      fleet: fleetFacts(result.fleet),
       clusters: result.outcomes.map((outcome) => ({
         ...outcome,
         plan: plans.get(outcome.sourceCluster),
@@ -167,7 +174,7 @@ async function cleanupFleet(options: FleetOptions, io: MigrateIo, settings: Flee
     return code;
   }
   for (const outcome of outcomes) {
-    printProblems(io, outcome);
+    printProblems(io, outcome, settings.debug);
     const write = prefixedWriter(io.stdout, outcome.sourceCluster);
     if (outcome.state === "skipped") write("no journal: this tool did nothing to clean up for it");
     if (outcome.cleanup) for (const note of cleanupNotes(outcome.cleanup)) write(note);

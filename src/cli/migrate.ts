@@ -208,6 +208,7 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
       };
       return await fleetCommand(command as FleetCommand, fleet, io, {
         json,
+        debug: values.debug,
         yes: values.yes,
         wait,
         ...(stopAfter ? { stopAfter } : {}),

@@ -36,6 +36,8 @@ export interface FleetError {
   message: string;
   fix?: string;
   exitCode: number;
+  /** An unexpected error's stack (shown with --debug). */
+  readonly stack?: string;
 }
 
 export interface FleetMember {
@@ -66,11 +68,18 @@ export interface FleetPlan {
   canProceed: boolean;
 }
 
-/** The error of one cluster, as the fleet keeps it: a user's to fix (with its fix) or unexpected. */
+/**
+ * The error of one cluster, as the fleet keeps it: a user's to fix (with its fix) or unexpected. The stack of an
+ * unexpected one is kept for --debug, out of the JSON output (not enumerable).
+ */
 export function fleetError(error: unknown): FleetError {
   if (error instanceof MigrateError) return { message: error.message, fix: error.fix, exitCode: error.exitCode };
   const name = (error as Error)?.name ?? "Error";
-  return { message: `${name}: ${(error as Error)?.message ?? String(error)}`, exitCode: EXIT.failure };
+  const kept: FleetError = {
+    message: `${name}: ${(error as Error)?.message ?? String(error)}`,
+    exitCode: EXIT.failure,
+  };
+  return Object.defineProperty(kept, "stack", { value: (error as Error)?.stack, enumerable: false });
 }
 
 /** Every Neptune cluster of the account in the region (DescribeDBClusters filtered on the engine, all pages). */

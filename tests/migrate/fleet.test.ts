@@ -284,6 +284,8 @@ describe("trident migrate for a fleet of clusters", () => {
       failed.stderr,
       /\[audit-graph\] failed:\n\[audit-graph\] {3}InvalidParameterCombination: RDS does not support creating a DB instance with the following combination: DBInstanceClass=db\.r9\.huge/,
     );
+    assert.match(failed.stderr, /\[audit-graph\] {3}\(run with --debug for the stack\)\n/);
+    assert.doesNotMatch(failed.stderr, /\n\s+at /, "no stack without --debug");
     assert.deepEqual(
       Object.entries(summaryRows(failed.stdout)).map(([cluster, row]) => [cluster, row[1]]),
       [
