@@ -266,12 +266,13 @@ function fleetSelection(values: Values, env: NodeJS.ProcessEnv): FleetSelection 
     : listed.map((id) => one(id));
   const targets = new Map<string, string>();
   for (const member of members) {
-    const other = targets.get(member.targetCluster);
+    // Identifiers are not case-sensitive (Neptune stores them in lowercase): `Orders` and `orders` are one cluster.
+    const other = targets.get(member.targetCluster.toLowerCase());
     if (other !== undefined)
       throw new UsageError(
         `--manifest: clusters ${other} and ${member.sourceCluster} both move to ${member.targetCluster}`,
       );
-    targets.set(member.targetCluster, member.sourceCluster!);
+    targets.set(member.targetCluster.toLowerCase(), member.sourceCluster!);
   }
   return { members };
 }

@@ -416,10 +416,10 @@ describe("trident migrate for a fleet of clusters", () => {
         [
           "--manifest",
           manifest("m6.json", {
-            clusters: { "orders-graph": { "target-cluster": "x" }, "audit-graph": { "target-cluster": "x" } },
+            clusters: { "orders-graph": { "target-cluster": "x" }, "audit-graph": { "target-cluster": "X" } },
           }),
         ],
-        /clusters orders-graph and audit-graph both move to x/,
+        /clusters orders-graph and audit-graph both move to X/,
       ],
     ];
     for (const [args, message] of cases) {
