@@ -254,7 +254,9 @@ function fleetSelection(values: Values, env: NodeJS.ProcessEnv): FleetSelection 
     );
   if (values.journal)
     throw new UsageError("--journal is one cluster's journal: with several clusters give --journal-dir");
-  const twice = listed.find((id, index) => listed.indexOf(id) !== index);
+  // Identifiers are not case-sensitive (Neptune stores them in lowercase): `Orders` and `orders` are one cluster.
+  const lower = listed.map((id) => id.toLowerCase());
+  const twice = listed.find((id, index) => lower.indexOf(id.toLowerCase()) !== index);
   if (twice) throw new UsageError(`--source-cluster ${twice} is given twice`);
   const one = (sourceCluster: string, own: ClusterValues = {}) => inputsFrom({ ...values, ...own }, env, sourceCluster);
   if (values["all-clusters"]) {
@@ -266,7 +268,6 @@ function fleetSelection(values: Values, env: NodeJS.ProcessEnv): FleetSelection 
     : listed.map((id) => one(id));
   const targets = new Map<string, string>();
   for (const member of members) {
-    // Identifiers are not case-sensitive (Neptune stores them in lowercase): `Orders` and `orders` are one cluster.
     const other = targets.get(member.targetCluster.toLowerCase());
     if (other !== undefined)
       throw new UsageError(

@@ -396,7 +396,7 @@ describe("trident migrate for a fleet of clusters", () => {
       [[...two, "--target-cluster", "x"], /--target-cluster names one cluster's target/],
       [[...two, "--journal", "j.json"], /--journal is one cluster's journal: with several clusters give --journal-dir/],
       [[...two, "--source-snapshot", "s"], /--source-snapshot moves one snapshot/],
-      [[...sourceFlags(["orders-graph", "orders-graph"])], /--source-cluster orders-graph is given twice/],
+      [[...sourceFlags(["orders-graph", "Orders-Graph"])], /--source-cluster Orders-Graph is given twice/],
       [[...two, "--parallel", "0"], /--parallel takes a whole number, 1 or more, not '0'/],
       [["--manifest", manifest("m1.json", "{not json")], /--manifest [^:]*m1\.json: /],
       [["--manifest", manifest("m2.json", { orders: {} })], /expected \{"clusters": \{"<source cluster>"/],
