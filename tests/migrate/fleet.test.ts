@@ -10,6 +10,7 @@ import {
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
 } from "@aws-sdk/client-neptune";
+import type { MigrateIo } from "../../src/cli/migrate.js";
 import { EXIT } from "../../src/migrate/errors.js";
 import { checkFleetQuotas } from "../../src/migrate/fleet-quotas.js";
 import { runBounded, Slots } from "../../src/migrate/fleet-schedule.js";
@@ -59,8 +60,8 @@ const FIVE = ["orders-graph", "ledger-graph", "public-graph", "audit-graph", "ta
 const sourceFlags = (clusters: string[]) => clusters.flatMap((id) => ["--source-cluster", id]);
 
 /** `trident migrate` with the world's journal directory, durations on its manual clock. */
-function fleetCli(w: MigrationWorld & { journalDir: string }, args: string[]) {
-  return migrateCli(w, [...args, "--journal-dir", w.journalDir], { now: () => w.clock.now().getTime() });
+function fleetCli(w: MigrationWorld & { journalDir: string }, args: string[], io: Partial<MigrateIo> = {}) {
+  return migrateCli(w, [...args, "--journal-dir", w.journalDir], { now: () => w.clock.now().getTime(), ...io });
 }
 
 /** The summary table's rows by cluster: [target, state, duration, snapshot, verification]. */
@@ -110,6 +111,23 @@ describe("trident migrate for a fleet of clusters", () => {
       /Result: blocked: 1 of 5 clusters need you first; apply moves the other 4 and reports it\.\n$/,
     );
     assert.deepEqual(mutations(w.handler.calls), [], "plan changes nothing");
+
+    const unconfirmed = await fleetCli(w, ["apply", ...flags]);
+    assert.equal(unconfirmed.code, EXIT.declined, "one confirmation for the fleet; no terminal and no --yes: exit 5");
+    assert.match(unconfirmed.stderr, /re-run with --yes/);
+    let asked = "";
+    const declined = await fleetCli(w, ["apply", ...flags], { ask: async (question) => ((asked = question), "n") });
+    assert.equal(declined.code, EXIT.declined);
+    assert.match(
+      asked,
+      /^apply will change these live resources:\n {2}- \[orders-graph\] source 111111111111: snapshot/,
+    );
+    assert.match(
+      asked,
+      /\n {2}- \[public-graph\] target 222222222222: create 1 instance in public-graph\n[^]*\n {2}- \[audit-graph\] target 222222222222: create 1 instance in audit-graph\nContinue\? \[y\/N\] $/,
+    );
+    assert.doesNotMatch(asked, /taken-graph/, "the blocked cluster is not run, so not asked about");
+    assert.deepEqual(mutations(w.handler.calls), []);
 
     const applied = await fleetCli(w, ["apply", ...flags, "--parallel", "3", "--yes"]);
     assert.equal(applied.code, EXIT.blocked, "one cluster blocked: exit 3");
