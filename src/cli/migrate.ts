@@ -1,14 +1,18 @@
 import { createInterface } from "node:readline/promises";
-import type { NeptuneClientConfig } from "@aws-sdk/client-neptune";
+import { MAX_COPIES_IN_PROGRESS } from "../domain/neptune/quotas.js";
 import { runApply, runPlan, blockedError, type ApplyResult } from "../migrate/apply.js";
-import { runCleanup, type CleanupAction } from "../migrate/cleanup.js";
+import { cleanupNotes, runCleanup, type CleanupAction } from "../migrate/cleanup.js";
 import { EXIT, MigrateError } from "../migrate/errors.js";
-import { DEFAULT_TARGET_KEY, pendingChanges } from "../migrate/plan.js";
-import { JsonReporter, TextReporter, renderPlan, sideLabel } from "../migrate/report.js";
+import { DEFAULT_TARGET_KEY } from "../migrate/plan.js";
+import { JsonReporter, TextReporter, describeChanges, renderPlan } from "../migrate/report.js";
 import { STEPS } from "../migrate/steps/index.js";
 import { lineProgress, progressFor } from "../migrate/waiters.js";
-import type { MigrateInputs, Plan, SideConfig, StepId } from "../migrate/types.js";
+import type { MigrateInputs, SideConfig, StepId } from "../migrate/types.js";
+import type { FleetSelection } from "../migrate/fleet-plan.js";
 import { parseFlags, UsageError, type FlagTable, type FlagValues } from "./flags.js";
+import { DEFAULT_PARALLEL, fleetCommand, type FleetCommand } from "./migrate-fleet.js";
+import { confirmation, type MigrateIo } from "./migrate-io.js";
+import { CLUSTER_OPTIONS, readManifest, type ClusterValues } from "./migrate-manifest.js";
 
 export const MIGRATE_USAGE = `Usage: trident migrate <plan|apply|cleanup> [options]
 
@@ -27,7 +31,14 @@ Accounts (each side: a profile, or access keys, or the SDK's default chain):
 
 What to move:
   --source-cluster ID         the cluster to move; or --source-snapshot ID|ARN (an existing snapshot of it)
-  --target-cluster ID         the cluster to create in the target (default: the source cluster's id)
+A fleet (one plan for all, each cluster with its own journal, a summary at the end):
+  --source-cluster ID ...     repeated: these clusters, each keeping its id in the target
+  --all-clusters              every Neptune cluster of the source account in the region
+  --manifest FILE             JSON: {"clusters": {"<source cluster>": {"target-cluster": ID, "instance-class": …}}}:
+                              the options below and --verify-data, per cluster (docs/migrate-fleets.md)
+  --parallel N                clusters apply moves at once (default ${DEFAULT_PARALLEL}); copies queue for AWS's ${MAX_COPIES_IN_PROGRESS} per account
+Each cluster (given here, for every cluster of a fleet):
+  --target-cluster ID         the cluster to create in the target (default: the source cluster's id; one cluster only)
   --target-kms-key KEY        a key of the target account (default: ${DEFAULT_TARGET_KEY}, as the console does)
   --source-kms-key KEY        a CMK of the source to share the snapshot under (needed for aws/rds snapshots)
   --create-source-key         create that CMK when the source uses aws/rds and none is given
@@ -40,7 +51,8 @@ Checking the data (apply):
                               source cluster, and neptune-db:GetGraphSummary on each side; a difference is exit 4
 
 Running:
-  --journal FILE              default: .trident/migrations/<source>-to-<target>-<cluster>.json
+  --journal FILE              one cluster's journal (default: <source>-to-<target>-<cluster>.json in --journal-dir)
+  --journal-dir DIR           where the journals are, one per cluster (default: .trident/migrations)
   --output text|json          json: one document on stdout, for automation
   --yes                       don't ask before changing live resources
   --poll-interval SECONDS     between status checks (default 15 for snapshots, 30 for clusters and instances)
@@ -54,6 +66,7 @@ Exit codes: 0 done/ready, 1 unexpected error, 2 bad options, 3 blocked (a fix is
 const STEP_IDS = Object.keys(STEPS) as StepId[];
 
 const OPTIONS = {
+  ...CLUSTER_OPTIONS,
   region: { kind: "text" },
   "source-profile": { kind: "text" },
   "target-profile": { kind: "text" },
@@ -68,19 +81,13 @@ const OPTIONS = {
   "target-endpoint-url": { kind: "url" },
   "source-data-endpoint-url": { kind: "url" },
   "target-data-endpoint-url": { kind: "url" },
-  "verify-data": { kind: "boolean" },
-  "source-cluster": { kind: "text" },
+  "source-cluster": { kind: "text", multiple: true },
+  "all-clusters": { kind: "boolean" },
+  manifest: { kind: "text" },
+  parallel: { kind: "count" },
   "source-snapshot": { kind: "text" },
-  "target-cluster": { kind: "text" },
-  "target-kms-key": { kind: "text" },
-  "source-kms-key": { kind: "text" },
-  "create-source-key": { kind: "boolean" },
-  "subnet-group": { kind: "text" },
-  "security-group-ids": { kind: "text", multiple: true },
-  "parameter-group": { kind: "text" },
-  "instance-class": { kind: "text" },
-  "instance-count": { kind: "count" },
   journal: { kind: "text" },
+  "journal-dir": { kind: "text" },
   output: { kind: "choice", choices: ["text", "json"] },
   yes: { kind: "boolean", short: "y" },
   "poll-interval": { kind: "seconds" },
@@ -94,17 +101,7 @@ const OPTIONS = {
   "stop-after": { kind: "choice", choices: STEP_IDS },
 } as const satisfies FlagTable;
 
-/** Where the command reads and writes; tests pass their own, and an in-process request handler. */
-export interface MigrateIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Interactive confirmation; absent when stdin is not a terminal. */
-  ask?: (question: string) => Promise<string>;
-  /** Bars on a terminal; lines otherwise. */
-  stderrStream?: NodeJS.WriteStream;
-  requestHandler?: NeptuneClientConfig["requestHandler"];
-  env?: NodeJS.ProcessEnv;
-}
+export type { MigrateIo };
 
 type Values = FlagValues<typeof OPTIONS>;
 
@@ -127,17 +124,23 @@ function side(values: Values, name: "source" | "target"): SideConfig {
   return config;
 }
 
-function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
+/** Both accounts and the region. */
+function accountsFrom(values: Values, env: NodeJS.ProcessEnv): Pick<MigrateInputs, "source" | "target" | "region"> {
   const source = side(values, "source");
   const target = side(values, "target");
   // One region for both sides, never guessed: an endpoint (the local AWS, a VPC or FIPS endpoint) does not say one.
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError("give --region (or set AWS_REGION)");
-  if (!values["source-cluster"] && !values["source-snapshot"])
-    throw new UsageError("give --source-cluster or --source-snapshot");
-  if (values["source-cluster"] && values["source-snapshot"])
+  return { source, target, region };
+}
+
+/** One cluster's inputs: the accounts, the source cluster (or --source-snapshot), and the per-cluster options. */
+function inputsFrom(values: Values, env: NodeJS.ProcessEnv, sourceCluster: string | undefined): MigrateInputs {
+  const { source, target, region } = accountsFrom(values, env);
+  if (!sourceCluster && !values["source-snapshot"]) throw new UsageError("give --source-cluster or --source-snapshot");
+  if (sourceCluster && values["source-snapshot"])
     throw new UsageError("give --source-cluster or --source-snapshot, not both");
-  const targetCluster = values["target-cluster"] ?? values["source-cluster"];
+  const targetCluster = values["target-cluster"] ?? sourceCluster;
   if (!targetCluster) throw new UsageError("give --target-cluster");
   const count = values["instance-count"];
   const groups = (values["security-group-ids"] ?? [])
@@ -148,7 +151,7 @@ function inputsFrom(values: Values, env: NodeJS.ProcessEnv): MigrateInputs {
     source,
     target,
     region,
-    ...(values["source-cluster"] ? { sourceCluster: values["source-cluster"] } : {}),
+    ...(sourceCluster ? { sourceCluster } : {}),
     ...(values["source-snapshot"] ? { sourceSnapshot: values["source-snapshot"] } : {}),
     targetCluster,
     targetKmsKey: values["target-kms-key"] ?? DEFAULT_TARGET_KEY,
@@ -184,18 +187,40 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
     if (!["plan", "apply", "cleanup"].includes(command))
       throw new UsageError(`unknown subcommand '${command}' (plan, apply or cleanup)`);
     const stopAfter = values["stop-after"] as StepId | undefined;
-    const inputs = inputsFrom(values, io.env ?? process.env);
+    const env = io.env ?? process.env;
     const pollSeconds = values["poll-interval"];
     const timeoutSeconds = values["wait-timeout"];
-    const common = {
-      inputs,
-      ...(values.journal ? { journalPath: values.journal } : {}),
-      ...(io.requestHandler ? { clientOptions: { requestHandler: io.requestHandler } } : {}),
-    };
     const wait = {
       ...(pollSeconds ? { intervalMs: pollSeconds * 1000 } : {}),
       ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}),
     };
+    const shared = {
+      ...(values["journal-dir"] ? { journalDir: values["journal-dir"] } : {}),
+      ...(io.requestHandler ? { clientOptions: { requestHandler: io.requestHandler } } : {}),
+    };
+    const selection = fleetSelection(values, env);
+    if (selection) {
+      const fleet = {
+        ...shared,
+        inputs: accountsFrom(values, env),
+        selection,
+        parallel: values.parallel ?? DEFAULT_PARALLEL,
+      };
+      return await fleetCommand(command as FleetCommand, fleet, io, {
+        json,
+        debug: values.debug,
+        yes: values.yes,
+        wait,
+        ...(stopAfter ? { stopAfter } : {}),
+        cleanup: {
+          keepShare: values["keep-share"],
+          keepKeyPolicy: values["keep-key-policy"],
+          keepSnapshots: values["keep-snapshots"],
+        },
+      });
+    }
+    const inputs = inputsFrom(values, env, values["source-cluster"]?.[0]);
+    const common = { ...shared, inputs, ...(values.journal ? { journalPath: values.journal } : {}) };
     if (command === "plan") return await planCommand(common, io, json);
     if (command === "apply")
       return await applyCommand({ ...common, wait, ...(stopAfter ? { stopAfter } : {}) }, io, json, values.yes);
@@ -203,6 +228,54 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
   } catch (error) {
     return reportError(error, io, json, values.debug);
   }
+}
+
+/**
+ * The clusters of a fleet (several --source-cluster, --all-clusters or --manifest), or undefined for the
+ * single-cluster form, whose behaviour and output stay as they were. Mixed or one-cluster-only options are refused.
+ */
+function fleetSelection(values: Values, env: NodeJS.ProcessEnv): FleetSelection | undefined {
+  const listed = values["source-cluster"] ?? [];
+  const forms = [
+    ...(listed.length > 0 ? ["--source-cluster"] : []),
+    ...(values["all-clusters"] ? ["--all-clusters"] : []),
+    ...(values.manifest ? ["--manifest"] : []),
+  ];
+  if (forms.length > 1)
+    throw new UsageError(`give --source-cluster, --all-clusters or --manifest, not ${forms.join(" and ")}`);
+  if (listed.length <= 1 && forms[0] !== "--all-clusters" && forms[0] !== "--manifest") return undefined;
+  if (values["source-snapshot"])
+    throw new UsageError(
+      "--source-snapshot moves one snapshot: give it without --all-clusters, --manifest or several --source-cluster",
+    );
+  if (values["target-cluster"])
+    throw new UsageError(
+      "--target-cluster names one cluster's target: with several clusters each keeps its id, or give a --manifest that maps each",
+    );
+  if (values.journal)
+    throw new UsageError("--journal is one cluster's journal: with several clusters give --journal-dir");
+  // Identifiers are not case-sensitive (Neptune stores them in lowercase): `Orders` and `orders` are one cluster.
+  const lower = listed.map((id) => id.toLowerCase());
+  const twice = listed.find((id, index) => lower.indexOf(id.toLowerCase()) !== index);
+  if (twice) throw new UsageError(`--source-cluster ${twice} is given twice`);
+  const one = (sourceCluster: string, own: ClusterValues = {}) => inputsFrom({ ...values, ...own }, env, sourceCluster);
+  if (values["all-clusters"]) {
+    accountsFrom(values, env);
+    return { allClusters: (sourceCluster) => one(sourceCluster) };
+  }
+  const members = values.manifest
+    ? readManifest(values.manifest).map((entry) => one(entry.sourceCluster, entry.values))
+    : listed.map((id) => one(id));
+  const targets = new Map<string, string>();
+  for (const member of members) {
+    const other = targets.get(member.targetCluster.toLowerCase());
+    if (other !== undefined)
+      throw new UsageError(
+        `--manifest: clusters ${other} and ${member.sourceCluster} both move to ${member.targetCluster}`,
+      );
+    targets.set(member.targetCluster.toLowerCase(), member.sourceCluster!);
+  }
+  return { members };
 }
 
 function reportError(error: unknown, io: MigrateIo, json: boolean, debug: boolean): number {
@@ -235,24 +308,6 @@ async function planCommand(options: Common, io: MigrateIo, json: boolean): Promi
   if (json) io.stdout(`${JSON.stringify({ command: "plan", journal: journalPath, plan }, null, 2)}\n`);
   else io.stdout(renderPlan(plan));
   return plan.canProceed ? EXIT.ok : EXIT.blocked;
-}
-
-async function confirmation(io: MigrateIo, yes: boolean, question: string): Promise<boolean> {
-  if (yes) return true;
-  if (!io.ask)
-    throw new MigrateError(
-      "this changes live resources and there is no terminal to ask",
-      "re-run with --yes to confirm",
-      EXIT.declined,
-    );
-  const answer = await io.ask(`${question} [y/N] `);
-  return /^y(es)?$/i.test(answer.trim());
-}
-
-function describeChanges(plan: Plan): string {
-  return pendingChanges(plan)
-    .map((step) => `  - ${sideLabel(plan, step.side)}: ${step.title}`)
-    .join("\n");
 }
 
 async function applyCommand(
@@ -323,12 +378,7 @@ async function cleanupCommand(options: Common, io: MigrateIo, json: boolean, val
   });
   if (json) io.stdout(`${JSON.stringify({ command: "cleanup", ...result }, null, 2)}\n`);
   else {
-    if (result.unfinished) io.stdout("note: apply had not finished this migration.\n");
-    if (result.actions.every((action) => action.status === "skipped")) io.stdout("Nothing to clean up.\n");
-    if (result.keptKey)
-      io.stdout(
-        `note: the key ${result.keptKey.alias} (${result.keptKey.arn}) created for this migration is kept; schedule its deletion when nothing uses it.\n`,
-      );
+    for (const note of cleanupNotes(result)) io.stdout(`${note}\n`);
   }
   return result.actions.some((action) => action.status === "declined") ? EXIT.declined : EXIT.ok;
 }

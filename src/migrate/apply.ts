@@ -1,10 +1,10 @@
 import { withClients, type ClientSource, type MigrationClients } from "./clients.js";
 import { discover } from "./discover.js";
 import { EXIT, MigrateError, explainError } from "./errors.js";
-import { Journal, checkJournalMatches, defaultJournalPath, readJournal, type JournalIdentity } from "./journal.js";
+import { Journal, checkJournalMatches, journalFileFor, readJournal, type JournalIdentity } from "./journal.js";
 import { blockers, buildPlan, pendingChanges } from "./plan.js";
 import { silentProgress } from "./waiters.js";
-import type { DataVerification, Reporter, RunState, StepContext, VerifyCheck } from "./steps/context.js";
+import type { DataVerification, Reporter, RunState, StepContext, StepOutcome, VerifyCheck } from "./steps/context.js";
 import { STEPS } from "./steps/index.js";
 import type { Discovered, MigrateInputs, Plan, StepId } from "./types.js";
 import type { WaitSettings } from "./waiters.js";
@@ -17,8 +17,10 @@ import type { WaitSettings } from "./waiters.js";
 
 export interface RunOptions extends ClientSource {
   inputs: MigrateInputs;
-  /** Default: .trident/migrations/<migration id>.json under the working directory. */
+  /** Default: <migration id>.json in `journalDir`. */
   journalPath?: string;
+  /** Default: .trident/migrations under the working directory. */
+  journalDir?: string;
   now?: () => Date;
 }
 
@@ -44,7 +46,7 @@ export function journalIdentity(inputs: MigrateInputs, found: Discovered, plan: 
 async function planWith(options: RunOptions, clients: MigrationClients): Promise<PlanResult> {
   const found = await discover(options.inputs, clients);
   const draft = buildPlan(options.inputs, found);
-  const journalPath = options.journalPath ?? defaultJournalPath(draft.migrationId);
+  const journalPath = options.journalPath ?? journalFileFor(options.journalDir, draft.migrationId);
   const journal = readJournal(journalPath);
   if (!journal) return { plan: draft, found, journalPath };
   checkJournalMatches(journal, journalIdentity(options.inputs, found, draft), journalPath);
@@ -65,6 +67,8 @@ export interface ApplyOptions extends RunOptions {
   stopAfter?: StepId;
   /** Called before each step runs (the demo shows AWS's refusals there). */
   beforeStep?: (step: StepId, ctx: StepContext) => Promise<void>;
+  /** Runs each step that is not done (a fleet holds a copy slot around the copy steps); default: just runs it. */
+  aroundStep?: (step: StepId, run: () => Promise<StepOutcome>) => Promise<StepOutcome>;
 }
 
 export type ApplyStatus = "done" | "blocked" | "declined" | "stopped";
@@ -126,7 +130,8 @@ export function runApply(options: ApplyOptions): Promise<ApplyResult> {
         reporter.stepStarted(step);
         let outcome;
         try {
-          outcome = await STEPS[step.id].run(ctx);
+          const run = () => STEPS[step.id].run(ctx);
+          outcome = await (options.aroundStep ? options.aroundStep(step.id, run) : run());
         } catch (error) {
           journal.record(step.id, "failed", (error as Error)?.message ?? String(error));
           const side = step.side;

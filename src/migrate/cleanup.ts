@@ -3,7 +3,7 @@ import { DeleteDBClusterSnapshotCommand, ModifyDBClusterSnapshotAttributeCommand
 import { withClients, type MigrationClients, type SideClients } from "./clients.js";
 import { callerIdentities, readSnapshot, restoreAttribute } from "./discover.js";
 import { EXIT, MigrateError, explainError, NOT_FOUND, unlessNotFound } from "./errors.js";
-import { Journal, defaultJournalPath, readJournal, type JournalData } from "./journal.js";
+import { Journal, journalFileFor, readJournal, type JournalData } from "./journal.js";
 import { policyDiff, removeTargetStatements, samePolicy, validateKeyPolicy } from "./key-policy.js";
 import { migrationId } from "./names.js";
 import { compactDiff, sideLabel } from "./report.js";
@@ -51,12 +51,25 @@ export interface CleanupResult {
   keptKey?: { arn: string; alias: string };
 }
 
+/** What a cleanup's user should know, in the single-cluster form's order: unfinished, nothing done, a kept key. */
+export function cleanupNotes(result: CleanupResult): string[] {
+  return [
+    ...(result.unfinished ? ["note: apply had not finished this migration."] : []),
+    ...(result.actions.every((action) => action.status === "skipped") ? ["Nothing to clean up."] : []),
+    ...(result.keptKey
+      ? [
+          `note: the key ${result.keptKey.alias} (${result.keptKey.arn}) created for this migration is kept; schedule its deletion when nothing uses it.`,
+        ]
+      : []),
+  ];
+}
+
 export function runCleanup(options: CleanupOptions): Promise<CleanupResult> {
   return withClients(options, async (clients) => {
     const { source, target } = await callerIdentities(clients);
     const journalPath =
       options.journalPath ??
-      defaultJournalPath(migrationId(source.Account, target.Account, options.inputs.targetCluster));
+      journalFileFor(options.journalDir, migrationId(source.Account, target.Account, options.inputs.targetCluster));
     const data = readJournal(journalPath);
     if (!data)
       throw new MigrateError(

@@ -290,6 +290,7 @@ export function snapshotFacts(snapshot: DBClusterSnapshot): SnapshotFacts {
     SnapshotType: snapshot.SnapshotType ?? "manual",
     ...progressAndEncryption(snapshot),
     SourceDBClusterSnapshotArn: snapshot.SourceDBClusterSnapshotArn,
+    ...(snapshot.AllocatedStorage !== undefined ? { AllocatedStorage: snapshot.AllocatedStorage } : {}),
     Tags: [],
     SharedWith: [],
   };

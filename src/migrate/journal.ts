@@ -51,8 +51,12 @@ export interface JournalData extends JournalIdentity {
   events: JournalEvent[];
 }
 
-export function defaultJournalPath(migrationId: string, cwd = process.cwd()): string {
-  return join(cwd, ".trident", "migrations", `${migrationId}.json`);
+/**
+ * A migration's journal: `<migration id>.json` in `dir`, by default `.trident/migrations` under the working
+ * directory (one file per source, target and cluster, so each cluster of a fleet has its own).
+ */
+export function journalFileFor(dir: string | undefined, migrationId: string, cwd = process.cwd()): string {
+  return join(dir ?? join(cwd, ".trident", "migrations"), `${migrationId}.json`);
 }
 
 export function readJournal(path: string): JournalData | undefined {

@@ -1,3 +1,4 @@
+import { MAX_SHARED_ACCOUNTS } from "../domain/neptune/quotas.js";
 import { authorize, parsePolicy } from "../policy/index.js";
 import { SHARED_SNAPSHOT_QUOTA_FIX } from "./errors.js";
 import type { JournalData } from "./journal.js";
@@ -51,7 +52,7 @@ import type {
 export const DEFAULT_INSTANCE_CLASS = "db.r5.large";
 export const DEFAULT_TARGET_KEY = "alias/aws/rds";
 /** The most accounts a manual snapshot may be shared with (docs/rules.md: SharedSnapshotQuotaExceeded). */
-export const SHARED_SNAPSHOT_ACCOUNT_LIMIT = 20;
+export const SHARED_SNAPSHOT_ACCOUNT_LIMIT = MAX_SHARED_ACCOUNTS;
 
 /** The instances to create in the target: like the source's members (writer first), unless told otherwise. */
 export function plannedInstances(

@@ -22,7 +22,7 @@ export function elapsedStamp(ms: number): string {
   return `[+${(ms / 1000).toFixed(1).padStart(5)}s]`;
 }
 
-function indent(text: string, prefix: string): string[] {
+export function indent(text: string, prefix: string): string[] {
   return text.split("\n").map((line) => `${prefix}${line}`);
 }
 
@@ -39,6 +39,37 @@ export function compactDiff(lines: string[], context = 2): string[] {
 }
 
 const KEY_POLICY_FINDINGS = ["key-policy-missing-target", "key-policy-missing-actions"];
+
+/** Findings grouped by severity (blockers first), each with its fix, appended to `lines`. */
+export function renderFindings(
+  findings: Finding[],
+  lines: string[],
+  fixOf: (finding: Finding) => string | undefined = (finding) => finding.fix,
+): void {
+  const groups: [Finding["severity"], string][] = [
+    ["blocker", "Blockers (fix these first):"],
+    ["handled", "Handled by apply:"],
+    ["warning", "Warnings:"],
+  ];
+  for (const [severity, heading] of groups) {
+    const group = findings.filter((finding) => finding.severity === severity);
+    if (group.length === 0) continue;
+    lines.push("");
+    lines.push(heading);
+    for (const finding of group) {
+      lines.push(`  ${SEVERITY_MARK[severity]} ${finding.rule ? `[${finding.rule}] ` : ""}${finding.message}`);
+      const fix = fixOf(finding);
+      if (fix) lines.push(...indent(`fix: ${fix}`, "    "));
+    }
+  }
+}
+
+/** The changes apply will make, one line each (`prefix`: a fleet's cluster). */
+export function describeChanges(plan: Plan, prefix = ""): string {
+  return pendingChanges(plan)
+    .map((step) => `  - ${prefix}${sideLabel(plan, step.side)}: ${step.title}`)
+    .join("\n");
+}
 
 export function renderPlan(plan: Plan): string {
   const lines: string[] = [];
@@ -59,26 +90,12 @@ export function renderPlan(plan: Plan): string {
     lines.push(`Key policy change${plan.names.shareKeyArn ? ` (${plan.names.shareKeyArn})` : ""}:`);
     for (const line of compactDiff(plan.keyPolicyDiff)) lines.push(`  ${line}`);
   }
-  const groups: [Finding["severity"], string][] = [
-    ["blocker", "Blockers (fix these first):"],
-    ["handled", "Handled by apply:"],
-    ["warning", "Warnings:"],
-  ];
-  for (const [severity, heading] of groups) {
-    const findings = plan.findings.filter((finding) => finding.severity === severity);
-    if (findings.length === 0) continue;
-    lines.push("");
-    lines.push(heading);
-    for (const finding of findings) {
-      lines.push(`  ${SEVERITY_MARK[severity]} ${finding.rule ? `[${finding.rule}] ` : ""}${finding.message}`);
-      // The statements to add are the key policy change shown above; the JSON output keeps them in the fix.
-      const fix =
-        KEY_POLICY_FINDINGS.includes(finding.code) && plan.keyPolicyDiff.length > 0
-          ? 'run `trident migrate apply` to add it, or add the statements marked + under "Key policy change" above'
-          : finding.fix;
-      if (fix) lines.push(...indent(`fix: ${fix}`, "    "));
-    }
-  }
+  // The statements to add are the key policy change shown above; the JSON output keeps them in the fix.
+  renderFindings(plan.findings, lines, (finding) =>
+    KEY_POLICY_FINDINGS.includes(finding.code) && plan.keyPolicyDiff.length > 0
+      ? 'run `trident migrate apply` to add it, or add the statements marked + under "Key policy change" above'
+      : finding.fix,
+  );
   const rules = [
     ...new Set([
       ...plan.steps.flatMap((step) => step.rules),

@@ -104,6 +104,8 @@ export interface SnapshotFacts {
   KmsKeyId?: string;
   EngineVersion?: string;
   SourceDBClusterSnapshotArn?: string;
+  /** GiB, as Neptune reports it (the size of the cluster's storage when the snapshot was taken). */
+  AllocatedStorage?: number;
   Tags: Tag[];
   /** The `restore` attribute: accounts it is shared with (`all` = public). */
   SharedWith: string[];

@@ -7,40 +7,13 @@ import { migrateMain, type MigrateIo } from "../../src/cli/migrate.js";
 import { EXIT } from "../../src/migrate/errors.js";
 import { ADMIN } from "../helpers/harness.js";
 import { A, B, credentialFlags } from "./fixtures.js";
-import { migrationWorlds, mutations, type MigrationWorld } from "./world.js";
+import { migrateCli, migrationWorlds, mutations, type MigrationWorld } from "./world.js";
 
 const world = migrationWorlds();
 
-/** Runs the command in-process and captures what it prints; the admins' access keys unless `credentials` says. */
-async function cli(
-  w: MigrationWorld,
-  args: string[],
-  io: Partial<MigrateIo> = {},
-  credentials: string[] = credentialFlags(),
-) {
-  let stdout = "";
-  let stderr = "";
-  const code = await migrateMain(
-    [
-      ...args,
-      "--endpoint-url",
-      "http://trident.local",
-      "--region",
-      "us-east-1",
-      "--journal",
-      w.journalPath,
-      ...credentials,
-    ],
-    {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      requestHandler: w.handler,
-      env: {},
-      ...io,
-    },
-  );
-  return { code, stdout, stderr };
-}
+/** Runs the command in-process with the world's journal and captures what it prints. */
+const cli = (w: MigrationWorld, args: string[], io: Partial<MigrateIo> = {}, credentials = credentialFlags()) =>
+  migrateCli(w, [...args, "--journal", w.journalPath], io, credentials);
 
 describe("trident migrate on the command line", () => {
   test("bad options are exit 2 with the reason", async () => {

@@ -72,7 +72,7 @@ describe("errors a user can fix become one message naming the fix", () => {
   test("AccessDenied and KMSKeyNotAccessibleFault name the permissions to give", () => {
     const denied = explained(unmodelled("AccessDenied", "not authorized to perform: rds:CopyDBClusterSnapshot"));
     assert.match(denied.message, /^the target account denied a call: .*rds:CopyDBClusterSnapshot/);
-    assert.match(denied.fix, /src\/migrate\/IAM\.md/);
+    assert.match(denied.fix, /docs\/migrate-permissions\.md/);
     const key = explained(new KMSKeyNotAccessibleFault({ message: "The source snapshot KMS key", $metadata: {} }));
     assert.match(key.fix, /\(R10\)/);
   });

@@ -16,7 +16,8 @@ import { buildSeed, type Seed, type SeedOptions } from "../../src/migrate/seed.j
 import type { MigrateInputs } from "../../src/migrate/types.js";
 import type { WaitSettings } from "../../src/migrate/waiters.js";
 import { A, ADMIN, B, inProcess } from "../helpers/harness.js";
-import { seedInputs } from "./fixtures.js";
+import { migrateMain, type MigrateIo } from "../../src/cli/migrate.js";
+import { credentialFlags, seedInputs } from "./fixtures.js";
 
 /** One call as the migration made it: which account, which operation. */
 export interface RecordedCall {
@@ -120,4 +121,29 @@ export async function describeCluster(neptune: NeptuneClient, id = "orders-graph
 export async function manualSnapshotIds(neptune: NeptuneClient): Promise<string[]> {
   const out = await neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "manual" }));
   return out.DBClusterSnapshots!.map((snapshot) => snapshot.DBClusterSnapshotIdentifier!);
+}
+
+/**
+ * Runs `trident migrate …` in-process against the world's emulator (the admins' access keys unless `credentials`
+ * says) and captures what it prints.
+ */
+export async function migrateCli(
+  w: MigrationWorld,
+  args: string[],
+  io: Partial<MigrateIo> = {},
+  credentials: string[] = credentialFlags(),
+) {
+  let stdout = "";
+  let stderr = "";
+  const code = await migrateMain(
+    [...args, "--endpoint-url", "http://trident.local", "--region", "us-east-1", ...credentials],
+    {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      requestHandler: w.handler,
+      env: {},
+      ...io,
+    },
+  );
+  return { code, stdout, stderr };
 }

@@ -7,6 +7,7 @@ import { neptuneFault } from "../../services/neptune/errors.js";
 import { KeyAccessError } from "../kms/service-access.js";
 import { validIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
+import { MAX_SHARED_ACCOUNTS } from "./quotas.js";
 import { clusterSnapshotTable, type ClusterSnapshotRecord } from "./records.js";
 import { indexShares } from "./share-index.js";
 import { resolveSnapshot } from "./snapshot-access.js";
@@ -23,8 +24,7 @@ import { usableKey } from "./storage.js";
 const RESTORE = "restore";
 /** The value that makes a snapshot public. */
 const ALL = "all";
-/** "You can share a manual snapshot with up to 20 other AWS accounts" (NEP-SHARE, RDS-SHARE). */
-export const MAX_SHARED_ACCOUNTS = 20;
+export { MAX_SHARED_ACCOUNTS };
 
 const ACCOUNT_ID = /^\d{12}$/;
 

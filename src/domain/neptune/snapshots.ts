@@ -23,6 +23,7 @@ import {
   storeSnapshot,
 } from "./snapshot-making.js";
 import { untrackCopy } from "./pending-copies.js";
+import { MANUAL_SNAPSHOT_QUOTA } from "./quotas.js";
 import { indexShares } from "./share-index.js";
 import { retireGrants } from "./storage.js";
 import { findSubnetGroup } from "./subnet-groups.js";
@@ -137,8 +138,7 @@ export function checkSnapshotIdFree(scope: NeptuneScope, id: string): void {
   }
 }
 
-/** RDS's default quota of manual DB cluster snapshots per account and region (copies in progress count). */
-export const MANUAL_SNAPSHOT_QUOTA = 100;
+export { MANUAL_SNAPSHOT_QUOTA };
 
 /** SnapshotQuotaExceeded (shape SnapshotQuotaExceededFault, 400); moto's text, AWS's is not public (reference §5). */
 export function checkSnapshotQuota(scope: NeptuneScope): void {
