@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from "../config/defaults.js";
 import type { Emulator } from "../emulator.js";
 import { AwsError } from "../protocol/errors.js";
 import { rootPrincipal } from "./identities.js";
@@ -71,7 +72,7 @@ function relaxedAccount(emulator: Emulator, accessKeyId: string): string {
  * An unsigned request under relaxed auth (curl, a tool that sends no credentials) has no credential scope to name
  * its region. *Decided*: us-east-1, the region `trident env` exports and the SDKs' usual default.
  */
-const UNSIGNED_REGION = "us-east-1";
+const UNSIGNED_REGION = DEFAULT_REGION;
 
 /**
  * The credential scope must name the service the request reached and a region Trident serves (regions.ts).

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from "../config/defaults.js";
 import { readFileSync } from "node:fs";
 import { resolveConfig } from "../config/config.js";
 import { DEFAULT_ACCOUNT, Emulator } from "../emulator.js";
@@ -99,7 +100,7 @@ function kmsSeeds(paths: string[], defaultAccount: string): ReadSeeds {
 }
 
 /** A seed file's region unless it names one (seed-file.ts): the region `trident env` exports. */
-const SEED_REGION = "us-east-1";
+const SEED_REGION = DEFAULT_REGION;
 
 function seedBanner(seeds: readonly KmsSeed[], put: { keys: number; aliases: number }): string {
   const keys = seeds.reduce((n, seed) => n + seed.keys.length, 0);
