@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createCipheriv, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -189,6 +190,53 @@ describe("LocalStack's _custom_id_ and _custom_key_material_ tags on CreateKey",
       { TagKey: "team", TagValue: "graph" },
     ]);
     seeded.server.child.kill("SIGTERM");
+  });
+
+  test("a ciphertext LocalStack made decrypts once the key has the same id and material", async () => {
+    // LocalStack's frame, as its services/kms/models.py and utils/crypto.py write it: key id | IV (16) | tag | AES-GCM
+    // of the PKCS#7-padded plaintext, the context's sorted keys and values concatenated as additional data.
+    const localstack = (plaintext: string, context: Record<string, string>) => {
+      const iv = randomBytes(16);
+      const cipher = createCipheriv("aes-256-gcm", Buffer.from(MATERIAL_HEX, "hex"), iv);
+      cipher.setAAD(
+        Buffer.from(
+          Object.keys(context)
+            .sort()
+            .map((key) => key + context[key])
+            .join(""),
+        ),
+      );
+      const pad = 16 - (Buffer.byteLength(plaintext) % 16);
+      const body = Buffer.concat([
+        cipher.update(Buffer.concat([Buffer.from(plaintext), Buffer.alloc(pad, pad)])),
+        cipher.final(),
+      ]);
+      return Buffer.concat([Buffer.from(KEY_ID), iv, cipher.getAuthTag(), body]);
+    };
+    const { clientsFor } = inProcess({ relaxedAuth: true });
+    const { kms } = clientsFor(DUMMY);
+    const recorded = localstack("recorded on LocalStack", { tenant: "a", app: "orders" });
+    // Before the key exists: the blob names a key of the caller's account and region, which is not there.
+    const missing = await rejection(() =>
+      kms.send(new DecryptCommand({ CiphertextBlob: recorded, EncryptionContext: { app: "orders", tenant: "a" } })),
+    );
+    assert.equal(missing.name, "NotFoundException");
+    await kms.send(new CreateKeyCommand({ Tags: tags(KEY_ID) }));
+    const back = await kms.send(
+      new DecryptCommand({ CiphertextBlob: recorded, EncryptionContext: { app: "orders", tenant: "a" } }),
+    );
+    assert.equal(Buffer.from(back.Plaintext!).toString(), "recorded on LocalStack");
+    assert.equal(back.KeyId, `arn:aws:kms:us-east-1:000000000000:key/${KEY_ID}`);
+    const wrongContext = await rejection(() =>
+      kms.send(new DecryptCommand({ CiphertextBlob: recorded, EncryptionContext: { app: "other", tenant: "a" } })),
+    );
+    assert.equal(wrongContext.name, "InvalidCiphertextException");
+    const tampered = Buffer.from(recorded);
+    tampered[tampered.length - 1]! ^= 1;
+    assert.equal(
+      (await rejection(() => kms.send(new DecryptCommand({ CiphertextBlob: tampered })))).name,
+      "InvalidCiphertextException",
+    );
   });
 
   test("the material is not held to the 256-character tag value limit: a long value is refused as material", async () => {
