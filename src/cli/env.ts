@@ -1,3 +1,4 @@
+import { isServedRegion } from "../auth/regions.js";
 import { resolveConfig } from "../config/config.js";
 import { DEFAULT_REGION } from "../config/defaults.js";
 import { DEFAULT_PORT } from "../server/http.js";
@@ -51,6 +52,7 @@ export function environment(values: {
 }): [string, string][] {
   const endpoint = `http://${clientHost(values.host ?? "127.0.0.1")}:${values.port ?? DEFAULT_PORT}`;
   const region = values.region ?? DEFAULT_REGION;
+  if (!isServedRegion(region)) throw new UsageError(`--region takes a region of partition aws, not '${region}'`);
   const credentials = values.relaxedAuth ? RELAXED_CREDENTIALS : firstUser(values.config);
   return [
     ["AWS_ENDPOINT_URL", endpoint],

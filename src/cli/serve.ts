@@ -21,6 +21,7 @@ export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DE
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
 Without --data-dir, state lives in memory: everything created is lost when the server stops.
+Prints "Ready." on a line of its own once it serves (LocalStack's readiness line, which tools wait for).
   --host HOST          address to listen on (default 127.0.0.1)
   --port PORT          0 to 65535; 0 picks a free port (default ${DEFAULT_PORT})
   --config FILE        accounts, IAM users and roles (JSON; see README). Also TRIDENT_CONFIG.

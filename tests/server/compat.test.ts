@@ -1,6 +1,6 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient, ListKeysCommand } from "@aws-sdk/client-kms";
 import { CreateDBClusterCommand, DescribeDBClustersCommand, NeptuneClient } from "@aws-sdk/client-neptune";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -193,6 +193,13 @@ describe("trident env", () => {
     assert.match(out, /^AWS_ACCESS_KEY_ID=test$/m);
     assert.match(out, /^AWS_SECRET_ACCESS_KEY=test$/m);
     assert.doesNotMatch(out, /export|NEPTUNEDATA/);
+  });
+
+  test("a region outside partition aws is refused: exit 2 naming the flag", () => {
+    const result = spawnSync(process.execPath, [MAIN, "env", "--region", "mars-north-1"], { encoding: "utf8" });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--region takes a region of partition aws, not 'mars-north-1'/);
+    assert.equal(result.stdout, "");
   });
 
   test("the exports work: the AWS CLI reaches a server started with the same flags", async () => {
