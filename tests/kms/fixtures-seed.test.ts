@@ -15,7 +15,7 @@ import {
   ListResourceTagsCommand,
 } from "@aws-sdk/client-kms";
 import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
-import { readSeedText, SeedFileError } from "../../src/domain/kms/seed-file.js";
+import { readSeedPath, readSeedText, SeedFileError } from "../../src/domain/kms/seed-file.js";
 import { inProcess, REGION, rejection } from "../helpers/harness.js";
 import { serve } from "../helpers/serve-process.js";
 
@@ -134,6 +134,31 @@ describe("KMS seed files (--seed, local-kms's YAML)", () => {
     assert.match(
       server.errors(),
       /--seed .*bad\.yaml: Keys\.Symmetric\.Aes\[0\]\.BackingKeys\[0\] must be 256 bits in hex/,
+    );
+  });
+
+  test("a directory: each .yaml/.yml file in name order, each in its own account; one key in two files is refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "trident-seeds-"));
+    const aes = (id: string) =>
+      `Keys: {Symmetric: {Aes: [{Metadata: {KeyId: ${id}}, BackingKeys: ["${MATERIAL_HEX}"]}]}}\n`;
+    writeFileSync(join(dir, "b.yml"), `Account: "222222222222"\n${aes(KEY_ID)}`);
+    writeFileSync(join(dir, "a.yaml"), aes("00000000-0000-4000-8000-000000000001"));
+    writeFileSync(join(dir, "notes.txt"), "not a seed");
+    const defaults = { accountId: "123456789012", region: "us-east-1" };
+    const { seeds, warnings } = readSeedPath(dir, defaults);
+    assert.deepEqual(
+      seeds.map((seed) => [seed.source.slice(dir.length + 1), seed.accountId, seed.keys[0]!.keyId]),
+      [
+        ["a.yaml", "123456789012", "00000000-0000-4000-8000-000000000001"],
+        ["b.yml", "222222222222", KEY_ID],
+      ],
+    );
+    assert.deepEqual(warnings, []);
+    writeFileSync(join(dir, "c.yaml"), `Account: "222222222222"\n${aes(KEY_ID)}`);
+    assert.throws(
+      () => readSeedPath(dir, defaults),
+      (error: unknown) =>
+        error instanceof SeedFileError && /c\.yaml: key .* is seeded by .*b\.yml too/.test(error.message),
     );
   });
 
