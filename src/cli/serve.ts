@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolveConfig } from "../config/config.js";
 import { DEFAULT_ACCOUNT, Emulator } from "../emulator.js";
 import { applyKmsSeeds, type KmsSeed } from "../domain/kms/seeding.js";
-import { readSeedPath, SeedFileError, type ReadSeeds } from "../domain/kms/seed-file.js";
+import { readSeedPaths, SeedFileError, type ReadSeeds } from "../domain/kms/seed-file.js";
 import { seedIds } from "../util/random.js";
 import { stateLocation } from "../server/admin-core.js";
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startServer } from "../server/http.js";
@@ -86,18 +86,12 @@ function importedRows(file: string) {
 
 /** Reads every --seed file or directory; any problem stops the start with one line. */
 function kmsSeeds(paths: string[], defaultAccount: string): ReadSeeds {
-  const read: ReadSeeds = { seeds: [], warnings: [] };
   try {
-    for (const path of paths) {
-      const { seeds, warnings } = readSeedPath(path, { accountId: defaultAccount, region: SEED_REGION });
-      read.seeds.push(...seeds);
-      read.warnings.push(...warnings);
-    }
+    return readSeedPaths(paths, { accountId: defaultAccount, region: SEED_REGION });
   } catch (error) {
     if (error instanceof SeedFileError) throw new UsageError(`--seed ${error.message}`);
     throw error;
   }
-  return read;
 }
 
 /** A seed file's region unless it names one (seed-file.ts): the region `trident env` exports. */

@@ -15,7 +15,7 @@ import {
   ListResourceTagsCommand,
 } from "@aws-sdk/client-kms";
 import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
-import { readSeedPath, readSeedText, SeedFileError } from "../../src/domain/kms/seed-file.js";
+import { readSeedPaths, readSeedText, SeedFileError } from "../../src/domain/kms/seed-file.js";
 import { inProcess, REGION, rejection } from "../helpers/harness.js";
 import { serve } from "../helpers/serve-process.js";
 
@@ -137,7 +137,7 @@ describe("KMS seed files (--seed, local-kms's YAML)", () => {
     );
   });
 
-  test("a directory: each .yaml/.yml file in name order, each in its own account; one key in two files is refused", () => {
+  test("a directory: each .yaml/.yml file in name order, each in its own account; one key in two files is refused, across --seed paths too", () => {
     const dir = mkdtempSync(join(tmpdir(), "trident-seeds-"));
     const aes = (id: string) =>
       `Keys: {Symmetric: {Aes: [{Metadata: {KeyId: ${id}}, BackingKeys: ["${MATERIAL_HEX}"]}]}}\n`;
@@ -145,7 +145,7 @@ describe("KMS seed files (--seed, local-kms's YAML)", () => {
     writeFileSync(join(dir, "a.yaml"), aes("00000000-0000-4000-8000-000000000001"));
     writeFileSync(join(dir, "notes.txt"), "not a seed");
     const defaults = { accountId: "123456789012", region: "us-east-1" };
-    const { seeds, warnings } = readSeedPath(dir, defaults);
+    const { seeds, warnings } = readSeedPaths([dir], defaults);
     assert.deepEqual(
       seeds.map((seed) => [seed.source.slice(dir.length + 1), seed.accountId, seed.keys[0]!.keyId]),
       [
@@ -154,9 +154,11 @@ describe("KMS seed files (--seed, local-kms's YAML)", () => {
       ],
     );
     assert.deepEqual(warnings, []);
-    writeFileSync(join(dir, "c.yaml"), `Account: "222222222222"\n${aes(KEY_ID)}`);
+    // Also across --seed paths.
+    const other = join(mkdtempSync(join(tmpdir(), "trident-seeds-")), "c.yaml");
+    writeFileSync(other, `Account: "222222222222"\n${aes(KEY_ID)}`);
     assert.throws(
-      () => readSeedPath(dir, defaults),
+      () => readSeedPaths([dir, other], defaults),
       (error: unknown) =>
         error instanceof SeedFileError && /c\.yaml: key .* is seeded by .*b\.yml too/.test(error.message),
     );

@@ -45,23 +45,11 @@ const AES_KEY_HEX = /^[0-9a-fA-F]{64}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const TOP_LEVEL = new Set(["Keys", "Aliases", "Account", "Region"]);
 
-/** A file, or every `.yaml`/`.yml` file of a directory in name order. */
-export function readSeedPath(path: string, defaults: SeedDefaults): ReadSeeds {
-  let files: string[];
-  try {
-    files = statSync(path).isDirectory()
-      ? readdirSync(path)
-          .filter((name) => /\.ya?ml$/.test(name))
-          .sort()
-          .map((name) => join(path, name))
-      : [path];
-  } catch (error) {
-    throw new SeedFileError(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  if (files.length === 0) throw new SeedFileError(`${path} holds no .yaml or .yml file`);
+/** Each --seed path: a file, or every `.yaml`/`.yml` file of a directory in name order. */
+export function readSeedPaths(paths: readonly string[], defaults: SeedDefaults): ReadSeeds {
   const result: ReadSeeds = { seeds: [], warnings: [] };
   const seen = new Map<string, string>();
-  for (const file of files) {
+  for (const file of paths.flatMap(seedFiles)) {
     let text: string;
     try {
       text = readFileSync(file, "utf8");
@@ -79,6 +67,22 @@ export function readSeedPath(path: string, defaults: SeedDefaults): ReadSeeds {
     result.warnings.push(...warnings);
   }
   return result;
+}
+
+function seedFiles(path: string): string[] {
+  let files: string[];
+  try {
+    files = statSync(path).isDirectory()
+      ? readdirSync(path)
+          .filter((name) => /\.ya?ml$/.test(name))
+          .sort()
+          .map((name) => join(path, name))
+      : [path];
+  } catch (error) {
+    throw new SeedFileError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (files.length === 0) throw new SeedFileError(`${path} holds no .yaml or .yml file`);
+  return files;
 }
 
 /** One seed file's text. */
