@@ -15,7 +15,8 @@ function python(file: string, env: NodeJS.ProcessEnv): Promise<{ code: number | 
   return new Promise((resolve, reject) => {
     const child = spawn("python3", ["-m", "unittest", "-v", file], {
       cwd: SUITES,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      // No __pycache__ beside the sources.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PYTHONDONTWRITEBYTECODE: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
