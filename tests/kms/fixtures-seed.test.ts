@@ -9,6 +9,7 @@ import {
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
+  DisableKeyCommand,
   EncryptCommand,
   GetKeyRotationStatusCommand,
   KMSClient,
@@ -120,6 +121,25 @@ describe("KMS seed files (--seed, local-kms's YAML)", () => {
     const again = (await kms.send(new DescribeKeyCommand({ KeyId: "alias/testing" }))).KeyMetadata!;
     assert.equal(again.KeyId, KEY_ID);
     server.child.kill("SIGTERM");
+  });
+
+  test("with a data directory a seed never overwrites: a seeded key disabled stays disabled across a restart", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "trident-data-"));
+    const file = seedFile();
+    const first = await served(["--seed", file, "--data-dir", dataDir]);
+    await first.kms.send(new DisableKeyCommand({ KeyId: KEY_ID }));
+    first.server.child.kill("SIGTERM");
+    assert.equal(await first.server.exited, 0);
+    const second = await served(["--seed", file, "--data-dir", dataDir]);
+    assert.match(second.server.output(), /KMS seed: 1 keys in 000000000000\/us-east-1 \(0 keys and 0 aliases put now/);
+    const kept = (await second.kms.send(new DescribeKeyCommand({ KeyId: KEY_ID }))).KeyMetadata!;
+    assert.equal(kept.KeyState, "Disabled");
+    // A reset clears the key; the seed puts it back as the file says.
+    assert.equal((await fetch(`${second.endpoint}/_trident/reset?service=kms`, { method: "POST" })).status, 200);
+    const again = (await second.kms.send(new DescribeKeyCommand({ KeyId: KEY_ID }))).KeyMetadata!;
+    assert.equal(again.KeyState, "Enabled");
+    second.server.child.kill("SIGTERM");
+    await second.server.exited;
   });
 
   test("a seed file that is not right stops the start: one line naming the file and the entry, exit 2", async () => {
