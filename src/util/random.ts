@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 /**
  * The one seeded generator (mulberry32): small, fast, and the same sequence for the same seed everywhere, so a
@@ -56,6 +56,7 @@ export function idBytes(kind: string, length: number): Buffer {
 
 /** A version 4 UUID (RFC 9562 §5.4) for an id of a kind. */
 export function idUuid(kind: string): string {
+  if (idSeed === undefined) return randomUUID(); // the per-request path: node's pooled generator
   const bytes = idBytes(kind, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
