@@ -11,11 +11,21 @@ import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";
 import type { KmsServiceAccess } from "./domain/kms/service-access.js";
 import { KmsViaService } from "./domain/kms/via-service.js";
+import type { KmsSeed } from "./domain/kms/seeding.js";
+import { takeKmsExtensions } from "./domain/kms/custom-tags.js";
 import { ClusterGraphs } from "./domain/neptune/data-plane/cluster-graphs.js";
 import { DataPlanePorts, DEFAULT_DATA_PLANE, type DataPlaneConfig } from "./domain/neptune/data-plane/ports.js";
 import type { DataPlaneWorld } from "./domain/neptune/data-plane/session.js";
 import { MemoryStore, type Store } from "./state/store.js";
 import { dictionary } from "./util/dictionary.js";
+
+/**
+ * The default account of relaxed auth: LocalStack's 000000000000. *Decided*: it is not a "known" account
+ * (IdentityRegistry.isKnownAccount) unless --config declares it: like any account named by a 12-digit key under
+ * relaxed auth, its users and roles cannot be judged to exist, so a key policy naming one is accepted (K2 applies to
+ * known accounts only), as dummy-key suites expect. Once IAM's API holds roles, their existence can be judged.
+ */
+export const DEFAULT_ACCOUNT = "000000000000";
 
 export interface EmulatorOptions {
   config?: TridentConfig;
@@ -31,6 +41,13 @@ export interface EmulatorOptions {
   delays?: Delays;
   /** Relaxed auth: a 12-digit access key id names the account's root and signatures are not checked. */
   relaxedAuth?: boolean;
+  /**
+   * Relaxed auth: the account of any other unknown access key and of unsigned requests (default 000000000000, as
+   * LocalStack's); also where a KMS seed file's keys go unless it names an account (domain/kms/seeding.ts).
+   */
+  defaultAccount?: string;
+  /** KMS fixtures (--seed): put in at start by serve, and again after a reset that clears KMS. */
+  kmsSeeds?: readonly KmsSeed[];
   /** Where clusters' data planes listen (addresses and port range). */
   dataPlane?: Partial<DataPlaneConfig>;
 }
@@ -45,6 +62,8 @@ export class Emulator {
   readonly store: Store;
   readonly identities: IdentityRegistry;
   readonly relaxedAuth: boolean;
+  readonly defaultAccount: string;
+  readonly kmsSeeds: readonly KmsSeed[];
   readonly delays: Delays;
   /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
   readonly kms: KmsServiceAccess;
@@ -62,6 +81,8 @@ export class Emulator {
     this.identities = new IdentityRegistry(options.config ?? defaultConfig(), this.clock, this.store);
     this.startedAt = this.clock.now();
     this.relaxedAuth = options.relaxedAuth ?? false;
+    this.defaultAccount = options.defaultAccount ?? DEFAULT_ACCOUNT;
+    this.kmsSeeds = options.kmsSeeds ?? [];
     this.delays = options.delays ?? DELAY_PROFILES.instant;
     this.kms = new KmsViaService({ store: this.store, clock: this.clock, identities: this.identities });
     this.dataPlane = {
@@ -86,6 +107,7 @@ export class Emulator {
         model: loadModel("kms"),
         validation: { code: "ValidationException", missingAsMissingParameter: false },
         handlers: dictionary(kmsHandlers),
+        takeExtensions: takeKmsExtensions,
       },
       neptune: {
         name: "neptune",

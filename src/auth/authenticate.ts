@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from "../config/defaults.js";
 import type { Emulator } from "../emulator.js";
 import { AwsError } from "../protocol/errors.js";
 import { rootPrincipal } from "./identities.js";
@@ -30,15 +31,19 @@ export function authenticate(
     const { code, status, message } = authErrorFor(protocol, failure);
     throw new AwsError(code, message, status);
   };
-  if ("kind" in creds) return fail(creds);
+  if ("kind" in creds) {
+    if (emulator.relaxedAuth && creds.kind === "missing")
+      return { principal: rootPrincipal(emulator.defaultAccount), region: UNSIGNED_REGION };
+    return fail(creds);
+  }
   const scopeFailure = checkCredentialScope(creds.scope, signingName);
   if (scopeFailure) return fail(scopeFailure);
   const { region } = creds.scope;
 
+  // Keys the emulator issued or was configured with keep their own identity in every mode.
   const owner = emulator.identities.resolveAccessKey(creds.accessKeyId);
   if (!owner) {
-    if (emulator.relaxedAuth && /^\d{12}$/.test(creds.accessKeyId))
-      return { principal: rootPrincipal(creds.accessKeyId), region };
+    if (emulator.relaxedAuth) return { principal: rootPrincipal(relaxedAccount(emulator, creds.accessKeyId)), region };
     return fail({ kind: "unknown-key" });
   }
   // A long-term (AKIA…) key with any session token, or a temporary key with another one, is an invalid token:
@@ -51,6 +56,23 @@ export function authenticate(
   }
   return { principal: owner.principal, region };
 }
+
+/**
+ * Relaxed auth's account model, LocalStack's [docs: "Credentials"; ecosystem.md §1.5]: a 12-digit access key id is
+ * that account, any other unknown key (`test`, `AKIAIOSFODNN7EXAMPLE`…) the default account (`--default-account`,
+ * 000000000000 as LocalStack's; moto users pass 123456789012). The caller is that account's root, so
+ * GetCallerIdentity names the account its resources are created in. *Decided*, unlike LocalStack: an unknown
+ * `AKIA…`/`ASIA…` key is not refused as a leaked real key would be; no request leaves this machine anyway.
+ */
+function relaxedAccount(emulator: Emulator, accessKeyId: string): string {
+  return /^\d{12}$/.test(accessKeyId) ? accessKeyId : emulator.defaultAccount;
+}
+
+/**
+ * An unsigned request under relaxed auth (curl, a tool that sends no credentials) has no credential scope to name
+ * its region. *Decided*: us-east-1, the region `trident env` exports and the SDKs' usual default.
+ */
+const UNSIGNED_REGION = DEFAULT_REGION;
 
 /**
  * The credential scope must name the service the request reached and a region Trident serves (regions.ts).

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { idBytes } from "../util/random.js";
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -16,9 +17,9 @@ export function stableUniqueId(prefix: "AIDA" | "AROA", seed: string): string {
   return prefix + base32(createHash("sha256").update(seed).digest(), 17);
 }
 
-/** A fresh id of AWS's usual shapes: `ASIA…` temporary keys, `cluster-…` resource ids. */
+/** A fresh id of AWS's usual shapes: `ASIA…` temporary keys, `cluster-…` resource ids (seeded per prefix: random.ts). */
 export function randomId(prefix: string, length: number): string {
-  return prefix + base32(randomBytes(length), length);
+  return prefix + base32(idBytes(prefix, length), length);
 }
 
 export function randomSecret(): string {

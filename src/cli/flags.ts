@@ -23,7 +23,9 @@ export type FlagKind =
   /** One of `choices`. */
   | "choice"
   /** An http:// or https:// URL. */
-  | "url";
+  | "url"
+  /** A 12-digit AWS account id. */
+  | "account-id";
 
 export interface FlagSpec {
   kind: FlagKind;
@@ -75,12 +77,16 @@ function accepts(spec: FlagSpec): string {
       return `one of ${spec.choices!.join(", ")}`;
     case "url":
       return "an http:// or https:// URL";
+    case "account-id":
+      return "a 12-digit AWS account id";
   }
 }
 
 const WHOLE = /^\d+$/;
 
 const PORT_RANGE = /^(\d{1,5})-(\d{1,5})$/;
+
+const ACCOUNT_ID = /^\d{12}$/;
 
 /** The value of a flag of a kind, or a UsageError naming it. */
 function convert(name: string, spec: FlagSpec, raw: string): string | number | readonly [number, number] {
@@ -116,6 +122,8 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number | r
       }
       return protocol === "http:" || protocol === "https:" ? raw : refuse();
     }
+    case "account-id":
+      return ACCOUNT_ID.test(raw) ? raw : refuse();
     default:
       return raw === "" ? refuse() : raw;
   }

@@ -7,6 +7,7 @@ import { demoCommand } from "./demo.js";
 import { UsageError } from "./flags.js";
 import { stateCommand } from "./state.js";
 import { routeProcessWarnings } from "./warnings.js";
+import { envCommand } from "./env.js";
 
 const USAGE = `Usage: trident <command> [options]
 
@@ -15,6 +16,7 @@ Commands:
   migrate   move a Neptune cluster to another account: plan, apply, cleanup
   demo      the seed scenario on the embedded local AWS: plan and apply from 111111111111 to 222222222222
   state     export or import the whole state of a running local AWS (a prepared rehearsal, to share)
+  env       print the shell exports that point the AWS CLI, SDKs and Terraform at a local AWS
   help      show this text
 
 Run 'trident <command> --help' for a command's options.`;
@@ -25,6 +27,7 @@ const commands: Record<string, (argv: string[]) => Promise<number | void>> = {
   migrate: migrateCommand,
   demo: demoCommand,
   state: stateCommand,
+  env: envCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

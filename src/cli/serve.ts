@@ -1,7 +1,11 @@
+import { DEFAULT_REGION } from "../config/defaults.js";
 import { readFileSync } from "node:fs";
 import { resolveConfig } from "../config/config.js";
-import { Emulator } from "../emulator.js";
-import { stateLocation } from "../server/admin.js";
+import { DEFAULT_ACCOUNT, Emulator } from "../emulator.js";
+import { applyKmsSeeds, type KmsSeed } from "../domain/kms/seeding.js";
+import { readSeedPaths, SeedFileError, type ReadSeeds } from "../domain/kms/seed-file.js";
+import { seedIds } from "../util/random.js";
+import { stateLocation } from "../server/admin-core.js";
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startServer } from "../server/http.js";
 import { DELAY_PROFILES, type DelayProfile } from "../state/delays.js";
 import { openDurableStore } from "../state/durable-store.js";
@@ -13,14 +17,22 @@ import { PASSPHRASE_ENV } from "./state.js";
 import { renewDaily } from "../dataplane/tls-renewal.js";
 import { certificateHosts, dataPlaneTls, temporaryTlsHome, type DataPlaneTls } from "../dataplane/tls-files.js";
 
-export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--quiet]
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--default-account ID] [--seed FILE|DIR] [--seed-random N] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
 Without --data-dir, state lives in memory: everything created is lost when the server stops.
+Prints "Ready." on a line of its own once it serves (LocalStack's readiness line, which tools wait for).
   --host HOST          address to listen on (default 127.0.0.1)
   --port PORT          0 to 65535; 0 picks a free port (default ${DEFAULT_PORT})
   --config FILE        accounts, IAM users and roles (JSON; see README). Also TRIDENT_CONFIG.
-  --relaxed-auth       a 12-digit access key id names the account; signatures are not checked
+  --relaxed-auth       signatures are not checked; a 12-digit access key id names that account, any other unknown key
+                       (test, …) and an unsigned request the default account
+  --default-account ID relaxed auth's default account, and a seed file's unless it names one (default ${DEFAULT_ACCOUNT};
+                       moto's is 123456789012)
+  --seed FILE|DIR      KMS keys and aliases with fixed ids and material, in local-kms's YAML seed format (a directory:
+                       each .yaml/.yml file); put in at start and after a reset, never over an existing key (README)
+  --seed-random N      ids (key, grant, resource, access key and request ids) from seeded sequences: the same N and
+                       the same calls give the same ids
   --delays PROFILE     how long lifecycle transitions take: instant, demo (default; a few hundred ms) or realistic (minutes)
   --data-dir DIR       keep all state in DIR (created if missing), crash-safe; also TRIDENT_DATA_DIR
   --max-body BYTES     largest request body accepted, 1 to 1073741824 (default ${DEFAULT_MAX_BODY_BYTES})
@@ -41,6 +53,9 @@ const FLAGS = {
   port: { kind: "port" },
   config: { kind: "text" },
   "relaxed-auth": { kind: "boolean" },
+  "default-account": { kind: "account-id" },
+  seed: { kind: "text", multiple: true },
+  "seed-random": { kind: "count" },
   "max-body": { kind: "bytes" },
   delays: { kind: "choice", choices: Object.keys(DELAY_PROFILES) },
   "data-dir": { kind: "text" },
@@ -69,6 +84,25 @@ function importedRows(file: string) {
   }
 }
 
+/** Reads every --seed file or directory; any problem stops the start with one line. */
+function kmsSeeds(paths: string[], defaultAccount: string): ReadSeeds {
+  try {
+    return readSeedPaths(paths, { accountId: defaultAccount, region: SEED_REGION });
+  } catch (error) {
+    if (error instanceof SeedFileError) throw new UsageError(`--seed ${error.message}`);
+    throw error;
+  }
+}
+
+/** A seed file's region unless it names one (seed-file.ts): the region `trident env` exports. */
+const SEED_REGION = DEFAULT_REGION;
+
+function seedBanner(seeds: readonly KmsSeed[], put: { keys: number; aliases: number }): string {
+  const keys = seeds.reduce((n, seed) => n + seed.keys.length, 0);
+  const places = [...new Set(seeds.map((seed) => `${seed.accountId}/${seed.region}`))].join(", ");
+  return `KMS seed: ${keys} keys in ${places} (${put.keys} keys and ${put.aliases} aliases put now; the others existed)`;
+}
+
 /** How the data plane's TLS was set up, and how clients trust it. */
 function tlsBanner(tls: DataPlaneTls, kept: boolean): string[] {
   const authority = !kept
@@ -91,6 +125,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
   }
   const config = resolveConfig(values.config);
   const rows = values.import === undefined ? undefined : importedRows(values.import);
+  const defaultAccount = values["default-account"] ?? DEFAULT_ACCOUNT;
+  const seeded = kmsSeeds(values.seed ?? [], defaultAccount);
+  // Before anything makes an id: the emulator's first ids already come from the seeded sequences.
+  seedIds(values["seed-random"]);
   const dataDir = values["data-dir"] ?? process.env.TRIDENT_DATA_DIR;
   const host = values.host ?? "127.0.0.1";
   const port = values.port ?? DEFAULT_PORT;
@@ -106,6 +144,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
     dataPlane: { host: addresses.host, readerHost: addresses.readerHost, firstPort, lastPort },
     config,
     relaxedAuth: values["relaxed-auth"],
+    defaultAccount,
+    kmsSeeds: seeded.seeds,
     delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
     store: dataDir ? openDurableStore(dataDir) : undefined,
   });
@@ -119,6 +159,11 @@ export async function serveCommand(argv: string[]): Promise<void> {
       async () => replaceState(emulator.store, rows),
       () => true,
     );
+  // After an import: a seed never overwrites a key that exists (seeding.ts).
+  const put = await emulator.store.transact(
+    async () => applyKmsSeeds(emulator, emulator.kmsSeeds),
+    () => true,
+  );
   const running = await startServer(emulator, {
     host,
     port,
@@ -153,7 +198,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   const state = stateLocation(emulator);
   console.log(
-    `trident: local AWS listening on ${running.endpoint} (accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? "; relaxed auth" : ""})`,
+    `trident: local AWS listening on ${running.endpoint} (accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? `; relaxed auth, default account ${emulator.defaultAccount}` : ""})`,
   );
   console.log(
     state.store === "memory"
@@ -168,4 +213,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (tls) for (const line of tlsBanner(tls, dataDir !== undefined)) console.log(`trident: ${line}`);
   if (tlsHome !== undefined) renewDaily(tlsHome, tlsHosts, running.dataPlane, (line) => console.log(line));
   if (values.import !== undefined) console.log(`trident: state imported from ${values.import}`);
+  for (const warning of seeded.warnings) console.log(`trident: --seed ${warning}`);
+  if (seeded.seeds.length > 0) console.log(`trident: ${seedBanner(seeded.seeds, put)}`);
+  if (values["seed-random"] !== undefined)
+    console.log(`trident: ids from seeded sequences (--seed-random ${values["seed-random"]})`);
+  // LocalStack's readiness line, which tools wait for (testcontainers' log regex `.*Ready\.\n`) [ecosystem.md §4.2].
+  console.log("Ready.");
 }

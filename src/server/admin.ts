@@ -1,12 +1,13 @@
 import type { Emulator } from "../emulator.js";
 import { exportState, readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
-import { MEMORY_LOCATION } from "../state/store.js";
-import { belongsTo, isStateService, STATE_SERVICES } from "../state/tables.js";
+import { AdminError, AdminReply, resetState, stateLocation, type AdminMethods } from "./admin-core.js";
+import { compatRoute, isCompatPath } from "./compat.js";
 import { reply, type RawRequest, type RawResponse } from "./pipeline.js";
 
 /**
- * Trident's own endpoints, under `/_trident/` (no AWS service uses that path). Not signed: they are for the
- * person or test suite that runs the emulator, on loopback.
+ * Trident's own endpoints, under `/_trident/` (no AWS service uses that path), and beside them the drop-in
+ * surfaces of LocalStack and moto (compat.ts) over the same operations (admin-core.ts). Not signed: they are for
+ * the person or test suite that runs the emulator, on loopback.
  *
  *   GET  /_trident/health                 status, boot id, start time, where state lives
  *   POST /_trident/reset[?service=S]      clears all state, or one service's (kms, neptune, sts, iam)
@@ -22,19 +23,12 @@ export const PASSPHRASE_HEADER = "x-trident-state-passphrase";
 /** A state document may be far larger than an AWS request: imports get this limit instead of --max-body. */
 export const ADMIN_MAX_BODY_BYTES = 512 * 1024 * 1024;
 
+/** Whether a path is one of the emulator's own endpoints (Trident's, LocalStack's or moto's), not an AWS request. */
 export function isAdminPath(url: string): boolean {
-  return url.startsWith(ADMIN_PREFIX);
+  return url.startsWith(ADMIN_PREFIX) || isCompatPath(url);
 }
 
-/** Where the emulator's state lives, as health reports it (the store knows: "memory" or its data directory). */
-export function stateLocation(emulator: Emulator): { store: "memory" } | { store: "data-dir"; dataDir: string } {
-  const { location } = emulator.store;
-  return location === MEMORY_LOCATION ? { store: "memory" } : { store: "data-dir", dataDir: location };
-}
-
-type AdminHandler = (emulator: Emulator, request: RawRequest, query: URLSearchParams) => unknown;
-
-const ROUTES: Record<string, Partial<Record<string, AdminHandler>>> = {
+const ROUTES: Record<string, AdminMethods> = {
   health: {
     GET: (emulator) => ({
       status: "ok",
@@ -43,7 +37,12 @@ const ROUTES: Record<string, Partial<Record<string, AdminHandler>>> = {
       state: stateLocation(emulator),
     }),
   },
-  reset: { POST: reset },
+  reset: {
+    POST: (emulator, _request, query) => ({
+      status: "ok",
+      reset: resetState(emulator, query.get("service") ?? undefined),
+    }),
+  },
   state: {
     GET: (emulator, request) => exportState(emulator.store, passphrase(request), emulator.clock.now()),
     POST: (emulator, request) => {
@@ -54,39 +53,19 @@ const ROUTES: Record<string, Partial<Record<string, AdminHandler>>> = {
   },
 };
 
-class AdminError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 function passphrase(request: RawRequest): string | undefined {
   const value = request.headers[PASSPHRASE_HEADER];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function reset(emulator: Emulator, _request: RawRequest, query: URLSearchParams): unknown {
-  const service = query.get("service");
-  if (service === null) {
-    emulator.store.clear();
-    return { status: "ok", reset: [...STATE_SERVICES] };
-  }
-  if (!isStateService(service))
-    throw new AdminError(
-      400,
-      "InvalidParameterValue",
-      `service must be one of ${STATE_SERVICES.join(", ")}; got '${service}'`,
-    );
-  emulator.store.clear((table) => belongsTo(table, service));
-  return { status: "ok", reset: [service] };
+/** The handlers of a path of Trident's own, or of LocalStack's or moto's surfaces. */
+function routeOf(path: string): AdminMethods | undefined {
+  if (!path.startsWith(ADMIN_PREFIX)) return compatRoute(path);
+  const name = path.slice(ADMIN_PREFIX.length);
+  return Object.hasOwn(ROUTES, name) ? ROUTES[name] : undefined;
 }
 
-/** The answer to a request for `/_trident/…`, the name of what it asked for, and an unexpected error if one broke it. */
+/** The answer to a request for one of the emulator's own endpoints, the name of what it asked for, and an unexpected error if one broke it. */
 export function handleAdmin(
   emulator: Emulator,
   request: RawRequest,
@@ -99,9 +78,7 @@ export function handleAdmin(
     return { ...response, headers: { ...response.headers, ...headers } };
   };
   try {
-    const methods = Object.hasOwn(ROUTES, path.slice(ADMIN_PREFIX.length))
-      ? ROUTES[path.slice(ADMIN_PREFIX.length)]!
-      : undefined;
+    const methods = routeOf(path);
     if (!methods) throw new AdminError(404, "NotFound", `Trident has no endpoint ${path}`);
     const handler = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
     const allowed = Object.keys(methods).join(", ");
@@ -109,7 +86,12 @@ export function handleAdmin(
       throw new AdminError(405, "MethodNotAllowed", `${path} takes ${allowed}, not ${request.method}`, {
         allow: allowed,
       });
-    return { response: answer(200, handler(emulator, request, new URLSearchParams(query))), operation };
+    const result = handler(emulator, request, new URLSearchParams(query));
+    if (result instanceof AdminReply) {
+      const response = reply(result.status, requestId, result.contentType, result.body);
+      return { response, operation };
+    }
+    return { response: answer(200, result), operation };
   } catch (error) {
     if (error instanceof AdminError)
       return {

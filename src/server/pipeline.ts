@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { authenticate } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
 import { parseSigV4, type SigV4Credentials, type SigV4Failure, type SignedRequestParts } from "../auth/sigv4.js";
@@ -15,11 +14,12 @@ import {
 import { validateInput } from "../protocol/validate.js";
 import type { RequestContext, ServiceDefinition } from "../services/service.js";
 import { handleAdmin, isAdminPath } from "./admin.js";
+import { idUuid } from "../util/random.js";
 
 /**
  * The whole path of a request, top to bottom:
  *   Trident's own endpoints (health, reset, state: admin.ts) → route (service, protocol, operation) → SigV4 auth
- *   → parse → validate → handler → serialize.
+ *   → parse → the service's extensions out (ServiceDefinition.takeExtensions) → validate → handler → serialize.
  * Every failure on the way becomes the routed service's error envelope; anything unexpected is InternalFailure.
  */
 
@@ -55,6 +55,9 @@ interface Route {
 
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
 
+/** Every answer's x-amzn-RequestId (seeded with --seed-random, like every id: util/random.ts). */
+const newRequestId = () => idUuid("request");
+
 /**
  * Every request is one unit of work of the store: what it changes is committed (durably, with a data directory)
  * before its answer leaves, and a request answered with an error changes nothing.
@@ -70,7 +73,7 @@ export async function handleRequest(
     );
   } catch (caught) {
     // Only the store throws here (it could not write): nothing was acknowledged.
-    const response = serializeError(emulator, undefined, request, CommonErrors.internalFailure(), randomUUID());
+    const response = serializeError(emulator, undefined, request, CommonErrors.internalFailure(), newRequestId());
     return { response, summary: { operation: "Unknown", status: response.status, error: caught } };
   }
 }
@@ -79,7 +82,7 @@ async function answer(
   emulator: Emulator,
   request: RawRequest,
 ): Promise<{ response: RawResponse; summary: RequestSummary }> {
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   const path = request.url.split("?", 1)[0] ?? "/";
   if (isAdminPath(path)) {
     const { response, operation, error } = handleAdmin(emulator, request, requestId);
@@ -101,11 +104,19 @@ async function answer(
     );
     principal = auth.principal;
     const input = parseInput(route, request.body);
+    const extensions = route.service.takeExtensions?.(route.operation, input);
     const operation = route.service.model.operations[route.operation]!;
     if (operation.input) validateInput(route.service.model, operation.input.shape, input, route.service.validation);
     const handler = route.service.handlers[route.operation];
     if (!handler) throw CommonErrors.notImplemented(route.service.displayName, route.operation);
-    const ctx: RequestContext = { requestId, principal, region: auth.region, now: emulator.clock.now(), emulator };
+    const ctx: RequestContext = {
+      requestId,
+      principal,
+      region: auth.region,
+      now: emulator.clock.now(),
+      emulator,
+      extensions,
+    };
     const output = await (handler as (input: unknown, ctx: RequestContext) => unknown)(input, ctx);
     return {
       response: serializeOutput(route, output, requestId),
@@ -243,7 +254,7 @@ function serializeError(
  * headers name, since there is no body to route by.
  */
 export function refuseUnread(emulator: Emulator, request: Omit<RawRequest, "body">, error: AwsError): RawResponse {
-  return serializeError(emulator, undefined, { ...request, body: Buffer.alloc(0) }, error, randomUUID());
+  return serializeError(emulator, undefined, { ...request, body: Buffer.alloc(0) }, error, newRequestId());
 }
 
 export function reply(status: number, requestId: string, contentType: string, body: string): RawResponse {

@@ -13,6 +13,8 @@ export interface RequestContext {
   /** The time the request arrived, from the emulator's one clock. */
   now: Date;
   emulator: Emulator;
+  /** What the service's `takeExtensions` took out of the input (ServiceDefinition). */
+  extensions?: Record<string, string>;
 }
 
 // Handlers are typed per operation from the generated operation maps (src/generated/*.ts).
@@ -29,4 +31,10 @@ export interface ServiceDefinition {
   model: ServiceModel;
   validation: ValidationStyle;
   handlers: Record<string, AnyHandler | undefined>;
+  /**
+   * Emulator extensions that ride in AWS members (LocalStack's `_custom_key_material_` tag on CreateKey): taken out
+   * of the parsed input before the model validates it, so AWS's constraints apply to what AWS would see, and handed
+   * to the handler as `ctx.extensions`.
+   */
+  takeExtensions?: (operation: string, input: Record<string, unknown>) => Record<string, string> | undefined;
 }

@@ -1,3 +1,5 @@
+import { randomBytes, randomUUID } from "node:crypto";
+
 /**
  * The one seeded generator (mulberry32): small, fast, and the same sequence for the same seed everywhere, so a
  * failing fuzz case, crash point or random pattern can be replayed from the seed it prints, and the demo's graph is
@@ -22,3 +24,49 @@ export function seededRandom(seed: number) {
 }
 
 export type SeededRandom = ReturnType<typeof seededRandom>;
+
+/**
+ * Where the emulator's ids come from (key ids, grant ids, resource ids, access key ids, request ids): the crypto
+ * generator, or with `trident serve --seed-random N` seeded sequences, so that recorded expectations stay stable
+ * (moto's `/moto-api/seed` answers the same need). One sequence per kind of id, each seeded from N and the kind:
+ * the key ids depend only on how many keys were made before, not on how often a suite polled health in between
+ * (every request takes a request id). Secrets (secret access keys, session tokens, IVs) never come from here.
+ */
+let idSeed: number | undefined;
+const idStreams = new Map<string, SeededRandom>();
+
+/** Seeds every id sequence from `seed`; undefined goes back to the crypto generator. Once, at start. */
+export function seedIds(seed: number | undefined): void {
+  idSeed = seed;
+  idStreams.clear();
+}
+
+/** `length` bytes for an id of a kind (`kms-key`, `request`, `ASIA`…). */
+export function idBytes(kind: string, length: number): Buffer {
+  if (idSeed === undefined) return randomBytes(length);
+  let stream = idStreams.get(kind);
+  if (!stream) {
+    stream = seededRandom(fnv1a(`${idSeed}:${kind}`));
+    idStreams.set(kind, stream);
+  }
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) bytes[i] = stream.int(256);
+  return bytes;
+}
+
+/** A version 4 UUID (RFC 9562 §5.4) for an id of a kind. */
+export function idUuid(kind: string): string {
+  if (idSeed === undefined) return randomUUID(); // the per-request path: node's pooled generator
+  const bytes = idBytes(kind, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** 32-bit FNV-1a: a kind's seed from its name. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}

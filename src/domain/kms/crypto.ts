@@ -17,12 +17,13 @@ import type {
 } from "../../generated/kms.js";
 import type { ConditionContext } from "../../policy/index.js";
 import { authorizeIdentityAction, authorizeKeyAction } from "./access.js";
-import { open, parseBlob, seal, type SealedBlob } from "./ciphertext.js";
+import { open, parseBlob, seal } from "./ciphertext.js";
+import { openLocalStackBlob, parseLocalStackBlob } from "./localstack-ciphertext.js";
 import type { KmsCall } from "./env.js";
 import { kmsFault, KmsMessages, validationException } from "./errors.js";
 import { checkEncryptionContextSize } from "./encryption-context.js";
 import { checkGrantTokens } from "./grants.js";
-import { parseKeyArn } from "./identifiers.js";
+import { keyArn, parseKeyArn } from "./identifiers.js";
 import { requireEnabled } from "./key-states.js";
 import { findKey, type KeyRecord } from "./records.js";
 import { resolveKey, type ResolvedKey } from "./resolve.js";
@@ -64,7 +65,7 @@ export function decrypt(call: KmsCall, input: DecryptRequest): DecryptResponse {
   const key = blobKey(call, sealed, input.KeyId);
   useKeyWithAlgorithm(call, { key }, "kms:Decrypt", input.EncryptionContext, input.EncryptionAlgorithm);
   dryRun(input.DryRun);
-  const plaintext = open(sealed, key.Material, input.EncryptionContext);
+  const plaintext = sealed.open(key.Material, input.EncryptionContext);
   if (!plaintext) throw invalidCiphertext();
   return { KeyId: key.Arn, Plaintext: plaintext, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
 }
@@ -91,7 +92,7 @@ export function reEncrypt(call: KmsCall, input: ReEncryptRequest): ReEncryptResp
     input.DestinationEncryptionAlgorithm,
   );
   dryRun(input.DryRun);
-  const plaintext = open(sealed, source.Material, input.SourceEncryptionContext);
+  const plaintext = sealed.open(source.Material, input.SourceEncryptionContext);
   if (!plaintext) throw invalidCiphertext();
   return {
     CiphertextBlob: seal(destination.Arn, destination.Material, plaintext, input.DestinationEncryptionContext),
@@ -182,15 +183,27 @@ function useKeyWithAlgorithm(
   return key;
 }
 
-function sealedBlob(blob: Uint8Array | undefined): SealedBlob {
+/** A ciphertext blob as Decrypt and ReEncrypt read it: the key it names, and how to open it with that key. */
+interface ReadBlob {
+  /** Trident's blobs name the key's ARN; LocalStack's its id alone, a key of the caller's account and region. */
+  keyArn?: string;
+  keyId?: string;
+  open(material: Buffer, encryptionContext?: Record<string, string>): Buffer | undefined;
+}
+
+/** Trident's ciphertexts (ciphertext.ts), or LocalStack's (localstack-ciphertext.ts); anything else is invalid. */
+function sealedBlob(blob: Uint8Array | undefined): ReadBlob {
   if (blob === undefined) {
     throw validationException(
       "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null",
     );
   }
   const sealed = parseBlob(blob);
-  if (!sealed) throw invalidCiphertext();
-  return sealed;
+  if (sealed) return { keyArn: sealed.keyArn, open: (material, context) => open(sealed, material, context) };
+  const foreign = parseLocalStackBlob(blob);
+  if (foreign)
+    return { keyId: foreign.keyId, open: (material, context) => openLocalStackBlob(foreign, material, context) };
+  throw invalidCiphertext();
 }
 
 /**
@@ -198,17 +211,18 @@ function sealedBlob(blob: Uint8Array | undefined): SealedBlob {
  * [M-KMS Decrypt KeyId]. A blob of another region is not a ciphertext this region can read. *Decided*: a blob whose
  * key has been deleted is NotFoundException, like any call naming that key.
  */
-function blobKey(call: KmsCall, sealed: SealedBlob, keyId: string | undefined): KeyRecord {
-  const arn = parseKeyArn(sealed.keyArn);
+function blobKey(call: KmsCall, sealed: ReadBlob, keyId: string | undefined): KeyRecord {
+  const named = sealed.keyArn ?? keyArn(call.region, call.principal.accountId, sealed.keyId!);
+  const arn = parseKeyArn(named);
   if (!arn || arn.region !== call.region) throw invalidCiphertext();
-  if (keyId !== undefined && resolveKey(call, keyId, "any").key.Arn !== sealed.keyArn) {
+  if (keyId !== undefined && resolveKey(call, keyId, "any").key.Arn !== named) {
     throw kmsFault(
       "IncorrectKeyException",
       "The key ID in the request does not identify a KMS key that can perform this operation.",
     );
   }
   const key = findKey(call.env, arn.accountId, arn.region, arn.keyId);
-  if (!key) throw kmsFault("NotFoundException", KmsMessages.keyNotFound(sealed.keyArn));
+  if (!key) throw kmsFault("NotFoundException", KmsMessages.keyNotFound(named));
   return key;
 }
 

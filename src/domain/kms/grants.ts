@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { idBytes } from "../../util/random.js";
 import type {
   CreateGrantRequest,
   CreateGrantResponse,
@@ -66,7 +66,7 @@ export function createGrant(call: KmsCall, input: CreateGrantRequest): CreateGra
   if (existing) return { GrantId: existing.GrantId, GrantToken: grantToken(existing) };
 
   const grant: GrantRecord = {
-    GrantId: randomBytes(32).toString("hex"),
+    GrantId: idBytes("kms-grant", 32).toString("hex"),
     KeyId: key.KeyId,
     KeyArn: key.Arn,
     Name: input.Name,
@@ -250,7 +250,7 @@ function grantEntry(grant: GrantRecord): GrantListEntry {
 
 /** Tokens name their grant (base64 JSON), with a nonce so that every CreateGrant returns a new one, as AWS's do. */
 function grantToken(grant: GrantRecord): string {
-  const payload = { v: 1, k: grant.KeyArn, g: grant.GrantId, n: randomBytes(16).toString("hex") };
+  const payload = { v: 1, k: grant.KeyArn, g: grant.GrantId, n: idBytes("kms-grant-token", 16).toString("hex") };
   return Buffer.from(JSON.stringify(payload), "utf8").toString("base64");
 }
 

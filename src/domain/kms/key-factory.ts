@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { idUuid } from "../../util/random.js";
 import type { Tag } from "../../generated/kms.js";
 import type { PolicyDocument } from "../../policy/index.js";
 import { keyArn } from "./identifiers.js";
@@ -14,13 +15,20 @@ export interface NewKey {
   tags?: Tag[];
   now: Date;
   rotation?: KeyRecord["Rotation"];
-  /** Known ahead when the policy had to be checked against the key's ARN (the lockout check). */
+  /** Known ahead when the policy had to be checked against the key's ARN (the lockout check), or fixed by a fixture. */
   keyId?: string;
+  /** Fixed 256-bit material (a seed file's backing key, the `_custom_key_material_` tag). */
+  material?: Buffer;
 }
 
-/** A fresh symmetric key: a random id and 256 bits of random material of its own. */
+/** A new key's id: a UUID (from the emulator's id source, so that --seed-random makes it stable). */
+export function newKeyId(): string {
+  return idUuid("kms-key");
+}
+
+/** A fresh symmetric key: a new id and 256 bits of random material of its own, unless the spec gives them. */
 export function buildKeyRecord(spec: NewKey): KeyRecord {
-  const keyId = spec.keyId ?? randomUUID();
+  const keyId = spec.keyId ?? newKeyId();
   return {
     KeyId: keyId,
     Arn: keyArn(spec.region, spec.accountId, keyId),
@@ -32,7 +40,7 @@ export function buildKeyRecord(spec: NewKey): KeyRecord {
     Enabled: true,
     PolicyText: spec.policyText,
     Policy: spec.policy,
-    Material: randomBytes(32),
+    Material: spec.material ?? randomBytes(32),
     Tags: spec.tags ?? [],
     Rotation: spec.rotation ?? { Enabled: false },
   };

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type {
   CancelKeyDeletionResponse,
   CreateKeyRequest,
@@ -14,7 +13,7 @@ import { authorizeIdentityAction, authorizeKeyAction } from "./access.js";
 import type { KmsCall } from "./env.js";
 import { kmsFault, KmsMessages, rangeViolation, validationException } from "./errors.js";
 import { keyArn } from "./identifiers.js";
-import { buildKeyRecord } from "./key-factory.js";
+import { buildKeyRecord, newKeyId } from "./key-factory.js";
 import { checkLockoutSafety, parseKeyPolicy } from "./key-policy.js";
 import { requireNotPendingDeletion } from "./key-states.js";
 import { keyMetadata } from "./metadata.js";
@@ -23,6 +22,7 @@ import { defaultKeyPolicy, prettyPolicy } from "./policy-text.js";
 import { keyState, liveKeys, saveKey } from "./records.js";
 import { resolveKey } from "./resolve.js";
 import { checkTags, mergeTags } from "./tags.js";
+import { customKey, type KmsExtensions } from "./custom-tags.js";
 import { parsePolicyValue } from "../../policy/index.js";
 
 /** ScheduleKeyDeletion's waiting period: 7–30 days, 30 by default [M-KMS]. */
@@ -32,18 +32,20 @@ const DAY_MS = 86_400_000;
 /**
  * CreateKey. Order of checks: IAM allows kms:CreateKey (and kms:TagResource when Tags are given) [M-KMS]; the key
  * is one Trident has (symmetric encryption, AWS_KMS origin, one region); tags; then the policy: size, grammar,
- * principals, and the lockout check unless bypassed (K1-K3). Without a Policy, the default policy is attached and
+ * principals, and the lockout check unless bypassed (K1-K3). LocalStack's `_custom_id_` and `_custom_key_material_`
+ * (custom-tags.ts) fix the id and material, checked after the tags. Without a Policy, the default policy is attached and
  * not checked [aws-behaviour §6.4 (1)].
  */
-export function createKey(call: KmsCall, input: CreateKeyRequest): KeyMetadata {
+export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: KmsExtensions): KeyMetadata {
   authorizeIdentityAction(call, "kms:CreateKey");
   const tags = input.Tags ?? [];
   if (tags.length > 0) authorizeIdentityAction(call, "kms:TagResource");
   checkSupportedKey(input);
   checkTags(tags);
 
-  const keyId = randomUUID();
   const { accountId } = call.principal;
+  const custom = customKey(call.env, accountId, call.region, tags, extensions);
+  const keyId = custom.keyId ?? newKeyId();
   const subject = {
     KeyId: keyId,
     Arn: keyArn(call.region, accountId, keyId),
@@ -71,6 +73,7 @@ export function createKey(call: KmsCall, input: CreateKeyRequest): KeyMetadata {
     policy,
     tags: mergeTags([], tags),
     now: call.env.clock.now(),
+    material: custom.material,
   });
   saveKey(call.env, key);
   return keyMetadata(key);

@@ -16,7 +16,7 @@ import { kmsCall } from "./call.js";
 
 /** Keys: lifecycle, description, tags and rotation. */
 export const keyHandlers: HandlerMap<KmsOperations> = {
-  CreateKey: (input, ctx) => ({ KeyMetadata: createKey(kmsCall(ctx), input) }),
+  CreateKey: (input, ctx) => ({ KeyMetadata: createKey(kmsCall(ctx), input, ctx.extensions) }),
   DescribeKey: (input, ctx) => ({ KeyMetadata: describeKey(kmsCall(ctx), input) }),
   ListKeys: (input, ctx) => listKeys(kmsCall(ctx), input),
   EnableKey: (input, ctx) => enableKey(kmsCall(ctx), input.KeyId),
