@@ -9,6 +9,7 @@ import { accessDeniedMessage, authorizeByIdentity, type ConditionContext } from 
 import { AwsError } from "../protocol/errors.js";
 import { signedParts, type RawRequest } from "../server/pipeline.js";
 import { dataPlaneError, NEPTUNEDATA } from "./errors.js";
+import { gremlinNotAuthorized } from "./gremlin-run.js";
 
 /**
  * IAM database authentication (reference §6). A cluster with `IAMDatabaseAuthenticationEnabled` serves only
@@ -56,6 +57,10 @@ const ACTIONS: Partial<Record<keyof NeptunedataOperations, ActionsOf>> = {
   GetLoaderJobStatus: () => ["GetLoaderJobStatus"],
   ListLoaderJobs: () => ["ListLoaderJobs"],
   CancelLoaderJob: () => ["CancelLoaderJob"],
+  // The hook for Gremlin's actions (issue 12): until a script's actions are derived, refused as over WebSocket.
+  ExecuteGremlinQuery: () => {
+    throw gremlinNotAuthorized();
+  },
 };
 
 /** The operations whose actions carry `neptune-db:QueryLanguage` (docs iam-data-condition-keys.html). */

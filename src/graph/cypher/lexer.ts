@@ -184,7 +184,7 @@ function scanString(text: string, i: number, fail: (message: string, at: number)
  * The line and column (1-based, in UTF-16 units as the query text is) of an offset. A line ends at "\n", "\r\n"
  * or a lone "\r", the line breaks of the openCypher grammar's whitespace.
  */
-function positions(text: string): (at: number) => { line: number; column: number } {
+export function positions(text: string): (at: number) => { line: number; column: number } {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     if (text[i] === "\n" || (text[i] === "\r" && text[i + 1] !== "\n")) starts.push(i + 1);

@@ -1,0 +1,77 @@
+import type { ExecuteGremlinQueryInput } from "../generated/neptunedata.js";
+import { responseJson } from "../gremlin/graphson.js";
+import { bindRestJsonInput, RawJson } from "../protocol/rest-json.js";
+import { dataPlaneError, NEPTUNEDATA } from "./errors.js";
+import { evaluateOn } from "./gremlin-run.js";
+import type { DataPlaneContext } from "./operations.js";
+
+/**
+ * Gremlin over HTTP at `/gremlin` (reference §1.2, §3.1): a string script as
+ *   GET  /gremlin?gremlin=…            (Neptune's HTTP endpoint)
+ *   POST /gremlin {"gremlin": "…"}     (Neptune's HTTP endpoint, and ExecuteGremlinQuery of the neptunedata SDK)
+ * becomes ExecuteGremlinQuery's input; the script runs as over WebSocket (one transaction, src/gremlin/script) and
+ * the answer is Gremlin Server's HTTP response, `{"requestId","status":{…},"result":{"data":…,"meta":…}}`, in
+ * GraphSON 3 (the `accept` header, the SDK's `serializer`). Errors are Neptune's data-plane error JSON.
+ */
+
+/** Whether a path is Gremlin's query endpoint (`/gremlin/status` and the others are the model's). */
+export const isGremlinPath = (path: string) => path.replace(/\/+$/, "").toLowerCase() === "/gremlin";
+
+export function gremlinInput(
+  method: string,
+  query: URLSearchParams,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+): ExecuteGremlinQueryInput {
+  const verb = method.toUpperCase();
+  if (verb !== "GET" && verb !== "POST")
+    throw dataPlaneError("MethodNotAllowedException", `The HTTP method ${method} is not allowed on /gremlin.`);
+  const accept = headers.accept;
+  const serializer = Array.isArray(accept) ? accept.join(",") : accept;
+  // Gremlin Server reads a POST body as JSON whatever its Content-Type (curl -d sends a form type); other members
+  // (`bindings`, `language`, `aliases`) are TinkerPop's and ignored: Neptune takes no bindings (reference §3.1).
+  const script =
+    verb === "GET"
+      ? query.get("gremlin")
+      : (bindRestJsonInput(
+          NEPTUNEDATA,
+          "ExecuteGremlinQuery",
+          { labels: {}, query, headers, body },
+          "BadRequestException",
+        ).gremlinQuery as string | undefined);
+  // *Decided*: no script is MissingParameterException (400), the model's code for an absent required parameter.
+  if (script === null || script === undefined || script.trim() === "")
+    throw dataPlaneError("MissingParameterException", "Missing parameter: gremlin (the Gremlin script).");
+  return serializer === undefined ? { gremlinQuery: script } : { gremlinQuery: script, serializer };
+}
+
+const GRAPHSON3 = "application/vnd.gremlin-v3.0+json";
+
+/**
+ * Whether the answer is GraphSON 3 with types, from the `accept` header (a list of media ranges, the first one
+ * Trident writes wins): `application/vnd.gremlin-v3.0+json` (`;types=false` for plain JSON). *Decided*: no
+ * header, `*\/*` and `application/json` get GraphSON 3 with types, Gremlin Server's HTTP default (reference §3.1
+ * shows Neptune's body so); GraphSON 1 and 2 and GraphBinary are not written by Trident and are refused.
+ */
+function withTypes(serializer: string | undefined): boolean {
+  if (serializer === undefined || serializer.trim() === "") return true;
+  for (const range of serializer.split(",")) {
+    const [type = "", ...parameters] = range.split(";").map((part) => part.trim().toLowerCase());
+    if (type === "*/*" || type === "application/json") return true;
+    if (type === GRAPHSON3) return !parameters.some((p) => p.replace(/\s+/g, "") === "types=false");
+  }
+  throw dataPlaneError(
+    "UnsupportedOperationException",
+    `The serializer '${serializer}' is not supported by Trident: use ${GRAPHSON3} (or ${GRAPHSON3};types=false ` +
+      "for plain JSON).",
+  );
+}
+
+function executeGremlinQuery(input: ExecuteGremlinQueryInput, ctx: DataPlaneContext): RawJson {
+  const typed = withTypes(input.serializer);
+  const values = evaluateOn(ctx.session, input.gremlinQuery);
+  // Gremlin Server's HTTP answer is one message with every result, status 200 even when there are none.
+  return new RawJson(responseJson({ requestId: ctx.requestId, code: 200, message: "", data: values }, false, typed));
+}
+
+export const GREMLIN_HTTP_HANDLERS = { ExecuteGremlinQuery: executeGremlinQuery };

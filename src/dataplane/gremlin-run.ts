@@ -1,0 +1,32 @@
+import { readOnlyViolation, type GraphSession } from "../domain/neptune/data-plane/session.js";
+import { parseScript } from "../gremlin/script/parser.js";
+import { runScript } from "../gremlin/script/run.js";
+import type { TraversalContext } from "../gremlin/traversal.js";
+import type { GValue } from "../gremlin/values.js";
+import { dataPlaneError } from "./errors.js";
+
+/**
+ * Gremlin on a request's session, whatever carried it (bytecode or a script, over WebSocket or HTTP): one
+ * transaction of the cluster's graph, bounded by the query timeout, in which a reader endpoint refuses the writes.
+ */
+export function traverseOn(session: GraphSession, work: (ctx: TraversalContext) => GValue[]): GValue[] {
+  const write = () => {
+    if (session.role === "reader") throw readOnlyViolation();
+  };
+  return session.transact((graph, tick) => work({ graph, write, tick }));
+}
+
+/** A string script's results (src/gremlin/script): parsed and run in the transaction, under its stack guard. */
+export const evaluateOn = (session: GraphSession, script: string): GValue[] =>
+  traverseOn(session, (ctx) => runScript(parseScript(script), ctx));
+
+/**
+ * *Decided*, until a traversal's IAM actions are derived (issue 12): a cluster with IAM database authentication
+ * refuses Gremlin, over WebSocket and HTTP alike, rather than serve it unauthorized.
+ */
+export const gremlinNotAuthorized = () =>
+  dataPlaneError(
+    "AccessDeniedException",
+    "Trident does not check IAM database authentication for Gremlin yet: on a cluster with " +
+      "IAMDatabaseAuthenticationEnabled, use openCypher.",
+  );
