@@ -312,7 +312,7 @@ class Parser {
       return value;
     }
     if (call) return this.#callArg(t);
-    if (member)
+    if (member || name === "new")
       throw this.#error(
         `'${name}' is not Gremlin: Neptune runs no Java or Groovy (classes, methods, fields), only traversals from g`,
         t,

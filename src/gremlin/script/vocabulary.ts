@@ -151,6 +151,7 @@ export const STEPS = new Set([
     "valueMap",
     "values",
     "where",
+    "with",
     "write",
   ],
 ]);
