@@ -8,20 +8,7 @@ import {
 } from "@aws-sdk/client-neptune";
 import { WebSocket } from "ws";
 import { clusterWithInstances, dataPlaneWorld, endpointsOf, type World } from "../dataplane/fixture.js";
-import { __, gremlinExchange, gremlinSource, SERIALIZERS, T, type GremlinAnswer } from "./fixture.js";
-
-/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
-async function refusal(work: Promise<unknown>): Promise<{ status: number; code: string; detailedMessage: string }> {
-  try {
-    await work;
-  } catch (error) {
-    const { statusCode, statusMessage } = error as { statusCode: number; statusMessage: string };
-    const body = JSON.parse(statusMessage) as { code: string; detailedMessage: string; requestId: string };
-    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
-    return { status: statusCode, code: body.code, detailedMessage: body.detailedMessage };
-  }
-  assert.fail("the traversal was not refused");
-}
+import { __, gremlinExchange, gremlinRefusal, gremlinSource, SERIALIZERS, T, type GremlinAnswer } from "./fixture.js";
 
 for (const serializer of SERIALIZERS) {
   describe(`Gremlin errors, ${serializer.name}`, () => {
@@ -47,7 +34,9 @@ for (const serializer of SERIALIZERS) {
 
     it("a duplicate vertex id is ConstraintViolationException and the whole traversal is undone", async () => {
       const g = connect(writer);
-      const error = await refusal(g.addV("thing").property(T.id, "new").addV("person").property(T.id, "p1").toList());
+      const error = await gremlinRefusal(
+        g.addV("thing").property(T.id, "new").addV("person").property(T.id, "p1").toList(),
+      );
       assert.deepEqual(error, {
         status: 500,
         code: "ConstraintViolationException",
@@ -66,13 +55,13 @@ for (const serializer of SERIALIZERS) {
     it("a duplicate edge id is ConstraintViolationException", async () => {
       const g = connect(writer);
       await g.V("p1").addE("self").to(__.V("p1")).property(T.id, "e1").iterate();
-      const error = await refusal(g.V("p1").addE("self").to(__.V("p1")).property(T.id, "e1").toList());
+      const error = await gremlinRefusal(g.V("p1").addE("self").to(__.V("p1")).property(T.id, "e1").toList());
       assert.equal(error.code, "ConstraintViolationException");
       assert.equal(error.detailedMessage, "Edge with id already exists: e1");
     });
 
     it("a numeric id is refused as Neptune refuses it", async () => {
-      const error = await refusal(connect(writer).V(1136824954).toList());
+      const error = await gremlinRefusal(connect(writer).V(1136824954).toList());
       assert.deepEqual(error, {
         status: 597,
         code: "UnsupportedOperationException",
@@ -81,7 +70,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("a step Trident does not run is UnsupportedOperationException", async () => {
-      const error = await refusal(connect(writer).V().math("_ + 1").toList());
+      const error = await gremlinRefusal(connect(writer).V().math("_ + 1").toList());
       assert.deepEqual(error, {
         status: 597,
         code: "UnsupportedOperationException",
@@ -92,7 +81,7 @@ for (const serializer of SERIALIZERS) {
     it("the reader endpoint reads and refuses writes with ReadOnlyViolationException", async () => {
       const g = connect(reader);
       assert.deepEqual(await g.V("p1").id().toList(), ["p1"]);
-      const error = await refusal(g.addV("x").toList());
+      const error = await gremlinRefusal(g.addV("x").toList());
       assert.equal(error.code, "ReadOnlyViolationException");
       assert.equal(error.status, 500);
       assert.deepEqual(await connect(writer).V().hasLabel("x").count().toList(), [0]);
@@ -101,7 +90,7 @@ for (const serializer of SERIALIZERS) {
     it("a cluster without an instance does not answer (rule R11)", async () => {
       await world.neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bare", Engine: "neptune" }));
       const { writer: bare } = await endpointsOf(world.neptune, "bare");
-      const error = await refusal(connect(bare).V().count().toList());
+      const error = await gremlinRefusal(connect(bare).V().count().toList());
       assert.equal(error.code, "PreconditionsFailedException");
       assert.match(error.detailedMessage, /no available DB instance/);
     });
@@ -110,7 +99,7 @@ for (const serializer of SERIALIZERS) {
       const { writer: secured } = await clusterWithInstances(world.neptune, "secured", 0, {
         EnableIAMDatabaseAuthentication: true,
       });
-      const error = await refusal(connect(secured).V().count().toList());
+      const error = await gremlinRefusal(connect(secured).V().count().toList());
       assert.deepEqual(error, {
         status: 500,
         code: "AccessDeniedException",
@@ -170,7 +159,7 @@ describe("a traversal that never ends", () => {
       .to(__.V("b"))
       .iterate();
     await g.V("b").addE("to").to(__.V("a")).iterate();
-    const error = await refusal(g.V("a").repeat(__.out()).toList());
+    const error = await gremlinRefusal(g.V("a").repeat(__.out()).toList());
     assert.deepEqual(error, {
       status: 500,
       code: "TimeLimitExceededException",

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import gremlin from "gremlin";
 import { WebSocket } from "ws";
 import { clusterWithInstances, dataPlaneWorld } from "../dataplane/fixture.js";
@@ -57,4 +58,19 @@ export async function gremlinExchange(url: string, mime: string, message: unknow
   await done;
   ws.close();
   return answers;
+}
+
+/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
+export async function gremlinRefusal(
+  work: Promise<unknown>,
+): Promise<{ status: number; code: string; detailedMessage: string }> {
+  try {
+    await work;
+  } catch (error) {
+    const { statusCode, statusMessage } = error as { statusCode: number; statusMessage: string };
+    const body = JSON.parse(statusMessage) as { code: string; detailedMessage: string; requestId: string };
+    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
+    return { status: statusCode, code: body.code, detailedMessage: body.detailedMessage };
+  }
+  assert.fail("the traversal was not refused");
 }
