@@ -1,7 +1,7 @@
 import type { ExecuteGremlinQueryInput } from "../generated/neptunedata.js";
 import { responseJson } from "../gremlin/graphson.js";
 import { bindRestJsonInput, RawJson } from "../protocol/rest-json.js";
-import { dataPlaneError, NEPTUNEDATA } from "./errors.js";
+import { dataPlaneError, NEPTUNEDATA, queryMethod } from "./errors.js";
 import { evaluateOn } from "./gremlin-run.js";
 import type { DataPlaneContext } from "./operations.js";
 
@@ -23,9 +23,7 @@ export function gremlinInput(
   headers: Record<string, string | string[] | undefined>,
   body: Buffer,
 ): ExecuteGremlinQueryInput {
-  const verb = method.toUpperCase();
-  if (verb !== "GET" && verb !== "POST")
-    throw dataPlaneError("MethodNotAllowedException", `The HTTP method ${method} is not allowed on /gremlin.`);
+  const verb = queryMethod(method, "/gremlin");
   const accept = headers.accept;
   const serializer = Array.isArray(accept) ? accept.join(",") : accept;
   // Gremlin Server reads a POST body as JSON whatever its Content-Type (curl -d sends a form type); other members

@@ -146,22 +146,27 @@ function read(v: unknown): Arg {
   }
 }
 
+/** A vertex as a reference, its id and labels (reference §3.6: Neptune returns no properties). */
+const vertexReference = (v: Node) => ({ id: v.id, label: v.labels.join("::") });
+
+/** An edge as a reference: its id, label and both ends' ids and labels. */
+const edgeReference = (v: Relationship) => ({
+  id: v.id,
+  label: v.type,
+  inVLabel: v.end.labels.join("::"),
+  outVLabel: v.start.labels.join("::"),
+  inV: v.end.id,
+  outV: v.start.id,
+});
+
 /** A result → GraphSON 3: elements as references (reference §3.6). */
 function write(v: GValue): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "bigint") return typed("g:Int64", Number(v));
   if (typeof v === "number") return typed("g:Double", Number.isFinite(v) ? v : String(v));
   if (v instanceof Date) return typed("g:Date", v.getTime());
-  if (v instanceof Node) return typed("g:Vertex", { id: v.id, label: v.labels.join("::") });
-  if (v instanceof Relationship)
-    return typed("g:Edge", {
-      id: v.id,
-      label: v.type,
-      inVLabel: v.end.labels.join("::"),
-      outVLabel: v.start.labels.join("::"),
-      inV: v.end.id,
-      outV: v.start.id,
-    });
+  if (v instanceof Node) return typed("g:Vertex", vertexReference(v));
+  if (v instanceof Relationship) return typed("g:Edge", edgeReference(v));
   if (v instanceof GPath)
     return typed("g:Path", {
       labels: typed(
@@ -188,16 +193,8 @@ function plain(v: GValue): unknown {
   if (typeof v === "bigint") return Number(v);
   if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
   if (v instanceof Date) return v.getTime();
-  if (v instanceof Node) return { id: v.id, label: v.labels.join("::") };
-  if (v instanceof Relationship)
-    return {
-      id: v.id,
-      label: v.type,
-      inVLabel: v.end.labels.join("::"),
-      outVLabel: v.start.labels.join("::"),
-      inV: v.end.id,
-      outV: v.start.id,
-    };
+  if (v instanceof Node) return vertexReference(v);
+  if (v instanceof Relationship) return edgeReference(v);
   if (v instanceof GPath) return { labels: v.labels, objects: v.objects.map(plain) };
   if (v instanceof Token) return v.name;
   if (Array.isArray(v)) return v.map(plain);

@@ -1,4 +1,4 @@
-import { positions } from "../../graph/cypher/lexer.js";
+import { isDigit, isHexDigit, positions, scanDecimal, scanQuoted } from "../../graph/scan.js";
 import { GremlinErrors } from "../errors.js";
 
 /**
@@ -126,28 +126,14 @@ function scanNumber(text: string, start: number, place: ScriptPlace): ScriptToke
     if (INTEGER_SUFFIXES.includes(text[i] ?? " ")) i++;
     return done("integer", digits, BigInt(digits));
   }
-  while (i < text.length && isDigit(text[i]!)) i++;
-  let float = false;
-  if (text[i] === "." && isDigit(text[i + 1] ?? "")) {
-    float = true;
-    i++;
-    while (i < text.length && isDigit(text[i]!)) i++;
-  }
-  if (text[i] === "e" || text[i] === "E") {
-    let j = i + 1;
-    if (text[j] === "+" || text[j] === "-") j++;
-    if (isDigit(text[j] ?? "")) {
-      float = true;
-      i = j;
-      while (i < text.length && isDigit(text[i]!)) i++;
-    }
-  }
+  const decimal = scanDecimal(text, i);
+  i = decimal.end;
   const digits = text.slice(start, i);
   if (FLOAT_SUFFIXES.includes(text[i] ?? " ")) {
     i++;
     return done("float", digits, Number(digits));
   }
-  if (float) return done("float", digits, Number(digits));
+  if (decimal.float) return done("float", digits, Number(digits));
   if (INTEGER_SUFFIXES.includes(text[i] ?? " ")) i++;
   // Groovy and gremlin-language read a leading 0 as octal (`010` is 8).
   const octal = digits.length > 1 && digits.startsWith("0");
@@ -156,45 +142,34 @@ function scanNumber(text: string, start: number, place: ScriptPlace): ScriptToke
 }
 
 function scanString(text: string, start: number, place: ScriptPlace): [string, number] {
-  const quote = text[start]!;
-  let value = "";
-  let i = start + 1;
-  for (;;) {
-    if (i >= text.length) throw place.error("unterminated string literal", start);
-    const c = text[i]!;
-    if (c === quote) return [value, i + 1];
-    if (c !== "\\") {
-      value += c;
-      i++;
-      continue;
-    }
-    const e = text[i + 1] ?? "";
-    if (e === "u") {
-      const hex = text.slice(i + 2, i + 6);
-      if (hex.length !== 4 || ![...hex].every(isHexDigit)) throw place.error("invalid unicode escape", i);
-      value += String.fromCharCode(parseInt(hex, 16));
-      i += 6;
-      continue;
-    }
-    if (e >= "0" && e <= "7") {
-      // Octal escapes, \0 to \377, as in Java and Groovy.
-      let j = i + 1;
-      const most = e <= "3" ? 3 : 2;
-      while (j < i + 1 + most && text[j]! >= "0" && text[j]! <= "7") j++;
-      value += String.fromCharCode(parseInt(text.slice(i + 1, j), 8));
-      i = j;
-      continue;
-    }
-    const decoded = ESCAPES[e];
-    if (decoded === undefined) throw place.error(`invalid escape sequence '\\${e}'`, i);
-    value += decoded;
-    i += 2;
-  }
+  return scanQuoted(
+    text,
+    start,
+    (i) => {
+      const e = text[i + 1] ?? "";
+      if (e === "u") {
+        const hex = text.slice(i + 2, i + 6);
+        if (hex.length !== 4 || ![...hex].every(isHexDigit)) throw place.error("invalid unicode escape", i);
+        return [String.fromCharCode(parseInt(hex, 16)), i + 6];
+      }
+      if (e >= "0" && e <= "7") {
+        // Octal escapes, \0 to \377, as in Java and Groovy.
+        let j = i + 1;
+        const most = e <= "3" ? 3 : 2;
+        while (j < i + 1 + most && text[j]! >= "0" && text[j]! <= "7") j++;
+        return [String.fromCharCode(parseInt(text.slice(i + 1, j), 8)), j];
+      }
+      const decoded = ESCAPES[e];
+      if (decoded === undefined) throw place.error(`invalid escape sequence '\\${e}'`, i);
+      return [decoded, i + 2];
+    },
+    () => {
+      throw place.error("unterminated string literal", start);
+    },
+  );
 }
 
 const isSpace = (c: string) =>
   c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v" || c === "\u00a0" || c === "\ufeff";
-const isDigit = (c: string) => c >= "0" && c <= "9";
-const isHexDigit = (c: string) => isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F");
 const isNameStart = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c === "$";
 const isNamePart = (c: string) => isNameStart(c) || isDigit(c);
