@@ -85,6 +85,7 @@ for (const serializer of SERIALIZERS) {
       const names = "g.V().hasLabel('person').values('name').order()";
       assert.deepEqual(await submit(`${names}.next()`), ["Ada"]);
       assert.deepEqual(await submit(`${names}.next(1)`), ["Ada"]);
+      assert.deepEqual(await submit(`${names}.next(0)`), []);
       assert.deepEqual(await submit(`${names}.toList()`), ["Ada", "Charles"]);
       assert.deepEqual(await submit("g.V().label().toSet()"), ["person", "software"]);
       assert.deepEqual(await submit("g.V('p1').hasNext()"), [true]);

@@ -335,6 +335,8 @@ describe("Gremlin scripts: what Neptune refuses", () => {
     assert.equal(refused(nested, "QueryTooLargeException"), "The query is nested too deeply to be evaluated");
     const lists = `g.inject(${"[".repeat(depth)}${"]".repeat(depth)})`;
     assert.equal(refused(lists, "QueryTooLargeException"), "The query is nested too deeply to be evaluated");
+    const chain = `g.V().has('x', gt(0)${".and(gt(0))".repeat(depth)})`;
+    assert.equal(refused(chain, "QueryTooLargeException"), "The query is nested too deeply to be evaluated");
     // A deep but reasonable script still parses.
     assert.equal(only(`g.inject(${"[".repeat(100)}${"]".repeat(100)})`).bytecode.step.length, 1);
   });

@@ -359,7 +359,9 @@ class Parser {
   /** `.and(P)`, `.or(P)`, `.negate()` after a predicate. */
   #predicateChain(p: Predicate): Predicate {
     let result = p;
-    for (;;) {
+    // Each link nests the predicate one level deeper (and(and(…), p)), so it counts toward the nesting bound.
+    for (let links = 0; ; links++) {
+      if (this.#depth + links > MAX_DEPTH) throw GraphErrors.tooDeep();
       const m = this.#peek(1);
       if (!this.#isSymbol(".") || m.kind !== "name" || !["and", "or", "negate"].includes(m.text)) return result;
       this.#at += 2;

@@ -39,7 +39,13 @@ function terminate(values: GValue[], terminal: Instruction | undefined): GValue[
     case "hasNext":
       return [values.length > 0];
     case "next": {
-      if (terminal.args.length > 0) return values.slice(0, Number(terminal.args[0]));
+      if (terminal.args.length > 0) {
+        const amount = terminal.args[0];
+        if (typeof amount !== "bigint" || terminal.args.length > 1)
+          throw GremlinErrors.badArgument("next(n) takes one integer");
+        // TinkerPop's next(n) takes up to n results: none for n <= 0.
+        return amount > 0n ? values.slice(0, Number(amount)) : [];
+      }
       // docs best-practices-gremlin-console-glv-differences: next() with no result raises NoSuchElementException
       // and the transaction rolls back. *Decided*: BadRequestException (400), the code of a request that cannot
       // succeed as written; Neptune's wire code for it is not documented.
