@@ -47,15 +47,13 @@ export function scanQuoted(
   let value = "";
   let i = start + 1;
   for (;;) {
-    if (i >= text.length) unterminated();
-    const c = text[i]!;
-    if (c === quote) return [value, i + 1];
-    if (c !== "\\") {
-      value += c;
-      i++;
-      continue;
-    }
-    const [decoded, next] = escape(i);
+    // The characters up to the next quote or backslash, as one slice (a long literal stays linear and fast).
+    let end = i;
+    while (end < text.length && text[end] !== quote && text[end] !== "\\") end++;
+    value += text.slice(i, end);
+    if (end >= text.length) unterminated();
+    if (text[end] === quote) return [value, end + 1];
+    const [decoded, next] = escape(end);
     value += decoded;
     i = next;
   }
