@@ -6,7 +6,8 @@ import { percentile, startChildServer } from "./lib/load.js";
 /**
  * Gremlin over WebSocket with the official client (its default serializer, GraphBinary): 1-hop and 2-hop
  * traversals (`g.V(id).out().count()`, `g.V(id).out().out().count()`) on a generated graph of `--nodes` vertices
- * with `--degree` out-edges each, loaded through openCypher. Prints traversals/s, p50, p99. Figures only.
+ * with `--degree` out-edges each, loaded through openCypher; as bytecode, as string scripts (`Client.submit`, op
+ * eval), and as scripts over HTTP (`POST /gremlin`). Prints traversals/s, p50, p99. Figures only.
  * Usage: node dist/bench/gremlin.js [--nodes 20000] [--degree 5] [--traversals 5000] [--connections 4]
  * (it starts its own `trident serve`, with data-plane ports 30200-30209).
  */
@@ -24,7 +25,7 @@ const TRAVERSALS = Number(values.traversals);
 const CONNECTIONS = Number(values.connections);
 
 const own = await startChildServer("trident", ["--delays", "instant", "--data-plane-ports", "30200-30209"]);
-const connections: InstanceType<typeof gremlin.driver.DriverRemoteConnection>[] = [];
+const connections: { close(): Promise<unknown> }[] = [];
 try {
   const cluster = await servingBenchCluster(own.endpoint);
   const t0 = performance.now();
@@ -49,17 +50,32 @@ try {
     connections.push(connection);
     return traversal().withRemote(connection);
   });
-  type Source = (typeof sources)[number];
-  const measure = async (label: string, run: (g: Source, id: string) => Promise<unknown>) => {
+  const clients = Array.from({ length: CONNECTIONS }, () => {
+    const client = new gremlin.driver.Client(`ws://${cluster.Endpoint}:${cluster.Port}/gremlin`, {
+      traversalSource: "g",
+    });
+    connections.push(client);
+    return client;
+  });
+  const http = async (script: string) => {
+    const response = await fetch(`http://${cluster.Endpoint}:${cluster.Port}/gremlin`, {
+      method: "POST",
+      body: JSON.stringify({ gremlin: script }),
+    });
+    if (response.status !== 200) throw new Error(`${script}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  /** `run` gets the index of a connection (of `sources` and `clients`) and a vertex id. */
+  const measure = async (label: string, run: (connection: number, id: string) => Promise<unknown>) => {
     const latencies: number[] = [];
     let next = 0;
     const start = performance.now();
     await Promise.all(
-      sources.map(async (g) => {
+      sources.map(async (_, connection) => {
         while (next < TRAVERSALS) {
           const i = next++;
           const t = performance.now();
-          await run(g, `v${(i * 7919) % NODES}`);
+          await run(connection, `v${(i * 7919) % NODES}`);
           latencies.push(performance.now() - t);
         }
       }),
@@ -72,8 +88,12 @@ try {
         `p99 ${percentile(latencies, 99).toFixed(2)} ms`,
     );
   };
-  await measure("1-hop g.V(id).out().count()", (g, id) => g.V(id).out().count().next());
-  await measure("2-hop g.V(id).out().out().count()", (g, id) => g.V(id).out().out().count().next());
+  await measure("1-hop g.V(id).out().count()", (c, id) => sources[c]!.V(id).out().count().next());
+  await measure("2-hop g.V(id).out().out().count()", (c, id) => sources[c]!.V(id).out().out().count().next());
+  await measure("1-hop script (op eval)", (c, id) => clients[c]!.submit(`g.V('${id}').out().count()`));
+  await measure("2-hop script (op eval)", (c, id) => clients[c]!.submit(`g.V('${id}').out().out().count()`));
+  await measure("1-hop script over HTTP", (_, id) => http(`g.V('${id}').out().count()`));
+  await measure("2-hop script over HTTP", (_, id) => http(`g.V('${id}').out().out().count()`));
 } finally {
   for (const connection of connections) await connection.close();
   own.child.kill();
