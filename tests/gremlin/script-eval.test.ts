@@ -98,6 +98,17 @@ for (const serializer of SERIALIZERS) {
       assert.deepEqual(await submit("g.V('t1').label()"), ["temp"]);
     });
 
+    it("mergeV/mergeE with token keys and options, and property cardinalities, from a script", async () => {
+      const merge = "g.mergeV([(T.id): 'm9', (T.label): 'thing']).option(Merge.onCreate, [made: true]).id()";
+      assert.deepEqual(await submit(merge), ["m9"]);
+      assert.deepEqual(await submit(merge), ["m9"]);
+      assert.deepEqual(await submit("g.V('m9').values('made')"), [true]);
+      assert.deepEqual(await submit("g.mergeE([(from): 'p1', (to): 'm9', (T.label): 'likes']).outV().id()"), ["p1"]);
+      assert.deepEqual(await submit("g.V('p1').out('likes').id()"), ["m9"]);
+      await submit("g.V('m9').property('tag', 'a').property('tag', 'b').property(single, 'size', 2.5d).iterate()");
+      assert.deepEqual(await submit("g.V('m9').values('tag', 'size')"), ["a", "b", 2.5]);
+    });
+
     it("several statements run in order in one transaction; the last answers; an un-iterated one does not run", async () => {
       const script =
         "g.addV('multi').property(id, 'm1').iterate(); g.addV('multi').property(id, 'm2').next()\n" +

@@ -141,6 +141,13 @@ describe("Gremlin scripts: enums, predicates and traversals as arguments", () =>
       ],
     );
     assert.deepEqual(steps("g.V().valueMap().with(WithOptions.tokens)")[2], ["with", "~tinkerpop.valueMap.tokens"]);
+    assert.deepEqual(injected("[(from): 'a', (to): 'b', (T.label): 'knows']"), [
+      new Map<Arg, Arg>([
+        [new Token("Direction", "OUT"), "a"],
+        [new Token("Direction", "IN"), "b"],
+        [new Token("T", "label"), "knows"],
+      ]),
+    ]);
   });
 
   it("a bare word is a step with parentheses and an enum without (values, id, label)", () => {

@@ -226,13 +226,13 @@ export function qualified(type: string, member: string): Token | string | bigint
 }
 
 /**
- * A bare enum value (`desc`, `local`, `single`, `keys`): Neptune takes the short forms (reference §3.6), the type
- * determined by where they stand; the engine reads tokens by name, so the first class that has the name is its
- * type. `Direction.from`/`to` are not bare values: `from`/`to` alone are only map keys (mergeE).
+ * A bare enum value (`desc`, `local`, `single`, `keys`, `from` in `[(from): 'a']`): Neptune takes the short forms
+ * (reference §3.6), the type determined by where they stand; the engine reads tokens by name, so the first class
+ * that has the name is its type.
  */
 export function bare(name: string): Token | undefined {
-  if (name === "from" || name === "to") return undefined;
-  for (const [type, members] of Object.entries(ENUMS)) if (members.includes(name)) return new Token(type, name);
+  for (const [type, members] of Object.entries(ENUMS))
+    if (members.includes(name)) return new Token(type, ALIASES[name] ?? name);
   return undefined;
 }
 
