@@ -1,8 +1,8 @@
 import type { ExecuteGremlinQueryInput } from "../generated/neptunedata.js";
 import { responseJson } from "../gremlin/graphson.js";
-import { bindRestJsonInput, RawJson } from "../protocol/rest-json.js";
-import { dataPlaneError, NEPTUNEDATA, queryMethod } from "./errors.js";
-import { evaluateOn } from "./gremlin-run.js";
+import { RawJson } from "../protocol/rest-json.js";
+import { dataPlaneError, queryMethod } from "./errors.js";
+import { evaluateOn, refuseBindings } from "./gremlin-run.js";
 import type { DataPlaneContext } from "./operations.js";
 
 /**
@@ -26,21 +26,33 @@ export function gremlinInput(
   const verb = queryMethod(method, "/gremlin");
   const accept = headers.accept;
   const serializer = Array.isArray(accept) ? accept.join(",") : accept;
-  // Gremlin Server reads a POST body as JSON whatever its Content-Type (curl -d sends a form type); other members
-  // (`bindings`, `language`, `aliases`) are TinkerPop's and ignored: Neptune takes no bindings (reference §3.1).
-  const script =
-    verb === "GET"
-      ? query.get("gremlin")
-      : (bindRestJsonInput(
-          NEPTUNEDATA,
-          "ExecuteGremlinQuery",
-          { labels: {}, query, headers, body },
-          "BadRequestException",
-        ).gremlinQuery as string | undefined);
+  const script = verb === "GET" ? query.get("gremlin") : scriptOf(body);
   // *Decided*: no script is MissingParameterException (400), the model's code for an absent required parameter.
   if (script === null || script === undefined || script.trim() === "")
     throw dataPlaneError("MissingParameterException", "Missing parameter: gremlin (the Gremlin script).");
   return serializer === undefined ? { gremlinQuery: script } : { gremlinQuery: script, serializer };
+}
+
+/**
+ * A POST body's script. Gremlin Server reads the body as JSON whatever its Content-Type (curl -d sends a form
+ * type). Of TinkerPop's other members, `bindings` are refused as Neptune refuses them (gremlin-run.ts);
+ * `language` and `aliases` are ignored.
+ */
+function scriptOf(body: Buffer): string | undefined {
+  if (body.length === 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw dataPlaneError("BadRequestException", "The request body is not valid JSON.");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw dataPlaneError("BadRequestException", "The request body must be a JSON object.");
+  const { gremlin, bindings } = parsed as Record<string, unknown>;
+  if (gremlin !== undefined && typeof gremlin !== "string")
+    throw dataPlaneError("BadRequestException", "gremlin must be a string (the Gremlin script).");
+  refuseBindings(bindings);
+  return gremlin;
 }
 
 const GRAPHSON3 = "application/vnd.gremlin-v3.0+json";

@@ -16,7 +16,7 @@ import { runTraversal } from "../gremlin/traversal.js";
 import { BytecodeArg, type GValue } from "../gremlin/values.js";
 import { AwsError } from "../protocol/errors.js";
 import { errorBody, internalFailure } from "./errors.js";
-import { evaluateOn, gremlinNotAuthorized, traverseOn } from "./gremlin-run.js";
+import { evaluateOn, gremlinNotAuthorized, refuseBindings, traverseOn } from "./gremlin-run.js";
 
 /**
  * Gremlin over WebSocket at `/gremlin` on the data-plane ports: TinkerPop's Gremlin Server protocol (reference
@@ -204,8 +204,7 @@ type Work = ResponseMessage | { run: (session: GraphSession) => GValue[]; traver
 function workOf(request: RequestMessage): Work {
   const { requestId, op, processor } = request;
   const gremlin = request.args.get("gremlin");
-  // A sessionless script (TinkerPop's `eval` with no processor). Neptune takes no bindings (reference §3.1, §3.6):
-  // they are ignored, and a script that names one is refused as naming a variable.
+  // A sessionless script (TinkerPop's `eval` with no processor).
   if (op === "eval" && processor === "") {
     if (typeof gremlin !== "string")
       return failure(
@@ -218,7 +217,14 @@ function workOf(request: RequestMessage): Work {
       const refused = aliasRefusal(requestId, aliases, "eval");
       if (refused) return refused;
     }
-    return { run: (session) => evaluateOn(session, gremlin), traversers: false };
+    const bindings = request.args.get("bindings");
+    return {
+      run: (session) => {
+        refuseBindings(bindings);
+        return evaluateOn(session, gremlin);
+      },
+      traversers: false,
+    };
   }
   if (op !== "bytecode" || processor !== "traversal")
     return failure(

@@ -165,6 +165,20 @@ describe("Gremlin over HTTP at /gremlin", () => {
       [neptuneError(await http(writer, "PUT", "/gremlin", post("g.V()"))).code, 405],
       ["MethodNotAllowedException", 405],
     );
+    const bindings = await http(writer, "POST", "/gremlin", {
+      headers: json,
+      body: JSON.stringify({ gremlin: "g.V(x)", bindings: { x: "p1" } }),
+    });
+    assert.deepEqual(neptuneError(bindings), {
+      code: "UnsupportedOperationException",
+      detailedMessage: "Bindings in Gremlin are not supported.",
+      status: 400,
+    });
+    const noBindings = await http(writer, "POST", "/gremlin", {
+      headers: json,
+      body: JSON.stringify({ gremlin: "g.V('p1').id()", bindings: {}, language: "gremlin-groovy" }),
+    });
+    assert.equal(noBindings.status, 200);
     const notJson = neptuneError(await http(writer, "POST", "/gremlin", { headers: json, body: "{gremlin" }));
     assert.deepEqual([notJson.code, notJson.status], ["BadRequestException", 400]);
     const serializer = await rejection(() =>
