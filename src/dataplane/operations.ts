@@ -121,8 +121,8 @@ export const DATA_PLANE_HANDLERS: { [K in keyof NeptunedataOperations]?: Handler
 
 /**
  * An operation of the model that Trident does not serve (Gremlin's explain, profile and query status, streams, ML,
- * SPARQL, statistics management, openCypher explain). *Decided*: UnsupportedOperationException (400), the code Neptune gives a request for a
- * feature it does not offer (reference §2.3), naming the operation.
+ * SPARQL, statistics management, openCypher explain). *Decided*: UnsupportedOperationException (400), the code
+ * Neptune gives a request for a feature it does not offer (reference §2.3), naming the operation.
  */
 export const unsupportedOperation = (operation: string) =>
   dataPlaneError(
