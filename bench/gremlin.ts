@@ -10,7 +10,8 @@ import { percentile, startChildServer } from "./lib/load.js";
 /**
  * Gremlin over WebSocket with the official client (its default serializer, GraphBinary): 1-hop and 2-hop
  * traversals (`g.V(id).out().count()`, `g.V(id).out().out().count()`) on a generated graph of `--nodes` vertices
- * with `--degree` out-edges each, loaded through openCypher. Prints traversals/s, p50, p99. Figures only.
+ * with `--degree` out-edges each, loaded through openCypher; as bytecode, as string scripts (`Client.submit`, op
+ * eval), and as scripts over HTTP (`POST /gremlin`). Prints traversals/s, p50, p99. Figures only.
  * With `--iam`, then again with IAM database authentication turned on: connections SigV4-signed at the handshake
  * and each traversal authorized by the admin's policies (what IAM costs a traversal).
  * Usage: node dist/bench/gremlin.js [--nodes 20000] [--degree 5] [--traversals 5000] [--connections 4] [--iam]
@@ -31,7 +32,7 @@ const TRAVERSALS = Number(values.traversals);
 const CONNECTIONS = Number(values.connections);
 
 const own = await startChildServer("trident", ["--delays", "instant", "--data-plane-ports", "30200-30209"]);
-const connections: InstanceType<typeof gremlin.driver.DriverRemoteConnection>[] = [];
+const connections: { close(): Promise<void> }[] = [];
 try {
   const cluster = await servingBenchCluster(own.endpoint);
   const t0 = performance.now();
@@ -70,26 +71,36 @@ try {
     });
     return (await signer.sign(request)).headers;
   };
+  /** `CONNECTIONS` connections, each a bytecode source and a script client (signed at the handshake if asked). */
   const open = async (signed: boolean) =>
     Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
         const options = signed ? { headers: await signedHeaders() } : {};
         const connection = new gremlin.driver.DriverRemoteConnection(url, options);
-        connections.push(connection);
-        return traversal().withRemote(connection);
+        const client = new gremlin.driver.Client(url, { traversalSource: "g", ...options });
+        connections.push(connection, client);
+        return { g: traversal().withRemote(connection), client };
       }),
     );
-  type Source = Awaited<ReturnType<typeof open>>[number];
-  const measure = async (label: string, sources: Source[], run: (g: Source, id: string) => Promise<unknown>) => {
+  type Connection = Awaited<ReturnType<typeof open>>[number];
+  const http = async (script: string) => {
+    const response = await fetch(`http://${cluster.Endpoint}:${cluster.Port}/gremlin`, {
+      method: "POST",
+      body: JSON.stringify({ gremlin: script }),
+    });
+    if (response.status !== 200) throw new Error(`${script}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const measure = async (label: string, pool: Connection[], run: (c: Connection, id: string) => Promise<unknown>) => {
     const latencies: number[] = [];
     let next = 0;
     const start = performance.now();
     await Promise.all(
-      sources.map(async (g) => {
+      pool.map(async (connection) => {
         while (next < TRAVERSALS) {
           const i = next++;
           const t = performance.now();
-          await run(g, `v${(i * 7919) % NODES}`);
+          await run(connection, `v${(i * 7919) % NODES}`);
           latencies.push(performance.now() - t);
         }
       }),
@@ -102,11 +113,22 @@ try {
         `p99 ${percentile(latencies, 99).toFixed(2)} ms`,
     );
   };
-  const hops = async (sources: Source[], suffix: string) => {
-    await measure(`1-hop g.V(id).out().count()${suffix}`, sources, (g, id) => g.V(id).out().count().next());
-    await measure(`2-hop g.V(id).out().out().count()${suffix}`, sources, (g, id) => g.V(id).out().out().count().next());
+  const hops = async (pool: Connection[], suffix: string) => {
+    await measure(`1-hop g.V(id).out().count()${suffix}`, pool, ({ g }, id) => g.V(id).out().count().next());
+    await measure(`2-hop g.V(id).out().out().count()${suffix}`, pool, ({ g }, id) =>
+      g.V(id).out().out().count().next(),
+    );
+    await measure(`1-hop script (op eval)${suffix}`, pool, ({ client }, id) =>
+      client.submit(`g.V('${id}').out().count()`),
+    );
+    await measure(`2-hop script (op eval)${suffix}`, pool, ({ client }, id) =>
+      client.submit(`g.V('${id}').out().out().count()`),
+    );
   };
-  await hops(await open(false), "");
+  const plain = await open(false);
+  await hops(plain, "");
+  await measure("1-hop script over HTTP", plain, (_, id) => http(`g.V('${id}').out().count()`));
+  await measure("2-hop script over HTTP", plain, (_, id) => http(`g.V('${id}').out().out().count()`));
   if (values.iam) {
     const neptune = new NeptuneClient({ region: "us-east-1", endpoint: own.endpoint, credentials: ADMIN_CREDENTIALS });
     await neptune.send(

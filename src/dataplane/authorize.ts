@@ -9,6 +9,7 @@ import { accessDeniedMessage, authorizeByIdentity, type ConditionContext } from 
 import { AwsError } from "../protocol/errors.js";
 import { signedParts, type RawRequest } from "../server/pipeline.js";
 import { dataPlaneError, NEPTUNEDATA } from "./errors.js";
+import { scriptActions } from "../gremlin/actions.js";
 
 /**
  * IAM database authentication (reference §6). A cluster with `IAMDatabaseAuthenticationEnabled` serves only
@@ -76,6 +77,7 @@ const ACTIONS: Partial<Record<keyof NeptunedataOperations, ActionsOf>> = {
   GetLoaderJobStatus: () => ["GetLoaderJobStatus"],
   ListLoaderJobs: () => ["ListLoaderJobs"],
   CancelLoaderJob: () => ["CancelLoaderJob"],
+  ExecuteGremlinQuery: (input) => scriptActions(input.gremlinQuery as string),
 };
 
 /**

@@ -31,3 +31,11 @@ export const readOnly = () =>
     "The request is rejected because it violates some read-only restriction, such as a designation of a replica " +
       "as read-only.",
   );
+
+/** The query endpoints (`/openCypher`, `/gremlin`) take GET and POST only (reference §1.2; the model's 405). */
+export function queryMethod(method: string, path: string): "GET" | "POST" {
+  const verb = method.toUpperCase();
+  if (verb !== "GET" && verb !== "POST")
+    throw dataPlaneError("MethodNotAllowedException", `The HTTP method ${method} is not allowed on ${path}.`);
+  return verb;
+}

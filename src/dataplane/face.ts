@@ -8,6 +8,7 @@ import { reply, type RawRequest, type RawResponse, type RequestSummary } from ".
 import { dataPlaneAccess } from "./authorize.js";
 import { dataPlaneError, ERROR_CONTENT_TYPE, errorBody, internalFailure, NEPTUNEDATA } from "./errors.js";
 import type { FastResetTokens } from "./fast-reset.js";
+import { gremlinInput, isGremlinPath } from "./gremlin-http.js";
 import { loaderRequest } from "./loader-http.js";
 import { isOpenCypherPath, openCypherInput } from "./opencypher-http.js";
 import { queryStatusRequest } from "./query-status-http.js";
@@ -98,6 +99,10 @@ async function answer(
       operation = "ExecuteOpenCypherQuery";
       handler = handlerOf(operation);
       input = { ...openCypherInput(request.method, query, request.headers, request.body) };
+    } else if (isGremlinPath(path)) {
+      operation = "ExecuteGremlinQuery";
+      handler = handlerOf(operation);
+      input = { ...gremlinInput(request.method, query, request.headers, request.body) };
     } else {
       const status = queryStatusRequest({ method: request.method, path, query, body: request.body });
       const raw = loaderRequest(status.method, status.path, status.query, status.body);
@@ -124,7 +129,7 @@ async function answer(
     if (shape) validateInput(NEPTUNEDATA, shape, input, VALIDATION);
     // *Decided*: authorized once the input is valid, since an openCypher request's actions depend on its query.
     access.authorize(operation, input);
-    const output = handler(input, { session, now: face.emulator.clock.now(), resets: face.resets });
+    const output = handler(input, { session, now: face.emulator.clock.now(), resets: face.resets, requestId });
     const wire = serializeRestJsonOutput(NEPTUNEDATA, operation, output);
     const response = withHeaders(
       reply(wire.status, requestId, "application/json;charset=UTF-8", wire.body),

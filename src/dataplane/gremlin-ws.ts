@@ -3,13 +3,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { Emulator } from "../emulator.js";
-import {
-  openSession,
-  readOnlyViolation,
-  type Arrival,
-  type GraphSession,
-} from "../domain/neptune/data-plane/session.js";
-import { GraphErrors } from "../graph/errors.js";
+import { openSession, type Arrival, type GraphSession } from "../domain/neptune/data-plane/session.js";
 import { GRAPHBINARY } from "../gremlin/graphbinary.js";
 import { GRAPHSON3 } from "../gremlin/graphson.js";
 import {
@@ -18,7 +12,7 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from "../gremlin/messages.js";
-import { gremlinActions } from "../gremlin/actions.js";
+import { gremlinActions, scriptActions } from "../gremlin/actions.js";
 import { runTraversal } from "../gremlin/traversal.js";
 import { BytecodeArg, type GValue } from "../gremlin/values.js";
 import { AwsError } from "../protocol/errors.js";
@@ -26,10 +20,12 @@ import type { RawResponse } from "../server/pipeline.js";
 import { callerAccess, dataPlaneCaller, type DataPlaneCaller } from "./authorize.js";
 import { errorBody, internalFailure } from "./errors.js";
 import { errorReply } from "./face.js";
+import { evaluateOn, refuseBindings, traverseOn } from "./gremlin-run.js";
 
 /**
  * Gremlin over WebSocket at `/gremlin` on the data-plane ports: TinkerPop's Gremlin Server protocol (reference
- * §3.2) for bytecode traversals (`op: bytecode`, processor `traversal`), in GraphSON 3 or GraphBinary 1.0. Each
+ * §3.2) for bytecode traversals (`op: bytecode`, processor `traversal`, results as traversers) and string scripts
+ * (`op: eval`, no processor, results as plain values: src/gremlin/script), in GraphSON 3 or GraphBinary 1.0. Each
  * request opens its session (so the serving rules hold: R11, stopped, inaccessible key, a reader refusing writes)
  * and runs as one unit of work of the store and one transaction of the graph.
  *
@@ -64,6 +60,7 @@ const STATUS = {
   forbidden: 403,
   serverError: 500,
   evaluation: 597,
+  responseSerialization: 599,
 } as const;
 
 /**
@@ -187,7 +184,15 @@ export class GremlinWebSockets {
   ): Promise<void> {
     const send = (codec: GremlinCodec, response: ResponseMessage, traversers = true) => {
       if (ws.readyState !== ws.OPEN) return;
-      const encoded = codec.encodeResponse(response, traversers);
+      let encoded: Buffer | string;
+      try {
+        encoded = codec.encodeResponse(response, traversers);
+      } catch (error) {
+        // A result the wire format cannot carry (TinkerPop: 599): answered, never a crash of the server.
+        this.log?.(`Gremlin response serialization: ${(error as Error)?.stack ?? String(error)}`);
+        const message = `The result could not be written as ${codec.mimeType}.`;
+        encoded = codec.encodeResponse(failure(response.requestId, STATUS.responseSerialization, message), false);
+      }
       ws.send(encoded, { binary: typeof encoded !== "string" });
     };
     // A text frame is GraphSON without the mime prefix (Gremlin Server takes it so, for testing).
@@ -215,7 +220,8 @@ export class GremlinWebSockets {
       send(codec, failure(null, STATUS.serialization, message));
       return;
     }
-    for (const response of await this.#run(request, port, arrival, caller)) send(codec, response);
+    const { responses, traversers } = await this.#run(request, port, arrival, caller);
+    for (const response of responses) send(codec, response, traversers);
   }
 
   /** The responses to one request: result batches (206…, then 200), 204, or one error. */
@@ -224,45 +230,10 @@ export class GremlinWebSockets {
     port: number,
     arrival: Arrival,
     caller: DataPlaneCaller | undefined,
-  ): Promise<ResponseMessage[]> {
+  ): Promise<Reply> {
     const { requestId } = request;
-    if (request.op === "eval")
-      return [
-        neptuneFailure(
-          requestId,
-          GraphErrors.unsupported("String scripts (op eval) are not supported by Trident yet: send bytecode."),
-          STATUS.invalidArguments,
-        ),
-      ];
-    if (request.op !== "bytecode" || request.processor !== "traversal")
-      return [
-        failure(
-          requestId,
-          STATUS.malformedRequest,
-          `The op [${request.op}] with processor [${request.processor}] is not supported.`,
-        ),
-      ];
-    const bytecode = request.args.get("gremlin");
-    if (!(bytecode instanceof BytecodeArg))
-      return [
-        failure(
-          requestId,
-          STATUS.invalidArguments,
-          "A message with [bytecode] op code requires the [gremlin] argument to be Bytecode.",
-        ),
-      ];
-    const aliases = request.args.get("aliases");
-    const source = aliases instanceof Map && aliases.size === 1 ? aliases.get("g") : undefined;
-    if (source !== "g")
-      return [
-        failure(
-          requestId,
-          STATUS.invalidArguments,
-          source === undefined
-            ? "A message with [bytecode] op code requires the [aliases] argument to be a Map containing one alias assignment named 'g'."
-            : `The traversal source [${String(source)}] for alias [g] is not configured on the server.`,
-        ),
-      ];
+    const work = workOf(request);
+    if ("code" in work) return { responses: [work], traversers: true };
     const batch = Number(request.args.get("batchSize") ?? DEFAULT_BATCH_SIZE);
     const batchSize = Number.isInteger(batch) && batch > 0 ? batch : DEFAULT_BATCH_SIZE;
     let outcome: { values: GValue[] } | { error: unknown };
@@ -270,7 +241,7 @@ export class GremlinWebSockets {
       outcome = await this.emulator.store.transact(
         async () => {
           try {
-            return { values: this.#traverse(bytecode, port, arrival, caller) };
+            return { values: this.#traverse(work, port, arrival, caller) };
           } catch (error) {
             return { error };
           }
@@ -280,14 +251,16 @@ export class GremlinWebSockets {
     } catch (error) {
       outcome = { error }; // the store could not write: nothing was acknowledged
     }
+    const { traversers } = work;
     if ("error" in outcome) {
       const known = outcome.error instanceof AwsError;
       if (!known) this.log?.(`Gremlin InternalFailure: ${(outcome.error as Error)?.stack ?? String(outcome.error)}`);
       const error = known ? (outcome.error as AwsError) : internalFailure();
-      return [neptuneFailure(requestId, error, statusOf(error))];
+      return { responses: [neptuneFailure(requestId, error, statusOf(error))], traversers };
     }
     const { values } = outcome;
-    if (values.length === 0) return [{ requestId, code: STATUS.noContent, message: "", data: [] }];
+    if (values.length === 0)
+      return { responses: [{ requestId, code: STATUS.noContent, message: "", data: [] }], traversers };
     const responses: ResponseMessage[] = [];
     for (let at = 0; at < values.length; at += batchSize) {
       const last = at + batchSize >= values.length;
@@ -298,17 +271,90 @@ export class GremlinWebSockets {
         data: values.slice(at, at + batchSize),
       });
     }
-    return responses;
+    return { responses, traversers };
   }
 
-  #traverse(bytecode: BytecodeArg, port: number, arrival: Arrival, caller: DataPlaneCaller | undefined): GValue[] {
+  #traverse(work: Runnable, port: number, arrival: Arrival, caller: DataPlaneCaller | undefined): GValue[] {
     const session = openSession(this.emulator.dataPlane, port, arrival);
-    callerAccess(this.emulator, session, caller, this.secure).authorizeActions(gremlinActions(bytecode), "Gremlin");
-    const write = () => {
-      if (session.role === "reader") throw readOnlyViolation();
-    };
-    return session.transact((graph, tick) => runTraversal(bytecode, { graph, write, tick }));
+    callerAccess(this.emulator, session, caller, this.secure).authorizeActions(work.actions(), "Gremlin");
+    return work.run(session);
   }
+}
+
+/** A request's answers, and whether their results are wrapped as traversers (bytecode) or plain (eval). */
+interface Reply {
+  responses: ResponseMessage[];
+  traversers: boolean;
+}
+
+/** What a request asks to run on the cluster's session: the `neptune-db:` actions it needs, and how to run it. */
+interface Runnable {
+  actions: () => readonly string[];
+  run: (session: GraphSession) => GValue[];
+  traversers: boolean;
+}
+
+/** What a request asks to run, or the refusal of a request that cannot run. */
+type Work = ResponseMessage | Runnable;
+
+function workOf(request: RequestMessage): Work {
+  const { requestId, op, processor } = request;
+  const gremlin = request.args.get("gremlin");
+  // A sessionless script (TinkerPop's `eval` with no processor).
+  if (op === "eval" && processor === "") {
+    if (typeof gremlin !== "string")
+      return failure(
+        requestId,
+        STATUS.invalidArguments,
+        "A message with an [eval] op code requires a [gremlin] argument.",
+      );
+    const aliases = request.args.get("aliases");
+    if (aliases !== undefined && aliases !== null) {
+      const refused = aliasRefusal(requestId, aliases, "eval");
+      if (refused) return refused;
+    }
+    const bindings = request.args.get("bindings");
+    return {
+      actions: () => scriptActions(gremlin),
+      run: (session) => {
+        refuseBindings(bindings);
+        return evaluateOn(session, gremlin);
+      },
+      traversers: false,
+    };
+  }
+  if (op !== "bytecode" || processor !== "traversal")
+    return failure(
+      requestId,
+      STATUS.malformedRequest,
+      `The op [${op}] with processor [${processor}] is not supported.`,
+    );
+  if (!(gremlin instanceof BytecodeArg))
+    return failure(
+      requestId,
+      STATUS.invalidArguments,
+      "A message with [bytecode] op code requires the [gremlin] argument to be Bytecode.",
+    );
+  return (
+    aliasRefusal(requestId, request.args.get("aliases"), "bytecode") ?? {
+      actions: () => gremlinActions(gremlin),
+      run: (session) => traverseOn(session, (ctx) => runTraversal(gremlin, ctx)),
+      traversers: true,
+    }
+  );
+}
+
+/** The `aliases` argument must bind `g`, and only `g`, to the one traversal source, `g`. */
+function aliasRefusal(requestId: string, aliases: unknown, op: string): ResponseMessage | undefined {
+  const source = aliases instanceof Map && aliases.size === 1 ? aliases.get("g") : undefined;
+  if (source === "g") return undefined;
+  return failure(
+    requestId,
+    STATUS.invalidArguments,
+    source === undefined
+      ? `A message with [${op}] op code requires the [aliases] argument to be a Map containing one alias assignment named 'g'.`
+      : `The traversal source [${String(source)}] for alias [g] is not configured on the server.`,
+  );
 }
 
 /** Answers an upgrade request with an HTTP response instead (Neptune refuses a bad handshake so, reference §6). */

@@ -1,6 +1,6 @@
 import type { ExecuteOpenCypherQueryInput } from "../generated/neptunedata.js";
 import { bindRestJsonInput } from "../protocol/rest-json.js";
-import { dataPlaneError, NEPTUNEDATA } from "./errors.js";
+import { dataPlaneError, NEPTUNEDATA, queryMethod } from "./errors.js";
 
 /**
  * `/openCypher` as Neptune's HTTP endpoint takes it (reference §2.1), besides the SDK's JSON body:
@@ -25,10 +25,7 @@ export function openCypherInput(
   headers: Record<string, string | string[] | undefined>,
   body: Buffer,
 ): ExecuteOpenCypherQueryInput {
-  const verb = method.toUpperCase();
-  // reference §1.2: GET and POST only; the model's status for MethodNotAllowedException is 405.
-  if (verb !== "GET" && verb !== "POST")
-    throw dataPlaneError("MethodNotAllowedException", `The HTTP method ${method} is not allowed on /openCypher.`);
+  const verb = queryMethod(method, "/openCypher");
   const fields = new URLSearchParams(query);
   if (verb === "POST" && body.length > 0) {
     const type = mediaType(headers);

@@ -13,14 +13,19 @@ import { RawJson } from "../protocol/rest-json.js";
 import { engineStatus } from "./engine-status.js";
 import { dataPlaneError, readOnly } from "./errors.js";
 import type { FastResetTokens } from "./fast-reset.js";
+import { GREMLIN_HTTP_HANDLERS } from "./gremlin-http.js";
 import { LOADER_HANDLERS } from "./loader.js";
 import { QUERY_STATUS_HANDLERS } from "./query-status.js";
 
-/** What a data-plane operation gets: the cluster session behind the port, the clock's now, the reset tokens. */
+/**
+ * What a data-plane operation gets: the cluster session behind the port, the clock's now, the reset tokens, and the
+ * request's id (`x-amzn-RequestId`; Gremlin's answer repeats it in its body).
+ */
 export interface DataPlaneContext {
   session: GraphSession;
   now: Date;
   resets: FastResetTokens;
+  requestId: string;
 }
 
 type Handler<I> = (input: I, ctx: DataPlaneContext) => unknown;
@@ -85,16 +90,18 @@ export const DATA_PLANE_HANDLERS: { [K in keyof NeptunedataOperations]?: Handler
     ExecuteFastReset: executeFastReset,
     ...QUERY_STATUS_HANDLERS,
     ...LOADER_HANDLERS,
+    ...GREMLIN_HTTP_HANDLERS,
   };
 
 /**
- * An operation of the model that Trident does not serve (Gremlin over HTTP, streams, ML, SPARQL, statistics
- * management, explain). *Decided*: UnsupportedOperationException (400), the code Neptune gives a request for a
- * feature it does not offer (reference §2.3), naming the operation.
+ * An operation of the model that Trident does not serve (Gremlin's explain and profile, streams, ML, SPARQL,
+ * statistics management, openCypher explain). *Decided*: UnsupportedOperationException (400), the code Neptune gives
+ * a request for a feature it does not offer (reference §2.3), naming the operation.
  */
 export const unsupportedOperation = (operation: string) =>
   dataPlaneError(
     "UnsupportedOperationException",
     `${operation} is not supported by Trident's Neptune data plane (it serves openCypher, /status, the ` +
-      "property-graph summary, fast reset, openCypher and Gremlin query status and the bulk loader).",
+      "property-graph summary, fast reset, Gremlin queries, openCypher and Gremlin query status, and the bulk " +
+      "loader).",
   );

@@ -1,3 +1,5 @@
+import { GraphError } from "../graph/errors.js";
+import { parseScript } from "./script/parser.js";
 import { BytecodeArg, Predicate, Token, type Arg, type Bytecode, type Instruction } from "./values.js";
 
 /**
@@ -32,6 +34,28 @@ const CARDINALITIES = new Set(["single", "set", "list"]);
 export function gremlinActions(bytecode: Bytecode): QueryAction[] {
   const needs = { writes: false, deletes: false };
   visit(bytecode, needs);
+  return actionsFor(needs);
+}
+
+/**
+ * The query actions a string script needs: every action of each of its statements (they run as one transaction).
+ * *Decided*, as for openCypher (authorize.ts): a script that does not parse needs Read only, so an allowed reader
+ * gets its MalformedQueryException and anyone else a 403.
+ */
+export function scriptActions(script: string): QueryAction[] {
+  let statements;
+  try {
+    statements = parseScript(script).statements;
+  } catch (error) {
+    if (error instanceof GraphError) return ["ReadDataViaQuery"];
+    throw error;
+  }
+  const needs = { writes: false, deletes: false };
+  for (const { bytecode } of statements) visit(bytecode, needs);
+  return actionsFor(needs);
+}
+
+function actionsFor(needs: Needs): QueryAction[] {
   const actions: QueryAction[] = ["ReadDataViaQuery"];
   if (needs.writes) actions.push("WriteDataViaQuery");
   if (needs.deletes) actions.push("DeleteDataViaQuery");

@@ -31,22 +31,32 @@ export const GRAPHSON3: GremlinCodec = {
   },
 
   encodeResponse(response: ResponseMessage, traversers: boolean): string {
-    const data =
-      response.data === null
-        ? null
-        : typed(
-            "g:List",
-            response.data.map((v) =>
-              traversers ? typed("g:Traverser", { bulk: typed("g:Int64", 1), value: write(v) }) : write(v),
-            ),
-          );
-    return JSON.stringify({
-      requestId: response.requestId,
-      status: { message: response.message, code: response.code, attributes: typed("g:Map", []) },
-      result: { data, meta: typed("g:Map", []) },
-    });
+    return responseJson(response, traversers, true);
   },
 };
+
+/**
+ * A ResponseMessage as Gremlin Server writes it in JSON (over WebSocket, and as the body of its HTTP endpoint,
+ * reference §3.1): GraphSON 3 with types, or without (`;types=false`: plain JSON, `{}` for the empty maps).
+ */
+export function responseJson(response: ResponseMessage, traversers: boolean, withTypes: boolean): string {
+  const value = withTypes ? write : plain;
+  const list = (items: unknown[]) => (withTypes ? typed("g:List", items) : items);
+  const emptyMap = withTypes ? typed("g:Map", []) : {};
+  const data =
+    response.data === null
+      ? null
+      : list(
+          response.data.map((v) =>
+            traversers ? typed("g:Traverser", { bulk: typed("g:Int64", 1), value: value(v) }) : value(v),
+          ),
+        );
+  return JSON.stringify({
+    requestId: response.requestId,
+    status: { message: response.message, code: response.code, attributes: emptyMap },
+    result: { data, meta: emptyMap },
+  });
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -136,22 +146,27 @@ function read(v: unknown): Arg {
   }
 }
 
+/** A vertex as a reference, its id and labels (reference §3.6: Neptune returns no properties). */
+const vertexReference = (v: Node) => ({ id: v.id, label: v.labels.join("::") });
+
+/** An edge as a reference: its id, label and both ends' ids and labels. */
+const edgeReference = (v: Relationship) => ({
+  id: v.id,
+  label: v.type,
+  inVLabel: v.end.labels.join("::"),
+  outVLabel: v.start.labels.join("::"),
+  inV: v.end.id,
+  outV: v.start.id,
+});
+
 /** A result → GraphSON 3: elements as references (reference §3.6). */
 function write(v: GValue): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "bigint") return typed("g:Int64", Number(v));
   if (typeof v === "number") return typed("g:Double", Number.isFinite(v) ? v : String(v));
   if (v instanceof Date) return typed("g:Date", v.getTime());
-  if (v instanceof Node) return typed("g:Vertex", { id: v.id, label: v.labels.join("::") });
-  if (v instanceof Relationship)
-    return typed("g:Edge", {
-      id: v.id,
-      label: v.type,
-      inVLabel: v.end.labels.join("::"),
-      outVLabel: v.start.labels.join("::"),
-      inV: v.end.id,
-      outV: v.start.id,
-    });
+  if (v instanceof Node) return typed("g:Vertex", vertexReference(v));
+  if (v instanceof Relationship) return typed("g:Edge", edgeReference(v));
   if (v instanceof GPath)
     return typed("g:Path", {
       labels: typed(
@@ -166,4 +181,29 @@ function write(v: GValue): unknown {
     "g:Map",
     [...v].flatMap(([k, x]) => [write(k), write(x)]),
   );
+}
+
+/**
+ * A result in GraphSON 3 without types (TinkerPop 3.7's `types=false`): plain JSON. Integers and doubles are JSON
+ * numbers (NaN and the infinities, which JSON has no number for, their names), dates epoch milliseconds, elements
+ * references, tokens their names, and a map an object whose keys are written as text.
+ */
+function plain(v: GValue): unknown {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
+  if (v instanceof Date) return v.getTime();
+  if (v instanceof Node) return vertexReference(v);
+  if (v instanceof Relationship) return edgeReference(v);
+  if (v instanceof GPath) return { labels: v.labels, objects: v.objects.map(plain) };
+  if (v instanceof Token) return v.name;
+  if (Array.isArray(v)) return v.map(plain);
+  return Object.fromEntries([...v].map(([k, x]) => [keyText(k), plain(x)]));
+}
+
+function keyText(k: GValue): string {
+  const key = plain(k);
+  if (typeof key === "string") return key;
+  if (k instanceof Node || k instanceof Relationship) return k.id;
+  return JSON.stringify(key);
 }

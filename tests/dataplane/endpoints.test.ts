@@ -12,7 +12,7 @@ import {
 import {
   CancelOpenCypherQueryCommand,
   ExecuteFastResetCommand,
-  ExecuteGremlinQueryCommand,
+  ExecuteGremlinExplainQueryCommand,
   ExecuteOpenCypherQueryCommand,
   GetEngineStatusCommand,
   GetOpenCypherQueryStatusCommand,
@@ -214,7 +214,7 @@ describe("neptunedata operations", () => {
   });
 
   it("an operation Trident does not serve is UnsupportedOperationException naming it", async () => {
-    const thrown = await rejection(() => data().send(new ExecuteGremlinQueryCommand({ gremlinQuery: "g.V()" })));
+    const thrown = await rejection(() => data().send(new ExecuteGremlinExplainQueryCommand({ gremlinQuery: "g.V()" })));
     assert.equal(thrown.name, "UnsupportedOperationException");
     assert.equal(thrown.$metadata?.httpStatusCode, 400);
     const raw = neptuneError(await http(writer, "GET", "/ml/endpoints"));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import gremlin from "gremlin";
+import { WebSocket } from "ws";
 import { clusterWithInstances, dataPlaneWorld, sigV4Headers, type SigningOptions } from "../dataplane/fixture.js";
 
 const { DriverRemoteConnection } = gremlin.driver;
@@ -46,6 +47,32 @@ export async function gremlinCluster(options: Record<string, unknown> = {}, read
 
 export type GremlinCluster = Awaited<ReturnType<typeof gremlinCluster>>;
 
+/** A ResponseMessage in GraphSON 3, as far as the tests read it. */
+export interface GremlinAnswer {
+  requestId: string | null;
+  status: { code: number; message: string };
+  result: { data: { "@value": unknown[] } | null };
+}
+
+/** Sends one binary frame (mime prefix + GraphSON) to `url` and collects the answers up to the final one. */
+export async function gremlinExchange(url: string, mime: string, message: unknown): Promise<GremlinAnswer[]> {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  const answers: GremlinAnswer[] = [];
+  const done = new Promise<void>((resolve) =>
+    ws.on("message", (data: Buffer) => {
+      const answer = JSON.parse(data.toString("utf8")) as GremlinAnswer;
+      answers.push(answer);
+      if (answer.status.code !== 206) resolve();
+    }),
+  );
+  const header = Buffer.from([mime.length, ...Buffer.from(mime, "latin1")]);
+  ws.send(Buffer.concat([header, Buffer.from(JSON.stringify(message))]));
+  await done;
+  ws.close();
+  return answers;
+}
+
 /** The error `work` fails with. */
 async function failure(work: Promise<unknown>, what: string): Promise<Error> {
   try {
@@ -64,7 +91,7 @@ function neptuneBody(text: string): { code: string; detailedMessage: string } {
 }
 
 /** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
-export async function refusal(work: Promise<unknown>) {
+export async function gremlinRefusal(work: Promise<unknown>) {
   const { statusCode, statusMessage } = (await failure(work, "traversal")) as Error & {
     statusCode: number;
     statusMessage: string;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ModifyDBClusterCommand } from "@aws-sdk/client-neptune";
+import gremlin from "gremlin";
 import type { RoleConfig, TridentConfig, UserConfig } from "../../src/config/config.js";
 import { defaultConfig } from "../../src/config/defaults.js";
 import { A, ADMIN, B, REGION, type Credentials } from "../helpers/harness.js";
@@ -19,7 +20,7 @@ import {
   gremlinSource,
   handshakeRefusal,
   merge_,
-  refusal,
+  gremlinRefusal,
   SERIALIZERS,
   signedGremlinSource,
   T,
@@ -113,8 +114,8 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
       const g = await connect(reader, serializer.options);
       assert.deepEqual(await g.V().count().toList(), [2]);
       const who = `arn:aws:iam::${A}:user/reader`;
-      assert.deepEqual(await refusal(g.addV("made").toList()), denied(who, "WriteDataViaQuery"));
-      assert.deepEqual(await refusal(g.V("p1").drop().toList()), denied(who, "DeleteDataViaQuery"));
+      assert.deepEqual(await gremlinRefusal(g.addV("made").toList()), denied(who, "WriteDataViaQuery"));
+      assert.deepEqual(await gremlinRefusal(g.V("p1").drop().toList()), denied(who, "DeleteDataViaQuery"));
       assert.deepEqual(await count(), [2]);
     });
   }
@@ -126,11 +127,11 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
     await g.addV("made").property(T.id, "m1").property("name", "one").iterate();
     await g.V("p1").addE("knows").to(__.V("m1")).iterate();
     assert.deepEqual(await g.V("m1").values("name").toList(), ["one"]);
-    assert.deepEqual(await refusal(g.V("m1").drop().toList()), denied(who, "DeleteDataViaQuery"));
+    assert.deepEqual(await gremlinRefusal(g.V("m1").drop().toList()), denied(who, "DeleteDataViaQuery"));
     // Any other property() may replace a value: Neptune requires Delete too (docs iam-data-access-policies.html).
     const single = g.V("m1").property(cardinality.single, "name", "two").toList();
-    assert.deepEqual(await refusal(single), denied(who, "DeleteDataViaQuery"));
-    assert.deepEqual(await refusal(g.V("m1").property("age", 3).toList()), denied(who, "DeleteDataViaQuery"));
+    assert.deepEqual(await gremlinRefusal(single), denied(who, "DeleteDataViaQuery"));
+    assert.deepEqual(await gremlinRefusal(g.V("m1").property("age", 3).toList()), denied(who, "DeleteDataViaQuery"));
     assert.deepEqual(await g.V("m1").values("name").toList(), ["one"]);
     assert.deepEqual(await count(), [3]);
   });
@@ -139,11 +140,11 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
     const g = await connect(reader);
     const who = `arn:aws:iam::${A}:user/reader`;
     const upsert = g.V("p9").fold().coalesce(__.unfold(), __.addV("person").property(T.id, "p9")).toList();
-    assert.deepEqual(await refusal(upsert), denied(who, "WriteDataViaQuery"));
-    assert.deepEqual(await refusal(g.V("p1").sideEffect(__.drop()).toList()), denied(who, "DeleteDataViaQuery"));
+    assert.deepEqual(await gremlinRefusal(upsert), denied(who, "WriteDataViaQuery"));
+    assert.deepEqual(await gremlinRefusal(g.V("p1").sideEffect(__.drop()).toList()), denied(who, "DeleteDataViaQuery"));
     // Derived from the query, not from what it does on the data: no vertex p9 exists to match.
     const merge = g.mergeV(new Map([[T.id, "p9"]])).toList();
-    assert.deepEqual(await refusal(merge), denied(who, "WriteDataViaQuery"));
+    assert.deepEqual(await gremlinRefusal(merge), denied(who, "WriteDataViaQuery"));
     assert.deepEqual(await count(), [3]);
   });
 
@@ -154,7 +155,7 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
       .mergeV(new Map([[T.id, "v1"]]))
       .option(merge_.onMatch, new Map([["seen", true]]))
       .toList();
-    assert.deepEqual(await refusal(onMatch), denied(`arn:aws:iam::${A}:user/writer`, "DeleteDataViaQuery"));
+    assert.deepEqual(await gremlinRefusal(onMatch), denied(`arn:aws:iam::${A}:user/writer`, "DeleteDataViaQuery"));
     const everything = await connect(full);
     await everything
       .mergeV(new Map([[T.id, "v1"]]))
@@ -166,7 +167,7 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
 
   it("neptune-db:QueryLanguage is Gremlin: a policy for OpenCypher only is refused, one for Gremlin allowed", async () => {
     assert.deepEqual(await (await connect(gremlinOnly)).V().count().toList(), [2]);
-    const refused = await refusal((await connect(cypherOnly)).V().count().toList());
+    const refused = await gremlinRefusal((await connect(cypherOnly)).V().count().toList());
     assert.deepEqual(refused, denied(`arn:aws:iam::${A}:user/cypheronly`, "ReadDataViaQuery"));
   });
 
@@ -193,7 +194,7 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
         ApplyImmediately: true,
       }),
     );
-    assert.deepEqual(await refusal(source.g.V().count().toList()), {
+    assert.deepEqual(await gremlinRefusal(source.g.V().count().toList()), {
       status: 403,
       code: "AccessDeniedException",
       detailedMessage: "Missing Authentication Token",
@@ -239,10 +240,36 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
     assert.match(region.detailedMessage, /'eu-west-1'/);
   });
 
+  it("a script needs the actions of all its statements, over WebSocket and over HTTP", async () => {
+    const headers = await sigV4Headers(secured, "GET", "/gremlin", { credentials: reader });
+    const client = new gremlin.driver.Client(`ws://${secured.address}:${secured.port}/gremlin`, {
+      traversalSource: "g",
+      headers,
+    });
+    open.push({ connection: client });
+    assert.deepEqual((await client.submit("g.V('p1').id()")).toArray(), ["p1"]);
+    assert.deepEqual(
+      await gremlinRefusal(client.submit("g.V('p1').id(); g.addV('made').iterate()")),
+      denied(`arn:aws:iam::${A}:user/reader`, "WriteDataViaQuery"),
+    );
+    const post = async (credentials: Credentials, script: string) => {
+      const body = JSON.stringify({ gremlin: script });
+      const signed = await sigV4Headers(secured, "POST", "/gremlin", { credentials, body });
+      return http(secured, "POST", "/gremlin", { headers: signed, body });
+    };
+    assert.deepEqual(
+      neptuneError(await post(writer, "g.addV('made').property(T.id, 'm9'); g.V('p1').drop()")),
+      denied(`arn:aws:iam::${A}:user/writer`, "DeleteDataViaQuery"),
+    );
+    const served = await post(full, "g.V('p1').values('missing').fold()");
+    assert.equal(served.status, 200, served.body);
+    assert.deepEqual(await count(), [2], "nothing refused was written");
+  });
+
   it("another account's principal connects with its own valid key, and each traversal is refused", async () => {
     const g = await connect(ADMIN[B]!);
     assert.deepEqual(
-      await refusal(g.V().count().toList()),
+      await gremlinRefusal(g.V().count().toList()),
       denied(`arn:aws:iam::${B}:user/admin`, "ReadDataViaQuery", "no resource-based policy allows"),
     );
   });
@@ -258,7 +285,7 @@ describe("IAM database authentication for Gremlin over WebSocket", () => {
     const { g } = source;
     assert.deepEqual(await g.V().count().toList(), [2]);
     assert.deepEqual(
-      await refusal(g.addV("narrowed").toList()),
+      await gremlinRefusal(g.addV("narrowed").toList()),
       denied(`arn:aws:sts::${A}:assumed-role/${ROLE.name}/narrow`, "WriteDataViaQuery", "no session policy allows"),
     );
     world.clock.advanceSeconds(901);

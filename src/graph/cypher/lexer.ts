@@ -1,4 +1,5 @@
 import { GraphErrors } from "../errors.js";
+import { isDigit, isHexDigit, positions, scanDecimal, scanQuoted } from "../scan.js";
 
 /**
  * The openCypher tokenizer: a character scanner (never a regular expression over the query). Keywords are not
@@ -126,84 +127,37 @@ function scanNumber(
     push("integer", text.slice(start, i), start, i);
     return i;
   }
-  while (i < text.length && isDigit(text[i]!)) i++;
-  let float = false;
   // "1..3" is a range, not the float "1." followed by ".3": a dot is the number's only when a digit follows.
-  if (text[i] === "." && isDigit(text[i + 1] ?? "")) {
-    float = true;
-    i++;
-    while (i < text.length && isDigit(text[i]!)) i++;
-  }
-  if (text[i] === "e" || text[i] === "E") {
-    let j = i + 1;
-    if (text[j] === "+" || text[j] === "-") j++;
-    if (isDigit(text[j] ?? "")) {
-      float = true;
-      i = j;
-      while (i < text.length && isDigit(text[i]!)) i++;
-    }
-  }
+  const decimal = scanDecimal(text, i);
+  i = decimal.end;
   if (i < text.length && isNameStart(text[i]!)) fail(`Invalid input '${text[i]}': expected a number`, i);
-  push(float ? "float" : "integer", text.slice(start, i), start, i);
+  push(decimal.float ? "float" : "integer", text.slice(start, i), start, i);
   return i;
 }
 
 const ESCAPES: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', n: "\n", t: "\t", r: "\r", b: "\b", f: "\f" };
 
-function scanString(text: string, i: number, fail: (message: string, at: number) => never): [string, number] {
-  const quote = text[i]!;
-  const start = i;
-  let value = "";
-  i++;
-  for (;;) {
-    if (i >= text.length) fail("Unterminated string literal", start);
-    const c = text[i]!;
-    if (c === quote) return [value, i + 1];
-    if (c !== "\\") {
-      value += c;
-      i++;
-      continue;
-    }
-    const e = text[i + 1] ?? "";
-    if (e === "u" || e === "U") {
-      const width = e === "u" ? 4 : 8;
-      const hex = text.slice(i + 2, i + 2 + width);
-      if (hex.length !== width || ![...hex].every(isHexDigit)) fail("Invalid unicode escape", i);
-      value += String.fromCodePoint(parseInt(hex, 16));
-      i += 2 + width;
-      continue;
-    }
-    const decoded = ESCAPES[e];
-    if (decoded === undefined) fail(`Invalid escape sequence '\\${e}'`, i);
-    value += decoded;
-    i += 2;
-  }
-}
-
-/**
- * The line and column (1-based, in UTF-16 units as the query text is) of an offset. A line ends at "\n", "\r\n"
- * or a lone "\r", the line breaks of the openCypher grammar's whitespace.
- */
-function positions(text: string): (at: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "\n" || (text[i] === "\r" && text[i + 1] !== "\n")) starts.push(i + 1);
-  }
-  return (at) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= at) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: at - starts[low]! + 1 };
-  };
+function scanString(text: string, start: number, fail: (message: string, at: number) => never): [string, number] {
+  return scanQuoted(
+    text,
+    start,
+    (i) => {
+      const e = text[i + 1] ?? "";
+      if (e === "u" || e === "U") {
+        const width = e === "u" ? 4 : 8;
+        const hex = text.slice(i + 2, i + 2 + width);
+        if (hex.length !== width || ![...hex].every(isHexDigit)) fail("Invalid unicode escape", i);
+        return [String.fromCodePoint(parseInt(hex, 16)), i + 2 + width];
+      }
+      const decoded = ESCAPES[e];
+      if (decoded === undefined) fail(`Invalid escape sequence '\\${e}'`, i);
+      return [decoded, i + 2];
+    },
+    () => fail("Unterminated string literal", start),
+  );
 }
 
 const isLineBreak = (c: string) => c === "\n" || c === "\r";
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\f" || c === "\v" || c === "\u00a0";
-const isDigit = (c: string) => c >= "0" && c <= "9";
-const isHexDigit = (c: string) => isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F");
 const isNameStart = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c > "\u007f";
 const isNamePart = (c: string) => isNameStart(c) || isDigit(c);
