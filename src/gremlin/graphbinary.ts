@@ -1,6 +1,6 @@
 import { Node, Relationship } from "../graph/model/values.js";
 import { UnreadableRequest, type GremlinCodec, type RequestMessage, type ResponseMessage } from "./messages.js";
-import { Bytecode, graphBinary, processTypes, structure } from "./tinkerpop.js";
+import { Bytecode, graphBinary, processTypes, structure, TypedNumber } from "./tinkerpop.js";
 import { BytecodeArg, ElementRef, GPath, Predicate, Token, type Arg, type GValue, type Instruction } from "./values.js";
 
 /**
@@ -77,9 +77,13 @@ function fromTinkerPop(v: unknown): Arg {
   throw new Error(`a value Trident does not take as an argument (${Object.prototype.toString.call(v)})`);
 }
 
-/** A result → what the package's writer writes: elements as references (id and label, no properties). */
+/**
+ * A result → what the package's writer writes: elements as references (id and label, no properties); an integer
+ * as a Long and a float as a Double, as GraphSON 3 writes them (g:Int64, g:Double).
+ */
 function toTinkerPop(v: GValue): unknown {
-  if (typeof v === "bigint") return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;
+  if (typeof v === "bigint") return new TypedNumber("long", v);
+  if (typeof v === "number") return new TypedNumber("double", v);
   if (v instanceof Node) return new structure.Vertex(v.id, v.labels.join("::"), null);
   if (v instanceof Relationship)
     return new structure.Edge(
