@@ -15,6 +15,7 @@ import {
   type ResponseMessage,
 } from "../gremlin/messages.js";
 import { runTraversal } from "../gremlin/traversal.js";
+import { sessionless, SocketSessions, type RunIn } from "./gremlin-sessions.js";
 import { BytecodeArg, type GValue } from "../gremlin/values.js";
 import { AwsError } from "../protocol/errors.js";
 import { errorBody, internalFailure } from "./errors.js";
@@ -79,12 +80,16 @@ export class GremlinWebSockets {
       }
       this.#server.handleUpgrade(req, socket, head, (ws) => {
         clients.add(ws);
-        ws.on("close", () => clients.delete(ws));
+        const sessions = new SocketSessions(this.emulator.dataPlane.graphs.transactions);
+        ws.on("close", () => {
+          clients.delete(ws);
+          sessions.closeAll(); // a closed socket rolls its sessions' transactions back
+        });
         ws.on("error", () => ws.terminate());
         // One request at a time per connection, in the order they came.
         let queue = Promise.resolve();
         ws.on("message", (data: RawData, isBinary: boolean) => {
-          queue = queue.then(() => this.#answer(ws, toBuffer(data), isBinary, port, arrival));
+          queue = queue.then(() => this.#answer(ws, toBuffer(data), isBinary, port, arrival, sessions));
         });
       });
     });
@@ -96,7 +101,14 @@ export class GremlinWebSockets {
     this.#clients.delete(server);
   }
 
-  async #answer(ws: WebSocket, frame: Buffer, isBinary: boolean, port: number, arrival: Arrival): Promise<void> {
+  async #answer(
+    ws: WebSocket,
+    frame: Buffer,
+    isBinary: boolean,
+    port: number,
+    arrival: Arrival,
+    sessions: SocketSessions,
+  ): Promise<void> {
     const send = (codec: GremlinCodec, response: ResponseMessage, traversers = true) => {
       if (ws.readyState !== ws.OPEN) return;
       const encoded = codec.encodeResponse(response, traversers);
@@ -127,11 +139,16 @@ export class GremlinWebSockets {
       send(codec, failure(null, STATUS.serialization, message));
       return;
     }
-    for (const response of await this.#run(request, port, arrival)) send(codec, response);
+    for (const response of await this.#run(request, port, arrival, sessions)) send(codec, response);
   }
 
   /** The responses to one request: result batches (206…, then 200), 204, or one error. */
-  async #run(request: RequestMessage, port: number, arrival: Arrival): Promise<ResponseMessage[]> {
+  async #run(
+    request: RequestMessage,
+    port: number,
+    arrival: Arrival,
+    sessions: SocketSessions,
+  ): Promise<ResponseMessage[]> {
     const { requestId } = request;
     if (request.op === "eval")
       return [
@@ -141,7 +158,20 @@ export class GremlinWebSockets {
           STATUS.invalidArguments,
         ),
       ];
-    if (request.op !== "bytecode" || request.processor !== "traversal")
+    const sessionId = request.processor === "session" ? request.args.get("session") : undefined;
+    if (request.processor === "session" && (typeof sessionId !== "string" || sessionId === ""))
+      return [
+        failure(
+          requestId,
+          STATUS.invalidArguments,
+          "A message with the [session] processor requires a [session] argument.",
+        ),
+      ];
+    if (request.processor === "session" && request.op === "close") {
+      sessions.close(sessionId as string);
+      return [{ requestId, code: STATUS.noContent, message: "", data: [] }];
+    }
+    if (request.op !== "bytecode" || (request.processor !== "traversal" && request.processor !== "session"))
       return [
         failure(
           requestId,
@@ -177,7 +207,8 @@ export class GremlinWebSockets {
       outcome = await this.emulator.store.transact(
         async () => {
           try {
-            return { values: this.#traverse(bytecode, port, arrival) };
+            const runIn = typeof sessionId === "string" ? sessions.runIn(sessionId, bytecode) : sessionless;
+            return { values: this.#traverse(bytecode, port, arrival, runIn) };
           } catch (error) {
             return { error };
           }
@@ -208,7 +239,7 @@ export class GremlinWebSockets {
     return responses;
   }
 
-  #traverse(bytecode: BytecodeArg, port: number, arrival: Arrival): GValue[] {
+  #traverse(bytecode: BytecodeArg, port: number, arrival: Arrival, runIn: RunIn): GValue[] {
     const session = openSession(this.emulator.dataPlane, port, arrival);
     // *Decided*, until the handshake is SigV4-checked and a traversal's actions are derived (issue 12): a cluster
     // with IAM database authentication refuses Gremlin rather than serve it unauthenticated.
@@ -221,7 +252,7 @@ export class GremlinWebSockets {
     const write = () => {
       if (session.role === "reader") throw readOnlyViolation();
     };
-    return session.transact((graph, tick) => runTraversal(bytecode, { graph, write, tick }));
+    return runIn(session, (graph, tick) => runTraversal(bytecode, { graph, write, tick }));
   }
 }
 
