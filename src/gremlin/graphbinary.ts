@@ -1,7 +1,8 @@
 import { Node, Relationship } from "../graph/model/values.js";
 import { UnreadableRequest, type GremlinCodec, type RequestMessage, type ResponseMessage } from "./messages.js";
 import { Bytecode, graphBinary, processTypes, structure, TypedNumber } from "./tinkerpop.js";
-import { BytecodeArg, ElementRef, GPath, Predicate, Token, type Arg, type GValue, type Instruction } from "./values.js";
+import { BytecodeArg, ElementRef, GPath, GProperty, Predicate, Token } from "./values.js";
+import type { Arg, GValue, Instruction } from "./values.js";
 
 /**
  * GraphBinary 1.0 (`application/vnd.graphbinary-v1.0`, reference §3.4), with the `gremlin` package's own
@@ -98,6 +99,10 @@ function toTinkerPop(v: GValue): unknown {
       v.labels.map((l) => new Set(l)),
       v.objects.map(toTinkerPop),
     );
+  if (v instanceof GProperty)
+    return v.element instanceof Node
+      ? new structure.VertexProperty(new TypedNumber("long", v.id), v.key, toTinkerPop(v.value), null)
+      : new structure.Property(v.key, toTinkerPop(v.value));
   if (v instanceof Token) return new processTypes.EnumValue(v.type, v.name);
   if (Array.isArray(v)) return v.map(toTinkerPop);
   if (v instanceof Map) return new Map([...v].map(([k, x]) => [toTinkerPop(k), toTinkerPop(x)]));

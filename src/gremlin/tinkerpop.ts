@@ -37,6 +37,8 @@ export interface TinkerPopStructure {
   Vertex: new (id: unknown, label: string, properties?: unknown) => object;
   Edge: new (id: unknown, outV: object, label: string, inV: object, properties?: unknown) => object;
   Path: new (labels: unknown[], objects: unknown[]) => object;
+  VertexProperty: new (id: unknown, label: string, value: unknown, properties?: unknown) => object;
+  Property: new (key: string, value: unknown) => object;
 }
 
 export interface TinkerPopProcess {

@@ -2,7 +2,7 @@ import { GremlinErrors } from "./errors.js";
 import { compile } from "./steps/compile.js";
 import { execute } from "./steps/run.js";
 import type { TraversalContext } from "./steps/traverser.js";
-import type { Bytecode, GValue } from "./values.js";
+import { BytecodeArg, type Bytecode, type GValue } from "./values.js";
 
 export type { TraversalContext } from "./steps/traverser.js";
 
@@ -14,12 +14,27 @@ export type { TraversalContext } from "./steps/traverser.js";
  * `property(k, v)` has set cardinality by default; elements are answered as references (the face's codecs).
  */
 
+/** What a traversal reaches: the graph, and the request's rules (may it write, has it run out of time). */
+export type TraversalAccess = Pick<TraversalContext, "graph" | "write" | "tick">;
+
 /** Runs a request's traversal; the values it yields, in order. */
-export function runTraversal(bytecode: Bytecode, ctx: TraversalContext): GValue[] {
-  for (const source of bytecode.source) {
-    // Strategies and side-effect configuration change nothing Trident runs; anything else is refused.
-    if (!["withStrategies", "withoutStrategies", "with"].includes(source.name))
-      throw GremlinErrors.unsupported(`Unsupported traversal source step: ${source.name}`);
+export function runTraversal(bytecode: Bytecode, access: TraversalAccess): GValue[] {
+  const sideEffects = new Map<string, GValue>();
+  let initialSack: GValue | undefined;
+  for (const { name, args } of bytecode.source) {
+    if (name === "withSideEffect") {
+      if (typeof args[0] !== "string") throw GremlinErrors.badArgument("withSideEffect() takes a key and a value");
+      sideEffects.set(args[0], (args[1] ?? null) as GValue);
+    } else if (name === "withSack") {
+      // withSack(value[, splitOperator][, mergeOperator]): a traverser never splits or merges here (bulk 1).
+      if (args[0] instanceof BytecodeArg || args[0] === undefined)
+        throw GremlinErrors.unsupported("withSack() takes a value (Neptune refuses lambdas)");
+      initialSack = args[0] as GValue;
+    } else if (!["withStrategies", "withoutStrategies", "with"].includes(name)) {
+      // Strategies and configuration change nothing Trident runs; anything else is refused.
+      throw GremlinErrors.unsupported(`Unsupported traversal source step: ${name}`);
+    }
   }
+  const ctx: TraversalContext = { ...access, sideEffects, initialSack };
   return execute(compile(bytecode.step), [], ctx, true).map((t) => t.value);
 }

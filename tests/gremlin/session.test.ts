@@ -16,20 +16,9 @@ import { clusterWithInstances, endpointsOf, portRange } from "../dataplane/fixtu
 import { ADMIN, A, REGION } from "../helpers/harness.js";
 import { graphRows, resourceIdOf } from "../neptune/graph-fixtures.js";
 import { __, gremlinCluster, gremlinSource, type GremlinCluster, T } from "./fixture.js";
+import { refusal } from "./refusal.js";
 
 type Source = GremlinCluster["g"];
-
-/** What the client reports for an error answer: the TinkerPop status, and Neptune's error JSON in the message. */
-async function refusal(work: Promise<unknown>): Promise<{ status: number; code: string; detailedMessage: string }> {
-  try {
-    await work;
-  } catch (error) {
-    const { statusCode, statusMessage } = error as { statusCode: number; statusMessage: string };
-    const body = JSON.parse(statusMessage) as { code: string; detailedMessage: string };
-    return { status: statusCode, code: body.code, detailedMessage: body.detailedMessage };
-  }
-  assert.fail("the traversal was not refused");
-}
 
 const names = async (g: Source) => (await g.V().hasLabel("person").values("name").toList()).sort();
 

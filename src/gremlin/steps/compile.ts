@@ -14,8 +14,8 @@ export interface Step {
   emit?: { arg: Arg | undefined; before: boolean };
   id?: string;
   tokens?: boolean;
-  /** mergeV/mergeE's option(Merge.onCreate|onMatch, map). */
-  options?: Map<string, Arg>;
+  /** option(key, value) in the order written: mergeV/mergeE's (Merge.onCreate|onMatch, map), choose's. */
+  options?: { key: Arg; value: Arg }[];
 }
 
 const MODULATORS = new Set(["by", "from", "to", "times", "until", "emit", "with", "option"]);
@@ -74,7 +74,7 @@ function modulate(step: Step, name: string, args: Arg[]): void {
       step.emit = { arg: args[0], before: false };
       return;
     case "option":
-      (step.options ??= new Map()).set(args[0] instanceof Token ? args[0].name : String(args[0]), args[1] ?? null);
+      (step.options ??= []).push({ key: args[0] ?? null, value: args[1] ?? null });
       return;
     case "with":
       // valueMap().with(WithOptions.tokens): Gremlin sends the option's key as `~tinkerpop.valueMap.tokens`.
@@ -89,3 +89,7 @@ export const isToken = (v: Arg | undefined, name: string): boolean => v instance
 
 /** Scope.local as a step's first argument (count(local), limit(local, 2), order(local), …). */
 export const isLocal = (args: Arg[]) => isToken(args[0], "local");
+
+/** The value of option(token, …) given by a token's name (Merge.onCreate, Pick.none, …); the first one written. */
+export const optionOf = (step: Step, name: string): Arg | undefined =>
+  step.options?.find((o) => isToken(o.key, name))?.value;

@@ -1,6 +1,6 @@
-import { adjacent, edge, other, propertyValues } from "../elements.js";
+import { adjacent, edge, other, propertiesOf, propertyValues } from "../elements.js";
 import { Node } from "../../graph/model/values.js";
-import type { StepRunner } from "./run.js";
+import { child, type StepRunner } from "./run.js";
 import { flatMapEach, mapEach } from "./traverser.js";
 import { unfolded } from "./collections.js";
 
@@ -23,6 +23,9 @@ export const FLATMAP_STEPS: Record<string, StepRunner> = {
     }),
   values: ({ args }, stream) => flatMapEach(stream, (t) => propertyValues(t.value, args.map(String))),
   unfold: (_step, stream) => flatMapEach(stream, (t) => unfolded(t.value)),
+  properties: ({ args }, stream) => flatMapEach(stream, (t) => propertiesOf(t.value, args.map(String))),
+  // flatMap(traversal): everything the traversal yields from each traverser.
+  flatMap: ({ args }, stream, ctx) => stream.flatMap((t) => child(args[0], t, ctx)),
 };
 
 function vertices(direction: string): StepRunner {

@@ -1,10 +1,10 @@
-import { element, elementMap, labelOf, valueMap } from "../elements.js";
+import { element, elementMap, labelOf, property, propertyMap, valueMap } from "../elements.js";
 import { GremlinErrors } from "../errors.js";
 import { GPath, Token, type GValue } from "../values.js";
 import { byValue, cycleBy } from "./by.js";
 import type { Step } from "./compile.js";
-import type { StepRunner } from "./run.js";
-import { mapEach, moved, selectLabel, type TraversalContext, type Traverser } from "./traverser.js";
+import { child, type StepRunner } from "./run.js";
+import { mapEach, moved, scoped, type TraversalContext, type Traverser } from "./traverser.js";
 
 /** The steps that turn each traverser's value into one other value. */
 export const MAP_STEPS: Record<string, StepRunner> = {
@@ -29,6 +29,15 @@ export const MAP_STEPS: Record<string, StepRunner> = {
     ),
   project: (step, stream, ctx) => mapEach(stream, (t) => project(t, step.args.map(String), step, ctx)),
   select: (step, stream, ctx) => select(stream, step, ctx),
+  propertyMap: ({ args }, stream) => mapEach(stream, (t) => propertyMap(t.value, args.map(String))),
+  key: (_step, stream) => mapEach(stream, (t) => property(t.value).key),
+  value: (_step, stream) => mapEach(stream, (t) => property(t.value).value),
+  // map(traversal): the first object the traversal yields from each traverser; none, and the traverser ends.
+  map: ({ args }, stream, ctx) =>
+    stream.flatMap((t) => {
+      const first = child(args[0], t, ctx)[0];
+      return first === undefined ? [] : [moved(t, first.value)];
+    }),
 };
 
 function project(t: Traverser, keys: string[], step: Step, ctx: TraversalContext): Map<GValue, GValue> {
@@ -51,7 +60,7 @@ function select(stream: Traverser[], step: Step, ctx: TraversalContext): Travers
   }
   const labels = args.map(String);
   return stream.flatMap((t) => {
-    const found = labels.map((l) => selectLabel(t, l));
+    const found = labels.map((l) => scoped(t, l, ctx));
     if (found.some((f) => f === undefined)) return [];
     const values = cycleBy(found as GValue[], step, ctx);
     if (labels.length === 1) return [moved(t, values[0]!)];

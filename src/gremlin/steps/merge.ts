@@ -5,7 +5,7 @@ import { idOf, labelArg, vertex } from "../elements.js";
 import { GremlinErrors } from "../errors.js";
 import { same } from "../predicates.js";
 import { BytecodeArg, Token, type Arg, type GValue } from "../values.js";
-import type { Step } from "./compile.js";
+import { optionOf, type Step } from "./compile.js";
 import { addVertex, storable } from "./mutation.js";
 import { child, type StepRunner } from "./run.js";
 import { mapEach, start, type TraversalContext, type Traverser } from "./traverser.js";
@@ -59,7 +59,7 @@ function matched<E extends Node | Relationship>(
   t: Traverser | undefined,
   ctx: TraversalContext,
 ): E {
-  const onMatch = mergeKeys(mergeMap(step.options?.get("onMatch"), t, ctx)).properties;
+  const onMatch = mergeKeys(mergeMap(optionOf(step, "onMatch"), t, ctx)).properties;
   if (onMatch.length > 0) ctx.write();
   applyProperties(ctx.graph, found, onMatch);
   return found;
@@ -78,7 +78,7 @@ function mergeVertex(step: Step, t: Traverser | undefined, ctx: TraversalContext
   const found = candidates.find((n) => (label === undefined || n.labels.includes(label)) && hasAll(n, properties));
   if (found) return matched(found, step, t, ctx);
   ctx.write();
-  const onCreate = mergeKeys(mergeMap(step.options?.get("onCreate"), t, ctx));
+  const onCreate = mergeKeys(mergeMap(optionOf(step, "onCreate"), t, ctx));
   const node = addVertex(graph, label ?? onCreate.label ?? "vertex", id ?? onCreate.id);
   applyProperties(graph, node, [...properties, ...onCreate.properties]);
   return node;
@@ -107,7 +107,7 @@ function mergeEdge(step: Step, t: Traverser | undefined, ctx: TraversalContext):
   );
   if (found) return matched(found, step, t, ctx);
   ctx.write();
-  const onCreate = mergeKeys(mergeMap(step.options?.get("onCreate"), t, ctx));
+  const onCreate = mergeKeys(mergeMap(optionOf(step, "onCreate"), t, ctx));
   const edgeId = id ?? onCreate.id;
   if (edgeId !== undefined && graph.relationships.has(edgeId)) throw GremlinErrors.duplicateEdge(edgeId);
   const from = endOrCurrent(ends.OUT ?? onCreate.ends.OUT, "OUT");

@@ -4,7 +4,7 @@ import { isPropertyValue, Node, Relationship, type PropertyValue, type Value } f
 import { describe, element, idOf, labelArg, vertex } from "../elements.js";
 import { GremlinErrors } from "../errors.js";
 import { same } from "../predicates.js";
-import { BytecodeArg, ElementRef, Token, type Arg, type GValue } from "../values.js";
+import { BytecodeArg, ElementRef, GProperty, Token, type Arg, type GValue } from "../values.js";
 import { child, type StepRunner } from "./run.js";
 import { mapEach, selectLabel, start, type TraversalContext, type Traverser } from "./traverser.js";
 
@@ -114,11 +114,20 @@ export function storable(v: GValue): PropertyValue {
   throw GremlinErrors.badArgument(`Property values must be Boolean, numbers, String or Date, not ${describe(v)}`);
 }
 
-/** Drops a vertex with its edges, or an edge. */
+/**
+ * Drops a vertex with its edges, an edge, or a property (`properties('k').drop()`): one value of a vertex's set
+ * (the others stay), an edge's property whole.
+ */
 function dropElement(graph: PropertyGraph, v: GValue): void {
   if (v instanceof Relationship) graph.deleteRelationship(v);
   else if (v instanceof Node) {
     for (const rel of [...v.out, ...v.in]) graph.deleteRelationship(rel);
     graph.deleteNode(v);
-  } else throw GremlinErrors.unsupported("drop() of a property is not supported by Trident");
+  } else if (v instanceof GProperty) {
+    const { element: el, key } = v;
+    const before = el.properties.get(key);
+    if (el.deleted || before === undefined) return;
+    const left = (Array.isArray(before) ? before : [before]).filter((x) => !same(x, v.value));
+    graph.setProperty(el, key, left.length === 0 ? undefined : left.length === 1 ? left[0] : left);
+  } else throw GremlinErrors.badArgument(`drop() takes elements and properties, not ${describe(v)}`);
 }

@@ -4,16 +4,16 @@ import { byRequired, byValue, entryFor } from "./by.js";
 import { compile, isLocal, type Step } from "./compile.js";
 import { collection } from "./collections.js";
 import { execute, type StepRunner } from "./run.js";
-import { mapEach, start, type TraversalContext, type Traverser } from "./traverser.js";
+import { mapEach, moved, start, type TraversalContext, type Traverser } from "./traverser.js";
 
 /** The reducing barriers: the whole stream into one value (or, with Scope.local, each traverser's collection). */
 export const REDUCE_STEPS: Record<string, StepRunner> = {
   count: ({ args }, stream) =>
     isLocal(args) ? mapEach(stream, (t) => BigInt(collection(t.value).length)) : [start(BigInt(stream.length))],
-  sum: (step, stream) => reduceNumbers(step.name, stream),
-  max: (step, stream) => reduceNumbers(step.name, stream),
-  min: (step, stream) => reduceNumbers(step.name, stream),
-  mean: (step, stream) => reduceNumbers(step.name, stream),
+  sum: numbers,
+  max: numbers,
+  min: numbers,
+  mean: numbers,
   fold: (_step, stream) => [start(stream.map((t) => t.value))],
   groupCount: (step, stream, ctx) => [start(groupCount(stream, step, ctx))],
   group: (step, stream, ctx) => [start(group(stream, step, ctx))],
@@ -53,19 +53,32 @@ function group(stream: Traverser[], step: Step, ctx: TraversalContext): Map<GVal
   );
 }
 
-function reduceNumbers(name: string, stream: Traverser[]): Traverser[] {
-  const values = stream
-    .map((t) => t.value)
-    .filter((v): v is bigint | number => typeof v === "bigint" || typeof v === "number");
-  if (values.length === 0) return name === "sum" ? [start(0n)] : [];
-  if (name === "max" || name === "min") {
-    const sorted = [...values].sort((a, b) => compare(a, b));
-    return [start(name === "max" ? sorted[sorted.length - 1]! : sorted[0]!)];
+/** sum, max, min, mean: of the stream's numbers, or with Scope.local of each traverser's collection's. */
+function numbers(step: Step, stream: Traverser[]): Traverser[] {
+  if (!isLocal(step.args)) {
+    const reduced = reduceNumbers(
+      step.name,
+      stream.map((t) => t.value),
+    );
+    return reduced === undefined ? [] : [start(reduced)];
   }
-  const allIntegers = values.every((v) => typeof v === "bigint");
+  return stream.flatMap((t) => {
+    const reduced = reduceNumbers(step.name, collection(t.value));
+    return reduced === undefined ? [] : [moved(t, reduced)];
+  });
+}
+
+/** The numbers among `values` reduced; undefined when there are none (sum: 0). */
+function reduceNumbers(name: string, values: GValue[]): GValue | undefined {
+  const numeric = values.filter((v): v is bigint | number => typeof v === "bigint" || typeof v === "number");
+  if (numeric.length === 0) return name === "sum" ? 0n : undefined;
+  if (name === "max" || name === "min") {
+    const sorted = [...numeric].sort((a, b) => compare(a, b));
+    return name === "max" ? sorted[sorted.length - 1]! : sorted[0]!;
+  }
+  const allIntegers = numeric.every((v) => typeof v === "bigint");
   const total = allIntegers
-    ? values.reduce((a, b) => (a as bigint) + (b as bigint), 0n)
-    : values.reduce((a, b) => Number(a) + Number(b), 0);
-  if (name === "sum") return [start(total)];
-  return [start(Number(total) / values.length)];
+    ? numeric.reduce((a, b) => (a as bigint) + (b as bigint), 0n)
+    : numeric.reduce((a, b) => Number(a) + Number(b), 0);
+  return name === "sum" ? total : Number(total) / numeric.length;
 }

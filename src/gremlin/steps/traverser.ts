@@ -12,6 +12,8 @@ export interface Traverser {
   readonly value: GValue;
   readonly path: readonly PathEntry[];
   readonly loops: number;
+  /** Its sack (`withSack`, `sack(operator)`); undefined until it has one of its own (then the initial value). */
+  readonly sack?: GValue;
 }
 
 export interface TraversalContext {
@@ -20,14 +22,18 @@ export interface TraversalContext {
   readonly write: () => void;
   /** Called in loops: throws when the request has run past its time. */
   readonly tick: () => void;
+  /** The traversal's side effects by key (`withSideEffect`, `aggregate`, `store`; read by `cap`, `select`, `where`). */
+  readonly sideEffects: Map<string, GValue>;
+  /** `withSack(value)`: every traverser's first sack; undefined without withSack. */
+  readonly initialSack?: GValue;
 }
 
 export const start = (value: GValue): Traverser => ({ value, path: [{ object: value, labels: [] }], loops: 0 });
 
 export const moved = (t: Traverser, value: GValue): Traverser => ({
+  ...t,
   value,
   path: [...t.path, { object: value, labels: [] }],
-  loops: t.loops,
 });
 
 /** The traverser with `labels` added to the object it stands on (`as`). */
@@ -52,3 +58,7 @@ export const mapEach = (stream: Traverser[], f: (t: Traverser) => GValue): Trave
 /** Each traverser moved to every value `f` gives it (flatMap steps). */
 export const flatMapEach = (stream: Traverser[], f: (t: Traverser) => GValue[]): Traverser[] =>
   stream.flatMap((t) => f(t).map((v) => moved(t, v)));
+
+/** What a name means to select(), where() and math(): a step label on the path, a map key, else a side effect. */
+export const scoped = (t: Traverser, name: string, ctx: TraversalContext): GValue | undefined =>
+  selectLabel(t, name) ?? ctx.sideEffects.get(name);
