@@ -16,8 +16,9 @@ import { percentile, startChildServer } from "./lib/load.js";
  * properties of every type), bulk-loaded as Gremlin CSV by one StartLoaderJob into a `trident serve` of its own
  * (data-plane ports 30200-30209). Then, from random persons, `--connections` connections each running traversals
  * one after the other: 1-hop `g.V(id).out('KNOWS').count()` and 2-hop `g.V(id).out('KNOWS').out('KNOWS').count()`.
- * Prints traversals/s, p50 and p99. Figures only.
+ * Prints traversals/s, p50 and p99 (after `--warmup` unmeasured traversals of each). Figures only.
  * Usage: node dist/bench/gremlin.js [--nodes 200000] [--rels 1000000] [--traversals 20000] [--connections 4]
+ *          [--warmup 2000]
  */
 const { values } = parseArgs({
   options: {
@@ -25,12 +26,14 @@ const { values } = parseArgs({
     rels: { type: "string", default: "1000000" },
     traversals: { type: "string", default: "20000" },
     connections: { type: "string", default: "4" },
+    warmup: { type: "string", default: "2000" },
   },
 });
 const NODES = Number(values.nodes);
 const RELS = Number(values.rels);
 const TRAVERSALS = Number(values.traversals);
 const CONNECTIONS = Number(values.connections);
+const WARMUP = Number(values.warmup);
 
 /** The generated graph as Gremlin CSV (reference §5.3): one vertex file, one edge file (a blank field: no value). */
 async function writeCsv(dir: string): Promise<void> {
@@ -121,6 +124,7 @@ try {
   const random = seededRandom(7);
   const somePerson = () => `n${persons.from + random.int(persons.to - persons.from)}`;
   const measure = async (label: string, run: (g: Source, id: string) => Promise<unknown>) => {
+    for (let i = 0; i < WARMUP; i++) await run(sources[i % CONNECTIONS]!, somePerson()); // JIT, not measured
     const latencies: number[] = [];
     let next = 0;
     let found = 0;

@@ -72,6 +72,7 @@ export class OpenTransactions {
       this.end(tx);
       return false;
     });
+    if (others.length === 0 && !own) return; // the common case (no session open): nothing to look at
     const touched = changes.flatMap(touches);
     if (others.length > 0 && touched.some((key) => others.some((tx) => tx.locked.has(key))))
       throw concurrentModification();
