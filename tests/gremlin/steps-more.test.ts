@@ -144,7 +144,7 @@ for (const serializer of SERIALIZERS) {
       });
     });
 
-    it("withSack and sack(Operator).by(): each traverser carries its own sack", async () => {
+    it("withSack and sack(Operator).by(): each traverser carries its own sack; fold(seed, Operator)", async () => {
       assert.deepEqual(
         await c.g.withSack(2).V("p1", "p2").outE("created").sack(operator.mult).by("weight").sack().toList(),
         [1, 3],
@@ -164,6 +164,8 @@ for (const serializer of SERIALIZERS) {
         [65],
       );
       assert.deepEqual(await c.g.V("p1").sack().toList(), [null]);
+      assert.deepEqual(await persons().values("age").fold(0, operator.sum).toList(), [101]);
+      assert.deepEqual(await persons().values("name").fold([], operator.addAll).toList(), [["Ada", "Bob", "Charles"]]);
     });
 
     it("properties(), key(), value(), hasKey/hasValue, propertyMap(): vertex properties and edge properties", async () => {

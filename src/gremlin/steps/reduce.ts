@@ -1,9 +1,11 @@
 import { compare } from "../predicates.js";
-import { BytecodeArg, type GValue } from "../values.js";
+import { GremlinErrors } from "../errors.js";
+import { BytecodeArg, Token, type GValue } from "../values.js";
 import { byRequired, byValue, entryFor } from "./by.js";
 import { compile, isLocal, type Step } from "./compile.js";
 import { collection } from "./collections.js";
 import { execute, type StepRunner } from "./run.js";
+import { operate } from "./sack.js";
 import { mapEach, moved, start, type TraversalContext, type Traverser } from "./traverser.js";
 
 /** The reducing barriers: the whole stream into one value (or, with Scope.local, each traverser's collection). */
@@ -14,7 +16,14 @@ export const REDUCE_STEPS: Record<string, StepRunner> = {
   max: numbers,
   min: numbers,
   mean: numbers,
-  fold: (_step, stream) => [start(stream.map((t) => t.value))],
+  // fold(), or fold(seed, Operator): the objects reduced from the seed by the operator.
+  fold: ({ args }, stream) => {
+    if (args.length === 0) return [start(stream.map((t) => t.value))];
+    const [seed, op] = args;
+    if (!(op instanceof Token))
+      throw GremlinErrors.unsupported("fold(seed, …) takes an Operator (Neptune refuses lambdas)");
+    return [start(stream.reduce<GValue>((acc, t) => operate(op.name, acc, t.value), seed as GValue))];
+  },
   groupCount: (step, stream, ctx) => [start(groupCount(stream, step, ctx))],
   group: (step, stream, ctx) => [start(group(stream, step, ctx))],
 };
