@@ -1,19 +1,25 @@
 import { readOnlyViolation, type GraphSession } from "../domain/neptune/data-plane/session.js";
 import { parseScript } from "../gremlin/script/parser.js";
 import { runScript } from "../gremlin/script/run.js";
-import type { TraversalContext } from "../gremlin/traversal.js";
+import type { TraversalAccess } from "../gremlin/traversal.js";
 import type { GValue } from "../gremlin/values.js";
+import { sessionless, type RunIn } from "./gremlin-sessions.js";
 import { GremlinErrors } from "../gremlin/errors.js";
 
 /**
  * Gremlin on a request's session, whatever carried it (bytecode or a script, over WebSocket or HTTP): one
- * transaction of the cluster's graph, bounded by the query timeout, in which a reader endpoint refuses the writes.
+ * transaction of the cluster's graph (its own, or a Gremlin session's: `runIn`), bounded by the query timeout, in
+ * which a reader endpoint refuses the writes.
  */
-export function traverseOn(session: GraphSession, work: (ctx: TraversalContext) => GValue[]): GValue[] {
+export function traverseOn(
+  session: GraphSession,
+  work: (ctx: TraversalAccess) => GValue[],
+  runIn: RunIn = sessionless,
+): GValue[] {
   const write = () => {
     if (session.role === "reader") throw readOnlyViolation();
   };
-  return session.transact((graph, tick) => work({ graph, write, tick }));
+  return runIn(session, (graph, tick) => work({ graph, write, tick }));
 }
 
 /** A string script's results (src/gremlin/script): parsed and run in the transaction, under its stack guard. */

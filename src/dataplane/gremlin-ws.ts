@@ -14,6 +14,7 @@ import {
 } from "../gremlin/messages.js";
 import { gremlinActions, scriptActions } from "../gremlin/actions.js";
 import { runTraversal } from "../gremlin/traversal.js";
+import { sessionless, SocketSessions } from "./gremlin-sessions.js";
 import { BytecodeArg, type GValue } from "../gremlin/values.js";
 import { AwsError } from "../protocol/errors.js";
 import type { RawResponse } from "../server/pipeline.js";
@@ -113,8 +114,15 @@ export class GremlinWebSockets {
           }
           this.#server.handleUpgrade(req, socket, head, (ws) => {
             clients.add(ws);
-            ws.on("close", () => clients.delete(ws));
-            this.#serve(ws, port, arrival, outcome.caller);
+            const connection = {
+              caller: outcome.caller,
+              sessions: new SocketSessions(this.emulator.dataPlane.graphs.transactions),
+            };
+            ws.on("close", () => {
+              clients.delete(ws);
+              connection.sessions.closeAll(); // a closed socket rolls its sessions' transactions back
+            });
+            this.#serve(ws, port, arrival, connection);
           });
         })
         .catch((error: unknown) => {
@@ -126,11 +134,11 @@ export class GremlinWebSockets {
   }
 
   /** Answers a connection's requests, one at a time in the order they came, for the caller of its handshake. */
-  #serve(ws: WebSocket, port: number, arrival: Arrival, caller: DataPlaneCaller | undefined): void {
+  #serve(ws: WebSocket, port: number, arrival: Arrival, connection: Connection): void {
     ws.on("error", () => ws.terminate());
     let queue = Promise.resolve();
     ws.on("message", (data: RawData, isBinary: boolean) => {
-      queue = queue.then(() => this.#answer(ws, toBuffer(data), isBinary, port, arrival, caller));
+      queue = queue.then(() => this.#answer(ws, toBuffer(data), isBinary, port, arrival, connection));
     });
   }
 
@@ -180,7 +188,7 @@ export class GremlinWebSockets {
     isBinary: boolean,
     port: number,
     arrival: Arrival,
-    caller: DataPlaneCaller | undefined,
+    connection: Connection,
   ): Promise<void> {
     const send = (codec: GremlinCodec, response: ResponseMessage, traversers = true) => {
       if (ws.readyState !== ws.OPEN) return;
@@ -220,19 +228,14 @@ export class GremlinWebSockets {
       send(codec, failure(null, STATUS.serialization, message));
       return;
     }
-    const { responses, traversers } = await this.#run(request, port, arrival, caller);
+    const { responses, traversers } = await this.#run(request, port, arrival, connection);
     for (const response of responses) send(codec, response, traversers);
   }
 
   /** The responses to one request: result batches (206…, then 200), 204, or one error. */
-  async #run(
-    request: RequestMessage,
-    port: number,
-    arrival: Arrival,
-    caller: DataPlaneCaller | undefined,
-  ): Promise<Reply> {
+  async #run(request: RequestMessage, port: number, arrival: Arrival, connection: Connection): Promise<Reply> {
     const { requestId } = request;
-    const work = workOf(request);
+    const work = workOf(request, connection.sessions);
     if ("code" in work) return { responses: [work], traversers: true };
     const batch = Number(request.args.get("batchSize") ?? DEFAULT_BATCH_SIZE);
     const batchSize = Number.isInteger(batch) && batch > 0 ? batch : DEFAULT_BATCH_SIZE;
@@ -241,7 +244,7 @@ export class GremlinWebSockets {
       outcome = await this.emulator.store.transact(
         async () => {
           try {
-            return { values: this.#traverse(work, port, arrival, caller) };
+            return { values: this.#traverse(work, port, arrival, connection.caller) };
           } catch (error) {
             return { error };
           }
@@ -281,6 +284,12 @@ export class GremlinWebSockets {
   }
 }
 
+/** One WebSocket: the caller its handshake authenticated (IAM clusters), and its Gremlin sessions. */
+interface Connection {
+  readonly caller: DataPlaneCaller | undefined;
+  readonly sessions: SocketSessions;
+}
+
 /** A request's answers, and whether their results are wrapped as traversers (bytecode) or plain (eval). */
 interface Reply {
   responses: ResponseMessage[];
@@ -297,7 +306,7 @@ interface Runnable {
 /** What a request asks to run, or the refusal of a request that cannot run. */
 type Work = ResponseMessage | Runnable;
 
-function workOf(request: RequestMessage): Work {
+function workOf(request: RequestMessage, sessions: SocketSessions): Work {
   const { requestId, op, processor } = request;
   const gremlin = request.args.get("gremlin");
   // A sessionless script (TinkerPop's `eval` with no processor).
@@ -323,12 +332,26 @@ function workOf(request: RequestMessage): Work {
       traversers: false,
     };
   }
-  if (op !== "bytecode" || processor !== "traversal")
+  // Bytecode in a session (`g.tx()`: processor `session` and a `session` argument), or on its own.
+  const inSession = processor === "session";
+  const served = op === "bytecode" ? processor === "traversal" || inSession : inSession && op === "close";
+  if (!served)
     return failure(
       requestId,
       STATUS.malformedRequest,
       `The op [${op}] with processor [${processor}] is not supported.`,
     );
+  const sessionId = inSession ? request.args.get("session") : undefined;
+  if (inSession && (typeof sessionId !== "string" || sessionId === ""))
+    return failure(
+      requestId,
+      STATUS.invalidArguments,
+      "A message with the [session] processor requires a [session] argument.",
+    );
+  if (op === "close") {
+    sessions.close(sessionId as string);
+    return { requestId, code: STATUS.noContent, message: "", data: [] };
+  }
   if (!(gremlin instanceof BytecodeArg))
     return failure(
       requestId,
@@ -338,7 +361,11 @@ function workOf(request: RequestMessage): Work {
   return (
     aliasRefusal(requestId, request.args.get("aliases"), "bytecode") ?? {
       actions: () => gremlinActions(gremlin),
-      run: (session) => traverseOn(session, (ctx) => runTraversal(gremlin, ctx)),
+      run: (session) => {
+        // Resolved when the request runs: a commit, a rollback, or a traversal in the session's transaction.
+        const runIn = typeof sessionId === "string" ? sessions.runIn(sessionId, gremlin) : sessionless;
+        return traverseOn(session, (ctx) => runTraversal(gremlin, ctx), runIn);
+      },
       traversers: true,
     }
   );

@@ -2,7 +2,7 @@ import type { PropertyGraph } from "../graph/model/graph.js";
 import { Node, Relationship } from "../graph/model/values.js";
 import { GremlinErrors } from "./errors.js";
 import { same, test } from "./predicates.js";
-import { ElementRef, Predicate, Token, isElement, type Arg, type GValue } from "./values.js";
+import { ElementRef, GProperty, Predicate, Token, isElement, type Arg, type GValue } from "./values.js";
 
 /**
  * Reading the graph's elements as Gremlin sees them: ids (strings only, reference §3.6), labels (`A::B`),
@@ -48,6 +48,7 @@ export function describe(v: GValue): string {
   if (v instanceof Node) return "a vertex";
   if (v instanceof Relationship) return "an edge";
   if (Array.isArray(v)) return "a list";
+  if (v instanceof GProperty) return "a property";
   if (v instanceof Map) return "a map";
   return `the value ${String(v)}`;
 }
@@ -100,6 +101,32 @@ export function propertyValues(v: GValue, keys: string[]): GValue[] {
   for (const [key, value] of el.properties)
     if (keys.length === 0 || keys.includes(key)) out.push(...(Array.isArray(value) ? value : [value]));
   return out;
+}
+
+/** An element's properties of `keys` (all keys when none): a vertex's one per value of a set, an edge's one each. */
+export function propertiesOf(v: GValue, keys: string[]): GProperty[] {
+  const el = element(v);
+  const out: GProperty[] = [];
+  for (const [key, value] of el.properties)
+    if (keys.length === 0 || keys.includes(key))
+      for (const one of Array.isArray(value) ? value : [value]) out.push(new GProperty(el, key, one));
+  return out;
+}
+
+/** propertyMap(): each key to its properties (a vertex's as a list, as valueMap lists its values). */
+export function propertyMap(v: GValue, keys: string[]): Map<GValue, GValue> {
+  const out = new Map<GValue, GValue>();
+  for (const p of propertiesOf(v, keys)) {
+    if (p.element instanceof Relationship) out.set(p.key, p);
+    else out.set(p.key, [...((out.get(p.key) as GValue[] | undefined) ?? []), p]);
+  }
+  return out;
+}
+
+/** A property step's subject (key(), value(), hasValue()). */
+export function property(v: GValue): GProperty {
+  if (!(v instanceof GProperty)) throw GremlinErrors.badArgument(`The step expects a property, not ${describe(v)}`);
+  return v;
 }
 
 export function valueMap(v: GValue, args: Arg[], tokens: boolean): Map<GValue, GValue> {

@@ -1,7 +1,8 @@
 import { Node, Relationship } from "../graph/model/values.js";
 import { UnreadableRequest, type GremlinCodec, type RequestMessage, type ResponseMessage } from "./messages.js";
-import { Bytecode, graphBinary, processTypes, structure } from "./tinkerpop.js";
-import { BytecodeArg, ElementRef, GPath, Predicate, Token, type Arg, type GValue, type Instruction } from "./values.js";
+import { Bytecode, graphBinary, processTypes, structure, TypedNumber } from "./tinkerpop.js";
+import { BytecodeArg, ElementRef, GPath, GProperty, Predicate, Token } from "./values.js";
+import type { Arg, GValue, Instruction } from "./values.js";
 
 /**
  * GraphBinary 1.0 (`application/vnd.graphbinary-v1.0`, reference §3.4), with the `gremlin` package's own
@@ -77,9 +78,13 @@ function fromTinkerPop(v: unknown): Arg {
   throw new Error(`a value Trident does not take as an argument (${Object.prototype.toString.call(v)})`);
 }
 
-/** A result → what the package's writer writes: elements as references (id and label, no properties). */
+/**
+ * A result → what the package's writer writes: elements as references (id and label, no properties); an integer
+ * as a Long and a float as a Double, as GraphSON 3 writes them (g:Int64, g:Double).
+ */
 function toTinkerPop(v: GValue): unknown {
-  if (typeof v === "bigint") return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;
+  if (typeof v === "bigint") return new TypedNumber("long", v);
+  if (typeof v === "number") return new TypedNumber("double", v);
   if (v instanceof Node) return new structure.Vertex(v.id, v.labels.join("::"), null);
   if (v instanceof Relationship)
     return new structure.Edge(
@@ -94,6 +99,10 @@ function toTinkerPop(v: GValue): unknown {
       v.labels.map((l) => new Set(l)),
       v.objects.map(toTinkerPop),
     );
+  if (v instanceof GProperty)
+    return v.element instanceof Node
+      ? new structure.VertexProperty(new TypedNumber("long", v.id), v.key, toTinkerPop(v.value), null)
+      : new structure.Property(v.key, toTinkerPop(v.value));
   if (v instanceof Token) return new processTypes.EnumValue(v.type, v.name);
   if (Array.isArray(v)) return v.map(toTinkerPop);
   if (v instanceof Map) return new Map([...v].map(([k, x]) => [toTinkerPop(k), toTinkerPop(x)]));

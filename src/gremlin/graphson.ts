@@ -1,7 +1,17 @@
 import { Node, Relationship } from "../graph/model/values.js";
 import { GremlinErrors } from "./errors.js";
 import { UnreadableRequest, type GremlinCodec, type RequestMessage, type ResponseMessage } from "./messages.js";
-import { BytecodeArg, ElementRef, GPath, Predicate, Token, type Arg, type GValue, type Instruction } from "./values.js";
+import {
+  BytecodeArg,
+  ElementRef,
+  GPath,
+  GProperty,
+  Predicate,
+  Token,
+  type Arg,
+  type GValue,
+  type Instruction,
+} from "./values.js";
 
 /**
  * GraphSON 3.0 (`application/vnd.gremlin-v3.0+json`, reference §3.3), both ways. Written here rather than taken
@@ -175,6 +185,10 @@ function write(v: GValue): unknown {
       ),
       objects: typed("g:List", v.objects.map(write)),
     });
+  if (v instanceof GProperty)
+    return v.element instanceof Node
+      ? typed("g:VertexProperty", { id: typed("g:Int64", Number(v.id)), value: write(v.value), label: v.key })
+      : typed("g:Property", { key: v.key, value: write(v.value) });
   if (v instanceof Token) return typed(`g:${v.type ?? "T"}`, v.name);
   if (Array.isArray(v)) return typed("g:List", v.map(write));
   return typed(
@@ -196,6 +210,10 @@ function plain(v: GValue): unknown {
   if (v instanceof Node) return vertexReference(v);
   if (v instanceof Relationship) return edgeReference(v);
   if (v instanceof GPath) return { labels: v.labels, objects: v.objects.map(plain) };
+  if (v instanceof GProperty)
+    return v.element instanceof Node
+      ? { id: Number(v.id), value: plain(v.value), label: v.key }
+      : { key: v.key, value: plain(v.value) };
   if (v instanceof Token) return v.name;
   if (Array.isArray(v)) return v.map(plain);
   return Object.fromEntries([...v].map(([k, x]) => [keyText(k), plain(x)]));

@@ -1,6 +1,6 @@
 import { GraphError } from "../graph/errors.js";
 import { Node, Relationship } from "../graph/model/values.js";
-import { GPath, Predicate, Token, type Arg, type GValue } from "./values.js";
+import { GPath, GProperty, Predicate, Token, type Arg, type GValue } from "./values.js";
 
 /**
  * Gremlin's comparison: numbers by value whatever their type (`1` and `1.0` are equal, as in TinkerPop's
@@ -13,6 +13,8 @@ export function same(a: Arg, b: Arg): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]!));
   if (a instanceof Token && b instanceof Token) return a.name === b.name;
+  if (a instanceof GProperty && b instanceof GProperty)
+    return same(a.element, b.element) && a.key === b.key && same(a.value, b.value);
   return a === b;
 }
 
@@ -52,6 +54,7 @@ function keyText(v: GValue): string {
   if (v instanceof Node || v instanceof Relationship) return v.id;
   if (v instanceof GPath) return v.objects.map(keyText).join(",");
   if (v instanceof Token) return v.name;
+  if (v instanceof GProperty) return `${v.key}=${String(v.value)}`;
   return String(v);
 }
 

@@ -15,6 +15,7 @@ export type GValue =
   | Node
   | Relationship
   | GPath
+  | GProperty
   | Token
   | GValue[]
   | Map<GValue, GValue>;
@@ -34,6 +35,31 @@ export class GPath {
     readonly labels: string[][],
     readonly objects: GValue[],
   ) {}
+}
+
+/**
+ * A property as `properties()` yields it: of a vertex, one value of its (set-valued) property, a VertexProperty on
+ * the wire with a number for id (Neptune's vertex property ids are numbers, reference §3.6); of an edge, its one
+ * value, a Property.
+ */
+export class GProperty {
+  constructor(
+    readonly element: Node | Relationship,
+    readonly key: string,
+    readonly value: PropertyValue,
+  ) {}
+
+  /**
+   * *Decided*: Neptune does not say how it numbers vertex properties; Trident derives the id from the vertex, the
+   * key and the value (FNV-1a, 48 bits: exact as a JavaScript number), so the same property has the same id.
+   */
+  get id(): bigint {
+    let hash = 0xcbf29ce484222325n;
+    for (const c of Buffer.from(`${this.element.id}\u0000${this.key}\u0000${String(this.value)}`)) {
+      hash = ((hash ^ BigInt(c)) * 0x100000001b3n) & 0xffffffffffffffffn;
+    }
+    return hash & 0xffffffffffffn;
+  }
 }
 
 /** `P` and `TextP`: a predicate name and its operand (for `and`/`or`, the two predicates; for `within`, a list). */

@@ -15,6 +15,7 @@ import {
   T,
   TextP,
 } from "./fixture.js";
+import { addStepsGraph } from "./steps-graph.js";
 
 type Element = { id: string; label: string };
 const ids = (list: unknown[]) => (list as Element[]).map((e) => e.id);
@@ -27,48 +28,7 @@ for (const serializer of SERIALIZERS) {
 
     before(async () => {
       c = await gremlinCluster(serializer.options);
-      const { g } = c;
-      await g
-        .addV("person")
-        .property(T.id, "p1")
-        .property("name", "Ada")
-        .property("age", 36)
-        .as("a")
-        .addV("person")
-        .property(T.id, "p2")
-        .property("name", "Charles")
-        .property("age", 40)
-        .as("c")
-        .addV("person")
-        .property(T.id, "p3")
-        .property("name", "Bob")
-        .property("age", 25)
-        .as("b")
-        .addV("software")
-        .property(T.id, "s1")
-        .property("name", "engine")
-        .property("lang", "en")
-        .as("s")
-        .addE("knows")
-        .from_("a")
-        .to("c")
-        .property(T.id, "e1")
-        .property("since", 1833)
-        .addE("created")
-        .from_("a")
-        .to("s")
-        .property(T.id, "e2")
-        .property("weight", 0.5)
-        .addE("created")
-        .from_("c")
-        .to("s")
-        .property(T.id, "e3")
-        .property("weight", 1.5)
-        .addE("knows")
-        .from_("c")
-        .to("b")
-        .property(T.id, "e4")
-        .iterate();
+      await addStepsGraph(c.g);
     });
     after(() => c.close());
 

@@ -74,6 +74,25 @@ export class PropertyGraph {
     }
   }
 
+  /**
+   * Runs `work` as a transaction that is always undone, and answers what it returned with the changes it made (a
+   * Gremlin session's transaction: kept aside across requests, replayed and committed at its end). Not nested.
+   */
+  tentatively<T>(work: () => T): { result: T; changes: Change[] } {
+    if (this.#undo) throw new Error("tentatively() runs a transaction of its own, not inside one");
+    const undo: (() => void)[] = [];
+    const redo: Change[] = [];
+    this.#undo = undo;
+    this.#redo = redo;
+    try {
+      return { result: work(), changes: redo };
+    } finally {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      this.#undo = undefined;
+      this.#redo = undefined;
+    }
+  }
+
   #record(inverse: () => void): void {
     this.#undo?.push(inverse);
   }

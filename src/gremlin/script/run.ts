@@ -1,7 +1,7 @@
 import { GraphErrors } from "../../graph/errors.js";
 import { GremlinErrors } from "../errors.js";
 import { same } from "../predicates.js";
-import { runTraversal, type TraversalContext } from "../traversal.js";
+import { runTraversal, type TraversalAccess } from "../traversal.js";
 import { GPath, type GValue, type Instruction } from "../values.js";
 import type { Script } from "./parser.js";
 
@@ -16,7 +16,7 @@ import type { Script } from "./parser.js";
  * (`valueMap().next()`) its entries, each a map of one entry; a path its objects; anything else itself. So they are
  * plain values, never traversers.
  */
-export function runScript(script: Script, ctx: TraversalContext): GValue[] {
+export function runScript(script: Script, ctx: TraversalAccess): GValue[] {
   let results: GValue[] = [];
   script.statements.forEach((statement, index) => {
     const last = index === script.statements.length - 1;

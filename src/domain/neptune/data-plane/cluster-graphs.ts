@@ -28,6 +28,7 @@ import {
   type ImageRef,
 } from "./graph-images.js";
 import type { DataKey } from "./graph-sealing.js";
+import { OpenTransactions } from "./open-transactions.js";
 
 /** What the graphs need of a request's world: the store, the cluster's place, KMS (for data keys). */
 export interface GraphScope extends GraphPlace {
@@ -63,6 +64,8 @@ interface LiveGraph {
  */
 export class ClusterGraphs {
   readonly #live = new Map<string, LiveGraph>();
+  /** The transactions held open across requests (Gremlin sessions) and the elements they lock. */
+  readonly transactions = new OpenTransactions();
 
   constructor(readonly clock: Clock) {}
 
@@ -164,9 +167,15 @@ export class ClusterGraphs {
     return live;
   }
 
-  /** The live graph's commits are appended to the cluster's log. */
+  /**
+   * The live graph's commits are appended to the cluster's log; a commit that touches what an open transaction
+   * holds locked fails (ConcurrentModificationException) and is rolled back instead.
+   */
   #watch(live: LiveGraph, id: string): void {
-    live.engine.graph.onCommit = (changes) => this.#committed(live, id, changes);
+    live.engine.graph.onCommit = (changes) => {
+      this.transactions.lock(id, changes, this.#now());
+      this.#committed(live, id, changes);
+    };
   }
 
   /**

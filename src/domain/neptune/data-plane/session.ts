@@ -3,6 +3,7 @@ import type { QueryEffects } from "../../../graph/cypher/ast.js";
 import { withinStack, type GraphEngine } from "../../../graph/engine.js";
 import { GraphError } from "../../../graph/errors.js";
 import type { PropertyGraph } from "../../../graph/model/graph.js";
+import { applyChanges, type Change } from "../../../graph/storage/changes.js";
 import type { Clock } from "../../../state/clock.js";
 import type { Delays } from "../../../state/delays.js";
 import type { Store, Table } from "../../../state/store.js";
@@ -14,6 +15,7 @@ import type { ClusterGraphs } from "./cluster-graphs.js";
 import type { DataPlanePorts } from "./ports.js";
 import { loaderJobTable, type LoaderJobRecord } from "./loader-jobs.js";
 import { queryTimeoutMs } from "./query-timeout.js";
+import { concurrentModification, type OpenTransaction } from "./open-transactions.js";
 
 /**
  * What a request on a data-plane port reaches: the cluster behind the port, in the role of the endpoint it came
@@ -53,6 +55,19 @@ export interface GraphSession {
    * (`readOnlyViolation`), since only it knows which of its steps write.
    */
   transact<T>(work: (graph: PropertyGraph, tick: () => void) => T): T;
+  /** Begins a transaction held across requests (a Gremlin session's): none of it reaches the graph until commit. */
+  begin(): OpenTransaction;
+  /**
+   * Runs `work` inside `tx`, as `transact` runs it, on the graph as committed plus `tx`'s changes so far (a session
+   * reads its own writes); its changes join `tx`'s and the graph is left as committed (no other request sees
+   * them). If `work` throws, `tx` is rolled back whole: Neptune rolls back a session's transaction when one of
+   * its requests fails (docs access-graph-gremlin-sessions.html).
+   */
+  transactIn<T>(tx: OpenTransaction, work: (graph: PropertyGraph, tick: () => void) => T): T;
+  /** Commits `tx`: its changes applied as one transaction and logged like any other. */
+  commit(tx: OpenTransaction): void;
+  /** Rolls `tx` back: its changes dropped, its locks released. */
+  rollback(tx: OpenTransaction): void;
   /** Fast reset: empties the graph (the face checks the two-step token). */
   reset(): void;
 }
@@ -166,6 +181,7 @@ function sessionOf(
   const role = instance.DBInstanceIdentifier === cluster.writer ? "writer" : "reader";
   const timeoutMs = queryTimeoutMs(scope, cluster, instance);
   const engine = (): GraphEngine => world.graphs.engine(scope, cluster, timeoutMs);
+  const { transactions } = world.graphs;
   return {
     accountId: scope.accountId,
     region: scope.region,
@@ -196,8 +212,70 @@ function sessionOf(
     reset() {
       world.graphs.reset(scope, cluster);
     },
+    begin: () => transactions.begin(cluster.DbClusterResourceId, scope.now),
+    transactIn(tx, work) {
+      stillOpen(tx);
+      const running = engine();
+      const tick = running.deadline();
+      try {
+        const { result, changes } = withinStack(() =>
+          running.graph.tentatively(() => {
+            replay(running.graph, tx.changes);
+            return work(running.graph, tick);
+          }),
+        );
+        transactions.lock(cluster.DbClusterResourceId, changes, scope.now, tx);
+        tx.changes = changes;
+        return result;
+      } catch (error) {
+        transactions.end(tx);
+        throw error;
+      }
+    },
+    commit(tx) {
+      stillOpen(tx);
+      const { changes } = tx;
+      transactions.end(tx);
+      if (changes.length === 0) return;
+      const running = engine();
+      atomicallyOn(running, running.deadline(), (graph) => replay(graph, changes));
+    },
+    rollback: (tx) => transactions.end(tx),
   };
+
+  /** A transaction past Neptune's session lifetime is rolled back; one already ended cannot go on. */
+  function stillOpen(tx: OpenTransaction): void {
+    if (tx.ended) throw sessionEnded();
+    if (tx.expired(scope.now)) {
+      transactions.end(tx);
+      throw sessionEnded();
+    }
+  }
 }
+
+/**
+ * An open transaction's changes replayed on the graph as committed now. One that no longer applies (another
+ * request deleted an element it changed, or took an id it added) is a write conflict:
+ * ConcurrentModificationException, as Neptune answers a transaction it cannot complete.
+ */
+function replay(graph: PropertyGraph, changes: readonly Change[]): void {
+  try {
+    applyChanges(graph, changes);
+  } catch {
+    throw concurrentModification();
+  }
+}
+
+/**
+ * A session's transaction that timed out (Neptune's 10 minutes, SESSION_LIFETIME_MS). Neptune's code and message
+ * for it are not documented; *decided*: TimeLimitExceededException (500), saying that the work is gone.
+ */
+const sessionEnded = () =>
+  new GraphError(
+    "TimeLimitExceededException",
+    "The session's transaction was open longer than Neptune's 10 minutes and was rolled back: begin a new one.",
+    500,
+  );
 
 /** Runs `work` on the engine's graph as one transaction, with `guard` to call in its loops. */
 function atomicallyOn<T>(
