@@ -7,6 +7,7 @@ import type { ServiceDefinition } from "./services/service.js";
 import { kmsHandlers } from "./services/kms/index.js";
 import { neptuneHandlers } from "./services/neptune/index.js";
 import { stsHandlers } from "./services/sts/handlers.js";
+import { iamHandlers } from "./services/iam/index.js";
 import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";
 import type { KmsServiceAccess } from "./domain/kms/service-access.js";
@@ -48,7 +49,7 @@ export class Emulator {
   readonly delays: Delays;
   /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
   readonly kms: KmsServiceAccess;
-  readonly services: Record<"neptune" | "kms" | "sts", ServiceDefinition>;
+  readonly services: Record<"neptune" | "kms" | "sts" | "iam", ServiceDefinition>;
   /** The clusters' data planes: the port book and the live graphs (served by src/dataplane). */
   readonly dataPlane: DataPlaneWorld;
   /** Changes on every start, so a client can tell that a restart happened (health). */
@@ -86,6 +87,13 @@ export class Emulator {
         model: loadModel("kms"),
         validation: { code: "ValidationException", missingAsMissingParameter: false },
         handlers: dictionary(kmsHandlers),
+      },
+      iam: {
+        name: "iam",
+        displayName: "IAM",
+        model: loadModel("iam"),
+        validation: { code: "ValidationError", missingAsMissingParameter: false },
+        handlers: dictionary(iamHandlers),
       },
       neptune: {
         name: "neptune",

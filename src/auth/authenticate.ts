@@ -49,6 +49,7 @@ export function authenticate(
     const failure = verifySigV4(request, creds, owner.secretAccessKey, emulator.signatureClock.now());
     if (failure) return fail(failure);
   }
+  emulator.identities.recordKeyUse(creds.accessKeyId, signingName, region);
   return { principal: owner.principal, region };
 }
 
