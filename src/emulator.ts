@@ -6,6 +6,7 @@ import { loadModel } from "./protocol/model.js";
 import type { ServiceDefinition } from "./services/service.js";
 import { kmsHandlers } from "./services/kms/index.js";
 import { neptuneHandlers } from "./services/neptune/index.js";
+import { authorizeNeptune } from "./services/neptune/authorize.js";
 import { stsHandlers } from "./services/sts/handlers.js";
 import { iamHandlers } from "./services/iam/index.js";
 import { SystemClock, type Clock } from "./state/clock.js";
@@ -101,6 +102,7 @@ export class Emulator {
         model: loadModel("neptune"),
         validation: { code: "ValidationError", missingAsMissingParameter: true },
         handlers: dictionary(neptuneHandlers),
+        authorize: authorizeNeptune,
       },
     };
   }

@@ -106,6 +106,7 @@ async function answer(
     const handler = route.service.handlers[route.operation];
     if (!handler) throw CommonErrors.notImplemented(route.service.displayName, route.operation);
     const ctx: RequestContext = { requestId, principal, region: auth.region, now: emulator.clock.now(), emulator };
+    route.service.authorize?.(route.operation, input, ctx);
     const output = await (handler as (input: unknown, ctx: RequestContext) => unknown)(input, ctx);
     return {
       response: serializeOutput(route, output, requestId),

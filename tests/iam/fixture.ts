@@ -1,10 +1,11 @@
 import { IAMClient } from "@aws-sdk/client-iam";
+import type { EmulatorOptions } from "../../src/emulator.js";
 import { InProcessHandler } from "../../src/server/inprocess.js";
 import { ADMIN, A, inProcess, REGION, type Credentials } from "../helpers/harness.js";
 
 /** The emulator in-process with an IAM client beside the harness's STS, KMS and Neptune clients. */
-export function iamWorld() {
-  const env = inProcess();
+export function iamWorld(options: EmulatorOptions = {}) {
+  const env = inProcess(options);
   const handler = new InProcessHandler(env.emulator);
   const clients = (credentials: Credentials) => ({
     ...env.clientsFor(credentials),
