@@ -1,5 +1,6 @@
 import { accessKeyById, accessKeyOf, createAccessKey, deleteAccessKey } from "../../domain/iam/access-keys.js";
 import { addTags, createUser, deleteUser, removeTags, updateUser, userFor } from "../../domain/iam/entities.js";
+import { IamErrors } from "../../domain/iam/errors.js";
 import { setBoundary } from "../../domain/iam/holders.js";
 import type { IamOperations } from "../../generated/iam.js";
 import { AwsError } from "../../protocol/errors.js";
@@ -18,6 +19,13 @@ function callerUserName(ctx: RequestContext, given: string | undefined): string 
   if (principal.kind === "user" && !principal.temporary) return principal.arn.slice(principal.arn.lastIndexOf("/") + 1);
   if (principal.kind === "root") return undefined;
   throw new AwsError("ValidationError", "Must specify userName when calling with non-User credentials", 400);
+}
+
+/** The user whose key a call names; root has no IAM keys of its own here, so its key is not found. */
+function keyOwnerName(ctx: RequestContext, given: string | undefined, accessKeyId: string): string {
+  const name = callerUserName(ctx, given);
+  if (name === undefined) throw IamErrors.noSuchEntity(`The Access Key with id ${accessKeyId} cannot be found.`);
+  return name;
 }
 
 export const userHandlers: HandlerMap<IamOperations> = {
@@ -125,13 +133,13 @@ export const userHandlers: HandlerMap<IamOperations> = {
   },
 
   UpdateAccessKey: (input, ctx) => {
-    const name = callerUserName(ctx, input.UserName)!;
+    const name = keyOwnerName(ctx, input.UserName, input.AccessKeyId);
     const { iam, accountId } = authorizeOn(ctx, "UpdateAccessKey", "user", name);
     accessKeyOf(iam, accountId, name, input.AccessKeyId).Status = input.Status;
   },
 
   DeleteAccessKey: (input, ctx) => {
-    const name = callerUserName(ctx, input.UserName)!;
+    const name = keyOwnerName(ctx, input.UserName, input.AccessKeyId);
     const { iam, accountId } = authorizeOn(ctx, "DeleteAccessKey", "user", name);
     deleteAccessKey(iam, accountId, name, input.AccessKeyId);
   },
