@@ -7,6 +7,8 @@ import {
   CreateGroupCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
   DeleteUserPermissionsBoundaryCommand,
   DetachUserPolicyCommand,
   GetUserCommand,
@@ -15,6 +17,7 @@ import {
   PutUserPermissionsBoundaryCommand,
   CreatePolicyCommand,
   RemoveUserFromGroupCommand,
+  UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { CreateKeyCommand, ListKeysCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { DescribeDBClustersCommand } from "@aws-sdk/client-neptune";
@@ -180,4 +183,46 @@ test("IAM's own actions are authorized by the same engine: a user without iam:Cr
     (await rejection(() => world.admin.iam.send(new GetUserCommand({ UserName: "sneaky" })))).name,
     "NoSuchEntityException",
   );
+});
+
+test("a role's trust policy is read at AssumeRole time; its sessions must name a user for GetUser; a deleted role's session may do nothing", async () => {
+  const world = iamWorld();
+  const trusting = (principal: string) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }],
+    });
+  const { Role } = await world.admin.iam.send(
+    new CreateRoleCommand({ RoleName: "ops", AssumeRolePolicyDocument: trusting(`arn:aws:iam::${A}:root`) }),
+  );
+  await world.admin.iam.send(
+    new PutRolePolicyCommand({ RoleName: "ops", PolicyName: "p", PolicyDocument: allow(["kms:ListKeys"]) }),
+  );
+  const { Credentials } = await world.admin.sts.send(
+    new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s1" }),
+  );
+  const session = world.clients({
+    accessKeyId: Credentials!.AccessKeyId!,
+    secretAccessKey: Credentials!.SecretAccessKey!,
+    sessionToken: Credentials!.SessionToken!,
+  });
+  const noName = await rejection(() => session.iam.send(new GetUserCommand({})));
+  assert.equal(noName.name, "ValidationError");
+  assert.equal(noName.message, "Must specify userName when calling with non-User credentials");
+  assert.equal(noName.$metadata?.httpStatusCode, 400);
+
+  await world.admin.iam.send(new CreateUserCommand({ UserName: "other" }));
+  await world.admin.iam.send(
+    new UpdateAssumeRolePolicyCommand({ RoleName: "ops", PolicyDocument: trusting(`arn:aws:iam::${A}:user/other`) }),
+  );
+  const refused = await rejection(() =>
+    world.admin.sts.send(new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s2" })),
+  );
+  assert.equal(refused.name, "AccessDenied");
+  assert.equal(refused.$metadata?.httpStatusCode, 403);
+
+  await session.kms.send(new ListKeysCommand({}));
+  await world.admin.iam.send(new DeleteRolePolicyCommand({ RoleName: "ops", PolicyName: "p" }));
+  await world.admin.iam.send(new DeleteRoleCommand({ RoleName: "ops" }));
+  assert.equal((await rejection(() => session.kms.send(new ListKeysCommand({})))).name, "AccessDeniedException");
 });

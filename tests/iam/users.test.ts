@@ -231,3 +231,17 @@ test("GetUser without a name answers the calling user (the configured admin is a
   assert.equal(self.User!.UserName, "admin");
   assert.equal(self.User!.Arn, `arn:aws:iam::${A}:user/admin`);
 });
+
+test("GetUser without a name, as an account's root (relaxed auth): the root ARN and account id, no user name", async () => {
+  const world = iamWorld({ relaxedAuth: true });
+  const root = world.clients({ accessKeyId: "123456789012", secretAccessKey: "unchecked" });
+  const { User } = await root.iam.send(new GetUserCommand({}));
+  assert.equal(User!.Arn, "arn:aws:iam::123456789012:root");
+  assert.equal(User!.UserId, "123456789012");
+  assert.equal(User!.UserName, undefined);
+  // Root may do everything in its account, IAM included: its users' keys then work at once.
+  await root.iam.send(new CreateUserCommand({ UserName: "first" }));
+  const { AccessKey } = await root.iam.send(new CreateAccessKeyCommand({ UserName: "first" }));
+  const first = world.clients({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
+  assert.equal((await first.sts.send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:iam::123456789012:user/first");
+});

@@ -5,7 +5,7 @@ import { MAX_MANAGED_POLICY, MAX_POLICY_VERSIONS } from "../../domain/iam/manage
 import { MAX_ACCESS_KEYS_PER_USER } from "../../domain/iam/access-keys.js";
 import { MAX_GROUPS_PER_USER, MAX_TRUST_POLICY } from "../../domain/iam/entities.js";
 import type { PolicyHolder } from "../../domain/iam/records.js";
-import type { AttachedPolicy, IamOperations, PolicyDetail } from "../../generated/iam.js";
+import type { AttachedPolicy, EntityType, IamOperations, PolicyDetail } from "../../generated/iam.js";
 import type { HandlerMap } from "../service.js";
 import { authorizeFor } from "./context.js";
 import { byName, page } from "./paging.js";
@@ -30,7 +30,7 @@ export const accountHandlers: HandlerMap<IamOperations> = {
    */
   GetAccountAuthorizationDetails: (input, ctx) => {
     const { iam, accountId } = authorizeFor(ctx, "GetAccountAuthorizationDetails", "*");
-    const want = (type: string) => !input.Filter || input.Filter.length === 0 || input.Filter.includes(type as never);
+    const want = (type: EntityType) => !input.Filter || input.Filter.length === 0 || input.Filter.includes(type);
     const items: { list: "UserDetailList" | "GroupDetailList" | "RoleDetailList" | "Policies"; value: object }[] = [];
     if (want("User"))
       for (const user of byName(iam.users(accountId).values(), (u) => u.UserName))

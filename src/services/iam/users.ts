@@ -2,7 +2,7 @@ import { accessKeyById, accessKeyOf, createAccessKey, deleteAccessKey } from "..
 import { addTags, createUser, deleteUser, removeTags, updateUser, userFor } from "../../domain/iam/entities.js";
 import { IamErrors } from "../../domain/iam/errors.js";
 import { setBoundary } from "../../domain/iam/holders.js";
-import type { IamOperations } from "../../generated/iam.js";
+import type { IamOperations, User } from "../../generated/iam.js";
 import { AwsError } from "../../protocol/errors.js";
 import type { HandlerMap, RequestContext } from "../service.js";
 import { authorizeFor, authorizeOn } from "./context.js";
@@ -41,9 +41,12 @@ export const userHandlers: HandlerMap<IamOperations> = {
   GetUser: (input, ctx) => {
     const name = callerUserName(ctx, input.UserName);
     if (name === undefined) {
-      // Root asking about itself: its account id and root ARN, no user name [IAM API: GetUser].
+      // Root asking about itself: its account id and root ARN, and no user name although the model requires one
+      // [IAM API: GetUser, "If you do not specify a user name, IAM determines the user name implicitly"]. *Decided*:
+      // CreateDate is when this server started (Trident does not know when the account was made).
       const { principal } = ctx;
-      return { User: { UserId: principal.accountId, Arn: principal.arn, CreateDate: ctx.emulator.startedAt } as never };
+      const root = { UserId: principal.accountId, Arn: principal.arn, CreateDate: ctx.emulator.startedAt };
+      return { User: root as User };
     }
     const { iam, accountId } = authorizeOn(ctx, "GetUser", "user", name);
     return { User: userShape(userFor(iam, accountId, name)) };
