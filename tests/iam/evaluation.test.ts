@@ -34,6 +34,32 @@ async function userWithKey(world: World, name: string) {
   return world.clients({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
 }
 
+/**
+ * A role trusting its account, with an inline policy allowing kms:ListKeys, assumed by the admin: the role and clients
+ * signed with the session's credentials.
+ */
+async function roleSession(world: World, name: string) {
+  const trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: "sts:AssumeRole" }],
+  });
+  const { Role } = await world.admin.iam.send(
+    new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }),
+  );
+  await world.admin.iam.send(
+    new PutRolePolicyCommand({ RoleName: name, PolicyName: "p", PolicyDocument: allow(["kms:ListKeys"]) }),
+  );
+  const { Credentials } = await world.admin.sts.send(
+    new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s1" }),
+  );
+  const session = world.clients({
+    accessKeyId: Credentials!.AccessKeyId!,
+    secretAccessKey: Credentials!.SecretAccessKey!,
+    sessionToken: Credentials!.SessionToken!,
+  });
+  return { role: Role!, session };
+}
+
 test("an attached managed policy allows exactly what it says, at once; detached, the next call is denied", async () => {
   const world = iamWorld();
   const dev = await userWithKey(world, "dev");
@@ -99,24 +125,7 @@ test("a permissions boundary narrows: AdministratorAccess under a KMS-only bound
 
 test("a role made by the API, assumed through STS: its inline policy changed, the existing session's next call sees it", async () => {
   const world = iamWorld();
-  const trust = JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: "sts:AssumeRole" }],
-  });
-  const { Role } = await world.admin.iam.send(
-    new CreateRoleCommand({ RoleName: "worker", AssumeRolePolicyDocument: trust }),
-  );
-  await world.admin.iam.send(
-    new PutRolePolicyCommand({ RoleName: "worker", PolicyName: "p", PolicyDocument: allow(["kms:ListKeys"]) }),
-  );
-  const { Credentials } = await world.admin.sts.send(
-    new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s1" }),
-  );
-  const session = world.clients({
-    accessKeyId: Credentials!.AccessKeyId!,
-    secretAccessKey: Credentials!.SecretAccessKey!,
-    sessionToken: Credentials!.SessionToken!,
-  });
+  const { session } = await roleSession(world, "worker");
   await session.kms.send(new ListKeysCommand({}));
   assert.equal((await rejection(() => session.neptune.send(new DescribeDBClustersCommand({})))).name, "AccessDenied");
   await world.admin.iam.send(
@@ -192,20 +201,7 @@ test("a role's trust policy is read at AssumeRole time; its sessions must name a
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }],
     });
-  const { Role } = await world.admin.iam.send(
-    new CreateRoleCommand({ RoleName: "ops", AssumeRolePolicyDocument: trusting(`arn:aws:iam::${A}:root`) }),
-  );
-  await world.admin.iam.send(
-    new PutRolePolicyCommand({ RoleName: "ops", PolicyName: "p", PolicyDocument: allow(["kms:ListKeys"]) }),
-  );
-  const { Credentials } = await world.admin.sts.send(
-    new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s1" }),
-  );
-  const session = world.clients({
-    accessKeyId: Credentials!.AccessKeyId!,
-    secretAccessKey: Credentials!.SecretAccessKey!,
-    sessionToken: Credentials!.SessionToken!,
-  });
+  const { role, session } = await roleSession(world, "ops");
   const noName = await rejection(() => session.iam.send(new GetUserCommand({})));
   assert.equal(noName.name, "ValidationError");
   assert.equal(noName.message, "Must specify userName when calling with non-User credentials");
@@ -216,7 +212,7 @@ test("a role's trust policy is read at AssumeRole time; its sessions must name a
     new UpdateAssumeRolePolicyCommand({ RoleName: "ops", PolicyDocument: trusting(`arn:aws:iam::${A}:user/other`) }),
   );
   const refused = await rejection(() =>
-    world.admin.sts.send(new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s2" })),
+    world.admin.sts.send(new AssumeRoleCommand({ RoleArn: role.Arn, RoleSessionName: "s2" })),
   );
   assert.equal(refused.name, "AccessDenied");
   assert.equal(refused.$metadata?.httpStatusCode, 403);
