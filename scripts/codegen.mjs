@@ -6,7 +6,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SERVICES = { neptune: "Neptune", kms: "Kms", sts: "Sts", neptunedata: "Neptunedata" };
+const SERVICES = { neptune: "Neptune", kms: "Kms", sts: "Sts", neptunedata: "Neptunedata", iam: "Iam" };
 const RESERVED = new Set([
   "String",
   "Boolean",

@@ -14,6 +14,7 @@ const SERVICES = [
   { name: "kms", version: "2014-11-01" },
   { name: "sts", version: "2011-06-15" },
   { name: "neptunedata", version: "2023-08-01" },
+  { name: "iam", version: "2010-05-08" },
 ];
 
 const DROPPED_KEYS = new Set(["documentation", "documentationUrl", "examples", "deprecatedMessage"]);

@@ -6,7 +6,9 @@ import { loadModel } from "./protocol/model.js";
 import type { ServiceDefinition } from "./services/service.js";
 import { kmsHandlers } from "./services/kms/index.js";
 import { neptuneHandlers } from "./services/neptune/index.js";
+import { authorizeNeptune } from "./services/neptune/authorize.js";
 import { stsHandlers } from "./services/sts/handlers.js";
+import { iamHandlers } from "./services/iam/index.js";
 import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";
 import type { KmsServiceAccess } from "./domain/kms/service-access.js";
@@ -67,7 +69,7 @@ export class Emulator {
   readonly delays: Delays;
   /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
   readonly kms: KmsServiceAccess;
-  readonly services: Record<"neptune" | "kms" | "sts", ServiceDefinition>;
+  readonly services: Record<"neptune" | "kms" | "sts" | "iam", ServiceDefinition>;
   /** The clusters' data planes: the port book and the live graphs (served by src/dataplane). */
   readonly dataPlane: DataPlaneWorld;
   /** Changes on every start, so a client can tell that a restart happened (health). */
@@ -109,12 +111,20 @@ export class Emulator {
         handlers: dictionary(kmsHandlers),
         takeExtensions: takeKmsExtensions,
       },
+      iam: {
+        name: "iam",
+        displayName: "IAM",
+        model: loadModel("iam"),
+        validation: { code: "ValidationError", missingAsMissingParameter: false },
+        handlers: dictionary(iamHandlers),
+      },
       neptune: {
         name: "neptune",
         displayName: "Neptune",
         model: loadModel("neptune"),
         validation: { code: "ValidationError", missingAsMissingParameter: true },
         handlers: dictionary(neptuneHandlers),
+        authorize: authorizeNeptune,
       },
     };
   }

@@ -12,7 +12,7 @@ export interface BenchCredentials {
 export async function presign(
   endpoint: string,
   credentials: BenchCredentials,
-  call: { service: "sts" | "rds" | "kms"; params?: Record<string, string>; target?: string; json?: unknown },
+  call: { service: "sts" | "rds" | "kms" | "iam"; params?: Record<string, string>; target?: string; json?: unknown },
   region = "us-east-1",
 ): Promise<PreparedRequest> {
   const url = new URL(endpoint);

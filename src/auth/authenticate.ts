@@ -43,7 +43,8 @@ export function authenticate(
   // Keys the emulator issued or was configured with keep their own identity in every mode.
   const owner = emulator.identities.resolveAccessKey(creds.accessKeyId);
   if (!owner) {
-    if (emulator.relaxedAuth) return { principal: rootPrincipal(relaxedAccount(emulator, creds.accessKeyId)), region };
+    if (emulator.relaxedAuth && !emulator.identities.wasIssued(creds.accessKeyId))
+      return { principal: rootPrincipal(relaxedAccount(emulator, creds.accessKeyId)), region };
     return fail({ kind: "unknown-key" });
   }
   // A long-term (AKIA…) key with any session token, or a temporary key with another one, is an invalid token:
@@ -54,6 +55,7 @@ export function authenticate(
     const failure = verifySigV4(request, creds, owner.secretAccessKey, emulator.signatureClock.now());
     if (failure) return fail(failure);
   }
+  emulator.identities.recordKeyUse(creds.accessKeyId, signingName, region);
   return { principal: owner.principal, region };
 }
 

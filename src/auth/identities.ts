@@ -1,19 +1,23 @@
-import type { AccountConfig, TridentConfig } from "../config/config.js";
-import { parsePolicyValue } from "../policy/index.js";
+import type { TridentConfig } from "../config/config.js";
+import { recordKeyUse } from "../domain/iam/access-keys.js";
+import { parsedPolicy } from "../domain/iam/documents.js";
+import { rolePolicies, userPolicies } from "../domain/iam/effective.js";
+import { configFingerprint, ensureSeeded } from "../domain/iam/seed.js";
+import { IamState, nameKey, parseIamArn } from "../domain/iam/state.js";
 import type { PolicyDocument } from "../policy/types.js";
 import type { Clock } from "../state/clock.js";
 import { MemoryStore, type Store, type Table } from "../state/store.js";
 import { ExpiryQueue } from "./expiry-queue.js";
-import { randomId, randomSecret, stableUniqueId } from "./ids.js";
+import { randomId, randomSecret } from "./ids.js";
 import type { Principal } from "./principal.js";
 
+/** A role as STS needs it to decide AssumeRole: its trust policy is read from IAM's state at that moment. */
 export interface Role {
   accountId: string;
   name: string;
   arn: string;
   uniqueId: string;
   trustPolicy: PolicyDocument;
-  identityPolicies?: PolicyDocument[];
   maxSessionDuration: number;
 }
 
@@ -57,23 +61,20 @@ export interface KeyOwner {
   expiration?: Date;
 }
 
-function iamPath(path: string | undefined): string {
-  if (!path) return "/";
-  return path.startsWith("/") && path.endsWith("/") ? path : `/${path.replace(/^\/|\/$/g, "")}/`;
-}
-
 /**
- * The IAM side of the emulator: configured users and roles per account, and the temporary credentials that STS
- * hands out. The single source of "who owns this access key".
+ * Who owns an access key, and what a principal may do: a view over IAM's state (src/domain/iam), which the IAM API
+ * changes and the configuration seeds, plus the temporary credentials that STS hands out. A principal's policies
+ * are read at each request, never copied into credentials: a policy changed after a session began applies to the
+ * session's next call.
  */
 export class IdentityRegistry {
-  readonly #keys = new Map<string, KeyOwner>();
-  readonly #roles = new Map<string, Role>();
-  readonly #users = new Set<string>();
-  readonly #accounts = new Set<string>();
+  readonly iam: IamState;
+  readonly #configAccounts: Set<string>;
   readonly #temporary: Table<TemporaryCredentialsRecord>;
   /** The temporary credentials by when they are dropped: `expiration` + the retention window. */
   readonly #dropOrder = new ExpiryQueue();
+  readonly #config: TridentConfig;
+  readonly #fingerprint: string;
 
   constructor(
     config: TridentConfig,
@@ -82,64 +83,107 @@ export class IdentityRegistry {
     /** How many temporary credentials may be held before expired ones go early (tests lower it). */
     private readonly maxTemporaryCredentials = MAX_TEMPORARY_CREDENTIALS,
   ) {
+    this.iam = new IamState(store, clock);
+    this.#config = config;
+    this.#fingerprint = configFingerprint(config);
+    this.#configAccounts = new Set(Object.keys(config.accounts));
     this.#temporary = store.table(TEMPORARY_CREDENTIALS_TABLE, GLOBAL_SCOPE, GLOBAL_SCOPE);
     // Once at start: a durable store may hold credentials from a previous run.
     for (const record of this.#temporary.values()) this.#dropOrder.push(record.accessKeyId, dropTime(record));
-    for (const [accountId, account] of Object.entries(config.accounts)) this.#addAccount(accountId, account);
+    this.seeded();
   }
 
-  #addAccount(accountId: string, account: AccountConfig): void {
-    this.#accounts.add(accountId);
-    for (const user of account.users ?? []) {
-      const arn = `arn:aws:iam::${accountId}:user${iamPath(user.path)}${user.name}`;
-      this.#users.add(arn);
-      this.#keys.set(user.accessKeyId, {
-        secretAccessKey: user.secretAccessKey,
-        principal: {
-          accountId,
-          arn,
-          userId: stableUniqueId("AIDA", arn),
-          kind: "user",
-          identityPolicies: user.policy === undefined ? undefined : [parsePolicyValue(user.policy)],
-        },
-      });
-    }
-    for (const role of account.roles ?? []) {
-      const arn = `arn:aws:iam::${accountId}:role${iamPath(role.path)}${role.name}`;
-      this.#roles.set(arn, {
-        accountId,
-        name: role.name,
-        arn,
-        uniqueId: stableUniqueId("AROA", arn),
-        trustPolicy: parsePolicyValue(role.trustPolicy),
-        identityPolicies: role.policy === undefined ? undefined : [parsePolicyValue(role.policy)],
-        maxSessionDuration: role.maxSessionDuration ?? 3600,
-      });
-    }
+  /** IAM's state, seeded from the configuration if it is not (at start, and after a reset cleared it). */
+  seeded(): IamState {
+    ensureSeeded(this.iam, this.#config, this.#fingerprint);
+    return this.iam;
   }
 
   accounts(): string[] {
-    return [...this.#accounts];
+    return [...this.#configAccounts];
   }
 
   isKnownAccount(accountId: string): boolean {
-    return this.#accounts.has(accountId);
+    return this.#configAccounts.has(accountId) || this.seeded().hasIdentities(accountId);
+  }
+
+  /**
+   * Whether IAM or STS issued this key, usable or not (an inactive key, expired credentials still held). Relaxed
+   * auth maps only keys nobody issued to an account's root: one that was issued and no longer works stays refused.
+   */
+  wasIssued(accessKeyId: string): boolean {
+    return this.seeded().accessKeys().peek(accessKeyId) !== undefined || this.#temporary.get(accessKeyId) !== undefined;
   }
 
   resolveAccessKey(accessKeyId: string): KeyOwner | undefined {
-    const configured = this.#keys.get(accessKeyId);
-    if (configured) return configured;
+    const iam = this.seeded();
+    const key = iam.accessKeys().peek(accessKeyId);
+    if (key) {
+      // An inactive key is refused as an unknown one: InvalidClientTokenId, "The security token included in the
+      // request is invalid." [IAM User Guide, managing access keys: "Inactive … cannot be used"].
+      if (key.Status !== "Active") return undefined;
+      const user = iam.users(key.accountId).peek(nameKey(key.UserName));
+      if (!user) return undefined;
+      const principal: Principal = {
+        accountId: key.accountId,
+        arn: user.Arn,
+        userId: user.UserId,
+        kind: "user",
+        ...userPolicies(iam, key.accountId, user),
+      };
+      return { secretAccessKey: key.SecretAccessKey, principal };
+    }
     const temporary = this.#temporary.get(accessKeyId);
     if (temporary === undefined) return undefined;
     // Past its retention it is unknown; the row itself goes when credentials are next issued (a lookup is part of
     // a request that is then refused, and a refused request changes nothing).
     if (dropTime(temporary) <= this.clock.now().getTime()) return undefined;
     const { secretAccessKey, principal, sessionToken, expiration } = temporary;
-    return { secretAccessKey, principal, sessionToken, expiration: new Date(expiration) };
+    return {
+      secretAccessKey,
+      principal: { ...principal, ...this.#currentPolicies(principal) },
+      sessionToken,
+      expiration: new Date(expiration),
+    };
+  }
+
+  /**
+   * A session's policies now: its role's (an assumed role) or its user's (GetSessionToken). A role or user deleted
+   * since leaves the session allowed nothing; root has no policies to read.
+   */
+  #currentPolicies(principal: Principal): Pick<Principal, "identityPolicies" | "permissionsBoundary"> {
+    const iam = this.iam;
+    if (principal.kind === "root") return {};
+    const arn = principal.kind === "assumed-role" ? principal.roleArn : principal.arn;
+    const parsed = arn === undefined ? undefined : parseIamArn(arn);
+    if (parsed?.kind === "role") {
+      const role = iam.roles(parsed.accountId).peek(nameKey(parsed.name));
+      if (role && role.Arn === arn) return rolePolicies(iam, parsed.accountId, role);
+    } else if (parsed?.kind === "user") {
+      const user = iam.users(parsed.accountId).peek(nameKey(parsed.name));
+      if (user && user.Arn === arn) return userPolicies(iam, parsed.accountId, user);
+    }
+    return { identityPolicies: [] };
+  }
+
+  /** Records a key's successful use (GetAccessKeyLastUsed); temporary keys are not IAM's. */
+  recordKeyUse(accessKeyId: string, service: string, region: string): void {
+    recordKeyUse(this.iam, accessKeyId, service, region);
   }
 
   role(arn: string): Role | undefined {
-    return this.#roles.get(arn);
+    const parsed = parseIamArn(arn);
+    if (parsed?.kind !== "role") return undefined;
+    const role = this.seeded().roles(parsed.accountId).peek(nameKey(parsed.name));
+    if (!role || role.Arn !== arn) return undefined;
+    return {
+      accountId: parsed.accountId,
+      name: role.RoleName,
+      arn: role.Arn,
+      uniqueId: role.RoleId,
+      trustPolicy: parsedPolicy(role.trustPolicy),
+      maxSessionDuration: role.MaxSessionDuration,
+    };
   }
 
   /**
@@ -150,17 +194,20 @@ export class IdentityRegistry {
     const match = /^arn:aws:(iam|sts)::(\d{12}):(user|role|assumed-role|root)(.*)$/.exec(arn);
     if (!match) return false;
     const [, , accountId, kind, rest] = match;
-    if (!this.#accounts.has(accountId!)) return true;
+    if (!this.isKnownAccount(accountId!)) return true;
+    const iam = this.iam;
     switch (kind) {
       case "root":
         return rest === "";
       case "user":
-        return this.#users.has(arn);
-      case "role":
-        return this.#roles.has(arn);
+      case "role": {
+        const parsed = parseIamArn(arn);
+        const table = kind === "user" ? iam.users(accountId!) : iam.roles(accountId!);
+        return parsed !== undefined && table.peek(nameKey(parsed.name))?.Arn === arn;
+      }
       default: {
-        const roleName = rest!.slice(1).split("/")[0];
-        return [...this.#roles.values()].some((r) => r.accountId === accountId && r.name === roleName);
+        const roleName = rest!.slice(1).split("/")[0]!;
+        return iam.roles(accountId!).has(nameKey(roleName));
       }
     }
   }
@@ -175,10 +222,14 @@ export class IdentityRegistry {
       sessionToken: randomSecret() + randomSecret(),
       expiration: new Date(now + durationSeconds * 1000),
     };
+    // Who the session is, without what it may do: that is read from IAM at each request (#currentPolicies).
+    const identity: Principal = { ...principal };
+    delete identity.identityPolicies;
+    delete identity.permissionsBoundary;
     const record: TemporaryCredentialsRecord = {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
-      principal: { ...principal, temporary: true },
+      principal: { ...identity, temporary: true },
       sessionToken: credentials.sessionToken,
       expiration: credentials.expiration.getTime(),
     };

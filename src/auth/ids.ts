@@ -9,11 +9,14 @@ function base32(bytes: Uint8Array, length: number): string {
   return out;
 }
 
+/** The prefixes of IAM unique ids [IAM identifiers: unique ids]. */
+export type IamIdPrefix = "AIDA" | "AROA" | "AGPA" | "ANPA";
+
 /**
- * IAM unique ids (`AIDA…` users, `AROA…` roles) are stable for a name, so derive them from a hash: the same
+ * IAM unique ids (`AIDA…` users, `AROA…` roles, `AGPA…` groups, `ANPA…` managed policies) are stable for a name, so derive them from a hash: the same
  * config gives the same ids on every start.
  */
-export function stableUniqueId(prefix: "AIDA" | "AROA", seed: string): string {
+export function stableUniqueId(prefix: IamIdPrefix, seed: string): string {
   return prefix + base32(createHash("sha256").update(seed).digest(), 17);
 }
 

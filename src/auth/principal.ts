@@ -19,6 +19,11 @@ export interface Principal {
    * for configured identities without a policy); an empty list means no permission at all.
    */
   identityPolicies?: PolicyDocument[];
+  /**
+   * The user's or role's permissions boundary: the most its identity policies can grant [IAM: permissions
+   * boundaries]. Read from IAM's state at each request, like `identityPolicies`.
+   */
+  permissionsBoundary?: PolicyDocument;
   /** Signed with temporary (STS) credentials rather than a long-term access key. */
   temporary?: boolean;
   /** An inline session policy given to AssumeRole; it can only narrow the role's permissions. */

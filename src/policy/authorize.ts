@@ -19,15 +19,19 @@ export interface AuthorizeInput extends EvaluateOptions {
 }
 
 export type DenyReason =
-  "explicit-deny" | "no-resource-policy-allows" | "no-identity-policy-allows" | "no-session-policy-allows";
-export type DenySource = "identity" | "resource" | "session";
+  | "explicit-deny"
+  | "no-resource-policy-allows"
+  | "no-identity-policy-allows"
+  | "no-session-policy-allows"
+  | "no-boundary-allows";
+export type DenySource = "identity" | "resource" | "session" | "boundary";
 
 export type AuthorizeResult = { allowed: true } | { allowed: false; reason: DenyReason; denySource?: DenySource };
 
 interface IdentityResult {
   decision: Decision;
   /** Where an explicit Deny stands, or, for NotApplicable, which of the caller's policies lacks the allow. */
-  denySource?: "identity" | "session";
+  denySource?: "identity" | "session" | "boundary";
 }
 
 /**
@@ -83,13 +87,21 @@ export function authorizeByIdentity(
 }
 
 /**
- * Nothing of the caller's allows: its identity policies, or, when they do, its session policy. AWS names the one
- * that lacks the allow: "because no session policy allows the s3:PutObject action" [IAM-AD; real captures].
+ * Nothing of the caller's allows: its identity policies, or, when they do, its permissions boundary or session
+ * policy. AWS names the one that lacks the allow: "because no session policy allows the s3:PutObject action",
+ * "because no permissions boundary allows the …" [IAM-AD; real captures].
  */
 function notAllowedByCaller(identity: IdentityResult): AuthorizeResult {
-  return denied(identity.denySource === "session" ? "no-session-policy-allows" : "no-identity-policy-allows");
+  if (identity.denySource === "session") return denied("no-session-policy-allows");
+  if (identity.denySource === "boundary") return denied("no-boundary-allows");
+  return denied("no-identity-policy-allows");
 }
 
+/**
+ * The caller's identity policies, then the limits on them: a permissions boundary and a session policy each
+ * "can only narrow" what the identity policies allow, so an action is allowed only where every one of them allows
+ * it, and an explicit Deny in any of them denies [IAM-EVAL: permissions boundaries and session policies].
+ */
 function evaluateIdentity(request: AuthzRequest): IdentityResult {
   const { principal } = request;
   if (isServicePrincipal(principal)) return { decision: "NotApplicable" };
@@ -98,13 +110,17 @@ function evaluateIdentity(request: AuthzRequest): IdentityResult {
       ? "Allow"
       : combine(principal.identityPolicies.map((policy) => evaluatePolicy(policy, request, "identity").decision));
   if (identity === "Deny") return { decision: "Deny", denySource: "identity" };
-  if (principal.sessionPolicy === undefined) return { decision: identity };
-  // A session policy "can only narrow" the role's permissions: the result is the intersection [IAM: session policies].
-  const session = evaluatePolicy(principal.sessionPolicy, request, "identity").decision;
-  if (session === "Deny") return { decision: "Deny", denySource: "session" };
-  if (session === "Allow" || identity !== "Allow")
-    return { decision: session === "Allow" ? identity : "NotApplicable" };
-  return { decision: "NotApplicable", denySource: "session" };
+  let result: IdentityResult = { decision: identity };
+  for (const [limit, source] of [
+    [principal.permissionsBoundary, "boundary"],
+    [principal.sessionPolicy, "session"],
+  ] as const) {
+    if (limit === undefined) continue;
+    const decision = evaluatePolicy(limit, request, "identity").decision;
+    if (decision === "Deny") return { decision: "Deny", denySource: source };
+    if (decision !== "Allow" && result.decision === "Allow") result = { decision: "NotApplicable", denySource: source };
+  }
+  return result;
 }
 
 /** Several policies of one kind: any Deny wins, then any Allow [IAM-EVAL]. */
@@ -123,6 +139,7 @@ const DENY_SOURCES: Record<DenySource, string> = {
   resource: "a resource-based",
   identity: "an identity-based",
   session: "a session",
+  boundary: "a permissions boundary",
 };
 
 /** IAM's current wording of a refusal [aws-behaviour §6.5; IAM-AD]. */
@@ -136,12 +153,15 @@ export function accessDeniedMessage(
   const head = `User: ${principal.arn} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`}`;
   switch (result.reason) {
     case "explicit-deny":
-      return `${head} with an explicit deny in ${DENY_SOURCES[result.denySource ?? "resource"]} policy`;
+      // "with an explicit deny in a permissions boundary" has no "policy" after it [IAM-AD].
+      return `${head} with an explicit deny in ${DENY_SOURCES[result.denySource ?? "resource"]}${result.denySource === "boundary" ? "" : " policy"}`;
     case "no-resource-policy-allows":
       return `${head} because no resource-based policy allows the ${action} action`;
     case "no-identity-policy-allows":
       return `${head} because no identity-based policy allows the ${action} action`;
     case "no-session-policy-allows":
       return `${head} because no session policy allows the ${action} action`;
+    case "no-boundary-allows":
+      return `${head} because no permissions boundary allows the ${action} action`;
   }
 }

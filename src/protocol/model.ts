@@ -71,7 +71,7 @@ export interface ServiceModel {
   paginators: Record<string, { input_token?: string; output_token?: string; limit_key?: string; result_key?: string }>;
 }
 
-export type ServiceName = "neptune" | "kms" | "sts" | "neptunedata";
+export type ServiceName = "neptune" | "kms" | "sts" | "neptunedata" | "iam";
 
 const cache = new Map<ServiceName, ServiceModel>();
 

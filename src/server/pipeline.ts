@@ -117,6 +117,7 @@ async function answer(
       emulator,
       extensions,
     };
+    route.service.authorize?.(route.operation, input, ctx);
     const output = await (handler as (input: unknown, ctx: RequestContext) => unknown)(input, ctx);
     return {
       response: serializeOutput(route, output, requestId),
@@ -201,13 +202,18 @@ function routeRequest(
   return { service, protocol: "query", operation: action, params };
 }
 
-/** `sts` in the credential scope is STS; `rds` is Neptune (Neptune, RDS and DocumentDB share that endpoint). */
+/**
+ * `sts` in the credential scope is STS; `iam` is IAM (a global service: the SDKs sign its global endpoint for
+ * `us-east-1`, and any served region is accepted as for the others, since IAM's state is global anyway); `rds` is
+ * Neptune (Neptune, RDS and DocumentDB share that endpoint).
+ */
 function pickQueryService(
   emulator: Emulator,
   scopeService: string | undefined,
   action: string | undefined,
 ): ServiceDefinition {
   if (scopeService === "sts") return emulator.services.sts;
+  if (scopeService === "iam") return emulator.services.iam;
   if (scopeService === "rds") return emulator.services.neptune;
   if (action && emulator.services.sts.model.operations[action]) return emulator.services.sts;
   return emulator.services.neptune;

@@ -37,4 +37,10 @@ export interface ServiceDefinition {
    * to the handler as `ctx.extensions`.
    */
   takeExtensions?: (operation: string, input: Record<string, unknown>) => Record<string, string> | undefined;
+  /**
+   * Authorizes a call by the caller's identity policies before its handler runs, for services whose handlers do
+   * not decide access themselves (Neptune: services/neptune/authorize.ts). KMS, STS and IAM decide in their own
+   * handlers, where the resource policy is known.
+   */
+  authorize?: (operation: string, input: Record<string, unknown>, ctx: RequestContext) => void;
 }

@@ -33,6 +33,14 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["neptune.graphImages", { secret: true }],
   ["neptune.graphImageRefs", { secret: false }],
   ["sts.temporaryCredentials", { secret: true }],
+  // IAM (domain/iam/records.ts): access keys hold secret keys.
+  ["iam.users", { secret: false }],
+  ["iam.groups", { secret: false }],
+  ["iam.roles", { secret: false }],
+  ["iam.policies", { secret: false }],
+  ["iam.attachments", { secret: false }],
+  ["iam.accessKeys", { secret: true }],
+  ["iam.seed", { secret: false }],
 ]);
 
 export function isKnownTable(table: string): boolean {
@@ -48,7 +56,7 @@ export function isStateService(name: string): name is StateService {
   return (STATE_SERVICES as readonly string[]).includes(name);
 }
 
-/** Whether `table` belongs to `service` (`iam` owns `iam.*`, which the IAM API will fill). */
+/** Whether `table` belongs to `service` (`iam` owns `iam.*`). */
 export function belongsTo(table: string, service: StateService): boolean {
   return table.startsWith(`${service}.`);
 }

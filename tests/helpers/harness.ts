@@ -56,7 +56,7 @@ export function inProcess(options: EmulatorOptions = {}) {
 }
 
 export interface RawCall {
-  service: "sts" | "rds" | "kms";
+  service: "sts" | "rds" | "kms" | "iam";
   credentials?: Credentials;
   /** Query: form parameters (Action, Version, …). */
   params?: Record<string, string>;

@@ -288,6 +288,7 @@ describe("LocalStack's _custom_id_ and _custom_key_material_ tags on CreateKey",
 
   test("the material is not held to the 256-character tag value limit: a long value is refused as material", async () => {
     const { raw, emulator } = inProcess({ relaxedAuth: true });
+    const before = [...emulator.store.rows()].length; // IAM's seed of the configuration
     const long = Buffer.alloc(300, 7).toString("base64");
     const refused = await raw({
       service: "kms",
@@ -313,7 +314,7 @@ describe("LocalStack's _custom_id_ and _custom_key_material_ tags on CreateKey",
       other.message!,
       /at 'tags\.1\.member\.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256/,
     );
-    assert.equal([...emulator.store.rows()].length, 0);
+    assert.equal([...emulator.store.rows()].length, before);
   });
 
   test("refused: an id that is no key id, an id in use, a spec Trident has not (before the material)", async () => {

@@ -51,7 +51,8 @@ async function crowdedWorld() {
 describe("per-request work does not grow with the accounts and regions that hold state", () => {
   test("a Neptune request opens only its own scope and the global index while no copy is due", async () => {
     const { w, store } = await crowdedWorld();
-    const own = new Set([`${B}/${REGION}`, "aws-global/aws-global"]);
+    // The caller's own scope, its IAM scope (its current policies) and the global index.
+    const own = new Set([`${B}/${REGION}`, `${B}/aws-global`, "aws-global/aws-global"]);
     store.reset();
     await w.b.neptune.send(new DescribeDBClustersCommand({}));
     assert.deepEqual(
@@ -75,7 +76,7 @@ describe("per-request work does not grow with the accounts and regions that hold
     );
     assert.deepEqual(
       [...store.touched].sort(),
-      ["aws-global/aws-global", `${A}/${REGION}`, `${B}/${REGION}`, `all/${REGION}`].sort(),
+      ["aws-global/aws-global", `${A}/${REGION}`, `${B}/${REGION}`, `${B}/aws-global`, `all/${REGION}`].sort(),
     );
   });
 
@@ -98,8 +99,13 @@ describe("per-request work does not grow with the accounts and regions that hold
     assert.equal(workGrants(), undefined, "due: finished by the next Neptune request, whoever sends it");
     assert.equal(await grantsFor(w.a, keyA.Arn!), 0);
     assert.equal(await grantsFor(w.b, keyB.Arn!), 0);
+    // Besides the global index and the stranger's own scope: A's and B's IAM scopes are their ListGrants callers'.
     const opened = [...store.touched].filter(
-      (scope) => scope !== "aws-global/aws-global" && scope !== `${OTHER_ACCOUNTS[3]}/${REGION}`,
+      (scope) =>
+        scope !== "aws-global/aws-global" &&
+        scope !== `${OTHER_ACCOUNTS[3]}/${REGION}` &&
+        scope !== `${A}/aws-global` &&
+        scope !== `${B}/aws-global`,
     );
     assert.deepEqual(opened.sort(), [`${A}/${REGION}`, `${B}/${REGION}`], "the copy's scope and its keys' owners");
   });

@@ -118,19 +118,28 @@ describe("POST /_trident/reset", () => {
   });
 
   test("?service= clears that service only; iam is accepted; an unknown service is 400 and changes nothing", async () => {
-    const { clients, admin, snapshot } = await server();
+    const { clients, admin, snapshot, running } = await server();
     const a = clients();
     const made = await populate(a);
 
     const before = snapshot();
+    const withoutIam = () =>
+      encodeRecord([...running.emulator.store.rows()].filter((row) => !row.table.startsWith("iam.")));
+    const beforeIam = withoutIam();
     const unknown = await admin("POST", "/_trident/reset?service=s3");
     assert.equal(unknown.status, 400);
     assert.deepEqual(unknown.json, {
       error: "InvalidParameterValue",
       message: "service must be one of kms, neptune, sts, iam; got 's3'",
     });
+    assert.ok(snapshot() === before, "an unknown service changes nothing");
     assert.equal((await admin("POST", "/_trident/reset?service=iam")).status, 200);
-    assert.ok(snapshot() === before, "no IAM tables yet: nothing else is touched");
+    assert.ok(withoutIam() === beforeIam, "IAM is back to its seed: nothing else is touched");
+    assert.equal(
+      (await a.sts.send(new GetCallerIdentityCommand({}))).Account,
+      A,
+      "the configured admin is seeded again",
+    );
 
     assert.deepEqual((await admin("POST", "/_trident/reset?service=kms")).json, { status: "ok", reset: ["kms"] });
     assert.equal((await a.kms.send(new ListKeysCommand({}))).Keys!.length, 0);

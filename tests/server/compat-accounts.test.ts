@@ -1,8 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateKeyCommand, ListKeysCommand } from "@aws-sdk/client-kms";
+import { CreateAccessKeyCommand, CreateUserCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { A, ADMIN, inProcess, rejection } from "../helpers/harness.js";
+import { iamWorld } from "../iam/fixture.js";
 
 /** The account of a key ARN `arn:aws:kms:REGION:ACCOUNT:key/ID`. */
 const accountOf = (arn: string) => arn.split(":")[4];
@@ -41,6 +43,19 @@ describe("relaxed auth's account model (dummy keys)", () => {
     assert.equal(admin.Arn, `arn:aws:iam::${A}:user/admin`);
   });
 
+  test("an IAM user's key made Inactive stays refused; relaxed auth does not turn it into the default root", async () => {
+    const { admin, clients } = iamWorld({ relaxedAuth: true });
+    await admin.iam.send(new CreateUserCommand({ UserName: "dev" }));
+    const { AccessKey } = await admin.iam.send(new CreateAccessKeyCommand({ UserName: "dev" }));
+    const dev = clients({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: "any secret" });
+    assert.equal((await dev.sts.send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:iam::${A}:user/dev`);
+    await admin.iam.send(
+      new UpdateAccessKeyCommand({ UserName: "dev", AccessKeyId: AccessKey!.AccessKeyId, Status: "Inactive" }),
+    );
+    const refused = await rejection(() => dev.sts.send(new GetCallerIdentityCommand({})));
+    assert.equal(refused.name, "InvalidClientTokenId");
+  });
+
   test("an unsigned request is the default account's root (us-east-1)", async () => {
     const { raw } = inProcess({ relaxedAuth: true, defaultAccount: "123456789012" });
     const created = await raw({ service: "kms", target: "CreateKey", json: {}, credentials: undefined });
@@ -58,6 +73,7 @@ describe("relaxed auth's account model (dummy keys)", () => {
 
   test("without relaxed auth nothing changes: dummy keys and unsigned requests are refused", async () => {
     const { clientsFor, raw, emulator } = inProcess({ defaultAccount: "123456789012" });
+    const before = [...emulator.store.rows()].length; // IAM's seed of the configuration
     const error = await rejection(() =>
       clientsFor({ accessKeyId: "test", secretAccessKey: "test" }).kms.send(new CreateKeyCommand({})),
     );
@@ -66,6 +82,6 @@ describe("relaxed auth's account model (dummy keys)", () => {
     const unsigned = await raw({ service: "kms", target: "CreateKey", json: {}, credentials: undefined });
     assert.equal(unsigned.status, 400);
     assert.equal(unsigned.code, "MissingAuthenticationTokenException");
-    assert.equal([...emulator.store.rows()].length, 0);
+    assert.equal([...emulator.store.rows()].length, before);
   });
 });

@@ -82,7 +82,6 @@ export const stsHandlers: HandlerMap<StsOperations> = {
       userId: `${role.uniqueId}:${input.RoleSessionName}`,
       kind: "assumed-role",
       roleArn: role.arn,
-      identityPolicies: role.identityPolicies,
       sessionPolicy,
     };
     const credentials = emulator.identities.issueTemporaryCredentials(session, duration);

@@ -1,0 +1,16 @@
+import type { IamOperations } from "../../generated/iam.js";
+import type { HandlerMap } from "../service.js";
+import { accountHandlers } from "./account.js";
+import { groupHandlers } from "./groups.js";
+import { policyHandlers } from "./policies.js";
+import { roleHandlers } from "./roles.js";
+import { userHandlers } from "./users.js";
+
+/** IAM's API (awsQuery, signing name `iam`): its state and rules live in src/domain/iam. */
+export const iamHandlers: HandlerMap<IamOperations> = {
+  ...userHandlers,
+  ...groupHandlers,
+  ...roleHandlers,
+  ...policyHandlers,
+  ...accountHandlers,
+};

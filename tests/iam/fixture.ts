@@ -1,0 +1,33 @@
+import { IAMClient } from "@aws-sdk/client-iam";
+import type { EmulatorOptions } from "../../src/emulator.js";
+import { InProcessHandler } from "../../src/server/inprocess.js";
+import { ADMIN, A, inProcess, REGION, type Credentials } from "../helpers/harness.js";
+
+/** The emulator in-process with an IAM client beside the harness's STS, KMS and Neptune clients. */
+export function iamWorld(options: EmulatorOptions = {}) {
+  const env = inProcess(options);
+  const handler = new InProcessHandler(env.emulator);
+  const clients = (credentials: Credentials) => ({
+    ...env.clientsFor(credentials),
+    iam: new IAMClient({
+      region: REGION,
+      endpoint: "http://trident.local",
+      credentials,
+      requestHandler: handler,
+      maxAttempts: 1,
+    }),
+  });
+  return { ...env, clients, admin: clients(ADMIN[A]!) };
+}
+
+export const ALLOW_ALL = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+});
+
+export function allow(actions: string[], resource = "*"): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: actions, Resource: resource }],
+  });
+}
