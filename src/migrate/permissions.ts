@@ -81,3 +81,30 @@ export function permissionFindings(report: PermissionReport | undefined): Findin
     ];
   });
 }
+
+/** The actions a policy document grants, back as needs (one per action and resource). */
+function grantedBy(side: Side, policy: IamPolicyDocument): Need[] {
+  return policy.Statement.flatMap((statement) =>
+    [statement.Resource].flat().flatMap((resource) => statement.Action.map((action) => ({ side, action, resource }))),
+  );
+}
+
+/**
+ * A fleet's permissions: per side, what any of its clusters misses, and one policy covering all of them (checked
+ * by simulation only when every cluster's side was).
+ */
+export function mergePermissions(reports: PermissionReport[]): PermissionReport | undefined {
+  const merged: PermissionReport = {};
+  for (const side of SIDES) {
+    const parts = reports.flatMap((report) => (report[side] ? [report[side]] : []));
+    if (parts.length === 0) continue;
+    const missing = parts.flatMap((part) => part.missing);
+    const granted = parts.flatMap((part) => grantedBy(side, part.policy));
+    const simulated = parts.every((part) => part.checkedBy === "simulation");
+    merged[side] = {
+      ...sidePermissions(side, parts[0]!.caller, missing, granted),
+      checkedBy: simulated ? "simulation" : "denials",
+    };
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}

@@ -1,11 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { UserConfig } from "../../src/config/config.js";
 import { EXIT } from "../../src/migrate/errors.js";
 import { tableActions } from "../../src/migrate/permissions-table.js";
 import { simulationPrincipal } from "../../src/migrate/permissions-simulate.js";
+import type { PermissionReport } from "../../src/migrate/permissions.js";
+import { buildSeed } from "../../src/migrate/seed.js";
 import type { Plan } from "../../src/migrate/types.js";
 import { ADMIN } from "../helpers/harness.js";
 import { seedConfig } from "../helpers/seed.js";
@@ -26,6 +29,15 @@ function allow(actions: string[]) {
   return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] };
 }
 
+/** `trident migrate ARGS` as the given callers of each side. */
+function cliAs(w: MigrationWorld, source: typeof OPERATOR, target: typeof OPERATOR, args: string[]) {
+  const credentials = [
+    ...["--source-access-key-id", source.accessKeyId, "--source-secret-access-key", source.secretAccessKey],
+    ...["--target-access-key-id", target.accessKeyId, "--target-secret-access-key", target.secretAccessKey],
+  ];
+  return migrateCli(w, args, {}, credentials);
+}
+
 /** `migrate plan` with `--output json` as the given callers of each side. */
 async function planAs(
   w: MigrationWorld,
@@ -33,16 +45,8 @@ async function planAs(
   target: typeof OPERATOR,
   extra: string[] = [],
 ): Promise<{ code: number; plan: Plan; stdout: string }> {
-  const credentials = [
-    ...["--source-access-key-id", source.accessKeyId, "--source-secret-access-key", source.secretAccessKey],
-    ...["--target-access-key-id", target.accessKeyId, "--target-secret-access-key", target.secretAccessKey],
-  ];
-  const json = await migrateCli(
-    w,
-    ["plan", "--source-cluster", "orders-graph", "--journal", w.journalPath, "--output", "json", ...extra],
-    {},
-    credentials,
-  );
+  const args = ["plan", "--source-cluster", "orders-graph", "--journal", w.journalPath, "--output", "json", ...extra];
+  const json = await cliAs(w, source, target, args);
   return { code: json.code, plan: (JSON.parse(json.stdout) as { plan: Plan }).plan, stdout: json.stdout };
 }
 
@@ -93,15 +97,9 @@ describe("the permission preflight: one plan names every missing permission, and
     assert.deepEqual(actionsOn(`arn:aws:neptune-db:us-east-1:${B}:*/*`), ["neptune-db:GetGraphSummary"]);
 
     // The text names the same, and prints the policy as JSON ready to paste.
-    const text = await migrateCli(
-      w,
-      ["plan", "--source-cluster", "orders-graph", "--journal", w.journalPath, "--verify-data"],
-      {},
-      [
-        ...["--source-access-key-id", ADMIN[A]!.accessKeyId, "--source-secret-access-key", ADMIN[A]!.secretAccessKey],
-        ...["--target-access-key-id", OPERATOR.accessKeyId, "--target-secret-access-key", OPERATOR.secretAccessKey],
-      ],
-    );
+    const text = await cliAs(w, ADMIN[A]!, OPERATOR, [
+      ...["plan", "--source-cluster", "orders-graph", "--journal", w.journalPath, "--verify-data"],
+    ]);
     assert.equal(text.code, EXIT.blocked);
     assert.match(text.stdout, new RegExp(`Missing permissions \\(target ${B}, as arn:aws:iam::${B}:user/operator\\):`));
     assert.match(text.stdout, /\n {2}✗ kms:ListAliases on \*\n/);
@@ -161,6 +159,37 @@ describe("the permission preflight: one plan names every missing permission, and
       plan.findings.filter((f) => f.code.endsWith("-permissions-missing")).map((f) => f.code),
       ["source-permissions-missing", "target-permissions-missing"],
     );
+  });
+
+  test("a fleet: each cluster's key named, one policy per side covering every cluster", async () => {
+    const w = await world({ emulator: { config: seedConfig({ [A]: [rdsOnly(SOURCE_OPERATOR)] }) } });
+    const audit = await buildSeed(w.clients.source, A, {
+      sleep: async (ms: number) => w.clock.advance(ms),
+      pollMs: 1000,
+      clusterId: "audit-graph",
+    });
+    const journalDir = join(dirname(w.journalPath), "journals");
+    const args = ["plan", "--source-cluster", "orders-graph", "--source-cluster", "audit-graph"];
+    const out = await cliAs(w, SOURCE_OPERATOR, ADMIN[B]!, [...args, "--journal-dir", journalDir, "--output", "json"]);
+    assert.equal(out.code, EXIT.blocked);
+    const fleet = (JSON.parse(out.stdout) as { fleet: { permissions: PermissionReport } }).fleet;
+    const source = fleet.permissions.source!;
+    assert.deepEqual(
+      source.missing.map((need) => `${need.action} on ${need.resource}`),
+      [`kms:DescribeKey on ${w.seed!.keyArn}`, `kms:DescribeKey on ${audit.keyArn}`].sort(),
+    );
+    assert.equal(fleet.permissions.target, undefined);
+    const resources = new Set(source.policy.Statement.flatMap((statement) => [statement.Resource].flat()));
+    for (const resource of [
+      w.seed!.keyArn,
+      audit.keyArn,
+      `arn:aws:rds:us-east-1:${A}:cluster:orders-graph`,
+      `arn:aws:rds:us-east-1:${A}:cluster:audit-graph`,
+    ])
+      assert.ok(resources.has(resource), resource);
+    const text = await cliAs(w, SOURCE_OPERATOR, ADMIN[B]!, [...args, "--journal-dir", journalDir]);
+    const fleetPart = text.stdout.slice(text.stdout.indexOf("━━ the fleet ━━"));
+    assert.match(fleetPart, new RegExp(`Missing permissions \\(source ${A}, as arn:aws:iam::${A}:user/operator\\):`));
   });
 
   test("callers that miss nothing get no permission section", async () => {
