@@ -14,6 +14,15 @@ export function isDenialCode(code: string | undefined): boolean {
   return code !== undefined && DENIAL_CODES.includes(code);
 }
 
+/**
+ * A denial the caller's own IAM policy can lift: not one a resource policy decided ("… because no resource-based
+ * policy allows …", "… with an explicit deny in a resource-based policy": AWS's and the emulator's words), such
+ * as another account's key policy. Those stay the findings of the resource (R9, R10), not the caller's gaps.
+ */
+export function isCallersDenial(error: { code: string; message: string }): boolean {
+  return isDenialCode(error.code) && !/resource-based policy/.test(error.message);
+}
+
 /** The SDK v3 error's code (its name) when it is a denial. */
 export function isAccessDenied(error: unknown): boolean {
   const metadata = error && typeof error === "object" && "$metadata" in error;
@@ -62,7 +71,7 @@ export class DenialLog {
         return await call();
       } catch (error) {
         if (!isAccessDenied(error)) throw error;
-        this.denials.push(denialOf(side, error as Error, known));
+        this.note(side, { code: (error as Error).name, message: (error as Error).message }, known);
         return unknown;
       }
     };
@@ -70,6 +79,6 @@ export class DenialLog {
 
   /** A denial discovery kept as a fact (a key's Error): recorded too. */
   note(side: Side, error: { code: string; message: string } | undefined, known: { action: string; resource: string }) {
-    if (error && isDenialCode(error.code)) this.denials.push(denialOf(side, error, known));
+    if (error && isCallersDenial(error)) this.denials.push(denialOf(side, error, known));
   }
 }

@@ -1,7 +1,7 @@
 import { MAX_SHARED_ACCOUNTS } from "../domain/neptune/quotas.js";
 import { authorize, parsePolicy } from "../policy/index.js";
 import { SHARED_SNAPSHOT_QUOTA_FIX } from "./errors.js";
-import { isDenialCode } from "./permissions-denials.js";
+import { isCallersDenial } from "./permissions-denials.js";
 import { permissionFindings, permissionReport } from "./permissions.js";
 import type { JournalData } from "./journal.js";
 import { dataEndpointUrl } from "./data-plane.js";
@@ -769,7 +769,7 @@ function checkTarget(inputs: MigrateInputs, found: Discovered, path: SourcePath,
         fix,
       });
     const owner = keyOwner(key);
-    if (key.Error && isDenialCode(key.Error.code)) {
+    if (key.Error && isCallersDenial(key.Error)) {
       // A denied read is the permission report's (permissions.ts), not a reason to change the key.
     } else if (key.Error) unusable(`${key.Error.code}: ${key.Error.message}`);
     else if (key.NotYetCreated) {

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { UserConfig } from "../../src/config/config.js";
+import { runPlan } from "../../src/migrate/apply.js";
 import { EXIT } from "../../src/migrate/errors.js";
 import { tableActions } from "../../src/migrate/permissions-table.js";
 import { simulationPrincipal } from "../../src/migrate/permissions-simulate.js";
@@ -12,7 +13,7 @@ import { buildSeed } from "../../src/migrate/seed.js";
 import type { Plan } from "../../src/migrate/types.js";
 import { ADMIN } from "../helpers/harness.js";
 import { seedConfig } from "../helpers/seed.js";
-import { A, B } from "./fixtures.js";
+import { A, B, findingOf } from "./fixtures.js";
 import { migrateCli, migrationWorlds, type MigrationWorld } from "./world.js";
 
 const world = migrationWorlds();
@@ -190,6 +191,20 @@ describe("the permission preflight: one plan names every missing permission, and
     const text = await cliAs(w, SOURCE_OPERATOR, ADMIN[B]!, [...args, "--journal-dir", journalDir]);
     const fleetPart = text.stdout.slice(text.stdout.indexOf("━━ the fleet ━━"));
     assert.match(fleetPart, new RegExp(`Missing permissions \\(source ${A}, as arn:aws:iam::${A}:user/operator\\):`));
+  });
+
+  test("a denial by another account's key policy is that key's finding (R9), not a permission the caller misses", async () => {
+    const w = await world();
+    const { plan } = await runPlan(w.run({ targetKmsKey: w.seed!.keyArn }));
+    assert.equal(plan.permissions, undefined);
+    assert.deepEqual(
+      plan.findings.filter((f) => f.severity === "blocker").map((f) => f.code),
+      ["target-key-unusable"],
+    );
+    assert.match(
+      findingOf(plan, "target-key-unusable")!.message,
+      /no resource-based policy allows the kms:DescribeKey/,
+    );
   });
 
   test("callers that miss nothing get no permission section", async () => {
