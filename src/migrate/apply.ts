@@ -2,6 +2,8 @@ import { withClients, type ClientSource, type MigrationClients } from "./clients
 import { discover } from "./discover.js";
 import { EXIT, MigrateError, explainError } from "./errors.js";
 import { Journal, checkJournalMatches, journalFileFor, readJournal, type JournalIdentity } from "./journal.js";
+import { requiredPermissions } from "./permissions-table.js";
+import { simulatePermissions } from "./permissions-simulate.js";
 import { blockers, buildPlan, pendingChanges } from "./plan.js";
 import { silentProgress } from "./waiters.js";
 import type { DataVerification, Reporter, RunState, StepContext, StepOutcome, VerifyCheck } from "./steps/context.js";
@@ -48,8 +50,10 @@ async function planWith(options: RunOptions, clients: MigrationClients): Promise
   const draft = buildPlan(options.inputs, found);
   const journalPath = options.journalPath ?? journalFileFor(options.journalDir, draft.migrationId);
   const journal = readJournal(journalPath);
-  if (!journal) return { plan: draft, found, journalPath };
-  checkJournalMatches(journal, journalIdentity(options.inputs, found, draft), journalPath);
+  if (journal) checkJournalMatches(journal, journalIdentity(options.inputs, found, draft), journalPath);
+  // The permission preflight asks IAM about the steps still to run, then the plan is made again with its answers.
+  const steps = journal ? buildPlan(options.inputs, found, journal) : draft;
+  found.simulated = await simulatePermissions(clients, found, requiredPermissions(options.inputs, found, steps));
   return { plan: buildPlan(options.inputs, found, journal), found, journalPath };
 }
 

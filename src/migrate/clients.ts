@@ -1,3 +1,4 @@
+import { IAMClient, type IAMClientConfig } from "@aws-sdk/client-iam";
 import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
 import { NeptuneClient, type NeptuneClientConfig } from "@aws-sdk/client-neptune";
 import { NeptunedataClient, type NeptunedataClientConfig } from "@aws-sdk/client-neptunedata";
@@ -13,6 +14,8 @@ export interface SideClients {
   sts: STSClient;
   kms: KMSClient;
   neptune: NeptuneClient;
+  /** For plan's iam:SimulatePrincipalPolicy of the caller's own principal (permissions-simulate.ts). */
+  iam: IAMClient;
   /** The endpoint and the profile, when given; for messages. */
   endpoint?: string;
   profile?: string;
@@ -52,6 +55,7 @@ export function createSideClients(side: SideConfig, options: ClientOptions): Sid
     sts: new STSClient(config as STSClientConfig),
     kms: new KMSClient(config as KMSClientConfig),
     neptune: new NeptuneClient(config),
+    iam: new IAMClient(config as IAMClientConfig),
     endpoint: side.endpoint,
     ...(config.profile ? { profile: config.profile } : {}),
   };
@@ -107,5 +111,6 @@ export function destroyClients(clients: MigrationClients): void {
     side.sts.destroy();
     side.kms.destroy();
     side.neptune.destroy();
+    side.iam.destroy();
   }
 }

@@ -17,10 +17,12 @@ import {
   createdKeyAlias,
   isAwsManagedAlias,
   partitionOf,
+  snapshotArn,
   sourceCmkSnapshotName,
   sourceManualSnapshotName,
   targetCopyName,
 } from "./names.js";
+import { DenialLog, intolerant, isAccessDenied, type Tolerate } from "./permissions-denials.js";
 import { plannedInstances } from "./plan.js";
 import type {
   CallerIdentity,
@@ -58,6 +60,7 @@ async function discoverAs(
 ): Promise<Discovered> {
   const a = clients.source;
   const b = clients.target;
+  const log = new DenialLog();
   const found: Discovered = {
     region: inputs.region,
     partition: partitionOf(source.Arn),
@@ -67,12 +70,16 @@ async function discoverAs(
     targetInstances: [],
     targetParameterGroup: "unknown",
     targetSubnetGroup: "unknown",
+    denials: log.denials,
   };
+  const readA = log.side("source");
+  const arnA = (type: string, name: string) =>
+    `arn:${found.partition}:rds:${found.region}:${source.Account}:${type}:${name}`;
 
   if (inputs.sourceSnapshot) {
     const id = ownSnapshotName(inputs.sourceSnapshot, source.Account);
     try {
-      found.givenSnapshot = await readSnapshot(a.neptune, id);
+      found.givenSnapshot = await readSnapshot(a.neptune, id, { tolerate: readA });
       if (!found.givenSnapshot)
         found.givenSnapshotError = {
           code: "DBClusterSnapshotNotFoundFault",
@@ -80,16 +87,24 @@ async function discoverAs(
         };
     } catch (error) {
       found.givenSnapshotError = errorFacts(error);
+      log.note("source", found.givenSnapshotError, {
+        action: "rds:DescribeDBClusterSnapshots",
+        resource: snapshotArn(found.partition, found.region, source.Account, id),
+      });
     }
   }
   const clusterId = inputs.sourceCluster ?? found.givenSnapshot?.DBClusterIdentifier;
   if (clusterId) {
     try {
-      found.sourceCluster = await readCluster(a.neptune, clusterId);
+      found.sourceCluster = await readCluster(a.neptune, clusterId, { tolerate: readA });
       if (!found.sourceCluster)
         found.sourceClusterError = { code: "DBClusterNotFoundFault", message: `DBCluster ${clusterId} not found.` };
     } catch (error) {
       found.sourceClusterError = errorFacts(error);
+      log.note("source", found.sourceClusterError, {
+        action: "rds:DescribeDBClusters",
+        resource: arnA("cluster", clusterId),
+      });
     }
   }
 
@@ -102,11 +117,13 @@ async function discoverAs(
 
   const [sourceKey, reencryptKey, createdKey, manual, cmk] = await Promise.all([
     keyOfSource ? readKey(a.kms, keyOfSource) : undefined,
-    inputs.sourceKmsKey ? readNamedKey(a.kms, inputs.sourceKmsKey, source, inputs.region) : undefined,
+    inputs.sourceKmsKey ? readNamedKey(a.kms, inputs.sourceKmsKey, source, inputs.region, readA) : undefined,
     inputs.createSourceKey ? readKey(a.kms, createdKeyAlias(inputs.targetCluster, target.Account)) : undefined,
-    inputs.sourceSnapshot ? undefined : readSnapshot(a.neptune, names.manual),
-    readSnapshot(a.neptune, names.cmk),
+    inputs.sourceSnapshot ? undefined : tolerantSnapshot(a.neptune, names.manual, readA, arnA),
+    tolerantSnapshot(a.neptune, names.cmk, readA, arnA),
   ]);
+  log.note("source", sourceKey?.Error, { action: "kms:DescribeKey", resource: sourceKey?.Requested ?? "*" });
+  log.note("source", sourceKey?.PolicyError, { action: "kms:GetKeyPolicy", resource: sourceKey?.Arn ?? "*" });
   found.sourceKey = sourceKey;
   found.reencryptKey = reencryptKey;
   if (createdKey && !createdKey.Error) found.createdSourceKey = createdKey;
@@ -114,7 +131,7 @@ async function discoverAs(
   found.sourceCmkSnapshot = cmk;
 
   try {
-    await discoverTarget(found, inputs, b, names.copy);
+    await discoverTarget(found, inputs, b, names.copy, log);
   } catch (error) {
     throw explainError(error, "target", b);
   }
@@ -126,15 +143,37 @@ async function discoverTarget(
   inputs: MigrateInputs,
   b: SideClients,
   copyName: string,
+  log: DenialLog,
 ): Promise<void> {
+  const readB = log.side("target");
+  const arnB = (type: string, name: string) =>
+    `arn:${found.partition}:rds:${found.region}:${found.target.Account}:${type}:${name}`;
   const parameterGroup = inputs.parameterGroup ?? found.sourceCluster?.DBClusterParameterGroup;
   const [targetKey, copy, cluster, parameterGroupExists, subnetGroupExists] = await Promise.all([
-    readNamedKey(b.kms, inputs.targetKmsKey, found.target, found.region),
-    readSnapshot(b.neptune, copyName),
-    readCluster(b.neptune, inputs.targetCluster),
-    parameterGroup ? clusterParameterGroupExists(b.neptune, parameterGroup) : ("unknown" as Existence),
-    inputs.subnetGroup ? subnetGroupExistsIn(b.neptune, inputs.subnetGroup) : ("unknown" as Existence),
+    readNamedKey(b.kms, inputs.targetKmsKey, found.target, found.region, readB),
+    tolerantSnapshot(b.neptune, copyName, readB, arnB),
+    readB(
+      { action: "rds:DescribeDBClusters", resource: arnB("cluster", inputs.targetCluster) },
+      () => readCluster(b.neptune, inputs.targetCluster, { tolerate: readB }),
+      undefined,
+    ),
+    parameterGroup
+      ? readB(
+          { action: "rds:DescribeDBClusterParameterGroups", resource: arnB("cluster-pg", parameterGroup) },
+          () => clusterParameterGroupExists(b.neptune, parameterGroup),
+          "unknown" as Existence,
+        )
+      : ("unknown" as Existence),
+    inputs.subnetGroup
+      ? readB(
+          { action: "rds:DescribeDBSubnetGroups", resource: arnB("subgrp", inputs.subnetGroup) },
+          () => subnetGroupExistsIn(b.neptune, inputs.subnetGroup!),
+          "unknown" as Existence,
+        )
+      : ("unknown" as Existence),
   ]);
+  log.note("target", targetKey.Error, { action: "kms:DescribeKey", resource: targetKey.Requested });
+  log.note("target", targetKey.PolicyError, { action: "kms:GetKeyPolicy", resource: targetKey.Arn ?? "*" });
   found.targetKey = targetKey;
   found.targetCopy = copy;
   found.targetCluster = cluster;
@@ -143,7 +182,14 @@ async function discoverTarget(
   const wanted = plannedInstances(inputs, found.sourceCluster).map((instance) => instance.DBInstanceIdentifier);
   const members = cluster?.Members.map((member) => member.DBInstanceIdentifier) ?? [];
   const ids = [...new Set([...wanted, ...members])];
-  found.targetInstances = (await Promise.all(ids.map((id) => readInstance(b.neptune, id)))).filter(
+  const instances = ids.map((id) =>
+    readB(
+      { action: "rds:DescribeDBInstances", resource: arnB("db", id) },
+      () => readInstance(b.neptune, id),
+      undefined,
+    ),
+  );
+  found.targetInstances = (await Promise.all(instances)).filter(
     (instance): instance is InstanceFacts => instance !== undefined,
   );
 }
@@ -177,11 +223,26 @@ function errorFacts(error: unknown): { code: string; message: string } {
   };
 }
 
-async function tagsOf(neptune: NeptuneClient, arn: string | undefined): Promise<Tag[]> {
+/** One of this migration's snapshots read by discovery: unknown (as if absent) when the read is denied. */
+function tolerantSnapshot(
+  neptune: NeptuneClient,
+  name: string,
+  tolerate: Tolerate,
+  arn: (type: string, name: string) => string,
+): Promise<SnapshotFacts | undefined> {
+  return tolerate(
+    { action: "rds:DescribeDBClusterSnapshots", resource: arn("cluster-snapshot", name) },
+    () => readSnapshot(neptune, name, { tolerate }),
+    undefined,
+  );
+}
+
+async function tagsOf(neptune: NeptuneClient, arn: string | undefined, tolerate: Tolerate): Promise<Tag[]> {
   if (!arn) return [];
   try {
-    const out = await neptune.send(new ListTagsForResourceCommand({ ResourceName: arn }));
-    return (out.TagList ?? []).map((tag) => ({ Key: tag.Key ?? "", Value: tag.Value ?? "" }));
+    const list = async () => (await neptune.send(new ListTagsForResourceCommand({ ResourceName: arn }))).TagList;
+    const tags = await tolerate({ action: "rds:ListTagsForResource", resource: arn }, list, []);
+    return (tags ?? []).map((tag) => ({ Key: tag.Key ?? "", Value: tag.Value ?? "" }));
   } catch (error) {
     if (isUnsupported(error)) return [];
     throw error;
@@ -195,8 +256,9 @@ async function tagsOf(neptune: NeptuneClient, arn: string | undefined): Promise<
 export async function readCluster(
   neptune: NeptuneClient,
   id: string,
-  options: { withDetails?: boolean } = {},
+  options: { withDetails?: boolean; tolerate?: Tolerate } = {},
 ): Promise<ClusterFacts | undefined> {
+  const tolerate = options.tolerate ?? intolerant;
   const cluster = await unlessNotFound(
     NOT_FOUND.cluster,
     async () => (await neptune.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0],
@@ -210,10 +272,17 @@ export async function readCluster(
         IsClusterWriter: member.IsClusterWriter ?? false,
         PromotionTier: member.PromotionTier,
       };
-      const instance = withDetails ? await describeInstance(neptune, facts.DBInstanceIdentifier) : undefined;
+      const instanceArn = cluster.DBClusterArn!.replace(/:cluster:[^:]+$/, `:db:${facts.DBInstanceIdentifier}`);
+      const instance = withDetails
+        ? await tolerate(
+            { action: "rds:DescribeDBInstances", resource: instanceArn },
+            () => describeInstance(neptune, facts.DBInstanceIdentifier),
+            undefined,
+          )
+        : undefined;
       if (instance) {
         facts.DBInstanceClass = instance.DBInstanceClass;
-        facts.Tags = await tagsOf(neptune, instance.DBInstanceArn);
+        facts.Tags = await tagsOf(neptune, instance.DBInstanceArn, tolerate);
       }
       return facts;
     }),
@@ -221,6 +290,7 @@ export async function readCluster(
   return {
     DBClusterIdentifier: cluster.DBClusterIdentifier!,
     DBClusterArn: cluster.DBClusterArn!,
+    ...(cluster.DbClusterResourceId ? { DbClusterResourceId: cluster.DbClusterResourceId } : {}),
     ...progressAndEncryption(cluster),
     Engine: cluster.Engine ?? "neptune",
     DBClusterParameterGroup: cluster.DBClusterParameterGroup,
@@ -233,7 +303,7 @@ export async function readCluster(
     CopyTagsToSnapshot: cluster.CopyTagsToSnapshot,
     EnabledCloudwatchLogsExports: cluster.EnabledCloudwatchLogsExports,
     Members: members,
-    Tags: withDetails ? await tagsOf(neptune, cluster.DBClusterArn) : [],
+    Tags: withDetails ? await tagsOf(neptune, cluster.DBClusterArn, tolerate) : [],
   };
 }
 
@@ -259,8 +329,9 @@ export async function readInstance(neptune: NeptuneClient, id: string): Promise<
 export async function readSnapshot(
   neptune: NeptuneClient,
   id: string,
-  options: { withDetails?: boolean } = {},
+  options: { withDetails?: boolean; tolerate?: Tolerate } = {},
 ): Promise<SnapshotFacts | undefined> {
+  const tolerate = options.tolerate ?? intolerant;
   const automated = /^rds:/.test(id) || /:cluster-snapshot:rds:/.test(id);
   const snapshot = await unlessNotFound(NOT_FOUND.snapshot, async () => {
     // "If this identifier is for an automated snapshot, the SnapshotType parameter must also be specified" [M-NEP].
@@ -276,8 +347,12 @@ export async function readSnapshot(
   const facts = snapshotFacts(snapshot);
   if (options.withDetails === false) return facts;
   const [tags, sharedWith] = await Promise.all([
-    tagsOf(neptune, facts.DBClusterSnapshotArn),
-    restoreAttribute(neptune, facts.DBClusterSnapshotIdentifier),
+    tagsOf(neptune, facts.DBClusterSnapshotArn, tolerate),
+    tolerate(
+      { action: "rds:DescribeDBClusterSnapshotAttributes", resource: facts.DBClusterSnapshotArn },
+      () => restoreAttribute(neptune, facts.DBClusterSnapshotIdentifier),
+      [],
+    ),
   ]);
   return { ...facts, Tags: tags, SharedWith: sharedWith };
 }
@@ -360,13 +435,22 @@ export async function readKey(kms: KMSClient, keyId: string): Promise<KeyFacts> 
  * AWS-managed key on first use (aws-behaviour §6.1), and plan changes nothing. Such an alias is looked up with
  * ListAliases instead; until AWS has created its key, there is nothing more to read.
  */
-async function readNamedKey(kms: KMSClient, keyId: string, caller: CallerIdentity, region: string): Promise<KeyFacts> {
+async function readNamedKey(
+  kms: KMSClient,
+  keyId: string,
+  caller: CallerIdentity,
+  region: string,
+  tolerate: Tolerate,
+): Promise<KeyFacts> {
   const aliasName = ownAwsManagedAlias(keyId, caller.Account, region);
   if (!aliasName) return readKey(kms, keyId);
   const notYetCreated: KeyFacts = { Requested: keyId, NotYetCreated: true, KeyManager: "AWS" };
   let marker: string | undefined;
   do {
-    const out = await kms.send(new ListAliasesCommand({ ...(marker ? { Marker: marker } : {}) }));
+    const list = () => kms.send(new ListAliasesCommand({ ...(marker ? { Marker: marker } : {}) }));
+    const out = await tolerate({ action: "kms:ListAliases", resource: "*" }, list, undefined);
+    // Denied: which key the alias names stays unknown (the permission report says why).
+    if (!out) return { Requested: keyId, KeyManager: "AWS" };
     const alias = out.Aliases?.find((entry) => entry.AliasName === aliasName);
     if (alias)
       return alias.TargetKeyId ? { ...(await readKey(kms, alias.TargetKeyId)), Requested: keyId } : notYetCreated;
@@ -403,6 +487,7 @@ async function existence(notFound: string[], describe: () => Promise<unknown[] |
     return ((await describe()) ?? []).length > 0 ? "exists" : "missing";
   } catch (error) {
     if (isAwsError(error, ...notFound)) return "missing";
+    if (isAccessDenied(error)) throw error; // the caller records it (DenialLog)
     if (awsErrorCode(error)) return "unknown";
     throw error;
   }

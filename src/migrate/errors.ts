@@ -171,7 +171,7 @@ export function explainError(
   if (code === "AccessDenied" || code === "AccessDeniedException") {
     return new MigrateError(
       `the ${side} account denied a call: ${message}`,
-      "give the caller the permissions listed in docs/migrate-permissions.md",
+      "run `trident migrate plan` with the same options: it lists every permission the caller misses and the policy to attach (docs/migrate-permissions.md)",
       EXIT.blocked,
       { cause: error },
     );

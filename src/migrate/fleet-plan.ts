@@ -10,6 +10,7 @@ import { EXIT, MigrateError, explainError } from "./errors.js";
 import { checkFleetQuotas, type FleetUsage, type SnapshotUsage } from "./fleet-quotas.js";
 import { journalFileFor } from "./journal.js";
 import { migrationId } from "./names.js";
+import { mergePermissions, type PermissionReport } from "./permissions.js";
 import { blockers } from "./plan.js";
 import type { CallerIdentity, Finding, MigrateInputs, Plan, Side } from "./types.js";
 
@@ -60,6 +61,8 @@ export interface FleetPlan {
   /** Manual snapshots the fleet adds per account. */
   newSnapshots: Record<Side, number>;
   copySlots: Record<Side, number>;
+  /** One policy per side covering every cluster's missing permissions (each cluster's own are in its plan). */
+  permissions?: PermissionReport;
   /** The fleet's own findings (quotas); each cluster's are in its plan. */
   findings: Finding[];
   /** No fleet blocker: apply may start (blocked clusters are left out, the others run). */
@@ -183,6 +186,7 @@ export async function planFleetWith(options: FleetOptions, clients: MigrationCli
     target: identities.target.Account,
   });
   const canStart = !quotas.findings.some((finding) => finding.severity === "blocker");
+  const permissions = mergePermissions(plans.flatMap((plan) => (plan.permissions ? [plan.permissions] : [])));
   return {
     region: options.inputs.region,
     source: identities.source,
@@ -192,6 +196,7 @@ export async function planFleetWith(options: FleetOptions, clients: MigrationCli
     usage,
     newSnapshots: quotas.newSnapshots,
     copySlots: quotas.copySlots,
+    ...(permissions ? { permissions } : {}),
     findings: quotas.findings,
     canStart,
     canProceed: canStart && members.every((member) => member.plan?.canProceed === true),

@@ -2,7 +2,7 @@ import { MANUAL_SNAPSHOT_QUOTA, MAX_COPIES_IN_PROGRESS } from "../domain/neptune
 import type { ClusterOutcome } from "./fleet-apply.js";
 import type { FleetError, FleetMember, FleetPlan } from "./fleet-plan.js";
 import { blockers, pendingChanges } from "./plan.js";
-import { indent, renderFindings, renderPlan } from "./report.js";
+import { indent, renderFindings, renderPermissions, renderPlan } from "./report.js";
 
 /**
  * A fleet for people: the combined plan (each cluster's plan as the single-cluster form prints it, then the
@@ -47,6 +47,10 @@ function memberResult(member: FleetMember): string {
   return pendingChanges(member.plan!).length === 0 ? "complete" : "ready";
 }
 
+function accountsOf(fleet: FleetPlan) {
+  return { source: { account: fleet.source.Account }, target: { account: fleet.target.Account } };
+}
+
 export function renderFleetPlan(fleet: FleetPlan): string {
   const lines: string[] = [];
   const count = fleet.members.length;
@@ -70,6 +74,7 @@ export function renderFleetPlan(fleet: FleetPlan): string {
     `  snapshot copies in progress: at most ${MAX_COPIES_IN_PROGRESS}; apply runs up to ${fleet.copySlots.source} at once in ${fleet.source.Account}, ${fleet.copySlots.target} in ${fleet.target.Account}`,
   );
   renderFindings(fleet.findings, lines);
+  if (fleet.permissions) renderPermissions(fleet.permissions, accountsOf(fleet), lines);
   lines.push("");
   lines.push(
     ...renderTable(

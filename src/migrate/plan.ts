@@ -1,6 +1,8 @@
 import { MAX_SHARED_ACCOUNTS } from "../domain/neptune/quotas.js";
 import { authorize, parsePolicy } from "../policy/index.js";
 import { SHARED_SNAPSHOT_QUOTA_FIX } from "./errors.js";
+import { isCallersDenial } from "./permissions-denials.js";
+import { permissionFindings, permissionReport } from "./permissions.js";
 import type { JournalData } from "./journal.js";
 import { dataEndpointUrl } from "./data-plane.js";
 import { CLUSTER_READY } from "./states.js";
@@ -380,7 +382,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
   if (inputs.verifyData) steps.push(verifyDataStep(inputs, found, sourceSettled, add));
 
   const sourceLabel = inputs.sourceCluster ? { cluster: inputs.sourceCluster } : { snapshot: inputs.sourceSnapshot };
-  return {
+  const plan: Plan = {
     migrationId: migrationId(A, B, inputs.targetCluster),
     region,
     source: { account: A, arn: found.source.Arn, ...sourceLabel },
@@ -388,8 +390,17 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
     names,
     spec,
     steps,
-    findings: orderFindings(findings),
+    findings: [],
     keyPolicyDiff,
+    canProceed: false,
+  };
+  // The permission preflight: what each caller is not allowed, from the steps just planned.
+  const permissions = permissionReport(inputs, found, plan);
+  permissionFindings(permissions).forEach(add);
+  return {
+    ...plan,
+    findings: orderFindings(findings),
+    ...(permissions ? { permissions } : {}),
     canProceed: !findings.some((finding) => finding.severity === "blocker"),
   };
 }
@@ -758,7 +769,9 @@ function checkTarget(inputs: MigrateInputs, found: Discovered, path: SourcePath,
         fix,
       });
     const owner = keyOwner(key);
-    if (key.Error) unusable(`${key.Error.code}: ${key.Error.message}`);
+    if (key.Error && isCallersDenial(key.Error)) {
+      // A denied read is the permission report's (permissions.ts), not a reason to change the key.
+    } else if (key.Error) unusable(`${key.Error.code}: ${key.Error.message}`);
     else if (key.NotYetCreated) {
       // AWS creates alias/aws/rds in the account on first use (K4); nothing to check yet.
     } else if (owner && owner !== B)

@@ -1,6 +1,7 @@
 import { blockers, isCheck, pendingChanges } from "./plan.js";
 import { ruleText } from "./rules.js";
 import type { Reporter } from "./steps/context.js";
+import type { PermissionReport } from "./permissions.js";
 import type { Finding, Plan, PlannedStep, Side } from "./types.js";
 import { silentProgress, type Progress } from "./waiters.js";
 
@@ -64,6 +65,30 @@ export function renderFindings(
   }
 }
 
+/**
+ * The permission preflight's section: per side, every action its caller misses on its resource, then the policy
+ * to attach (IAM JSON, ready to paste). Key-policy gaps are not here: they are the source key's (the findings).
+ */
+export function renderPermissions(
+  report: PermissionReport,
+  accounts: { source: { account: string }; target: { account: string } },
+  lines: string[],
+): void {
+  for (const side of ["source", "target"] as const) {
+    const permissions = report[side];
+    if (!permissions) continue;
+    lines.push("");
+    lines.push(`Missing permissions (${sideLabel(accounts, side)}, as ${permissions.caller}):`);
+    for (const need of permissions.missing) lines.push(`  ✗ ${need.action} on ${need.resource}`);
+    lines.push(
+      permissions.checkedBy === "simulation"
+        ? `  Policy to attach to ${permissions.caller} (exactly the missing actions; checked with iam:SimulatePrincipalPolicy):`
+        : `  Policy to attach to ${permissions.caller} (every action the ${side} needs for this migration: without iam:SimulatePrincipalPolicy, apply's writes could not be checked):`,
+    );
+    lines.push(...indent(JSON.stringify(permissions.policy, null, 2), "    "));
+  }
+}
+
 /** The changes apply will make, one line each (`prefix`: a fleet's cluster). */
 export function describeChanges(plan: Plan, prefix = ""): string {
   return pendingChanges(plan)
@@ -96,6 +121,7 @@ export function renderPlan(plan: Plan): string {
       ? 'run `trident migrate apply` to add it, or add the statements marked + under "Key policy change" above'
       : finding.fix,
   );
+  if (plan.permissions) renderPermissions(plan.permissions, plan, lines);
   const rules = [
     ...new Set([
       ...plan.steps.flatMap((step) => step.rules),

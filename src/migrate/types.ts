@@ -4,6 +4,10 @@
  * Member names follow the AWS APIs where they mirror them.
  */
 
+import type { Denial } from "./permissions-denials.js";
+import type { Need } from "./permissions-table.js";
+import type { PermissionReport } from "./permissions.js";
+
 export type Side = "source" | "target";
 
 /** How to reach one account: a profile, or access keys, or neither (the SDK's default chain); optionally an endpoint. */
@@ -56,6 +60,8 @@ export interface CallerIdentity {
 export interface ClusterFacts {
   DBClusterIdentifier: string;
   DBClusterArn: string;
+  /** The resource id that `neptune-db` actions name (`cluster-…`). */
+  DbClusterResourceId?: string;
   Status: string;
   /** Neptune reports it as a string on clusters. */
   PercentProgress?: string;
@@ -157,6 +163,13 @@ export interface Discovered {
   targetInstances: InstanceFacts[];
   targetParameterGroup: Existence;
   targetSubnetGroup: Existence;
+  /** Reads each side was denied while discovering (permissions-denials.ts). */
+  denials?: Denial[];
+  /**
+   * What iam:SimulatePrincipalPolicy said each side's caller may not do, for the sides it could be asked about
+   * (permissions-simulate.ts); absent for a side: not simulated.
+   */
+  simulated?: Partial<Record<Side, Need[]>>;
 }
 
 export type StepId =
@@ -251,5 +264,7 @@ export interface Plan {
   findings: Finding[];
   /** The key-policy change apply would make, as a line diff (empty when none). */
   keyPolicyDiff: string[];
+  /** Each side's missing IAM permissions and the policy that grants them; absent when none is missing. */
+  permissions?: PermissionReport;
   canProceed: boolean;
 }

@@ -44,7 +44,7 @@ class RecordingHandler extends InProcessHandler {
   }
 }
 
-const READ_ONLY = /^(Describe|List|Get)/;
+const READ_ONLY = /^(Describe|List|Get|Simulate)/;
 
 /** Calls that change something (everything but Describe*, List*, Get*). */
 export function mutations(calls: RecordedCall[]): string[] {
