@@ -68,7 +68,7 @@ describe("the permission preflight: one plan names every missing permission, and
     assert.equal(plan.permissions?.source, undefined, "the source admin misses nothing");
     const target = plan.permissions!.target!;
     assert.equal(target.caller, `arn:aws:iam::${B}:user/operator`);
-    assert.equal(target.checkedBy, "denials", "the emulator has no iam:SimulatePrincipalPolicy: the denials decide");
+    assert.equal(target.checkedBy, "denials", "a caller without iam:SimulatePrincipalPolicy: the denials decide");
     assert.ok(plan.findings.some((f) => f.code === "target-permissions-missing" && f.severity === "blocker"));
 
     // The policy: IAM's grammar, grouped by resource, every action the target needs (writes, via-rds KMS, data).
@@ -116,6 +116,35 @@ describe("the permission preflight: one plan names every missing permission, and
       again.plan.findings.filter((f) => f.severity === "blocker"),
       [],
     );
+    assert.equal(again.code, EXIT.ok);
+  });
+
+  test("a caller who may simulate: IAM's simulation names exactly what is missing, writes included", async () => {
+    const simulating = allow(["rds:*", "iam:SimulatePrincipalPolicy"]);
+    const w = await world({ emulator: { config: seedConfig({ [B]: [rdsOnly(OPERATOR, simulating)] }) } });
+    const { code, plan } = await planAs(w, ADMIN[A]!, OPERATOR, ["--verify-data"]);
+    assert.equal(code, EXIT.blocked);
+    const target = plan.permissions!.target!;
+    assert.equal(target.checkedBy, "simulation");
+    const missing = missingOf(plan, "target")!;
+    // Apply's KMS writes on the source key (the copy "via rds"), which no read of plan exercises, are named.
+    for (const action of ["kms:CreateGrant", "kms:Decrypt", "kms:ReEncryptFrom"])
+      assert.ok(missing.includes(`${action} on ${w.seed!.keyArn}`), `${action} on the source key: ${missing}`);
+    assert.ok(missing.includes(`neptune-db:GetGraphSummary on arn:aws:neptune-db:us-east-1:${B}:*/*`));
+    assert.deepEqual(
+      missing.filter((need) => need.startsWith("rds:")),
+      [],
+      "rds:* allows every rds action: none is missing",
+    );
+    // The policy grants exactly what is missing; with it added, the next plan is clean.
+    assert.deepEqual(
+      target.policy.Statement.flatMap((s) => s.Action).sort(),
+      [...new Set(missing.map((need) => need.split(" on ")[0]!))].sort(),
+    );
+    const both = { Version: "2012-10-17", Statement: [...simulating.Statement, ...target.policy.Statement] };
+    const fixed = await withConfig(w, { [B]: [rdsOnly(OPERATOR, both)] });
+    const again = await planAs(fixed, ADMIN[A]!, OPERATOR, ["--verify-data"]);
+    assert.equal(again.plan.permissions, undefined);
     assert.equal(again.code, EXIT.ok);
   });
 

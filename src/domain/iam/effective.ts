@@ -60,6 +60,13 @@ export function userPolicies(iam: IamState, accountId: string, user: UserRecord)
   return { identityPolicies, permissionsBoundary: boundary(iam, accountId, user.permissionsBoundary) };
 }
 
+/** A group's own policies (SimulatePrincipalPolicy on a group: groups have no boundary). */
+export function groupPolicies(iam: IamState, accountId: string, group: PolicyHolder): EffectivePolicies {
+  const identityPolicies: PolicyDocument[] = [];
+  holderPolicies(iam, accountId, group, identityPolicies);
+  return { identityPolicies };
+}
+
 export function rolePolicies(iam: IamState, accountId: string, role: RoleRecord): EffectivePolicies {
   const identityPolicies: PolicyDocument[] = [];
   holderPolicies(iam, accountId, role, identityPolicies);

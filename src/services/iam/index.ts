@@ -4,6 +4,7 @@ import { accountHandlers } from "./account.js";
 import { groupHandlers } from "./groups.js";
 import { policyHandlers } from "./policies.js";
 import { roleHandlers } from "./roles.js";
+import { simulateHandlers } from "./simulate.js";
 import { userHandlers } from "./users.js";
 
 /** IAM's API (awsQuery, signing name `iam`): its state and rules live in src/domain/iam. */
@@ -13,4 +14,5 @@ export const iamHandlers: HandlerMap<IamOperations> = {
   ...roleHandlers,
   ...policyHandlers,
   ...accountHandlers,
+  ...simulateHandlers,
 };
