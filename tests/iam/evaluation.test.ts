@@ -222,3 +222,19 @@ test("a role's trust policy is read at AssumeRole time; its sessions must name a
   await world.admin.iam.send(new DeleteRoleCommand({ RoleName: "ops" }));
   assert.equal((await rejection(() => session.kms.send(new ListKeysCommand({})))).name, "AccessDeniedException");
 });
+
+test("ReadOnlyAccess (abridged to the services Trident serves) reads every service and writes none", async () => {
+  const world = iamWorld();
+  const dev = await userWithKey(world, "auditor");
+  await world.admin.iam.send(
+    new AttachUserPolicyCommand({ UserName: "auditor", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+  );
+  assert.deepEqual((await dev.neptune.send(new DescribeDBClustersCommand({}))).DBClusters, []);
+  await dev.kms.send(new ListKeysCommand({}));
+  assert.equal((await dev.iam.send(new GetUserCommand({}))).User!.UserName, "auditor");
+  const createKey = await rejection(() => dev.kms.send(new CreateKeyCommand({})));
+  assert.equal(createKey.name, "AccessDeniedException");
+  const createUser = await rejection(() => dev.iam.send(new CreateUserCommand({ UserName: "other" })));
+  assert.equal(createUser.name, "AccessDenied");
+  assert.match(createUser.message, /is not authorized to perform: iam:CreateUser/);
+});
