@@ -38,8 +38,11 @@ export type QueryLanguage = "Gremlin" | "OpenCypher";
 export interface DataPlaneAccess {
   /** Throws AccessDeniedException unless the caller may run `operation` with this input. */
   authorize(operation: string, input: Record<string, unknown>): void;
-  /** Throws AccessDeniedException unless the caller may perform every one of `actions` (a query's in `language`). */
-  authorizeActions(actions: readonly string[], language?: QueryLanguage): void;
+  /**
+   * Throws AccessDeniedException unless the caller may perform every one of the actions (a query's in `language`).
+   * They are derived only where IAM auth checks them: deriving a query's actions means parsing it.
+   */
+  authorizeActions(actionsOf: () => readonly string[], language?: QueryLanguage): void;
 }
 
 const OPEN: DataPlaneAccess = { authorize: () => undefined, authorizeActions: () => undefined };
@@ -167,8 +170,9 @@ export function callerAccess(
 ): DataPlaneAccess {
   if (!session.iamAuthentication) return OPEN;
   const resource = `arn:aws:neptune-db:${session.region}:${session.accountId}:${session.clusterResourceId}/*`;
-  const authorizeActions = (actions: readonly string[], language?: QueryLanguage) => {
+  const authorizeActions = (actionsOf: () => readonly string[], language?: QueryLanguage) => {
     if (!caller) throw accessDenied(MISSING_TOKEN);
+    const actions = actionsOf();
     const { principal } = caller;
     const context = requestContext(emulator.clock.now(), session, caller, secure);
     if (language) context["neptune-db:QueryLanguage"] = language;
@@ -187,7 +191,7 @@ export function callerAccess(
       const actionsOf = ACTIONS[operation as keyof typeof ACTIONS];
       // Unreachable (the face refuses an operation it does not serve first); refused rather than let through.
       if (!actionsOf) throw accessDenied(`${operation} is not an action IAM database authentication can allow.`);
-      authorizeActions(actionsOf(input, session), QUERY_LANGUAGE[operation as keyof typeof QUERY_LANGUAGE]);
+      authorizeActions(() => actionsOf(input, session), QUERY_LANGUAGE[operation as keyof typeof QUERY_LANGUAGE]);
     },
     authorizeActions,
   };

@@ -279,7 +279,7 @@ export class GremlinWebSockets {
 
   #traverse(work: Runnable, port: number, arrival: Arrival, caller: DataPlaneCaller | undefined): GValue[] {
     const session = openSession(this.emulator.dataPlane, port, arrival);
-    callerAccess(this.emulator, session, caller, this.secure).authorizeActions(work.actions(), "Gremlin");
+    callerAccess(this.emulator, session, caller, this.secure).authorizeActions(work.actions, "Gremlin");
     return work.run(session);
   }
 }
