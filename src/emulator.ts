@@ -7,7 +7,7 @@ import type { ServiceDefinition } from "./services/service.js";
 import { kmsHandlers } from "./services/kms/index.js";
 import { neptuneHandlers } from "./services/neptune/index.js";
 import { authorizeNeptune } from "./services/neptune/authorize.js";
-import { stsHandlers } from "./services/sts/handlers.js";
+import { stsHandlers } from "./services/sts/index.js";
 import { iamHandlers } from "./services/iam/index.js";
 import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";

@@ -1,0 +1,9 @@
+import type { StsOperations } from "../../generated/sts.js";
+import type { HandlerMap } from "../service.js";
+import { assumeRoleHandlers } from "./assume-role.js";
+import { callerHandlers } from "./caller.js";
+
+export const stsHandlers: HandlerMap<StsOperations> = {
+  ...callerHandlers,
+  ...assumeRoleHandlers,
+};
