@@ -105,6 +105,13 @@ function notAllowedByCaller(identity: IdentityResult): AuthorizeResult {
 function evaluateIdentity(request: AuthzRequest): IdentityResult {
   const { principal } = request;
   if (isServicePrincipal(principal)) return { decision: "NotApplicable" };
+  // A federated user "cannot call any IAM operations" nor "any STS operations except GetCallerIdentity" (which
+  // asks no permission), whatever its policies allow [STS API Reference: GetFederationToken]. *Decided*: refused as
+  // a deny in its session policy, since that is what the limit is: the deny also stops a role's trust policy that
+  // names the federated user from letting it assume the role.
+  if (principal.kind === "federated-user" && /^(iam|sts):/i.test(request.action)) {
+    return { decision: "Deny", denySource: "session" };
+  }
   const identity =
     principal.identityPolicies === undefined
       ? "Allow"

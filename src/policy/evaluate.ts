@@ -80,6 +80,7 @@ const PRINCIPAL_TYPES: Record<Principal["kind"], string> = {
   root: "Account",
   user: "User",
   "assumed-role": "AssumedRole",
+  "federated-user": "FederatedUser",
 };
 
 // ── Principal ────────────────────────────────────────────────────────────────────────────────────────────────

@@ -1,4 +1,4 @@
-import { IAMClient } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import type { EmulatorOptions } from "../../src/emulator.js";
 import { InProcessHandler } from "../../src/server/inprocess.js";
 import { ADMIN, A, inProcess, REGION, type Credentials } from "../helpers/harness.js";
@@ -30,4 +30,11 @@ export function allow(actions: string[], resource = "*"): string {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Action: actions, Resource: resource }],
   });
+}
+
+/** A new user with one access key, and clients signed with it. */
+export async function userWithKey(world: ReturnType<typeof iamWorld>, name: string) {
+  await world.admin.iam.send(new CreateUserCommand({ UserName: name }));
+  const { AccessKey } = await world.admin.iam.send(new CreateAccessKeyCommand({ UserName: name }));
+  return world.clients({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
 }

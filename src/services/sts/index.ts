@@ -2,8 +2,10 @@ import type { StsOperations } from "../../generated/sts.js";
 import type { HandlerMap } from "../service.js";
 import { assumeRoleHandlers } from "./assume-role.js";
 import { callerHandlers } from "./caller.js";
+import { federationHandlers } from "./federation.js";
 
 export const stsHandlers: HandlerMap<StsOperations> = {
   ...callerHandlers,
   ...assumeRoleHandlers,
+  ...federationHandlers,
 };
