@@ -7,6 +7,7 @@ import type { ServiceDefinition } from "./services/service.js";
 import { kmsHandlers } from "./services/kms/index.js";
 import { neptuneHandlers } from "./services/neptune/index.js";
 import { authorizeNeptune } from "./services/neptune/authorize.js";
+import { takeIamExtensions } from "./domain/iam/oidc-jwks.js";
 import { AuthorizationMessages } from "./domain/sts/authorization-messages.js";
 import { stsHandlers } from "./services/sts/index.js";
 import { iamHandlers } from "./services/iam/index.js";
@@ -120,6 +121,7 @@ export class Emulator {
         model: loadModel("iam"),
         validation: { code: "ValidationError", missingAsMissingParameter: false },
         handlers: dictionary(iamHandlers),
+        takeExtensions: takeIamExtensions,
       },
       neptune: {
         name: "neptune",

@@ -14,7 +14,8 @@ export interface Principal {
   arn: string;
   /** `AIDA…` for users, `AROA…:SESSION` for assumed roles, `A:NAME` for federated users, the account id for root. */
   userId: string;
-  kind: "root" | "user" | "assumed-role" | "federated-user";
+  /** `anonymous`: the caller of an operation that takes no credentials (AssumeRoleWithWebIdentity). */
+  kind: "root" | "user" | "assumed-role" | "federated-user" | "anonymous";
   /** For an assumed-role session: the role's IAM ARN (`arn:aws:iam::A:role/PATH/NAME`), which policies name. */
   roleArn?: string;
   /**

@@ -41,6 +41,7 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["iam.attachments", { secret: false }],
   ["iam.accessKeys", { secret: true }],
   ["iam.seed", { secret: false }],
+  ["iam.oidcProviders", { secret: false }],
 ]);
 
 export function isKnownTable(table: string): boolean {

@@ -2,6 +2,7 @@ import type { IamOperations } from "../../generated/iam.js";
 import type { HandlerMap } from "../service.js";
 import { accountHandlers } from "./account.js";
 import { groupHandlers } from "./groups.js";
+import { oidcProviderHandlers } from "./oidc-providers.js";
 import { policyHandlers } from "./policies.js";
 import { roleHandlers } from "./roles.js";
 import { userHandlers } from "./users.js";
@@ -13,4 +14,5 @@ export const iamHandlers: HandlerMap<IamOperations> = {
   ...roleHandlers,
   ...policyHandlers,
   ...accountHandlers,
+  ...oidcProviderHandlers,
 };

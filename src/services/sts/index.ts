@@ -5,11 +5,13 @@ import { authorizationMessageHandlers } from "./authorization-message.js";
 import { callerHandlers } from "./caller.js";
 import { federationHandlers } from "./federation.js";
 import { notSetUpHandlers } from "./not-set-up.js";
+import { webIdentityHandlers } from "./web-identity.js";
 
 export const stsHandlers: HandlerMap<StsOperations> = {
   ...callerHandlers,
   ...assumeRoleHandlers,
   ...federationHandlers,
   ...authorizationMessageHandlers,
+  ...webIdentityHandlers,
   ...notSetUpHandlers,
 };

@@ -1,68 +1,89 @@
 import type { Principal } from "../../auth/principal.js";
-import type { Role, TemporaryCredentials } from "../../auth/identities.js";
+import type { Role } from "../../auth/identities.js";
+import type { AssumedRoleUser, Credentials } from "../../generated/sts.js";
 import type { Emulator } from "../../emulator.js";
-import { authorize, type ConditionContext } from "../../policy/index.js";
-import { AwsError } from "../../protocol/errors.js";
-import { notAuthorized, packedPolicySize, sessionPolicy, type SessionPolicyInput } from "./shared.js";
+import { authorize, isFederatedPrincipal, type ConditionContext, type FederatedPrincipal } from "../../policy/index.js";
+import { AwsError, CommonErrors } from "../../protocol/errors.js";
+import { credentialsShape, notAuthorized, packedPolicySize, sessionPolicy, type SessionPolicyInput } from "./shared.js";
 
 /** Role chaining (an assumed role assuming a role) is limited to one hour, whatever the role allows. */
 const ROLE_CHAINING_MAX_SECONDS = 3600;
 const DEFAULT_DURATION_SECONDS = 3600;
 
 /** What AssumeRole, AssumeRoleWithWebIdentity and AssumeRoleWithSAML have in common. */
-export interface RoleSessionRequest extends SessionPolicyInput {
+/** The members AssumeRole, AssumeRoleWithWebIdentity and AssumeRoleWithSAML share. */
+export interface RoleSessionInput extends SessionPolicyInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  DurationSeconds?: number;
+}
+
+export interface RoleSessionRequest {
   emulator: Emulator;
+  input: RoleSessionInput;
   /** Who asks: the signed caller, or the identity provider's subject for the unsigned federation calls. */
-  caller: Principal;
+  caller: Principal | FederatedPrincipal;
   /** `sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`. */
   action: string;
-  roleArn: string;
-  sessionName: string;
-  durationSeconds?: number;
   /** The request's condition keys beyond the caller's own (`sts:ExternalId`, `<provider>:aud` …). */
   context: ConditionContext;
 }
 
-export interface RoleSession {
-  session: Principal;
-  credentials: TemporaryCredentials;
-  packedPolicySize?: number;
+/** The part of the three responses that describes the session. */
+export interface RoleSessionResult {
+  Credentials: Credentials;
+  AssumedRoleUser: AssumedRoleUser;
+  PackedPolicySize?: number;
 }
 
 /**
  * Issues a role session: the role's trust policy (and, for a signed caller, its identity policies) must allow the
  * action, the duration must fit the role's maximum (one hour when chaining), and the session policies narrow it.
  */
-export function issueRoleSession(request: RoleSessionRequest): RoleSession {
-  const { emulator, caller, action, roleArn } = request;
-  const role = emulator.identities.role(roleArn);
+export function issueRoleSession(request: RoleSessionRequest): RoleSessionResult {
+  const { emulator, caller, action, input } = request;
+  const role = emulator.identities.role(input.RoleArn);
   // AWS does not reveal whether the role exists: a missing role is refused like a forbidden one.
-  if (!role) throw notAuthorized(caller, action, roleArn);
+  if (!role) throw refusal(request);
   const decision = authorize({
     request: { principal: caller, action, resource: role.arn, context: request.context },
     resourceAccountId: role.accountId,
     resourcePolicy: role.trustPolicy,
     statementsWithoutResourceApply: true, // trust policies have no Resource element
   });
-  if (!decision.allowed) throw notAuthorized(caller, action, role.arn);
-  const duration = sessionDuration(caller, role, request.durationSeconds);
+  if (!decision.allowed) throw refusal(request);
+  const duration = sessionDuration(caller, role, input.DurationSeconds);
   const session: Principal = {
     accountId: role.accountId,
-    arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${request.sessionName}`,
-    userId: `${role.uniqueId}:${request.sessionName}`,
+    arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${input.RoleSessionName}`,
+    userId: `${role.uniqueId}:${input.RoleSessionName}`,
     kind: "assumed-role",
     roleArn: role.arn,
-    sessionPolicy: sessionPolicy(emulator, role.accountId, request),
+    sessionPolicy: sessionPolicy(emulator, role.accountId, input),
   };
+  const credentials = emulator.identities.issueTemporaryCredentials(session, duration);
   return {
-    session,
-    credentials: emulator.identities.issueTemporaryCredentials(session, duration),
-    packedPolicySize: packedPolicySize(request),
+    Credentials: credentialsShape(credentials),
+    AssumedRoleUser: { AssumedRoleId: session.userId, Arn: session.arn },
+    PackedPolicySize: packedPolicySize(input),
   };
 }
 
-function sessionDuration(caller: Principal, role: Role, requested = DEFAULT_DURATION_SECONDS): number {
-  const chaining = caller.kind === "assumed-role";
+/**
+ * A signed caller is told who it is and what it may not do; an identity provider's user only "Not authorized to
+ * perform sts:AssumeRoleWithWebIdentity" (AWS's wording, widely quoted; AWS names no principal there).
+ */
+function refusal({ caller, action, input }: RoleSessionRequest): AwsError {
+  if (isFederatedPrincipal(caller)) return CommonErrors.accessDenied(`Not authorized to perform ${action}`);
+  return notAuthorized(caller, action, input.RoleArn);
+}
+
+function sessionDuration(
+  caller: Principal | FederatedPrincipal,
+  role: Role,
+  requested = DEFAULT_DURATION_SECONDS,
+): number {
+  const chaining = !isFederatedPrincipal(caller) && caller.kind === "assumed-role";
   const maxSeconds = chaining ? ROLE_CHAINING_MAX_SECONDS : role.maxSessionDuration;
   if (requested > maxSeconds) {
     throw new AwsError(
