@@ -42,6 +42,7 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["iam.accessKeys", { secret: true }],
   ["iam.seed", { secret: false }],
   ["iam.oidcProviders", { secret: false }],
+  ["iam.samlProviders", { secret: false }],
 ]);
 
 export function isKnownTable(table: string): boolean {

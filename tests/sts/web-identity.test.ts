@@ -8,11 +8,10 @@ import {
   ListOpenIDConnectProvidersCommand,
   ListOpenIDConnectProviderTagsCommand,
 } from "@aws-sdk/client-iam";
-import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
-import { InProcessHandler } from "../../src/server/inprocess.js";
-import { A, REGION, rejection } from "../helpers/harness.js";
-import { iamWorld } from "../iam/fixture.js";
+import { A, rejection } from "../helpers/harness.js";
+import { federatedTrust, iamWorld } from "../iam/fixture.js";
 
 const ISSUER = "https://idp.example.com";
 const PROVIDER_ARN = `arn:aws:iam::${A}:oidc-provider/idp.example.com`;
@@ -33,20 +32,10 @@ async function world() {
       ],
     }),
   );
-  const trust = {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: PROVIDER_ARN },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: { "idp.example.com:aud": "sts.amazonaws.com", "idp.example.com:sub": "repo:trident:main" },
-        },
-      },
-    ],
-  };
-  await env.admin.iam.send(new CreateRoleCommand({ RoleName: "ci", AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  const trust = federatedTrust(PROVIDER_ARN, "sts:AssumeRoleWithWebIdentity", {
+    StringEquals: { "idp.example.com:aud": "sts.amazonaws.com", "idp.example.com:sub": "repo:trident:main" },
+  });
+  await env.admin.iam.send(new CreateRoleCommand({ RoleName: "ci", AssumeRolePolicyDocument: trust }));
   const seconds = () => Math.floor(env.clock.now().getTime() / 1000);
   const token = (claims: JWTPayload = {}, key = privateKey) =>
     new SignJWT({ iss: ISSUER, aud: "sts.amazonaws.com", sub: "repo:trident:main", ...claims })
@@ -54,15 +43,8 @@ async function world() {
       .setIssuedAt(seconds())
       .setExpirationTime(seconds() + 600)
       .sign(key);
-  // No credentials: the SDK sends AssumeRoleWithWebIdentity unsigned, as the model says.
-  const anonymous = new STSClient({
-    region: REGION,
-    endpoint: "http://trident.local",
-    requestHandler: new InProcessHandler(env.emulator),
-    maxAttempts: 1,
-  });
   const assume = (webIdentityToken: string) =>
-    anonymous.send(
+    env.unsignedSts.send(
       new AssumeRoleWithWebIdentityCommand({
         RoleArn: ROLE_ARN,
         RoleSessionName: "build-42",

@@ -5,6 +5,7 @@ import { groupHandlers } from "./groups.js";
 import { oidcProviderHandlers } from "./oidc-providers.js";
 import { policyHandlers } from "./policies.js";
 import { roleHandlers } from "./roles.js";
+import { samlProviderHandlers } from "./saml-providers.js";
 import { userHandlers } from "./users.js";
 
 /** IAM's API (awsQuery, signing name `iam`): its state and rules live in src/domain/iam. */
@@ -15,4 +16,5 @@ export const iamHandlers: HandlerMap<IamOperations> = {
   ...policyHandlers,
   ...accountHandlers,
   ...oidcProviderHandlers,
+  ...samlProviderHandlers,
 };

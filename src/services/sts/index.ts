@@ -5,6 +5,7 @@ import { authorizationMessageHandlers } from "./authorization-message.js";
 import { callerHandlers } from "./caller.js";
 import { federationHandlers } from "./federation.js";
 import { notSetUpHandlers } from "./not-set-up.js";
+import { samlHandlers } from "./saml.js";
 import { webIdentityHandlers } from "./web-identity.js";
 
 export const stsHandlers: HandlerMap<StsOperations> = {
@@ -13,5 +14,6 @@ export const stsHandlers: HandlerMap<StsOperations> = {
   ...federationHandlers,
   ...authorizationMessageHandlers,
   ...webIdentityHandlers,
+  ...samlHandlers,
   ...notSetUpHandlers,
 };
