@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  AddClientIDToOpenIDConnectProviderCommand,
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
   DeleteOpenIDConnectProviderCommand,
   GetOpenIDConnectProviderCommand,
   ListOpenIDConnectProvidersCommand,
   ListOpenIDConnectProviderTagsCommand,
+  RemoveClientIDFromOpenIDConnectProviderCommand,
+  TagOpenIDConnectProviderCommand,
+  UntagOpenIDConnectProviderCommand,
+  UpdateOpenIDConnectProviderThumbprintCommand,
 } from "@aws-sdk/client-iam";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
@@ -119,6 +124,75 @@ describe("STS AssumeRoleWithWebIdentity against IAM OIDC providers", () => {
     assert.equal(refused.name, "AccessDenied");
     assert.equal(refused.$metadata?.httpStatusCode, 403);
     assert.equal(refused.message, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+  });
+
+  test("client ids added and removed decide which audiences are accepted; thumbprints are replaced", async () => {
+    const { env, token, assume } = await world();
+    const other = { aud: "my-app" };
+    const before = await rejection(async () => assume(await token(other)));
+    assert.equal(before.message, "Incorrect token audience");
+    await env.admin.iam.send(
+      new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, ClientID: "my-app" }),
+    );
+    await env.admin.iam.send(
+      new UpdateOpenIDConnectProviderThumbprintCommand({
+        OpenIDConnectProviderArn: PROVIDER_ARN,
+        ThumbprintList: ["a".repeat(40)],
+      }),
+    );
+    const got = await env.admin.iam.send(
+      new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }),
+    );
+    assert.deepEqual(got.ClientIDList, ["sts.amazonaws.com", "my-app"]);
+    assert.deepEqual(got.ThumbprintList, ["a".repeat(40)]);
+    // The token is for my-app now; the trust policy still asks for sts.amazonaws.com as aud.
+    const trust = await rejection(async () => assume(await token(other)));
+    assert.equal(trust.message, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    await env.admin.iam.send(
+      new RemoveClientIDFromOpenIDConnectProviderCommand({
+        OpenIDConnectProviderArn: PROVIDER_ARN,
+        ClientID: "sts.amazonaws.com",
+      }),
+    );
+    const removed = await rejection(async () => assume(await token()));
+    assert.equal(removed.message, "Incorrect token audience");
+  });
+
+  test("keys are rotated with TagOpenIDConnectProvider and dropped with UntagOpenIDConnectProvider", async () => {
+    const { env, token, assume } = await world();
+    const next = await generateKeyPair("RS256");
+    const jwk = { ...(await exportJWK(next.publicKey)), kid: "k1", alg: "RS256" };
+    await env.admin.iam.send(
+      new TagOpenIDConnectProviderCommand({
+        OpenIDConnectProviderArn: PROVIDER_ARN,
+        Tags: [{ Key: "trident:jwks", Value: JSON.stringify({ keys: [jwk] }) }],
+      }),
+    );
+    const old = await rejection(async () => assume(await token()));
+    assert.equal(old.name, "InvalidIdentityTokenException");
+    await assume(await token({}, next.privateKey));
+    await env.admin.iam.send(
+      new UntagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, TagKeys: ["trident:jwks"] }),
+    );
+    const none = await rejection(async () => assume(await token({}, next.privateKey)));
+    assert.match(none.message, /^Couldn't retrieve verification key from your identity provider/);
+    const bad = await rejection(() =>
+      env.admin.iam.send(
+        new TagOpenIDConnectProviderCommand({
+          OpenIDConnectProviderArn: PROVIDER_ARN,
+          Tags: [
+            { Key: "added", Value: "no" },
+            { Key: "trident:jwks", Value: "not json" },
+          ],
+        }),
+      ),
+    );
+    assert.equal(bad.name, "InvalidInputException");
+    assert.equal(bad.message, 'The trident:jwks tag must hold a JSON Web Key Set: {"keys": [...]}.');
+    const tags = await env.admin.iam.send(
+      new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }),
+    );
+    assert.deepEqual(tags.Tags, [{ Key: "team", Value: "ci" }]); // the refused request changed nothing
   });
 
   test("IAM's OIDC provider API: get, list, tags without the key extension, delete", async () => {

@@ -67,8 +67,8 @@ export const oidcProviderHandlers: HandlerMap<IamOperations> = {
 
   TagOpenIDConnectProvider: (input, ctx) => {
     const record = provider(ctx, "TagOpenIDConnectProvider", input.OpenIDConnectProviderArn);
+    const jwks = parseJwks(ctx.extensions?.jwks); // checked before anything changes
     addTags(record, input.Tags);
-    const jwks = parseJwks(ctx.extensions?.jwks);
     if (jwks) record.jwks = jwks;
   },
 
