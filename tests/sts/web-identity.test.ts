@@ -119,11 +119,23 @@ describe("STS AssumeRoleWithWebIdentity against IAM OIDC providers", () => {
   });
 
   test("the trust policy's condition on sub is enforced", async () => {
-    const { token, assume } = await world();
+    const { env, token, assume } = await world();
     const refused = await rejection(async () => assume(await token({ sub: "repo:someone:main" })));
     assert.equal(refused.name, "AccessDenied");
     assert.equal(refused.$metadata?.httpStatusCode, 403);
     assert.equal(refused.message, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    // A RoleArn that names no role is refused the same way, before any provider is looked up.
+    const notRole = await rejection(async () =>
+      env.unsignedSts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: `arn:aws:iam::${A}:user/someone`,
+          RoleSessionName: "build-42",
+          WebIdentityToken: await token(),
+        }),
+      ),
+    );
+    assert.equal(notRole.name, "AccessDenied");
+    assert.equal(notRole.message, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
   });
 
   test("client ids added and removed decide which audiences are accepted; thumbprints are replaced", async () => {

@@ -2,6 +2,7 @@ import type { Principal } from "../../auth/principal.js";
 import type { Role } from "../../auth/identities.js";
 import type { AssumedRoleUser, Credentials } from "../../generated/sts.js";
 import type { Emulator } from "../../emulator.js";
+import { parseIamArn } from "../../domain/iam/state.js";
 import { authorize, isFederatedPrincipal, type ConditionContext, type FederatedPrincipal } from "../../policy/index.js";
 import { AwsError, CommonErrors } from "../../protocol/errors.js";
 import { credentialsShape, notAuthorized, packedPolicySize, sessionPolicy, type SessionPolicyInput } from "./shared.js";
@@ -70,12 +71,26 @@ export function issueRoleSession(request: RoleSessionRequest): RoleSessionResult
 }
 
 /**
+ * The account of the role an identity provider's user asks for, where its provider must be. An ARN that names no
+ * role is refused as a role that does not exist would be, before anything is looked up.
+ */
+export function federatedRoleAccount(roleArn: string, action: string): string {
+  const parsed = parseIamArn(roleArn);
+  if (parsed?.kind !== "role") throw federatedRefusal(action);
+  return parsed.accountId;
+}
+
+/**
  * A signed caller is told who it is and what it may not do; an identity provider's user only "Not authorized to
  * perform sts:AssumeRoleWithWebIdentity" (AWS's wording, widely quoted; AWS names no principal there).
  */
 function refusal({ caller, action, input }: RoleSessionRequest): AwsError {
-  if (isFederatedPrincipal(caller)) return CommonErrors.accessDenied(`Not authorized to perform ${action}`);
+  if (isFederatedPrincipal(caller)) return federatedRefusal(action);
   return notAuthorized(caller, action, input.RoleArn);
+}
+
+export function federatedRefusal(action: string): AwsError {
+  return CommonErrors.accessDenied(`Not authorized to perform ${action}`);
 }
 
 function sessionDuration(

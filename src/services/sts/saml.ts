@@ -1,8 +1,7 @@
-import { parseIamArn } from "../../domain/iam/state.js";
 import type { StsOperations } from "../../generated/sts.js";
-import { CommonErrors, modelError } from "../../protocol/errors.js";
+import { modelError } from "../../protocol/errors.js";
 import type { HandlerMap } from "../service.js";
-import { issueRoleSession } from "./role-session.js";
+import { federatedRefusal, federatedRoleAccount, issueRoleSession } from "./role-session.js";
 import { verifySamlAssertion } from "./saml-assertion.js";
 import { stsModel } from "./shared.js";
 
@@ -11,7 +10,7 @@ const ACTION = "sts:AssumeRoleWithSAML";
 export const samlHandlers: HandlerMap<StsOperations> = {
   // Unsigned (the model's `authtype: none`): the signed assertion is the proof of who calls.
   AssumeRoleWithSAML: (input, { emulator, now }) => {
-    const accountId = parseIamArn(input.RoleArn)?.accountId ?? "";
+    const accountId = federatedRoleAccount(input.RoleArn, ACTION);
     const assertion = verifySamlAssertion(
       emulator.identities.seeded(),
       accountId,
@@ -23,7 +22,7 @@ export const samlHandlers: HandlerMap<StsOperations> = {
     const listed = assertion.roles.some(
       (pair) => pair.length === 2 && pair.includes(input.RoleArn) && pair.includes(input.PrincipalArn),
     );
-    if (!listed) throw CommonErrors.accessDenied(`Not authorized to perform ${ACTION}`);
+    if (!listed) throw federatedRefusal(ACTION);
     // AWS's words, as its clients quote them ("RoleSessionName is required in AuthnResponse", InvalidIdentityToken).
     if (assertion.sessionName === undefined) {
       throw modelError(stsModel, "InvalidIdentityTokenException", "RoleSessionName is required in AuthnResponse");

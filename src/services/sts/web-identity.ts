@@ -1,13 +1,14 @@
-import { parseIamArn } from "../../domain/iam/state.js";
 import type { StsOperations } from "../../generated/sts.js";
 import type { HandlerMap } from "../service.js";
-import { issueRoleSession } from "./role-session.js";
+import { federatedRoleAccount, issueRoleSession } from "./role-session.js";
 import { verifyWebIdentityToken } from "./web-identity-token.js";
+
+const ACTION = "sts:AssumeRoleWithWebIdentity";
 
 export const webIdentityHandlers: HandlerMap<StsOperations> = {
   // Unsigned (the model's `authtype: none`): the token is the proof of who calls.
   AssumeRoleWithWebIdentity: async (input, { emulator, now }) => {
-    const accountId = parseIamArn(input.RoleArn)?.accountId ?? "";
+    const accountId = federatedRoleAccount(input.RoleArn, ACTION);
     const token = await verifyWebIdentityToken(emulator.identities.seeded(), accountId, input.WebIdentityToken, now);
     const { provider, claims, audience } = token;
     const sub = typeof claims.sub === "string" ? claims.sub : undefined;
@@ -18,7 +19,7 @@ export const webIdentityHandlers: HandlerMap<StsOperations> = {
       emulator,
       input,
       caller: { federated: provider.Arn },
-      action: "sts:AssumeRoleWithWebIdentity",
+      action: ACTION,
       context: {
         "aws:FederatedProvider": provider.Arn,
         [`${key}:aud`]: audience,
