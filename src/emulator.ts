@@ -7,7 +7,9 @@ import type { ServiceDefinition } from "./services/service.js";
 import { kmsHandlers } from "./services/kms/index.js";
 import { neptuneHandlers } from "./services/neptune/index.js";
 import { authorizeNeptune } from "./services/neptune/authorize.js";
-import { stsHandlers } from "./services/sts/handlers.js";
+import { takeIamExtensions } from "./domain/iam/oidc-jwks.js";
+import { AuthorizationMessages } from "./domain/sts/authorization-messages.js";
+import { stsHandlers } from "./services/sts/index.js";
 import { iamHandlers } from "./services/iam/index.js";
 import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";
@@ -72,6 +74,8 @@ export class Emulator {
   readonly services: Record<"neptune" | "kms" | "sts" | "iam", ServiceDefinition>;
   /** The clusters' data planes: the port book and the live graphs (served by src/dataplane). */
   readonly dataPlane: DataPlaneWorld;
+  /** Seals and opens the authorization messages that DecodeAuthorizationMessage decodes. */
+  readonly authorizationMessages = new AuthorizationMessages();
   /** Changes on every start, so a client can tell that a restart happened (health). */
   readonly bootId = randomUUID();
   readonly startedAt: Date;
@@ -117,6 +121,7 @@ export class Emulator {
         model: loadModel("iam"),
         validation: { code: "ValidationError", missingAsMissingParameter: false },
         handlers: dictionary(iamHandlers),
+        takeExtensions: takeIamExtensions,
       },
       neptune: {
         name: "neptune",

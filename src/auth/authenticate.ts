@@ -26,12 +26,16 @@ export function authenticate(
   creds: SigV4Credentials | SigV4Failure,
   protocol: "query" | "json",
   signingName: string,
+  /** The operation is one the model marks `authtype: none` (AssumeRoleWithWebIdentity, AssumeRoleWithSAML). */
+  unsigned = false,
 ): { principal: Principal; region: string } {
   const fail = (failure: SigV4Failure | CredentialFailure): never => {
     const { code, status, message } = authErrorFor(protocol, failure);
     throw new AwsError(code, message, status);
   };
   if ("kind" in creds) {
+    // Called without credentials: the token or assertion in the request is the proof [M-STS: `authtype: none`].
+    if (unsigned && creds.kind === "missing") return { principal: ANONYMOUS, region: UNSIGNED_REGION };
     if (emulator.relaxedAuth && creds.kind === "missing")
       return { principal: rootPrincipal(emulator.defaultAccount), region: UNSIGNED_REGION };
     return fail(creds);
@@ -69,6 +73,15 @@ export function authenticate(
 function relaxedAccount(emulator: Emulator, accessKeyId: string): string {
   return /^\d{12}$/.test(accessKeyId) ? accessKeyId : emulator.defaultAccount;
 }
+
+/** The caller of an operation that takes no credentials: no account, no identity, no permission. */
+const ANONYMOUS: Principal = Object.freeze({
+  accountId: "",
+  arn: "anonymous",
+  userId: "anonymous",
+  kind: "anonymous",
+  identityPolicies: [],
+});
 
 /**
  * An unsigned request under relaxed auth (curl, a tool that sends no credentials) has no credential scope to name

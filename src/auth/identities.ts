@@ -148,13 +148,14 @@ export class IdentityRegistry {
   }
 
   /**
-   * A session's policies now: its role's (an assumed role) or its user's (GetSessionToken). A role or user deleted
-   * since leaves the session allowed nothing; root has no policies to read.
+   * A session's policies now: its role's (an assumed role), its user's (GetSessionToken) or its federating user's
+   * (GetFederationToken). A role or user deleted since leaves the session allowed nothing; root has no policies to
+   * read.
    */
   #currentPolicies(principal: Principal): Pick<Principal, "identityPolicies" | "permissionsBoundary"> {
     const iam = this.iam;
-    if (principal.kind === "root") return {};
-    const arn = principal.kind === "assumed-role" ? principal.roleArn : principal.arn;
+    const arn = principal.kind === "assumed-role" ? principal.roleArn : (principal.federatedBy ?? principal.arn);
+    if (principal.kind === "root" || arn === `arn:aws:iam::${principal.accountId}:root`) return {};
     const parsed = arn === undefined ? undefined : parseIamArn(arn);
     if (parsed?.kind === "role") {
       const role = iam.roles(parsed.accountId).peek(nameKey(parsed.name));

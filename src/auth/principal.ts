@@ -7,11 +7,15 @@ import type { PolicyDocument } from "../policy/types.js";
 export interface Principal {
   /** The account the principal belongs to. */
   accountId: string;
-  /** `arn:aws:iam::A:user/NAME`, `arn:aws:sts::A:assumed-role/ROLE/SESSION` or `arn:aws:iam::A:root`. */
+  /**
+   * `arn:aws:iam::A:user/NAME`, `arn:aws:sts::A:assumed-role/ROLE/SESSION`, `arn:aws:sts::A:federated-user/NAME`
+   * or `arn:aws:iam::A:root`.
+   */
   arn: string;
-  /** `AIDA…` for users, `AROA…:SESSION` for assumed roles, the account id for root. */
+  /** `AIDA…` for users, `AROA…:SESSION` for assumed roles, `A:NAME` for federated users, the account id for root. */
   userId: string;
-  kind: "root" | "user" | "assumed-role";
+  /** `anonymous`: the caller of an operation that takes no credentials (AssumeRoleWithWebIdentity). */
+  kind: "root" | "user" | "assumed-role" | "federated-user" | "anonymous";
   /** For an assumed-role session: the role's IAM ARN (`arn:aws:iam::A:role/PATH/NAME`), which policies name. */
   roleArn?: string;
   /**
@@ -24,8 +28,13 @@ export interface Principal {
    * boundaries]. Read from IAM's state at each request, like `identityPolicies`.
    */
   permissionsBoundary?: PolicyDocument;
+  /**
+   * For a federated user (GetFederationToken): the IAM user, or the account root, that federated it; the session
+   * may do what that identity's policies allow, narrowed by its session policy.
+   */
+  federatedBy?: string;
   /** Signed with temporary (STS) credentials rather than a long-term access key. */
   temporary?: boolean;
-  /** An inline session policy given to AssumeRole; it can only narrow the role's permissions. */
+  /** The session policies given to AssumeRole… or GetFederationToken; they can only narrow the session's permissions. */
   sessionPolicy?: PolicyDocument;
 }

@@ -1,7 +1,7 @@
 import type { Principal } from "../auth/principal.js";
 import { evaluatePolicy, type EvaluateOptions } from "./evaluate.js";
 import {
-  isServicePrincipal,
+  isExternalPrincipal,
   type AuthzRequest,
   type ConditionContext,
   type Decision,
@@ -58,8 +58,9 @@ export function authorize(input: AuthorizeInput): AuthorizeResult {
   const identityAllows = identity.decision === "Allow";
   const { principal } = request;
 
-  // A service acting as itself has no account or identity policies: only a direct allow reaches it.
-  if (isServicePrincipal(principal)) return direct ? ALLOWED : denied("no-resource-policy-allows");
+  // A service acting as itself, or an identity provider's user, has no account or identity policies: only a direct
+  // allow reaches it.
+  if (isExternalPrincipal(principal)) return direct ? ALLOWED : denied("no-resource-policy-allows");
   if (principal.accountId === resourceAccountId) {
     if (direct) return ALLOWED;
     if (delegated) return identityAllows ? ALLOWED : notAllowedByCaller(identity);
@@ -104,7 +105,14 @@ function notAllowedByCaller(identity: IdentityResult): AuthorizeResult {
  */
 function evaluateIdentity(request: AuthzRequest): IdentityResult {
   const { principal } = request;
-  if (isServicePrincipal(principal)) return { decision: "NotApplicable" };
+  if (isExternalPrincipal(principal)) return { decision: "NotApplicable" };
+  // A federated user "cannot call any IAM operations" nor "any STS operations except GetCallerIdentity" (which
+  // asks no permission), whatever its policies allow [STS API Reference: GetFederationToken]. *Decided*: refused as
+  // a deny in its session policy, since that is what the limit is: the deny also stops a role's trust policy that
+  // names the federated user from letting it assume the role.
+  if (principal.kind === "federated-user" && /^(iam|sts):/i.test(request.action)) {
+    return { decision: "Deny", denySource: "session" };
+  }
   const identity =
     principal.identityPolicies === undefined
       ? "Allow"

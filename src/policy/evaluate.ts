@@ -2,6 +2,7 @@ import { BlockList, isIP } from "node:net";
 import type { Principal } from "../auth/principal.js";
 import { requireConditionOperator, type BaseConditionOperator, type ConditionOperator } from "./parse.js";
 import {
+  isFederatedPrincipal,
   isServicePrincipal,
   type AllowedVia,
   type AuthzRequest,
@@ -66,6 +67,8 @@ export function evaluatePolicy(
  */
 export function baseContext(principal: RequestPrincipal): ConditionContext {
   if (isServicePrincipal(principal)) return { "aws:PrincipalServiceName": principal.service };
+  // An identity provider's claims are the caller's context (`<provider>:sub` …), given by STS with the request.
+  if (isFederatedPrincipal(principal)) return {};
   const context: ConditionContext = {
     "aws:PrincipalArn": principal.kind === "assumed-role" ? (principal.roleArn ?? principal.arn) : principal.arn,
     "aws:PrincipalAccount": principal.accountId,
@@ -80,6 +83,8 @@ const PRINCIPAL_TYPES: Record<Principal["kind"], string> = {
   root: "Account",
   user: "User",
   "assumed-role": "AssumedRole",
+  "federated-user": "FederatedUser",
+  anonymous: "Anonymous",
 };
 
 // ── Principal ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -98,6 +103,9 @@ function matchPrincipal(policyPrincipal: PolicyPrincipal, principal: RequestPrin
   if (isServicePrincipal(principal)) {
     return policyPrincipal.Service?.includes(principal.service) ? "principal" : undefined;
   }
+  if (isFederatedPrincipal(principal)) {
+    return policyPrincipal.Federated?.includes(principal.federated) ? "principal" : undefined;
+  }
   const named = new Set((policyPrincipal.AWS ?? []).map(canonicalAwsPrincipal));
   const { account, direct } = callerIdentities(principal);
   if (direct.some((arn) => named.has(arn))) return "principal";
@@ -113,6 +121,7 @@ function matchPrincipal(policyPrincipal: PolicyPrincipal, principal: RequestPrin
 function excludes(notPrincipal: PolicyPrincipal, principal: RequestPrincipal): boolean {
   if (notPrincipal === "*" || notPrincipal.AWS?.includes("*")) return true;
   if (isServicePrincipal(principal)) return notPrincipal.Service?.includes(principal.service) ?? false;
+  if (isFederatedPrincipal(principal)) return notPrincipal.Federated?.includes(principal.federated) ?? false;
   const named = new Set((notPrincipal.AWS ?? []).map(canonicalAwsPrincipal));
   const { account, direct } = callerIdentities(principal);
   return [account, ...direct].every((arn) => named.has(arn));

@@ -47,7 +47,15 @@ export interface ServicePrincipal {
   service: string;
 }
 
-export type RequestPrincipal = Principal | ServicePrincipal;
+/**
+ * An identity provider's user calling AssumeRoleWithWebIdentity or AssumeRoleWithSAML: a trust policy names it as
+ * `{"Federated": "arn:aws:iam::A:oidc-provider/HOST"}` (or a SAML provider's ARN).
+ */
+export interface FederatedPrincipal {
+  federated: string;
+}
+
+export type RequestPrincipal = Principal | ServicePrincipal | FederatedPrincipal;
 
 export interface AuthzRequest {
   principal: RequestPrincipal;
@@ -73,4 +81,13 @@ export interface PolicyResult {
 
 export function isServicePrincipal(principal: RequestPrincipal): principal is ServicePrincipal {
   return "service" in principal;
+}
+
+export function isFederatedPrincipal(principal: RequestPrincipal): principal is FederatedPrincipal {
+  return "federated" in principal;
+}
+
+/** A caller that is no AWS identity (a service, an identity provider's user): it has no account or policies. */
+export function isExternalPrincipal(principal: RequestPrincipal): principal is ServicePrincipal | FederatedPrincipal {
+  return isServicePrincipal(principal) || isFederatedPrincipal(principal);
 }

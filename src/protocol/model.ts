@@ -54,6 +54,8 @@ export interface Operation {
   input?: { shape: string };
   output?: { shape: string; resultWrapper?: string };
   errors?: { shape: string }[];
+  /** `none`: called without credentials (STS's AssumeRoleWithWebIdentity and AssumeRoleWithSAML). */
+  authtype?: string;
 }
 
 export interface ServiceModel {

@@ -101,6 +101,7 @@ async function answer(
       credentials,
       route.protocol,
       route.service.model.metadata.signingName ?? route.service.model.metadata.endpointPrefix,
+      route.service.model.operations[route.operation]?.authtype === "none",
     );
     principal = auth.principal;
     const input = parseInput(route, request.body);

@@ -41,6 +41,8 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["iam.attachments", { secret: false }],
   ["iam.accessKeys", { secret: true }],
   ["iam.seed", { secret: false }],
+  ["iam.oidcProviders", { secret: false }],
+  ["iam.samlProviders", { secret: false }],
 ]);
 
 export function isKnownTable(table: string): boolean {

@@ -3,7 +3,6 @@ import { test } from "node:test";
 import {
   AddUserToGroupCommand,
   AttachUserPolicyCommand,
-  CreateAccessKeyCommand,
   CreateGroupCommand,
   CreateRoleCommand,
   CreateUserCommand,
@@ -23,16 +22,9 @@ import { CreateKeyCommand, ListKeysCommand, PutKeyPolicyCommand } from "@aws-sdk
 import { DescribeDBClustersCommand } from "@aws-sdk/client-neptune";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { A, rejection } from "../helpers/harness.js";
-import { allow, iamWorld } from "./fixture.js";
+import { allow, iamWorld, userWithKey } from "./fixture.js";
 
 type World = ReturnType<typeof iamWorld>;
-
-/** A new user with one access key, and clients signed with it. */
-async function userWithKey(world: World, name: string) {
-  await world.admin.iam.send(new CreateUserCommand({ UserName: name }));
-  const { AccessKey } = await world.admin.iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  return world.clients({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
-}
 
 /**
  * A role trusting its account, with an inline policy allowing kms:ListKeys, assumed by the admin: the role and clients

@@ -2,8 +2,10 @@ import type { IamOperations } from "../../generated/iam.js";
 import type { HandlerMap } from "../service.js";
 import { accountHandlers } from "./account.js";
 import { groupHandlers } from "./groups.js";
+import { oidcProviderHandlers } from "./oidc-providers.js";
 import { policyHandlers } from "./policies.js";
 import { roleHandlers } from "./roles.js";
+import { samlProviderHandlers } from "./saml-providers.js";
 import { simulateHandlers } from "./simulate.js";
 import { userHandlers } from "./users.js";
 
@@ -15,4 +17,6 @@ export const iamHandlers: HandlerMap<IamOperations> = {
   ...policyHandlers,
   ...accountHandlers,
   ...simulateHandlers,
+  ...oidcProviderHandlers,
+  ...samlProviderHandlers,
 };
