@@ -21,6 +21,7 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["neptune.parameterGroups", { secret: false }],
   ["neptune.subnetGroups", { secret: false }],
   ["neptune.events", { secret: false }],
+  ["neptune.eventSubscriptions", { secret: false }],
   ["neptune.tags", { secret: false }],
   ["neptune.pendingCopies", { secret: false }],
   ["neptune.copySchedule", { secret: false }],

@@ -21,6 +21,11 @@ export function instanceNotFound(given: string): AwsError {
   return neptuneFault("DBInstanceNotFoundFault", `DBInstance ${given} not found.`);
 }
 
+/** SubscriptionNotFoundFault (404); the wording is *decided* (no public capture of RDS's text). */
+export function subscriptionNotFound(given: string): AwsError {
+  return neptuneFault("SubscriptionNotFoundFault", `Subscription ${given} not found.`);
+}
+
 function findOwn<R>(
   place: Place,
   given: string,

@@ -177,3 +177,25 @@ export function saveCluster(place: Place, cluster: ClusterRecord): void {
 export function saveInstance(place: Place, instance: InstanceRecord): void {
   instanceTable(place.store, place.accountId, place.region).put(instance.DBInstanceIdentifier, instance);
 }
+
+/** Event subscriptions (event-subscriptions.ts), keyed by their lowercase name. */
+export const EVENT_SUBSCRIPTIONS_TABLE = "neptune.eventSubscriptions";
+
+/**
+ * An event subscription, shaped like the API's EventSubscription. Its Status is derived (creating → active, from
+ * `createdAt`); the SNS topic is kept, never called.
+ */
+export interface EventSubscriptionRecord {
+  CustSubscriptionId: string;
+  SnsTopicArn: string;
+  SourceType?: string;
+  /** Stored identifiers of the sources (lowercase), in the order they were added. */
+  SourceIdsList: string[];
+  EventCategoriesList: string[];
+  Enabled: boolean;
+  EventSubscriptionArn: string;
+  createdAt: number;
+}
+
+export const eventSubscriptionTable = (place: Place): Table<EventSubscriptionRecord> =>
+  place.store.table(EVENT_SUBSCRIPTIONS_TABLE, place.accountId, place.region);

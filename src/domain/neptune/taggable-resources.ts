@@ -2,14 +2,14 @@ import type { AwsError } from "../../protocol/errors.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { parseRdsArn, rdsArn, type RdsResourceType } from "./arn.js";
-import { clusterNotFound, instanceNotFound } from "./lookups.js";
+import { clusterNotFound, instanceNotFound, subscriptionNotFound } from "./lookups.js";
 import {
   clusterParameterGroupNotFound,
   findClusterParameterGroup,
   findParameterGroup,
   parameterGroupNotFound,
 } from "./parameter-groups.js";
-import { clusterSnapshotTable, clusterTable, instanceTable, type Place } from "./records.js";
+import { clusterSnapshotTable, clusterTable, eventSubscriptionTable, instanceTable, type Place } from "./records.js";
 import { findSubnetGroup, subnetGroupNotFound } from "./subnet-groups.js";
 
 /**
@@ -48,7 +48,16 @@ const TAGGABLE: Partial<Record<RdsResourceType, TaggableKind>> = {
   },
   pg: { exists: (place, name) => findParameterGroup(place, name) !== undefined, notFound: parameterGroupNotFound },
   subgrp: { exists: (place, name) => findSubnetGroup(place, name) !== undefined, notFound: subnetGroupNotFound },
+  es: { exists: (place, name) => eventSubscriptionTable(place).has(name), notFound: subscriptionNotFound },
 };
+
+/**
+ * Whether the caller holds a resource of `type` named `name` (lowercase): the one existence check per kind, also
+ * for an event subscription's source identifiers. A kind that is not taggable here holds nothing.
+ */
+export function holdsResource(place: Place, type: RdsResourceType, name: string): boolean {
+  return TAGGABLE[type]?.exists(place, name) ?? false;
+}
 
 /**
  * The ARN of the resource a tagging call names, once it is known to exist. Order of checks: the name must be an

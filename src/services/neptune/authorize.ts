@@ -19,6 +19,7 @@ const RESOURCE_MEMBERS: [string, RdsResourceType | "arn"][] = [
   ["DBClusterParameterGroupName", "cluster-pg"],
   ["DBParameterGroupName", "pg"],
   ["DBSubnetGroupName", "subgrp"],
+  ["SubscriptionName", "es"],
 ];
 
 function resourceOf(input: Record<string, unknown>, ctx: RequestContext): string {

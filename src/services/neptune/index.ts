@@ -2,6 +2,7 @@ import type { NeptuneOperations } from "../../generated/neptune.js";
 import type { HandlerMap } from "../service.js";
 import { catalogueHandlers } from "./catalogue.js";
 import { clusterHandlers } from "./clusters.js";
+import { eventSubscriptionHandlers } from "./event-subscriptions.js";
 import { eventHandlers } from "./events.js";
 import { groupHandlers } from "./groups.js";
 import { instanceHandlers } from "./instances.js";
@@ -16,6 +17,7 @@ export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
   ...catalogueHandlers,
   ...clusterHandlers,
   ...eventHandlers,
+  ...eventSubscriptionHandlers,
   ...groupHandlers,
   ...instanceHandlers,
   ...snapshotHandlers,
