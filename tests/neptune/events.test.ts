@@ -1,7 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CreateEventSubscriptionCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DescribeEventCategoriesCommand,
@@ -9,7 +8,7 @@ import {
   ModifyDBClusterParameterGroupCommand,
   type NeptuneClient,
 } from "@aws-sdk/client-neptune";
-import { A, inProcess, REGION, rejection } from "../helpers/harness.js";
+import { A, inProcess, REGION } from "../helpers/harness.js";
 import { invalidCombination, invalidValue } from "./faults.js";
 import { assertFault, assertWire, rdsQuery } from "./refusals.js";
 import { createCluster, createClusterParameterGroup, createInstance, instantExcept, MINUTE } from "./resources.js";
@@ -196,23 +195,6 @@ describe("DescribeEvents", () => {
       [],
     );
     assert.equal((await a.neptune.send(new DescribeEventsCommand({}))).Events!.length, 1);
-  });
-});
-
-describe("event subscriptions", () => {
-  test("are not implemented yet: a clear NotImplemented", async () => {
-    const { a, raw } = inProcess();
-    const error = await rejection(() =>
-      a.neptune.send(
-        new CreateEventSubscriptionCommand({ SubscriptionName: "s", SnsTopicArn: `arn:aws:sns:${REGION}:${A}:topic` }),
-      ),
-    );
-    assert.equal(error.name, "NotImplemented");
-    assert.equal(error.$metadata?.httpStatusCode, 501);
-    assert.equal(error.message, "Trident does not implement Neptune operation CreateEventSubscription yet.");
-    const wire = await rdsQuery(raw, "DescribeEventSubscriptions", {});
-    assert.equal(wire.status, 501);
-    assert.equal(wire.code, "NotImplemented");
   });
 });
 

@@ -31,15 +31,14 @@ describe("the pipeline", () => {
     const result = await raw({
       service: "rds",
       params: {
-        Action: "CreateEventSubscription",
+        Action: "PromoteReadReplicaDBCluster",
         Version: "2014-10-31",
-        SubscriptionName: "s",
-        SnsTopicArn: "arn:aws:sns:us-east-1:111111111111:t",
+        DBClusterIdentifier: "c",
       },
     });
     assert.equal(result.status, 501);
     assert.equal(result.code, "NotImplemented");
-    assert.equal(result.message, "Trident does not implement Neptune operation CreateEventSubscription yet.");
+    assert.equal(result.message, "Trident does not implement Neptune operation PromoteReadReplicaDBCluster yet.");
     assert.match(result.body, /<Type>Receiver<\/Type>/);
   });
 
