@@ -1,6 +1,7 @@
 import type { NeptuneOperations } from "../../generated/neptune.js";
 import type { HandlerMap } from "../service.js";
 import { catalogueHandlers } from "./catalogue.js";
+import { clusterEndpointHandlers } from "./cluster-endpoints.js";
 import { clusterHandlers } from "./clusters.js";
 import { eventHandlers } from "./events.js";
 import { groupHandlers } from "./groups.js";
@@ -14,6 +15,7 @@ import { tagHandlers } from "./tags.js";
  */
 export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
   ...catalogueHandlers,
+  ...clusterEndpointHandlers,
   ...clusterHandlers,
   ...eventHandlers,
   ...groupHandlers,
