@@ -177,7 +177,7 @@ describe("which resources can be tagged", () => {
     for (const name of [
       "my-cluster",
       `arn:aws:rds:eu-west-1:${A}:cluster:my-cluster`,
-      `arn:aws:rds:${REGION}:${A}:cluster-endpoint:my-endpoint`,
+      `arn:aws:rds:${REGION}:${A}:og:my-option-group`,
       `arn:aws:kms:${REGION}:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
     ]) {
       await assertFault(() => list(a.neptune, name), { name: "InvalidParameterValue", status: 400, message });

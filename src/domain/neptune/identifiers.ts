@@ -18,7 +18,8 @@ export type IdentifierParameter =
   | "TargetDBInstanceIdentifier"
   | "DBClusterSnapshotIdentifier"
   | "TargetDBClusterSnapshotIdentifier"
-  | "FinalDBSnapshotIdentifier";
+  | "FinalDBSnapshotIdentifier"
+  | "DBClusterEndpointIdentifier";
 
 export function isValidIdentifier(value: string): boolean {
   return value.length <= MAX_LENGTH && SHAPE.test(value) && !value.endsWith("-") && !value.includes("--");

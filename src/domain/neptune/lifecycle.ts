@@ -9,6 +9,7 @@ import type { ClusterGraphs } from "./data-plane/cluster-graphs.js";
 import type { DataPlanePorts } from "./data-plane/ports.js";
 import { releasePorts } from "./data-plane/endpoint-ports.js";
 import { clusterArn, instanceArn } from "./arn.js";
+import { dropEndpointsOf } from "./cluster-endpoints.js";
 import { recordEvent } from "./events.js";
 import {
   clusterTable,
@@ -444,6 +445,7 @@ export function sweepDeleted(scope: NeptuneScope): void {
   );
   releasePorts(scope, [...instancesGone, ...gone]);
   for (const cluster of gone) scope.graphs.drop(scope, cluster);
+  dropEndpointsOf(scope, gone);
   retireGrants(
     scope,
     gone.flatMap((c) => (c.KmsKeyId && c.kmsGrantId ? [{ keyArn: c.KmsKeyId, grantId: c.kmsGrantId }] : [])),

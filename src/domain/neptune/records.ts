@@ -14,6 +14,7 @@ export const CLUSTERS_TABLE = "neptune.clusters";
 export const INSTANCES_TABLE = "neptune.instances";
 /** Manual and automated cluster snapshots share one table (automated ids keep their `rds:` prefix). */
 export const CLUSTER_SNAPSHOTS_TABLE = "neptune.clusterSnapshots";
+export const CLUSTER_ENDPOINTS_TABLE = "neptune.clusterEndpoints";
 
 /**
  * A transition in progress (or finished): what, and since when. How long it lasts comes from the delays
@@ -154,6 +155,22 @@ export interface ClusterSnapshotRecord {
   graphImage?: ImageRef;
 }
 
+/**
+ * A custom cluster endpoint (cluster-endpoints.ts). It names its cluster and members by resource id, so that a
+ * rename of either keeps it; a member that is gone is simply no longer shown.
+ */
+export interface ClusterEndpointRecord {
+  DBClusterEndpointIdentifier: string;
+  DBClusterEndpointResourceIdentifier: string;
+  clusterResourceId: string;
+  /** READER, WRITER or ANY. */
+  CustomEndpointType: string;
+  /** DbiResourceIds; at most one of the two lists is non-empty. */
+  staticMembers: string[];
+  excludedMembers: string[];
+  activity: { kind: "creating" | "modifying"; since: number };
+}
+
 /** The tables of one (account, region), typed. */
 export const clusterTable = (store: Store, accountId: string, region: string): Table<ClusterRecord> =>
   store.table(CLUSTERS_TABLE, accountId, region);
@@ -161,6 +178,8 @@ export const instanceTable = (store: Store, accountId: string, region: string): 
   store.table(INSTANCES_TABLE, accountId, region);
 export const clusterSnapshotTable = (store: Store, accountId: string, region: string): Table<ClusterSnapshotRecord> =>
   store.table(CLUSTER_SNAPSHOTS_TABLE, accountId, region);
+export const clusterEndpointTable = (place: Place): Table<ClusterEndpointRecord> =>
+  place.store.table(CLUSTER_ENDPOINTS_TABLE, place.accountId, place.region);
 
 /** Where a record lives: an (account, region) of a store. NeptuneScope is one. */
 export interface Place {

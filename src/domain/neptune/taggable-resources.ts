@@ -2,6 +2,7 @@ import type { AwsError } from "../../protocol/errors.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { parseRdsArn, rdsArn, type RdsResourceType } from "./arn.js";
+import { endpointExists, endpointNotFound } from "./cluster-endpoints.js";
 import { clusterNotFound, instanceNotFound, subscriptionNotFound } from "./lookups.js";
 import {
   clusterParameterGroupNotFound,
@@ -47,6 +48,10 @@ const TAGGABLE: Partial<Record<RdsResourceType, TaggableKind>> = {
     notFound: clusterParameterGroupNotFound,
   },
   pg: { exists: (place, name) => findParameterGroup(place, name) !== undefined, notFound: parameterGroupNotFound },
+  "cluster-endpoint": {
+    exists: endpointExists,
+    notFound: endpointNotFound,
+  },
   subgrp: { exists: (place, name) => findSubnetGroup(place, name) !== undefined, notFound: subnetGroupNotFound },
   es: { exists: (place, name) => eventSubscriptionTable(place).has(name), notFound: subscriptionNotFound },
 };

@@ -12,6 +12,8 @@ import type { RequestContext } from "../service.js";
 const RESOURCE_MEMBERS: [string, RdsResourceType | "arn"][] = [
   ["ResourceName", "arn"],
   ["DBInstanceIdentifier", "db"],
+  // Before DBClusterIdentifier: CreateDBClusterEndpoint names both and acts on the endpoint.
+  ["DBClusterEndpointIdentifier", "cluster-endpoint"],
   ["DBClusterIdentifier", "cluster"],
   ["DBClusterSnapshotIdentifier", "cluster-snapshot"],
   ["SourceDBClusterSnapshotIdentifier", "cluster-snapshot"],

@@ -1,6 +1,7 @@
 import type { NeptuneOperations } from "../../generated/neptune.js";
 import type { HandlerMap } from "../service.js";
 import { catalogueHandlers } from "./catalogue.js";
+import { clusterEndpointHandlers } from "./cluster-endpoints.js";
 import { clusterHandlers } from "./clusters.js";
 import { eventSubscriptionHandlers } from "./event-subscriptions.js";
 import { eventHandlers } from "./events.js";
@@ -15,6 +16,7 @@ import { tagHandlers } from "./tags.js";
  */
 export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
   ...catalogueHandlers,
+  ...clusterEndpointHandlers,
   ...clusterHandlers,
   ...eventHandlers,
   ...eventSubscriptionHandlers,
