@@ -5,9 +5,9 @@ import type { HandlerMap } from "../service.js";
 /**
  * Operations for kinds of keys Trident's KMS does not have (asymmetric, HMAC, multi-Region, custom key stores,
  * imported key material) answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
- * the request is understood, the feature is out of scope.
+ * the request is understood, the feature is out of scope. docs/coverage.md lists them from this table.
  */
-const OUT_OF_SCOPE: Record<string, string> = {
+export const OUT_OF_SCOPE: Record<string, string> = {
   Sign: "asymmetric signing keys",
   Verify: "asymmetric signing keys",
   GetPublicKey: "asymmetric keys",
