@@ -4,6 +4,7 @@ import { DATA_PLANE_HANDLERS, OUT_OF_SCOPE as DATA_PLANE_OUT_OF_SCOPE } from "..
 import { Emulator } from "../emulator.js";
 import { loadModel, projectRoot, type ServiceName } from "../protocol/model.js";
 import { OUT_OF_SCOPE as KMS_OUT_OF_SCOPE } from "../services/kms/unsupported.js";
+import { OUT_OF_SCOPE as NEPTUNE_OUT_OF_SCOPE } from "../services/neptune/out-of-scope.js";
 import { NOT_SET_UP } from "../services/sts/not-set-up.js";
 
 /**
@@ -19,7 +20,7 @@ interface ServiceSource {
   /** Operations with a handler. */
   served: ReadonlySet<string>;
   /** Operations refused on purpose, with why, and how they are answered. */
-  outOfScope: Readonly<Record<string, string>>;
+  outOfScope: Readonly<Record<string, string | undefined>>;
   outOfScopeAnswer: string;
   /** How an operation with no handler is answered. */
   unservedAnswer: string;
@@ -50,15 +51,15 @@ function serviceSources(): ServiceSource[] {
       name: "neptune",
       title: "Neptune (control plane)",
       served: served("neptune"),
-      outOfScope: {},
-      outOfScopeAnswer: "",
+      outOfScope: NEPTUNE_OUT_OF_SCOPE,
+      outOfScopeAnswer: "NotImplemented (501), not emulated",
       unservedAnswer: notImplemented,
     },
     {
       name: "neptunedata",
       title: "Neptune data plane (neptunedata)",
       served: new Set(Object.keys(DATA_PLANE_HANDLERS)),
-      outOfScope: DATA_PLANE_OUT_OF_SCOPE as Record<string, string>,
+      outOfScope: DATA_PLANE_OUT_OF_SCOPE,
       outOfScopeAnswer: "UnsupportedOperationException (400)",
       unservedAnswer: "UnsupportedOperationException (400)",
     },

@@ -5,6 +5,7 @@ import { clusterHandlers } from "./clusters.js";
 import { eventHandlers } from "./events.js";
 import { groupHandlers } from "./groups.js";
 import { instanceHandlers } from "./instances.js";
+import { outOfScopeHandlers } from "./out-of-scope.js";
 import { snapshotHandlers } from "./snapshots.js";
 import { tagHandlers } from "./tags.js";
 
@@ -20,4 +21,5 @@ export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
   ...instanceHandlers,
   ...snapshotHandlers,
   ...tagHandlers,
+  ...outOfScopeHandlers,
 };
