@@ -93,6 +93,42 @@ export const DATA_PLANE_HANDLERS: { [K in keyof NeptunedataOperations]?: Handler
     ...GREMLIN_HTTP_HANDLERS,
   };
 
+const ML = "Neptune ML (SageMaker jobs and endpoints)";
+const STATISTICS = "statistics management for the DFE engine";
+const SPARQL = "RDF graphs and SPARQL";
+
+/** Why each operation of the model that the data plane does not serve is out of scope (read by docs/coverage.md). */
+export const OUT_OF_SCOPE: { [K in keyof NeptunedataOperations]?: string } = {
+  CancelMLDataProcessingJob: ML,
+  CancelMLModelTrainingJob: ML,
+  CancelMLModelTransformJob: ML,
+  CreateMLEndpoint: ML,
+  DeleteMLEndpoint: ML,
+  GetMLDataProcessingJob: ML,
+  GetMLEndpoint: ML,
+  GetMLModelTrainingJob: ML,
+  GetMLModelTransformJob: ML,
+  ListMLDataProcessingJobs: ML,
+  ListMLEndpoints: ML,
+  ListMLModelTrainingJobs: ML,
+  ListMLModelTransformJobs: ML,
+  StartMLDataProcessingJob: ML,
+  StartMLModelTrainingJob: ML,
+  StartMLModelTransformJob: ML,
+  DeletePropertygraphStatistics: STATISTICS,
+  GetPropertygraphStatistics: STATISTICS,
+  ManagePropertygraphStatistics: STATISTICS,
+  DeleteSparqlStatistics: SPARQL,
+  GetSparqlStatistics: SPARQL,
+  ManageSparqlStatistics: SPARQL,
+  GetSparqlStream: SPARQL,
+  GetRDFGraphSummary: SPARQL,
+  GetPropertygraphStream: "Neptune streams (change-log capture)",
+  ExecuteGremlinExplainQuery: "Gremlin explain (it reports Neptune's own query plans)",
+  ExecuteGremlinProfileQuery: "Gremlin profile (it reports Neptune's own query plans)",
+  ExecuteOpenCypherExplainQuery: "openCypher explain (it reports Neptune's own query plans)",
+};
+
 /**
  * An operation of the model that Trident does not serve (Gremlin's explain and profile, streams, ML, SPARQL,
  * statistics management, openCypher explain). *Decided*: UnsupportedOperationException (400), the code Neptune gives

@@ -32,6 +32,8 @@ export const CommonErrors = {
     ),
   notImplemented: (service: string, operation: string) =>
     new AwsError("NotImplemented", `Trident does not implement ${service} operation ${operation} yet.`, 501),
+  /** A feature Trident leaves out on purpose (not "yet"): `what` says which. */
+  notEmulated: (what: string) => new AwsError("NotImplemented", `Trident does not emulate ${what}.`, 501),
   accessDenied: (message: string) => new AwsError("AccessDenied", message, 403),
 } as const;
 

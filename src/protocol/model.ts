@@ -78,15 +78,17 @@ export type ServiceName = "neptune" | "kms" | "sts" | "neptunedata" | "iam";
 const cache = new Map<ServiceName, ServiceModel>();
 
 /** The project root: the nearest folder above this module holding models/. Works from src/ and from dist/src/. */
-function modelsDir(): string {
+export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "models", "manifest.json"))) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error("models/ folder not found above " + fileURLToPath(import.meta.url));
     dir = parent;
   }
-  return join(dir, "models");
+  return dir;
 }
+
+const modelsDir = () => join(projectRoot(), "models");
 
 export function loadModel(service: ServiceName): ServiceModel {
   let model = cache.get(service);

@@ -44,3 +44,21 @@ export interface ServiceDefinition {
    */
   authorize?: (operation: string, input: Record<string, unknown>, ctx: RequestContext) => void;
 }
+
+/**
+ * Handlers for operations a service refuses on purpose: each operation of `table` answers the error that `refusal`
+ * makes from its reason (the table is also what docs/coverage.md lists as out of scope).
+ */
+export function refusingHandlers(
+  table: Readonly<Record<string, string | undefined>>,
+  refusal: (operation: string, reason: string) => Error,
+): Record<string, () => never> {
+  return Object.fromEntries(
+    Object.entries(table).map(([operation, reason]) => [
+      operation,
+      () => {
+        throw refusal(operation, reason ?? "");
+      },
+    ]),
+  );
+}

@@ -9,8 +9,9 @@ import type {
   ModifyDBClusterMessage,
   Tag,
 } from "../../generated/neptune.js";
-import { AwsError, CommonErrors } from "../../protocol/errors.js";
+import { CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
+import { CROSS_REGION } from "../../services/neptune/out-of-scope.js";
 import { clusterArn } from "./arn.js";
 import { deleteAutomatedSnapshots } from "./backups.js";
 import { checkEngineName, compareVersions, defaultParameterGroupName, ENGINE, majorVersionOf } from "./catalogue.js";
@@ -99,11 +100,7 @@ export function createCluster(scope: NeptuneScope, request: CreateDBClusterMessa
   checkEngineName(request.Engine);
   if (request.ReplicationSourceIdentifier || request.GlobalClusterIdentifier) {
     // Cross-Region replicas and global databases are outside what Trident emulates.
-    throw new AwsError(
-      "NotImplemented",
-      "Trident does not emulate cross-Region read replicas or global databases.",
-      501,
-    );
+    throw CommonErrors.notEmulated(CROSS_REGION);
   }
   const settings = clusterSettings(scope, request);
   const tags = request.Tags ?? [];

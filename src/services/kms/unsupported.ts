@@ -1,13 +1,13 @@
 import { kmsFault } from "../../domain/kms/errors.js";
 import type { KmsOperations } from "../../generated/kms.js";
-import type { HandlerMap } from "../service.js";
+import { refusingHandlers, type HandlerMap } from "../service.js";
 
 /**
  * Operations for kinds of keys Trident's KMS does not have (asymmetric, HMAC, multi-Region, custom key stores,
  * imported key material) answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
- * the request is understood, the feature is out of scope.
+ * the request is understood, the feature is out of scope. docs/coverage.md lists them from this table.
  */
-const OUT_OF_SCOPE: Record<string, string> = {
+export const OUT_OF_SCOPE: Record<string, string> = {
   Sign: "asymmetric signing keys",
   Verify: "asymmetric signing keys",
   GetPublicKey: "asymmetric keys",
@@ -29,14 +29,9 @@ const OUT_OF_SCOPE: Record<string, string> = {
   DeleteImportedKeyMaterial: "imported key material",
 };
 
-export const unsupportedHandlers: HandlerMap<KmsOperations> = Object.fromEntries(
-  Object.entries(OUT_OF_SCOPE).map(([operation, feature]) => [
-    operation,
-    () => {
-      throw kmsFault(
-        "UnsupportedOperationException",
-        `Trident's KMS does not support ${operation}: it has symmetric encryption keys only, not ${feature}.`,
-      );
-    },
-  ]),
+export const unsupportedHandlers: HandlerMap<KmsOperations> = refusingHandlers(OUT_OF_SCOPE, (operation, feature) =>
+  kmsFault(
+    "UnsupportedOperationException",
+    `Trident's KMS does not support ${operation}: it has symmetric encryption keys only, not ${feature}.`,
+  ),
 );

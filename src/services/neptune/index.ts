@@ -7,6 +7,7 @@ import { eventSubscriptionHandlers } from "./event-subscriptions.js";
 import { eventHandlers } from "./events.js";
 import { groupHandlers } from "./groups.js";
 import { instanceHandlers } from "./instances.js";
+import { outOfScopeHandlers } from "./out-of-scope.js";
 import { snapshotHandlers } from "./snapshots.js";
 import { tagHandlers } from "./tags.js";
 
@@ -24,4 +25,5 @@ export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
   ...instanceHandlers,
   ...snapshotHandlers,
   ...tagHandlers,
+  ...outOfScopeHandlers,
 };

@@ -1,0 +1,9 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../protocol/model.js";
+import { coveragePage } from "./coverage.js";
+
+/** `npm run coverage`: writes docs/coverage.md. */
+const path = join(projectRoot(), "docs", "coverage.md");
+writeFileSync(path, coveragePage());
+console.log(`wrote ${path}`);
