@@ -31,14 +31,13 @@ describe("the pipeline", () => {
     const result = await raw({
       service: "rds",
       params: {
-        Action: "PromoteReadReplicaDBCluster",
+        Action: "DescribePendingMaintenanceActions",
         Version: "2014-10-31",
-        DBClusterIdentifier: "c",
       },
     });
     assert.equal(result.status, 501);
     assert.equal(result.code, "NotImplemented");
-    assert.equal(result.message, "Trident does not implement Neptune operation PromoteReadReplicaDBCluster yet.");
+    assert.equal(result.message, "Trident does not implement Neptune operation DescribePendingMaintenanceActions yet.");
     assert.match(result.body, /<Type>Receiver<\/Type>/);
   });
 
