@@ -3,7 +3,7 @@ import type { KmsOperations } from "../../generated/kms.js";
 import type { HandlerMap } from "../service.js";
 
 /**
- * Operations for kinds of keys Trident's KMS does not have (asymmetric, HMAC, multi-Region, custom key stores,
+ * Operations for kinds of keys Trident's KMS does not have (asymmetric, multi-Region, custom key stores,
  * imported key material) answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
  * the request is understood, the feature is out of scope.
  */
@@ -14,8 +14,6 @@ const OUT_OF_SCOPE: Record<string, string> = {
   GenerateDataKeyPair: "asymmetric data key pairs",
   GenerateDataKeyPairWithoutPlaintext: "asymmetric data key pairs",
   DeriveSharedSecret: "key agreement keys",
-  GenerateMac: "HMAC keys",
-  VerifyMac: "HMAC keys",
   ReplicateKey: "multi-Region keys",
   UpdatePrimaryRegion: "multi-Region keys",
   CreateCustomKeyStore: "custom key stores",
@@ -35,7 +33,7 @@ export const unsupportedHandlers: HandlerMap<KmsOperations> = Object.fromEntries
     () => {
       throw kmsFault(
         "UnsupportedOperationException",
-        `Trident's KMS does not support ${operation}: it has symmetric encryption keys only, not ${feature}.`,
+        `Trident's KMS does not support ${operation}: it has symmetric encryption and HMAC keys only, not ${feature}.`,
       );
     },
   ]),
