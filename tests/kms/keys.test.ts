@@ -14,7 +14,7 @@ import {
   ListKeysCommand,
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
-  SignCommand,
+  GenerateDataKeyPairCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateKeyDescriptionCommand,
@@ -111,15 +111,13 @@ describe("KMS CreateKey and DescribeKey", () => {
       assert.equal(error.$metadata?.httpStatusCode, 400);
       assert.match(error.message, /^Trident's KMS (supports only keys with Origin AWS_KMS|does not support KeySpec)/);
     }
-    const sign = await rejection(() =>
-      a.kms.send(
-        new SignCommand({ KeyId: "alias/x", Message: Buffer.from("m"), SigningAlgorithm: "RSASSA_PSS_SHA_256" }),
-      ),
+    const pair = await rejection(() =>
+      a.kms.send(new GenerateDataKeyPairCommand({ KeyId: "alias/x", KeyPairSpec: "RSA_2048" })),
     );
-    assert.equal(sign.name, "UnsupportedOperationException");
+    assert.equal(pair.name, "UnsupportedOperationException");
     assert.equal(
-      sign.message,
-      "Trident's KMS does not support Sign: it has symmetric encryption and HMAC keys only, not asymmetric signing keys.",
+      pair.message,
+      "Trident's KMS does not support GenerateDataKeyPair: it has symmetric encryption, HMAC and ECC signing keys only, not asymmetric data key pairs.",
     );
   });
 

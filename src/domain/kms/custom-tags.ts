@@ -56,6 +56,9 @@ export function customKey(
   if (encoded === undefined) return { keyId };
   const material = Buffer.from(encoded, "base64");
   const bytes = materialBytes(spec);
+  if (bytes === undefined) {
+    throw validationException(`The ${CUSTOM_KEY_MATERIAL_TAG} tag is for symmetric and HMAC keys, not ${spec}.`);
+  }
   if (material.length !== bytes || material.toString("base64") !== encoded.replace(/\s/g, ""))
     throw validationException(
       `The ${CUSTOM_KEY_MATERIAL_TAG} tag must be ${bytes} bytes of key material in base64 (a ${spec} key); got ${material.length} bytes.`,

@@ -11,7 +11,7 @@ import type { KmsCall } from "./env.js";
 import { checkDryRun, kmsFault } from "./errors.js";
 import { checkGrantTokens } from "./grants.js";
 import { requireEnabled } from "./key-states.js";
-import { HMAC_SPECS, keySpecOf, requireKeyUsage } from "./key-specs.js";
+import { HMAC_SPECS, incompatibleAlgorithm, keySpecOf, requireKeyUsage } from "./key-specs.js";
 import type { KeyRecord } from "./records.js";
 import { resolveKey } from "./resolve.js";
 
@@ -57,13 +57,7 @@ function macKey(
   requireEnabled(key);
   requireKeyUsage(key, "GENERATE_VERIFY_MAC", operation);
   const supported = HMAC_SPECS[keySpecOf(key)]?.algorithm;
-  if (supported !== input.MacAlgorithm) {
-    // *Decided* text, in the words AWS uses for an algorithm a key does not support.
-    throw kmsFault(
-      "InvalidKeyUsageException",
-      `Algorithm ${input.MacAlgorithm} is incompatible with key spec ${keySpecOf(key)}.`,
-    );
-  }
+  if (supported !== input.MacAlgorithm) throw incompatibleAlgorithm(input.MacAlgorithm, key);
   checkDryRun(input.DryRun);
   return key;
 }

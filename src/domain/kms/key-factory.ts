@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { idUuid } from "../../util/random.js";
 import type { Tag } from "../../generated/kms.js";
-import { materialBytes, type KeyKind } from "./key-specs.js";
+import { newMaterial, type KeyKind } from "./key-specs.js";
 import type { PolicyDocument } from "../../policy/index.js";
 import { keyArn } from "./identifiers.js";
 import type { KeyRecord } from "./records.js";
@@ -44,7 +43,7 @@ export function buildKeyRecord(spec: NewKey): KeyRecord {
     PolicyText: spec.policyText,
     Policy: spec.policy,
     ...spec.kind,
-    Material: spec.material ?? randomBytes(materialBytes(spec.kind?.KeySpec ?? "SYMMETRIC_DEFAULT")),
+    Material: spec.material ?? newMaterial(spec.kind?.KeySpec ?? "SYMMETRIC_DEFAULT"),
     Tags: spec.tags ?? [],
     Rotation: spec.rotation ?? { Enabled: false },
   };

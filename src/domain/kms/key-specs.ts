@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import type { CreateKeyRequest, KeySpec, KeyUsageType, MacAlgorithmSpec } from "../../generated/kms.js";
+import { ECC_SPECS, newEccPrivateKey } from "./ecc.js";
 import { kmsFault, validationException } from "./errors.js";
 import type { KeyRecord } from "./records.js";
 
@@ -15,13 +17,20 @@ export const HMAC_SPECS: Partial<Record<KeySpec, { algorithm: MacAlgorithmSpec; 
   HMAC_512: { algorithm: "HMAC_SHA_512", bytes: 64 },
 };
 
-/** The usages AWS allows per spec; the first is none of a default (only SYMMETRIC_DEFAULT has one). */
+/**
+ * The usages AWS allows per spec that Trident has (KEY_AGREEMENT on the NIST curves is refused apart, as not yet
+ * supported).
+ */
 const USAGES: Partial<Record<KeySpec, KeyUsageType[]>> = {
   SYMMETRIC_DEFAULT: ["ENCRYPT_DECRYPT"],
   HMAC_224: ["GENERATE_VERIFY_MAC"],
   HMAC_256: ["GENERATE_VERIFY_MAC"],
   HMAC_384: ["GENERATE_VERIFY_MAC"],
   HMAC_512: ["GENERATE_VERIFY_MAC"],
+  ECC_NIST_P256: ["SIGN_VERIFY"],
+  ECC_NIST_P384: ["SIGN_VERIFY"],
+  ECC_NIST_P521: ["SIGN_VERIFY"],
+  ECC_SECG_P256K1: ["SIGN_VERIFY"],
 };
 
 export interface KeyKind {
@@ -60,8 +69,11 @@ export function keyKind(input: CreateKeyRequest): KeyKind {
   if (!allowed) {
     throw kmsFault(
       "UnsupportedOperationException",
-      `Trident's KMS does not support KeySpec ${spec}; it has SYMMETRIC_DEFAULT and HMAC_224/256/384/512 keys.`,
+      `Trident's KMS does not support KeySpec ${spec}; it has SYMMETRIC_DEFAULT, HMAC_224/256/384/512 and ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 keys.`,
     );
+  }
+  if (usage === "KEY_AGREEMENT") {
+    throw kmsFault("UnsupportedOperationException", "Trident's KMS does not support KeyUsage KEY_AGREEMENT.");
   }
   if (!allowed.includes(usage)) {
     throw validationException(
@@ -71,9 +83,24 @@ export function keyKind(input: CreateKeyRequest): KeyKind {
   return { KeySpec: spec, KeyUsage: usage };
 }
 
-/** Fresh material for a key of this spec: the HMAC key's own length, else 256 bits of AES key. */
-export function materialBytes(spec: KeySpec): number {
+/** The length of a secret key's material: the HMAC key's own, or 256 bits of AES key; undefined for a key pair. */
+export function materialBytes(spec: KeySpec): number | undefined {
+  if (ECC_SPECS[spec]) return undefined;
   return HMAC_SPECS[spec]?.bytes ?? 32;
+}
+
+/** Fresh material for a key of this spec: random secret bytes, or a new key pair's PKCS#8 private key. */
+export function newMaterial(spec: KeySpec): Buffer {
+  const curve = ECC_SPECS[spec];
+  return curve ? newEccPrivateKey(curve) : randomBytes(materialBytes(spec)!);
+}
+
+/** A MAC or signing algorithm the key's spec does not do. *Decided* text. */
+export function incompatibleAlgorithm(algorithm: string, key: KeyRecord) {
+  return kmsFault(
+    "InvalidKeyUsageException",
+    `Algorithm ${algorithm} is incompatible with key spec ${keySpecOf(key)}.`,
+  );
 }
 
 /**

@@ -1,15 +1,17 @@
 import type { KeyMetadata } from "../../generated/kms.js";
+import { ECC_SPECS } from "./ecc.js";
 import { HMAC_SPECS, keySpecOf, keyUsageOf } from "./key-specs.js";
 import { keyState, type KeyRecord } from "./records.js";
 
 /**
  * DescribeKey's KeyMetadata, member for member as AWS fills it [aws-behaviour §6.1]: an encryption key lists its
- * EncryptionAlgorithms, an HMAC key its MacAlgorithms (and no EncryptionAlgorithms) [M-KMS KeyMetadata].
+ * EncryptionAlgorithms, an HMAC key its MacAlgorithms, a signing key its SigningAlgorithms [M-KMS KeyMetadata].
  */
 export function keyMetadata(key: KeyRecord): KeyMetadata {
   const state = keyState(key);
   const spec = keySpecOf(key);
   const mac = HMAC_SPECS[spec];
+  const curve = ECC_SPECS[spec];
   return {
     AWSAccountId: key.AccountId,
     KeyId: key.KeyId,
@@ -25,7 +27,8 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     // The deprecated member repeats KeySpec for every spec its enum has (all of Trident's).
     CustomerMasterKeySpec: spec as KeyMetadata["CustomerMasterKeySpec"],
     KeySpec: spec,
-    EncryptionAlgorithms: mac ? undefined : ["SYMMETRIC_DEFAULT"],
+    EncryptionAlgorithms: mac || curve ? undefined : ["SYMMETRIC_DEFAULT"],
+    SigningAlgorithms: curve ? [curve.algorithm] : undefined,
     MacAlgorithms: mac ? [mac.algorithm] : undefined,
     MultiRegion: false,
     PendingDeletionWindowInDays: key.PendingDeletionWindowInDays,

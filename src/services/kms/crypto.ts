@@ -7,6 +7,7 @@ import {
   reEncrypt,
 } from "../../domain/kms/crypto.js";
 import { generateMac, verifyMac } from "../../domain/kms/hmac.js";
+import { getPublicKey, sign, verify } from "../../domain/kms/signing.js";
 import type { KmsOperations } from "../../generated/kms.js";
 import type { HandlerMap } from "../service.js";
 import { kmsCall } from "./call.js";
@@ -20,4 +21,7 @@ export const cryptoHandlers: HandlerMap<KmsOperations> = {
   GenerateRandom: (input, ctx) => generateRandom(kmsCall(ctx), input),
   GenerateMac: (input, ctx) => generateMac(kmsCall(ctx), input),
   VerifyMac: (input, ctx) => verifyMac(kmsCall(ctx), input),
+  Sign: (input, ctx) => sign(kmsCall(ctx), input),
+  Verify: (input, ctx) => verify(kmsCall(ctx), input),
+  GetPublicKey: (input, ctx) => getPublicKey(kmsCall(ctx), input),
 };

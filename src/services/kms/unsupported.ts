@@ -3,14 +3,11 @@ import type { KmsOperations } from "../../generated/kms.js";
 import type { HandlerMap } from "../service.js";
 
 /**
- * Operations for kinds of keys Trident's KMS does not have (asymmetric, multi-Region, custom key stores,
+ * Operations for kinds of keys Trident's KMS does not have (RSA, key agreement, multi-Region, custom key stores,
  * imported key material) answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
  * the request is understood, the feature is out of scope.
  */
 const OUT_OF_SCOPE: Record<string, string> = {
-  Sign: "asymmetric signing keys",
-  Verify: "asymmetric signing keys",
-  GetPublicKey: "asymmetric keys",
   GenerateDataKeyPair: "asymmetric data key pairs",
   GenerateDataKeyPairWithoutPlaintext: "asymmetric data key pairs",
   DeriveSharedSecret: "key agreement keys",
@@ -33,7 +30,7 @@ export const unsupportedHandlers: HandlerMap<KmsOperations> = Object.fromEntries
     () => {
       throw kmsFault(
         "UnsupportedOperationException",
-        `Trident's KMS does not support ${operation}: it has symmetric encryption and HMAC keys only, not ${feature}.`,
+        `Trident's KMS does not support ${operation}: it has symmetric encryption, HMAC and ECC signing keys only, not ${feature}.`,
       );
     },
   ]),
