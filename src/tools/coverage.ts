@@ -3,7 +3,7 @@ import { join, relative, sep } from "node:path";
 import { DATA_PLANE_HANDLERS, OUT_OF_SCOPE as DATA_PLANE_OUT_OF_SCOPE } from "../dataplane/operations.js";
 import { Emulator } from "../emulator.js";
 import { loadModel, projectRoot, type ServiceName } from "../protocol/model.js";
-import { OUT_OF_SCOPE as KMS_OUT_OF_SCOPE } from "../services/kms/unsupported.js";
+import { KEYS_SERVED as KMS_KEYS_SERVED, OUT_OF_SCOPE as KMS_OUT_OF_SCOPE } from "../services/kms/unsupported.js";
 import { OUT_OF_SCOPE as NEPTUNE_OUT_OF_SCOPE } from "../services/neptune/out-of-scope.js";
 import { NOT_SET_UP } from "../services/sts/not-set-up.js";
 
@@ -43,7 +43,7 @@ function serviceSources(): ServiceSource[] {
   const kmsOutOfScope = Object.fromEntries(
     Object.entries(KMS_OUT_OF_SCOPE).map(([op, feature]) => [
       op,
-      `Trident's KMS has symmetric keys only, not ${feature}`,
+      `Trident's KMS has ${KMS_KEYS_SERVED} only, not ${feature}`,
     ]),
   );
   return [

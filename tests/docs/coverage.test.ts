@@ -35,5 +35,9 @@ test("the page's summary counts each service's operations and where they stand",
   const page = coveragePage();
   assert.match(page, /^\| STS \| 11 \| 8 \| 3 \| 0 \| \d+ \|$/m);
   assert.match(page, /^\| GetCallerIdentity \| implemented \| .*`tests\/cli\/sts-cli\.test\.ts`/m);
-  assert.match(page, /^\| Sign \| out of scope: UnsupportedOperationException \(400\): .*asymmetric signing keys \|/m);
+  assert.match(
+    page,
+    /^\| DeriveSharedSecret \| out of scope: UnsupportedOperationException \(400\): .*key agreement keys \|/m,
+  );
+  assert.match(page, /^\| Sign \| implemented \| `tests\/kms\/asymmetric.test.ts` \|/m);
 });

@@ -14,7 +14,7 @@ import {
   ListKeysCommand,
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
-  SignCommand,
+  GenerateDataKeyPairCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateKeyDescriptionCommand,
@@ -103,24 +103,21 @@ describe("KMS CreateKey and DescribeKey", () => {
     const { a } = inProcess();
     for (const input of [
       { KeySpec: "RSA_2048" as const, KeyUsage: "SIGN_VERIFY" as const },
-      { KeySpec: "HMAC_256" as const },
       { Origin: "EXTERNAL" as const },
       { MultiRegion: true },
     ]) {
       const error = await rejection(() => a.kms.send(new CreateKeyCommand(input)));
       assert.equal(error.name, "UnsupportedOperationException");
       assert.equal(error.$metadata?.httpStatusCode, 400);
-      assert.match(error.message, /^Trident's KMS supports only symmetric encryption keys/);
+      assert.match(error.message, /^Trident's KMS (supports only keys with Origin AWS_KMS|does not support KeySpec)/);
     }
-    const sign = await rejection(() =>
-      a.kms.send(
-        new SignCommand({ KeyId: "alias/x", Message: Buffer.from("m"), SigningAlgorithm: "RSASSA_PSS_SHA_256" }),
-      ),
+    const pair = await rejection(() =>
+      a.kms.send(new GenerateDataKeyPairCommand({ KeyId: "alias/x", KeyPairSpec: "RSA_2048" })),
     );
-    assert.equal(sign.name, "UnsupportedOperationException");
+    assert.equal(pair.name, "UnsupportedOperationException");
     assert.equal(
-      sign.message,
-      "Trident's KMS does not support Sign: it has symmetric encryption keys only, not asymmetric signing keys.",
+      pair.message,
+      "Trident's KMS does not support GenerateDataKeyPair: it has symmetric encryption, HMAC and ECC signing keys only, not asymmetric data key pairs.",
     );
   });
 

@@ -20,7 +20,8 @@ import { authorizeIdentityAction, authorizeKeyAction } from "./access.js";
 import { open, parseBlob, seal } from "./ciphertext.js";
 import { openLocalStackBlob, parseLocalStackBlob } from "./localstack-ciphertext.js";
 import type { KmsCall } from "./env.js";
-import { kmsFault, KmsMessages, validationException } from "./errors.js";
+import { checkDryRun, kmsFault, KmsMessages, validationException } from "./errors.js";
+import { requireKeyUsage } from "./key-specs.js";
 import { checkEncryptionContextSize } from "./encryption-context.js";
 import { checkGrantTokens } from "./grants.js";
 import { keyArn, parseKeyArn } from "./identifiers.js";
@@ -45,7 +46,7 @@ export function encrypt(call: KmsCall, input: EncryptRequest): EncryptResponse {
   checkGrantTokens(input.GrantTokens);
   const resolved = resolveKey(call, input.KeyId, "any");
   const key = useKeyWithAlgorithm(call, resolved, "kms:Encrypt", input.EncryptionContext, input.EncryptionAlgorithm);
-  dryRun(input.DryRun);
+  checkDryRun(input.DryRun);
   return {
     CiphertextBlob: seal(key.Arn, key.Material, input.Plaintext, input.EncryptionContext),
     KeyId: key.Arn,
@@ -64,7 +65,7 @@ export function decrypt(call: KmsCall, input: DecryptRequest): DecryptResponse {
   const sealed = sealedBlob(input.CiphertextBlob);
   const key = blobKey(call, sealed, input.KeyId);
   useKeyWithAlgorithm(call, { key }, "kms:Decrypt", input.EncryptionContext, input.EncryptionAlgorithm);
-  dryRun(input.DryRun);
+  checkDryRun(input.DryRun);
   const plaintext = sealed.open(key.Material, input.EncryptionContext);
   if (!plaintext) throw invalidCiphertext();
   return { KeyId: key.Arn, Plaintext: plaintext, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
@@ -91,7 +92,7 @@ export function reEncrypt(call: KmsCall, input: ReEncryptRequest): ReEncryptResp
     input.DestinationEncryptionContext,
     input.DestinationEncryptionAlgorithm,
   );
-  dryRun(input.DryRun);
+  checkDryRun(input.DryRun);
   const plaintext = sealed.open(source.Material, input.SourceEncryptionContext);
   if (!plaintext) throw invalidCiphertext();
   return {
@@ -128,7 +129,7 @@ function newDataKey(
   checkEncryptionContextSize(input.EncryptionContext, "encryptionContext");
   const size = dataKeyBytes(input);
   const key = useKey(call, resolveKey(call, input.KeyId, "any"), action, input.EncryptionContext);
-  dryRun(input.DryRun);
+  checkDryRun(input.DryRun);
   const plaintext = randomBytes(size);
   return { key, plaintext, CiphertextBlob: seal(key.Arn, key.Material, plaintext, input.EncryptionContext) };
 }
@@ -162,7 +163,14 @@ function useKey(
     context: alias ? { ...context, "kms:RequestAlias": alias } : context,
   });
   requireEnabled(key);
+  requireKeyUsage(key, "ENCRYPT_DECRYPT", operationOf(action));
   return key;
+}
+
+/** The operation an action authorizes, as KMS names it in its messages (kms:ReEncryptFrom → ReEncrypt). */
+function operationOf(action: string): string {
+  const name = action.replace(/^kms:/, "");
+  return name.startsWith("ReEncrypt") ? "ReEncrypt" : name;
 }
 
 /**
@@ -243,10 +251,6 @@ function dataKeyBytes(input: { KeySpec?: string; NumberOfBytes?: number }): numb
   }
   if (input.NumberOfBytes !== undefined) return input.NumberOfBytes;
   return input.KeySpec === "AES_128" ? 16 : 32;
-}
-
-function dryRun(flag: boolean | undefined): void {
-  if (flag === true) throw kmsFault("DryRunOperationException", KmsMessages.dryRun);
 }
 
 /** Nitro Enclaves attestation (Recipient) is outside what Trident emulates. */

@@ -1,4 +1,5 @@
-import type { Tag } from "../../generated/kms.js";
+import type { KeySpec, Tag } from "../../generated/kms.js";
+import { materialBytes } from "./key-specs.js";
 import { kmsFault, validationException } from "./errors.js";
 import { parseKeyReference } from "./identifiers.js";
 import { keyTable } from "./records.js";
@@ -15,8 +16,6 @@ import type { KmsEnv } from "./env.js";
  */
 export const CUSTOM_ID_TAG = "_custom_id_";
 export const CUSTOM_KEY_MATERIAL_TAG = "_custom_key_material_";
-/** The material of a SYMMETRIC_DEFAULT key, the only kind Trident's KMS has: 256 bits. */
-const MATERIAL_BYTES = 32;
 
 export type KmsExtensions = { customKeyMaterial?: string };
 
@@ -35,7 +34,7 @@ export function takeKmsExtensions(operation: string, input: Record<string, unkno
  * The fixed id and material a CreateKey asks for, checked after the key spec (a material for an RSA key is refused
  * as the spec, first). *Decided*: the id must be a KMS key id (a UUID; LocalStack too expects one, PR #8870), since
  * no KeyId parameter could name anything else, and must not be taken in the (account, region): AlreadyExists,
- * as for an alias. The material must be 256 bits, base64.
+ * as for an alias. The material must be base64, of the spec's length (256 bits for SYMMETRIC_DEFAULT).
  */
 export function customKey(
   env: KmsEnv,
@@ -43,6 +42,7 @@ export function customKey(
   region: string,
   tags: Tag[],
   extensions: KmsExtensions | undefined,
+  spec: KeySpec = "SYMMETRIC_DEFAULT",
 ): { keyId?: string; material?: Buffer } {
   const idTag = tags.filter((tag) => tag.TagKey === CUSTOM_ID_TAG).pop();
   const keyId = idTag?.TagValue.trim();
@@ -55,9 +55,13 @@ export function customKey(
   const encoded = extensions?.customKeyMaterial;
   if (encoded === undefined) return { keyId };
   const material = Buffer.from(encoded, "base64");
-  if (material.length !== MATERIAL_BYTES || material.toString("base64") !== encoded.replace(/\s/g, ""))
+  const bytes = materialBytes(spec);
+  if (bytes === undefined) {
+    throw validationException(`The ${CUSTOM_KEY_MATERIAL_TAG} tag is for symmetric and HMAC keys, not ${spec}.`);
+  }
+  if (material.length !== bytes || material.toString("base64") !== encoded.replace(/\s/g, ""))
     throw validationException(
-      `The ${CUSTOM_KEY_MATERIAL_TAG} tag must be ${MATERIAL_BYTES} bytes of key material in base64 (a SYMMETRIC_DEFAULT key); got ${material.length} bytes.`,
+      `The ${CUSTOM_KEY_MATERIAL_TAG} tag must be ${bytes} bytes of key material in base64 (a ${spec} key); got ${material.length} bytes.`,
     );
   return { keyId, material };
 }

@@ -60,3 +60,8 @@ export const KmsMessages = {
   aliasesNotSupported: "Key Aliases are not supported for this operation.",
   dryRun: "The request would have succeeded, but the DryRun option is set.",
 } as const;
+
+/** DryRun, checked once every other check has passed and before the work. */
+export function checkDryRun(flag: boolean | undefined): void {
+  if (flag === true) throw kmsFault("DryRunOperationException", KmsMessages.dryRun);
+}

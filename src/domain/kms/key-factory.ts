@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { idUuid } from "../../util/random.js";
 import type { Tag } from "../../generated/kms.js";
+import { newMaterial, type KeyKind } from "./key-specs.js";
 import type { PolicyDocument } from "../../policy/index.js";
 import { keyArn } from "./identifiers.js";
 import type { KeyRecord } from "./records.js";
@@ -17,6 +17,8 @@ export interface NewKey {
   rotation?: KeyRecord["Rotation"];
   /** Known ahead when the policy had to be checked against the key's ARN (the lockout check), or fixed by a fixture. */
   keyId?: string;
+  /** The key's spec and usage; a symmetric encryption key when absent. */
+  kind?: KeyKind;
   /** Fixed 256-bit material (a seed file's backing key, the `_custom_key_material_` tag). */
   material?: Buffer;
 }
@@ -26,7 +28,7 @@ export function newKeyId(): string {
   return idUuid("kms-key");
 }
 
-/** A fresh symmetric key: a new id and 256 bits of random material of its own, unless the spec gives them. */
+/** A fresh key: a new id and random material of its own (its spec's length), unless the spec gives them. */
 export function buildKeyRecord(spec: NewKey): KeyRecord {
   const keyId = spec.keyId ?? newKeyId();
   return {
@@ -40,7 +42,8 @@ export function buildKeyRecord(spec: NewKey): KeyRecord {
     Enabled: true,
     PolicyText: spec.policyText,
     Policy: spec.policy,
-    Material: spec.material ?? randomBytes(32),
+    ...spec.kind,
+    Material: spec.material ?? newMaterial(spec.kind?.KeySpec ?? "SYMMETRIC_DEFAULT"),
     Tags: spec.tags ?? [],
     Rotation: spec.rotation ?? { Enabled: false },
   };

@@ -11,8 +11,9 @@ import type {
 } from "../../generated/kms.js";
 import { authorizeIdentityAction, authorizeKeyAction } from "./access.js";
 import type { KmsCall } from "./env.js";
-import { kmsFault, KmsMessages, rangeViolation, validationException } from "./errors.js";
+import { kmsFault, KmsMessages, rangeViolation } from "./errors.js";
 import { keyArn } from "./identifiers.js";
+import { keyKind, type KeyKind } from "./key-specs.js";
 import { buildKeyRecord, newKeyId } from "./key-factory.js";
 import { checkLockoutSafety, parseKeyPolicy } from "./key-policy.js";
 import { requireNotPendingDeletion } from "./key-states.js";
@@ -31,7 +32,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * CreateKey. Order of checks: IAM allows kms:CreateKey (and kms:TagResource when Tags are given) [M-KMS]; the key
- * is one Trident has (symmetric encryption, AWS_KMS origin, one region); tags; then the policy: size, grammar,
+ * is one Trident has (key-specs.ts; AWS_KMS origin, one region); tags; then the policy: size, grammar,
  * principals, and the lockout check unless bypassed (K1-K3). LocalStack's `_custom_id_` and `_custom_key_material_`
  * (custom-tags.ts) fix the id and material, checked after the tags. Without a Policy, the default policy is attached and
  * not checked [aws-behaviour §6.4 (1)].
@@ -40,11 +41,11 @@ export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: K
   authorizeIdentityAction(call, "kms:CreateKey");
   const tags = input.Tags ?? [];
   if (tags.length > 0) authorizeIdentityAction(call, "kms:TagResource");
-  checkSupportedKey(input);
+  const kind = checkSupportedKey(input);
   checkTags(tags);
 
   const { accountId } = call.principal;
-  const custom = customKey(call.env, accountId, call.region, tags, extensions);
+  const custom = customKey(call.env, accountId, call.region, tags, extensions, kind.KeySpec);
   const keyId = custom.keyId ?? newKeyId();
   const subject = {
     KeyId: keyId,
@@ -74,33 +75,27 @@ export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: K
     tags: mergeTags([], tags),
     now: call.env.clock.now(),
     material: custom.material,
+    kind,
   });
   saveKey(call.env, key);
   return keyMetadata(key);
 }
 
 /**
- * Trident's KMS has symmetric encryption keys only; anything else is refused up front, naming what is missing,
- * rather than half-working.
+ * What Trident's KMS does not have (other origins, custom key stores, multi-Region keys) is refused up front,
+ * naming what is missing, rather than half-working. The spec and usage are key-specs.ts's.
  */
-function checkSupportedKey(input: CreateKeyRequest): void {
-  if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
-    throw validationException(
-      "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.",
-    );
-  }
-  const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+function checkSupportedKey(input: CreateKeyRequest): KeyKind {
   const unsupported = (what: string) =>
     kmsFault(
       "UnsupportedOperationException",
-      `Trident's KMS supports only symmetric encryption keys (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT, Origin AWS_KMS, single-Region); ${what} is not supported.`,
+      `Trident's KMS supports only keys with Origin AWS_KMS in a single Region; ${what} is not supported.`,
     );
-  if (spec !== "SYMMETRIC_DEFAULT") throw unsupported(`KeySpec ${spec}`);
-  if (input.KeyUsage !== undefined && input.KeyUsage !== "ENCRYPT_DECRYPT")
-    throw unsupported(`KeyUsage ${input.KeyUsage}`);
+  const kind = keyKind(input);
   if (input.Origin !== undefined && input.Origin !== "AWS_KMS") throw unsupported(`Origin ${input.Origin}`);
   if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) throw unsupported("a custom key store");
   if (input.MultiRegion === true) throw unsupported("a multi-Region key");
+  return kind;
 }
 
 /** DescribeKey: by key id, key ARN, alias name or alias ARN; another account's key by ARN [M-KMS DescribeKey]. */

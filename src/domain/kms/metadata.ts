@@ -1,9 +1,17 @@
 import type { KeyMetadata } from "../../generated/kms.js";
+import { ECC_SPECS } from "./ecc.js";
+import { HMAC_SPECS, keySpecOf, keyUsageOf } from "./key-specs.js";
 import { keyState, type KeyRecord } from "./records.js";
 
-/** DescribeKey's KeyMetadata for a symmetric encryption key, member for member as AWS fills it [aws-behaviour §6.1]. */
+/**
+ * DescribeKey's KeyMetadata, member for member as AWS fills it [aws-behaviour §6.1]: an encryption key lists its
+ * EncryptionAlgorithms, an HMAC key its MacAlgorithms, a signing key its SigningAlgorithms [M-KMS KeyMetadata].
+ */
 export function keyMetadata(key: KeyRecord): KeyMetadata {
   const state = keyState(key);
+  const spec = keySpecOf(key);
+  const mac = HMAC_SPECS[spec];
+  const curve = ECC_SPECS[spec];
   return {
     AWSAccountId: key.AccountId,
     KeyId: key.KeyId,
@@ -11,14 +19,17 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     CreationDate: new Date(key.CreationDate),
     Enabled: state === "Enabled",
     Description: key.Description,
-    KeyUsage: "ENCRYPT_DECRYPT",
+    KeyUsage: keyUsageOf(key),
     KeyState: state,
     DeletionDate: key.DeletionDate === undefined ? undefined : new Date(key.DeletionDate),
     Origin: "AWS_KMS",
     KeyManager: key.KeyManager,
-    CustomerMasterKeySpec: "SYMMETRIC_DEFAULT",
-    KeySpec: "SYMMETRIC_DEFAULT",
-    EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"],
+    // The deprecated member repeats KeySpec for every spec its enum has (all of Trident's).
+    CustomerMasterKeySpec: spec as KeyMetadata["CustomerMasterKeySpec"],
+    KeySpec: spec,
+    EncryptionAlgorithms: mac || curve ? undefined : ["SYMMETRIC_DEFAULT"],
+    SigningAlgorithms: curve ? [curve.algorithm] : undefined,
+    MacAlgorithms: mac ? [mac.algorithm] : undefined,
     MultiRegion: false,
     PendingDeletionWindowInDays: key.PendingDeletionWindowInDays,
   };

@@ -1,4 +1,4 @@
-import type { GrantConstraints, GrantOperation, KeyState, Tag } from "../../generated/kms.js";
+import type { GrantConstraints, GrantOperation, KeySpec, KeyState, KeyUsageType, Tag } from "../../generated/kms.js";
 import type { PolicyDocument } from "../../policy/index.js";
 import type { Table } from "../../state/store.js";
 import type { KmsEnv } from "./env.js";
@@ -25,7 +25,10 @@ export interface KeyRecord {
   PolicyText: string;
   /** The same policy, parsed once when it was set. */
   Policy: PolicyDocument;
-  /** 256-bit AES key material; never leaves the emulator through the API. */
+  /** Absent on records made before keys had kinds: SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT (key-specs.ts). */
+  KeySpec?: KeySpec;
+  KeyUsage?: KeyUsageType;
+  /** The key's secret: 256-bit AES key, or an HMAC key of its spec's length; never leaves the emulator through the API. */
   Material: Buffer;
   Tags: Tag[];
   Rotation: { Enabled: boolean; PeriodInDays?: number; EnabledAt?: number };

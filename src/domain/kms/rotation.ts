@@ -1,7 +1,9 @@
 import type { EnableKeyRotationRequest, GetKeyRotationStatusResponse } from "../../generated/kms.js";
 import { authorizeKeyAction } from "./access.js";
 import type { KmsCall } from "./env.js";
+import { kmsFault } from "./errors.js";
 import { requireEnabled } from "./key-states.js";
+import { keySpecOf } from "./key-specs.js";
 import { saveKey, type KeyRecord } from "./records.js";
 import { resolveKey } from "./resolve.js";
 
@@ -20,6 +22,10 @@ export function enableKeyRotation(call: KmsCall, input: EnableKeyRotationRequest
     context: rotationContext(input.RotationPeriodInDays),
   });
   requireEnabled(key); // Disabled: DisabledException; PendingDeletion: KMSInvalidStateException [KMS-STATE]
+  // "Automatic key rotation is supported only on symmetric encryption KMS keys" [M-KMS EnableKeyRotation].
+  if (keySpecOf(key) !== "SYMMETRIC_DEFAULT") {
+    throw kmsFault("UnsupportedOperationException", `${key.Arn} does not support automatic key rotation.`);
+  }
   const period = input.RotationPeriodInDays ?? key.Rotation.PeriodInDays ?? DEFAULT_ROTATION_DAYS;
   const enabledAt = key.Rotation.Enabled ? key.Rotation.EnabledAt : call.env.clock.now().getTime();
   saveKey(call.env, { ...key, Rotation: { Enabled: true, PeriodInDays: period, EnabledAt: enabledAt } });

@@ -6,6 +6,8 @@ import {
   generateRandom,
   reEncrypt,
 } from "../../domain/kms/crypto.js";
+import { generateMac, verifyMac } from "../../domain/kms/hmac.js";
+import { getPublicKey, sign, verify } from "../../domain/kms/signing.js";
 import type { KmsOperations } from "../../generated/kms.js";
 import type { HandlerMap } from "../service.js";
 import { kmsCall } from "./call.js";
@@ -17,4 +19,9 @@ export const cryptoHandlers: HandlerMap<KmsOperations> = {
   GenerateDataKey: (input, ctx) => generateDataKey(kmsCall(ctx), input),
   GenerateDataKeyWithoutPlaintext: (input, ctx) => generateDataKeyWithoutPlaintext(kmsCall(ctx), input),
   GenerateRandom: (input, ctx) => generateRandom(kmsCall(ctx), input),
+  GenerateMac: (input, ctx) => generateMac(kmsCall(ctx), input),
+  VerifyMac: (input, ctx) => verifyMac(kmsCall(ctx), input),
+  Sign: (input, ctx) => sign(kmsCall(ctx), input),
+  Verify: (input, ctx) => verify(kmsCall(ctx), input),
+  GetPublicKey: (input, ctx) => getPublicKey(kmsCall(ctx), input),
 };

@@ -3,19 +3,17 @@ import type { KmsOperations } from "../../generated/kms.js";
 import { refusingHandlers, type HandlerMap } from "../service.js";
 
 /**
- * Operations for kinds of keys Trident's KMS does not have (asymmetric, HMAC, multi-Region, custom key stores,
+ * Operations for kinds of keys Trident's KMS does not have (RSA, key agreement, multi-Region, custom key stores,
  * imported key material) answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
  * the request is understood, the feature is out of scope. docs/coverage.md lists them from this table.
  */
+/** The kinds of keys Trident's KMS has (the refusals below and docs/coverage.md say it the same way). */
+export const KEYS_SERVED = "symmetric encryption, HMAC and ECC signing keys";
+
 export const OUT_OF_SCOPE: Record<string, string> = {
-  Sign: "asymmetric signing keys",
-  Verify: "asymmetric signing keys",
-  GetPublicKey: "asymmetric keys",
   GenerateDataKeyPair: "asymmetric data key pairs",
   GenerateDataKeyPairWithoutPlaintext: "asymmetric data key pairs",
   DeriveSharedSecret: "key agreement keys",
-  GenerateMac: "HMAC keys",
-  VerifyMac: "HMAC keys",
   ReplicateKey: "multi-Region keys",
   UpdatePrimaryRegion: "multi-Region keys",
   CreateCustomKeyStore: "custom key stores",
@@ -32,6 +30,6 @@ export const OUT_OF_SCOPE: Record<string, string> = {
 export const unsupportedHandlers: HandlerMap<KmsOperations> = refusingHandlers(OUT_OF_SCOPE, (operation, feature) =>
   kmsFault(
     "UnsupportedOperationException",
-    `Trident's KMS does not support ${operation}: it has symmetric encryption keys only, not ${feature}.`,
+    `Trident's KMS does not support ${operation}: it has ${KEYS_SERVED} only, not ${feature}.`,
   ),
 );

@@ -1,0 +1,119 @@
+import { randomBytes } from "node:crypto";
+import type { CreateKeyRequest, KeySpec, KeyUsageType, MacAlgorithmSpec } from "../../generated/kms.js";
+import { ECC_SPECS, newEccPrivateKey } from "./ecc.js";
+import { kmsFault, validationException } from "./errors.js";
+import type { KeyRecord } from "./records.js";
+
+/**
+ * Which key specs Trident's KMS has, the key usages each allows, and the operations a key's usage permits
+ * [M-KMS CreateKey KeySpec/KeyUsage]. A record without KeySpec/KeyUsage predates them: a symmetric encryption key.
+ */
+
+/** HMAC key specs: the key's length is the spec's bits, and it computes exactly one MAC algorithm [M-KMS HMAC keys]. */
+export const HMAC_SPECS: Partial<Record<KeySpec, { algorithm: MacAlgorithmSpec; bytes: number }>> = {
+  HMAC_224: { algorithm: "HMAC_SHA_224", bytes: 28 },
+  HMAC_256: { algorithm: "HMAC_SHA_256", bytes: 32 },
+  HMAC_384: { algorithm: "HMAC_SHA_384", bytes: 48 },
+  HMAC_512: { algorithm: "HMAC_SHA_512", bytes: 64 },
+};
+
+/**
+ * The usages AWS allows per spec that Trident has (KEY_AGREEMENT on the NIST curves is refused apart, as not yet
+ * supported).
+ */
+const USAGES: Partial<Record<KeySpec, KeyUsageType[]>> = {
+  SYMMETRIC_DEFAULT: ["ENCRYPT_DECRYPT"],
+  HMAC_224: ["GENERATE_VERIFY_MAC"],
+  HMAC_256: ["GENERATE_VERIFY_MAC"],
+  HMAC_384: ["GENERATE_VERIFY_MAC"],
+  HMAC_512: ["GENERATE_VERIFY_MAC"],
+  ECC_NIST_P256: ["SIGN_VERIFY"],
+  ECC_NIST_P384: ["SIGN_VERIFY"],
+  ECC_NIST_P521: ["SIGN_VERIFY"],
+  ECC_SECG_P256K1: ["SIGN_VERIFY"],
+};
+
+export interface KeyKind {
+  KeySpec: KeySpec;
+  KeyUsage: KeyUsageType;
+}
+
+export function keySpecOf(key: KeyRecord): KeySpec {
+  return key.KeySpec ?? "SYMMETRIC_DEFAULT";
+}
+
+export function keyUsageOf(key: KeyRecord): KeyUsageType {
+  return key.KeyUsage ?? "ENCRYPT_DECRYPT";
+}
+
+/**
+ * CreateKey's KeySpec (or the deprecated CustomerMasterKeySpec) and KeyUsage. KeyUsage defaults to
+ * ENCRYPT_DECRYPT, which only symmetric keys allow; a spec/usage pair AWS does not allow is ValidationException.
+ * *Decided* texts (AWS's are not published); a spec Trident does not have yet is UnsupportedOperationException.
+ */
+export function keyKind(input: CreateKeyRequest): KeyKind {
+  if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
+    throw validationException(
+      "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.",
+    );
+  }
+  const spec: KeySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+  const usage: KeyUsageType = input.KeyUsage ?? "ENCRYPT_DECRYPT";
+  const allowed = USAGES[spec];
+  // "This parameter is required only for asymmetric KMS keys and HMAC KMS keys" [M-KMS CreateKey KeyUsage].
+  if (input.KeyUsage === undefined && spec !== "SYMMETRIC_DEFAULT" && allowed) {
+    throw validationException(
+      "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.",
+    );
+  }
+  if (!allowed) {
+    throw kmsFault(
+      "UnsupportedOperationException",
+      `Trident's KMS does not support KeySpec ${spec}; it has SYMMETRIC_DEFAULT, HMAC_224/256/384/512 and ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 keys.`,
+    );
+  }
+  if (usage === "KEY_AGREEMENT") {
+    throw kmsFault("UnsupportedOperationException", "Trident's KMS does not support KeyUsage KEY_AGREEMENT.");
+  }
+  if (!allowed.includes(usage)) {
+    throw validationException(
+      `KeyUsage ${usage} is not compatible with KeySpec ${spec}; use KeyUsage ${allowed.join(" or ")}.`,
+    );
+  }
+  return { KeySpec: spec, KeyUsage: usage };
+}
+
+/** The length of a secret key's material: the HMAC key's own, or 256 bits of AES key; undefined for a key pair. */
+export function materialBytes(spec: KeySpec): number | undefined {
+  if (ECC_SPECS[spec]) return undefined;
+  return HMAC_SPECS[spec]?.bytes ?? 32;
+}
+
+/** Fresh material for a key of this spec: random secret bytes, or a new key pair's PKCS#8 private key. */
+export function newMaterial(spec: KeySpec): Buffer {
+  const curve = ECC_SPECS[spec];
+  return curve ? newEccPrivateKey(curve) : randomBytes(materialBytes(spec)!);
+}
+
+/** A MAC or signing algorithm the key's spec does not do. *Decided* text. */
+export function incompatibleAlgorithm(algorithm: string, key: KeyRecord) {
+  return kmsFault(
+    "InvalidKeyUsageException",
+    `Algorithm ${algorithm} is incompatible with key spec ${keySpecOf(key)}.`,
+  );
+}
+
+/**
+ * An operation needs the key usage it serves, and symmetric operations (Encrypt, GenerateDataKey …) a symmetric
+ * key: "<key ARN> key usage is SIGN_VERIFY which is not valid for Encrypt." (the text KMS answers, as emulators
+ * that capture it reproduce it).
+ */
+export function requireKeyUsage(key: KeyRecord, usage: KeyUsageType, operation: string): void {
+  const actual = keyUsageOf(key);
+  if (actual !== usage) {
+    throw kmsFault(
+      "InvalidKeyUsageException",
+      `${key.Arn} key usage is ${actual} which is not valid for ${operation}.`,
+    );
+  }
+}
