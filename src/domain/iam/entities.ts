@@ -2,7 +2,7 @@ import { randomId } from "../../auth/ids.js";
 import { validateResourcePolicyPrincipals } from "../../policy/index.js";
 import { asMalformedPolicy, checkTrustPolicy, policySize } from "./documents.js";
 import { IamErrors } from "./errors.js";
-import { attachmentFor, setBoundary } from "./holders.js";
+import { attachmentFor, holderFor, setBoundary } from "./holders.js";
 import type { GroupRecord, RoleRecord, TagRecord, UserRecord } from "./records.js";
 import { iamArn, nameKey, type IamState } from "./state.js";
 
@@ -51,9 +51,7 @@ export function createUser(iam: IamState, accountId: string, input: CreateUserIn
 }
 
 export function userFor(iam: IamState, accountId: string, name: string): UserRecord {
-  const user = iam.users(accountId).get(nameKey(name));
-  if (!user) throw IamErrors.noSuch("user", name);
-  return user;
+  return holderFor(iam, accountId, "user", name) as UserRecord;
 }
 
 /**
@@ -127,9 +125,7 @@ export function createGroup(iam: IamState, accountId: string, name: string, path
 }
 
 export function groupFor(iam: IamState, accountId: string, name: string): GroupRecord {
-  const group = iam.groups(accountId).get(nameKey(name));
-  if (!group) throw IamErrors.noSuch("group", name);
-  return group;
+  return holderFor(iam, accountId, "group", name) as GroupRecord;
 }
 
 export function addUserToGroup(iam: IamState, accountId: string, groupName: string, userName: string): void {
@@ -205,9 +201,7 @@ export function checkTrust(document: string, exists: (arn: string) => boolean): 
 }
 
 export function roleFor(iam: IamState, accountId: string, name: string): RoleRecord {
-  const role = iam.roles(accountId).get(nameKey(name));
-  if (!role) throw IamErrors.noSuch("role", name);
-  return role;
+  return holderFor(iam, accountId, "role", name) as RoleRecord;
 }
 
 export function deleteRole(iam: IamState, accountId: string, name: string): void {
