@@ -1,0 +1,82 @@
+import { generateKeyPairSync } from "node:crypto";
+import type {
+  DataKeyPairSpec,
+  GenerateDataKeyPairRequest,
+  GenerateDataKeyPairResponse,
+  GenerateDataKeyPairWithoutPlaintextRequest,
+  GenerateDataKeyPairWithoutPlaintextResponse,
+} from "../../generated/kms.js";
+import { seal } from "./ciphertext.js";
+import { unsupportedRecipient, useKeyWithAlgorithm } from "./crypto.js";
+import { checkEncryptionContextSize } from "./encryption-context.js";
+import type { KmsCall } from "./env.js";
+import { checkDryRun } from "./errors.js";
+import { checkGrantTokens } from "./grants.js";
+import { publicKeyDer } from "./key-pairs.js";
+import { newMaterial, notInThisRegion } from "./key-specs.js";
+import { resolveKey } from "./resolve.js";
+
+/**
+ * GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext: a fresh key pair of KeyPairSpec whose private key
+ * (PKCS#8 DER) is encrypted under a symmetric encryption KMS key, so that Decrypt of PrivateKeyCiphertextBlob gives
+ * PrivateKeyPlaintext; the public key is DER SubjectPublicKeyInfo [M-KMS GenerateDataKeyPair]. Order of checks, as
+ * for GenerateDataKey: the context's size, grant tokens, Recipient, the key, authorization (kms:DataKeyPairSpec and
+ * kms:EncryptionAlgorithm in the context), its state, its usage, a symmetric key ("Algorithm SYMMETRIC_DEFAULT is
+ * incompatible with key spec RSA_2048."), the pair's spec, DryRun; then the work.
+ */
+
+interface DataKeyPair {
+  KeyId: string;
+  KeyPairSpec: DataKeyPairSpec;
+  PublicKey: Buffer;
+  PrivateKeyPlaintext: Buffer;
+  PrivateKeyCiphertextBlob: Buffer;
+}
+
+export function generateDataKeyPair(call: KmsCall, input: GenerateDataKeyPairRequest): GenerateDataKeyPairResponse {
+  unsupportedRecipient(input.Recipient);
+  return newDataKeyPair(call, input, "kms:GenerateDataKeyPair");
+}
+
+export function generateDataKeyPairWithoutPlaintext(
+  call: KmsCall,
+  input: GenerateDataKeyPairWithoutPlaintextRequest,
+): GenerateDataKeyPairWithoutPlaintextResponse {
+  const { PrivateKeyPlaintext: _secret, ...pair } = newDataKeyPair(
+    call,
+    input,
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+  );
+  return pair;
+}
+
+function newDataKeyPair(
+  call: KmsCall,
+  input: GenerateDataKeyPairWithoutPlaintextRequest,
+  action: "kms:GenerateDataKeyPair" | "kms:GenerateDataKeyPairWithoutPlaintext",
+): DataKeyPair {
+  checkEncryptionContextSize(input.EncryptionContext, "encryptionContext");
+  checkGrantTokens(input.GrantTokens);
+  const resolved = resolveKey(call, input.KeyId, "any");
+  const key = useKeyWithAlgorithm(call, resolved, action, input.EncryptionContext, undefined, {
+    "kms:DataKeyPairSpec": input.KeyPairSpec,
+  });
+  if (input.KeyPairSpec === "SM2") throw notInThisRegion("KeyPairSpec", input.KeyPairSpec);
+  checkDryRun(input.DryRun);
+  const privateKey = pairMaterial(input.KeyPairSpec);
+  return {
+    KeyId: key.Arn,
+    KeyPairSpec: input.KeyPairSpec,
+    PublicKey: publicKeyDer(privateKey),
+    PrivateKeyPlaintext: privateKey,
+    PrivateKeyCiphertextBlob: seal(key.Arn, key.Material, privateKey, input.EncryptionContext),
+  };
+}
+
+/** The RSA and ECC pairs are made as KMS keys' own are (key-specs.ts); Ed25519 is a data key pair spec only here. */
+function pairMaterial(spec: DataKeyPairSpec): Buffer {
+  if (spec === "ECC_NIST_EDWARDS25519") {
+    return generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "der" });
+  }
+  return newMaterial(spec);
+}
