@@ -138,6 +138,20 @@ describe("KMS and the openssl CLI", () => {
     }
   });
 
+  test("openssl pkeyutl -verify -rawin accepts KMS's pure Ed25519 signature (ED25519_SHA_512)", async () => {
+    const { a, key, pem } = await kmsKey("ECC_NIST_EDWARDS25519", "SIGN_VERIFY");
+    const { Signature } = await a.kms.send(
+      new SignCommand({ KeyId: key.KeyId, Message: MESSAGE, SigningAlgorithm: "ED25519_SHA_512" }),
+    );
+    const args = ["pkeyutl", "-verify", "-pubin", "-inkey", pem, "-rawin", "-sigfile", file(Signature!)];
+    const out = await openssl(...args, "-in", file(MESSAGE));
+    assert.equal(out.trim(), "Signature Verified Successfully");
+    await assert.rejects(
+      openssl(...args, "-in", file("other")),
+      (error: { stdout?: string }) => error.stdout?.trim() === "Signature Verification Failure",
+    );
+  });
+
   for (const [algorithm, hash] of [
     ["RSAES_OAEP_SHA_1", "sha1"],
     ["RSAES_OAEP_SHA_256", "sha256"],

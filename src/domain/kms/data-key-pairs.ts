@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import type {
   DataKeyPairSpec,
   GenerateDataKeyPairRequest,
@@ -63,7 +62,8 @@ function newDataKeyPair(
   });
   if (input.KeyPairSpec === "SM2") throw notInThisRegion("KeyPairSpec", input.KeyPairSpec);
   checkDryRun(input.DryRun);
-  const privateKey = pairMaterial(input.KeyPairSpec);
+  // The pair is made as a KMS key of that spec makes its own (key-specs.ts).
+  const privateKey = newMaterial(input.KeyPairSpec);
   return {
     KeyId: key.Arn,
     KeyPairSpec: input.KeyPairSpec,
@@ -71,12 +71,4 @@ function newDataKeyPair(
     PrivateKeyPlaintext: privateKey,
     PrivateKeyCiphertextBlob: seal(key.Arn, key.Material, privateKey, input.EncryptionContext),
   };
-}
-
-/** The RSA and ECC pairs are made as KMS keys' own are (key-specs.ts); Ed25519 is a data key pair spec only here. */
-function pairMaterial(spec: DataKeyPairSpec): Buffer {
-  if (spec === "ECC_NIST_EDWARDS25519") {
-    return generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "der" });
-  }
-  return newMaterial(spec);
 }

@@ -9,6 +9,7 @@ import type {
   SigningAlgorithmSpec,
 } from "../../generated/kms.js";
 import { ECC_SPECS, newEccPrivateKey } from "./ecc.js";
+import { ED25519_SIGNING_ALGORITHMS, newEd25519PrivateKey } from "./eddsa.js";
 import { kmsFault, validationException } from "./errors.js";
 import type { KeyRecord } from "./records.js";
 import { newRsaPrivateKey, RSA_ENCRYPTION_ALGORITHMS, RSA_SIGNING_ALGORITHMS, RSA_SPECS } from "./rsa.js";
@@ -44,6 +45,7 @@ const USAGES: Partial<Record<KeySpec, KeyUsageType[]>> = {
   ECC_NIST_P384: ["SIGN_VERIFY", "KEY_AGREEMENT"],
   ECC_NIST_P521: ["SIGN_VERIFY", "KEY_AGREEMENT"],
   ECC_SECG_P256K1: ["SIGN_VERIFY"],
+  ECC_NIST_EDWARDS25519: ["SIGN_VERIFY"],
 };
 
 /**
@@ -71,6 +73,7 @@ export function keyAlgorithms(key: KeyRecord): KeyAlgorithms {
   if (usage === "KEY_AGREEMENT") return { KeyAgreementAlgorithms: ["ECDH"] };
   const curve = ECC_SPECS[spec];
   if (curve) return { SigningAlgorithms: [curve.algorithm] };
+  if (spec === "ECC_NIST_EDWARDS25519") return { SigningAlgorithms: ED25519_SIGNING_ALGORITHMS };
   if (RSA_SPECS[spec]) {
     return usage === "SIGN_VERIFY"
       ? { SigningAlgorithms: RSA_SIGNING_ALGORITHMS }
@@ -79,9 +82,9 @@ export function keyAlgorithms(key: KeyRecord): KeyAlgorithms {
   return { EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"] };
 }
 
-/** A key pair's spec (RSA or ECC): it has a public key; the others are secret keys. */
+/** A key pair's spec (RSA, ECC or Edwards): it has a public key; the others are secret keys. */
 export function isAsymmetric(spec: KeySpec): boolean {
-  return ECC_SPECS[spec] !== undefined || RSA_SPECS[spec] !== undefined;
+  return ECC_SPECS[spec] !== undefined || RSA_SPECS[spec] !== undefined || spec === "ECC_NIST_EDWARDS25519";
 }
 
 export interface KeyKind {
@@ -121,7 +124,7 @@ export function keyKind(input: CreateKeyRequest): KeyKind {
   if (!allowed) {
     throw kmsFault(
       "UnsupportedOperationException",
-      `Trident's KMS does not support KeySpec ${spec}; it has SYMMETRIC_DEFAULT, HMAC_224/256/384/512, RSA_2048/3072/4096 and ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 keys.`,
+      `Trident's KMS does not support KeySpec ${spec}; it has SYMMETRIC_DEFAULT, HMAC_224/256/384/512, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 and ECC_NIST_EDWARDS25519 keys.`,
     );
   }
   if (!allowed.includes(usage)) {
@@ -143,7 +146,8 @@ export function newMaterial(spec: KeySpec): Buffer {
   const curve = ECC_SPECS[spec];
   if (curve) return newEccPrivateKey(curve);
   const rsa = RSA_SPECS[spec];
-  return rsa ? newRsaPrivateKey(rsa.bits) : randomBytes(materialBytes(spec)!);
+  if (rsa) return newRsaPrivateKey(rsa.bits);
+  return spec === "ECC_NIST_EDWARDS25519" ? newEd25519PrivateKey() : randomBytes(materialBytes(spec)!);
 }
 
 /**

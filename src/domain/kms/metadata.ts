@@ -22,8 +22,9 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     DeletionDate: key.DeletionDate === undefined ? undefined : new Date(key.DeletionDate),
     Origin: "AWS_KMS",
     KeyManager: key.KeyManager,
-    // The deprecated member repeats KeySpec for every spec its enum has (all of Trident's).
-    CustomerMasterKeySpec: spec as KeyMetadata["CustomerMasterKeySpec"],
+    // The deprecated member repeats KeySpec for every spec its enum has; it has no newer spec (Edwards, ML-DSA).
+    CustomerMasterKeySpec:
+      spec === "ECC_NIST_EDWARDS25519" ? undefined : (spec as KeyMetadata["CustomerMasterKeySpec"]),
     KeySpec: spec,
     ...keyAlgorithms(key),
     MultiRegion: false,

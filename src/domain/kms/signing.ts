@@ -1,6 +1,7 @@
 import type {
   GetPublicKeyRequest,
   GetPublicKeyResponse,
+  MessageType,
   SignRequest,
   SignResponse,
   SigningAlgorithmSpec,
@@ -9,6 +10,7 @@ import type {
 } from "../../generated/kms.js";
 import { authorizeKeyAction } from "./access.js";
 import { ECC_SPECS, ECDSA_DIGESTS, ecdsaDigest, ecdsaSign, ecdsaVerify } from "./ecc.js";
+import { ED25519_MESSAGE_TYPE, ED25519_PH_DIGEST_BYTES, ed25519Sign, ed25519Verify } from "./eddsa.js";
 import type { KmsCall } from "./env.js";
 import { checkDryRun, kmsFault, validationException } from "./errors.js";
 import { checkGrantTokens } from "./grants.js";
@@ -33,10 +35,14 @@ import { rsaDigest, rsaDigestBytes, rsaSign, rsaVerify } from "./rsa.js";
  * length, DryRun; then the work.
  */
 
-/** How a key pair signs a digest: ECDSA (ecc.ts) or RSA (rsa.ts). */
+/**
+ * How a key pair signs: ECDSA (ecc.ts), RSA (rsa.ts) or EdDSA (eddsa.ts). `digest` is what a RAW message is signed
+ * as (pure Ed25519 signs the message itself); `messageType`, the one MessageType an algorithm takes, if only one.
+ */
 interface Signer {
   digestBytes(algorithm: SigningAlgorithmSpec): number;
   digest(algorithm: SigningAlgorithmSpec, message: Uint8Array): Uint8Array;
+  messageType?: (algorithm: SigningAlgorithmSpec) => MessageType | undefined;
   sign(material: Buffer, algorithm: SigningAlgorithmSpec, digest: Uint8Array): Buffer;
   verify(material: Buffer, algorithm: SigningAlgorithmSpec, digest: Uint8Array, signature: Uint8Array): boolean;
 }
@@ -48,8 +54,18 @@ const RSA_SIGNER: Signer = {
   verify: rsaVerify,
 };
 
+const ED25519_SIGNER: Signer = {
+  digestBytes: () => ED25519_PH_DIGEST_BYTES,
+  digest: (_algorithm, message) => message,
+  messageType: (algorithm) => ED25519_MESSAGE_TYPE[algorithm],
+  sign: ed25519Sign,
+  verify: ed25519Verify,
+};
+
 function signerOf(key: KeyRecord): Signer {
-  const curve = ECC_SPECS[keySpecOf(key)];
+  const spec = keySpecOf(key);
+  if (spec === "ECC_NIST_EDWARDS25519") return ED25519_SIGNER;
+  const curve = ECC_SPECS[spec];
   if (!curve) return RSA_SIGNER;
   return {
     digestBytes: (algorithm) => ECDSA_DIGESTS[algorithm]!.bytes,
@@ -120,6 +136,11 @@ function signingKey(
   const signer = signerOf(key);
   // *Decided*: EXTERNAL_MU is an ML-DSA message representative, which no key here takes.
   if (messageType === "EXTERNAL_MU") throw validationException("MessageType EXTERNAL_MU is only for ML_DSA keys.");
+  // *Decided* text: an Ed25519 algorithm takes one MessageType (eddsa.ts).
+  const only = signer.messageType?.(input.SigningAlgorithm);
+  if (only !== undefined && only !== messageType) {
+    throw validationException(`The ${input.SigningAlgorithm} signing algorithm requires MessageType ${only}.`);
+  }
   // A DIGEST is signed as it is, so it must be the algorithm's digest length [M-KMS Sign MessageType].
   if (messageType === "DIGEST" && input.Message.length !== signer.digestBytes(input.SigningAlgorithm)) {
     throw validationException(`Digest is invalid length for algorithm ${input.SigningAlgorithm}.`);
