@@ -41,12 +41,13 @@ export function generateDataKeyPairWithoutPlaintext(
   call: KmsCall,
   input: GenerateDataKeyPairWithoutPlaintextRequest,
 ): GenerateDataKeyPairWithoutPlaintextResponse {
-  const { PrivateKeyPlaintext: _secret, ...pair } = newDataKeyPair(
-    call,
-    input,
-    "kms:GenerateDataKeyPairWithoutPlaintext",
-  );
-  return pair;
+  const pair = newDataKeyPair(call, input, "kms:GenerateDataKeyPairWithoutPlaintext");
+  return {
+    KeyId: pair.KeyId,
+    KeyPairSpec: pair.KeyPairSpec,
+    PublicKey: pair.PublicKey,
+    PrivateKeyCiphertextBlob: pair.PrivateKeyCiphertextBlob,
+  };
 }
 
 function newDataKeyPair(
