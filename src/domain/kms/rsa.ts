@@ -13,8 +13,9 @@ import type { EncryptionAlgorithmSpec, KeySpec, SigningAlgorithmSpec } from "../
 import { privateKeyOf, publicKeyOf } from "./key-pairs.js";
 
 /**
- * RSA key pairs, RSAES-OAEP and RSASSA-PSS / PKCS#1 v1.5, as KMS does them [KMS-ASYM-RSA: "RSA key specs for
- * encryption and decryption", "… for signing and verification"]. The private key is kept as PKCS#8 DER in the key's
+ * RSA key pairs, RSAES-OAEP and RSASSA-PSS / PKCS#1 v1.5, as KMS does them (the developer guide's key spec reference,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html: "RSA key specs for encryption
+ * and decryption", "… for signing and verification"). The private key is kept as PKCS#8 DER in the key's
  * Material, like an ECC key's. Ciphertexts are the raw RSA-OAEP output (the modulus length), so data encrypted
  * offline with GetPublicKey's key decrypts here, and the other way round.
  *
@@ -22,7 +23,8 @@ import { privateKeyOf, publicKeyOf } from "./key-pairs.js";
  * always hashes what it is given. So both paddings are built here over the digest (RFC 8017 §9.1 EMSA-PSS with a
  * salt as long as the digest, as KMS's RSASSA_PSS_* are; §9.2 EMSA-PKCS1-v1_5's DigestInfo) and the private-key
  * operation is node:crypto's privateEncrypt (RSA_NO_PADDING for PSS, RSA_PKCS1_PADDING for the DigestInfo, which
- * adds the type-1 padding itself). No npm library signs PSS over a given digest without hashing again.
+ * adds the type-1 padding itself). The encodings are RFC 8017's few lines, so no dependency for them; node:crypto's
+ * and OpenSSL's verify() check them in the tests.
  */
 
 /** The modulus length in bits per RSA key spec. */
