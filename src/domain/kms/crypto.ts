@@ -21,19 +21,21 @@ import { open, parseBlob, seal } from "./ciphertext.js";
 import { openLocalStackBlob, parseLocalStackBlob } from "./localstack-ciphertext.js";
 import type { KmsCall } from "./env.js";
 import { checkDryRun, kmsFault, KmsMessages, validationException } from "./errors.js";
-import { requireKeyUsage } from "./key-specs.js";
+import { keySpecOf, requireEncryptionAlgorithm, requireKeyUsage } from "./key-specs.js";
 import { checkEncryptionContextSize } from "./encryption-context.js";
 import { checkGrantTokens } from "./grants.js";
 import { keyArn, parseKeyArn } from "./identifiers.js";
 import { requireEnabled } from "./key-states.js";
 import { findKey, type KeyRecord } from "./records.js";
 import { resolveKey, type ResolvedKey } from "./resolve.js";
+import { maxOaepPlaintext, oaepDecrypt, oaepEncrypt } from "./rsa.js";
 
 /**
- * The cryptographic operations, with real AES-256-GCM (ciphertext.ts). Order of checks for each: the encryption
- * context's size (encryption-context.ts), grant tokens,
- * find the key, authorize (key policy, IAM, grants: access.ts), the key's state, the algorithm, DryRun; then the
- * work. Key material never leaves: only ciphertexts and data-key plaintexts do.
+ * The cryptographic operations, with real AES-256-GCM (ciphertext.ts) for symmetric keys and raw RSA-OAEP (rsa.ts)
+ * for RSA keys. Order of checks for each: the encryption context's size (encryption-context.ts), grant tokens,
+ * find the key, authorize (key policy, IAM, grants: access.ts), the key's state, its usage, the algorithm, the
+ * encryption context (none with an RSA key), the plaintext's size, DryRun; then the work. Key material never
+ * leaves: only ciphertexts and data-key plaintexts do.
  */
 
 const SYMMETRIC_DEFAULT: EncryptionAlgorithmSpec = "SYMMETRIC_DEFAULT";
@@ -45,30 +47,33 @@ export function encrypt(call: KmsCall, input: EncryptRequest): EncryptResponse {
   checkEncryptionContextSize(input.EncryptionContext, "encryptionContext");
   checkGrantTokens(input.GrantTokens);
   const resolved = resolveKey(call, input.KeyId, "any");
-  const key = useKeyWithAlgorithm(call, resolved, "kms:Encrypt", input.EncryptionContext, input.EncryptionAlgorithm);
+  const algorithm = input.EncryptionAlgorithm ?? SYMMETRIC_DEFAULT;
+  const key = useKeyWithAlgorithm(call, resolved, "kms:Encrypt", input.EncryptionContext, algorithm);
+  checkPlaintextSize(key, algorithm, input.Plaintext);
   checkDryRun(input.DryRun);
   return {
-    CiphertextBlob: seal(key.Arn, key.Material, input.Plaintext, input.EncryptionContext),
+    CiphertextBlob: encryptUnder(key, algorithm, input.Plaintext, input.EncryptionContext),
     KeyId: key.Arn,
-    EncryptionAlgorithm: SYMMETRIC_DEFAULT,
+    EncryptionAlgorithm: algorithm,
   };
 }
 
 /**
- * Decrypt: the blob names its key, so KeyId is optional; when given it must name the same key
- * (IncorrectKeyException). The key may belong to another account: its owner's policy decides.
+ * Decrypt: a symmetric blob names its key, so KeyId is optional; when given it must name the same key
+ * (IncorrectKeyException). An RSA ciphertext names nothing: KeyId is required. The key may belong to another
+ * account: its owner's policy decides.
  */
 export function decrypt(call: KmsCall, input: DecryptRequest): DecryptResponse {
   checkEncryptionContextSize(input.EncryptionContext, "encryptionContext");
   checkGrantTokens(input.GrantTokens);
   unsupportedRecipient(input.Recipient);
-  const sealed = sealedBlob(input.CiphertextBlob);
-  const key = blobKey(call, sealed, input.KeyId);
-  useKeyWithAlgorithm(call, { key }, "kms:Decrypt", input.EncryptionContext, input.EncryptionAlgorithm);
+  const algorithm = input.EncryptionAlgorithm ?? SYMMETRIC_DEFAULT;
+  const source = ciphertextSource(call, input.CiphertextBlob, input.KeyId, algorithm);
+  const key = useKeyWithAlgorithm(call, source.resolved, "kms:Decrypt", input.EncryptionContext, algorithm);
   checkDryRun(input.DryRun);
-  const plaintext = sealed.open(key.Material, input.EncryptionContext);
+  const plaintext = source.open(key.Material, input.EncryptionContext);
   if (!plaintext) throw invalidCiphertext();
-  return { KeyId: key.Arn, Plaintext: plaintext, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
+  return { KeyId: key.Arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm };
 }
 
 /** ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination [M-KMS]. */
@@ -76,31 +81,34 @@ export function reEncrypt(call: KmsCall, input: ReEncryptRequest): ReEncryptResp
   checkEncryptionContextSize(input.SourceEncryptionContext, "sourceEncryptionContext");
   checkEncryptionContextSize(input.DestinationEncryptionContext, "destinationEncryptionContext");
   checkGrantTokens(input.GrantTokens);
-  const sealed = sealedBlob(input.CiphertextBlob);
-  const source = blobKey(call, sealed, input.SourceKeyId);
-  useKeyWithAlgorithm(
+  const sourceAlgorithm = input.SourceEncryptionAlgorithm ?? SYMMETRIC_DEFAULT;
+  const destinationAlgorithm = input.DestinationEncryptionAlgorithm ?? SYMMETRIC_DEFAULT;
+  const ciphertext = ciphertextSource(call, input.CiphertextBlob, input.SourceKeyId, sourceAlgorithm);
+  const source = useKeyWithAlgorithm(
     call,
-    { key: source },
+    ciphertext.resolved,
     "kms:ReEncryptFrom",
     input.SourceEncryptionContext,
-    input.SourceEncryptionAlgorithm,
+    sourceAlgorithm,
   );
   const destination = useKeyWithAlgorithm(
     call,
     resolveKey(call, input.DestinationKeyId, "any"),
     "kms:ReEncryptTo",
     input.DestinationEncryptionContext,
-    input.DestinationEncryptionAlgorithm,
+    destinationAlgorithm,
   );
   checkDryRun(input.DryRun);
-  const plaintext = sealed.open(source.Material, input.SourceEncryptionContext);
+  const plaintext = ciphertext.open(source.Material, input.SourceEncryptionContext);
   if (!plaintext) throw invalidCiphertext();
+  // The plaintext is known only now: too large for the destination's RSA key is refused like Encrypt refuses it.
+  checkPlaintextSize(destination, destinationAlgorithm, plaintext);
   return {
-    CiphertextBlob: seal(destination.Arn, destination.Material, plaintext, input.DestinationEncryptionContext),
+    CiphertextBlob: encryptUnder(destination, destinationAlgorithm, plaintext, input.DestinationEncryptionContext),
     SourceKeyId: source.Arn,
     KeyId: destination.Arn,
-    SourceEncryptionAlgorithm: SYMMETRIC_DEFAULT,
-    DestinationEncryptionAlgorithm: SYMMETRIC_DEFAULT,
+    SourceEncryptionAlgorithm: sourceAlgorithm,
+    DestinationEncryptionAlgorithm: destinationAlgorithm,
   };
 }
 
@@ -128,7 +136,7 @@ function newDataKey(
 ): { key: KeyRecord; plaintext: Buffer; CiphertextBlob: Uint8Array } {
   checkEncryptionContextSize(input.EncryptionContext, "encryptionContext");
   const size = dataKeyBytes(input);
-  const key = useKey(call, resolveKey(call, input.KeyId, "any"), action, input.EncryptionContext);
+  const key = useKeyWithAlgorithm(call, resolveKey(call, input.KeyId, "any"), action, input.EncryptionContext);
   checkDryRun(input.DryRun);
   const plaintext = randomBytes(size);
   return { key, plaintext, CiphertextBlob: seal(key.Arn, key.Material, plaintext, input.EncryptionContext) };
@@ -174,21 +182,83 @@ function operationOf(action: string): string {
 }
 
 /**
- * useKey for an operation that names an encryption algorithm: the algorithm is in the request context
- * (kms:EncryptionAlgorithm, SYMMETRIC_DEFAULT when not given), and checked once the key may be used.
+ * useKey for an operation that encrypts or decrypts with an algorithm (SYMMETRIC_DEFAULT when not given, as for
+ * data keys): the algorithm is in the request context (kms:EncryptionAlgorithm) and checked once the key may be
+ * used, so an RSA key without EncryptionAlgorithm is "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec
+ * RSA_2048." (key-specs.ts). Then an RSA key refuses an encryption context.
  */
-function useKeyWithAlgorithm(
+export function useKeyWithAlgorithm(
   call: KmsCall,
   resolved: ResolvedKey,
   action: string,
   encryptionContext: Record<string, string> | undefined,
-  algorithm: EncryptionAlgorithmSpec | undefined,
+  algorithm: EncryptionAlgorithmSpec = SYMMETRIC_DEFAULT,
+  context: ConditionContext = {},
 ): KeyRecord {
-  const key = useKey(call, resolved, action, encryptionContext, {
-    "kms:EncryptionAlgorithm": algorithm ?? SYMMETRIC_DEFAULT,
-  });
-  checkAlgorithm(key, algorithm);
+  const key = useKey(call, resolved, action, encryptionContext, { ...context, "kms:EncryptionAlgorithm": algorithm });
+  requireEncryptionAlgorithm(key, algorithm);
+  if (algorithm !== SYMMETRIC_DEFAULT && Object.keys(encryptionContext ?? {}).length > 0) {
+    // AWS's text, as measured against AWS in us-east-1 (floci-io/floci#3038); asymmetric keys take no context
+    // [M-KMS Encrypt EncryptionContext].
+    throw validationException("EncryptionContext is not supported when encrypting/decrypting with asymmetric CMKs.");
+  }
   return key;
+}
+
+/** SYMMETRIC_DEFAULT seals a Trident blob (ciphertext.ts); an RSA algorithm gives the raw RSA-OAEP ciphertext. */
+function encryptUnder(
+  key: KeyRecord,
+  algorithm: EncryptionAlgorithmSpec,
+  plaintext: Uint8Array,
+  encryptionContext: Record<string, string> | undefined,
+): Buffer {
+  if (algorithm === SYMMETRIC_DEFAULT) return seal(key.Arn, key.Material, plaintext, encryptionContext);
+  return oaepEncrypt(key.Material, algorithm, plaintext);
+}
+
+/**
+ * RSA-OAEP holds at most k − 2·hLen − 2 bytes (rsa.ts). AWS's text, as measured against AWS in us-east-1
+ * (floci-io/floci#3038): "Algorithm RSAES_OAEP_SHA_256 and key spec RSA_2048 cannot encrypt data larger than 190
+ * bytes."
+ */
+function checkPlaintextSize(key: KeyRecord, algorithm: EncryptionAlgorithmSpec, plaintext: Uint8Array): void {
+  if (algorithm === SYMMETRIC_DEFAULT) return;
+  const spec = keySpecOf(key);
+  const max = maxOaepPlaintext(spec, algorithm);
+  if (plaintext.length > max) {
+    throw validationException(
+      `Algorithm ${algorithm} and key spec ${spec} cannot encrypt data larger than ${max} bytes.`,
+    );
+  }
+}
+
+/** The key a ciphertext is decrypted with, and how to open it with that key's material. */
+interface CiphertextSource {
+  resolved: ResolvedKey;
+  open(material: Buffer, encryptionContext?: Record<string, string>): Buffer | undefined;
+}
+
+/**
+ * A SYMMETRIC_DEFAULT ciphertext is a blob that names its key. An RSA one is the bare RSA-OAEP output, which names
+ * none: KeyId must be given, and the key it names decrypts it (any failure is InvalidCiphertextException). *Decided*
+ * text for a missing KeyId, as emulators that measured AWS answer it (floci-io/floci#3038): "KeyId must not be null".
+ */
+function ciphertextSource(
+  call: KmsCall,
+  blob: Uint8Array | undefined,
+  keyId: string | undefined,
+  algorithm: EncryptionAlgorithmSpec,
+): CiphertextSource {
+  if (algorithm === SYMMETRIC_DEFAULT) {
+    const sealed = sealedBlob(blob);
+    return { resolved: { key: blobKey(call, sealed, keyId) }, open: sealed.open };
+  }
+  const ciphertext = requireCiphertext(blob);
+  if (keyId === undefined) throw validationException("KeyId must not be null");
+  return {
+    resolved: resolveKey(call, keyId, "any"),
+    open: (material) => oaepDecrypt(material, algorithm, ciphertext),
+  };
 }
 
 /** A ciphertext blob as Decrypt and ReEncrypt read it: the key it names, and how to open it with that key. */
@@ -199,13 +269,18 @@ interface ReadBlob {
   open(material: Buffer, encryptionContext?: Record<string, string>): Buffer | undefined;
 }
 
-/** Trident's ciphertexts (ciphertext.ts), or LocalStack's (localstack-ciphertext.ts); anything else is invalid. */
-function sealedBlob(blob: Uint8Array | undefined): ReadBlob {
+function requireCiphertext(blob: Uint8Array | undefined): Uint8Array {
   if (blob === undefined) {
     throw validationException(
       "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null",
     );
   }
+  return blob;
+}
+
+/** Trident's ciphertexts (ciphertext.ts), or LocalStack's (localstack-ciphertext.ts); anything else is invalid. */
+function sealedBlob(given: Uint8Array | undefined): ReadBlob {
+  const blob = requireCiphertext(given);
   const sealed = parseBlob(blob);
   if (sealed) return { keyArn: sealed.keyArn, open: (material, context) => open(sealed, material, context) };
   const foreign = parseLocalStackBlob(blob);
@@ -234,16 +309,6 @@ function blobKey(call: KmsCall, sealed: ReadBlob, keyId: string | undefined): Ke
   return key;
 }
 
-/** Symmetric keys do SYMMETRIC_DEFAULT only [M-KMS EncryptionAlgorithm]. *Decided* text. */
-function checkAlgorithm(key: KeyRecord, algorithm: EncryptionAlgorithmSpec | undefined): void {
-  if (algorithm !== undefined && algorithm !== SYMMETRIC_DEFAULT) {
-    throw kmsFault(
-      "InvalidKeyUsageException",
-      `The encryption algorithm ${algorithm} is not supported by ${key.Arn}; it supports SYMMETRIC_DEFAULT.`,
-    );
-  }
-}
-
 /** KeySpec (AES_256, AES_128) or NumberOfBytes, exactly one [M-KMS GenerateDataKey]. *Decided* text. */
 function dataKeyBytes(input: { KeySpec?: string; NumberOfBytes?: number }): number {
   if ((input.KeySpec === undefined) === (input.NumberOfBytes === undefined)) {
@@ -254,7 +319,7 @@ function dataKeyBytes(input: { KeySpec?: string; NumberOfBytes?: number }): numb
 }
 
 /** Nitro Enclaves attestation (Recipient) is outside what Trident emulates. */
-function unsupportedRecipient(recipient: RecipientInfo | undefined): void {
+export function unsupportedRecipient(recipient: RecipientInfo | undefined): void {
   if (recipient !== undefined) {
     throw kmsFault(
       "UnsupportedOperationException",

@@ -1,7 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import type { KeySpec, SigningAlgorithmSpec } from "../../generated/kms.js";
+import { privateKeyOf, publicKeyOf } from "./key-pairs.js";
 
 /**
  * ECC key pairs and ECDSA. The private key is kept as PKCS#8 DER in the key's Material (sealed at rest like any
@@ -36,14 +37,9 @@ export function newEccPrivateKey(curve: Curve): Buffer {
   return privateKey.export({ type: "pkcs8", format: "der" });
 }
 
-/** DER SubjectPublicKeyInfo of a PKCS#8 private key. */
-export function publicKeyDer(material: Buffer): Buffer {
-  return createPublicKey(privateKeyOf(material)).export({ type: "spki", format: "der" });
-}
-
-/** The digest to sign: RAW is hashed with the algorithm's hash; DIGEST is taken as it is. */
-export function messageDigest(algorithm: SigningAlgorithmSpec, message: Uint8Array, raw: boolean): Uint8Array {
-  return raw ? createHash(ECDSA_DIGESTS[algorithm]!.hash).update(message).digest() : message;
+/** The digest of a RAW message, with the algorithm's hash (a DIGEST message is taken as it is). */
+export function ecdsaDigest(algorithm: SigningAlgorithmSpec, message: Uint8Array): Uint8Array {
+  return createHash(ECDSA_DIGESTS[algorithm]!.hash).update(message).digest();
 }
 
 export function ecdsaSign(curve: Curve, material: Buffer, digest: Uint8Array): Buffer {
@@ -53,15 +49,11 @@ export function ecdsaSign(curve: Curve, material: Buffer, digest: Uint8Array): B
 
 /** False for a signature that does not verify or is not a DER ECDSA signature at all. */
 export function ecdsaVerify(curve: Curve, material: Buffer, digest: Uint8Array, signature: Uint8Array): boolean {
-  const jwk = createPublicKey(privateKeyOf(material)).export({ format: "jwk" });
+  const jwk = publicKeyOf(material).export({ format: "jwk" });
   const point = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
   try {
     return curve.ecdsa.verify(signature, digest, point, { prehash: false, lowS: false, format: "der" });
   } catch {
     return false;
   }
-}
-
-function privateKeyOf(material: Buffer) {
-  return createPrivateKey({ key: material, format: "der", type: "pkcs8" });
 }

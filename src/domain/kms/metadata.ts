@@ -1,17 +1,15 @@
 import type { KeyMetadata } from "../../generated/kms.js";
-import { ECC_SPECS } from "./ecc.js";
-import { HMAC_SPECS, keySpecOf, keyUsageOf } from "./key-specs.js";
+import { keyAlgorithms, keySpecOf, keyUsageOf } from "./key-specs.js";
 import { keyState, type KeyRecord } from "./records.js";
 
 /**
  * DescribeKey's KeyMetadata, member for member as AWS fills it [aws-behaviour §6.1]: an encryption key lists its
- * EncryptionAlgorithms, an HMAC key its MacAlgorithms, a signing key its SigningAlgorithms [M-KMS KeyMetadata].
+ * EncryptionAlgorithms, an HMAC key its MacAlgorithms, a signing key its SigningAlgorithms, a key agreement key its
+ * KeyAgreementAlgorithms [M-KMS KeyMetadata].
  */
 export function keyMetadata(key: KeyRecord): KeyMetadata {
   const state = keyState(key);
   const spec = keySpecOf(key);
-  const mac = HMAC_SPECS[spec];
-  const curve = ECC_SPECS[spec];
   return {
     AWSAccountId: key.AccountId,
     KeyId: key.KeyId,
@@ -24,12 +22,11 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     DeletionDate: key.DeletionDate === undefined ? undefined : new Date(key.DeletionDate),
     Origin: "AWS_KMS",
     KeyManager: key.KeyManager,
-    // The deprecated member repeats KeySpec for every spec its enum has (all of Trident's).
-    CustomerMasterKeySpec: spec as KeyMetadata["CustomerMasterKeySpec"],
+    // The deprecated member repeats KeySpec for every spec its enum has; it has no newer spec (Edwards, ML-DSA).
+    CustomerMasterKeySpec:
+      spec === "ECC_NIST_EDWARDS25519" ? undefined : (spec as KeyMetadata["CustomerMasterKeySpec"]),
     KeySpec: spec,
-    EncryptionAlgorithms: mac || curve ? undefined : ["SYMMETRIC_DEFAULT"],
-    SigningAlgorithms: curve ? [curve.algorithm] : undefined,
-    MacAlgorithms: mac ? [mac.algorithm] : undefined,
+    ...keyAlgorithms(key),
     MultiRegion: false,
     PendingDeletionWindowInDays: key.PendingDeletionWindowInDays,
   };
