@@ -37,18 +37,34 @@ export function accountOfPrincipal(value: string): string | undefined {
   return undefined;
 }
 
-function principalsOf(principal: PolicyPrincipal | undefined, owner: string): PrincipalView[] {
+/** Condition keys that name the caller's account: `"*"` under `StringEquals` of the owner alone is the owner only. */
+const ACCOUNT_KEYS = ["kms:calleraccount", "aws:principalaccount"];
+
+/**
+ * Whether the statement's conditions keep it to the owner's account whatever its principal says: AWS-managed keys'
+ * policies (`aws/rds`) allow `"*"` with `"StringEquals": {"kms:CallerAccount": "<owner>"}`.
+ */
+function ownerOnly(statement: Statement, owner: string): boolean {
+  const equals = statement.Condition?.StringEquals ?? {};
+  return Object.entries(equals).some(
+    ([key, values]) =>
+      ACCOUNT_KEYS.includes(key.toLowerCase()) && values.length > 0 && values.every((v) => v === owner),
+  );
+}
+
+function principalsOf(principal: PolicyPrincipal | undefined, owner: string, onlyOwner: boolean): PrincipalView[] {
   if (principal === undefined) return [];
-  if (principal === "*") return [{ type: "*", value: "*", external: true }];
+  if (principal === "*") return [{ type: "*", value: "*", external: !onlyOwner }];
   const out: PrincipalView[] = [];
   for (const [type, values] of Object.entries(principal) as [string, string[] | undefined][])
     for (const value of values ?? []) {
       if (value === "*") {
-        out.push({ type, value, external: true });
+        out.push({ type, value, external: !onlyOwner });
         continue;
       }
       const account = type === "AWS" ? accountOfPrincipal(value) : undefined;
-      out.push({ type, value, ...(account ? { account } : {}), external: account !== undefined && account !== owner });
+      const external = account !== undefined && account !== owner && !onlyOwner;
+      out.push({ type, value, ...(account ? { account } : {}), external });
     }
   return out;
 }
@@ -61,7 +77,7 @@ function statementView(statement: Statement, owner: string): StatementView {
     ...(statement.Sid ? { sid: statement.Sid } : {}),
     effect: statement.Effect,
     principalsExcepted: statement.NotPrincipal !== undefined,
-    principals: principalsOf(statement.Principal ?? statement.NotPrincipal, owner),
+    principals: principalsOf(statement.Principal ?? statement.NotPrincipal, owner, ownerOnly(statement, owner)),
     actionsExcepted: statement.NotAction !== undefined,
     actions: [...(statement.Action ?? statement.NotAction ?? [])],
     conditions,

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { readJournal, type JournalData, type JournalEvent } from "../migrate/journal.js";
+import { readJournal, type Claimable, type JournalData, type JournalEvent } from "../migrate/journal.js";
 import { ruleText } from "../migrate/rules.js";
 import type { Recording, RecordedWall } from "./run-recorder.js";
 
@@ -132,6 +132,19 @@ export function migrationView(file: JournalFile, recording: Recording | undefine
   };
 }
 
+/**
+ * A claim (journal.ts: written before the call that creates a resource) is recorded under the resource's kind:
+ * the step that makes that resource is the one it belongs to (src/migrate/steps: create-once callers).
+ */
+const CLAIM_STEPS: Record<Claimable, string> = {
+  sourceManualSnapshot: "snapshot",
+  sourceCmkSnapshot: "copy-to-cmk",
+  targetCopy: "copy",
+  targetCluster: "restore",
+};
+
+const stepOfEvent = (step: string) => (Object.hasOwn(CLAIM_STEPS, step) ? CLAIM_STEPS[step as Claimable] : step);
+
 const rulesOf = (ids: readonly string[]): RuleView[] => ids.map((id) => ({ id, text: ruleText(id) }));
 
 /** The journal's events as apply runs (each from its `apply started`), each a list of the steps it worked on. */
@@ -154,12 +167,13 @@ export function timeline(events: readonly JournalEvent[], recording?: Recording)
       continue;
     }
     if (!run) continue;
-    let step = run.steps.find((s) => s.id === event.step);
+    const id = stepOfEvent(event.step);
+    let step = run.steps.find((s) => s.id === id);
     if (!step) {
-      const planned = plannedStep(event.step);
+      const planned = plannedStep(id);
       step = {
-        id: event.step,
-        title: planned?.title ?? event.step,
+        id,
+        title: planned?.title ?? id,
         state: "in-progress",
         startedAt: boundary,
         rules: rulesOf(planned?.rules ?? []),
