@@ -1,8 +1,64 @@
-import type { AccountDoc } from "../types.js";
-import { Empty, Section, ShortArn, Status, Time } from "./common.js";
+import type { AccountDoc, ClusterDoc, SnapshotDoc } from "../types.js";
+import { DataTable, Empty, Section, ShortArn, Status, Time, type Column } from "./common.js";
 import { KeysSection } from "./keys.js";
 
 /** One account in full: clusters, snapshots, keys, IAM and recent events. */
+
+const CLUSTER_COLUMNS: Column<ClusterDoc>[] = [
+  { title: "Cluster", rowHeader: true, cell: (c) => c.id },
+  { title: "Status", cell: (c) => <Status value={c.status} /> },
+  {
+    title: "Instances (role, status)",
+    cell: (c) =>
+      c.instances.length === 0 ? (
+        <span class="muted">no instances</span>
+      ) : (
+        <ul class="plain">
+          {c.instances.map((instance) => (
+            <li key={instance.id}>
+              {instance.id} ({instance.role}, {instance.instanceClass}) <Status value={instance.status} />
+            </li>
+          ))}
+        </ul>
+      ),
+  },
+  { title: "Encryption key", cell: (c) => (c.kmsKeyId ? <ShortArn arn={c.kmsKeyId} /> : "not encrypted") },
+  {
+    title: "Endpoints",
+    cell: (c) => (
+      <>
+        <code>{c.endpoint}</code>
+        <br />
+        <span class="muted">reader</span> <code>{c.readerEndpoint}</code>
+      </>
+    ),
+  },
+  { title: "Region", cell: (c) => c.region },
+];
+
+const SNAPSHOT_COLUMNS: Column<SnapshotDoc>[] = [
+  { title: "Snapshot", rowHeader: true, cell: (s) => s.id },
+  { title: "Type", cell: (s) => s.type },
+  { title: "Status", cell: (s) => <Status value={s.status} /> },
+  {
+    title: "Progress",
+    cell: (s) => (
+      <>
+        <progress max={100} value={s.percentProgress} aria-label={`${s.id} progress`} /> {s.percentProgress}%
+      </>
+    ),
+  },
+  { title: "Shared with", cell: (s) => <span data-testid="shared-with">{s.sharedWith.join(", ") || "nobody"}</span> },
+  { title: "Copied from", cell: (s) => (s.copiedFrom ? <ShortArn arn={s.copiedFrom} /> : "—") },
+  { title: "Key", cell: (s) => (s.kmsKeyId ? <ShortArn arn={s.kmsKeyId} /> : "not encrypted") },
+];
+
+const EVENT_COLUMNS: Column<AccountDoc["events"][number]>[] = [
+  { title: "Time", cell: (e) => <Time value={e.at} /> },
+  { title: "Source", cell: (e) => `${e.sourceType} ${e.sourceId}` },
+  { title: "Message", cell: (e) => e.message },
+];
+
 export function AccountView({ account }: { account: AccountDoc | undefined }) {
   if (!account) return <Empty>This account holds no state.</Empty>;
   return (
@@ -13,90 +69,26 @@ export function AccountView({ account }: { account: AccountDoc | undefined }) {
         {account.clusters.length === 0 ? (
           <Empty>No clusters.</Empty>
         ) : (
-          <div class="scroll">
-            <table data-testid="clusters">
-              <thead>
-                <tr>
-                  <th scope="col">Cluster</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Instances (role, status)</th>
-                  <th scope="col">Encryption key</th>
-                  <th scope="col">Endpoints</th>
-                  <th scope="col">Region</th>
-                </tr>
-              </thead>
-              <tbody>
-                {account.clusters.map((cluster) => (
-                  <tr key={cluster.arn} data-testid="cluster-row">
-                    <th scope="row">{cluster.id}</th>
-                    <td>
-                      <Status value={cluster.status} />
-                    </td>
-                    <td>
-                      {cluster.instances.length === 0 ? (
-                        <span class="muted">no instances</span>
-                      ) : (
-                        <ul class="plain">
-                          {cluster.instances.map((instance) => (
-                            <li key={instance.id}>
-                              {instance.id} ({instance.role}, {instance.instanceClass}){" "}
-                              <Status value={instance.status} />
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                    <td>{cluster.kmsKeyId ? <ShortArn arn={cluster.kmsKeyId} /> : "not encrypted"}</td>
-                    <td>
-                      <code>{cluster.endpoint}</code>
-                      <br />
-                      <span class="muted">reader</span> <code>{cluster.readerEndpoint}</code>
-                    </td>
-                    <td>{cluster.region}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="clusters"
+            rowTestId="cluster-row"
+            columns={CLUSTER_COLUMNS}
+            rows={account.clusters}
+            rowKey={(c) => c.arn}
+          />
         )}
       </Section>
       <Section title="Snapshots" count={account.snapshots.length}>
         {account.snapshots.length === 0 ? (
           <Empty>No snapshots.</Empty>
         ) : (
-          <div class="scroll">
-            <table data-testid="snapshots">
-              <thead>
-                <tr>
-                  <th scope="col">Snapshot</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Progress</th>
-                  <th scope="col">Shared with</th>
-                  <th scope="col">Copied from</th>
-                  <th scope="col">Key</th>
-                </tr>
-              </thead>
-              <tbody>
-                {account.snapshots.map((snapshot) => (
-                  <tr key={snapshot.arn} data-testid="snapshot-row">
-                    <th scope="row">{snapshot.id}</th>
-                    <td>{snapshot.type}</td>
-                    <td>
-                      <Status value={snapshot.status} />
-                    </td>
-                    <td>
-                      <progress max={100} value={snapshot.percentProgress} aria-label={`${snapshot.id} progress`} />{" "}
-                      {snapshot.percentProgress}%
-                    </td>
-                    <td data-testid="shared-with">{snapshot.sharedWith.join(", ") || "nobody"}</td>
-                    <td>{snapshot.copiedFrom ? <ShortArn arn={snapshot.copiedFrom} /> : "—"}</td>
-                    <td>{snapshot.kmsKeyId ? <ShortArn arn={snapshot.kmsKeyId} /> : "not encrypted"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="snapshots"
+            rowTestId="snapshot-row"
+            columns={SNAPSHOT_COLUMNS}
+            rows={account.snapshots}
+            rowKey={(s) => s.arn}
+          />
         )}
       </Section>
       <KeysSection account={account} />
@@ -138,30 +130,7 @@ export function AccountView({ account }: { account: AccountDoc | undefined }) {
         {account.events.length === 0 ? (
           <Empty>No events in the last hour.</Empty>
         ) : (
-          <div class="scroll">
-            <table data-testid="events">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {account.events.map((event, i) => (
-                  <tr key={`${event.at}-${i}`}>
-                    <td>
-                      <Time value={event.at} />
-                    </td>
-                    <td>
-                      {event.sourceType} {event.sourceId}
-                    </td>
-                    <td>{event.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="events" columns={EVENT_COLUMNS} rows={account.events} rowKey={(e, i) => `${e.at}-${i}`} />
         )}
       </Section>
     </div>

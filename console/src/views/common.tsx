@@ -52,3 +52,50 @@ export function ShortArn({ arn }: { arn: string }) {
 export function Account({ id, highlight }: { id: string; highlight?: boolean }) {
   return <span class={highlight ? "account external" : "account"}>{id}</span>;
 }
+
+export interface Column<T> {
+  title: string;
+  cell: (row: T) => ComponentChildren;
+  /** The row's name: a row header for screen readers. */
+  rowHeader?: boolean;
+}
+
+/** A table that scrolls sideways inside its panel on a narrow window; column headers and a row header for each row. */
+export function DataTable<T>(props: {
+  testId: string;
+  rowTestId?: string;
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T, index: number) => string;
+}) {
+  return (
+    <div class="scroll">
+      <table data-testid={props.testId}>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th key={column.title} scope="col">
+                {column.title}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row, index) => (
+            <tr key={props.rowKey(row, index)} data-testid={props.rowTestId}>
+              {props.columns.map((column) =>
+                column.rowHeader ? (
+                  <th key={column.title} scope="row">
+                    {column.cell(row)}
+                  </th>
+                ) : (
+                  <td key={column.title}>{column.cell(row)}</td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,5 +1,12 @@
 import type { AccountDoc, KeyDoc, StatementView } from "../types.js";
-import { Empty, Section, Status } from "./common.js";
+import { DataTable, Empty, Section, Status, type Column } from "./common.js";
+
+const GRANT_COLUMNS: Column<KeyDoc["grants"][number]>[] = [
+  { title: "Grant", rowHeader: true, cell: (g) => g.name ?? g.grantId.slice(0, 12) },
+  { title: "Grantee", cell: (g) => <code>{g.grantee}</code> },
+  { title: "Operations", cell: (g) => g.operations.join(", ") },
+  { title: "Retiring principal", cell: (g) => (g.retiring ? <code>{g.retiring}</code> : "—") },
+];
 
 /**
  * KMS keys with their policies: each statement's principals, another account's (or everyone) highlighted and
@@ -34,30 +41,7 @@ function Key({ doc }: { doc: KeyDoc }) {
       {doc.grants.length === 0 ? (
         <Empty>No grants.</Empty>
       ) : (
-        <div class="scroll">
-          <table data-testid="grants">
-            <thead>
-              <tr>
-                <th scope="col">Grant</th>
-                <th scope="col">Grantee</th>
-                <th scope="col">Operations</th>
-                <th scope="col">Retiring principal</th>
-              </tr>
-            </thead>
-            <tbody>
-              {doc.grants.map((grant) => (
-                <tr key={grant.grantId}>
-                  <td>{grant.name ?? grant.grantId.slice(0, 12)}</td>
-                  <td>
-                    <code>{grant.grantee}</code>
-                  </td>
-                  <td>{grant.operations.join(", ")}</td>
-                  <td>{grant.retiring ? <code>{grant.retiring}</code> : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="grants" columns={GRANT_COLUMNS} rows={doc.grants} rowKey={(g) => g.grantId} />
       )}
     </article>
   );
