@@ -21,6 +21,7 @@ import { ClusterGraphs } from "./domain/neptune/data-plane/cluster-graphs.js";
 import { DataPlanePorts, DEFAULT_DATA_PLANE, type DataPlaneConfig } from "./domain/neptune/data-plane/ports.js";
 import type { DataPlaneWorld } from "./domain/neptune/data-plane/session.js";
 import { MemoryStore, type Store } from "./state/store.js";
+import { ConsoleService, type ConsoleOptions } from "./console/service.js";
 import { dictionary } from "./util/dictionary.js";
 
 /**
@@ -54,6 +55,8 @@ export interface EmulatorOptions {
   kmsSeeds?: readonly KmsSeed[];
   /** Where clusters' data planes listen (addresses and port range). */
   dataPlane?: Partial<DataPlaneConfig>;
+  /** The console at /_trident/console (src/console): off unless given (serve turns it on unless --no-console). */
+  console?: ConsoleOptions;
 }
 
 /**
@@ -79,6 +82,8 @@ export class Emulator {
   /** Changes on every start, so a client can tell that a restart happened (health). */
   readonly bootId = randomUUID();
   readonly startedAt: Date;
+  /** The console's settings and live feed while it is on; undefined when off. */
+  readonly console: ConsoleService | undefined;
 
   constructor(options: EmulatorOptions = {}) {
     this.clock = options.clock ?? new SystemClock();
@@ -90,6 +95,7 @@ export class Emulator {
     this.defaultAccount = options.defaultAccount ?? DEFAULT_ACCOUNT;
     this.kmsSeeds = options.kmsSeeds ?? [];
     this.delays = options.delays ?? DELAY_PROFILES.instant;
+    this.console = options.console ? new ConsoleService(this.store, options.console) : undefined;
     this.kms = new KmsViaService({ store: this.store, clock: this.clock, identities: this.identities });
     this.dataPlane = {
       store: this.store,

@@ -3,7 +3,7 @@ import { createDataClient, type SideClients } from "../migrate/clients.js";
 import { dataEndpointUrl } from "../migrate/data-plane.js";
 import { readCluster } from "../migrate/discover.js";
 import { awsErrorCode, awsErrorMessage, MigrateError } from "../migrate/errors.js";
-import type { TextReporter } from "../migrate/report.js";
+import type { Reporter } from "../migrate/steps/context.js";
 import type { StepContext } from "../migrate/steps/context.js";
 import type { SideConfig } from "../migrate/types.js";
 import { ask, APPLICATION_QUERIES, GRAPH_COUNTS, sideBySide } from "./demo-queries.js";
@@ -43,7 +43,7 @@ export async function clusterGraph(
  */
 export async function showQueryBeforeInstance(
   ctx: StepContext,
-  reporter: TextReporter,
+  reporter: Reporter,
   checkEndpoint: (url: string) => void,
 ): Promise<{ rule: string; code: string }[]> {
   const cluster = ctx.plan.names.targetCluster;

@@ -25,7 +25,8 @@ import { EXIT, MigrateError } from "../migrate/errors.js";
 import { DEFAULT_TARGET_KEY, formatTags } from "../migrate/plan.js";
 import { TextReporter, elapsedStamp, renderPlan } from "../migrate/report.js";
 import { buildSeed } from "../migrate/seed.js";
-import type { StepContext } from "../migrate/steps/context.js";
+import type { Reporter, StepContext } from "../migrate/steps/context.js";
+import { CONSOLE_PATH } from "../console/routes.js";
 import type { MigrateInputs } from "../migrate/types.js";
 import { progressFor, type Progress } from "../migrate/waiters.js";
 import { clusterGraph, compareSides, refusalOf, showQueryBeforeInstance, type ClusterGraph } from "./demo-data.js";
@@ -80,12 +81,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   const elapsedMs = () => Date.now() - started;
   const stamp = () => elapsedStamp(elapsedMs());
+  const journalDir = mkdtempSync(join(tmpdir(), "trident-demo-"));
   const emulator = new Emulator({
     delays: options.delays ?? DELAY_PROFILES.demo,
     ...(options.dataPlane ? { dataPlane: options.dataPlane } : {}),
+    // The console shows this run's journal as it is written, and watches the run for its rules and walls.
+    console: { journalDirs: [journalDir] },
   });
   const server = await startServer(emulator, { port: 0 });
-  const journalDir = mkdtempSync(join(tmpdir(), "trident-demo-"));
+  const consoleUrl = `${server.endpoint}${CONSOLE_PATH}`;
   const region = DEFAULT_REGION;
   const inputs: MigrateInputs = {
     source: { ...DEFAULT_CREDENTIALS[SOURCE_ACCOUNT], endpoint: server.endpoint },
@@ -112,6 +116,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     write(
       `Trident demo: the local AWS is listening on ${server.endpoint} (accounts ${SOURCE_ACCOUNT} and ${TARGET_ACCOUNT}, region ${region})`,
     );
+    write(`Console: ${consoleUrl} (the accounts, who may use which key, and this run as it happens)`);
     write("");
     write(`${stamp()} Seed: account ${SOURCE_ACCOUNT} gets a customer-managed key and an encrypted Neptune cluster`);
     await buildSeed(clients.source, SOURCE_ACCOUNT, { pollMs, onStep: (text) => write(`    ${text}`) });
@@ -138,7 +143,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     write("");
     write(`${stamp()} trident migrate apply --yes --verify-data`);
-    const reporter = new TextReporter({ write, progress: options.progress, elapsedMs, explainRules: true });
+    const reporter = emulator.console!.recordings.reporter(
+      journalPath,
+      new TextReporter({ write, progress: options.progress, elapsedMs, explainRules: true }),
+    );
     const result = await applyOrVerifyFailure(write, () =>
       runApply({
         inputs,
@@ -212,7 +220,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     if (options.keepServing) {
       write("");
-      write(`The local AWS keeps running at ${server.endpoint}. Try, for example:`);
+      write(`The local AWS keeps running at ${server.endpoint}. Its console: ${consoleUrl}`);
+      write("Try, for example:");
       write(
         `  AWS_ACCESS_KEY_ID=${DEFAULT_CREDENTIALS[TARGET_ACCOUNT].accessKeyId} AWS_SECRET_ACCESS_KEY=${DEFAULT_CREDENTIALS[TARGET_ACCOUNT].secretAccessKey} \\`,
       );
@@ -273,7 +282,7 @@ async function applyOrVerifyFailure(
  * key policy lets the target in: a direct restore of the shared encrypted snapshot (R6) and a copy with
  * CopyTags=true (R8). Should AWS accept either, the demo says so and removes what it made.
  */
-async function showWalls(ctx: StepContext, reporter: TextReporter): Promise<{ rule: string; code: string }[]> {
+async function showWalls(ctx: StepContext, reporter: Reporter): Promise<{ rule: string; code: string }[]> {
   const b = ctx.clients.target.neptune;
   const shareArn = ctx.plan.names.shareSnapshotArn;
   const met: { rule: string; code: string }[] = [];

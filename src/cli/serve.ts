@@ -1,5 +1,8 @@
 import { DEFAULT_REGION } from "../config/defaults.js";
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { CONSOLE_PATH } from "../console/routes.js";
+import { defaultJournalDir } from "../console/service.js";
 import { resolveConfig } from "../config/config.js";
 import { DEFAULT_ACCOUNT, Emulator } from "../emulator.js";
 import { applyKmsSeeds, type KmsSeed } from "../domain/kms/seeding.js";
@@ -17,7 +20,7 @@ import { PASSPHRASE_ENV } from "./state.js";
 import { renewDaily } from "../dataplane/tls-renewal.js";
 import { certificateHosts, dataPlaneTls, temporaryTlsHome, type DataPlaneTls } from "../dataplane/tls-files.js";
 
-export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--default-account ID] [--seed FILE|DIR] [--seed-random N] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--quiet]
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--default-account ID] [--seed FILE|DIR] [--seed-random N] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--no-console] [--journals DIR] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
 Without --data-dir, state lives in memory: everything created is lost when the server stops.
@@ -43,6 +46,9 @@ Prints "Ready." on a line of its own once it serves (LocalStack's readiness line
   --data-plane-tls     endpoints serve HTTPS (as Neptune does) with a certificate from a local CA kept in --data-dir
                        (a fresh one per run without it); the banner says how to trust it
   --drain-timeout SEC  on SIGTERM/SIGINT, how long requests in flight may take to finish (default ${DEFAULT_DRAIN_TIMEOUT_SECONDS})
+  --no-console         no console: /_trident/console and its read API answer 404 (default: served on this port)
+  --journals DIR       where the console reads \`trident migrate\` journals (default .trident/migrations under the
+                       working directory)
   --quiet              no per-request log lines
 
 SIGTERM or SIGINT: stop accepting connections, finish the requests in flight, exit 0 (1 if some had to be cut
@@ -64,6 +70,8 @@ const FLAGS = {
   "data-plane-host": { kind: "text" },
   "data-plane-ports": { kind: "port-range" },
   "data-plane-tls": { kind: "boolean" },
+  "no-console": { kind: "boolean" },
+  journals: { kind: "text" },
   quiet: { kind: "boolean" },
   help: { kind: "boolean", short: "h" },
 } as const satisfies FlagTable;
@@ -148,6 +156,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
     kmsSeeds: seeded.seeds,
     delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
     store: dataDir ? openDurableStore(dataDir) : undefined,
+    ...(values["no-console"]
+      ? {}
+      : { console: { journalDirs: [values.journals !== undefined ? resolve(values.journals) : defaultJournalDir()] } }),
   });
   const tlsHome = values["data-plane-tls"] ? (dataDir ?? temporaryTlsHome()) : undefined;
   const tlsHosts = certificateHosts(addresses.host, addresses.readerHost);
@@ -209,6 +220,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     `trident: clusters' data planes listen on ${addresses.host} (reader endpoints on ${addresses.readerHost}), ` +
       `ports ${firstPort}-${lastPort}`,
   );
+  if (emulator.console) console.log(`trident: console at ${running.endpoint}${CONSOLE_PATH}`);
   if (addresses.fallback) console.log(`trident: ${addresses.fallback}`);
   if (tls) for (const line of tlsBanner(tls, dataDir !== undefined)) console.log(`trident: ${line}`);
   if (tlsHome !== undefined) renewDaily(tlsHome, tlsHosts, running.dataPlane, (line) => console.log(line));

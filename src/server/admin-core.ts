@@ -16,6 +16,7 @@ export class AdminReply {
     readonly status: number,
     readonly body: string,
     readonly contentType = "application/json",
+    readonly headers: Record<string, string> = {},
   ) {}
 }
 

@@ -2,6 +2,7 @@ import type { Emulator } from "../emulator.js";
 import { exportState, readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
 import { AdminError, AdminReply, resetState, stateLocation, type AdminMethods } from "./admin-core.js";
 import { compatRoute, isCompatPath } from "./compat.js";
+import { consoleRoute, isConsolePath } from "../console/routes.js";
 import { reply, type RawRequest, type RawResponse } from "./pipeline.js";
 
 /**
@@ -13,6 +14,7 @@ import { reply, type RawRequest, type RawResponse } from "./pipeline.js";
  *   POST /_trident/reset[?service=S]      clears all state, or one service's (kms, neptune, sts, iam)
  *   GET  /_trident/state                  the whole state as a document (secrets sealed under the passphrase)
  *   POST /_trident/state                  replaces the whole state with a document
+ *   GET  /_trident/console[/…]            the console and its read API, while it is on (src/console/routes.ts)
  *
  * The passphrase of the state document travels in the PASSPHRASE_HEADER header. Every handler here is plain
  * synchronous Store calls, so the request's unit of work covers it like any AWS request.
@@ -59,8 +61,10 @@ function passphrase(request: RawRequest): string | undefined {
 }
 
 /** The handlers of a path of Trident's own, or of LocalStack's or moto's surfaces. */
-function routeOf(path: string): AdminMethods | undefined {
+function routeOf(emulator: Emulator, path: string): AdminMethods | undefined {
   if (!path.startsWith(ADMIN_PREFIX)) return compatRoute(path);
+  // The console (src/console) exists only while it is on: off, its paths are unknown ones.
+  if (isConsolePath(path)) return emulator.console ? consoleRoute(path) : undefined;
   const name = path.slice(ADMIN_PREFIX.length);
   return Object.hasOwn(ROUTES, name) ? ROUTES[name] : undefined;
 }
@@ -78,7 +82,7 @@ export function handleAdmin(
     return { ...response, headers: { ...response.headers, ...headers } };
   };
   try {
-    const methods = routeOf(path);
+    const methods = routeOf(emulator, path);
     if (!methods) throw new AdminError(404, "NotFound", `Trident has no endpoint ${path}`);
     const handler = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
     const allowed = Object.keys(methods).join(", ");
@@ -89,7 +93,7 @@ export function handleAdmin(
     const result = handler(emulator, request, new URLSearchParams(query));
     if (result instanceof AdminReply) {
       const response = reply(result.status, requestId, result.contentType, result.body);
-      return { response, operation };
+      return { response: { ...response, headers: { ...response.headers, ...result.headers } }, operation };
     }
     return { response: answer(200, result), operation };
   } catch (error) {

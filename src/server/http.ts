@@ -6,6 +6,7 @@ import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin.js";
 import { handleRequest, refuseUnread, type RawRequest, type RequestSummary } from "./pipeline.js";
 import { BodyTooLarge, closeNow, drainServer, readBody } from "./sockets.js";
 import { DataPlaneListeners } from "../dataplane/listeners.js";
+import { serveConsoleEvents } from "../console/event-stream.js";
 
 export interface ServerOptions {
   host?: string;
@@ -55,6 +56,7 @@ export function createRequestListener(
   const log = options.log;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
+    if (serveConsoleEvents(emulator, req, res)) return;
     const limit = isAdminPath(req.url ?? "/") ? Math.max(requestLimit, ADMIN_MAX_BODY_BYTES) : requestLimit;
     let body: Buffer;
     try {
@@ -112,10 +114,13 @@ export async function startServer(emulator: Emulator, options: ServerOptions = {
     dataPlane,
     endpoint: `http://${host}:${address.port}`,
     close: async () => {
+      emulator.console?.feed.closeAll();
       await Promise.all([closeNow(server), dataPlane.close()]);
     },
     drain: async (timeoutMs) => {
       draining = true;
+      // The console's event streams never finish by themselves: end them, and the pages reconnect elsewhere.
+      emulator.console?.feed.closeAll();
       const outcomes = await Promise.all([drainServer(server, timeoutMs), dataPlane.drain(timeoutMs)]);
       return outcomes.includes("timed-out") ? "timed-out" : "drained";
     },

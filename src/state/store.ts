@@ -40,6 +40,11 @@ export interface Store {
   transact<T>(work: () => Promise<T>, keep: (result: T) => boolean): Promise<T>;
   /** Commits what is pending and releases the data directory. */
   close(): void;
+  /**
+   * Calls `listener` with the rows each committed change touched (a unit of work, or a change outside one), after
+   * it is in memory; returns the way to stop. For watchers such as the console's live feed: they must not write.
+   */
+  onCommit(listener: (changes: readonly RowChange[]) => void): () => void;
 }
 
 /** One row with its place: table names are `<service>.<kind>` (e.g. `kms.keys`), so a service owns a prefix. */
@@ -132,6 +137,7 @@ export class UnitOfWorkStore implements Store {
   /** Committed changes not yet written, and how to tell their units of work that they are. */
   #batch: { changes: RowChange[]; written: Promise<void>; settle: (error?: unknown) => void } | undefined;
   #failure: unknown;
+  readonly #listeners = new Set<(changes: readonly RowChange[]) => void>();
 
   constructor(backend?: StoreBackend) {
     this.#backend = backend;
@@ -209,7 +215,7 @@ export class UnitOfWorkStore implements Store {
       done();
       return result;
     }
-    const written = this.#commit(this.#changes(touched));
+    const written = this.#commit(this.#announce(this.#changes(touched)));
     done();
     await written;
     return result;
@@ -218,6 +224,23 @@ export class UnitOfWorkStore implements Store {
   close(): void {
     this.#flush();
     this.#backend?.close();
+  }
+
+  onCommit(listener: (changes: readonly RowChange[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Tells the watchers what a commit changed; a watcher that throws is its own problem, never the writer's. */
+  #announce(changes: RowChange[]): RowChange[] {
+    if (changes.length > 0)
+      for (const listener of this.#listeners)
+        try {
+          listener(changes);
+        } catch {
+          // A watcher's failure must not undo or fail the unit of work that is already committed.
+        }
+    return changes;
   }
 
   /** Records that the running unit of work touched a row; outside one, reads are not tracked. */
@@ -239,7 +262,7 @@ export class UnitOfWorkStore implements Store {
       return;
     }
     apply();
-    void this.#commit(this.#changes(new Map([[table, new Set([id])]])));
+    void this.#commit(this.#announce(this.#changes(new Map([[table, new Set([id])]]))));
     this.#flush();
     if (this.#failure !== undefined) throw new StoreFailure(this.#failure);
   }
