@@ -16,12 +16,14 @@ import {
   SwitchoverGlobalClusterCommand,
   type CreateGlobalClusterCommandInput,
 } from "@aws-sdk/client-neptune";
+import { PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { Emulator } from "../../src/emulator.js";
 import { InProcessHandler } from "../../src/server/inprocess.js";
 import { ManualClock } from "../../src/state/clock.js";
 import { encodeRecord } from "../../src/state/codec.js";
 import { openDurableStore } from "../../src/state/durable-store.js";
-import { A, ADMIN, inProcess, REGION } from "../helpers/harness.js";
+import { A, ADMIN, inProcess, REGION, rejection } from "../helpers/harness.js";
+import { allow, iamWorld, userWithKey } from "../iam/fixture.js";
 import { clusterNotFound, invalidCombination, invalidValue } from "./faults.js";
 import { assertFault, assertRefused } from "./refusals.js";
 import { createCluster, createInstance, describeCluster, instantExcept, MINUTE } from "./resources.js";
@@ -607,5 +609,35 @@ describe("durable state", () => {
       ["west"],
     );
     second.emulator.store.close();
+  });
+});
+
+describe("IAM", () => {
+  test("rds:CreateGlobalCluster is authorized on the global database's Region-less ARN", async () => {
+    const world = iamWorld();
+    const dev = await userWithKey(world, "dev");
+    await world.admin.iam.send(
+      new PutUserPolicyCommand({
+        UserName: "dev",
+        PolicyName: "team-globals",
+        PolicyDocument: allow(["rds:CreateGlobalCluster"], globalArn("team-*")),
+      }),
+    );
+    assert.equal(
+      (await createGlobal(dev.neptune, { GlobalClusterIdentifier: "team-a" })).GlobalClusterIdentifier,
+      "team-a",
+    );
+    const denied = await rejection(() => createGlobal(dev.neptune, { GlobalClusterIdentifier: "other" }));
+    assert.equal(denied.name, "AccessDenied");
+    assert.equal(denied.$metadata?.httpStatusCode, 403);
+    assert.equal(
+      denied.message,
+      `User: arn:aws:iam::${A}:user/dev is not authorized to perform: rds:CreateGlobalCluster on resource: ${globalArn("other")} because no identity-based policy allows the rds:CreateGlobalCluster action`,
+    );
+    const listed = await world.a.neptune.send(new DescribeGlobalClustersCommand({}));
+    assert.deepEqual(
+      listed.GlobalClusters!.map((g) => g.GlobalClusterIdentifier),
+      ["team-a"],
+    );
   });
 });

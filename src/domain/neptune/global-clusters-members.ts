@@ -4,7 +4,7 @@ import { neptuneFault } from "../../services/neptune/errors.js";
 import type { Store, Table } from "../../state/store.js";
 import { clusterArn, rdsArn } from "./arn.js";
 import type { NeptuneScope } from "./lifecycle.js";
-import { clusterTable, type ClusterRecord, type Place } from "./records.js";
+import { clusterTable, saveCluster, type ClusterRecord, type Place } from "./records.js";
 
 /**
  * Neptune global databases' records, how a cluster joins one (CreateDBCluster with GlobalClusterIdentifier) and the
@@ -77,12 +77,30 @@ export function memberArn(place: Place, member: GlobalMember): string {
   return clusterArn(member.region, place.accountId, cluster?.DBClusterIdentifier ?? member.clusterResourceId);
 }
 
-/** The global database the cluster belongs to, if any. */
+/**
+ * The global database the cluster belongs to, if any. The cluster's record names it, so that a cluster in none (the
+ * usual case) costs no look at the account-wide table.
+ */
 export function globalClusterOf(place: Place, cluster: ClusterRecord): GlobalClusterRecord | undefined {
-  const member = memberOf(place, cluster);
+  const resourceId = cluster.globalClusterResourceId;
+  if (resourceId === undefined) return undefined;
   return globalClusterTable(place.store, place.accountId)
     .values()
-    .find((g) => g.members.some((m) => sameMember(m, member)));
+    .find((g) => g.GlobalClusterResourceId === resourceId);
+}
+
+/** Adds the cluster to the global database's members, or takes it out; its record follows. */
+export function setMembership(
+  place: Place,
+  global: GlobalClusterRecord,
+  cluster: ClusterRecord,
+  member: boolean,
+): void {
+  const self = memberOf(place, cluster);
+  global.members = global.members.filter((m) => !sameMember(m, self));
+  if (member) global.members.push(self);
+  cluster.globalClusterResourceId = member ? global.GlobalClusterResourceId : undefined;
+  saveCluster(place, cluster);
 }
 
 /** Whether the cluster may have a writer instance: not when it is a secondary of a global database (read-only). */
@@ -189,7 +207,7 @@ export function globalClusterToJoin(
 
 /** The new cluster joins: as the primary of an empty global database, else as a read-only secondary. */
 export function joinGlobalCluster(scope: NeptuneScope, global: GlobalClusterRecord, cluster: ClusterRecord): void {
-  global.members.push(memberOf(scope, cluster));
+  setMembership(scope, global, cluster, true);
   globalClusterTable(scope.store, scope.accountId).put(global.GlobalClusterIdentifier, global);
 }
 

@@ -29,6 +29,7 @@ import {
   memberOf,
   requireGlobalAvailable,
   sameMember,
+  setMembership,
   type GlobalActivity,
   type GlobalClusterRecord,
   type GlobalMember,
@@ -176,7 +177,7 @@ function fromSourceCluster(scope: NeptuneScope, request: CreateGlobalClusterMess
   return {
     EngineVersion: cluster.EngineVersion,
     StorageEncrypted: cluster.StorageEncrypted,
-    members: [memberOf(place, cluster)],
+    primary: { place, cluster },
   };
 }
 
@@ -195,7 +196,7 @@ function standalone(request: CreateGlobalClusterMessage) {
   checkEngineName(request.Engine);
   const EngineVersion = request.EngineVersion ?? DEFAULT_ENGINE_VERSION;
   checkEngineVersion(EngineVersion);
-  return { EngineVersion, StorageEncrypted: request.StorageEncrypted ?? false, members: [] as GlobalMember[] };
+  return { EngineVersion, StorageEncrypted: request.StorageEncrypted ?? false, primary: undefined };
 }
 
 /**
@@ -217,17 +218,20 @@ export function createGlobalCluster(scope: NeptuneScope, request: CreateGlobalCl
       `The number of global clusters for this account is already at the maximum allowed (${GLOBAL_CLUSTER_QUOTA}).`,
     );
   }
+  const { primary, ...inherited } = settings;
   const global: GlobalClusterRecord = {
     GlobalClusterIdentifier: id,
     // The same form as a cluster's resource id (a GlobalClusterResourceId is `cluster-…` too).
     GlobalClusterResourceId: newClusterResourceId(),
     Engine: ENGINE,
-    ...settings,
+    ...inherited,
+    members: [],
     DeletionProtection: request.DeletionProtection ?? false,
     ...(request.DatabaseName !== undefined ? { DatabaseName: request.DatabaseName } : {}),
     TagList: tags.map((tag) => ({ ...tag })),
     activity: { kind: "creating", since: scope.now },
   };
+  if (primary) setMembership(primary.place, global, primary.cluster, true);
   return begin(scope, global, "creating");
 }
 
@@ -331,7 +335,7 @@ export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFrom
       `DbCluster ${cluster.DBClusterIdentifier} is the primary cluster of GlobalCluster ${global.GlobalClusterIdentifier}: remove its secondary clusters first.`,
     );
   }
-  global.members = global.members.filter((m) => !sameMember(m, member));
+  setMembership(place, global, cluster, false);
   globalClusters(scope).put(global.GlobalClusterIdentifier, global);
   if (!isPrimary) setWriter(place, cluster, true);
   return globalView(scope, global);
