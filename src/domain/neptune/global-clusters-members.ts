@@ -225,3 +225,18 @@ export function refuseIfMember(place: Place, cluster: ClusterRecord, what: strin
     throw neptuneFault("InvalidDBClusterStateFault", `This cluster is a part of a global cluster, ${what}`);
   }
 }
+
+/**
+ * Where a cluster's graph is: a secondary reads its primary's ("Neptune replicates the written data to all the
+ * secondary DB clusters", User Guide, neptune-global-database; here at once, with no lag), through the primary's
+ * own storage and key. Its instances are readers, so it never writes there. *Not emulated*: the graph does not
+ * move with a switchover, a failover or a detach (the promoted or detached cluster serves its own stored graph):
+ * moving it would re-wrap the data key across Regions, which KMS (rightly) refuses within one call.
+ */
+export function graphSourceOf<S extends Place>(scope: S, cluster: ClusterRecord): { scope: S; cluster: ClusterRecord } {
+  const primary = globalClusterOf(scope, cluster)?.members[0];
+  if (!primary || sameMember(primary, memberOf(scope, cluster))) return { scope, cluster };
+  const place = { ...scope, region: primary.region };
+  const source = memberCluster(place, primary);
+  return source ? { scope: place, cluster: source } : { scope, cluster };
+}

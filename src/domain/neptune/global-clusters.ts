@@ -46,8 +46,8 @@ import { validateTags } from "./tags.js";
  * Neptune API reference (the operations, GlobalCluster, GlobalClusterMember) and User Guide (neptune-gdb-setup,
  * neptune-gdb-managing, "managed planned failover", "detach-and-promote"); texts quoted where AWS's are known
  * (moto's RDS suite copies them), else *decided*. How a cluster joins (CreateDBCluster) and the records are in
- * global-clusters-members.ts. A secondary's instances are all readers; the graph is not replicated to it (the data
- * plane keeps one graph per cluster).
+ * global-clusters-members.ts. A secondary's instances are all readers; it answers reads from its primary's graph
+ * (graphSourceOf there, which says what is not emulated).
  */
 
 /** *Decided*: global databases per account (AWS's quota is adjustable and not published for Neptune). */
@@ -365,7 +365,8 @@ function changePrimary(
       `DbCluster ${target.cluster.DBClusterIdentifier} is already the primary cluster of GlobalCluster ${global.GlobalClusterIdentifier}.`,
     );
   }
-  const primary = { place: inRegion(scope, from.region), cluster: memberCluster(inRegion(scope, from.region), from)! };
+  const primaryPlace = inRegion(scope, from.region);
+  const primary = { place: primaryPlace, cluster: memberCluster(primaryPlace, from)! };
   requireUsable(target.place, target.cluster);
   if (!allowDataLoss) {
     for (const member of global.members) {
