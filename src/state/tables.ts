@@ -22,6 +22,9 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["neptune.subnetGroups", { secret: false }],
   ["neptune.events", { secret: false }],
   ["neptune.eventSubscriptions", { secret: false }],
+  ["neptune.clusterEndpoints", { secret: false }],
+  // Global databases (domain/neptune/global-clusters-members.ts): account-wide, in the pseudo-Region `aws-global`.
+  ["neptune.globalClusters", { secret: false }],
   ["neptune.tags", { secret: false }],
   ["neptune.pendingCopies", { secret: false }],
   ["neptune.copySchedule", { secret: false }],

@@ -8,7 +8,16 @@ import { validIdentifier, type IdentifierParameter } from "./identifiers.js";
  */
 
 export type RdsResourceType =
-  "cluster" | "db" | "cluster-snapshot" | "snapshot" | "cluster-pg" | "pg" | "subgrp" | "es" | "cluster-endpoint";
+  | "cluster"
+  | "db"
+  | "cluster-snapshot"
+  | "snapshot"
+  | "cluster-pg"
+  | "pg"
+  | "subgrp"
+  | "es"
+  | "cluster-endpoint"
+  | "global-cluster";
 
 export interface RdsArn {
   partition: string;
@@ -18,8 +27,10 @@ export interface RdsArn {
   name: string;
 }
 
+/** A global database belongs to no Region: its ARN's Region field is empty (`arn:aws:rds::ACCOUNT:global-cluster:NAME`). */
 export function rdsArn(region: string, accountId: string, type: RdsResourceType, name: string): string {
-  return `arn:${SERVED_PARTITION}:rds:${region}:${accountId}:${type}:${name}`;
+  const where = type === "global-cluster" ? "" : region;
+  return `arn:${SERVED_PARTITION}:rds:${where}:${accountId}:${type}:${name}`;
 }
 
 export const clusterArn = (region: string, accountId: string, id: string) => rdsArn(region, accountId, "cluster", id);

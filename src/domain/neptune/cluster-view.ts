@@ -1,6 +1,7 @@
 import type { DBCluster } from "../../generated/neptune.js";
 import { clusterArn } from "./arn.js";
 import { hostedZoneId } from "./endpoints.js";
+import { globalMembershipView } from "./global-clusters-members.js";
 import { clusterAvailableAt, clusterStatus, DAY_MS, type NeptuneScope } from "./lifecycle.js";
 import { membersOf } from "./lookups.js";
 import type { ClusterRecord, InstanceRecord } from "./records.js";
@@ -73,6 +74,7 @@ export function clusterView(
     ...pending,
     DeletionProtection: cluster.DeletionProtection,
     CrossAccountClone: false,
+    ...globalMembershipView(scope, cluster),
     ...(cluster.ServerlessV2ScalingConfiguration
       ? { ServerlessV2ScalingConfiguration: { ...cluster.ServerlessV2ScalingConfiguration } }
       : {}),

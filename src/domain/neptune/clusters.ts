@@ -11,7 +11,6 @@ import type {
 } from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
-import { CROSS_REGION } from "../../services/neptune/out-of-scope.js";
 import { clusterArn } from "./arn.js";
 import { deleteAutomatedSnapshots } from "./backups.js";
 import { checkEngineName, compareVersions, defaultParameterGroupName, ENGINE, majorVersionOf } from "./catalogue.js";
@@ -25,6 +24,14 @@ import {
   type ClusterSettings,
 } from "./cluster-settings.js";
 import { requireUsable, wrongClusterState } from "./cluster-state.js";
+import {
+  globalClusterToJoin,
+  joinGlobalCluster,
+  MEMBER_DELETE,
+  MEMBER_UPGRADE,
+  refuseIfMember,
+} from "./global-clusters-members.js";
+import { refuseReadReplicaSource } from "./global-clusters-replicas.js";
 import { clusterView, responseView } from "./cluster-view.js";
 import { validIdentifier } from "./identifiers.js";
 import {
@@ -98,16 +105,20 @@ export function insertCluster(
  */
 export function createCluster(scope: NeptuneScope, request: CreateDBClusterMessage): DBCluster {
   checkEngineName(request.Engine);
-  if (request.ReplicationSourceIdentifier || request.GlobalClusterIdentifier) {
-    // Cross-Region replicas and global databases are outside what Trident emulates.
-    throw CommonErrors.notEmulated(CROSS_REGION);
-  }
-  const settings = clusterSettings(scope, request);
+  refuseReadReplicaSource(request);
+  const joining = request.GlobalClusterIdentifier ? globalClusterToJoin(scope, request) : undefined;
+  const settings = clusterSettings(scope, {
+    ...request,
+    EngineVersion: joining?.EngineVersion ?? request.EngineVersion,
+  });
   const tags = request.Tags ?? [];
   validateTags(tags);
   const resourceId = newClusterResourceId();
-  const encryption = encryptionFor(scope, request, resourceId);
-  return responseView(scope, insertCluster(scope, settings, encryption, resourceId, tags), true, []);
+  const encrypted = joining?.StorageEncrypted ?? request.StorageEncrypted;
+  const encryption = encryptionFor(scope, { ...request, StorageEncrypted: encrypted }, resourceId);
+  const cluster = insertCluster(scope, settings, encryption, resourceId, tags);
+  if (joining) joinGlobalCluster(scope, joining.global, cluster);
+  return responseView(scope, cluster, true, []);
 }
 
 // ---------------------------------------------------------------------------------------------- describe
@@ -182,21 +193,8 @@ export function modifyCluster(scope: NeptuneScope, request: ModifyDBClusterMessa
   let family = checkEngineVersion(cluster.EngineVersion);
   const upgrade = request.EngineVersion !== undefined && request.EngineVersion !== cluster.EngineVersion;
   if (upgrade) {
-    family = checkEngineVersion(request.EngineVersion!);
-    if (compareVersions(request.EngineVersion!, cluster.EngineVersion) < 0) {
-      // *Decided* wording: engine versions can't be downgraded.
-      throw CommonErrors.invalidParameterCombination(
-        `Cannot upgrade ${ENGINE} from ${cluster.EngineVersion} to ${request.EngineVersion}`,
-      );
-    }
-    if (
-      majorVersionOf(request.EngineVersion!) !== majorVersionOf(cluster.EngineVersion) &&
-      !request.AllowMajorVersionUpgrade
-    ) {
-      throw CommonErrors.invalidParameterCombination(
-        "The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version.",
-      );
-    }
+    refuseIfMember(scope, cluster, MEMBER_UPGRADE);
+    family = checkUpgrade(cluster.EngineVersion, request.EngineVersion!, request.AllowMajorVersionUpgrade);
     version = request.EngineVersion!;
   }
   const familyChanged = family !== checkEngineVersion(cluster.EngineVersion);
@@ -256,14 +254,7 @@ export function modifyCluster(scope: NeptuneScope, request: ModifyDBClusterMessa
   if (request.ServerlessV2ScalingConfiguration)
     cluster.ServerlessV2ScalingConfiguration = { ...request.ServerlessV2ScalingConfiguration };
   if (upgrade) {
-    cluster.EngineVersion = version;
-    for (const member of membersOf(scope, cluster.DBClusterIdentifier)) {
-      member.EngineVersion = version;
-      if (instanceParameterGroup !== undefined) member.DBParameterGroupName = instanceParameterGroup;
-      else if (familyChanged) member.DBParameterGroupName = defaultParameterGroupName(family);
-      saveInstance(scope, member);
-    }
-    cluster.activity = { kind: "upgrading", since: scope.now };
+    upgradeEngine(scope, cluster, version, familyChanged ? family : undefined, instanceParameterGroup);
   } else if (reconfigured) {
     cluster.activity = { kind: "modifying", since: scope.now };
   }
@@ -278,6 +269,44 @@ export function modifyCluster(scope: NeptuneScope, request: ModifyDBClusterMessa
   }
   saveCluster(scope, cluster);
   return responseView(scope, cluster, cluster.activity.since === scope.now && activityBefore !== cluster.activity);
+}
+
+/** Checks an engine version upgrade (ModifyDBCluster, ModifyGlobalCluster); returns the new version's family. */
+export function checkUpgrade(from: string, to: string, allowMajor: boolean | undefined): string {
+  const family = checkEngineVersion(to);
+  if (compareVersions(to, from) < 0) {
+    // *Decided* wording: engine versions can't be downgraded.
+    throw CommonErrors.invalidParameterCombination(`Cannot upgrade ${ENGINE} from ${from} to ${to}`);
+  }
+  if (majorVersionOf(to) !== majorVersionOf(from) && !allowMajor) {
+    throw CommonErrors.invalidParameterCombination(
+      "The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version.",
+    );
+  }
+  return family;
+}
+
+/**
+ * An engine version upgrade of the cluster and its instances (ModifyDBCluster, ModifyGlobalCluster): the cluster is
+ * `upgrading`; when the parameter group family changes (`newFamily`), the instances take `instanceParameterGroup`
+ * or the new family's default group (the cluster's own group is the caller's to set).
+ */
+export function upgradeEngine(
+  scope: NeptuneScope,
+  cluster: ClusterRecord,
+  version: string,
+  newFamily: string | undefined,
+  instanceParameterGroup?: string,
+): void {
+  cluster.EngineVersion = version;
+  for (const member of membersOf(scope, cluster.DBClusterIdentifier)) {
+    member.EngineVersion = version;
+    if (instanceParameterGroup !== undefined) member.DBParameterGroupName = instanceParameterGroup;
+    else if (newFamily !== undefined) member.DBParameterGroupName = defaultParameterGroupName(newFamily);
+    saveInstance(scope, member);
+  }
+  cluster.activity = { kind: "upgrading", since: scope.now };
+  saveCluster(scope, cluster);
 }
 
 // ---------------------------------------------------------------------------------------------- delete
@@ -328,6 +357,7 @@ export function deleteCluster(scope: NeptuneScope, request: DeleteDBClusterMessa
       "Cluster cannot be deleted, it still contains DB instances in non-deleting state.",
     );
   }
+  refuseIfMember(scope, cluster, MEMBER_DELETE);
   if (finalId !== undefined) checkManualSnapshot(scope, cluster, finalId);
   const view = clusterView(scope, cluster, members);
   if (finalId !== undefined) takeManualSnapshot(scope, cluster, finalId);

@@ -15,6 +15,7 @@ import { checkEngineName, ENGINE, familyOfEngineVersion, isInstanceClass, majorV
 import { requireUsable } from "./cluster-state.js";
 import { promotionOrder } from "./clusters.js";
 import { hostedZoneId } from "./endpoints.js";
+import { mayWrite } from "./global-clusters-members.js";
 import { validIdentifier } from "./identifiers.js";
 import {
   activityEnd,
@@ -288,10 +289,12 @@ export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMes
     activity: { kind: "creating", since: scope.now },
   };
   instanceTable(scope.store, scope.accountId, scope.region).put(id, instance);
-  // The first member (or the first after the writer went away) is the writer.
+  // The first member (or the first after the writer went away) is the writer; a global database's secondary is
+  // read-only, all its instances readers (global-clusters-members.ts).
   if (
-    !cluster.writer ||
-    !members.some((m) => m.DBInstanceIdentifier === cluster.writer && m.activity.kind !== "deleting")
+    mayWrite(scope, cluster) &&
+    (!cluster.writer ||
+      !members.some((m) => m.DBInstanceIdentifier === cluster.writer && m.activity.kind !== "deleting"))
   ) {
     cluster.writer = id;
     saveCluster(scope, cluster);

@@ -90,6 +90,8 @@ export interface ClusterRecord {
   /** Backup windows up to this time have been dealt with (taken, or skipped while stopped). */
   backupsCheckedUntil?: number;
   pending?: PendingChange;
+  /** The GlobalClusterResourceId of the global database it is a member of (global-clusters-members.ts). */
+  globalClusterResourceId?: string;
 }
 
 export interface InstanceRecord {

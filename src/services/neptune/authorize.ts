@@ -15,6 +15,8 @@ const RESOURCE_MEMBERS: [string, RdsResourceType | "arn"][] = [
   // Before DBClusterIdentifier: CreateDBClusterEndpoint names both and acts on the endpoint.
   ["DBClusterEndpointIdentifier", "cluster-endpoint"],
   ["DBClusterIdentifier", "cluster"],
+  // After DBClusterIdentifier: CreateDBCluster joining a global database acts on the cluster.
+  ["GlobalClusterIdentifier", "global-cluster"],
   ["DBClusterSnapshotIdentifier", "cluster-snapshot"],
   ["SourceDBClusterSnapshotIdentifier", "cluster-snapshot"],
   ["SnapshotIdentifier", "cluster-snapshot"],

@@ -5,6 +5,7 @@ import { clusterEndpointHandlers } from "./cluster-endpoints.js";
 import { clusterHandlers } from "./clusters.js";
 import { eventSubscriptionHandlers } from "./event-subscriptions.js";
 import { eventHandlers } from "./events.js";
+import { globalClusterHandlers } from "./global-clusters.js";
 import { groupHandlers } from "./groups.js";
 import { instanceHandlers } from "./instances.js";
 import { outOfScopeHandlers } from "./out-of-scope.js";
@@ -21,6 +22,7 @@ export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
   ...clusterHandlers,
   ...eventHandlers,
   ...eventSubscriptionHandlers,
+  ...globalClusterHandlers,
   ...groupHandlers,
   ...instanceHandlers,
   ...snapshotHandlers,

@@ -9,6 +9,7 @@ import type { Delays } from "../../../state/delays.js";
 import type { Store, Table } from "../../../state/store.js";
 import type { KmsServiceAccess } from "../../kms/service-access.js";
 import { catchUp } from "../catch-up.js";
+import { graphSourceOf } from "../global-clusters-members.js";
 import { clusterStatus, instanceStatus, type NeptuneScope } from "../lifecycle.js";
 import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } from "../records.js";
 import type { ClusterGraphs } from "./cluster-graphs.js";
@@ -180,7 +181,9 @@ function sessionOf(
 ): GraphSession {
   const role = instance.DBInstanceIdentifier === cluster.writer ? "writer" : "reader";
   const timeoutMs = queryTimeoutMs(scope, cluster, instance);
-  const engine = (): GraphEngine => world.graphs.engine(scope, cluster, timeoutMs);
+  // A global database's secondary answers from its primary's graph (global-clusters-members.ts).
+  const source = graphSourceOf(scope, cluster);
+  const engine = (): GraphEngine => world.graphs.engine(source.scope, source.cluster, timeoutMs);
   const { transactions } = world.graphs;
   return {
     accountId: scope.accountId,
