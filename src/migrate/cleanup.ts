@@ -79,7 +79,13 @@ export function runCleanup(options: CleanupOptions): Promise<CleanupResult> {
       );
     const journal = Journal.open(
       journalPath,
-      { migrationId: data.migrationId, region: data.region, source: data.source, target: data.target },
+      {
+        migrationId: data.migrationId,
+        region: data.region,
+        ...(data.targetRegion ? { targetRegion: data.targetRegion } : {}),
+        source: data.source,
+        target: data.target,
+      },
       options.now,
     );
     const actions = await planCleanup(clients, data, source, options);
