@@ -29,7 +29,7 @@ Accounts (each side: a profile, or access keys, or the SDK's default chain):
   --region REGION             the source's Region, and the target's (default: as the SDK resolves it: AWS_REGION,
                               then the source profile's region in ~/.aws/config, then AWS_DEFAULT_REGION)
   --target-region REGION      move into another Region too (default: --region): the target copies the shared
-                              snapshot in the source's Region, then its copy across (docs/migrate.md)
+                              snapshot in the source's Region, then its copy across (docs/migrate-regions.md)
   --source-data-endpoint-url URL / --target-data-endpoint-url URL
                               where a cluster's graph answers, for --verify-data (default: its Endpoint:Port)
 

@@ -29,7 +29,7 @@ export interface MigrateInputs {
   region: string;
   /**
    * `--target-region`: the Region the cluster moves to; absent or equal to `region`: the same Region. Another one
-   * adds the `copy-region` step (docs/migrate.md, rules.md R12, R13).
+   * adds the `copy-region` step (docs/migrate-regions.md, rules.md R12, R13).
    */
   targetRegion?: string;
   /**
@@ -210,7 +210,7 @@ export interface PlannedStep {
   title: string;
   /** Lines that say exactly what will be called, with which values. */
   details: string[];
-  /** The rules of docs/rules.md this step meets (R1…R11, K1…K4). */
+  /** The rules of docs/rules.md this step meets (R1…R13, K1…K4). */
   rules: string[];
   state: StepState;
   /** Why a step counts as done without running (e.g. "the restored cluster already exists"). */
