@@ -832,8 +832,7 @@ function checkTarget(inputs: MigrateInputs, found: Discovered, path: SourcePath,
 
 /**
  * One of the target's keys (R9): its own, enabled, in the Region it encrypts in (R13: "KMS keys are specific to
- * the Region that they are created in"), and usable by the target caller via RDS. A denied read is the permission
- * report's (permissions.ts), not a reason to change the key.
+ * the Region that they are created in"), and usable by the target caller via RDS.
  */
 function checkTargetKey(
   found: Discovered,
@@ -848,7 +847,7 @@ function checkTargetKey(
       code: finding.code,
       severity: "blocker",
       rule,
-      message: `the target key ${key.Requested} can't be used by ${B}${region !== found.region || found.targetRegion !== found.region ? ` in ${region}` : ""}: ${why}`,
+      message: `the target key ${key.Requested} can't be used by ${B}${found.targetRegion !== found.region ? ` in ${region}` : ""}: ${why}`,
       fix: finding.fix,
     });
   const owner = keyOwner(key);
@@ -856,7 +855,7 @@ function checkTargetKey(
   if (keyRegion && keyRegion !== region)
     unusable(`it is a key of ${keyRegion}, and a copy in ${region} needs a key of ${region}`, "R13");
   else if (key.Error && isCallersDenial(key.Error)) {
-    // The permission report's.
+    // A denied read is the permission report's (permissions.ts), not a reason to change the key.
   } else if (key.Error) unusable(`${key.Error.code}: ${key.Error.message}`);
   else if (key.NotYetCreated) {
     // AWS creates alias/aws/rds in the account on first use (K4); nothing to check yet.
