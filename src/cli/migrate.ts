@@ -13,6 +13,7 @@ import { parseFlags, UsageError, type FlagTable, type FlagValues } from "./flags
 import { DEFAULT_PARALLEL, fleetCommand, type FleetCommand } from "./migrate-fleet.js";
 import { confirmation, type MigrateIo } from "./migrate-io.js";
 import { CLUSTER_OPTIONS, readManifest, type ClusterValues } from "./migrate-manifest.js";
+import { profileRegion } from "./migrate-region.js";
 
 export const MIGRATE_USAGE = `Usage: trident migrate <plan|apply|cleanup> [options]
 
@@ -25,7 +26,10 @@ Accounts (each side: a profile, or access keys, or the SDK's default chain):
   --source-profile NAME | --source-access-key-id ID --source-secret-access-key KEY [--source-session-token T]
   --target-profile NAME | --target-access-key-id ID --target-secret-access-key KEY [--target-session-token T]
   --endpoint-url URL          both sides (the local AWS: trident serve); or --source-endpoint-url / --target-endpoint-url
-  --region REGION             both sides' region (required; default: AWS_REGION, AWS_DEFAULT_REGION)
+  --region REGION             the source's Region, and the target's (default: as the SDK resolves it: AWS_REGION,
+                              then the source profile's region in ~/.aws/config, then AWS_DEFAULT_REGION)
+  --target-region REGION      move into another Region too (default: --region): the target copies the shared
+                              snapshot in the source's Region, then its copy across (docs/migrate-regions.md)
   --source-data-endpoint-url URL / --target-data-endpoint-url URL
                               where a cluster's graph answers, for --verify-data (default: its Endpoint:Port)
 
@@ -39,7 +43,10 @@ A fleet (one plan for all, each cluster with its own journal, a summary at the e
   --parallel N                clusters apply moves at once (default ${DEFAULT_PARALLEL}); copies queue for AWS's ${MAX_COPIES_IN_PROGRESS} per account
 Each cluster (given here, for every cluster of a fleet):
   --target-cluster ID         the cluster to create in the target (default: the source cluster's id; one cluster only)
-  --target-kms-key KEY        a key of the target account (default: ${DEFAULT_TARGET_KEY}, as the console does)
+  --target-kms-key KEY        a key of the target account (default: ${DEFAULT_TARGET_KEY}, as the console does), in
+                              --target-region when it is another
+  --transit-kms-key KEY       across Regions: a key of the target account in the source's Region for its copy there
+                              (default: ${DEFAULT_TARGET_KEY})
   --source-kms-key KEY        a CMK of the source to share the snapshot under (needed for aws/rds snapshots)
   --create-source-key         create that CMK when the source uses aws/rds and none is given
   --subnet-group NAME  --security-group-ids ID[,ID]  --parameter-group NAME
@@ -68,6 +75,8 @@ const STEP_IDS = Object.keys(STEPS) as StepId[];
 const OPTIONS = {
   ...CLUSTER_OPTIONS,
   region: { kind: "text" },
+  "target-region": { kind: "text" },
+  "transit-kms-key": { kind: "text" },
   "source-profile": { kind: "text" },
   "target-profile": { kind: "text" },
   "source-access-key-id": { kind: "text" },
@@ -124,37 +133,43 @@ function side(values: Values, name: "source" | "target"): SideConfig {
   return config;
 }
 
-/** Both accounts and the region. */
-function accountsFrom(values: Values, env: NodeJS.ProcessEnv): Pick<MigrateInputs, "source" | "target" | "region"> {
+type Accounts = Pick<MigrateInputs, "source" | "target" | "region" | "targetRegion">;
+
+/** Both accounts and the Regions. */
+async function accountsFrom(values: Values, env: NodeJS.ProcessEnv): Promise<Accounts> {
   const source = side(values, "source");
   const target = side(values, "target");
-  // One region for both sides, never guessed: an endpoint (the local AWS, a VPC or FIPS endpoint) does not say one.
-  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError("give --region (or set AWS_REGION)");
-  return { source, target, region };
+  // Never guessed: an endpoint (the local AWS, a VPC or FIPS endpoint) does not say a Region; a profile may.
+  const region =
+    values.region ??
+    (await profileRegion(source.profile, env)) ??
+    (target.profile ? await profileRegion(target.profile, env) : undefined);
+  if (!region) throw new UsageError("give --region (or set AWS_REGION) or a region in the profile's config");
+  const targetRegion = values["target-region"];
+  return { source, target, region, ...(targetRegion && targetRegion !== region ? { targetRegion } : {}) };
 }
 
 /** One cluster's inputs: the accounts, the source cluster (or --source-snapshot), and the per-cluster options. */
-function inputsFrom(values: Values, env: NodeJS.ProcessEnv, sourceCluster: string | undefined): MigrateInputs {
-  const { source, target, region } = accountsFrom(values, env);
+function inputsFrom(values: Values, accounts: Accounts, sourceCluster: string | undefined): MigrateInputs {
   if (!sourceCluster && !values["source-snapshot"]) throw new UsageError("give --source-cluster or --source-snapshot");
   if (sourceCluster && values["source-snapshot"])
     throw new UsageError("give --source-cluster or --source-snapshot, not both");
   const targetCluster = values["target-cluster"] ?? sourceCluster;
   if (!targetCluster) throw new UsageError("give --target-cluster");
+  if (values["transit-kms-key"] && !accounts.targetRegion)
+    throw new UsageError("--transit-kms-key is for a move into another Region: give --target-region too");
   const count = values["instance-count"];
   const groups = (values["security-group-ids"] ?? [])
     .flatMap((item) => item.split(","))
     .map((item) => item.trim())
     .filter(Boolean);
   return {
-    source,
-    target,
-    region,
+    ...accounts,
     ...(sourceCluster ? { sourceCluster } : {}),
     ...(values["source-snapshot"] ? { sourceSnapshot: values["source-snapshot"] } : {}),
     targetCluster,
     targetKmsKey: values["target-kms-key"] ?? DEFAULT_TARGET_KEY,
+    ...(values["transit-kms-key"] ? { transitKmsKey: values["transit-kms-key"] } : {}),
     ...(values["source-kms-key"] ? { sourceKmsKey: values["source-kms-key"] } : {}),
     ...(values["create-source-key"] ? { createSourceKey: true } : {}),
     ...(values["subnet-group"] ? { subnetGroup: values["subnet-group"] } : {}),
@@ -198,11 +213,12 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
       ...(values["journal-dir"] ? { journalDir: values["journal-dir"] } : {}),
       ...(io.requestHandler ? { clientOptions: { requestHandler: io.requestHandler } } : {}),
     };
-    const selection = fleetSelection(values, env);
+    const accounts = await accountsFrom(values, env);
+    const selection = fleetSelection(values, accounts);
     if (selection) {
       const fleet = {
         ...shared,
-        inputs: accountsFrom(values, env),
+        inputs: accounts,
         selection,
         parallel: values.parallel ?? DEFAULT_PARALLEL,
       };
@@ -219,7 +235,7 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
         },
       });
     }
-    const inputs = inputsFrom(values, env, values["source-cluster"]?.[0]);
+    const inputs = inputsFrom(values, accounts, values["source-cluster"]?.[0]);
     const common = { ...shared, inputs, ...(values.journal ? { journalPath: values.journal } : {}) };
     if (command === "plan") return await planCommand(common, io, json);
     if (command === "apply")
@@ -234,7 +250,7 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
  * The clusters of a fleet (several --source-cluster, --all-clusters or --manifest), or undefined for the
  * single-cluster form, whose behaviour and output stay as they were. Mixed or one-cluster-only options are refused.
  */
-function fleetSelection(values: Values, env: NodeJS.ProcessEnv): FleetSelection | undefined {
+function fleetSelection(values: Values, accounts: Accounts): FleetSelection | undefined {
   const listed = values["source-cluster"] ?? [];
   const forms = [
     ...(listed.length > 0 ? ["--source-cluster"] : []),
@@ -258,9 +274,9 @@ function fleetSelection(values: Values, env: NodeJS.ProcessEnv): FleetSelection 
   const lower = listed.map((id) => id.toLowerCase());
   const twice = listed.find((id, index) => lower.indexOf(id.toLowerCase()) !== index);
   if (twice) throw new UsageError(`--source-cluster ${twice} is given twice`);
-  const one = (sourceCluster: string, own: ClusterValues = {}) => inputsFrom({ ...values, ...own }, env, sourceCluster);
+  const one = (sourceCluster: string, own: ClusterValues = {}) =>
+    inputsFrom({ ...values, ...own }, accounts, sourceCluster);
   if (values["all-clusters"]) {
-    accountsFrom(values, env);
     return { allClusters: (sourceCluster) => one(sourceCluster) };
   }
   const members = values.manifest

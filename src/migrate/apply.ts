@@ -36,6 +36,7 @@ export function journalIdentity(inputs: MigrateInputs, found: Discovered, plan: 
   return {
     migrationId: plan.migrationId,
     region: inputs.region,
+    ...(plan.targetRegion !== inputs.region ? { targetRegion: plan.targetRegion } : {}),
     source: {
       account: found.source.Account,
       ...(inputs.sourceCluster ? { cluster: inputs.sourceCluster } : {}),

@@ -1,6 +1,6 @@
 import { GetKeyPolicyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { DeleteDBClusterSnapshotCommand, ModifyDBClusterSnapshotAttributeCommand } from "@aws-sdk/client-neptune";
-import { withClients, type MigrationClients, type SideClients } from "./clients.js";
+import { targetInSourceRegion, withClients, type MigrationClients, type SideClients } from "./clients.js";
 import { callerIdentities, readSnapshot, restoreAttribute } from "./discover.js";
 import { EXIT, MigrateError, explainError, NOT_FOUND, unlessNotFound } from "./errors.js";
 import { Journal, journalFileFor, readJournal, type JournalData } from "./journal.js";
@@ -79,7 +79,13 @@ export function runCleanup(options: CleanupOptions): Promise<CleanupResult> {
       );
     const journal = Journal.open(
       journalPath,
-      { migrationId: data.migrationId, region: data.region, source: data.source, target: data.target },
+      {
+        migrationId: data.migrationId,
+        region: data.region,
+        ...(data.targetRegion ? { targetRegion: data.targetRegion } : {}),
+        source: data.source,
+        target: data.target,
+      },
       options.now,
     );
     const actions = await planCleanup(clients, data, source, options);
@@ -179,7 +185,9 @@ async function planCleanup(
   if (!choices.keepSnapshots) {
     const created = data.created;
     const candidates: [SideClients, Side, string | undefined][] = [
-      [b, "target", created.targetCopy],
+      // The target's copy of the shared snapshot (across Regions, in the source's Region), then its copy across.
+      [targetInSourceRegion(clients), "target", created.targetCopy],
+      [b, "target", created.regionCopy],
       [a, "source", created.sourceCmkSnapshot],
       [a, "source", created.sourceManualSnapshot],
     ];

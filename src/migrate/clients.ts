@@ -22,7 +22,9 @@ export interface SideClients {
 }
 
 export interface ClientOptions {
+  /** The source's Region, and the target's unless `targetRegion` is another. */
   region: string;
+  targetRegion?: string;
   /** An SDK request handler (for example an in-process one); default: the SDK's HTTP handler. */
   requestHandler?: NeptuneClientConfig["requestHandler"];
   maxAttempts?: number;
@@ -77,7 +79,10 @@ export function createDataClient(
 
 export interface MigrationClients {
   source: SideClients;
+  /** The target account in the Region its cluster is restored in. */
   target: SideClients;
+  /** Across Regions: the target account in the source's Region, where it copies the shared snapshot first (R12). */
+  transit?: SideClients;
 }
 
 export function createMigrationClients(
@@ -85,12 +90,20 @@ export function createMigrationClients(
   target: SideConfig,
   options: ClientOptions,
 ): MigrationClients {
-  return { source: createSideClients(source, options), target: createSideClients(target, options) };
+  const targetRegion = options.targetRegion ?? options.region;
+  return {
+    source: createSideClients(source, options),
+    target: createSideClients(target, { ...options, region: targetRegion }),
+    ...(targetRegion !== options.region ? { transit: createSideClients(target, options) } : {}),
+  };
 }
+
+/** The target's clients in the source's Region: the transit ones across Regions, else the target's own. */
+export const targetInSourceRegion = (clients: MigrationClients): SideClients => clients.transit ?? clients.target;
 
 /** Where a run gets its clients: ready-made ones (the caller destroys them), or ones made for the inputs. */
 export interface ClientSource {
-  inputs: { source: SideConfig; target: SideConfig; region: string };
+  inputs: { source: SideConfig; target: SideConfig; region: string; targetRegion?: string };
   /** Region (default: the inputs'), an in-process request handler for tests and the demo, retries. */
   clientOptions?: Partial<ClientOptions>;
   clients?: MigrationClients;
@@ -101,13 +114,14 @@ export function withClients<T>(from: ClientSource, body: (clients: MigrationClie
   if (from.clients) return body(from.clients);
   const clients = createMigrationClients(from.inputs.source, from.inputs.target, {
     region: from.inputs.region,
+    ...(from.inputs.targetRegion ? { targetRegion: from.inputs.targetRegion } : {}),
     ...from.clientOptions,
   });
   return body(clients).finally(() => destroyClients(clients));
 }
 
 export function destroyClients(clients: MigrationClients): void {
-  for (const side of [clients.source, clients.target]) {
+  for (const side of [clients.source, clients.target, ...(clients.transit ? [clients.transit] : [])]) {
     side.sts.destroy();
     side.kms.destroy();
     side.neptune.destroy();

@@ -23,7 +23,7 @@ import {
   targetCopyName,
 } from "./names.js";
 import { DenialLog, intolerant, isAccessDenied, type Tolerate } from "./permissions-denials.js";
-import { plannedInstances } from "./plan.js";
+import { plannedInstances, transitKeyOf } from "./plan.js";
 import type {
   CallerIdentity,
   ClusterFacts,
@@ -63,6 +63,7 @@ async function discoverAs(
   const log = new DenialLog();
   const found: Discovered = {
     region: inputs.region,
+    targetRegion: inputs.targetRegion ?? inputs.region,
     partition: partitionOf(source.Arn),
     source,
     target,
@@ -132,6 +133,7 @@ async function discoverAs(
 
   try {
     await discoverTarget(found, inputs, b, names.copy, log);
+    if (clients.transit) await discoverTransit(found, inputs, clients.transit, names.copy, log);
   } catch (error) {
     throw explainError(error, "target", b);
   }
@@ -147,10 +149,10 @@ async function discoverTarget(
 ): Promise<void> {
   const readB = log.side("target");
   const arnB = (type: string, name: string) =>
-    `arn:${found.partition}:rds:${found.region}:${found.target.Account}:${type}:${name}`;
+    `arn:${found.partition}:rds:${found.targetRegion}:${found.target.Account}:${type}:${name}`;
   const parameterGroup = inputs.parameterGroup ?? found.sourceCluster?.DBClusterParameterGroup;
   const [targetKey, copy, cluster, parameterGroupExists, subnetGroupExists] = await Promise.all([
-    readNamedKey(b.kms, inputs.targetKmsKey, found.target, found.region, readB),
+    readNamedKey(b.kms, inputs.targetKmsKey, found.target, found.targetRegion, readB),
     tolerantSnapshot(b.neptune, copyName, readB, arnB),
     readB(
       { action: "rds:DescribeDBClusters", resource: arnB("cluster", inputs.targetCluster) },
@@ -192,6 +194,30 @@ async function discoverTarget(
   found.targetInstances = (await Promise.all(instances)).filter(
     (instance): instance is InstanceFacts => instance !== undefined,
   );
+}
+
+/**
+ * Across Regions, what the target holds in the source's Region: its copy of the shared snapshot (made there first,
+ * R12) and the key that copy is made under (--transit-kms-key).
+ */
+async function discoverTransit(
+  found: Discovered,
+  inputs: MigrateInputs,
+  transit: SideClients,
+  copyName: string,
+  log: DenialLog,
+): Promise<void> {
+  const readB = log.side("target");
+  const arnB = (type: string, name: string) =>
+    `arn:${found.partition}:rds:${found.region}:${found.target.Account}:${type}:${name}`;
+  const keyId = transitKeyOf(inputs);
+  const [key, copy] = await Promise.all([
+    readNamedKey(transit.kms, keyId, found.target, found.region, readB),
+    tolerantSnapshot(transit.neptune, copyName, readB, arnB),
+  ]);
+  log.note("target", key.Error, { action: "kms:DescribeKey", resource: key.Requested });
+  found.transitKey = key;
+  found.transitCopy = copy;
 }
 
 /** Who each side is, from GetCallerIdentity (never from a flag); a failure names the side and its fix. */

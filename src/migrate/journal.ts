@@ -23,12 +23,15 @@ export interface JournalEvent {
   detail?: string;
 }
 
-export type Claimable = "sourceManualSnapshot" | "sourceCmkSnapshot" | "targetCopy" | "targetCluster";
+/** `regionCopy`: across Regions, the target's copy in its own Region (`targetCopy` is then the one in the source's). */
+export type Claimable = "sourceManualSnapshot" | "sourceCmkSnapshot" | "targetCopy" | "regionCopy" | "targetCluster";
 
 /** Which migration a journal belongs to: the same accounts, source and target. */
 export interface JournalIdentity {
   migrationId: string;
   region: string;
+  /** The Region the cluster moves to, when not `region` (--target-region). */
+  targetRegion?: string;
   source: { account: string; cluster?: string; snapshot?: string };
   target: { account: string; cluster: string };
 }
@@ -86,6 +89,7 @@ export function checkJournalMatches(data: JournalData, identity: JournalIdentity
     data.target.account === identity.target.account &&
     data.target.cluster === identity.target.cluster &&
     data.region === identity.region &&
+    (data.targetRegion ?? data.region) === (identity.targetRegion ?? identity.region) &&
     (data.source.cluster ?? "") === (identity.source.cluster ?? "") &&
     (data.source.snapshot ?? "") === (identity.source.snapshot ?? "");
   if (!same) {
@@ -98,7 +102,8 @@ export function checkJournalMatches(data: JournalData, identity: JournalIdentity
 
 function describe(data: JournalData): string {
   const from = data.source.cluster ? `cluster ${data.source.cluster}` : `snapshot ${data.source.snapshot}`;
-  return `${from} of ${data.source.account} to ${data.target.cluster} in ${data.target.account}, ${data.region}`;
+  const regions = data.targetRegion ? `${data.region} to ${data.targetRegion}` : data.region;
+  return `${from} of ${data.source.account} to ${data.target.cluster} in ${data.target.account}, ${regions}`;
 }
 
 export class Journal {

@@ -138,6 +138,19 @@ export const PERMISSION_TABLE: readonly PermissionRow[] = [
     actions: ["kms:CreateGrant", "kms:DescribeKey", "kms:GenerateDataKey", "kms:ReEncryptTo"],
     on: "target-cmk",
   },
+  // Across Regions: the target's own copy taken into its Region, re-encrypted there (R13).
+  {
+    side: "target",
+    step: "copy-region",
+    actions: ["rds:CopyDBClusterSnapshot", "rds:AddTagsToResource"],
+    on: "target-snapshots",
+  },
+  {
+    side: "target",
+    step: "copy-region",
+    actions: ["kms:CreateGrant", "kms:DescribeKey", "kms:Encrypt"],
+    on: "target-cmk",
+  },
   {
     side: "target",
     step: "restore",
@@ -175,6 +188,10 @@ export function resourcesOf(kind: ResourceKind, inputs: MigrateInputs, found: Di
   const B = found.target.Account;
   const rds = (account: string, type: string, name: string) => `arn:${p}:rds:${r}:${account}:${type}:${name}`;
   const anyKey = (account: string) => `arn:${p}:kms:${r}:${account}:key/*`;
+  // The target's cluster, instances, groups, final copy and key are in its Region (--target-region).
+  const tr = found.targetRegion;
+  const rdsB = (type: string, name: string) => `arn:${p}:rds:${tr}:${B}:${type}:${name}`;
+  const anyKeyB = `arn:${p}:kms:${tr}:${B}:key/*`;
   const names = plan.names;
   const sourceKey = found.sourceKey;
   switch (kind) {
@@ -222,26 +239,31 @@ export function resourcesOf(kind: ResourceKind, inputs: MigrateInputs, found: Di
     case "created-key-alias":
       return names.createdKeyAlias ? [`arn:${p}:kms:${r}:${A}:${names.createdKeyAlias}`, anyKey(A)] : [];
     case "target-cluster":
-      return [rds(B, "cluster", names.targetCluster)];
+      return [rdsB("cluster", names.targetCluster)];
     case "target-instances":
-      return names.targetInstances.map((instance) => rds(B, "db", instance.DBInstanceIdentifier));
+      return names.targetInstances.map((instance) => rdsB("db", instance.DBInstanceIdentifier));
     case "target-snapshots":
-      return [rds(B, "cluster-snapshot", names.targetCopy)];
+      return [
+        ...new Set([
+          rdsB("cluster-snapshot", names.targetCopy),
+          ...(names.transitCopyArn ? [names.transitCopyArn] : []),
+        ]),
+      ];
     case "target-parameter-group":
-      return plan.spec.DBClusterParameterGroupName ? [rds(B, "cluster-pg", plan.spec.DBClusterParameterGroupName)] : [];
+      return plan.spec.DBClusterParameterGroupName ? [rdsB("cluster-pg", plan.spec.DBClusterParameterGroupName)] : [];
     case "target-subnet-group":
-      return inputs.subnetGroup ? [rds(B, "subgrp", inputs.subnetGroup)] : [];
+      return inputs.subnetGroup ? [rdsB("subgrp", inputs.subnetGroup)] : [];
     case "target-key":
-      return found.targetKey.NotYetCreated ? [] : [keyArnOf(found.targetKey) ?? anyKey(B)];
+      return found.targetKey.NotYetCreated ? [] : [keyArnOf(found.targetKey) ?? anyKeyB];
     case "target-cmk":
-      return found.targetKey.KeyManager === "AWS" ? [] : [keyArnOf(found.targetKey) ?? anyKey(B)];
+      return found.targetKey.KeyManager === "AWS" ? [] : [keyArnOf(found.targetKey) ?? anyKeyB];
     case "source-graph": {
       const id = found.sourceCluster?.DbClusterResourceId;
       return [`arn:${p}:neptune-db:${r}:${A}:${id ?? "*"}/*`];
     }
     case "target-graph":
       // The restored cluster's resource id exists only once it is restored.
-      return [`arn:${p}:neptune-db:${r}:${B}:*/*`];
+      return [`arn:${p}:neptune-db:${tr}:${B}:*/*`];
   }
 }
 

@@ -53,6 +53,9 @@ import type {
 
 export const DEFAULT_INSTANCE_CLASS = "db.r5.large";
 export const DEFAULT_TARGET_KEY = "alias/aws/rds";
+
+/** Across Regions, the key of the target's copy in the source Region: --transit-kms-key, else its alias/aws/rds. */
+export const transitKeyOf = (inputs: MigrateInputs): string => inputs.transitKmsKey ?? DEFAULT_TARGET_KEY;
 /** The most accounts a manual snapshot may be shared with (docs/rules.md: SharedSnapshotQuotaExceeded). */
 export const SHARED_SNAPSHOT_ACCOUNT_LIMIT = MAX_SHARED_ACCOUNTS;
 
@@ -139,6 +142,10 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
       ? found.givenSnapshot.DBClusterSnapshotArn
       : snapshotArn(found.partition, region, A, shareName);
   const copyName = targetCopyName(inputs.targetCluster, A);
+  const targetRegion = found.targetRegion;
+  const crossRegion = targetRegion !== region;
+  // Across Regions the target first copies the shared snapshot in the source's Region (R12), then its copy across.
+  const transitCopyArn = crossRegion ? snapshotArn(found.partition, region, B, copyName) : undefined;
   const instances = plannedInstances(inputs, found.sourceCluster);
   const names: MigrationNames = {
     ...(manualName ? { sourceManualSnapshot: manualName } : {}),
@@ -148,6 +155,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
     ...(path.shareKey?.Arn ? { shareKeyArn: path.shareKey.Arn } : {}),
     ...(path.createsKey ? { createdKeyAlias: createdKeyAlias(inputs.targetCluster, B) } : {}),
     targetCopy: copyName,
+    ...(transitCopyArn ? { transitCopyArn } : {}),
     targetCluster: inputs.targetCluster,
     targetInstances: instances,
   };
@@ -164,10 +172,22 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
       fix: `choose another --target-cluster, or delete that cluster in ${B} first`,
     });
   }
-  const copy = found.targetCopy;
+  // The copy of the shared snapshot: across Regions the transit one (in the source's Region), else the target's.
+  const copy = crossRegion ? found.transitCopy : found.targetCopy;
+  const regional = crossRegion ? found.targetCopy : undefined;
+  const regionalIsOurs =
+    regional !== undefined && (regional.SourceDBClusterSnapshotArn === transitCopyArn || ours.regionCopy === copyName);
+  if (regional && !regionalIsOurs && !clusterIsOurs) {
+    add({
+      code: "target-copy-exists",
+      severity: "blocker",
+      message: `a snapshot named ${copyName} already exists in ${B} in ${targetRegion} and is not a copy of ${transitCopyArn}`,
+      fix: `delete or rename that snapshot in ${B}, or pick another --target-cluster`,
+    });
+  }
   const copyIsOurs =
     copy !== undefined && (copy.SourceDBClusterSnapshotArn === shareArn || ours.targetCopy === copyName);
-  if (copy && !copyIsOurs && !clusterIsOurs) {
+  if (copy && !copyIsOurs && !clusterIsOurs && !regionalIsOurs) {
     add({
       code: "target-copy-exists",
       severity: "blocker",
@@ -180,21 +200,22 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
       ? "done"
       : "in-progress"
     : "todo";
-  const copyState: StepState = clusterIsOurs
-    ? "done"
-    : copyIsOurs
-      ? copy!.Status === "available"
-        ? "done"
-        : "in-progress"
-      : "todo";
+  const snapshotState = (snapshot: SnapshotFacts): StepState =>
+    snapshot.Status === "available" ? "done" : "in-progress";
+  const regionCopyState: StepState = clusterIsOurs ? "done" : regionalIsOurs ? snapshotState(regional!) : "todo";
+  const copyState: StepState = clusterIsOurs || regionalIsOurs ? "done" : copyIsOurs ? snapshotState(copy!) : "todo";
   // Once the copy exists in the target, the source-side steps have done their work.
-  const sourceSettled = clusterIsOurs || copyIsOurs;
+  const sourceSettled = clusterIsOurs || copyIsOurs || regionalIsOurs;
   const settledReason = clusterIsOurs
     ? `the cluster ${inputs.targetCluster} was already restored in ${B}`
     : `the copy ${copyName} already exists in ${B}`;
 
   if (!sourceSettled) checkSource(inputs, found, path, add, names);
-  if (!clusterIsOurs) checkTarget(inputs, found, path, add, copyState !== "todo");
+  if (!clusterIsOurs) {
+    const finalCopyStarted = crossRegion ? regionCopyState !== "todo" : copyState !== "todo";
+    checkTarget(inputs, found, path, add, finalCopyStarted);
+    if (crossRegion && path.encrypted && copyState === "todo") checkTransitKey(inputs, found, add);
+  }
 
   // ── Steps ────────────────────────────────────────────────────────────────────────────────────────────────
   const steps: PlannedStep[] = [];
@@ -308,13 +329,14 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
 
   const targetKeyShown =
     spec.KmsKeyArn ?? `${spec.KmsKeyId}${found.targetKey.NotYetCreated ? " (AWS creates it on first use)" : ""}`;
+  const copyKeyShown = crossRegion ? transitKeyShown(inputs, found) : targetKeyShown;
   steps.push({
     id: "copy",
     side: "target",
-    title: `copy the shared snapshot into ${B} as ${copyName}`,
+    title: `copy the shared snapshot into ${B} as ${copyName}${crossRegion ? ` (in ${region})` : ""}`,
     details: [
       `CopyDBClusterSnapshot SourceDBClusterSnapshotIdentifier=${shareArn}`,
-      `  TargetDBClusterSnapshotIdentifier=${copyName}${path.encrypted ? ` KmsKeyId=${targetKeyShown}` : ""} CopyTags=false`,
+      `  TargetDBClusterSnapshotIdentifier=${copyName}${path.encrypted ? ` KmsKeyId=${copyKeyShown}` : ""} CopyTags=false`,
       `  Tags (applied explicitly): ${formatTags(spec.SnapshotTags)}`,
       "wait until available",
     ],
@@ -322,6 +344,22 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
     state: copyState,
     ...(clusterIsOurs ? { reason: settledReason } : {}),
   });
+  if (crossRegion) {
+    steps.push({
+      id: "copy-region",
+      side: "target",
+      title: `copy ${copyName} from ${region} into ${targetRegion}`,
+      details: [
+        `CopyDBClusterSnapshot (in ${targetRegion}) SourceDBClusterSnapshotIdentifier=${transitCopyArn}`,
+        `  TargetDBClusterSnapshotIdentifier=${copyName}${path.encrypted ? ` KmsKeyId=${targetKeyShown} PreSignedUrl=(signed for ${region} by the SDK)` : ""} CopyTags=false`,
+        `  Tags (applied explicitly): ${formatTags(spec.SnapshotTags)}`,
+        "wait until available",
+      ],
+      rules: path.encrypted ? ["R12", "R13"] : ["R12"],
+      state: regionCopyState,
+      ...(clusterIsOurs ? { reason: settledReason } : {}),
+    });
+  }
   steps.push({
     id: "restore",
     side: "target",
@@ -385,6 +423,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
   const plan: Plan = {
     migrationId: migrationId(A, B, inputs.targetCluster),
     region,
+    targetRegion,
     source: { account: A, arn: found.source.Arn, ...sourceLabel },
     target: { account: B, arn: found.target.Arn },
     names,
@@ -756,29 +795,13 @@ function checkDedicatedKey(key: KeyFacts, account: string, add: Add): void {
 /** What the target account needs: a usable key of its own (R9), free names, and the groups it names. */
 function checkTarget(inputs: MigrateInputs, found: Discovered, path: SourcePath, add: Add, copyStarted: boolean): void {
   const B = found.target.Account;
-  const key = found.targetKey;
   const keyNeeded = path.encrypted ? !copyStarted : true;
   if (keyNeeded) {
-    const fix = `pass --target-kms-key with an enabled key of account ${B} that the target caller may use (kms:CreateGrant, kms:DescribeKey), or leave it out to use ${B}'s alias/aws/rds`;
-    const unusable = (why: string) =>
-      add({
-        code: "target-key-unusable",
-        severity: "blocker",
-        rule: "R9",
-        message: `the target key ${key.Requested} can't be used by ${B}: ${why}`,
-        fix,
-      });
-    const owner = keyOwner(key);
-    if (key.Error && isCallersDenial(key.Error)) {
-      // A denied read is the permission report's (permissions.ts), not a reason to change the key.
-    } else if (key.Error) unusable(`${key.Error.code}: ${key.Error.message}`);
-    else if (key.NotYetCreated) {
-      // AWS creates alias/aws/rds in the account on first use (K4); nothing to check yet.
-    } else if (owner && owner !== B)
-      unusable(`it belongs to account ${owner}; the copy needs a key of the target account`);
-    else if (key.KeyState && key.KeyState !== "Enabled") unusable(`it is ${key.KeyState}`);
-    else if (key.Policy && key.Arn && !targetMayUseKey(key.Policy, key.Arn, found))
-      unusable(`its key policy does not let ${found.target.Arn} call kms:CreateGrant and kms:DescribeKey`);
+    checkTargetKey(found, found.targetKey, found.targetRegion, add, {
+      code: "target-key-unusable",
+      rule: "R9",
+      fix: `pass --target-kms-key with an enabled key of account ${B}${found.targetRegion !== found.region ? ` in ${found.targetRegion}` : ""} that the target caller may use (kms:CreateGrant, kms:DescribeKey), or leave it out to use ${B}'s alias/aws/rds`,
+    });
   }
   if (found.targetParameterGroup === "missing") {
     const name = inputs.parameterGroup ?? found.sourceCluster?.DBClusterParameterGroup;
@@ -807,6 +830,62 @@ function checkTarget(inputs: MigrateInputs, found: Discovered, path: SourcePath,
   }
 }
 
+/**
+ * One of the target's keys (R9): its own, enabled, in the Region it encrypts in (R13: "KMS keys are specific to
+ * the Region that they are created in"), and usable by the target caller via RDS.
+ */
+function checkTargetKey(
+  found: Discovered,
+  key: KeyFacts,
+  region: string,
+  add: Add,
+  finding: { code: string; rule: string; fix: string },
+): void {
+  const B = found.target.Account;
+  const unusable = (why: string, rule = finding.rule) =>
+    add({
+      code: finding.code,
+      severity: "blocker",
+      rule,
+      message: `the target key ${key.Requested} can't be used by ${B}${found.targetRegion !== found.region ? ` in ${region}` : ""}: ${why}`,
+      fix: finding.fix,
+    });
+  const owner = keyOwner(key);
+  const keyRegion = regionOfArn(key.Arn ?? key.Requested);
+  if (keyRegion && keyRegion !== region)
+    unusable(`it is a key of ${keyRegion}, and a copy in ${region} needs a key of ${region}`, "R13");
+  else if (key.Error && isCallersDenial(key.Error)) {
+    // A denied read is the permission report's (permissions.ts), not a reason to change the key.
+  } else if (key.Error) unusable(`${key.Error.code}: ${key.Error.message}`);
+  else if (key.NotYetCreated) {
+    // AWS creates alias/aws/rds in the account on first use (K4); nothing to check yet.
+  } else if (owner && owner !== B)
+    unusable(`it belongs to account ${owner}; the copy needs a key of the target account`);
+  else if (key.KeyState && key.KeyState !== "Enabled") unusable(`it is ${key.KeyState}`);
+  else if (key.Policy && key.Arn && !targetMayUseKey(key.Policy, key.Arn, found, region))
+    unusable(`its key policy does not let ${found.target.Arn} call kms:CreateGrant and kms:DescribeKey`);
+}
+
+/** Across Regions: the key of the target's copy in the source Region (--transit-kms-key), checked like its own. */
+function checkTransitKey(inputs: MigrateInputs, found: Discovered, add: Add): void {
+  checkTargetKey(found, found.transitKey ?? { Requested: transitKeyOf(inputs) }, found.region, add, {
+    code: "transit-key-unusable",
+    rule: "R12",
+    fix: `pass --transit-kms-key with an enabled key of account ${found.target.Account} in ${found.region} that the target caller may use, or leave it out to use its alias/aws/rds there`,
+  });
+}
+
+/** How the plan shows the transit key: its ARN when known. */
+function transitKeyShown(inputs: MigrateInputs, found: Discovered): string {
+  const key = found.transitKey;
+  return key?.Arn ?? `${transitKeyOf(inputs)}${key?.NotYetCreated ? " (AWS creates it on first use)" : ""}`;
+}
+
+/** The Region a key or alias ARN names; undefined for an id or an alias name. */
+function regionOfArn(value: string): string | undefined {
+  return value.startsWith("arn:") ? value.split(":")[3] || undefined : undefined;
+}
+
 /** The account a key belongs to, as DescribeKey reports it or its ARN says. */
 function keyOwner(key: KeyFacts): string | undefined {
   return key.AWSAccountId ?? accountOfArn(key.Arn);
@@ -821,7 +900,7 @@ function safeTargetAccess(policy: string, keyArn: string, found: Discovered, reg
 }
 
 /** R9/R10 on the target's own key: RDS creates a grant and describes the key on the caller's behalf. */
-function targetMayUseKey(policyText: string, keyArn: string, found: Discovered): boolean {
+function targetMayUseKey(policyText: string, keyArn: string, found: Discovered, region: string): boolean {
   let policy;
   try {
     policy = parsePolicy(policyText);
@@ -829,7 +908,7 @@ function targetMayUseKey(policyText: string, keyArn: string, found: Discovered):
     return false;
   }
   const principal = principalOf(found.target);
-  const context = { "kms:CallerAccount": found.target.Account, "kms:ViaService": `rds.${found.region}.amazonaws.com` };
+  const context = { "kms:CallerAccount": found.target.Account, "kms:ViaService": `rds.${region}.amazonaws.com` };
   return [
     { action: "kms:CreateGrant", context: { ...context, "kms:GrantIsForAWSResource": "true" } },
     { action: "kms:DescribeKey", context },

@@ -99,7 +99,8 @@ export function describeChanges(plan: Plan, prefix = ""): string {
 export function renderPlan(plan: Plan): string {
   const lines: string[] = [];
   const from = plan.source.cluster ? `cluster ${plan.source.cluster}` : `snapshot ${plan.source.snapshot}`;
-  lines.push(`Migration ${plan.migrationId} (${plan.region})`);
+  const regions = plan.targetRegion === plan.region ? plan.region : `${plan.region} to ${plan.targetRegion}`;
+  lines.push(`Migration ${plan.migrationId} (${regions})`);
   lines.push(`  source  ${plan.source.account}  as ${plan.source.arn}  ${from}`);
   lines.push(`  target  ${plan.target.account}  as ${plan.target.arn}  cluster ${plan.names.targetCluster}`);
   lines.push("");

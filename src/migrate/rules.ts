@@ -14,6 +14,8 @@ export const RULES: Record<string, string> = {
   R9: "the copy of an encrypted shared snapshot needs a KMS key of the target account",
   R10: "the source key's policy must let the target account use it (kms:CreateGrant and the rest)",
   R11: "a restored cluster has no instances: create them once it is available",
+  R12: "an encrypted shared snapshot can't cross Regions: copy it in its Region, then copy the copy across",
+  R13: "an encrypted copy into another Region needs a key of that Region and a PreSignedUrl of the source Region",
   K1: "a new key policy must still let its author call kms:PutKeyPolicy (lockout check)",
   K2: "every principal in a key policy must be a valid account or an existing IAM ARN",
   K3: "a key policy is at most 32 KB",

@@ -25,7 +25,18 @@ export interface SideConfig {
 export interface MigrateInputs {
   source: SideConfig;
   target: SideConfig;
+  /** The source's Region (and the target's, unless `targetRegion` says another). */
   region: string;
+  /**
+   * `--target-region`: the Region the cluster moves to; absent or equal to `region`: the same Region. Another one
+   * adds the `copy-region` step (docs/migrate-regions.md, rules.md R12, R13).
+   */
+  targetRegion?: string;
+  /**
+   * `--transit-kms-key`: across Regions, a key of the target account in the *source* Region for the copy made there
+   * before it crosses (R12); default `alias/aws/rds`. `targetKmsKey` is then a key of the target Region (R13).
+   */
+  transitKmsKey?: string;
   /** The source cluster; or give `sourceSnapshot`. */
   sourceCluster?: string;
   /** An existing snapshot of the source account (name, `rds:` name, or ARN) to move instead of a fresh one. */
@@ -139,6 +150,8 @@ export type Existence = "exists" | "missing" | "unknown";
 /** Everything `plan` needs to know, read through the SDK by discover.ts. */
 export interface Discovered {
   region: string;
+  /** Where the target's cluster is made: `region`, or `--target-region`. */
+  targetRegion: string;
   partition: string;
   source: CallerIdentity;
   target: CallerIdentity;
@@ -158,7 +171,11 @@ export interface Discovered {
   /** The key this migration created in an earlier run (`--create-source-key`), found by its alias. */
   createdSourceKey?: KeyFacts;
   targetKey: KeyFacts;
+  /** The target's copy of the shared snapshot, in the Region the cluster is restored in. */
   targetCopy?: SnapshotFacts;
+  /** Across Regions: the target's copy of the shared snapshot in the source Region, and the key it is made under. */
+  transitCopy?: SnapshotFacts;
+  transitKey?: KeyFacts;
   targetCluster?: ClusterFacts;
   targetInstances: InstanceFacts[];
   targetParameterGroup: Existence;
@@ -179,6 +196,7 @@ export type StepId =
   | "share"
   | "key-policy"
   | "copy"
+  | "copy-region"
   | "restore"
   | "instances"
   | "verify"
@@ -192,7 +210,7 @@ export interface PlannedStep {
   title: string;
   /** Lines that say exactly what will be called, with which values. */
   details: string[];
-  /** The rules of docs/rules.md this step meets (R1…R11, K1…K4). */
+  /** The rules of docs/rules.md this step meets (R1…R13, K1…K4). */
   rules: string[];
   state: StepState;
   /** Why a step counts as done without running (e.g. "the restored cluster already exists"). */
@@ -226,7 +244,10 @@ export interface MigrationNames {
   shareKeyArn?: string;
   /** Alias of the key created with --create-source-key. */
   createdKeyAlias?: string;
+  /** The target's copy, restored from: in the target Region (across Regions, its transit copy has the same name). */
   targetCopy: string;
+  /** Across Regions: the target's copy in the source Region, which `copy-region` copies (absent in one Region). */
+  transitCopyArn?: string;
   targetCluster: string;
   targetInstances: { DBInstanceIdentifier: string; DBInstanceClass: string; PromotionTier?: number; Tags: Tag[] }[];
 }
@@ -256,6 +277,8 @@ export interface TargetSpec {
 export interface Plan {
   migrationId: string;
   region: string;
+  /** The Region the cluster moves to (the same as `region` unless --target-region says another). */
+  targetRegion: string;
   source: { account: string; arn: string; cluster?: string; snapshot?: string };
   target: { account: string; arn: string };
   names: MigrationNames;

@@ -108,6 +108,33 @@ export async function signRequest(call: RawCall, host = "trident.local"): Promis
   return (await signer.sign(request, { signingDate: call.signingDate })) as HttpRequest;
 }
 
+/**
+ * A SigV4 presigned URL (query form) of a GET with the call's `params`, built as the SDKs build a cross-Region
+ * `PreSignedUrl` (host signed bare, parameters in the query); `expiresIn` in seconds (default 3600, the SDKs').
+ */
+export async function presignedUrl(
+  call: RawCall & { expiresIn?: number },
+  host = `rds.${call.region ?? REGION}.amazonaws.com`,
+): Promise<string> {
+  const request = new HttpRequest({
+    method: "GET",
+    protocol: "https:",
+    hostname: host,
+    path: "/",
+    headers: { host },
+    query: { ...call.params },
+  });
+  const signer = new SignatureV4({
+    service: call.service,
+    region: call.region ?? REGION,
+    credentials: call.credentials ?? ADMIN[A]!,
+    sha256: Sha256,
+  });
+  const signed = await signer.presign(request, { signingDate: call.signingDate, expiresIn: call.expiresIn ?? 3600 });
+  const query = new URLSearchParams(signed.query as Record<string, string>).toString();
+  return `https://${host}/?${query}`;
+}
+
 export async function rawCall(emulator: Emulator, call: RawCall): Promise<RawResult> {
   const signed = await signRequest({ credentials: ADMIN[A], ...call });
   const headers: Record<string, string> = {};

@@ -63,6 +63,7 @@ export function keyFacts(arn: string, account: string, overrides: Partial<KeyFac
 export function seedFacts(): Discovered {
   return {
     region: REGION,
+    targetRegion: REGION,
     partition: "aws",
     source: { Account: A, Arn: `arn:aws:iam::${A}:user/admin`, UserId: "AIDAADMINA" },
     target: { Account: B, Arn: `arn:aws:iam::${B}:user/admin`, UserId: "AIDAADMINB" },

@@ -59,6 +59,11 @@ export interface KmsServiceAccess {
   generateDataKey(call: ServiceKeyCall): { plaintext: Buffer; ciphertextBlob: Buffer };
   /** Unwraps a data key; the blob names its key, which must equal call.keyArn. */
   decrypt(call: ServiceKeyCall & { ciphertextBlob: Buffer }): Buffer;
+  /**
+   * Wraps a plaintext under the key (KMS Encrypt): a data key carried to a key of another Region, which no single
+   * ReEncrypt can reach (a cross-Region snapshot copy unwraps in the source Region and wraps in its own).
+   */
+  encrypt(call: ServiceKeyCall & { plaintext: Buffer }): Buffer;
   /** Unwraps with the source key and re-wraps with the destination key, authorizing both sides. */
   reEncrypt(call: {
     principal: Principal;

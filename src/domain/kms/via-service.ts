@@ -4,7 +4,7 @@ import { AwsError } from "../../protocol/errors.js";
 import { authorizeKeyAction } from "./access.js";
 import { aliasNameFor, ensureAwsManagedKey } from "./aws-managed.js";
 import { open, parseBlob } from "./ciphertext.js";
-import { decrypt, generateDataKey, reEncrypt } from "./crypto.js";
+import { decrypt, encrypt, generateDataKey, reEncrypt } from "./crypto.js";
 import type { KmsCall, KmsEnv, ViaService } from "./env.js";
 import { createGrant, deleteGrant } from "./grants.js";
 import { parseKeyArn } from "./identifiers.js";
@@ -70,6 +70,17 @@ export class KmsViaService implements KmsServiceAccess {
         EncryptionContext: request.encryptionContext,
       });
       return Buffer.from(out.Plaintext!);
+    });
+  }
+
+  encrypt(request: ServiceKeyCall & { plaintext: Buffer }): Buffer {
+    return asKeyAccess(() => {
+      const out = encrypt(this.#call(request), {
+        KeyId: request.keyArn,
+        Plaintext: request.plaintext,
+        EncryptionContext: request.encryptionContext,
+      });
+      return Buffer.from(out.CiphertextBlob!);
     });
   }
 

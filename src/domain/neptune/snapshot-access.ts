@@ -1,4 +1,5 @@
 import { neptuneFault } from "../../services/neptune/errors.js";
+import { isServedRegion } from "../../auth/regions.js";
 import { parseRdsArn } from "./arn.js";
 import { isValidIdentifier } from "./identifiers.js";
 import type { NeptuneScope } from "./lifecycle.js";
@@ -22,14 +23,19 @@ export type SnapshotAccess = "own" | "shared" | "public";
 
 export interface SnapshotRef {
   record: ClusterSnapshotRecord;
-  /** Where the snapshot lives (the owner's account; the region is always the caller's). */
+  /** Where the snapshot lives: the owner's account, and its region (the caller's, except for a copy's source). */
   ownerAccountId: string;
   region: string;
   access: SnapshotAccess;
 }
 
-/** What the caller wants to do: only the owner may modify, delete or read the attributes of a snapshot. */
-export type SnapshotUse = "read" | "use" | "own";
+/**
+ * What the caller wants to do: only the owner may modify, delete or read the attributes of a snapshot; only a
+ * copy reaches a snapshot of another region (by ARN: "If the source snapshot is in a different Region than the copy,
+ * specify a valid DB cluster snapshot ARN", RDS API reference CopyDBClusterSnapshot); restore and describe stay in
+ * the caller's region, as in AWS.
+ */
+export type SnapshotUse = "read" | "use" | "copy" | "own";
 
 /** `DBClusterSnapshot not found: <as given>` (observed for names and ARNs, reference §5). */
 function snapshotNotFound(given: string) {
@@ -62,12 +68,11 @@ function accessFor(record: ClusterSnapshotRecord, accountId: string): "shared" |
 }
 
 /** The snapshot a caller names, with what the caller may do with it; undefined when it is not visible. */
-function findSnapshot(scope: NeptuneScope, given: string): SnapshotRef | undefined {
+function findSnapshot(scope: NeptuneScope, given: string, acrossRegions: boolean): SnapshotRef | undefined {
   if (given.startsWith("arn:")) {
     const arn = parseRdsArn(given);
-    // *Decided*: a snapshot of another region is not reachable (Trident copies within a region only).
-    if (!arn || arn.type !== "cluster-snapshot" || arn.region !== scope.region || !isSnapshotName(arn.name))
-      return undefined;
+    if (!arn || arn.type !== "cluster-snapshot" || !isSnapshotName(arn.name)) return undefined;
+    if (arn.region !== scope.region && (!acrossRegions || !isServedRegion(arn.region))) return undefined;
     const record = clusterSnapshotTable(scope.store, arn.accountId, arn.region).get(arn.name.toLowerCase());
     if (!record) return undefined;
     if (arn.accountId === scope.accountId)
@@ -82,12 +87,12 @@ function findSnapshot(scope: NeptuneScope, given: string): SnapshotRef | undefin
 }
 
 /**
- * The snapshot a caller names, for a use: `read` and `use` (describe, copy, restore) accept shared and public
+ * The snapshot a caller names, for a use: `read`, `use` and `copy` (describe, restore, copy) accept shared and public
  * snapshots; `own` (modify, delete, describe attributes) only the caller's own. Refusals are not-found faults
  * (*decided*: a recipient that names a shared snapshot for an owner's operation learns nothing more than that).
  */
 export function resolveSnapshot(scope: NeptuneScope, given: string, use: SnapshotUse): SnapshotRef {
-  const ref = findSnapshot(scope, given);
+  const ref = findSnapshot(scope, given, use === "copy");
   if (!ref || (use === "own" && ref.access !== "own")) throw snapshotNotFound(given);
   return ref;
 }

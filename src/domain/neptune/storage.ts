@@ -85,6 +85,29 @@ export function rewrapDataKey(scope: NeptuneScope, wrapped: Buffer, fromKeyArn: 
   );
 }
 
+/**
+ * The data key carried from a key of one Region to a key of another: unwrapped (KMS Decrypt via RDS) in the
+ * source's Region, wrapped (KMS Encrypt via RDS) in the copy's; KMS keys are regional, so no one ReEncrypt reaches
+ * both. The plaintext lives only between the two calls.
+ */
+export function carryDataKey(
+  from: { scope: NeptuneScope; keyArn: string },
+  to: { scope: NeptuneScope; keyArn: string },
+  wrapped: Buffer,
+  onFault: { from: () => AwsError; to: () => AwsError },
+): Buffer {
+  const plaintext = withKeyFault(onFault.from, () =>
+    kmsOf(from.scope).decrypt({ ...via(from.scope), keyArn: from.keyArn, ciphertextBlob: wrapped }),
+  );
+  try {
+    return withKeyFault(onFault.to, () =>
+      Buffer.from(kmsOf(to.scope).encrypt({ ...via(to.scope), keyArn: to.keyArn, plaintext })),
+    );
+  } finally {
+    plaintext.fill(0);
+  }
+}
+
 /** What Neptune's grants on a key allow: what RDS asks for on a resource's key. */
 const GRANT_OPERATIONS: readonly string[] = AUTHORIZING_GRANT_OPERATIONS;
 

@@ -2,6 +2,7 @@ import type { StepId } from "../types.js";
 import type { Step } from "./context.js";
 import { copyToCmk } from "./copy-to-cmk.js";
 import { copy } from "./copy.js";
+import { copyRegion } from "./copy-region.js";
 import { instances } from "./instances.js";
 import { keyPolicy } from "./key-policy.js";
 import { restore } from "./restore.js";
@@ -19,6 +20,7 @@ export const STEPS: Record<StepId, Step> = {
   share,
   "key-policy": keyPolicy,
   copy,
+  "copy-region": copyRegion,
   restore,
   instances,
   verify,
