@@ -140,6 +140,7 @@ const CLAIM_STEPS: Record<Claimable, string> = {
   sourceManualSnapshot: "snapshot",
   sourceCmkSnapshot: "copy-to-cmk",
   targetCopy: "copy",
+  regionCopy: "copy-region",
   targetCluster: "restore",
 };
 
