@@ -1,6 +1,8 @@
 import type { KeyMetadata } from "../../generated/kms.js";
 import { ECC_SPECS } from "./ecc.js";
 import { HMAC_SPECS, keySpecOf, keyUsageOf } from "./key-specs.js";
+import { importMetadata } from "./imported-material.js";
+import { currentMaterialId } from "./materials.js";
 import { keyState, type KeyRecord } from "./records.js";
 
 /**
@@ -22,7 +24,8 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     KeyUsage: keyUsageOf(key),
     KeyState: state,
     DeletionDate: key.DeletionDate === undefined ? undefined : new Date(key.DeletionDate),
-    Origin: "AWS_KMS",
+    Origin: key.Origin ?? "AWS_KMS",
+    ...importMetadata(key),
     KeyManager: key.KeyManager,
     // The deprecated member repeats KeySpec for every spec its enum has (all of Trident's).
     CustomerMasterKeySpec: spec as KeyMetadata["CustomerMasterKeySpec"],
@@ -30,7 +33,10 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     EncryptionAlgorithms: mac || curve ? undefined : ["SYMMETRIC_DEFAULT"],
     SigningAlgorithms: curve ? [curve.algorithm] : undefined,
     MacAlgorithms: mac ? [mac.algorithm] : undefined,
-    MultiRegion: false,
+    MultiRegion: key.MultiRegionKeyType !== undefined,
     PendingDeletionWindowInDays: key.PendingDeletionWindowInDays,
+    // For symmetric encryption keys that have material [M-KMS KeyMetadata CurrentKeyMaterialId].
+    CurrentKeyMaterialId:
+      spec === "SYMMETRIC_DEFAULT" && state !== "PendingImport" ? currentMaterialId(key) : undefined,
   };
 }

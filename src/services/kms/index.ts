@@ -2,6 +2,8 @@ import type { KmsOperations } from "../../generated/kms.js";
 import type { HandlerMap } from "../service.js";
 import { aliasHandlers } from "./aliases.js";
 import { cryptoHandlers } from "./crypto.js";
+import { customKeyStoreHandlers } from "./custom-key-stores.js";
+import { keyMaterialHandlers } from "./key-material.js";
 import { grantHandlers } from "./grants.js";
 import { keyHandlers } from "./keys.js";
 import { policyHandlers } from "./policies.js";
@@ -14,5 +16,7 @@ export const kmsHandlers: HandlerMap<KmsOperations> = {
   ...policyHandlers,
   ...grantHandlers,
   ...cryptoHandlers,
+  ...keyMaterialHandlers,
+  ...customKeyStoreHandlers,
   ...unsupportedHandlers,
 };

@@ -3,8 +3,7 @@ import type { KmsOperations } from "../../generated/kms.js";
 import { refusingHandlers, type HandlerMap } from "../service.js";
 
 /**
- * Operations for kinds of keys Trident's KMS does not have (RSA, key agreement, multi-Region, custom key stores,
- * imported key material) answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
+ * Operations for kinds of keys Trident's KMS does not have (RSA, key agreement) answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
  * the request is understood, the feature is out of scope. docs/coverage.md lists them from this table.
  */
 /** The kinds of keys Trident's KMS has (the refusals below and docs/coverage.md say it the same way). */
@@ -14,17 +13,6 @@ export const OUT_OF_SCOPE: Record<string, string> = {
   GenerateDataKeyPair: "asymmetric data key pairs",
   GenerateDataKeyPairWithoutPlaintext: "asymmetric data key pairs",
   DeriveSharedSecret: "key agreement keys",
-  ReplicateKey: "multi-Region keys",
-  UpdatePrimaryRegion: "multi-Region keys",
-  CreateCustomKeyStore: "custom key stores",
-  ConnectCustomKeyStore: "custom key stores",
-  DeleteCustomKeyStore: "custom key stores",
-  DescribeCustomKeyStores: "custom key stores",
-  DisconnectCustomKeyStore: "custom key stores",
-  UpdateCustomKeyStore: "custom key stores",
-  GetParametersForImport: "imported key material",
-  ImportKeyMaterial: "imported key material",
-  DeleteImportedKeyMaterial: "imported key material",
 };
 
 export const unsupportedHandlers: HandlerMap<KmsOperations> = refusingHandlers(OUT_OF_SCOPE, (operation, feature) =>
