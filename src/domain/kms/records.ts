@@ -3,6 +3,7 @@ import type { PolicyDocument } from "../../policy/index.js";
 import type { Table } from "../../state/store.js";
 import type { KmsEnv } from "./env.js";
 import { catchUpKey } from "./key-clock.js";
+import { forgetKeyUse } from "./key-last-usage.js";
 import type { MaterialVersion } from "./materials.js";
 
 /**
@@ -167,4 +168,5 @@ function purgeKey(env: KmsEnv, key: KeyRecord): void {
   for (const alias of aliases.values()) if (alias.TargetKeyId === key.KeyId) aliases.delete(alias.AliasName);
   const grants = grantTable(env, key.AccountId, key.Region);
   for (const grant of grants.values()) if (grant.KeyId === key.KeyId) grants.delete(grant.GrantId);
+  forgetKeyUse(env, key.AccountId, key.Region, key.KeyId);
 }
