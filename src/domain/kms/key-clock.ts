@@ -33,12 +33,12 @@ export function catchUpKey(env: KmsEnv, key: KeyRecord): KeyRecord {
   return current;
 }
 
-/** Whether nothing the clock changes differs (records are replaced, never mutated, so identity tells). */
+/** Whether nothing the clock changes differs (a replica's copies of its primary's properties compare by value). */
 function sameShared(a: KeyRecord, b: KeyRecord): boolean {
   return (
-    a.Material === b.Material &&
-    a.Versions === b.Versions &&
-    a.Rotation === b.Rotation &&
+    a.Material.equals(b.Material) &&
+    (a.Versions?.length ?? 0) === (b.Versions?.length ?? 0) &&
+    JSON.stringify(a.Rotation) === JSON.stringify(b.Rotation) &&
     a.Import === b.Import &&
     a.DeletionDate === b.DeletionDate &&
     a.ReplicaDeletionPending === b.ReplicaDeletionPending &&

@@ -32,11 +32,12 @@ const DELETION_WINDOW = { min: 7, max: 30, default: 30 };
 const DAY_MS = 86_400_000;
 
 /**
- * CreateKey. Order of checks: IAM allows kms:CreateKey (and kms:TagResource when Tags are given) [M-KMS]; the key
- * is one Trident has (key-specs.ts; AWS_KMS origin, one region); tags; then the policy: size, grammar,
- * principals, and the lockout check unless bypassed (K1-K3). LocalStack's `_custom_id_` and `_custom_key_material_`
- * (custom-tags.ts) fix the id and material, checked after the tags. Without a Policy, the default policy is attached and
- * not checked [aws-behaviour §6.4 (1)].
+ * CreateKey. Order of checks: IAM allows kms:CreateKey (and kms:TagResource when Tags are given) [M-KMS]; the origin
+ * and key store, spec and usage (checkSupportedKey); tags; then the policy (key-policy.ts keyPolicyFor: size,
+ * grammar, principals, and the lockout check unless bypassed, K1-K3; the default policy unchecked). LocalStack's
+ * `_custom_id_` and `_custom_key_material_` (custom-tags.ts) fix the id and material, checked after the tags.
+ * MultiRegion makes an `mrk-` primary key (multi-region.ts); Origin EXTERNAL a key without material, PendingImport
+ * (imported-material.ts).
  */
 export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: KmsExtensions): KeyMetadata {
   authorizeIdentityAction(call, "kms:CreateKey");
