@@ -171,8 +171,8 @@ export function importMetadata(key: KeyRecord): { ExpirationModel?: ImportRecord
 }
 
 function withoutMaterial(key: KeyRecord): KeyRecord {
-  const { ExpirationModel: _model, ValidTo: _validTo, ...kept } = importOf(key);
-  return { ...key, Material: Buffer.alloc(0), Import: { ...kept, Imported: false } };
+  const Import = { ...importOf(key), Imported: false, ExpirationModel: undefined, ValidTo: undefined };
+  return { ...key, Material: Buffer.alloc(0), Import };
 }
 
 function importOf(key: KeyRecord): ImportRecord {
