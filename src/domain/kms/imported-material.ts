@@ -22,6 +22,7 @@ import { kmsFault, validationException } from "./errors.js";
 import { requireNotPendingDeletion } from "./key-states.js";
 import { HMAC_SPECS, keySpecOf } from "./key-specs.js";
 import { keyMaterialId } from "./materials.js";
+import { wrappingKeyPair } from "./wrapping-keys.js";
 import { saveKey, type ImportRecord, type KeyRecord } from "./records.js";
 import { resolveKey } from "./resolve.js";
 
@@ -59,10 +60,10 @@ export function importsMaterialOf(spec: string): boolean {
   return spec === "SYMMETRIC_DEFAULT" || spec in HMAC_SPECS;
 }
 
-export function getParametersForImport(
+export async function getParametersForImport(
   call: KmsCall,
   input: GetParametersForImportRequest,
-): GetParametersForImportResponse {
+): Promise<GetParametersForImportResponse> {
   const key = externalKey(call, input.KeyId, "kms:GetParametersForImport");
   // "As of October 10, 2023, KMS does not support the RSAES_PKCS1_V1_5 wrapping algorithm"; SM2 is for the China
   // Regions only [M-KMS GetParametersForImport WrappingAlgorithm]. *Decided* texts.
@@ -76,12 +77,12 @@ export function getParametersForImport(
       `${input.WrappingAlgorithm} with wrapping key spec ${input.WrappingKeySpec} is available only in the China Regions.`,
     );
   }
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+  const { publicKey, privateKey } = await wrappingKeyPair(bits);
   const token = randomBytes(64);
   const validTo = call.env.clock.now().getTime() + PARAMETERS_VALID_MS;
   const parameters = {
     Token: token,
-    PrivateKey: privateKey.export({ type: "pkcs8", format: "der" }),
+    PrivateKey: privateKey,
     WrappingAlgorithm: input.WrappingAlgorithm,
     ValidTo: validTo,
   };
@@ -90,7 +91,7 @@ export function getParametersForImport(
   return {
     KeyId: key.Arn,
     ImportToken: token,
-    PublicKey: publicKey.export({ type: "spki", format: "der" }),
+    PublicKey: publicKey,
     ParametersValidTo: new Date(validTo),
   };
 }

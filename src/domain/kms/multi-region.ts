@@ -12,6 +12,7 @@ import { keyArn } from "./identifiers.js";
 import { requireNotPendingDeletion } from "./key-states.js";
 import { keyMetadata } from "./metadata.js";
 import { keyPolicyFor } from "./key-policy.js";
+import { pendingImport } from "./imported-material.js";
 import { keyInEveryRegion, keyState, saveKey, type KeyRecord } from "./records.js";
 import { resolveKey } from "./resolve.js";
 import { checkTags, mergeTags } from "./tags.js";
@@ -144,6 +145,8 @@ export function replicateKey(call: KmsCall, input: ReplicateKeyRequest): Replica
     PendingDeletionWindowInDays: undefined,
     ReplicaDeletionPending: undefined,
     MultiRegionKeyType: "REPLICA",
+    // Imported material is imported into each related key: the replica starts PendingImport [KMS multi-region-keys-import].
+    ...(key.Origin === "EXTERNAL" ? pendingImport() : {}),
   };
   saveKey(call.env, replica);
   return {
