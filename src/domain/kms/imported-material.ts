@@ -1,11 +1,4 @@
-import {
-  constants,
-  createDecipheriv,
-  createPrivateKey,
-  generateKeyPairSync,
-  privateDecrypt,
-  randomBytes,
-} from "node:crypto";
+import { constants, createDecipheriv, createPrivateKey, privateDecrypt, randomBytes } from "node:crypto";
 import type {
   AlgorithmSpec,
   DeleteImportedKeyMaterialRequest,
