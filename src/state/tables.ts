@@ -14,6 +14,7 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   ["kms.keys", { secret: true }],
   ["kms.aliases", { secret: false }],
   ["kms.grants", { secret: false }],
+  ["kms.keyLastUsage", { secret: false }],
   ["neptune.clusters", { secret: false }],
   ["neptune.instances", { secret: false }],
   ["neptune.clusterSnapshots", { secret: false }],

@@ -23,7 +23,7 @@ describe("KMS aliases", () => {
     for (const KeyId of ["alias/graph", `arn:aws:kms:${REGION}:${A}:alias/graph`, "alias/graph-arn"]) {
       assert.equal((await a.kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!.Arn, key!.Arn);
     }
-    const listed = await a.kms.send(new ListAliasesCommand({}));
+    const listed = await a.kms.send(new ListAliasesCommand({ KeyId: key!.KeyId }));
     assert.deepEqual(
       listed.Aliases!.map(({ AliasName, AliasArn, TargetKeyId }) => ({ AliasName, AliasArn, TargetKeyId })),
       [
@@ -122,7 +122,11 @@ describe("KMS aliases", () => {
     assert.equal(error.name, "KMSInvalidStateException");
     assert.equal(error.message, `${key!.Arn} is pending deletion.`);
     clock.advance(7 * DAY);
-    assert.deepEqual((await a.kms.send(new ListAliasesCommand({}))).Aliases, []);
+    const left = (await a.kms.send(new ListAliasesCommand({}))).Aliases!;
+    assert.deepEqual(
+      left.filter((alias) => !alias.AliasName!.startsWith("alias/aws/")),
+      [],
+    );
   });
 
   test("ListAliases paginates by name", async () => {
@@ -130,13 +134,13 @@ describe("KMS aliases", () => {
     const { KeyMetadata: key } = await a.kms.send(new CreateKeyCommand({}));
     for (const name of ["c", "a", "b"])
       await a.kms.send(new CreateAliasCommand({ AliasName: `alias/${name}`, TargetKeyId: key!.KeyId }));
-    const first = await a.kms.send(new ListAliasesCommand({ Limit: 2 }));
+    const first = await a.kms.send(new ListAliasesCommand({ KeyId: key!.KeyId, Limit: 2 }));
     assert.deepEqual(
       first.Aliases!.map((x) => x.AliasName),
       ["alias/a", "alias/b"],
     );
     assert.equal(first.Truncated, true);
-    const rest = await a.kms.send(new ListAliasesCommand({ Limit: 2, Marker: first.NextMarker }));
+    const rest = await a.kms.send(new ListAliasesCommand({ KeyId: key!.KeyId, Limit: 2, Marker: first.NextMarker }));
     assert.deepEqual(
       rest.Aliases!.map((x) => x.AliasName),
       ["alias/c"],

@@ -102,13 +102,15 @@ describe("KMS CreateKey and DescribeKey", () => {
     const { a } = inProcess();
     for (const input of [
       { KeySpec: "ML_DSA_44" as const, KeyUsage: "SIGN_VERIFY" as const },
-      { Origin: "EXTERNAL" as const },
-      { MultiRegion: true },
+      { KeySpec: "ECC_NIST_P256" as const, KeyUsage: "SIGN_VERIFY" as const, Origin: "EXTERNAL" as const },
     ]) {
       const error = await rejection(() => a.kms.send(new CreateKeyCommand(input)));
       assert.equal(error.name, "UnsupportedOperationException");
       assert.equal(error.$metadata?.httpStatusCode, 400);
-      assert.match(error.message, /^Trident's KMS (supports only keys with Origin AWS_KMS|does not support KeySpec)/);
+      assert.match(
+        error.message,
+        /^Trident's KMS (imports key material for symmetric encryption and HMAC keys only|does not support KeySpec)/,
+      );
     }
   });
 

@@ -1,4 +1,5 @@
 import type {
+  AliasListEntry,
   CreateAliasRequest,
   DeleteAliasRequest,
   ListAliasesRequest,
@@ -101,32 +102,61 @@ function existingAlias(call: KmsCall, aliasName: string, action: string): AliasR
   return alias;
 }
 
-/** The caller's aliases in the region, by name; with KeyId, only those of that key. */
+/**
+ * The predefined AWS aliases every account and Region lists, as AWS lists them before their AWS managed key exists
+ * [M-KMS ListAliases: "The response might also include aliases that have no TargetKeyId field. These are predefined
+ * aliases that AWS has created but has not yet associated with a KMS key"]. The names are those a new account lists
+ * (as moto and LocalStack reproduce them from captures). Once a key exists behind one (aws-managed.ts), the stored
+ * alias is listed instead.
+ */
+export const PREDEFINED_AWS_ALIASES = [
+  "alias/aws/acm",
+  "alias/aws/dynamodb",
+  "alias/aws/ebs",
+  "alias/aws/elasticfilesystem",
+  "alias/aws/es",
+  "alias/aws/glue",
+  "alias/aws/kinesisvideo",
+  "alias/aws/lambda",
+  "alias/aws/rds",
+  "alias/aws/redshift",
+  "alias/aws/s3",
+  "alias/aws/secretsmanager",
+  "alias/aws/ssm",
+  "alias/aws/xray",
+] as const;
+
+/**
+ * The caller's aliases in the region, by name, with the predefined AWS aliases not yet associated with a key (no
+ * TargetKeyId and, *decided*, no dates); with KeyId, only the aliases of that key.
+ */
 export function listAliases(call: KmsCall, input: ListAliasesRequest): ListAliasesResponse {
   authorizeIdentityAction(call, "kms:ListAliases");
   const { accountId } = call.principal;
   liveKeys(call.env, accountId, call.region); // purges keys past their deletion date, and their aliases
-  let aliases = aliasTable(call.env, accountId, call.region).values();
+  const stored = aliasTable(call.env, accountId, call.region).values();
+  let aliases: AliasListEntry[] = stored.map((alias) => ({
+    AliasName: alias.AliasName,
+    AliasArn: alias.AliasArn,
+    TargetKeyId: alias.TargetKeyId,
+    CreationDate: new Date(alias.CreationDate),
+    LastUpdatedDate: new Date(alias.LastUpdatedDate),
+  }));
   if (input.KeyId !== undefined) {
     const { key } = resolveKey(call, input.KeyId, "key");
     aliases = aliases.filter((alias) => key.AccountId === accountId && alias.TargetKeyId === key.KeyId);
+  } else {
+    const names = new Set(stored.map((alias) => alias.AliasName));
+    for (const name of PREDEFINED_AWS_ALIASES) {
+      if (!names.has(name)) aliases.push({ AliasName: name, AliasArn: aliasArn(call.region, accountId, name) });
+    }
   }
   const page = paginate(
     aliases,
-    (alias) => alias.AliasName,
+    (alias) => alias.AliasName!,
     input,
     PAGE_LIMITS.ListAliases,
     `${accountId}:${call.region}`,
   );
-  return {
-    Aliases: page.items.map((alias) => ({
-      AliasName: alias.AliasName,
-      AliasArn: alias.AliasArn,
-      TargetKeyId: alias.TargetKeyId,
-      CreationDate: new Date(alias.CreationDate),
-      LastUpdatedDate: new Date(alias.LastUpdatedDate),
-    })),
-    NextMarker: page.NextMarker,
-    Truncated: page.Truncated,
-  };
+  return { Aliases: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };
 }

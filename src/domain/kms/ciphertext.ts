@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { keyMaterialId, materialFor } from "./materials.js";
+import type { KeyRecord } from "./records.js";
 
 /**
  * The ciphertext blob: self-describing like AWS's (it names its key, so Decrypt needs no KeyId and finds the
@@ -6,15 +8,23 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
  * header and the encryption context bound as additional authenticated data: a changed byte, another key or
  * another context all fail authentication.
  *
- *   "TKMS" | version (1) | key ARN length (2, big-endian) | key ARN (UTF-8) | IV (12) | tag (16) | ciphertext
+ *   "TKMS" | version (2) | key ARN length (2, big-endian) | key ARN (UTF-8) | key material id (32) | IV (12) |
+ *   tag (16) | ciphertext
+ *
+ * Version 2 names the backing key material (materials.ts), as AWS's ciphertext names its backing key, so a ciphertext
+ * made before a rotation still decrypts after it. Version 1 (no material id) is still read.
  */
 const MAGIC = Buffer.from("TKMS", "latin1");
-const VERSION = 1;
+const VERSION = 2;
+const VERSION_WITHOUT_MATERIAL_ID = 1;
+const MATERIAL_ID_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export interface SealedBlob {
   keyArn: string;
+  /** The KeyMaterialId (hex) of the material that sealed it; absent in version 1 blobs. */
+  materialId?: string;
   header: Buffer;
   iv: Buffer;
   tag: Buffer;
@@ -28,11 +38,13 @@ export function seal(
   encryptionContext: Record<string, string> = {},
 ): Buffer {
   const arn = Buffer.from(keyArn, "utf8");
-  const header = Buffer.alloc(MAGIC.length + 3 + arn.length);
+  const materialId = Buffer.from(keyMaterialId(keyArn.slice(keyArn.lastIndexOf("/") + 1), material), "hex");
+  const header = Buffer.alloc(MAGIC.length + 3 + arn.length + MATERIAL_ID_BYTES);
   MAGIC.copy(header, 0);
   header.writeUInt8(VERSION, MAGIC.length);
   header.writeUInt16BE(arn.length, MAGIC.length + 1);
   arn.copy(header, MAGIC.length + 3);
+  materialId.copy(header, MAGIC.length + 3 + arn.length);
 
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", material, iv);
@@ -46,12 +58,15 @@ export function parseBlob(blob: Uint8Array): SealedBlob | undefined {
   const data = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const fixed = MAGIC.length + 3;
   if (data.length < fixed || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  if (data.readUInt8(MAGIC.length) !== VERSION) return undefined;
+  const version = data.readUInt8(MAGIC.length);
+  if (version !== VERSION && version !== VERSION_WITHOUT_MATERIAL_ID) return undefined;
   const arnLength = data.readUInt16BE(MAGIC.length + 1);
-  const headerLength = fixed + arnLength;
+  const idLength = version === VERSION ? MATERIAL_ID_BYTES : 0;
+  const headerLength = fixed + arnLength + idLength;
   if (data.length < headerLength + IV_BYTES + TAG_BYTES) return undefined;
   return {
-    keyArn: data.subarray(fixed, headerLength).toString("utf8"),
+    keyArn: data.subarray(fixed, fixed + arnLength).toString("utf8"),
+    materialId: idLength ? data.subarray(fixed + arnLength, headerLength).toString("hex") : undefined,
     header: data.subarray(0, headerLength),
     iv: data.subarray(headerLength, headerLength + IV_BYTES),
     tag: data.subarray(headerLength + IV_BYTES, headerLength + IV_BYTES + TAG_BYTES),
@@ -73,6 +88,16 @@ export function open(
   } catch {
     return undefined;
   }
+}
+
+/** Opens a blob with the key's material that sealed it; undefined when the key no longer has that material. */
+export function openSealed(
+  sealed: SealedBlob,
+  key: KeyRecord,
+  encryptionContext: Record<string, string> = {},
+): Buffer | undefined {
+  const material = materialFor(key, sealed.materialId);
+  return material && open(sealed, material, encryptionContext);
 }
 
 /** The context is an unordered map: sort it so `{a, b}` and `{b, a}` bind the same bytes. */

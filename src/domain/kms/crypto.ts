@@ -17,12 +17,14 @@ import type {
 } from "../../generated/kms.js";
 import type { ConditionContext } from "../../policy/index.js";
 import { authorizeIdentityAction, authorizeKeyAction } from "./access.js";
-import { open, parseBlob, seal } from "./ciphertext.js";
+import { openSealed, parseBlob, seal } from "./ciphertext.js";
 import { openLocalStackBlob, parseLocalStackBlob } from "./localstack-ciphertext.js";
 import type { KmsCall } from "./env.js";
 import { checkDryRun, kmsFault, KmsMessages, validationException } from "./errors.js";
 import { keySpecOf, requireEncryptionAlgorithm, requireKeyUsage } from "./key-specs.js";
 import { checkEncryptionContextSize } from "./encryption-context.js";
+import { requireNoCustomKeyStore } from "./custom-key-stores.js";
+import { decryptsHere } from "./multi-region.js";
 import { checkGrantTokens } from "./grants.js";
 import { keyArn, parseKeyArn } from "./identifiers.js";
 import { requireEnabled } from "./key-states.js";
@@ -71,7 +73,7 @@ export function decrypt(call: KmsCall, input: DecryptRequest): DecryptResponse {
   const source = ciphertextSource(call, input.CiphertextBlob, input.KeyId, algorithm);
   const key = useKeyWithAlgorithm(call, source.resolved, "kms:Decrypt", input.EncryptionContext, algorithm);
   checkDryRun(input.DryRun);
-  const plaintext = source.open(key.Material, input.EncryptionContext);
+  const plaintext = source.open(key, input.EncryptionContext);
   if (!plaintext) throw invalidCiphertext();
   return { KeyId: key.Arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm };
 }
@@ -99,7 +101,7 @@ export function reEncrypt(call: KmsCall, input: ReEncryptRequest): ReEncryptResp
     destinationAlgorithm,
   );
   checkDryRun(input.DryRun);
-  const plaintext = ciphertext.open(source.Material, input.SourceEncryptionContext);
+  const plaintext = ciphertext.open(source, input.SourceEncryptionContext);
   if (!plaintext) throw invalidCiphertext();
   // The plaintext is known only now: too large for the destination's RSA key is refused like Encrypt refuses it.
   checkPlaintextSize(destination, destinationAlgorithm, plaintext);
@@ -142,13 +144,11 @@ function newDataKey(
   return { key, plaintext, CiphertextBlob: seal(key.Arn, key.Material, plaintext, input.EncryptionContext) };
 }
 
-/** GenerateRandom needs only IAM's kms:GenerateRandom; custom key stores don't exist here. */
+/** GenerateRandom needs only IAM's kms:GenerateRandom; no custom key store exists here (custom-key-stores.ts). */
 export function generateRandom(call: KmsCall, input: GenerateRandomRequest): GenerateRandomResponse {
   authorizeIdentityAction(call, "kms:GenerateRandom");
   unsupportedRecipient(input.Recipient);
-  if (input.CustomKeyStoreId !== undefined) {
-    throw kmsFault("UnsupportedOperationException", "Trident's KMS has no custom key stores; omit CustomKeyStoreId.");
-  }
+  requireNoCustomKeyStore(input.CustomKeyStoreId);
   // *Decided*: the model leaves NumberOfBytes optional, but there is no sensible default length.
   if (input.NumberOfBytes === undefined) throw validationException("NumberOfBytes is required.");
   return { Plaintext: randomBytes(input.NumberOfBytes) };
@@ -232,10 +232,10 @@ function checkPlaintextSize(key: KeyRecord, algorithm: EncryptionAlgorithmSpec, 
   }
 }
 
-/** The key a ciphertext is decrypted with, and how to open it with that key's material. */
+/** The key a ciphertext is decrypted with, and how to open it with that key. */
 interface CiphertextSource {
   resolved: ResolvedKey;
-  open(material: Buffer, encryptionContext?: Record<string, string>): Buffer | undefined;
+  open(key: KeyRecord, encryptionContext?: Record<string, string>): Buffer | undefined;
 }
 
 /**
@@ -257,7 +257,7 @@ function ciphertextSource(
   if (keyId === undefined) throw validationException("KeyId must not be null");
   return {
     resolved: resolveKey(call, keyId, "any"),
-    open: (material) => oaepDecrypt(material, algorithm, ciphertext),
+    open: (key) => oaepDecrypt(key.Material, algorithm, ciphertext),
   };
 }
 
@@ -266,7 +266,8 @@ interface ReadBlob {
   /** Trident's blobs name the key's ARN; LocalStack's its id alone, a key of the caller's account and region. */
   keyArn?: string;
   keyId?: string;
-  open(material: Buffer, encryptionContext?: Record<string, string>): Buffer | undefined;
+  /** Opens it with the key's material that sealed it (materials.ts), the current one for a blob that names none. */
+  open(key: KeyRecord, encryptionContext?: Record<string, string>): Buffer | undefined;
 }
 
 function requireCiphertext(blob: Uint8Array | undefined): Uint8Array {
@@ -282,30 +283,32 @@ function requireCiphertext(blob: Uint8Array | undefined): Uint8Array {
 function sealedBlob(given: Uint8Array | undefined): ReadBlob {
   const blob = requireCiphertext(given);
   const sealed = parseBlob(blob);
-  if (sealed) return { keyArn: sealed.keyArn, open: (material, context) => open(sealed, material, context) };
+  if (sealed) return { keyArn: sealed.keyArn, open: (key, context) => openSealed(sealed, key, context) };
   const foreign = parseLocalStackBlob(blob);
   if (foreign)
-    return { keyId: foreign.keyId, open: (material, context) => openLocalStackBlob(foreign, material, context) };
+    return { keyId: foreign.keyId, open: (key, context) => openLocalStackBlob(foreign, key.Material, context) };
   throw invalidCiphertext();
 }
 
 /**
  * The key a blob names, looked up in its owner's (account, region). With a KeyId, that must be the same key
- * [M-KMS Decrypt KeyId]. A blob of another region is not a ciphertext this region can read. *Decided*: a blob whose
+ * [M-KMS Decrypt KeyId]. A blob of another region is not a ciphertext this region can read, unless its key is
+ * multi-Region: then the related key of this Region decrypts it (multi-region.ts). *Decided*: a blob whose
  * key has been deleted is NotFoundException, like any call naming that key.
  */
 function blobKey(call: KmsCall, sealed: ReadBlob, keyId: string | undefined): KeyRecord {
   const named = sealed.keyArn ?? keyArn(call.region, call.principal.accountId, sealed.keyId!);
   const arn = parseKeyArn(named);
-  if (!arn || arn.region !== call.region) throw invalidCiphertext();
-  if (keyId !== undefined && resolveKey(call, keyId, "any").key.Arn !== named) {
+  if (!arn || !decryptsHere(arn, call.region)) throw invalidCiphertext();
+  const local = keyArn(call.region, arn.accountId, arn.keyId);
+  if (keyId !== undefined && resolveKey(call, keyId, "any").key.Arn !== local) {
     throw kmsFault(
       "IncorrectKeyException",
       "The key ID in the request does not identify a KMS key that can perform this operation.",
     );
   }
-  const key = findKey(call.env, arn.accountId, arn.region, arn.keyId);
-  if (!key) throw kmsFault("NotFoundException", KmsMessages.keyNotFound(named));
+  const key = findKey(call.env, arn.accountId, call.region, arn.keyId);
+  if (!key) throw kmsFault("NotFoundException", KmsMessages.keyNotFound(local));
   return key;
 }
 

@@ -56,6 +56,9 @@ export const KmsMessages = {
   disabled: (keyArn: string) => `${keyArn} is disabled.`,
   pendingDeletion: (keyArn: string) => `${keyArn} is pending deletion.`,
   notPendingDeletion: (keyArn: string) => `${keyArn} is not pending deletion.`,
+  // The same form for the other waiting states [KMS key-state]; *decided* wording for PendingReplicaDeletion.
+  pendingReplicaDeletion: (keyArn: string) => `${keyArn} is pending replica deletion.`,
+  pendingImport: (keyArn: string) => `${keyArn} is pending import.`,
   // Seen verbatim from KMS (through Lambda's CreateGrant) [issues: ministryofjustice/modernisation-platform#8298].
   aliasesNotSupported: "Key Aliases are not supported for this operation.",
   dryRun: "The request would have succeeded, but the DryRun option is set.",

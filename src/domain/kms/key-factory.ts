@@ -28,6 +28,11 @@ export function newKeyId(): string {
   return idUuid("kms-key");
 }
 
+/** A multi-Region key's id: `mrk-` and 32 hex digits [aws-behaviour §6.1], from the same id source. */
+export function newMultiRegionKeyId(): string {
+  return `mrk-${idUuid("kms-key").replace(/-/g, "")}`;
+}
+
 /** A fresh key: a new id and random material of its own (its spec's length), unless the spec gives them. */
 export function buildKeyRecord(spec: NewKey): KeyRecord {
   const keyId = spec.keyId ?? newKeyId();

@@ -1,5 +1,6 @@
 import {
   parsePolicy,
+  parsePolicyValue,
   PolicyGrammarError,
   validateResourcePolicyPrincipals,
   type PolicyDocument,
@@ -7,6 +8,7 @@ import {
 import { decideKeyAction, type KeySubject } from "./access.js";
 import type { KmsCall } from "./env.js";
 import { kmsFault } from "./errors.js";
+import { defaultKeyPolicy, prettyPolicy } from "./policy-text.js";
 
 /** "Key policy document size: 32 KB (32,768 bytes)", not adjustable [aws-behaviour §6.1; KMS-LIMITS]. */
 export const MAX_KEY_POLICY_BYTES = 32_768;
@@ -56,4 +58,22 @@ export function checkLockoutSafety(call: KmsCall, key: Omit<KeySubject, "Policy"
     },
   );
   if (!result.allowed) throw kmsFault("MalformedPolicyDocumentException", LOCKOUT_MESSAGE);
+}
+
+/**
+ * A new key's policy (CreateKey, ReplicateKey): the one given, checked (and the lockout check unless bypassed), or
+ * the default key policy, not checked [aws-behaviour §6.4 (1)].
+ */
+export function keyPolicyFor(
+  call: KmsCall,
+  subject: Omit<KeySubject, "Policy">,
+  input: { Policy?: string; BypassPolicyLockoutSafetyCheck?: boolean },
+): { text: string; document: PolicyDocument } {
+  if (input.Policy === undefined) {
+    const document = defaultKeyPolicy(subject.AccountId);
+    return { text: prettyPolicy(document), document: parsePolicyValue(document) };
+  }
+  const document = parseKeyPolicy(call, input.Policy);
+  if (input.BypassPolicyLockoutSafetyCheck !== true) checkLockoutSafety(call, subject, document);
+  return { text: input.Policy, document };
 }

@@ -12,11 +12,17 @@ export function requireEnabled(key: KeyRecord): void {
   if (state === "Disabled") throw kmsFault("DisabledException", KmsMessages.disabled(key.Arn));
   // The table allows DisabledException or KMSInvalidStateException here; KMS answers the latter today.
   if (state === "PendingDeletion") throw kmsFault("KMSInvalidStateException", KmsMessages.pendingDeletion(key.Arn));
+  if (state === "PendingReplicaDeletion") {
+    throw kmsFault("KMSInvalidStateException", KmsMessages.pendingReplicaDeletion(key.Arn));
+  }
+  if (state === "PendingImport") throw kmsFault("KMSInvalidStateException", KmsMessages.pendingImport(key.Arn));
 }
 
 /** CreateAlias, EnableKey, DisableKey, ScheduleKeyDeletion, TagResource … refuse a key pending deletion. */
 export function requireNotPendingDeletion(key: KeyRecord): void {
-  if (keyState(key) === "PendingDeletion") {
-    throw kmsFault("KMSInvalidStateException", KmsMessages.pendingDeletion(key.Arn));
+  const state = keyState(key);
+  if (state === "PendingDeletion") throw kmsFault("KMSInvalidStateException", KmsMessages.pendingDeletion(key.Arn));
+  if (state === "PendingReplicaDeletion") {
+    throw kmsFault("KMSInvalidStateException", KmsMessages.pendingReplicaDeletion(key.Arn));
   }
 }

@@ -14,28 +14,30 @@ import type { KmsCall } from "./env.js";
 import { kmsFault, KmsMessages, rangeViolation } from "./errors.js";
 import { keyArn } from "./identifiers.js";
 import { keyKind, type KeyKind } from "./key-specs.js";
-import { buildKeyRecord, newKeyId } from "./key-factory.js";
-import { checkLockoutSafety, parseKeyPolicy } from "./key-policy.js";
+import { buildKeyRecord, newKeyId, newMultiRegionKeyId } from "./key-factory.js";
+import { keyPolicyFor } from "./key-policy.js";
+import { checkKeyStoreOrigin } from "./custom-key-stores.js";
+import { importsMaterialOf, pendingImport } from "./imported-material.js";
+import { hasLiveReplicas, isScheduledForDeletion, multiRegionMetadata } from "./multi-region.js";
 import { requireNotPendingDeletion } from "./key-states.js";
 import { keyMetadata } from "./metadata.js";
 import { paginate, PAGE_LIMITS, timeOrderedKey } from "./pagination.js";
-import { defaultKeyPolicy, prettyPolicy } from "./policy-text.js";
-import { keyState, liveKeys, saveKey } from "./records.js";
+import { liveKeys, saveKey, type KeyRecord } from "./records.js";
 import { resolveKey } from "./resolve.js";
 import { checkTags, mergeTags } from "./tags.js";
 import { customKey, type KmsExtensions } from "./custom-tags.js";
-import { parsePolicyValue } from "../../policy/index.js";
 
 /** ScheduleKeyDeletion's waiting period: 7–30 days, 30 by default [M-KMS]. */
 const DELETION_WINDOW = { min: 7, max: 30, default: 30 };
 const DAY_MS = 86_400_000;
 
 /**
- * CreateKey. Order of checks: IAM allows kms:CreateKey (and kms:TagResource when Tags are given) [M-KMS]; the key
- * is one Trident has (key-specs.ts; AWS_KMS origin, one region); tags; then the policy: size, grammar,
- * principals, and the lockout check unless bypassed (K1-K3). LocalStack's `_custom_id_` and `_custom_key_material_`
- * (custom-tags.ts) fix the id and material, checked after the tags. Without a Policy, the default policy is attached and
- * not checked [aws-behaviour §6.4 (1)].
+ * CreateKey. Order of checks: IAM allows kms:CreateKey (and kms:TagResource when Tags are given) [M-KMS]; the origin
+ * and key store, spec and usage (checkSupportedKey); tags; then the policy (key-policy.ts keyPolicyFor: size,
+ * grammar, principals, and the lockout check unless bypassed, K1-K3; the default policy unchecked). LocalStack's
+ * `_custom_id_` and `_custom_key_material_` (custom-tags.ts) fix the id and material, checked after the tags.
+ * MultiRegion makes an `mrk-` primary key (multi-region.ts); Origin EXTERNAL a key without material, PendingImport
+ * (imported-material.ts).
  */
 export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: KmsExtensions): KeyMetadata {
   authorizeIdentityAction(call, "kms:CreateKey");
@@ -46,55 +48,51 @@ export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: K
 
   const { accountId } = call.principal;
   const custom = customKey(call.env, accountId, call.region, tags, extensions, kind.KeySpec);
-  const keyId = custom.keyId ?? newKeyId();
+  // "Multi-Region keys have a distinctive key ID that begins with mrk-" [KMS multi-region-keys-overview].
+  const keyId = custom.keyId ?? (input.MultiRegion === true ? newMultiRegionKeyId() : newKeyId());
   const subject = {
     KeyId: keyId,
     Arn: keyArn(call.region, accountId, keyId),
     AccountId: accountId,
     Region: call.region,
   };
-  let policyText: string;
-  let policy;
-  if (input.Policy !== undefined) {
-    policy = parseKeyPolicy(call, input.Policy);
-    if (input.BypassPolicyLockoutSafetyCheck !== true) checkLockoutSafety(call, subject, policy);
-    policyText = input.Policy;
-  } else {
-    const document = defaultKeyPolicy(accountId);
-    policyText = prettyPolicy(document);
-    policy = parsePolicyValue(document);
-  }
-  const key = buildKeyRecord({
+  const policy = keyPolicyFor(call, subject, input);
+  const built = buildKeyRecord({
     keyId,
     accountId,
     region: call.region,
     keyManager: "CUSTOMER",
     description: input.Description ?? "",
-    policyText,
-    policy,
+    policyText: policy.text,
+    policy: policy.document,
     tags: mergeTags([], tags),
     now: call.env.clock.now(),
     material: custom.material,
     kind,
   });
+  const key: KeyRecord = {
+    ...built,
+    ...(input.Origin === "EXTERNAL" ? pendingImport() : {}),
+    ...(input.MultiRegion === true ? { MultiRegionKeyType: "PRIMARY" as const } : {}),
+  };
   saveKey(call.env, key);
   return keyMetadata(key);
 }
 
 /**
- * What Trident's KMS does not have (other origins, custom key stores, multi-Region keys) is refused up front,
- * naming what is missing, rather than half-working. The spec and usage are key-specs.ts's.
+ * The origin and key store (custom-key-stores.ts: none exists, so a CustomKeyStoreId is not found), then the spec
+ * and usage (key-specs.ts). Trident imports symmetric and HMAC material only; other EXTERNAL keys are refused up
+ * front, naming what is missing, rather than half-working.
  */
 function checkSupportedKey(input: CreateKeyRequest): KeyKind {
-  const unsupported = (what: string) =>
-    kmsFault(
-      "UnsupportedOperationException",
-      `Trident's KMS supports only keys with Origin AWS_KMS in a single Region; ${what} is not supported.`,
-    );
+  checkKeyStoreOrigin(input);
   const kind = keyKind(input);
-  if (input.Origin !== undefined && input.Origin !== "AWS_KMS") throw unsupported(`Origin ${input.Origin}`);
-  if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) throw unsupported("a custom key store");
-  if (input.MultiRegion === true) throw unsupported("a multi-Region key");
+  if (input.Origin === "EXTERNAL" && !importsMaterialOf(kind.KeySpec)) {
+    throw kmsFault(
+      "UnsupportedOperationException",
+      `Trident's KMS imports key material for symmetric encryption and HMAC keys only, not for ${kind.KeySpec} keys.`,
+    );
+  }
   return kind;
 }
 
@@ -102,7 +100,7 @@ function checkSupportedKey(input: CreateKeyRequest): KeyKind {
 export function describeKey(call: KmsCall, input: DescribeKeyRequest): KeyMetadata {
   const { key, alias } = resolveKey(call, input.KeyId, "any");
   authorizeKeyAction(call, key, { action: "kms:DescribeKey", context: alias ? { "kms:RequestAlias": alias } : {} });
-  return keyMetadata(key);
+  return { ...keyMetadata(key), ...multiRegionMetadata(call.env, key) };
 }
 
 /** The caller's own keys in the region (customer and AWS managed), oldest first. */
@@ -152,6 +150,11 @@ export function scheduleKeyDeletion(call: KmsCall, input: ScheduleKeyDeletionReq
     context: { "kms:ScheduleKeyDeletionPendingWindowInDays": days },
   });
   requireNotPendingDeletion(key);
+  if (hasLiveReplicas(call.env, key)) {
+    // A primary with replicas waits for them: PendingReplicaDeletion, no DeletionDate yet (multi-region.ts).
+    saveKey(call.env, { ...key, ReplicaDeletionPending: true, PendingDeletionWindowInDays: days });
+    return { KeyId: key.Arn, KeyState: "PendingReplicaDeletion", PendingWindowInDays: days };
+  }
   const deletionDate = call.env.clock.now().getTime() + days * DAY_MS;
   saveKey(call.env, { ...key, DeletionDate: deletionDate, PendingDeletionWindowInDays: days });
   return {
@@ -166,10 +169,16 @@ export function scheduleKeyDeletion(call: KmsCall, input: ScheduleKeyDeletionReq
 export function cancelKeyDeletion(call: KmsCall, keyId: string): CancelKeyDeletionResponse {
   const { key } = resolveKey(call, keyId, "key");
   authorizeKeyAction(call, key, { action: "kms:CancelKeyDeletion" });
-  if (keyState(key) !== "PendingDeletion") {
+  if (!isScheduledForDeletion(key)) {
     throw kmsFault("KMSInvalidStateException", KmsMessages.notPendingDeletion(key.Arn));
   }
-  saveKey(call.env, { ...key, Enabled: false, DeletionDate: undefined, PendingDeletionWindowInDays: undefined });
+  saveKey(call.env, {
+    ...key,
+    Enabled: false,
+    DeletionDate: undefined,
+    PendingDeletionWindowInDays: undefined,
+    ReplicaDeletionPending: undefined,
+  });
   return { KeyId: key.Arn };
 }
 

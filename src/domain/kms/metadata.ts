@@ -1,5 +1,7 @@
 import type { KeyMetadata } from "../../generated/kms.js";
 import { keyAlgorithms, keySpecOf, keyUsageOf } from "./key-specs.js";
+import { importMetadata } from "./imported-material.js";
+import { currentMaterialId } from "./materials.js";
 import { keyState, type KeyRecord } from "./records.js";
 
 /**
@@ -20,14 +22,18 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     KeyUsage: keyUsageOf(key),
     KeyState: state,
     DeletionDate: key.DeletionDate === undefined ? undefined : new Date(key.DeletionDate),
-    Origin: "AWS_KMS",
+    Origin: key.Origin ?? "AWS_KMS",
+    ...importMetadata(key),
     KeyManager: key.KeyManager,
     // The deprecated member repeats KeySpec for every spec its enum has; it has no newer spec (Edwards, ML-DSA).
     CustomerMasterKeySpec:
       spec === "ECC_NIST_EDWARDS25519" ? undefined : (spec as KeyMetadata["CustomerMasterKeySpec"]),
     KeySpec: spec,
     ...keyAlgorithms(key),
-    MultiRegion: false,
+    MultiRegion: key.MultiRegionKeyType !== undefined,
     PendingDeletionWindowInDays: key.PendingDeletionWindowInDays,
+    // For symmetric encryption keys that have material [M-KMS KeyMetadata CurrentKeyMaterialId].
+    CurrentKeyMaterialId:
+      spec === "SYMMETRIC_DEFAULT" && state !== "PendingImport" ? currentMaterialId(key) : undefined,
   };
 }

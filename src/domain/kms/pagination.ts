@@ -15,6 +15,7 @@ export const PAGE_LIMITS = {
   ListGrants: { operation: "ListGrants", default: 50, max: 100 },
   ListRetirableGrants: { operation: "ListRetirableGrants", default: 50, max: 100 },
   ListResourceTags: { operation: "ListResourceTags", default: 50, max: 50 },
+  ListKeyRotations: { operation: "ListKeyRotations", default: 100, max: 1000 },
 } satisfies Record<string, PageLimits>;
 
 export interface Page<T> {

@@ -2,6 +2,9 @@ import type { GrantConstraints, GrantOperation, KeySpec, KeyState, KeyUsageType,
 import type { PolicyDocument } from "../../policy/index.js";
 import type { Table } from "../../state/store.js";
 import type { KmsEnv } from "./env.js";
+import { catchUpKey } from "./key-clock.js";
+import { forgetKeyUse } from "./key-last-usage.js";
+import type { MaterialVersion } from "./materials.js";
 
 /**
  * KMS state as plain records in the store, scoped by (account, region) like AWS scopes it. Times are epoch
@@ -31,7 +34,35 @@ export interface KeyRecord {
   /** The key's secret: 256-bit AES key, or an HMAC key of its spec's length; never leaves the emulator through the API. */
   Material: Buffer;
   Tags: Tag[];
-  Rotation: { Enabled: boolean; PeriodInDays?: number; EnabledAt?: number };
+  Rotation: {
+    Enabled: boolean;
+    PeriodInDays?: number;
+    EnabledAt?: number;
+    /** The date of the last automatic rotation done (rotation.ts catches up on the clock). */
+    RotatedThrough?: number;
+  };
+  /** Every material the key has had, oldest first, when it has had more than one (materials.ts). */
+  Versions?: MaterialVersion[];
+  /** Where the material comes from; absent is AWS_KMS. EXTERNAL: imported (imported-material.ts). */
+  Origin?: "AWS_KMS" | "EXTERNAL";
+  /** A multi-Region key's role among its related keys (multi-region.ts); absent for a single-Region key. */
+  MultiRegionKeyType?: "PRIMARY" | "REPLICA";
+  /** A primary scheduled for deletion while it has replicas: PendingReplicaDeletion until the last one is gone. */
+  ReplicaDeletionPending?: boolean;
+  /** Imported key material's parameters and state (imported-material.ts). */
+  Import?: ImportRecord;
+}
+
+export interface ImportRecord {
+  /** GetParametersForImport's sets still kept: wrapping private key (PKCS#8 DER), token, algorithm, expiry. */
+  ParameterSets?: { Token: Buffer; PrivateKey: Buffer; WrappingAlgorithm: string; ValidTo: number }[];
+  /** Whether the key has material now (else it is PendingImport). */
+  Imported: boolean;
+  /** The id of the material first imported: a key takes only that material ever after. */
+  MaterialId?: string;
+  ExpirationModel?: "KEY_MATERIAL_EXPIRES" | "KEY_MATERIAL_DOES_NOT_EXPIRE";
+  ValidTo?: number;
+  ImportDate?: number;
 }
 
 export interface AliasRecord {
@@ -82,7 +113,20 @@ export function findKey(env: KmsEnv, accountId: string, region: string, keyId: s
     purgeKey(env, key);
     return undefined;
   }
-  return key;
+  return catchUpKey(env, key);
+}
+
+/**
+ * The key with this id in every Region of the account, as stored (not caught up on the clock): a multi-Region key
+ * and its related keys (multi-region.ts). Keys past their deletion date are left out.
+ */
+export function keyInEveryRegion(env: KmsEnv, accountId: string, keyId: string): KeyRecord[] {
+  const now = env.clock.now();
+  return env.store
+    .scopes(KEYS)
+    .filter((scope) => scope.accountId === accountId)
+    .map((scope) => keyTable(env, accountId, scope.region).get(keyId))
+    .filter((key): key is KeyRecord => key !== undefined && !isDeleted(key, now));
 }
 
 /** Every live key of an (account, region). */
@@ -97,9 +141,16 @@ export function saveKey(env: KmsEnv, key: KeyRecord): void {
   keyTable(env, key.AccountId, key.Region).put(key.KeyId, key);
 }
 
+export type KeyStateName = ReturnType<typeof keyState>;
+
 /** The state a caller sees [aws-behaviour §6.8]; a key past its deletion date was already purged by findKey. */
-export function keyState(key: KeyRecord): Extract<KeyState, "Enabled" | "Disabled" | "PendingDeletion"> {
+export function keyState(
+  key: KeyRecord,
+): Extract<KeyState, "Enabled" | "Disabled" | "PendingDeletion" | "PendingReplicaDeletion" | "PendingImport"> {
   if (key.DeletionDate !== undefined) return "PendingDeletion";
+  if (key.ReplicaDeletionPending) return "PendingReplicaDeletion";
+  // A key without its imported material is PendingImport, whatever Enabled says [KMS key-state].
+  if (key.Origin === "EXTERNAL" && !key.Import?.Imported) return "PendingImport";
   return key.Enabled ? "Enabled" : "Disabled";
 }
 
@@ -117,4 +168,5 @@ function purgeKey(env: KmsEnv, key: KeyRecord): void {
   for (const alias of aliases.values()) if (alias.TargetKeyId === key.KeyId) aliases.delete(alias.AliasName);
   const grants = grantTable(env, key.AccountId, key.Region);
   for (const grant of grants.values()) if (grant.KeyId === key.KeyId) grants.delete(grant.GrantId);
+  forgetKeyUse(env, key.AccountId, key.Region, key.KeyId);
 }

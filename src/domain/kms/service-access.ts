@@ -1,4 +1,5 @@
 import type { Principal } from "../../auth/principal.js";
+import type { KeyStateName } from "./records.js";
 
 /**
  * How other services (Neptune) use KMS keys on a caller's behalf, the way RDS does in AWS: every call is
@@ -88,5 +89,5 @@ export interface KmsServiceAccess {
   /** Whether the service's grant for a resource still exists on the key (revoked or retired: it does not). */
   grantActive(keyArn: string, grantId: string): boolean;
   /** The key's state, for resources whose key became unusable (inaccessible-encryption-credentials). */
-  keyState(keyArn: string): "Enabled" | "Disabled" | "PendingDeletion" | "Missing";
+  keyState(keyArn: string): KeyStateName | "Missing";
 }

@@ -3,13 +3,13 @@ import type { GrantOperation } from "../../generated/kms.js";
 import { AwsError } from "../../protocol/errors.js";
 import { authorizeKeyAction } from "./access.js";
 import { aliasNameFor, ensureAwsManagedKey } from "./aws-managed.js";
-import { open, parseBlob } from "./ciphertext.js";
+import { openSealed, parseBlob } from "./ciphertext.js";
 import { decrypt, encrypt, generateDataKey, reEncrypt } from "./crypto.js";
 import type { KmsCall, KmsEnv, ViaService } from "./env.js";
 import { createGrant, deleteGrant } from "./grants.js";
 import { parseKeyArn } from "./identifiers.js";
 import { requireEnabled } from "./key-states.js";
-import { findKey, grantTable, keyState, type GrantRecord, type KeyRecord } from "./records.js";
+import { type KeyStateName, findKey, grantTable, keyState, type GrantRecord, type KeyRecord } from "./records.js";
 import { resolveKey as resolveKeyReference } from "./resolve.js";
 import {
   KeyAccessError,
@@ -130,7 +130,7 @@ export class KmsViaService implements KmsServiceAccess {
     if (!this.#grant(key, request.grantId)?.Operations.includes("Decrypt"))
       throw new KeyAccessError("access-denied", `No grant ${request.grantId} allows Decrypt on ${key.Arn}`);
     const sealed = parseBlob(request.ciphertextBlob);
-    const plaintext = sealed && sealed.keyArn === key.Arn ? open(sealed, key.Material) : undefined;
+    const plaintext = sealed && sealed.keyArn === key.Arn ? openSealed(sealed, key) : undefined;
     if (!plaintext) throw new KeyAccessError("invalid-ciphertext", "The data key does not open under its key");
     return plaintext;
   }
@@ -150,7 +150,7 @@ export class KmsViaService implements KmsServiceAccess {
     return grant?.KeyId === key.KeyId ? grant : undefined;
   }
 
-  keyState(keyArn: string): "Enabled" | "Disabled" | "PendingDeletion" | "Missing" {
+  keyState(keyArn: string): KeyStateName | "Missing" {
     const key = this.#key(keyArn);
     return key ? keyState(key) : "Missing";
   }

@@ -3,25 +3,13 @@ import type { KmsOperations } from "../../generated/kms.js";
 import { refusingHandlers, type HandlerMap } from "../service.js";
 
 /**
- * Operations for kinds of keys Trident's KMS does not have (multi-Region, custom key stores, imported key material) answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
+ * Operations for kinds of keys Trident's KMS does not have answer UnsupportedOperationException naming what is missing, instead of NotImplemented:
  * the request is understood, the feature is out of scope. docs/coverage.md lists them from this table.
  */
 /** The kinds of keys Trident's KMS has (the refusals below and docs/coverage.md say it the same way). */
 export const KEYS_SERVED = "symmetric encryption, HMAC, RSA and ECC keys";
 
-export const OUT_OF_SCOPE: Record<string, string> = {
-  ReplicateKey: "multi-Region keys",
-  UpdatePrimaryRegion: "multi-Region keys",
-  CreateCustomKeyStore: "custom key stores",
-  ConnectCustomKeyStore: "custom key stores",
-  DeleteCustomKeyStore: "custom key stores",
-  DescribeCustomKeyStores: "custom key stores",
-  DisconnectCustomKeyStore: "custom key stores",
-  UpdateCustomKeyStore: "custom key stores",
-  GetParametersForImport: "imported key material",
-  ImportKeyMaterial: "imported key material",
-  DeleteImportedKeyMaterial: "imported key material",
-};
+export const OUT_OF_SCOPE: Record<string, string> = {};
 
 export const unsupportedHandlers: HandlerMap<KmsOperations> = refusingHandlers(OUT_OF_SCOPE, (operation, feature) =>
   kmsFault(
