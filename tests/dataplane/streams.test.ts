@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
-import {
-  CreateDBClusterParameterGroupCommand,
-  ModifyDBClusterParameterGroupCommand,
-  RebootDBInstanceCommand,
-} from "@aws-sdk/client-neptune";
+import { ModifyDBClusterCommand, RebootDBInstanceCommand } from "@aws-sdk/client-neptune";
 import {
   ExecuteOpenCypherQueryCommand,
   GetEngineStatusCommand,
@@ -16,57 +12,15 @@ import {
 } from "@aws-sdk/client-neptunedata";
 import { rejection } from "../helpers/harness.js";
 import { clusterWithInstances, dataPlaneWorld, http, neptuneError, type World } from "./fixture.js";
-
-type Endpoint = { address: string; port: number };
-const DAY = 24 * 60 * 60 * 1000;
-
-interface Rec {
-  eventId: { commitNum: number; opNum: number };
-  commitTimestamp: number;
-  data: {
-    id: string;
-    type: string;
-    key: string;
-    value: { value: unknown; dataType: string };
-    from?: string;
-    to?: string;
-  };
-  op: string;
-  isLastOp?: boolean;
-}
-interface Page {
-  lastEventId: { commitNum: number; opNum: number };
-  lastTrxTimestamp: number;
-  format: string;
-  records: Rec[];
-  totalRecords: number;
-}
-
-/** A DB cluster parameter group with neptune_streams on (and optional other values). */
-export async function streamsGroup(world: World, name: string, extra: Record<string, string> = {}) {
-  await world.neptune.send(
-    new CreateDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      DBParameterGroupFamily: "neptune1.4",
-      Description: "streams on",
-    }),
-  );
-  await world.neptune.send(
-    new ModifyDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      Parameters: Object.entries({ neptune_streams: "1", ...extra }).map(([ParameterName, ParameterValue]) => ({
-        ParameterName,
-        ParameterValue,
-        ApplyMethod: "pending-reboot",
-      })),
-    }),
-  );
-}
-
-/** The short form of a record: `ADD vl id label=Person`. */
-const line = (r: Rec) =>
-  `${r.op} ${r.data.type} ${r.data.id} ${r.data.key}=${String(r.data.value.value)}:${r.data.value.dataType}` +
-  (r.data.from ? ` ${r.data.from}->${r.data.to}` : "");
+import {
+  allRecords,
+  DAY,
+  line,
+  streamPage,
+  streamsGroup,
+  type Endpoint,
+  type StreamPageWire as Page,
+} from "./streams-fixture.js";
 
 describe("Neptune Streams on a cluster's endpoint", () => {
   let world: World;
@@ -75,13 +29,9 @@ describe("Neptune Streams on a cluster's endpoint", () => {
   const cypher = (query: string) => client.send(new ExecuteOpenCypherQueryCommand({ openCypherQuery: query }));
   const raw = async (query: string, headers: Record<string, string> = {}) =>
     http(writer, "GET", `/propertygraph/stream?${query}`, { headers });
-  const page = async (input: GetPropertygraphStreamCommandInput) => {
-    const response = await raw(new URLSearchParams(Object.entries(input).map(([k, v]) => [k, String(v)])).toString());
-    assert.equal(response.status, 200, response.body);
-    return response.json as unknown as Page;
-  };
-  /** Every record from TRIM_HORIZON on. */
-  const all = async () => (await page({ iteratorType: "TRIM_HORIZON", limit: 100000 })).records;
+  const page = (input: GetPropertygraphStreamCommandInput) =>
+    streamPage(writer, input as Record<string, string | number>);
+  const all = () => allRecords(writer);
 
   before(async () => {
     world = await dataPlaneWorld();
@@ -279,7 +229,6 @@ describe("Neptune Streams on a cluster's endpoint", () => {
   it("takes neptune_streams on an instance's reboot, not before", async () => {
     await streamsGroup(world, "later", { neptune_streams_expiry_days: "1" });
     const { writer: endpoint } = await clusterWithInstances(world.neptune, "rebooted", 0);
-    const { ModifyDBClusterCommand } = await import("@aws-sdk/client-neptune");
     await world.neptune.send(
       new ModifyDBClusterCommand({ DBClusterIdentifier: "rebooted", DBClusterParameterGroupName: "later" }),
     );
