@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { globalAgent } from "node:http";
 import { join } from "node:path";
@@ -22,6 +22,8 @@ import {
 import { allRecords, byCommit, streamPage, streamsGroup, type Endpoint } from "./streams-fixture.js";
 
 const ROLE = "arn:aws:iam::111111111111:role/NeptuneLoadFromS3";
+/** A value that must never reach the disk in clear. */
+const SECRET = "zebra-cobalt-streams-never-in-clear";
 
 describe("Neptune Streams log every committed write of Gremlin, the loader and openCypher, in commit order", () => {
   let world: World;
@@ -173,19 +175,23 @@ describe("Neptune Streams log every committed write of Gremlin, the loader and o
 });
 
 describe("a cluster's stream in a data directory", () => {
-  it("survives a restart: the same records, and numbering goes on", async () => {
+  it("is sealed at rest, survives a restart with the same records, and numbering goes on", async () => {
     const dir = mkdtempSync(join(tmpdir(), "trident-streams-dir-"));
     try {
       const first = await dataPlaneWorld({ store: openDurableStore(dir, {}) });
       await streamsGroup(first, "with-streams");
       const { writer } = await clusterWithInstances(first.neptune, "kept", 0, {
         DBClusterParameterGroupName: "with-streams",
+        StorageEncrypted: true,
       });
       const cypher = (world: World, query: string) =>
         world.data(writer.address, writer.port).send(new ExecuteOpenCypherQueryCommand({ openCypherQuery: query }));
-      await cypher(first, "CREATE (:A {`~id`: 'a', secret: 'zebra-cobalt'})");
+      await cypher(first, `CREATE (:A {\`~id\`: 'a', secret: '${SECRET}'})`);
       await cypher(first, "MATCH (n {`~id`: 'a'}) SET n.x = 1");
       const before = await allRecords(writer);
+      assert.equal(before[1]!.data.value.value, SECRET);
+      for (const file of readdirSync(dir))
+        assert.equal(readFileSync(join(dir, file)).indexOf(SECRET), -1, `${file} holds a value in clear`);
       await first.running.close();
       first.emulator.store.close();
       // Sockets kept alive to the first server's ports are dead now.

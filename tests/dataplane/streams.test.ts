@@ -226,6 +226,42 @@ describe("Neptune Streams on a cluster's endpoint", () => {
     );
   });
 
+  it("pages through a transaction of thousands of records, AFTER_SEQUENCE_NUMBER the last event of each page", async () => {
+    const { writer: bulk } = await clusterWithInstances(world.neptune, "bulk", 0, {
+      DBClusterParameterGroupName: "with-streams",
+    });
+    await world
+      .data(bulk.address, bulk.port)
+      .send(new ExecuteOpenCypherQueryCommand({ openCypherQuery: "UNWIND range(1, 1300) AS k CREATE (:C {k: k})" }));
+    const seen: Page["records"] = [];
+    let next: Record<string, string | number> = { iteratorType: "TRIM_HORIZON", limit: 999 };
+    for (;;) {
+      const response = await http(
+        bulk,
+        "GET",
+        `/pg/stream?${new URLSearchParams(Object.entries(next).map(([k, v]) => [k, String(v)]))}`,
+      );
+      if (response.status === 404) break;
+      const got = response.json as unknown as Page;
+      seen.push(...got.records);
+      next = { iteratorType: "AFTER_SEQUENCE_NUMBER", ...got.lastEventId, limit: 999 };
+    }
+    assert.equal(seen.length, 2600);
+    assert.deepEqual(
+      seen.map((r) => r.eventId.opNum),
+      Array.from({ length: 2600 }, (_, i) => i + 1),
+    );
+    assert.deepEqual(
+      seen.filter((r) => r.isLastOp).map((r) => r.eventId),
+      [{ commitNum: 1, opNum: 2600 }],
+    );
+    const middle = await streamPage(bulk, { iteratorType: "AT_SEQUENCE_NUMBER", commitNum: 1, opNum: 2001, limit: 2 });
+    assert.deepEqual(middle.records.map(line), [
+      "ADD vl " + middle.records[0]!.data.id + " label=C:String",
+      line(seen[2001]!),
+    ]);
+  });
+
   it("takes neptune_streams on an instance's reboot, not before", async () => {
     await streamsGroup(world, "later", { neptune_streams_expiry_days: "1" });
     const { writer: endpoint } = await clusterWithInstances(world.neptune, "rebooted", 0);
