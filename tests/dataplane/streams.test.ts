@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { ModifyDBClusterCommand, RebootDBInstanceCommand } from "@aws-sdk/client-neptune";
+import {
+  ModifyDBClusterCommand,
+  RebootDBInstanceCommand,
+  StartDBClusterCommand,
+  StopDBClusterCommand,
+} from "@aws-sdk/client-neptune";
 import {
   ExecuteOpenCypherQueryCommand,
   GetEngineStatusCommand,
@@ -285,6 +290,19 @@ describe("Neptune Streams on a cluster's endpoint", () => {
       neptuneError(await http(endpoint, "GET", "/pg/stream?iteratorType=AT_SEQUENCE_NUMBER&commitNum=1")).code,
       "ExpiredStreamException",
     );
+  });
+
+  it("takes neptune_streams when a stopped cluster starts again (its instances start)", async () => {
+    const { writer: endpoint } = await clusterWithInstances(world.neptune, "restarted", 0);
+    await world.neptune.send(
+      new ModifyDBClusterCommand({ DBClusterIdentifier: "restarted", DBClusterParameterGroupName: "with-streams" }),
+    );
+    await world.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "restarted" }));
+    world.clock.advance(1);
+    await world.neptune.send(new StartDBClusterCommand({ DBClusterIdentifier: "restarted" }));
+    world.clock.advance(1);
+    const empty = neptuneError(await http(endpoint, "GET", "/pg/stream?iteratorType=TRIM_HORIZON"));
+    assert.equal(empty.code, "StreamRecordsNotFoundException");
   });
 });
 
