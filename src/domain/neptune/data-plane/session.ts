@@ -16,6 +16,8 @@ import type { ClusterGraphs } from "./cluster-graphs.js";
 import type { DataPlanePorts } from "./ports.js";
 import { loaderJobTable, type LoaderJobRecord } from "./loader-jobs.js";
 import { queryTimeoutMs } from "./query-timeout.js";
+import type { StreamPage, StreamQuery } from "./streams.js";
+import { streamSettingsIn, type StreamSettings } from "./streams-settings.js";
 import { concurrentModification, type OpenTransaction } from "./open-transactions.js";
 
 /**
@@ -71,6 +73,10 @@ export interface GraphSession {
   rollback(tx: OpenTransaction): void;
   /** Fast reset: empties the graph (the face checks the two-step token). */
   reset(): void;
+  /** Neptune Streams as the answering instance serves them (set at its last reboot). */
+  readonly streams: StreamSettings;
+  /** The cluster's stream records a GetPropertygraphStream asks for (the caller checks that streams are on). */
+  readStream(query: StreamQuery): StreamPage;
 }
 
 /** What serving needs of the emulator (kept narrow so this module does not import the Emulator). */
@@ -181,9 +187,11 @@ function sessionOf(
 ): GraphSession {
   const role = instance.DBInstanceIdentifier === cluster.writer ? "writer" : "reader";
   const timeoutMs = queryTimeoutMs(scope, cluster, instance);
-  // A global database's secondary answers from its primary's graph (global-clusters-members.ts).
+  // A global database's secondary answers from its primary's graph (global-clusters-members.ts); only a writer's
+  // commits reach a stream, and a secondary has none.
   const source = graphSourceOf(scope, cluster);
-  const engine = (): GraphEngine => world.graphs.engine(source.scope, source.cluster, timeoutMs);
+  const streams = streamSettingsIn(instance);
+  const engine = (): GraphEngine => world.graphs.engine(source.scope, source.cluster, timeoutMs, streams);
   const { transactions } = world.graphs;
   return {
     accountId: scope.accountId,
@@ -215,6 +223,8 @@ function sessionOf(
     reset() {
       world.graphs.reset(scope, cluster);
     },
+    streams,
+    readStream: (query) => world.graphs.readStream(scope, cluster, streams, query),
     begin: () => transactions.begin(cluster.DbClusterResourceId, scope.now),
     transactIn(tx, work) {
       stillOpen(tx);
