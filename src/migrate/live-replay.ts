@@ -34,6 +34,8 @@ export interface ReplayOptions {
   /** Records per read (default DEFAULT_PAGE). */
   pageSize?: number;
   now?: () => number;
+  /** Test hook: after a batch is applied on the target, before the journal records it. */
+  afterBatch?: () => void | Promise<void>;
 }
 
 export class Replayer {
@@ -77,6 +79,7 @@ export class Replayer {
     this.pending = records.slice(lastComplete + 1);
     if (complete.length > 0) {
       await this.apply(complete);
+      await this.options.afterBatch?.();
       const applied = complete.at(-1)!.eventId;
       this.appliedRecords += complete.length;
       journal.updateLive({ applied, appliedRecords: (journal.data.live?.appliedRecords ?? 0) + complete.length });

@@ -4,6 +4,8 @@ import { copyToCmk } from "./copy-to-cmk.js";
 import { copy } from "./copy.js";
 import { instances } from "./instances.js";
 import { keyPolicy } from "./key-policy.js";
+import { replayPosition } from "./replay-position.js";
+import { replay } from "./replay.js";
 import { restore } from "./restore.js";
 import { share } from "./share.js";
 import { snapshot } from "./snapshot.js";
@@ -23,4 +25,6 @@ export const STEPS: Record<StepId, Step> = {
   instances,
   verify,
   "verify-data": verifyData,
+  "stream-position": replayPosition,
+  replay,
 };
