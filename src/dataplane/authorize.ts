@@ -68,6 +68,7 @@ const ACTIONS: Partial<Record<keyof NeptunedataOperations, ActionsOf>> = {
   ExecuteOpenCypherQuery: (input, session) => openCypherActions(session, input.openCypherQuery as string),
   GetEngineStatus: () => ["GetEngineStatus"],
   GetPropertygraphSummary: () => ["GetGraphSummary"],
+  GetPropertygraphStream: () => ["GetStreamRecords"],
   ExecuteFastReset: () => ["ResetDatabase"],
   ListOpenCypherQueries: () => ["GetQueryStatus"],
   GetOpenCypherQueryStatus: () => ["GetQueryStatus"],

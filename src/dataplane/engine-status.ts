@@ -29,7 +29,7 @@ export const tinkerPopVersion = (engineVersion: string): string =>
 /**
  * GetEngineStatus (`GET /status`), shaped as reference §4.1's sample. *Decided*: the query-language versions are
  * those the sample shows (Gremlin's follows the engine version: `tinkerPopVersion`); the
- * features say what Trident's data plane has: no result cache, no streams, no audit log; IAM authentication as
+ * features say what Trident's data plane has: no result cache, no audit log, streams as the instance serves them; IAM authentication as
  * the cluster has it (reference §6: `"IAMAuthentication":"enabled"|"disabled"`).
  */
 export function engineStatus(session: GraphSession): GetEngineStatusOutput {
@@ -46,7 +46,7 @@ export function engineStatus(session: GraphSession): GetEngineStatusOutput {
     features: {
       ResultCache: { status: "disabled" },
       IAMAuthentication: session.iamAuthentication ? "enabled" : "disabled",
-      Streams: "disabled",
+      Streams: session.streams.enabled ? "enabled" : "disabled",
       AuditLog: "disabled",
     },
     settings: { clusterQueryTimeoutInMs: String(session.queryTimeoutMs) },

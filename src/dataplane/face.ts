@@ -12,6 +12,7 @@ import { gremlinInput, isGremlinPath } from "./gremlin-http.js";
 import { loaderRequest } from "./loader-http.js";
 import { isOpenCypherPath, openCypherInput } from "./opencypher-http.js";
 import { queryStatusRequest } from "./query-status-http.js";
+import { encodeResponse, streamRequestHeaders } from "./streams-http.js";
 import { DATA_PLANE_HANDLERS, unsupportedOperation, type DataPlaneContext } from "./operations.js";
 
 /**
@@ -51,6 +52,9 @@ function handlerOf(operation: string): Handler {
   return handler;
 }
 
+/** A data-plane answer: its body text, or bytes when compressed (streams-http.ts). */
+export type DataPlaneResponse = Omit<RawResponse, "body"> & { body: string | Buffer };
+
 export interface DataPlaneFace {
   emulator: Emulator;
   resets: FastResetTokens;
@@ -63,7 +67,7 @@ export async function handleDataPlaneRequest(
   port: number,
   arrival: Arrival,
   request: RawRequest,
-): Promise<{ response: RawResponse; summary: RequestSummary }> {
+): Promise<{ response: DataPlaneResponse; summary: RequestSummary }> {
   try {
     return await face.emulator.store.transact(
       () => answer(face, port, arrival, request),
@@ -81,7 +85,7 @@ async function answer(
   port: number,
   arrival: Arrival,
   request: RawRequest,
-): Promise<{ response: RawResponse; summary: RequestSummary }> {
+): Promise<{ response: DataPlaneResponse; summary: RequestSummary }> {
   const requestId = randomUUID();
   let operation = "Unknown";
   let accountId: string | undefined;
@@ -121,7 +125,12 @@ async function answer(
       input = bindRestJsonInput(
         NEPTUNEDATA,
         operation,
-        { labels: match.labels, query: status.query, headers: request.headers, body: raw.body },
+        {
+          labels: match.labels,
+          query: status.query,
+          headers: streamRequestHeaders(path, request.headers),
+          body: raw.body,
+        },
         "BadRequestException",
       );
     }
@@ -131,9 +140,9 @@ async function answer(
     access.authorize(operation, input);
     const output = handler(input, { session, now: face.emulator.clock.now(), resets: face.resets, requestId });
     const wire = serializeRestJsonOutput(NEPTUNEDATA, operation, output);
-    const response = withHeaders(
-      reply(wire.status, requestId, "application/json;charset=UTF-8", wire.body),
-      wire.headers,
+    const response = encodeResponse(
+      withHeaders(reply(wire.status, requestId, "application/json;charset=UTF-8", wire.body), wire.headers),
+      output,
     );
     return { response, summary: { operation, accountId, status: response.status } };
   } catch (caught) {

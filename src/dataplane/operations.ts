@@ -16,6 +16,7 @@ import type { FastResetTokens } from "./fast-reset.js";
 import { GREMLIN_HTTP_HANDLERS } from "./gremlin-http.js";
 import { LOADER_HANDLERS } from "./loader.js";
 import { QUERY_STATUS_HANDLERS } from "./query-status.js";
+import { getPropertygraphStream } from "./streams-http.js";
 
 /**
  * What a data-plane operation gets: the cluster session behind the port, the clock's now, the reset tokens, and the
@@ -88,6 +89,7 @@ export const DATA_PLANE_HANDLERS: { [K in keyof NeptunedataOperations]?: Handler
     GetEngineStatus: getEngineStatus,
     GetPropertygraphSummary: getPropertygraphSummary,
     ExecuteFastReset: executeFastReset,
+    GetPropertygraphStream: getPropertygraphStream,
     ...QUERY_STATUS_HANDLERS,
     ...LOADER_HANDLERS,
     ...GREMLIN_HTTP_HANDLERS,
@@ -123,7 +125,6 @@ export const OUT_OF_SCOPE: { [K in keyof NeptunedataOperations]?: string } = {
   ManageSparqlStatistics: SPARQL,
   GetSparqlStream: SPARQL,
   GetRDFGraphSummary: SPARQL,
-  GetPropertygraphStream: "Neptune streams (change-log capture)",
   ExecuteGremlinExplainQuery: "Gremlin explain (it reports Neptune's own query plans)",
   ExecuteGremlinProfileQuery: "Gremlin profile (it reports Neptune's own query plans)",
   ExecuteOpenCypherExplainQuery: "openCypher explain (it reports Neptune's own query plans)",
@@ -138,6 +139,6 @@ export const unsupportedOperation = (operation: string) =>
   dataPlaneError(
     "UnsupportedOperationException",
     `${operation} is not supported by Trident's Neptune data plane (it serves openCypher, /status, the ` +
-      "property-graph summary, fast reset, Gremlin queries, openCypher and Gremlin query status, and the bulk " +
-      "loader).",
+      "property-graph summary, fast reset, Gremlin queries, openCypher and Gremlin query status, the bulk " +
+      "loader, and property-graph streams).",
   );

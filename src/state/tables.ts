@@ -31,6 +31,8 @@ const TABLES: ReadonlyMap<string, { secret: boolean }> = new Map([
   // the master key so that an unencrypted cluster's values are not in clear either.
   ["neptune.graphs", { secret: true }],
   ["neptune.graphLog", { secret: true }],
+  ["neptune.streamHeads", { secret: false }],
+  ["neptune.streamLog", { secret: true }],
   ["neptune.graphImages", { secret: true }],
   ["neptune.graphImageRefs", { secret: false }],
   ["sts.temporaryCredentials", { secret: true }],

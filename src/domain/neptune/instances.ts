@@ -31,6 +31,7 @@ import { instanceParameterGroupFor } from "./parameter-groups.js";
 import { instanceTable, saveCluster, saveInstance, type ClusterRecord, type InstanceRecord } from "./records.js";
 import { findSubnetGroup, subnetGroupShape } from "./subnet-groups.js";
 import { setTags, validateTags } from "./tags.js";
+import { streamSettingsOf } from "./data-plane/streams-settings.js";
 
 /**
  * Neptune DB instances: the compute of a cluster. Every instance belongs to a cluster (DBClusterIdentifier is
@@ -286,6 +287,7 @@ export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMes
     DeletionProtection: request.DeletionProtection ?? false,
     createdAt: scope.now,
     activity: { kind: "creating", since: scope.now },
+    streams: streamSettingsOf(scope, cluster),
   };
   instanceTable(scope.store, scope.accountId, scope.region).put(id, instance);
   // The first member (or the first after the writer went away) is the writer.
@@ -412,6 +414,8 @@ export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMes
 export function rebootInstance(scope: NeptuneScope, request: RebootDBInstanceMessage): DBInstance {
   const { instance, cluster } = availableInstance(scope, request.DBInstanceIdentifier);
   instance.activity = { kind: "rebooting", since: scope.now };
+  // Static parameters (neptune_streams, neptune_streams_expiry_days) take effect at a reboot.
+  if (cluster) instance.streams = streamSettingsOf(scope, cluster);
   saveInstance(scope, instance);
   // RDS-EVENT-0006.
   announceActivityEnd(scope, instance, "DB instance restarted", ["availability"]);

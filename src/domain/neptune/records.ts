@@ -1,4 +1,6 @@
 import type { ImageRef } from "./data-plane/graph-images.js";
+import type { EventId } from "./data-plane/streams.js";
+import type { StreamSettings } from "./data-plane/streams-settings.js";
 import type { Store, Table } from "../../state/store.js";
 
 /**
@@ -114,6 +116,8 @@ export interface InstanceRecord {
   createdAt: number;
   activity: Activity;
   pending?: PendingChange;
+  /** Neptune Streams as the cluster parameter group set them when the instance last (re)booted (static parameters). */
+  streams?: StreamSettings;
 }
 
 /**
@@ -153,6 +157,11 @@ export interface ClusterSnapshotRecord {
   workGrants?: { keyArn: string; grantId: string }[];
   /** The graph as of SnapshotCreateTime (data-plane/graph-images.ts), shared by copies; none when it was empty. */
   graphImage?: ImageRef;
+  /**
+   * The cluster's stream position when the snapshot was taken: its newest Neptune Streams event by then (none when
+   * the stream had logged nothing). Internal: AWS's DBClusterSnapshot has no such field (docs/streams.md).
+   */
+  streamPosition?: EventId;
 }
 
 /**

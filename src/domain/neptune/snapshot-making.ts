@@ -1,6 +1,7 @@
 import type { Tag } from "../../generated/neptune.js";
 import { clusterArn, clusterSnapshotArn } from "./arn.js";
 import { releaseImage, retainImage, type ImageRef } from "./data-plane/graph-images.js";
+import type { EventId } from "./data-plane/streams.js";
 import { announce, snapshotSource, type NeptuneScope } from "./lifecycle.js";
 import { clusterSnapshotTable, type ClusterRecord, type ClusterSnapshotRecord } from "./records.js";
 import { getTags, setTags } from "./tags.js";
@@ -48,10 +49,12 @@ export function snapshotOfCluster(
     StorageType: cluster.StorageType,
     sourceClusterResourceId: cluster.DbClusterResourceId,
     ...withGraphImage(scope.graphs.imageAt(scope, cluster, snapshot.at)),
+    ...withStreamPosition(scope.graphs.streamPositionAt(scope, cluster, snapshot.at)),
   };
 }
 
 const withGraphImage = (image: ImageRef | undefined) => (image ? { graphImage: image } : {});
+const withStreamPosition = (position: EventId | undefined) => (position ? { streamPosition: position } : {});
 
 /** The snapshot record is going away: its graph image loses a reference (and goes with the last one). */
 export function releaseSnapshotGraph(scope: NeptuneScope, snapshot: ClusterSnapshotRecord): void {

@@ -182,10 +182,11 @@ export class PropertyGraph {
     this.#record(() => this.#writeProperty(element, key, before, position));
     if (this.#redo) {
       const on = element instanceof Node ? "node" : "relationship";
+      const was = before === undefined ? {} : { was: before };
       this.#redo.push(
         value === undefined
-          ? { op: "removeProperty", on, id: element.id, key }
-          : { op: "setProperty", on, id: element.id, key, value },
+          ? { op: "removeProperty", on, id: element.id, key, ...was }
+          : { op: "setProperty", on, id: element.id, key, value, ...was },
       );
     }
   }
@@ -227,7 +228,11 @@ export class PropertyGraph {
     const places = [rel.start.out.lastIndexOf(rel), rel.end.in.lastIndexOf(rel)] as const;
     this.#detachRelationship(rel);
     this.#record(() => this.#attachRelationship(rel, places));
-    this.#redo?.push({ op: "removeRelationship", id: rel.id });
+    this.#redo?.push({
+      op: "removeRelationship",
+      id: rel.id,
+      was: { type: rel.type, start: rel.start.id, end: rel.end.id, properties: [...rel.properties] },
+    });
   }
 
   /**
@@ -238,7 +243,7 @@ export class PropertyGraph {
     if (node.deleted) return;
     this.#detachNode(node);
     this.#record(() => this.#attachNode(node));
-    this.#redo?.push({ op: "removeNode", id: node.id });
+    this.#redo?.push({ op: "removeNode", id: node.id, was: { labels: node.labels, properties: [...node.properties] } });
   }
 
   // ── the index keeping, without undo ────────────────────────────────────────────────────────────────────

@@ -6,16 +6,21 @@ import { readValue, writeValue } from "./serialize.js";
 
 /**
  * The redo records of a committed transaction: what it changed, in order, complete enough to replay it on the
- * graph as it was before (the durable log of a cluster, point-in-time restore, and later Neptune Streams).
- * Elements are named by id; properties carry their full value (64-bit integers exact).
+ * graph as it was before (the durable log of a cluster, point-in-time restore) and to tell Neptune Streams what
+ * was removed. Elements are named by id; properties carry their full value (64-bit integers exact).
+ *
+ * `was` is what a change removed or replaced, as the transaction saw it (a removed node's labels and properties, a
+ * removed relationship whole, a property's value before): Neptune Streams logs a removal with the values removed
+ * (domain/neptune/data-plane/streams-records.ts). It is recorded in memory as the transaction runs and not stored in
+ * the log, which replays without it: a decoded change has none.
  */
 export type Change =
   | { op: "addNode"; id: string; labels: string[]; properties: [string, PropertyValue][] }
-  | { op: "removeNode"; id: string }
+  | { op: "removeNode"; id: string; was?: { labels: readonly string[]; properties: [string, PropertyValue][] } }
   | { op: "addLabel"; id: string; label: string }
   | { op: "removeLabel"; id: string; label: string }
-  | { op: "setProperty"; on: ElementKind; id: string; key: string; value: PropertyValue }
-  | { op: "removeProperty"; on: ElementKind; id: string; key: string }
+  | { op: "setProperty"; on: ElementKind; id: string; key: string; value: PropertyValue; was?: PropertyValue }
+  | { op: "removeProperty"; on: ElementKind; id: string; key: string; was?: PropertyValue }
   | {
       op: "addRelationship";
       id: string;
@@ -24,7 +29,11 @@ export type Change =
       end: string;
       properties: [string, PropertyValue][];
     }
-  | { op: "removeRelationship"; id: string };
+  | {
+      op: "removeRelationship";
+      id: string;
+      was?: { type: string; start: string; end: string; properties: [string, PropertyValue][] };
+    };
 
 export type ElementKind = "node" | "relationship";
 

@@ -29,6 +29,16 @@ import {
 } from "./graph-images.js";
 import type { DataKey } from "./graph-sealing.js";
 import { OpenTransactions } from "./open-transactions.js";
+import {
+  appendToStream,
+  dropStream,
+  readStream,
+  streamPositionAt,
+  type EventId,
+  type StreamPage,
+  type StreamQuery,
+} from "./streams.js";
+import { STREAMS_OFF, type StreamSettings } from "./streams-settings.js";
 
 /** What the graphs need of a request's world: the store, the cluster's place, KMS (for data keys). */
 export interface GraphScope extends GraphPlace {
@@ -53,6 +63,8 @@ interface LiveGraph {
   /** The head's version the graph matches. */
   version: number;
   retentionDays: number;
+  /** Neptune Streams as the writer instance serves them: each commit is logged to the stream while enabled. */
+  streams: StreamSettings;
 }
 
 /**
@@ -69,9 +81,13 @@ export class ClusterGraphs {
 
   constructor(readonly clock: Clock) {}
 
-  /** The cluster's engine, with the query timeout of its parameter group. */
-  engine(scope: GraphScope, cluster: ClusterRecord, queryTimeoutMs: number): GraphEngine {
+  /**
+   * The cluster's engine, with the query timeout of its parameter group; its commits are logged to the cluster's
+   * Neptune Stream when `streams` (the answering instance's settings) has them on.
+   */
+  engine(scope: GraphScope, cluster: ClusterRecord, queryTimeoutMs: number, streams = STREAMS_OFF): GraphEngine {
     const live = this.#current(scope, cluster);
+    live.streams = streams;
     if (live.engine.options.queryTimeoutMs !== queryTimeoutMs) {
       const { graph } = live.engine;
       live.engine = new GraphEngine(graph, this.clock, { queryTimeoutMs });
@@ -85,6 +101,8 @@ export class ClusterGraphs {
     const head = this.#head(live, cluster.DbClusterResourceId);
     head.lastWriteAt = this.#now();
     addCheckpoint(live.place, cluster.DbClusterResourceId, head, undefined, this.#now());
+    // Fast reset clears the stream too (docs manage-console-fast-reset.html: streams are cleared).
+    dropStream(live.place, cluster.DbClusterResourceId);
     live.engine.graph.onCommit = undefined;
     live.engine = new GraphEngine(new PropertyGraph(), this.clock, live.engine.options);
     this.#watch(live, cluster.DbClusterResourceId);
@@ -127,9 +145,25 @@ export class ClusterGraphs {
     startFrom(scope, cluster.DbClusterResourceId, start, this.#now());
   }
 
+  /** The cluster's Neptune Stream records a GetPropertygraphStream asks for (streams.ts). */
+  readStream(scope: GraphScope, cluster: ClusterRecord, settings: StreamSettings, query: StreamQuery): StreamPage {
+    const dataKey = this.#dataKey(scope, cluster);
+    try {
+      return readStream(scope, cluster.DbClusterResourceId, dataKey, settings, query, this.#now());
+    } finally {
+      dataKey?.fill(0);
+    }
+  }
+
+  /** The cluster's newest stream event committed by `at` (a snapshot's position). */
+  streamPositionAt(scope: GraphScope, cluster: ClusterRecord, at: number): EventId | undefined {
+    return streamPositionAt(scope, cluster.DbClusterResourceId, at);
+  }
+
   /** Deletes the cluster's stored graph and forgets the live one (the cluster is gone). */
   drop(scope: GraphScope, cluster: ClusterRecord): void {
     dropHistory(scope, cluster.DbClusterResourceId);
+    dropStream(scope, cluster.DbClusterResourceId);
     this.evict(cluster.DbClusterResourceId);
   }
 
@@ -159,6 +193,7 @@ export class ClusterGraphs {
         dataKey,
         version: head.version,
         retentionDays: cluster.BackupRetentionPeriod,
+        streams: STREAMS_OFF,
       };
       this.#watch(live, id);
       this.#live.set(id, live);
@@ -187,6 +222,7 @@ export class ClusterGraphs {
     const head = this.#head(live, id);
     const now = this.#now();
     appendChanges(live.place, id, head, changes, live.dataKey, now);
+    if (live.streams.enabled) appendToStream(live.place, id, changes, live.dataKey, live.streams, now);
     const newest = head.checkpoints.at(-1)!.image;
     const imageBytes = newest ? imageSize(live.place.store, newest) : 0;
     if (head.logBytes > Math.max(COMPACT_MIN_BYTES, imageBytes)) this.#compact(live, id);

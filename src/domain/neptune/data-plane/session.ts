@@ -15,6 +15,8 @@ import type { ClusterGraphs } from "./cluster-graphs.js";
 import type { DataPlanePorts } from "./ports.js";
 import { loaderJobTable, type LoaderJobRecord } from "./loader-jobs.js";
 import { queryTimeoutMs } from "./query-timeout.js";
+import type { StreamPage, StreamQuery } from "./streams.js";
+import { streamSettingsIn, type StreamSettings } from "./streams-settings.js";
 import { concurrentModification, type OpenTransaction } from "./open-transactions.js";
 
 /**
@@ -70,6 +72,10 @@ export interface GraphSession {
   rollback(tx: OpenTransaction): void;
   /** Fast reset: empties the graph (the face checks the two-step token). */
   reset(): void;
+  /** Neptune Streams as the answering instance serves them (set at its last reboot). */
+  readonly streams: StreamSettings;
+  /** The cluster's stream records a GetPropertygraphStream asks for (the caller checks that streams are on). */
+  readStream(query: StreamQuery): StreamPage;
 }
 
 /** What serving needs of the emulator (kept narrow so this module does not import the Emulator). */
@@ -180,7 +186,8 @@ function sessionOf(
 ): GraphSession {
   const role = instance.DBInstanceIdentifier === cluster.writer ? "writer" : "reader";
   const timeoutMs = queryTimeoutMs(scope, cluster, instance);
-  const engine = (): GraphEngine => world.graphs.engine(scope, cluster, timeoutMs);
+  const streams = streamSettingsIn(instance);
+  const engine = (): GraphEngine => world.graphs.engine(scope, cluster, timeoutMs, streams);
   const { transactions } = world.graphs;
   return {
     accountId: scope.accountId,
@@ -212,6 +219,8 @@ function sessionOf(
     reset() {
       world.graphs.reset(scope, cluster);
     },
+    streams,
+    readStream: (query) => world.graphs.readStream(scope, cluster, streams, query),
     begin: () => transactions.begin(cluster.DbClusterResourceId, scope.now),
     transactIn(tx, work) {
       stillOpen(tx);
