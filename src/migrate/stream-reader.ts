@@ -99,6 +99,14 @@ export class StreamReader {
   }
 
   private explain(error: unknown): unknown {
+    // Neptune's answer when streams are not in effect on the instance (graph-notebook reads this code so).
+    if (awsErrorCode(error) === "UnsupportedOperationException")
+      return new MigrateError(
+        `Neptune Streams are not in effect at the ${this.where.side} cluster ${this.where.cluster}: ${awsErrorMessage(error)}`,
+        "set neptune_streams=1 in its cluster parameter group and reboot its instances (trident migrate plan --live shows the commands), then run again",
+        EXIT.blocked,
+        { cause: error },
+      );
     if (awsErrorCode(error) === "AccessDeniedException")
       return new MigrateError(
         `the ${this.where.side} account may not read the stream of ${this.where.cluster}: ${awsErrorMessage(error)}`,
