@@ -38,6 +38,9 @@ export interface ReplayOptions {
   afterBatch?: () => void | Promise<void>;
 }
 
+/** How often the lag is shown while catching up. */
+export const LAG_EVERY_MS = 1000;
+
 export class Replayer {
   private pending: ChangeRecord[] = [];
   private appliedRecords = 0;
@@ -91,12 +94,25 @@ export class Replayer {
     };
   }
 
-  /** Steps until nothing is left to read; `onLag` after each read that found records. */
+  /**
+   * Steps until the target reaches the source's newest event as read when this call starts (a source that keeps
+   * being written to is never "done": following is the caller's loop). `onLag` at most once per LAG_EVERY_MS.
+   */
   async catchUp(onLag?: (lag: Lag) => void): Promise<Lag> {
+    const now = this.options.now ?? Date.now;
+    const goal = (await this.options.reader.latest()).position;
+    let shown = now();
     for (;;) {
       const { caughtUp, lag } = await this.step();
-      if (caughtUp) return { ...lag, newest: this.position, commits: 0, seconds: 0 };
-      onLag?.(lag);
+      if (caughtUp || (this.pending.length === 0 && compareEvents(this.position, goal) >= 0)) {
+        const newest = caughtUp ? this.position : lag.newest;
+        const commits = Math.max(0, newest.commitNum - this.position.commitNum);
+        return { ...lag, applied: this.position, newest, commits, seconds: commits === 0 ? 0 : lag.seconds };
+      }
+      if (now() - shown >= LAG_EVERY_MS) {
+        onLag?.(lag);
+        shown = now();
+      }
     }
   }
 

@@ -11,7 +11,7 @@ import type { LiveRunOptions } from "../../src/migrate/live-session.js";
 import { compareEvents } from "../../src/migrate/stream-records.js";
 import type { StepId } from "../../src/migrate/types.js";
 import { dataWorld, migrateCli } from "./data-world.js";
-import { enableStreams } from "./live-helpers.js";
+import { enableStreams } from "../../src/cli/demo-live.js";
 
 const cli = migrateCli;
 
