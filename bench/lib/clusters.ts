@@ -1,5 +1,6 @@
 import {
   CreateDBClusterCommand,
+  type CreateDBClusterMessage,
   CreateDBInstanceCommand,
   DescribeDBClustersCommand,
   NeptuneClient,
@@ -70,10 +71,13 @@ export async function benchClusterEndpoint(endpoint: string): Promise<string> {
   return `http://${cluster.Endpoint}:${cluster.Port}`;
 }
 
-/** A cluster `bench` with one instance, in the demo admin's account; its description (Endpoint, Port). */
-export async function servingBenchCluster(endpoint: string) {
+/**
+ * A cluster `bench` with one instance, in the demo admin's account (with `settings`, such as its parameter group);
+ * its description (Endpoint, Port).
+ */
+export async function servingBenchCluster(endpoint: string, settings: Partial<CreateDBClusterMessage> = {}) {
   const neptune = new NeptuneClient({ region: REGION, endpoint, credentials: ADMIN_CREDENTIALS });
-  await neptune.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bench", Engine: "neptune" }));
+  await neptune.send(new CreateDBClusterCommand({ ...settings, DBClusterIdentifier: "bench", Engine: "neptune" }));
   await neptune.send(
     new CreateDBInstanceCommand({
       DBClusterIdentifier: "bench",

@@ -131,7 +131,7 @@ export const OUT_OF_SCOPE: { [K in keyof NeptunedataOperations]?: string } = {
 };
 
 /**
- * An operation of the model that Trident does not serve (Gremlin's explain and profile, streams, ML, SPARQL,
+ * An operation of the model that Trident does not serve (Gremlin's explain and profile, ML, SPARQL,
  * statistics management, openCypher explain). *Decided*: UnsupportedOperationException (400), the code Neptune gives
  * a request for a feature it does not offer (reference §2.3), naming the operation.
  */

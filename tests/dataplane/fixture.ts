@@ -17,6 +17,7 @@ import { startServer, type ServerOptions } from "../../src/server/http.js";
 import type { TridentConfig } from "../../src/config/config.js";
 import { ManualClock } from "../../src/state/clock.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
+import type { Store } from "../../src/state/store.js";
 import { ADMIN, A, REGION, Sha256, type Credentials } from "../helpers/harness.js";
 
 let servers = 0;
@@ -57,12 +58,17 @@ export async function portRange(): Promise<{ firstPort: number; lastPort: number
  * identities of `config` (default: the demo accounts' admins). The caller closes `running` (in its suite's `after`).
  */
 export async function dataPlaneWorld(
-  options: Pick<ServerOptions, "log" | "dataPlaneTls"> & { config?: TridentConfig } = {},
+  options: Pick<ServerOptions, "log" | "dataPlaneTls"> & {
+    config?: TridentConfig;
+    /** A store of the caller's (a data directory, to restart on), with the clock and ports of the first run. */
+    store?: Store;
+    clock?: ManualClock;
+    range?: { firstPort: number; lastPort: number };
+  } = {},
 ) {
-  const { config, ...serverOptions } = options;
-  const clock = new ManualClock(Date.now());
-  const range = await portRange();
-  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range, config });
+  const { config, store, ...rest } = options;
+  const { clock = new ManualClock(Date.now()), range = await portRange(), ...serverOptions } = rest;
+  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: range, config, store });
   const running = await startServer(emulator, { port: 0, ...serverOptions });
   const credentials: Credentials = ADMIN[A]!;
   const neptune = new NeptuneClient({ region: REGION, endpoint: running.endpoint, credentials, maxAttempts: 1 });
@@ -81,16 +87,20 @@ export async function clusterWithInstances(
   settings: Partial<CreateDBClusterMessage> = {},
 ) {
   await neptune.send(new CreateDBClusterCommand({ ...settings, DBClusterIdentifier: id, Engine: "neptune" }));
-  for (let i = 0; i <= readers; i++)
-    await neptune.send(
-      new CreateDBInstanceCommand({
-        DBClusterIdentifier: id,
-        DBInstanceIdentifier: `${id}-${i}`,
-        Engine: "neptune",
-        DBInstanceClass: "db.r5.large",
-      }),
-    );
+  for (let i = 0; i <= readers; i++) await addInstance(neptune, id, `${id}-${i}`);
   return endpointsOf(neptune, id);
+}
+
+/** A db.r5.large instance in the cluster (its first is the writer). */
+export async function addInstance(neptune: NeptuneClient, cluster: string, instance: string) {
+  await neptune.send(
+    new CreateDBInstanceCommand({
+      DBClusterIdentifier: cluster,
+      DBInstanceIdentifier: instance,
+      Engine: "neptune",
+      DBInstanceClass: "db.r5.large",
+    }),
+  );
 }
 
 export async function endpointsOf(neptune: NeptuneClient, id: string) {

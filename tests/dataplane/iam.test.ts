@@ -11,6 +11,7 @@ import {
   ExecuteOpenCypherQueryCommand,
   GetEngineStatusCommand,
   GetOpenCypherQueryStatusCommand,
+  GetPropertygraphStreamCommand,
   GetPropertygraphSummaryCommand,
   ListOpenCypherQueriesCommand,
   NeptunedataClient,
@@ -96,6 +97,13 @@ const ROWS: Row[] = [
   },
   { name: "GetEngineStatus", actions: ["GetEngineStatus"], send: (c) => c.send(new GetEngineStatusCommand({})) },
   {
+    name: "GetPropertygraphStream",
+    actions: ["GetStreamRecords"],
+    // Authorized before the handler looks at the stream: the cluster has streams off.
+    send: (c) => c.send(new GetPropertygraphStreamCommand({ iteratorType: "TRIM_HORIZON" })),
+    allowedCode: "UnsupportedOperationException",
+  },
+  {
     name: "ExecuteFastReset",
     actions: ["ResetDatabase"],
     send: (c) => c.send(new ExecuteFastResetCommand({ action: "initiateDatabaseReset" })),
@@ -159,7 +167,11 @@ const lacking = ROWS.map((row, i) =>
   row.actions.map((missing, j) =>
     user(
       `lacking${i}x${j}`,
-      allowing(row.actions.filter((a) => a !== missing).concat(row.actions.length === 1 ? ["GetStreamRecords"] : [])),
+      allowing(
+        row.actions
+          .filter((a) => a !== missing)
+          .concat(row.actions.length === 1 ? ["GetMLDataProcessingJobStatus"] : []),
+      ),
     ),
   ),
 );

@@ -3,9 +3,10 @@ import { gunzipSync } from "node:zlib";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import {
-  CreateDBClusterParameterGroupCommand,
-  ModifyDBClusterParameterGroupCommand,
+  ModifyDBClusterCommand,
   RebootDBInstanceCommand,
+  StartDBClusterCommand,
+  StopDBClusterCommand,
 } from "@aws-sdk/client-neptune";
 import {
   ExecuteOpenCypherQueryCommand,
@@ -16,57 +17,15 @@ import {
 } from "@aws-sdk/client-neptunedata";
 import { rejection } from "../helpers/harness.js";
 import { clusterWithInstances, dataPlaneWorld, http, neptuneError, type World } from "./fixture.js";
-
-type Endpoint = { address: string; port: number };
-const DAY = 24 * 60 * 60 * 1000;
-
-interface Rec {
-  eventId: { commitNum: number; opNum: number };
-  commitTimestamp: number;
-  data: {
-    id: string;
-    type: string;
-    key: string;
-    value: { value: unknown; dataType: string };
-    from?: string;
-    to?: string;
-  };
-  op: string;
-  isLastOp?: boolean;
-}
-interface Page {
-  lastEventId: { commitNum: number; opNum: number };
-  lastTrxTimestamp: number;
-  format: string;
-  records: Rec[];
-  totalRecords: number;
-}
-
-/** A DB cluster parameter group with neptune_streams on (and optional other values). */
-export async function streamsGroup(world: World, name: string, extra: Record<string, string> = {}) {
-  await world.neptune.send(
-    new CreateDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      DBParameterGroupFamily: "neptune1.4",
-      Description: "streams on",
-    }),
-  );
-  await world.neptune.send(
-    new ModifyDBClusterParameterGroupCommand({
-      DBClusterParameterGroupName: name,
-      Parameters: Object.entries({ neptune_streams: "1", ...extra }).map(([ParameterName, ParameterValue]) => ({
-        ParameterName,
-        ParameterValue,
-        ApplyMethod: "pending-reboot",
-      })),
-    }),
-  );
-}
-
-/** The short form of a record: `ADD vl id label=Person`. */
-const line = (r: Rec) =>
-  `${r.op} ${r.data.type} ${r.data.id} ${r.data.key}=${String(r.data.value.value)}:${r.data.value.dataType}` +
-  (r.data.from ? ` ${r.data.from}->${r.data.to}` : "");
+import {
+  allRecords,
+  DAY,
+  line,
+  streamPage,
+  streamsGroup,
+  type Endpoint,
+  type StreamPageWire as Page,
+} from "./streams-fixture.js";
 
 describe("Neptune Streams on a cluster's endpoint", () => {
   let world: World;
@@ -75,13 +34,9 @@ describe("Neptune Streams on a cluster's endpoint", () => {
   const cypher = (query: string) => client.send(new ExecuteOpenCypherQueryCommand({ openCypherQuery: query }));
   const raw = async (query: string, headers: Record<string, string> = {}) =>
     http(writer, "GET", `/propertygraph/stream?${query}`, { headers });
-  const page = async (input: GetPropertygraphStreamCommandInput) => {
-    const response = await raw(new URLSearchParams(Object.entries(input).map(([k, v]) => [k, String(v)])).toString());
-    assert.equal(response.status, 200, response.body);
-    return response.json as unknown as Page;
-  };
-  /** Every record from TRIM_HORIZON on. */
-  const all = async () => (await page({ iteratorType: "TRIM_HORIZON", limit: 100000 })).records;
+  const page = (input: GetPropertygraphStreamCommandInput) =>
+    streamPage(writer, input as Record<string, string | number>);
+  const all = () => allRecords(writer);
 
   before(async () => {
     world = await dataPlaneWorld();
@@ -276,10 +231,45 @@ describe("Neptune Streams on a cluster's endpoint", () => {
     );
   });
 
+  it("pages through a transaction of thousands of records, AFTER_SEQUENCE_NUMBER the last event of each page", async () => {
+    const { writer: bulk } = await clusterWithInstances(world.neptune, "bulk", 0, {
+      DBClusterParameterGroupName: "with-streams",
+    });
+    await world
+      .data(bulk.address, bulk.port)
+      .send(new ExecuteOpenCypherQueryCommand({ openCypherQuery: "UNWIND range(1, 1300) AS k CREATE (:C {k: k})" }));
+    const seen: Page["records"] = [];
+    let next: Record<string, string | number> = { iteratorType: "TRIM_HORIZON", limit: 999 };
+    for (;;) {
+      const response = await http(
+        bulk,
+        "GET",
+        `/pg/stream?${new URLSearchParams(Object.entries(next).map(([k, v]) => [k, String(v)]))}`,
+      );
+      if (response.status === 404) break;
+      const got = response.json as unknown as Page;
+      seen.push(...got.records);
+      next = { iteratorType: "AFTER_SEQUENCE_NUMBER", ...got.lastEventId, limit: 999 };
+    }
+    assert.equal(seen.length, 2600);
+    assert.deepEqual(
+      seen.map((r) => r.eventId.opNum),
+      Array.from({ length: 2600 }, (_, i) => i + 1),
+    );
+    assert.deepEqual(
+      seen.filter((r) => r.isLastOp).map((r) => r.eventId),
+      [{ commitNum: 1, opNum: 2600 }],
+    );
+    const middle = await streamPage(bulk, { iteratorType: "AT_SEQUENCE_NUMBER", commitNum: 1, opNum: 2001, limit: 2 });
+    assert.deepEqual(middle.records.map(line), [
+      "ADD vl " + middle.records[0]!.data.id + " label=C:String",
+      line(seen[2001]!),
+    ]);
+  });
+
   it("takes neptune_streams on an instance's reboot, not before", async () => {
     await streamsGroup(world, "later", { neptune_streams_expiry_days: "1" });
     const { writer: endpoint } = await clusterWithInstances(world.neptune, "rebooted", 0);
-    const { ModifyDBClusterCommand } = await import("@aws-sdk/client-neptune");
     await world.neptune.send(
       new ModifyDBClusterCommand({ DBClusterIdentifier: "rebooted", DBClusterParameterGroupName: "later" }),
     );
@@ -300,6 +290,19 @@ describe("Neptune Streams on a cluster's endpoint", () => {
       neptuneError(await http(endpoint, "GET", "/pg/stream?iteratorType=AT_SEQUENCE_NUMBER&commitNum=1")).code,
       "ExpiredStreamException",
     );
+  });
+
+  it("takes neptune_streams when a stopped cluster starts again (its instances start)", async () => {
+    const { writer: endpoint } = await clusterWithInstances(world.neptune, "restarted", 0);
+    await world.neptune.send(
+      new ModifyDBClusterCommand({ DBClusterIdentifier: "restarted", DBClusterParameterGroupName: "with-streams" }),
+    );
+    await world.neptune.send(new StopDBClusterCommand({ DBClusterIdentifier: "restarted" }));
+    world.clock.advance(1);
+    await world.neptune.send(new StartDBClusterCommand({ DBClusterIdentifier: "restarted" }));
+    world.clock.advance(1);
+    const empty = neptuneError(await http(endpoint, "GET", "/pg/stream?iteratorType=TRIM_HORIZON"));
+    assert.equal(empty.code, "StreamRecordsNotFoundException");
   });
 });
 

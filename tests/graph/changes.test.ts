@@ -39,16 +39,31 @@ test("a write query yields its redo records, in order, and a read query none", (
     { op: "addNode", id: "b", labels: ["Person"], properties: [] },
     { op: "addRelationship", id: "id-1", type: "KNOWS", start: "a", end: "b", properties: [["since", 2020n]] },
   ]);
+  // What a change removed or replaced rides along (`was`), for Neptune Streams' REMOVE records.
   assert.deepEqual(log[1], [
-    { op: "setProperty", on: "node", id: "a", key: "name", value: "Anna" },
+    { op: "setProperty", on: "node", id: "a", key: "name", value: "Anna", was: "Ann" },
     { op: "addLabel", id: "a", label: "Owner" },
-    { op: "removeProperty", on: "node", id: "a", key: "big" },
+    { op: "removeProperty", on: "node", id: "a", key: "big", was: 9223372036854775807n },
     { op: "removeLabel", id: "a", label: "Admin" },
   ]);
   assert.deepEqual(log[2], [
-    { op: "removeRelationship", id: "id-1" },
-    { op: "removeNode", id: "b" },
+    {
+      op: "removeRelationship",
+      id: "id-1",
+      was: { type: "KNOWS", start: "a", end: "b", properties: [["since", 2020n]] },
+    },
+    { op: "removeNode", id: "b", was: { labels: ["Person"], properties: [] } },
   ]);
+});
+
+test("the log stores no `was`: decoded changes replay without it", () => {
+  const { engine, log } = capturing();
+  engine.run("CREATE (:N {`~id`: 'x', k: 1})");
+  engine.run("MATCH (n {`~id`: 'x'}) SET n.k = 2");
+  engine.run("MATCH (n {`~id`: 'x'}) DELETE n");
+  const decoded = log.map((changes) => decodeChanges(encodeChanges(changes)));
+  assert.deepEqual(decoded[1], [{ op: "setProperty", on: "node", id: "x", key: "k", value: 2n }]);
+  assert.deepEqual(decoded[2], [{ op: "removeNode", id: "x" }]);
 });
 
 test("a failing query yields nothing and leaves the graph as it was", () => {

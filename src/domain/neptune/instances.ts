@@ -31,7 +31,7 @@ import { instanceParameterGroupFor } from "./parameter-groups.js";
 import { instanceTable, saveCluster, saveInstance, type ClusterRecord, type InstanceRecord } from "./records.js";
 import { findSubnetGroup, subnetGroupShape } from "./subnet-groups.js";
 import { setTags, validateTags } from "./tags.js";
-import { streamSettingsOf } from "./data-plane/streams-settings.js";
+import { restartWithStreamSettings, streamSettingsOf } from "./data-plane/streams-settings.js";
 
 /**
  * Neptune DB instances: the compute of a cluster. Every instance belongs to a cluster (DBClusterIdentifier is
@@ -415,7 +415,7 @@ export function rebootInstance(scope: NeptuneScope, request: RebootDBInstanceMes
   const { instance, cluster } = availableInstance(scope, request.DBInstanceIdentifier);
   instance.activity = { kind: "rebooting", since: scope.now };
   // Static parameters (neptune_streams, neptune_streams_expiry_days) take effect at a reboot.
-  if (cluster) instance.streams = streamSettingsOf(scope, cluster);
+  if (cluster) restartWithStreamSettings(scope, cluster, instance);
   saveInstance(scope, instance);
   // RDS-EVENT-0006.
   announceActivityEnd(scope, instance, "DB instance restarted", ["availability"]);

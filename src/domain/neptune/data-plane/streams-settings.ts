@@ -29,3 +29,8 @@ export function streamSettingsOf(place: Place, cluster: ClusterRecord): StreamSe
  * has none: off.
  */
 export const streamSettingsIn = (instance: InstanceRecord): StreamSettings => instance.streams ?? STREAMS_OFF;
+
+/** The instance (re)starts (RebootDBInstance, StartDBCluster): it takes the settings its cluster's group holds now. */
+export function restartWithStreamSettings(place: Place, cluster: ClusterRecord, instance: InstanceRecord): void {
+  instance.streams = streamSettingsOf(place, cluster);
+}

@@ -1,5 +1,6 @@
 import type { Change } from "../../../graph/storage/changes.js";
 import { GraphError } from "../../../graph/errors.js";
+import type { Table } from "../../../state/store.js";
 import type { GraphPlace } from "./graph-history.js";
 import { sealGraphBytes, unsealGraphBytes, type DataKey } from "./graph-sealing.js";
 import { streamOps, type StreamData, type StreamOp } from "./streams-records.js";
@@ -7,10 +8,11 @@ import type { StreamSettings } from "./streams-settings.js";
 
 /**
  * A cluster's Neptune Stream (docs streams.html, streams-using-api-call.html): while `neptune_streams` is in effect,
- * each committed write transaction is one row of the stream log, numbered by `commitNum` (1, 2, … per cluster), its
- * change records numbered by `opNum` (1 … n) and stamped with the commit's time from the one clock. Rows older than
- * `neptune_streams_expiry_days` are trimmed as the stream is written and read. A row is sealed with the cluster's
- * data key, as its graph log is (graph-sealing.ts).
+ * each committed write transaction is logged, numbered by `commitNum` (1, 2, … per cluster), its change records
+ * numbered by `opNum` (1 … n) and stamped with the commit's time from the one clock. A transaction is stored in rows
+ * of CHUNK records, so that a reader paging through a bulk load's transaction opens only the rows it reads.
+ * Transactions older than `neptune_streams_expiry_days` are trimmed as the stream is written and read. A row is
+ * sealed with the cluster's data key, as its graph log is (graph-sealing.ts).
  *
  * Rows live in the cluster's (account, region), keyed by its DbClusterResourceId.
  */
@@ -34,17 +36,24 @@ interface StreamHead {
 interface StreamRow {
   commitNum: number;
   at: number;
+  /** How many records the whole transaction has. */
   ops: number;
-  /** The transaction's records ({data, op} each), as JSON, sealed. */
+  /** CHUNK of the transaction's records ({data, op} each) from opNum `chunk * CHUNK + 1`, as JSON, sealed. */
   bytes: string;
 }
+
+/** Records per stored row. */
+const CHUNK = 1000;
+const chunksOf = (ops: number) => Math.ceil(ops / CHUNK);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const heads = (place: GraphPlace) => place.store.table<StreamHead>(STREAM_HEADS_TABLE, place.accountId, place.region);
 const rows = (place: GraphPlace) => place.store.table<StreamRow>(STREAM_LOG_TABLE, place.accountId, place.region);
-const rowId = (resourceId: string, commitNum: number) => `${resourceId}/${String(commitNum).padStart(12, "0")}`;
-const sealPlace = (resourceId: string, commitNum: number) => `neptune-stream/${resourceId}/${commitNum}`;
+const rowId = (resourceId: string, commitNum: number, chunk = 0) =>
+  `${resourceId}/${String(commitNum).padStart(12, "0")}/${chunk}`;
+const sealPlace = (resourceId: string, commitNum: number, chunk: number) =>
+  `neptune-stream/${resourceId}/${commitNum}/${chunk}`;
 
 function headOf(place: GraphPlace, resourceId: string): StreamHead {
   return heads(place).get(resourceId) ?? { nextCommitNum: 1, oldest: 1 };
@@ -64,8 +73,11 @@ export function appendToStream(
   const head = headOf(place, resourceId);
   trim(place, resourceId, head, settings, at);
   const commitNum = head.nextCommitNum;
-  const bytes = sealGraphBytes(dataKey, sealPlace(resourceId, commitNum), Buffer.from(JSON.stringify(ops)));
-  rows(place).put(rowId(resourceId, commitNum), { commitNum, at, ops: ops.length, bytes });
+  for (let chunk = 0; chunk < chunksOf(ops.length); chunk++) {
+    const json = Buffer.from(JSON.stringify(ops.slice(chunk * CHUNK, (chunk + 1) * CHUNK)));
+    const bytes = sealGraphBytes(dataKey, sealPlace(resourceId, commitNum, chunk), json);
+    rows(place).put(rowId(resourceId, commitNum, chunk), { commitNum, at, ops: ops.length, bytes });
+  }
   head.nextCommitNum = commitNum + 1;
   head.last = { commitNum, opNum: ops.length, at };
   heads(place).put(resourceId, head);
@@ -78,7 +90,7 @@ function trim(place: GraphPlace, resourceId: string, head: StreamHead, settings:
   while (head.oldest < head.nextCommitNum) {
     const row = log.peek(rowId(resourceId, head.oldest));
     if (row && row.at >= now - settings.expiryDays * DAY_MS) break;
-    log.delete(rowId(resourceId, head.oldest));
+    deleteCommit(log, resourceId, head.oldest, row);
     head.oldest++;
   }
   if (head.oldest !== before) heads(place).put(resourceId, head);
@@ -102,8 +114,13 @@ export function dropStream(place: GraphPlace, resourceId: string): void {
   const head = heads(place).get(resourceId);
   if (!head) return;
   const log = rows(place);
-  for (let n = head.oldest; n < head.nextCommitNum; n++) log.delete(rowId(resourceId, n));
+  for (let n = head.oldest; n < head.nextCommitNum; n++)
+    deleteCommit(log, resourceId, n, log.peek(rowId(resourceId, n)));
   heads(place).delete(resourceId);
+}
+
+function deleteCommit(log: Table<StreamRow>, resourceId: string, commitNum: number, first: StreamRow | undefined) {
+  for (let chunk = 0; chunk < chunksOf(first?.ops ?? 1); chunk++) log.delete(rowId(resourceId, commitNum, chunk));
 }
 
 export type IteratorType = "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER" | "TRIM_HORIZON" | "LATEST";
@@ -158,7 +175,7 @@ export function readStream(
   const head = headOf(place, resourceId);
   trim(place, resourceId, head, settings, now);
   const log = rows(place);
-  const rowAt = (commitNum: number) => log.peek(rowId(resourceId, commitNum));
+  const rowAt = (commitNum: number, chunk = 0) => log.peek(rowId(resourceId, commitNum, chunk));
   const last = head.last;
   let start: EventId;
   switch (query.iteratorType) {
@@ -188,23 +205,29 @@ export function readStream(
   const limit = query.iteratorType === "LATEST" ? 1 : query.limit;
   const records: StreamRecord[] = [];
   let bytes = 0;
-  for (let n = start.commitNum; n < head.nextCommitNum && records.length < limit && bytes < RESPONSE_LIMIT_BYTES; n++) {
-    const row = rowAt(n);
-    if (!row) throw new Error(`stream record ${n} of ${resourceId} is missing`);
-    const plain = unsealGraphBytes(dataKey, sealPlace(resourceId, n), row.bytes);
-    const ops = JSON.parse(plain.toString("utf8")) as StreamOp[];
-    for (let i = n === start.commitNum ? start.opNum - 1 : 0; i < ops.length; i++) {
-      const { data, op } = ops[i]!;
-      const record: StreamRecord = {
-        commitTimestamp: row.at,
-        eventId: { commitNum: n, opNum: i + 1 },
-        data: data as StreamData,
-        op,
-        ...(i === ops.length - 1 ? { isLastOp: true as const } : {}),
-      };
-      records.push(record);
-      bytes += JSON.stringify(record).length;
-      if (records.length >= limit || bytes >= RESPONSE_LIMIT_BYTES) break;
+  const full = () => records.length >= limit || bytes >= RESPONSE_LIMIT_BYTES;
+  for (let n = start.commitNum; n < head.nextCommitNum && !full(); n++) {
+    const from = n === start.commitNum ? start.opNum - 1 : 0;
+    const first = rowAt(n);
+    if (!first) throw new Error(`stream record ${n} of ${resourceId} is missing`);
+    for (let chunk = Math.floor(from / CHUNK); chunk < chunksOf(first.ops) && !full(); chunk++) {
+      const row = rowAt(n, chunk);
+      if (!row) throw new Error(`stream record ${n}/${chunk} of ${resourceId} is missing`);
+      const plain = unsealGraphBytes(dataKey, sealPlace(resourceId, n, chunk), row.bytes);
+      const ops = JSON.parse(plain.toString("utf8")) as StreamOp[];
+      for (let i = Math.max(from - chunk * CHUNK, 0); i < ops.length && !full(); i++) {
+        const { data, op } = ops[i]!;
+        const opNum = chunk * CHUNK + i + 1;
+        const record: StreamRecord = {
+          commitTimestamp: row.at,
+          eventId: { commitNum: n, opNum },
+          data: data as StreamData,
+          op,
+          ...(opNum === row.ops ? { isLastOp: true as const } : {}),
+        };
+        records.push(record);
+        bytes += JSON.stringify(record).length;
+      }
     }
   }
   const newest = records.at(-1)!;
