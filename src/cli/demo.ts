@@ -31,9 +31,10 @@ import type { MigrateInputs } from "../migrate/types.js";
 import { progressFor, type Progress } from "../migrate/waiters.js";
 import { clusterGraph, compareSides, refusalOf, showQueryBeforeInstance, type ClusterGraph } from "./demo-data.js";
 import { DEMO_GRAPH_SEED, loadDemoGraph } from "./demo-graph.js";
+import { demoCutover, enableStreams, startLiveWriter } from "./demo-live.js";
 import { parseFlags } from "./flags.js";
 
-export const DEMO_USAGE = `Usage: trident demo [--cleanup] [--fast] [--keep-serving] [--data-plane-ports FIRST-LAST] [--debug]
+export const DEMO_USAGE = `Usage: trident demo [--live] [--cleanup] [--fast] [--keep-serving] [--data-plane-ports FIRST-LAST] [--debug]
 
 Starts the local AWS in-process, builds the seed's situation in account ${SOURCE_ACCOUNT} (a CMK, an encrypted
 Neptune cluster with an instance, tags) and loads a graph into that cluster through openCypher (a small shop:
@@ -42,6 +43,8 @@ customers, orders, products, categories, suppliers, cities). Then runs \`trident
 (docs/rules.md), the refusals the procedure is known for (among them a query on the restored cluster before it
 has an instance), the graph in ${TARGET_ACCOUNT} next to the graph in ${SOURCE_ACCOUNT} (counts per label and the
 answers to application queries) with a verdict, and the final state of both accounts.
+  --live           move the cluster live: Neptune Streams on at the source, a seeded writer adding to its graph
+                   all along, \`apply --live\` catching up, then \`cutover\` with the write pause measured
   --cleanup        also run \`trident migrate cleanup\` at the end
   --fast           instant lifecycle transitions (default: the demo profile, a few hundred ms each)
   --keep-serving   leave the local AWS running afterwards, to look around with the AWS CLI
@@ -60,6 +63,8 @@ export interface DemoOptions {
   keepServing?: boolean;
   /** Where the clusters' data planes listen (tests give each run its own port range). */
   dataPlane?: Partial<DataPlaneConfig>;
+  /** `--live`: a writer keeps writing to A's graph through the migration, then the cutover (demo-live.ts). */
+  live?: boolean;
 }
 
 export interface DemoResult {
@@ -68,6 +73,8 @@ export interface DemoResult {
   walls: { rule: string; code: string }[];
   /** The graph loaded into A, and whether B answered every query of the comparison as A did. */
   data: { nodes: number; relationships: number; sameAnswers: number; differentAnswers: string[] };
+  /** `--live`: the writes made while the migration ran, and the cutover's write pause. */
+  live?: { writes: number; pauseMs: number; elementDifferences: number };
   close: () => Promise<void>;
 }
 
@@ -98,9 +105,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     sourceCluster: "orders-graph",
     targetCluster: "orders-graph",
     targetKmsKey: DEFAULT_TARGET_KEY,
-    // The demo proves that the graph arrived: `apply --verify-data`.
-    verifyData: true,
+    // The demo proves that the graph arrived: `apply --verify-data`; live, the cutover compares the graphs.
+    ...(options.live ? { live: true, parameterGroup: "default.neptune1.4" } : { verifyData: true }),
   };
+  const applyFlags = options.live ? "--live" : "--verify-data";
   const clients = createMigrationClients(inputs.source, inputs.target, { region, maxAttempts: 1 });
   const journalPath = join(journalDir, "journal.json");
   const pollMs = options.pollMs ?? 150;
@@ -132,17 +140,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `relationships (${loaded.types.join(", ")})`,
     );
 
+    if (options.live) {
+      write(`${stamp()} Streams: ${SOURCE_ACCOUNT} turns Neptune Streams on at orders-graph (apply --live reads them)`);
+      await enableStreams(clients.source.neptune, "orders-graph", {
+        wait: { intervalMs: pollMs },
+        say: (text) => write(`    ${text}`),
+      });
+    }
+
     write("");
     write(
-      `${stamp()} trident migrate plan --source-cluster orders-graph --target-cluster orders-graph (target key ${DEFAULT_TARGET_KEY})`,
+      `${stamp()} trident migrate plan --source-cluster orders-graph --target-cluster orders-graph (target key ${DEFAULT_TARGET_KEY})${options.live ? " --live" : ""}`,
     );
     const { plan } = await runPlan({ inputs, clients, journalPath });
     for (const line of renderPlan(plan).trimEnd().split("\n")) write(`    ${line}`);
     if (!plan.canProceed)
       throw new MigrateError("the demo's plan is blocked", "this is a bug in the demo or the local AWS");
 
+    const writer = options.live ? startLiveWriter(graphA.client, write) : undefined;
     write("");
-    write(`${stamp()} trident migrate apply --yes --verify-data`);
+    write(`${stamp()} trident migrate apply --yes ${applyFlags}`);
     const reporter = emulator.console!.recordings.reporter(
       journalPath,
       new TextReporter({ write, progress: options.progress, elapsedMs, explainRules: true }),
@@ -161,9 +178,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }),
     );
     write(`${stamp()} apply: ${result.status}`);
+    const live = writer ? await demoCutover({ inputs, clients, journalPath, writer, write, stamp }) : undefined;
 
     write("");
-    write(`${stamp()} trident migrate apply --yes --verify-data (again: everything is done, so it only verifies)`);
+    write(
+      `${stamp()} trident migrate apply --yes ${applyFlags} (again: everything is done, so it only ${options.live ? "replays what is new: nothing" : "verifies"})`,
+    );
     const again = await applyOrVerifyFailure(write, () =>
       runApply({
         inputs,
@@ -229,7 +249,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       write(
         `    aws neptunedata execute-open-cypher-query --open-cypher-query "MATCH (n) RETURN labels(n), count(*)" --endpoint-url ${graphB.url} --region ${region}`,
       );
-      return { ok: result.status === "done" && sameGraph, endpoint: server.endpoint, walls, data, close };
+      return {
+        ok: result.status === "done" && sameGraph,
+        endpoint: server.endpoint,
+        walls,
+        data,
+        ...(live ? { live } : {}),
+        close,
+      };
     }
     await close();
     return {
@@ -237,6 +264,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       endpoint: server.endpoint,
       walls,
       data,
+      ...(live ? { live } : {}),
       close: async () => {},
     };
   } catch (error) {
@@ -383,6 +411,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     cleanup: { kind: "boolean" },
     fast: { kind: "boolean" },
     "keep-serving": { kind: "boolean" },
+    live: { kind: "boolean" },
     "data-plane-ports": { kind: "port-range" },
     // Read by main.ts, before any command runs (routeProcessWarnings).
     debug: { kind: "boolean" },
@@ -401,6 +430,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       ...(values.fast ? { delays: DELAY_PROFILES.instant, pollMs: 10 } : {}),
       cleanup: values.cleanup,
       keepServing: values["keep-serving"],
+      live: values.live,
       ...(ports ? { dataPlane: { firstPort: ports[0], lastPort: ports[1] } } : {}),
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { MAX_COPIES_IN_PROGRESS } from "../domain/neptune/quotas.js";
 import { runApply, runPlan, blockedError, type ApplyResult } from "../migrate/apply.js";
+import { runCutover, type CutoverOptions } from "../migrate/live-cutover.js";
 import { cleanupNotes, runCleanup, type CleanupAction } from "../migrate/cleanup.js";
 import { EXIT, MigrateError } from "../migrate/errors.js";
 import { DEFAULT_TARGET_KEY } from "../migrate/plan.js";
@@ -15,11 +16,13 @@ import { confirmation, type MigrateIo } from "./migrate-io.js";
 import { CLUSTER_OPTIONS, readManifest, type ClusterValues } from "./migrate-manifest.js";
 import { profileRegion } from "./migrate-region.js";
 
-export const MIGRATE_USAGE = `Usage: trident migrate <plan|apply|cleanup> [options]
+export const MIGRATE_USAGE = `Usage: trident migrate <plan|apply|cutover|cleanup> [options]
 
 Moves a Neptune cluster to another AWS account through a shared encrypted snapshot.
   plan      read-only: the steps apply would take, and every blocker with its fix (exit 0: ready, 3: blocked)
   apply     does the steps; safe to run again: it resumes after a crash, and does nothing once done
+  cutover   after apply --live: drains the source's last changes once its writers stop, compares both graphs,
+            and says when the target is authoritative, with the write pause (docs/migrate-live.md)
   cleanup   stops sharing, takes the target out of the key policy, deletes intermediate snapshots
 
 Accounts (each side: a profile, or access keys, or the SDK's default chain):
@@ -56,6 +59,13 @@ Checking the data (apply):
   --verify-data               after verify, compare both clusters' graph summaries (GetPropertygraphSummary,
                               detailed): needs network reach to both clusters' endpoints, an instance in the
                               source cluster, and neptune-db:GetGraphSummary on each side; a difference is exit 4
+
+Moving a live cluster (one cluster; Neptune Streams on at the source; docs/migrate-live.md):
+  --live                      apply: read the source's stream position before its snapshot, then replay the changes
+                              made since onto the target until caught up, showing the lag
+  --follow                    apply --live: keep following the source once caught up, until stopped (Ctrl-C)
+  --quiet-seconds SECONDS     cutover: how long the source must stay unwritten before the switch (default 2)
+  --compare-elements          cutover: also compare every node and relationship of both graphs (reads both fully)
 
 Running:
   --journal FILE              one cluster's journal (default: <source>-to-<target>-<cluster>.json in --journal-dir)
@@ -104,6 +114,10 @@ const OPTIONS = {
   "keep-share": { kind: "boolean" },
   "keep-key-policy": { kind: "boolean" },
   "keep-snapshots": { kind: "boolean" },
+  live: { kind: "boolean" },
+  follow: { kind: "boolean" },
+  "quiet-seconds": { kind: "seconds" },
+  "compare-elements": { kind: "boolean" },
   debug: { kind: "boolean" },
   help: { kind: "boolean", short: "h" },
   // Test hook, not in the usage: stop as if killed right after this step.
@@ -178,6 +192,7 @@ function inputsFrom(values: Values, accounts: Accounts, sourceCluster: string | 
     ...(values["instance-class"] ? { instanceClass: values["instance-class"] } : {}),
     ...(count !== undefined ? { instanceCount: count } : {}),
     ...(values["verify-data"] ? { verifyData: true } : {}),
+    ...(values.live ? { live: true } : {}),
   };
 }
 
@@ -199,8 +214,9 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
   }
   const json = values.output === "json";
   try {
-    if (!["plan", "apply", "cleanup"].includes(command))
-      throw new UsageError(`unknown subcommand '${command}' (plan, apply or cleanup)`);
+    if (!["plan", "apply", "cutover", "cleanup"].includes(command))
+      throw new UsageError(`unknown subcommand '${command}' (plan, apply, cutover or cleanup)`);
+    if (values.follow && !(command === "apply" && values.live)) throw new UsageError("--follow goes with apply --live");
     const stopAfter = values["stop-after"] as StepId | undefined;
     const env = io.env ?? process.env;
     const pollSeconds = values["poll-interval"];
@@ -215,6 +231,8 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
     };
     const accounts = await accountsFrom(values, env);
     const selection = fleetSelection(values, accounts);
+    if (selection && (values.live || command === "cutover"))
+      throw new UsageError("--live and cutover move one cluster: give one --source-cluster");
     if (selection) {
       const fleet = {
         ...shared,
@@ -239,7 +257,24 @@ export async function migrateMain(argv: string[], io: MigrateIo): Promise<number
     const common = { ...shared, inputs, ...(values.journal ? { journalPath: values.journal } : {}) };
     if (command === "plan") return await planCommand(common, io, json);
     if (command === "apply")
-      return await applyCommand({ ...common, wait, ...(stopAfter ? { stopAfter } : {}) }, io, json, values.yes);
+      return await applyCommand(
+        { ...common, wait, ...(stopAfter ? { stopAfter } : {}), ...(values.follow ? { live: { follow: true } } : {}) },
+        io,
+        json,
+        values.yes,
+      );
+    if (command === "cutover") {
+      const quiet = values["quiet-seconds"];
+      return await cutoverCommand(
+        {
+          ...common,
+          ...(quiet !== undefined ? { quietMs: quiet * 1000 } : {}),
+          compareElements: values["compare-elements"],
+        },
+        io,
+        json,
+      );
+    }
     return await cleanupCommand(common, io, json, values);
   } catch (error) {
     return reportError(error, io, json, values.debug);
@@ -379,6 +414,12 @@ async function applyCommand(
         `${result.changed.length === 0 ? "Nothing to change: the migration was already complete." : `Migrated: ${result.plan.source.account} → ${result.plan.target.account} cluster ${result.plan.names.targetCluster}.`} Journal: ${result.journalPath}\n`,
       );
   }
+  return EXIT.ok;
+}
+
+async function cutoverCommand(options: Omit<CutoverOptions, "write">, io: MigrateIo, json: boolean): Promise<number> {
+  const result = await runCutover({ ...options, write: json ? () => {} : (line) => io.stdout(`${line}\n`) });
+  if (json) io.stdout(`${JSON.stringify({ command: "cutover", status: "done", ...result }, null, 2)}\n`);
   return EXIT.ok;
 }
 

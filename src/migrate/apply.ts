@@ -1,6 +1,7 @@
 import { withClients, type ClientSource, type MigrationClients } from "./clients.js";
 import { discover } from "./discover.js";
 import { EXIT, MigrateError, explainError } from "./errors.js";
+import type { LiveRunOptions } from "./live-session.js";
 import { Journal, checkJournalMatches, journalFileFor, readJournal, type JournalIdentity } from "./journal.js";
 import { requiredPermissions } from "./permissions-table.js";
 import { simulatePermissions } from "./permissions-simulate.js";
@@ -74,6 +75,8 @@ export interface ApplyOptions extends RunOptions {
   beforeStep?: (step: StepId, ctx: StepContext) => Promise<void>;
   /** Runs each step that is not done (a fleet holds a copy slot around the copy steps); default: just runs it. */
   aroundStep?: (step: StepId, run: () => Promise<StepOutcome>) => Promise<StepOutcome>;
+  /** `--live`: how the replay step runs (page size, --follow, test hooks). */
+  live?: LiveRunOptions;
 }
 
 export type ApplyStatus = "done" | "blocked" | "declined" | "stopped";
@@ -125,6 +128,7 @@ export function runApply(options: ApplyOptions): Promise<ApplyResult> {
       reporter,
       wait: options.wait ?? {},
       state,
+      ...(options.live ? { live: options.live } : {}),
     };
     const changed: StepId[] = [];
     for (const step of plan.steps) {

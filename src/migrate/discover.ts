@@ -22,6 +22,7 @@ import {
   sourceManualSnapshotName,
   targetCopyName,
 } from "./names.js";
+import { readStreamsSetting } from "./live-discover.js";
 import { DenialLog, intolerant, isAccessDenied, type Tolerate } from "./permissions-denials.js";
 import { plannedInstances, transitKeyOf } from "./plan.js";
 import type {
@@ -107,6 +108,7 @@ async function discoverAs(
         resource: arnA("cluster", clusterId),
       });
     }
+    if (inputs.live && found.sourceCluster) found.sourceStreams = await readStreamsSetting(a.neptune, clusterId);
   }
 
   const keyOfSource = found.givenSnapshot ? found.givenSnapshot.KmsKeyId : found.sourceCluster?.KmsKeyId;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomically } from "../state/atomic-file.js";
 import { MigrateError } from "./errors.js";
+import type { EventId } from "./stream-records.js";
 import type { StepId } from "./types.js";
 
 /**
@@ -21,6 +22,18 @@ export interface JournalEvent {
   step: string;
   event: string;
   detail?: string;
+}
+
+/** A live migration's place in the source's Neptune Stream. */
+export interface LiveJournal {
+  /** The source's newest event read just before its snapshot was requested: the replay starts after it. */
+  snapshotPosition?: EventId;
+  /** The last event whose transaction the target has applied (written after each applied batch). */
+  applied?: EventId;
+  /** Records applied so far, over every run. */
+  appliedRecords?: number;
+  /** The moment the target became authoritative, and the write pause measured then. */
+  cutover?: { at: string; pauseMs: number; position: EventId };
 }
 
 /** `regionCopy`: across Regions, the target's copy in its own Region (`targetCopy` is then the one in the source's). */
@@ -51,6 +64,8 @@ export interface JournalData extends JournalIdentity {
   keyPolicy?: { keyArn: string; original: string; applied: string };
   completed: StepId[];
   cleanedUp?: string;
+  /** `apply --live` and `cutover`: where the target stands in the source's stream (live-journal.ts). */
+  live?: LiveJournal;
   events: JournalEvent[];
 }
 
@@ -165,6 +180,13 @@ export class Journal {
       this.data.created.targetInstances = this.data.created.targetInstances.filter((name) => name !== id);
     else if (this.data.created[kind] === id) delete this.data.created[kind];
     this.record(kind, "withdrawn", id);
+  }
+
+  /** Updates the live part and saves (one atomic write: a kill leaves the previous position, never half of one). */
+  updateLive(change: Partial<LiveJournal>, event?: { step: string; event: string; detail?: string }): void {
+    this.data.live = { ...this.data.live, ...change };
+    if (event) this.record(event.step, event.event, event.detail);
+    else this.save();
   }
 
   complete(step: StepId, detail?: string): void {

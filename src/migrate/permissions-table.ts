@@ -41,7 +41,9 @@ export type ResourceKind =
   | "target-cmk"
   /** neptune-db: the cluster's resource id (DbClusterResourceId), not its name. */
   | "source-graph"
-  | "target-graph";
+  | "target-graph"
+  /** `--live`: the source cluster's parameter group, where plan reads `neptune_streams`. */
+  | "source-parameter-group";
 
 export interface PermissionRow {
   side: Side;
@@ -98,6 +100,15 @@ export const PERMISSION_TABLE: readonly PermissionRow[] = [
     on: "share-key",
   },
   { side: "source", step: "share", actions: ["rds:ModifyDBClusterSnapshotAttribute"], on: "source-snapshots" },
+  // `--live`: the stream's setting and position before the snapshot, then its records (live-*.ts).
+  {
+    side: "source",
+    step: "stream-position",
+    actions: ["rds:DescribeDBClusterParameters"],
+    on: "source-parameter-group",
+  },
+  { side: "source", step: "stream-position", actions: ["neptune-db:GetStreamRecords"], on: "source-graph" },
+  { side: "source", step: "replay", actions: ["neptune-db:GetStreamRecords"], on: "source-graph" },
   { side: "source", step: "key-policy", actions: ["kms:GetKeyPolicy", "kms:PutKeyPolicy"], on: "share-key" },
   { side: "source", step: "verify-data", actions: ["neptune-db:GetGraphSummary"], on: "source-graph" },
   // ── target: plan's reads ──
@@ -167,6 +178,12 @@ export const PERMISSION_TABLE: readonly PermissionRow[] = [
   },
   { side: "target", step: "instances", actions: ["rds:CreateDBInstance"], on: "target-cluster" },
   { side: "target", step: "verify-data", actions: ["neptune-db:GetGraphSummary"], on: "target-graph" },
+  {
+    side: "target",
+    step: "replay",
+    actions: ["neptune-db:ReadDataViaQuery", "neptune-db:WriteDataViaQuery", "neptune-db:DeleteDataViaQuery"],
+    on: "target-graph",
+  },
 ];
 
 /** Every action of the table, once each, sorted. */
@@ -264,6 +281,10 @@ export function resourcesOf(kind: ResourceKind, inputs: MigrateInputs, found: Di
     case "target-graph":
       // The restored cluster's resource id exists only once it is restored.
       return [`arn:${p}:neptune-db:${tr}:${B}:*/*`];
+    case "source-parameter-group": {
+      const group = found.sourceCluster?.DBClusterParameterGroup;
+      return inputs.live && group ? [rds(A, "cluster-pg", group)] : [];
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { isCallersDenial } from "./permissions-denials.js";
 import { permissionFindings, permissionReport } from "./permissions.js";
 import type { JournalData } from "./journal.js";
 import { dataEndpointUrl } from "./data-plane.js";
+import { liveFindings, replayStep, streamPositionStep } from "./live-plan.js";
 import { CLUSTER_READY } from "./states.js";
 import {
   TARGET_ACTION_NAMES,
@@ -216,6 +217,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
     checkTarget(inputs, found, path, add, finalCopyStarted);
     if (crossRegion && path.encrypted && copyState === "todo") checkTransitKey(inputs, found, add);
   }
+  if (inputs.live) liveFindings(inputs, found, journal, sourceSettled).forEach(add);
 
   // ── Steps ────────────────────────────────────────────────────────────────────────────────────────────────
   const steps: PlannedStep[] = [];
@@ -236,6 +238,8 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
       ),
     );
   }
+  // --live: the stream's position is read BEFORE the snapshot (steps/replay-position.ts says why).
+  if (inputs.live) steps.push(streamPositionStep(inputs, journal));
   if (manualName) {
     const taken = found.sourceManualSnapshot;
     steps.push(
@@ -418,6 +422,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
     state: "todo",
   });
   if (inputs.verifyData) steps.push(verifyDataStep(inputs, found, sourceSettled, add));
+  if (inputs.live) steps.push(replayStep(inputs, found, journal));
 
   const sourceLabel = inputs.sourceCluster ? { cluster: inputs.sourceCluster } : { snapshot: inputs.sourceSnapshot };
   const plan: Plan = {

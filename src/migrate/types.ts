@@ -55,6 +55,8 @@ export interface MigrateInputs {
   instanceCount?: number;
   /** `--verify-data`: after verify, compare the source's and the target's graph summaries. */
   verifyData?: boolean;
+  /** `--live`: record the source's stream position before its snapshot, then replay its stream onto the target. */
+  live?: boolean;
 }
 
 export interface Tag {
@@ -187,6 +189,20 @@ export interface Discovered {
    * (permissions-simulate.ts); absent for a side: not simulated.
    */
   simulated?: Partial<Record<Side, Need[]>>;
+  /** `--live`: whether Neptune Streams are on at the source cluster (live-discover.ts). */
+  sourceStreams?: StreamsSetting;
+}
+
+/** The source cluster's `neptune_streams`, as its cluster parameter group has it and as its instances apply it. */
+export interface StreamsSetting {
+  parameterGroup?: string;
+  /** The parameter's value ("1": on); undefined when it could not be read. */
+  value?: string;
+  /** Whether the group's current values are in effect on the writer ("in-sync") or wait for a reboot ("pending-reboot"). */
+  applyStatus?: string;
+  writer?: string;
+  /** Why the setting could not be read (code and message). */
+  error?: { code: string; message: string };
 }
 
 export type StepId =
@@ -200,7 +216,9 @@ export type StepId =
   | "restore"
   | "instances"
   | "verify"
-  | "verify-data";
+  | "verify-data"
+  | "stream-position"
+  | "replay";
 
 export type StepState = "todo" | "in-progress" | "done";
 

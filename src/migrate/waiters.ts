@@ -39,7 +39,7 @@ export interface Progress {
   start(label: string): ProgressHandle;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function waitFor(
   kind: WaitKind,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExecuteOpenCypherQueryCommand } from "@aws-sdk/client-neptunedata";
 import { clusterGraph } from "../../src/cli/demo-data.js";
+import { migrateMain } from "../../src/cli/migrate.js";
 import { Emulator } from "../../src/emulator.js";
 import { createMigrationClients, destroyClients } from "../../src/migrate/clients.js";
 import { buildSeed } from "../../src/migrate/seed.js";
@@ -13,7 +14,7 @@ import { ManualClock } from "../../src/state/clock.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { portRange } from "../dataplane/fixture.js";
 import { ADMIN, A, B } from "../helpers/harness.js";
-import { seedInputs } from "./fixtures.js";
+import { credentialFlags, seedInputs } from "./fixtures.js";
 
 /**
  * The migration with data planes: the local AWS on a socket (clusters' endpoints are real listeners, on a port
@@ -49,4 +50,24 @@ export async function dataWorld(inputs: Partial<MigrateInputs> = {}) {
     }
   };
   return { clock, emulator, running, clients, inputs: all, journalPath: join(dir, "journal.json"), query };
+}
+
+/** `trident migrate …` in-process against a data world's server and journal; what it printed and its exit code. */
+export async function migrateCli(world: Awaited<ReturnType<typeof dataWorld>>, args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await migrateMain(
+    [
+      ...args,
+      "--endpoint-url",
+      world.running.endpoint,
+      "--region",
+      world.inputs.region,
+      "--journal",
+      world.journalPath,
+      ...credentialFlags(),
+    ],
+    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {} },
+  );
+  return { code, stdout, stderr };
 }

@@ -2,11 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { DeleteDBInstanceCommand, StopDBClusterCommand } from "@aws-sdk/client-neptune";
-import { migrateMain } from "../../src/cli/migrate.js";
 import { EXIT } from "../../src/migrate/errors.js";
 import type { JournalData } from "../../src/migrate/journal.js";
-import { dataWorld } from "./data-world.js";
-import { credentialFlags } from "./fixtures.js";
+import { dataWorld, migrateCli } from "./data-world.js";
 
 /** A small graph with every property type: strings, integers, doubles, booleans, datetimes. */
 const GRAPH =
@@ -15,25 +13,7 @@ const GRAPH =
   "(bruno:Person:Employee {`~id`: 'p-2', name: 'Bruno', age: 37}), " +
   "(ana)-[:WORKS_AT]->(:Company {`~id`: 'c-1', name: 'Acme', founded: datetime('1999-09-09T00:00:00Z')})";
 
-/** `trident migrate …` in-process against the world's server; what it printed and its exit code. */
-async function cli(world: Awaited<ReturnType<typeof dataWorld>>, args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await migrateMain(
-    [
-      ...args,
-      "--endpoint-url",
-      world.running.endpoint,
-      "--region",
-      world.inputs.region,
-      "--journal",
-      world.journalPath,
-      ...credentialFlags(),
-    ],
-    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {} },
-  );
-  return { code, stdout, stderr };
-}
+const cli = migrateCli;
 
 const journalOf = (path: string) => JSON.parse(readFileSync(path, "utf8")) as JournalData;
 

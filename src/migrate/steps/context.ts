@@ -2,6 +2,7 @@ import type { MigrationClients } from "../clients.js";
 import type { GraphReading } from "../data-plane.js";
 import type { GraphDifference } from "../graph-summary.js";
 import type { Journal } from "../journal.js";
+import type { LiveRunOptions } from "../live-session.js";
 import type { Progress, WaitSettings } from "../waiters.js";
 import type { Discovered, MigrateInputs, Plan, PlannedStep, StepId } from "../types.js";
 
@@ -55,6 +56,8 @@ export interface StepContext {
   reporter: Reporter;
   wait: WaitSettings;
   state: RunState;
+  /** `apply --live`: how the replay step runs. */
+  live?: LiveRunOptions;
 }
 
 export interface StepOutcome {

@@ -5,6 +5,8 @@ import { copy } from "./copy.js";
 import { copyRegion } from "./copy-region.js";
 import { instances } from "./instances.js";
 import { keyPolicy } from "./key-policy.js";
+import { replayPosition } from "./replay-position.js";
+import { replay } from "./replay.js";
 import { restore } from "./restore.js";
 import { share } from "./share.js";
 import { snapshot } from "./snapshot.js";
@@ -25,4 +27,6 @@ export const STEPS: Record<StepId, Step> = {
   instances,
   verify,
   "verify-data": verifyData,
+  "stream-position": replayPosition,
+  replay,
 };

@@ -1,6 +1,5 @@
-import { createDataClient } from "../clients.js";
-import { dataEndpointUrl, readGraphFacts, type DataEndpoint, type GraphReading } from "../data-plane.js";
-import { readCluster } from "../discover.js";
+import { readGraphFacts, type GraphReading } from "../data-plane.js";
+import { openClusterGraph } from "../data-endpoints.js";
 import { EXIT, MigrateError } from "../errors.js";
 import { compareGraphs, describeDifference, describeGraph } from "../graph-summary.js";
 import type { Side } from "../types.js";
@@ -43,22 +42,7 @@ export const verifyData: Step = {
 
 async function graphOf(ctx: StepContext, side: Side, clusterId: string | undefined): Promise<GraphReading> {
   const account = side === "source" ? ctx.found.source.Account : ctx.found.target.Account;
-  const cluster = clusterId
-    ? await readCluster(ctx.clients[side].neptune, clusterId, { withDetails: false })
-    : undefined;
-  if (!clusterId || !cluster)
-    throw new MigrateError(
-      `--verify-data needs the ${side} cluster${clusterId ? ` ${clusterId}` : ""}, and ${account} has none`,
-      "give --source-cluster (a cluster that still exists), or leave out --verify-data",
-    );
-  const url = dataEndpointUrl(ctx.inputs[side], cluster);
-  if (!url)
-    throw new MigrateError(
-      `the ${side} cluster ${clusterId} reports no endpoint`,
-      `pass --${side}-data-endpoint-url with the address where its graph answers`,
-    );
-  const where: DataEndpoint = { side, cluster: clusterId, url };
-  const client = createDataClient(ctx.inputs[side], url, { region: ctx.inputs.region });
+  const { where, client } = await openClusterGraph(ctx.clients, ctx.inputs, account, side, clusterId, "--verify-data");
   try {
     return { where, facts: await readGraphFacts(client, where) };
   } finally {
