@@ -256,14 +256,7 @@ export function modifyCluster(scope: NeptuneScope, request: ModifyDBClusterMessa
   if (request.ServerlessV2ScalingConfiguration)
     cluster.ServerlessV2ScalingConfiguration = { ...request.ServerlessV2ScalingConfiguration };
   if (upgrade) {
-    cluster.EngineVersion = version;
-    for (const member of membersOf(scope, cluster.DBClusterIdentifier)) {
-      member.EngineVersion = version;
-      if (instanceParameterGroup !== undefined) member.DBParameterGroupName = instanceParameterGroup;
-      else if (familyChanged) member.DBParameterGroupName = defaultParameterGroupName(family);
-      saveInstance(scope, member);
-    }
-    cluster.activity = { kind: "upgrading", since: scope.now };
+    startEngineUpgrade(scope, cluster, version, scope.now, instanceParameterGroup);
   } else if (reconfigured) {
     cluster.activity = { kind: "modifying", since: scope.now };
   }
@@ -278,6 +271,30 @@ export function modifyCluster(scope: NeptuneScope, request: ModifyDBClusterMessa
   }
   saveCluster(scope, cluster);
   return responseView(scope, cluster, cluster.activity.since === scope.now && activityBefore !== cluster.activity);
+}
+
+/**
+ * Moves a cluster and its members to a later engine `version`, `upgrading` from `at`: ModifyDBCluster's upgrade
+ * and a pending `db-upgrade` applied (pending-maintenance.ts). On a new family the members' parameter group
+ * becomes `instanceParameterGroup` or the family's default; the cluster's own group is the caller's to choose.
+ */
+export function startEngineUpgrade(
+  scope: NeptuneScope,
+  cluster: ClusterRecord,
+  version: string,
+  at: number,
+  instanceParameterGroup?: string,
+): void {
+  const family = checkEngineVersion(version);
+  const familyChanged = family !== checkEngineVersion(cluster.EngineVersion);
+  cluster.EngineVersion = version;
+  for (const member of membersOf(scope, cluster.DBClusterIdentifier)) {
+    member.EngineVersion = version;
+    if (instanceParameterGroup !== undefined) member.DBParameterGroupName = instanceParameterGroup;
+    else if (familyChanged) member.DBParameterGroupName = defaultParameterGroupName(family);
+    saveInstance(scope, member);
+  }
+  cluster.activity = { kind: "upgrading", since: at };
 }
 
 // ---------------------------------------------------------------------------------------------- delete

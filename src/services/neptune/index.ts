@@ -8,6 +8,7 @@ import { eventHandlers } from "./events.js";
 import { groupHandlers } from "./groups.js";
 import { instanceHandlers } from "./instances.js";
 import { outOfScopeHandlers } from "./out-of-scope.js";
+import { pendingMaintenanceHandlers } from "./pending-maintenance.js";
 import { snapshotHandlers } from "./snapshots.js";
 import { tagHandlers } from "./tags.js";
 
@@ -23,6 +24,7 @@ export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
   ...eventSubscriptionHandlers,
   ...groupHandlers,
   ...instanceHandlers,
+  ...pendingMaintenanceHandlers,
   ...snapshotHandlers,
   ...tagHandlers,
   ...outOfScopeHandlers,
