@@ -194,6 +194,8 @@ export function applyPendingMaintenance(
  */
 export function applyDueUpgrades(scope: NeptuneScope): void {
   const optIns = optInTable(scope);
+  // Every request catches up: with no opt-in (the usual case) this costs one table lookup.
+  if (optIns.size === 0) return;
   const clusters = new Map(
     clusterTable(scope.store, scope.accountId, scope.region)
       .values()
