@@ -29,15 +29,13 @@ describe("the pipeline", () => {
   test("an operation of the model without a handler answers NotImplemented naming it", async () => {
     const { raw } = inProcess();
     const result = await raw({
-      service: "rds",
-      params: {
-        Action: "DescribePendingMaintenanceActions",
-        Version: "2014-10-31",
-      },
+      // Every Neptune operation is served now: IAM's delegation requests are still unserved.
+      service: "iam",
+      params: { Action: "AcceptDelegationRequest", Version: "2010-05-08", DelegationRequestId: "d-0123456789abcdef" },
     });
     assert.equal(result.status, 501);
     assert.equal(result.code, "NotImplemented");
-    assert.equal(result.message, "Trident does not implement Neptune operation DescribePendingMaintenanceActions yet.");
+    assert.equal(result.message, "Trident does not implement IAM operation AcceptDelegationRequest yet.");
     assert.match(result.body, /<Type>Receiver<\/Type>/);
   });
 

@@ -72,6 +72,12 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/** The release after `version` in the catalogue (what a pending `db-upgrade` offers), or undefined for the newest. */
+export function nextEngineVersion(version: string): string | undefined {
+  const index = VERSIONS.findIndex((v) => v.EngineVersion === version);
+  return index < 0 ? undefined : VERSIONS[index + 1]?.EngineVersion;
+}
+
 /** Later releases, each marked as a major version upgrade or not. */
 function upgradeTargets(version: string): UpgradeTarget[] {
   const index = VERSIONS.findIndex((v) => v.EngineVersion === version);

@@ -3,6 +3,7 @@ import type { KmsServiceAccess } from "../kms/service-access.js";
 import { pruneExpiredBackups, takeDueBackups } from "./backups.js";
 import { finishCopies } from "./copy.js";
 import { applyDuePendingChanges, autoStart, autoStartTime, sweepDeleted, type NeptuneScope } from "./lifecycle.js";
+import { applyDueUpgrades } from "./pending-maintenance.js";
 import { clusterTable } from "./records.js";
 
 /**
@@ -13,12 +14,13 @@ import { clusterTable } from "./records.js";
 
 /**
  * Brings the (account, region)'s Neptune state up to the clock: finished deletions are removed, changes pending
- * until a maintenance window are applied, clusters stopped for seven days start, automated backups due by now
+ * until a maintenance window (and upgrades opted in for it) are applied, clusters stopped for seven days start, automated backups due by now
  * are taken and expired ones pruned, and finished copies (in any account) give back their KMS grants.
  */
 export function catchUp(scope: NeptuneScope): void {
   sweepDeleted(scope);
   applyDuePendingChanges(scope);
+  applyDueUpgrades(scope);
   const clusters = clusterTable(scope.store, scope.accountId, scope.region).values();
   for (const cluster of clusters) {
     const startsAt = autoStartTime(cluster);

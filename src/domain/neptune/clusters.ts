@@ -288,8 +288,8 @@ export function checkUpgrade(from: string, to: string, allowMajor: boolean | und
 }
 
 /**
- * An engine version upgrade of the cluster and its instances (ModifyDBCluster, ModifyGlobalCluster): the cluster is
- * `upgrading`; when the parameter group family changes (`newFamily`), the instances take `instanceParameterGroup`
+ * An engine version upgrade of the cluster and its instances (ModifyDBCluster, ModifyGlobalCluster, a pending
+ * `db-upgrade` applied by pending-maintenance.ts): the cluster is `upgrading` from `at`; when the parameter group family changes (`newFamily`), the instances take `instanceParameterGroup`
  * or the new family's default group (the cluster's own group is the caller's to set).
  */
 export function upgradeEngine(
@@ -298,6 +298,7 @@ export function upgradeEngine(
   version: string,
   newFamily: string | undefined,
   instanceParameterGroup?: string,
+  at = scope.now,
 ): void {
   cluster.EngineVersion = version;
   for (const member of membersOf(scope, cluster.DBClusterIdentifier)) {
@@ -306,7 +307,7 @@ export function upgradeEngine(
     else if (newFamily !== undefined) member.DBParameterGroupName = defaultParameterGroupName(newFamily);
     saveInstance(scope, member);
   }
-  cluster.activity = { kind: "upgrading", since: scope.now };
+  cluster.activity = { kind: "upgrading", since: at };
   saveCluster(scope, cluster);
 }
 

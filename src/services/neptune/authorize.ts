@@ -11,6 +11,8 @@ import type { RequestContext } from "../service.js";
  */
 const RESOURCE_MEMBERS: [string, RdsResourceType | "arn"][] = [
   ["ResourceName", "arn"],
+  // ApplyPendingMaintenanceAction (and a DescribePendingMaintenanceActions for one resource) name it by ARN.
+  ["ResourceIdentifier", "arn"],
   ["DBInstanceIdentifier", "db"],
   // Before DBClusterIdentifier: CreateDBClusterEndpoint names both and acts on the endpoint.
   ["DBClusterEndpointIdentifier", "cluster-endpoint"],

@@ -9,6 +9,7 @@ import { globalClusterHandlers } from "./global-clusters.js";
 import { groupHandlers } from "./groups.js";
 import { instanceHandlers } from "./instances.js";
 import { outOfScopeHandlers } from "./out-of-scope.js";
+import { pendingMaintenanceHandlers } from "./pending-maintenance.js";
 import { snapshotHandlers } from "./snapshots.js";
 import { tagHandlers } from "./tags.js";
 
@@ -25,6 +26,7 @@ export const neptuneHandlers: HandlerMap<NeptuneOperations> = {
   ...globalClusterHandlers,
   ...groupHandlers,
   ...instanceHandlers,
+  ...pendingMaintenanceHandlers,
   ...snapshotHandlers,
   ...tagHandlers,
   ...outOfScopeHandlers,
