@@ -2,6 +2,7 @@ import type { RequestContext } from "../../services/service.js";
 import type { KmsServiceAccess } from "../kms/service-access.js";
 import { pruneExpiredBackups, takeDueBackups } from "./backups.js";
 import { finishCopies } from "./copy.js";
+import { anythingDue, reindex } from "./due-index.js";
 import { applyDuePendingChanges, autoStart, autoStartTime, sweepDeleted, type NeptuneScope } from "./lifecycle.js";
 import { clusterTable } from "./records.js";
 
@@ -14,9 +15,20 @@ import { clusterTable } from "./records.js";
 /**
  * Brings the (account, region)'s Neptune state up to the clock: finished deletions are removed, changes pending
  * until a maintenance window are applied, clusters stopped for seven days start, automated backups due by now
- * are taken and expired ones pruned, and finished copies (in any account) give back their KMS grants.
+ * are taken and expired ones pruned, and finished copies (in any account) give back their KMS grants. The scope's
+ * records are walked only when its due-time index (due-index.ts) says something is due; the copies have an index
+ * of their own (pending-copies.ts). So a request costs one look at each until then.
  */
 export function catchUp(scope: NeptuneScope): void {
+  if (anythingDue(scope)) {
+    catchUpScope(scope);
+    reindex(scope);
+  }
+  finishCopies(scope);
+}
+
+/** The transitions of one scope that are due by its time (each step skips what is not due). */
+function catchUpScope(scope: NeptuneScope): void {
   sweepDeleted(scope);
   applyDuePendingChanges(scope);
   const clusters = clusterTable(scope.store, scope.accountId, scope.region).values();
@@ -29,7 +41,6 @@ export function catchUp(scope: NeptuneScope): void {
     takeDueBackups(scope, cluster, scope.now);
   }
   pruneExpiredBackups(scope, clusters);
-  finishCopies(scope);
 }
 
 /** A request's view of Neptune (the caller's account and region, the delays, the time), caught up to its time. */
