@@ -112,7 +112,7 @@ describe("the pipeline", () => {
       body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-16"),
     });
     assert.equal(response.status, 403);
-    assert.equal(errorOf(response.body).code, "SignatureDoesNotMatch");
+    assert.equal(errorOf(response.body.toString()).code, "SignatureDoesNotMatch");
   });
 
   test("a credential scoped to another service is refused", async () => {
@@ -166,7 +166,7 @@ describe("the HTTP server", () => {
         headers: {},
         body: Buffer.alloc(0),
       });
-      assert.deepEqual(JSON.parse(disk.body).state, { store: "data-dir", dataDir: dir });
+      assert.deepEqual(JSON.parse(disk.body.toString()).state, { store: "data-dir", dataDir: dir });
     } finally {
       onDisk.store.close();
     }
