@@ -147,7 +147,11 @@ export async function startChildServer(
     kind === "trident"
       ? fileURLToPath(new URL("../../src/cli/main.js", import.meta.url))
       : fileURLToPath(new URL("./bare-server.js", import.meta.url));
-  const args = kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...extraArgs] : [script, ...extraArgs];
+  // Every cluster holds a data-plane port from its creation: the default range (200) is too small for the benches'
+  // thousand clusters, so they get a range of their own unless they name one.
+  const ports = extraArgs.includes("--data-plane-ports") ? [] : ["--data-plane-ports", BENCH_DATA_PLANE_PORTS];
+  const args =
+    kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...ports, ...extraArgs] : [script, ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let buffered = "";
@@ -160,6 +164,9 @@ export async function startChildServer(
   });
   return { endpoint, child };
 }
+
+/** The data-plane ports of a bench's `trident serve`: room for 3,000 clusters. */
+const BENCH_DATA_PLANE_PORTS = "41000-43999";
 
 export interface CommonBenchArgs {
   endpoint?: string;

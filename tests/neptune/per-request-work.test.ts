@@ -6,11 +6,13 @@ import {
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
 } from "@aws-sdk/client-neptune";
-import { clusterSnapshotTable } from "../../src/domain/neptune/records.js";
+import { clusterView } from "../../src/domain/neptune/cluster-view.js";
+import type { NeptuneScope } from "../../src/domain/neptune/lifecycle.js";
+import { clusterSnapshotTable, clusterTable } from "../../src/domain/neptune/records.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { MemoryStore, type Table } from "../../src/state/store.js";
 import { A, B, REGION } from "../helpers/harness.js";
-import { createCluster, instantExcept, MINUTE } from "./resources.js";
+import { createCluster, instantExcept, MINUTE, modifyCluster } from "./resources.js";
 import { copyToLocal, createKey, seedSnapshot, snapshotArn, world } from "./snapshots-fixtures.js";
 
 /** The store, with a record of which (account, region) scopes were opened since the last `reset()`. */
@@ -186,5 +188,36 @@ describe("per-request work is proportional to what is due", () => {
     w.clock.advance(24 * 60 * MINUTE);
     // The day-one backups (taken at their windows, over a day before now) expired as the day-two ones were taken.
     assert.equal(await automated(), CLUSTERS, "with a retention of one day, only the newest day's are kept");
+  });
+});
+
+describe("views of unchanged clusters are reused", () => {
+  test("a cluster's settled view is built once while nothing changes, and anew once it does", async () => {
+    const w = world({ delays: DELAY_PROFILES.instant });
+    await createCluster(w.a.neptune, "kept");
+    await w.a.neptune.send(new DescribeDBClustersCommand({}));
+    const scope: NeptuneScope = {
+      store: w.emulator.store,
+      delays: w.emulator.delays,
+      ports: w.emulator.dataPlane.ports,
+      graphs: w.emulator.dataPlane.graphs,
+      kms: undefined,
+      principal: undefined as never, // a view reads no principal
+      accountId: A,
+      region: REGION,
+      now: w.clock.now().getTime(),
+    };
+    const record = () => clusterTable(w.emulator.store, A, REGION).peek("kept")!;
+    const first = clusterView(scope, record(), []);
+    const second = clusterView(scope, record(), []);
+    assert.notEqual(first, second, "each call has its own object for what moves with the clock");
+    assert.equal(first.Status, "available");
+    assert.equal(first.VpcSecurityGroups, second.VpcSecurityGroups, "the settled part is shared");
+    assert.ok(Object.isFrozen(first.VpcSecurityGroups), "and frozen, since it is shared");
+
+    await modifyCluster(w.a.neptune, "kept", { BackupRetentionPeriod: 5, ApplyImmediately: true });
+    const after = clusterView(scope, record(), []);
+    assert.equal(after.BackupRetentionPeriod, 5, "a change shows at once");
+    assert.notEqual(after.VpcSecurityGroups, first.VpcSecurityGroups);
   });
 });
