@@ -165,8 +165,13 @@ export async function startChildServer(
   return { endpoint, child };
 }
 
-/** The data-plane ports of a bench's `trident serve`: room for 3,000 clusters. */
-const BENCH_DATA_PLANE_PORTS = "41000-43999";
+/**
+ * The data-plane ports of a bench's `trident serve`: room for 3,000 clusters, above Linux's ephemeral range
+ * (32768-60999). A port another process holds (an outgoing connection's, another server's) is retried at every
+ * sync of the listeners, i.e. after every request, at a cost that grows with the clusters: the figures would
+ * measure that instead (src/dataplane/listeners.ts).
+ */
+const BENCH_DATA_PLANE_PORTS = "61000-63999";
 
 export interface CommonBenchArgs {
   endpoint?: string;
