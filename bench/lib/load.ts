@@ -46,6 +46,22 @@ export interface LoadResult {
 }
 
 export function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number> {
+  return exchange(agent, url, prepared, false).then((answer) => answer.status);
+}
+
+/** One request and its whole answer (status, headers, body bytes): what a bench records. */
+export function fetchAnswer(agent: Agent, url: URL, prepared: PreparedRequest): Promise<RecordedAnswer> {
+  return exchange(agent, url, prepared, true);
+}
+
+export interface RecordedAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** Sends a prepared request; keeps the answer's body only when asked (a load loop only counts answers). */
+function exchange(agent: Agent, url: URL, prepared: PreparedRequest, keepBody: boolean): Promise<RecordedAnswer> {
   return new Promise((resolve, reject) => {
     const req = (url.protocol === "https:" ? tlsRequest : request)(
       {
@@ -57,8 +73,12 @@ export function send(agent: Agent, url: URL, prepared: PreparedRequest): Promise
         headers: { ...prepared.headers, "content-length": Buffer.byteLength(prepared.body) },
       },
       (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
+        const chunks: Buffer[] = [];
+        if (keepBody) res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        else res.resume();
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on("error", reject);
       },
     );
@@ -115,7 +135,10 @@ export function formatResult(label: string, result: LoadResult, concurrency: num
   return `${label}: ${result.requests} requests in ${result.seconds.toFixed(2)}s at ${concurrency} connections = ${Math.round(result.perSecond)} req/s; p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(2)} ms; errors ${result.errors}`;
 }
 
-/** Starts `trident serve` on a free port in a child process (or the bare node:http baseline) and returns its endpoint. */
+/**
+ * Starts `trident serve` on a free port in a child process (or the bare node:http baseline, whose `extraArgs` is
+ * its recorded responses file) and returns its endpoint.
+ */
 export async function startChildServer(
   kind: "trident" | "bare",
   extraArgs: string[] = [],
@@ -124,7 +147,11 @@ export async function startChildServer(
     kind === "trident"
       ? fileURLToPath(new URL("../../src/cli/main.js", import.meta.url))
       : fileURLToPath(new URL("./bare-server.js", import.meta.url));
-  const args = kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...extraArgs] : [script];
+  // Every cluster holds a data-plane port from its creation: the default range (200) is too small for the benches'
+  // thousand clusters, so they get a range of their own unless they name one.
+  const ports = extraArgs.includes("--data-plane-ports") ? [] : ["--data-plane-ports", BENCH_DATA_PLANE_PORTS];
+  const args =
+    kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...ports, ...extraArgs] : [script, ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let buffered = "";
@@ -137,6 +164,14 @@ export async function startChildServer(
   });
   return { endpoint, child };
 }
+
+/**
+ * The data-plane ports of a bench's `trident serve`: room for 3,000 clusters, above Linux's ephemeral range
+ * (32768-60999). A port another process holds (an outgoing connection's, another server's) is retried at every
+ * sync of the listeners, i.e. after every request, at a cost that grows with the clusters: the figures would
+ * measure that instead (src/dataplane/listeners.ts).
+ */
+const BENCH_DATA_PLANE_PORTS = "61000-63999";
 
 export interface CommonBenchArgs {
   endpoint?: string;

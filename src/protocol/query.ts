@@ -1,7 +1,7 @@
 import { AwsError } from "./errors.js";
 import { fitsIntegerType, shapeOf, type MemberRef, type ServiceModel, type Shape } from "./model.js";
 import { dictionary } from "../util/dictionary.js";
-import { codePointName, forbiddenXmlChar, XmlWriter } from "./xml.js";
+import { codePointName, escapeXml, forbiddenXmlChar, XmlWriter } from "./xml.js";
 
 /**
  * The AWS Query protocol (Neptune/RDS and STS): form-encoded parameters in, XML out.
@@ -216,22 +216,152 @@ function malformed(key: string, raw: string, kind: string): AwsError {
 
 // ---------------------------------------------------------------------------------------------- responses
 
+/**
+ * Responses are written by closures compiled once per output shape from the model (on first use, then cached):
+ * each knows its element names, its members and how each member's type is written, so serializing is appending
+ * text, with no lookup of the model, no switch on types and escaping only for strings (numbers, booleans,
+ * timestamps and base64 never need it). The bytes are those of the model walk this replaced (tests/protocol).
+ */
+
+/** The text being written: one string that V8 builds as a rope, turned into bytes once by the caller. */
+interface Out {
+  text: string;
+}
+
+/** Writes one value (never undefined or null) under an element name fixed at compile time. */
+type ValueWriter = (out: Out, value: unknown) => void;
+/** Writes a structure's members (without the structure's own element). */
+type MembersWriter = (out: Out, value: Record<string, unknown>) => void;
+
+const compiledMembers = new WeakMap<Shape, MembersWriter>();
+
+/** A structure's members, compiled once per shape. */
+function membersWriter(model: ServiceModel, shape: Shape): MembersWriter {
+  let compiled = compiledMembers.get(shape);
+  if (compiled) return compiled;
+  // Set before the members compile, through a forwarder: a shape that holds itself compiles once.
+  let members: { name: string; write: ValueWriter }[] = [];
+  compiled = (out, value) => {
+    for (const { name, write } of members) {
+      const member = value[name];
+      if (member !== undefined && member !== null) write(out, member);
+    }
+  };
+  compiledMembers.set(shape, compiled);
+  members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
+    name,
+    write: valueWriter(model, ref, ref.locationName ?? name),
+  }));
+  return compiled;
+}
+
+/** How a member of reference `ref` is written under element `name`. */
+function valueWriter(model: ServiceModel, ref: MemberRef, name: string): ValueWriter {
+  const shape = shapeOf(model, ref.shape);
+  const open = `<${name}>`;
+  const close = `</${name}>`;
+  switch (shape.type) {
+    case "structure": {
+      let members: MembersWriter | undefined; // compiled on first use: shapes may refer to themselves
+      return (out, value) => {
+        out.text += open;
+        (members ??= membersWriter(model, shape))(out, value as Record<string, unknown>);
+        out.text += close;
+      };
+    }
+    case "list": {
+      const flattened = ref.flattened ?? shape.flattened;
+      let item: ValueWriter | undefined;
+      const itemWriter = () =>
+        (item ??= valueWriter(model, shape.member!, shape.member!.locationName ?? (flattened ? name : "member")));
+      if (flattened) {
+        return (out, value) => {
+          for (const each of value as unknown[]) itemWriter()(out, each);
+        };
+      }
+      return (out, value) => {
+        out.text += open;
+        for (const each of value as unknown[]) itemWriter()(out, each);
+        out.text += close;
+      };
+    }
+    case "map": {
+      const keyOpen = `<${shape.key!.locationName ?? "key"}>`;
+      const keyClose = `</${shape.key!.locationName ?? "key"}>`;
+      let entryValue: ValueWriter | undefined;
+      return (out, value) => {
+        out.text += open;
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          out.text += `<entry>${keyOpen}${escapeXml(k)}${keyClose}`;
+          (entryValue ??= valueWriter(model, shape.value!, shape.value!.locationName ?? "value"))(out, v);
+          out.text += "</entry>";
+        }
+        out.text += close;
+      };
+    }
+    default: {
+      const format = scalarFormatter(shape);
+      return (out, value) => {
+        out.text += open + format(value) + close;
+      };
+    }
+  }
+}
+
+/** A scalar as element text, escaped where the type can hold markup. */
+function scalarFormatter(shape: Shape): (value: unknown) => string {
+  switch (shape.type) {
+    case "timestamp": // ISO-8601 with milliseconds
+      return (value) => (value instanceof Date ? value : new Date(value as string)).toISOString();
+    case "blob":
+      return (value) => Buffer.from(value as Uint8Array).toString("base64");
+    default:
+      // A number or boolean never needs escaping; anything else (strings, and whatever a handler put there) may.
+      return (value) =>
+        typeof value === "number" || typeof value === "boolean" ? String(value) : escapeXml(String(value));
+  }
+}
+
+/** An operation's fixed text before and after its result's members. */
+interface ResponseFrame {
+  head: string;
+  members: MembersWriter | undefined;
+  /** Up to the request id, which follows. */
+  middle: string;
+  tail: string;
+}
+
+const frames = new WeakMap<ServiceModel, Map<string, ResponseFrame>>();
+
+function responseFrame(model: ServiceModel, operation: string): ResponseFrame {
+  let byOperation = frames.get(model);
+  if (!byOperation) frames.set(model, (byOperation = new Map()));
+  let frame = byOperation.get(operation);
+  if (frame) return frame;
+  const op = model.operations[operation]!;
+  const wrapper = op.output ? (op.output.resultWrapper ?? `${operation}Result`) : undefined;
+  const head = `<${operation}Response xmlns="${escapeXml(model.metadata.xmlNamespace!)}">`;
+  frame = {
+    head: wrapper ? `${head}<${wrapper}>` : head,
+    members: op.output ? membersWriter(model, shapeOf(model, op.output.shape)) : undefined,
+    middle: `${wrapper ? `</${wrapper}>` : ""}<ResponseMetadata><RequestId>`,
+    tail: `</RequestId></ResponseMetadata></${operation}Response>`,
+  };
+  byOperation.set(operation, frame);
+  return frame;
+}
+
 export function serializeQueryResponse(
   model: ServiceModel,
   operation: string,
   output: unknown,
   requestId: string,
 ): string {
-  const op = model.operations[operation]!;
-  const xml = new XmlWriter().open(`${operation}Response`, { xmlns: model.metadata.xmlNamespace! });
-  if (op.output) {
-    const wrapper = op.output.resultWrapper ?? `${operation}Result`;
-    xml.open(wrapper);
-    writeMembers(xml, model, shapeOf(model, op.output.shape), (output ?? {}) as Record<string, unknown>);
-    xml.close(wrapper);
-  }
-  xml.open("ResponseMetadata").element("RequestId", requestId).close("ResponseMetadata");
-  return xml.close(`${operation}Response`).toString();
+  const frame = responseFrame(model, operation);
+  const out: Out = { text: frame.head };
+  frame.members?.(out, (output ?? {}) as Record<string, unknown>);
+  out.text += frame.middle + escapeXml(requestId) + frame.tail;
+  return out.text;
 }
 
 export function serializeQueryError(model: ServiceModel, error: AwsError, requestId: string): string {
@@ -245,75 +375,4 @@ export function serializeQueryError(model: ServiceModel, error: AwsError, reques
     .element("RequestId", requestId)
     .close("ErrorResponse")
     .toString();
-}
-
-/** Each structure's members with their XML names, computed once per shape: large responses repeat shapes. */
-const memberCache = new WeakMap<Shape, { name: string; xmlName: string; ref: MemberRef }[]>();
-
-function membersOf(shape: Shape): { name: string; xmlName: string; ref: MemberRef }[] {
-  let members = memberCache.get(shape);
-  if (!members) {
-    members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
-      name,
-      xmlName: ref.locationName ?? name,
-      ref,
-    }));
-    memberCache.set(shape, members);
-  }
-  return members;
-}
-
-function writeMembers(xml: XmlWriter, model: ServiceModel, shape: Shape, value: Record<string, unknown>): void {
-  for (const { name, xmlName, ref } of membersOf(shape)) {
-    const member = value[name];
-    if (member !== undefined && member !== null) writeValue(xml, model, ref, xmlName, member);
-  }
-}
-
-function writeValue(xml: XmlWriter, model: ServiceModel, ref: MemberRef, name: string, value: unknown): void {
-  const shape = shapeOf(model, ref.shape);
-  switch (shape.type) {
-    case "structure":
-      xml.open(name);
-      writeMembers(xml, model, shape, value as Record<string, unknown>);
-      xml.close(name);
-      return;
-    case "list": {
-      const items = value as unknown[];
-      if (ref.flattened ?? shape.flattened) {
-        const itemName = shape.member!.locationName ?? name;
-        for (const item of items) writeValue(xml, model, shape.member!, itemName, item);
-        return;
-      }
-      const itemName = shape.member!.locationName ?? "member";
-      xml.open(name);
-      for (const item of items) writeValue(xml, model, shape.member!, itemName, item);
-      xml.close(name);
-      return;
-    }
-    case "map": {
-      xml.open(name);
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        xml.open("entry");
-        xml.element(shape.key!.locationName ?? "key", k);
-        writeValue(xml, model, shape.value!, shape.value!.locationName ?? "value", v);
-        xml.close("entry");
-      }
-      xml.close(name);
-      return;
-    }
-    default:
-      xml.element(name, formatScalar(shape, value));
-  }
-}
-
-function formatScalar(shape: Shape, value: unknown): string {
-  switch (shape.type) {
-    case "timestamp":
-      return (value instanceof Date ? value : new Date(value as string)).toISOString(); // ISO-8601 with milliseconds
-    case "blob":
-      return Buffer.from(value as Uint8Array).toString("base64");
-    default:
-      return String(value);
-  }
 }

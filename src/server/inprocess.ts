@@ -29,7 +29,7 @@ export class InProcessHandler {
       response: {
         statusCode: response.status,
         headers: response.headers,
-        body: Readable.from(Buffer.from(response.body)),
+        body: Readable.from(response.body),
       } as HttpResponse,
     };
   }

@@ -34,7 +34,8 @@ export interface RawRequest {
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** The bytes to send: encoded once, here, so the socket writes them as they are. */
+  body: Buffer;
 }
 
 /** What one request did, for the per-request log line. */
@@ -264,12 +265,14 @@ export function refuseUnread(emulator: Emulator, request: Omit<RawRequest, "body
   return serializeError(emulator, undefined, { ...request, body: Buffer.alloc(0) }, error, newRequestId());
 }
 
-export function reply(status: number, requestId: string, contentType: string, body: string): RawResponse {
+/** An answer; a text body is encoded (UTF-8) once here, and its length is that of the bytes sent. */
+export function reply(status: number, requestId: string, contentType: string, text: string | Buffer): RawResponse {
+  const body = typeof text === "string" ? Buffer.from(text) : text;
   return {
     status,
     headers: {
       "content-type": contentType,
-      "content-length": String(Buffer.byteLength(body)),
+      "content-length": String(body.length),
       "x-amzn-requestid": requestId,
       date: new Date().toUTCString(),
     },

@@ -15,6 +15,17 @@ export interface Table<T> {
   put(id: string, value: T): void;
   delete(id: string): boolean;
   values(): T[];
+  /**
+   * Every row, for reading only (a listing that changes nothing): like peek, not tracked by the unit of work, so
+   * a describe of many rows costs no re-encoding of them when the unit commits. A row to change is taken with get.
+   */
+  peekValues(): readonly Readonly<T>[];
+  /**
+   * A number that changes whenever a row may have changed: on every put and delete, and on every get or values
+   * (rows handed out for writing, which callers may change in place). Equal numbers mean the rows are as they
+   * were: what an index derived from the rows (a due-time index) checks before it trusts itself.
+   */
+  readonly generation: number;
   readonly size: number;
 }
 
@@ -77,22 +88,34 @@ class TrackedTable<T> implements Table<T> {
   readonly rows = new Map<string, T>();
   /** id → the row's last committed `encodeRecord` text: what a failed unit of work restores. */
   readonly committed = new Map<string, string>();
+  /** See Table.generation. Starts from a store-wide counter, so a table made anew never repeats a number. */
+  generation: number;
 
   constructor(
     readonly name: string,
     readonly accountId: string,
     readonly region: string,
     private readonly store: UnitOfWorkStore,
-  ) {}
+  ) {
+    this.generation = store.nextGeneration();
+  }
 
   get(id: string) {
     const row = this.rows.get(id);
     // Handlers mutate records in place after get(): a row handed out is a row possibly changed.
-    if (row !== undefined) this.store.touch(this, id);
+    if (row !== undefined) this.touched(id);
     return row;
   }
   peek(id: string) {
     return this.rows.get(id);
+  }
+  peekValues() {
+    return [...this.rows.values()];
+  }
+  /** A row handed out or changed: tracked by the running unit of work, and the generation moves on. */
+  touched(id: string) {
+    this.generation = this.store.nextGeneration();
+    this.store.touch(this, id);
   }
   has(id: string) {
     return this.rows.has(id);
@@ -106,6 +129,7 @@ class TrackedTable<T> implements Table<T> {
     return true;
   }
   values() {
+    this.generation = this.store.nextGeneration();
     for (const id of this.rows.keys()) this.store.touch(this, id);
     return [...this.rows.values()];
   }
@@ -138,6 +162,7 @@ export class UnitOfWorkStore implements Store {
   #batch: { changes: RowChange[]; written: Promise<void>; settle: (error?: unknown) => void } | undefined;
   #failure: unknown;
   readonly #listeners = new Set<(changes: readonly RowChange[]) => void>();
+  #generation = 0;
 
   constructor(backend?: StoreBackend) {
     this.#backend = backend;
@@ -169,6 +194,7 @@ export class UnitOfWorkStore implements Store {
       table = this.#loading = this.#table(name, accountId, region);
     table.rows.set(id, decodeRecord(text));
     table.committed.set(id, text);
+    table.generation = this.nextGeneration();
   }
 
   #loading: TrackedTable<unknown> | undefined;
@@ -243,6 +269,11 @@ export class UnitOfWorkStore implements Store {
     return changes;
   }
 
+  /** The next number of the store-wide counter that tables' generations are drawn from. */
+  nextGeneration(): number {
+    return ++this.#generation;
+  }
+
   /** Records that the running unit of work touched a row; outside one, reads are not tracked. */
   touch(table: TrackedTable<unknown>, id: string): void {
     if (!this.#current) return;
@@ -256,6 +287,7 @@ export class UnitOfWorkStore implements Store {
    * its own unit, committed at once.
    */
   change(table: TrackedTable<unknown>, id: string, apply: () => void): void {
+    table.generation = this.nextGeneration();
     if (this.#current) {
       this.touch(table, id);
       apply();
@@ -295,6 +327,7 @@ export class UnitOfWorkStore implements Store {
   /** Puts every touched row back in its last committed form (a fresh copy: the old object may be half changed). */
   #restore(touched: Touched): void {
     for (const [table, ids] of touched) {
+      table.generation = this.nextGeneration();
       for (const id of ids) {
         const text = table.committed.get(id);
         if (text === undefined) table.rows.delete(id);

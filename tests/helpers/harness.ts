@@ -145,7 +145,8 @@ export async function rawCall(emulator: Emulator, call: RawCall): Promise<RawRes
     headers,
     body: Buffer.from(signed.body as string),
   });
-  return { status: response.status, headers: response.headers, body: response.body, ...errorOf(response.body) };
+  const body = response.body.toString("utf8");
+  return { status: response.status, headers: response.headers, body, ...errorOf(body) };
 }
 
 export function errorOf(body: string): { code?: string; message?: string } {

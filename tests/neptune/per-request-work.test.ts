@@ -1,11 +1,18 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ListGrantsCommand } from "@aws-sdk/client-kms";
-import { DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand } from "@aws-sdk/client-neptune";
-import { clusterSnapshotTable } from "../../src/domain/neptune/records.js";
+import {
+  DeleteDBClusterCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+} from "@aws-sdk/client-neptune";
+import { clusterView } from "../../src/domain/neptune/cluster-view.js";
+import type { NeptuneScope } from "../../src/domain/neptune/lifecycle.js";
+import { clusterSnapshotTable, clusterTable } from "../../src/domain/neptune/records.js";
+import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { MemoryStore, type Table } from "../../src/state/store.js";
 import { A, B, REGION } from "../helpers/harness.js";
-import { createCluster, instantExcept, MINUTE } from "./resources.js";
+import { createCluster, instantExcept, MINUTE, modifyCluster } from "./resources.js";
 import { copyToLocal, createKey, seedSnapshot, snapshotArn, world } from "./snapshots-fixtures.js";
 
 /** The store, with a record of which (account, region) scopes were opened since the last `reset()`. */
@@ -21,6 +28,27 @@ class ScopeCountingStore extends MemoryStore {
   }
   reset() {
     this.touched.clear();
+  }
+}
+
+/**
+ * The store, counting the rows of Neptune's record tables handed out for writing (get, values): each such row is
+ * tracked by the unit of work and re-encoded when it commits, which is what a read must not pay for.
+ */
+class RowCountingStore extends MemoryStore {
+  handedOut = 0;
+  override table<T>(name: string, accountId: string, region: string): Table<T> {
+    const table = super.table<T>(name, accountId, region);
+    if (!["neptune.clusters", "neptune.instances", "neptune.clusterSnapshots"].includes(name)) return table;
+    const count = (rows: number) => (this.handedOut += rows);
+    return new Proxy(table, {
+      get(target, property) {
+        if (property === "get") return (id: string) => (count(target.has(id) ? 1 : 0), target.get(id));
+        if (property === "values") return () => (count(target.size), target.values());
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
   }
 }
 
@@ -108,5 +136,88 @@ describe("per-request work does not grow with the accounts and regions that hold
         scope !== `${B}/aws-global`,
     );
     assert.deepEqual(opened.sort(), [`${A}/${REGION}`, `${B}/${REGION}`], "the copy's scope and its keys' owners");
+  });
+});
+
+describe("per-request work is proportional to what is due", () => {
+  const CLUSTERS = 30;
+
+  async function describedWorld() {
+    const store = new RowCountingStore();
+    const w = world({ store, delays: instantExcept({ deleteMs: 5 * MINUTE }) });
+    for (let i = 0; i < CLUSTERS; i++) await createCluster(w.a.neptune, `c-${String(i).padStart(2, "0")}`);
+    // The first read takes each cluster's first automated backup (due when it became available).
+    await w.a.neptune.send(new DescribeDBClustersCommand({}));
+    return { w, store };
+  }
+
+  test("a page of DescribeDBClusters with nothing due hands out no record for writing", async () => {
+    const { w, store } = await describedWorld();
+    store.handedOut = 0;
+    const page = await w.a.neptune.send(new DescribeDBClustersCommand({ MaxRecords: 20 }));
+    assert.equal(page.DBClusters!.length, 20);
+    assert.equal(page.DBClusters![0]!.Status, "available");
+    assert.equal(store.handedOut, 0, "neither the catch-up nor the listing takes rows to change");
+  });
+
+  test("a transition that comes due is applied by the next request, then reads are free again", async () => {
+    const { w, store } = await describedWorld();
+    await w.a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "c-07", SkipFinalSnapshot: true }));
+    const ids = async () =>
+      (await w.a.neptune.send(new DescribeDBClustersCommand({}))).DBClusters!.map((c) => c.DBClusterIdentifier);
+
+    w.clock.advance(5 * MINUTE - 1);
+    assert.ok((await ids()).includes("c-07"), "still deleting a millisecond before its deletion ends");
+    w.clock.advance(1);
+    assert.ok(!(await ids()).includes("c-07"), "gone once due");
+    assert.equal((await ids()).length, CLUSTERS - 1);
+    store.handedOut = 0;
+    await ids();
+    assert.equal(store.handedOut, 0);
+  });
+
+  test("automated backups still come at each backup window and expire after the retention period", async () => {
+    const w = world({ delays: DELAY_PROFILES.instant });
+    for (let i = 0; i < CLUSTERS; i++) await createCluster(w.a.neptune, `c-${String(i).padStart(2, "0")}`);
+    const automated = async () =>
+      (await w.a.neptune.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: "automated" }))).DBClusterSnapshots!
+        .length;
+    assert.equal(await automated(), CLUSTERS);
+    w.clock.advance(24 * 60 * MINUTE);
+    assert.equal(await automated(), 2 * CLUSTERS, "one more backup per cluster after a day (retention 1 day)");
+    w.clock.advance(24 * 60 * MINUTE);
+    // The day-one backups (taken at their windows, over a day before now) expired as the day-two ones were taken.
+    assert.equal(await automated(), CLUSTERS, "with a retention of one day, only the newest day's are kept");
+  });
+});
+
+describe("views of unchanged clusters are reused", () => {
+  test("a cluster's settled view is built once while nothing changes, and anew once it does", async () => {
+    const w = world({ delays: DELAY_PROFILES.instant });
+    await createCluster(w.a.neptune, "kept");
+    await w.a.neptune.send(new DescribeDBClustersCommand({}));
+    const scope: NeptuneScope = {
+      store: w.emulator.store,
+      delays: w.emulator.delays,
+      ports: w.emulator.dataPlane.ports,
+      graphs: w.emulator.dataPlane.graphs,
+      kms: undefined,
+      principal: undefined as never, // a view reads no principal
+      accountId: A,
+      region: REGION,
+      now: w.clock.now().getTime(),
+    };
+    const record = () => clusterTable(w.emulator.store, A, REGION).peek("kept")!;
+    const first = clusterView(scope, record(), []);
+    const second = clusterView(scope, record(), []);
+    assert.notEqual(first, second, "each call has its own object for what moves with the clock");
+    assert.equal(first.Status, "available");
+    assert.equal(first.VpcSecurityGroups, second.VpcSecurityGroups, "the settled part is shared");
+    assert.ok(Object.isFrozen(first.VpcSecurityGroups), "and frozen, since it is shared");
+
+    await modifyCluster(w.a.neptune, "kept", { BackupRetentionPeriod: 5, ApplyImmediately: true });
+    const after = clusterView(scope, record(), []);
+    assert.equal(after.BackupRetentionPeriod, 5, "a change shows at once");
+    assert.notEqual(after.VpcSecurityGroups, first.VpcSecurityGroups);
   });
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Emulator } from "../../src/emulator.js";
 import { openDurableStore } from "../../src/state/durable-store.js";
 import { startServer, type RunningServer } from "../../src/server/http.js";
-import { handleRequest } from "../../src/server/pipeline.js";
+import { handleRequest, reply } from "../../src/server/pipeline.js";
 import { ADMIN, A, errorOf, inProcess, signRequest } from "../helpers/harness.js";
 
 describe("the pipeline", () => {
@@ -110,7 +110,7 @@ describe("the pipeline", () => {
       body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-16"),
     });
     assert.equal(response.status, 403);
-    assert.equal(errorOf(response.body).code, "SignatureDoesNotMatch");
+    assert.equal(errorOf(response.body.toString()).code, "SignatureDoesNotMatch");
   });
 
   test("a credential scoped to another service is refused", async () => {
@@ -164,7 +164,7 @@ describe("the HTTP server", () => {
         headers: {},
         body: Buffer.alloc(0),
       });
-      assert.deepEqual(JSON.parse(disk.body).state, { store: "data-dir", dataDir: dir });
+      assert.deepEqual(JSON.parse(disk.body.toString()).state, { store: "data-dir", dataDir: dir });
     } finally {
       onDisk.store.close();
     }
@@ -218,5 +218,15 @@ describe("the HTTP server", () => {
     const body = await response.text();
     assert.equal(response.status, 200, body);
     assert.match(body, /<Arn>arn:aws:iam::111111111111:user\/admin<\/Arn>/);
+  });
+});
+
+describe("the response path sends bytes", () => {
+  test("a body is encoded once into bytes, and Content-Length counts those bytes", () => {
+    const response = reply(200, "r1", "text/xml", "<Name>Gruß, 東京</Name>");
+    assert.ok(Buffer.isBuffer(response.body));
+    assert.equal(response.body.toString("utf8"), "<Name>Gruß, 東京</Name>");
+    assert.equal(response.headers["content-length"], String(response.body.length));
+    assert.equal(response.body.length, 26); // ß is 2 bytes, each CJK character 3
   });
 });

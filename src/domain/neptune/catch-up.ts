@@ -2,6 +2,7 @@ import type { RequestContext } from "../../services/service.js";
 import type { KmsServiceAccess } from "../kms/service-access.js";
 import { pruneExpiredBackups, takeDueBackups } from "./backups.js";
 import { finishCopies } from "./copy.js";
+import { anythingDue, reindex } from "./due-index.js";
 import { applyDuePendingChanges, autoStart, autoStartTime, sweepDeleted, type NeptuneScope } from "./lifecycle.js";
 import { applyDueUpgrades } from "./pending-maintenance.js";
 import { clusterTable } from "./records.js";
@@ -14,13 +15,25 @@ import { clusterTable } from "./records.js";
 
 /**
  * Brings the (account, region)'s Neptune state up to the clock: finished deletions are removed, changes pending
- * until a maintenance window (and upgrades opted in for it) are applied, clusters stopped for seven days start, automated backups due by now
- * are taken and expired ones pruned, and finished copies (in any account) give back their KMS grants.
+ * until a maintenance window (and upgrades opted in for it) are applied, clusters stopped for seven days start,
+ * automated backups due by now are taken and expired ones pruned, and finished copies (in any account) give back
+ * their KMS grants. The scope's records are walked only when its due-time index (due-index.ts) says something is
+ * due; the copies have an index of their own (pending-copies.ts), and opted-in upgrades a table of their own
+ * (pending-maintenance.ts). So a request costs one look at each until then.
  */
 export function catchUp(scope: NeptuneScope): void {
+  applyDueUpgrades(scope);
+  if (anythingDue(scope)) {
+    catchUpScope(scope);
+    reindex(scope);
+  }
+  finishCopies(scope);
+}
+
+/** The transitions of one scope that are due by its time (each step skips what is not due). */
+function catchUpScope(scope: NeptuneScope): void {
   sweepDeleted(scope);
   applyDuePendingChanges(scope);
-  applyDueUpgrades(scope);
   const clusters = clusterTable(scope.store, scope.accountId, scope.region).values();
   for (const cluster of clusters) {
     const startsAt = autoStartTime(cluster);
@@ -31,7 +44,6 @@ export function catchUp(scope: NeptuneScope): void {
     takeDueBackups(scope, cluster, scope.now);
   }
   pruneExpiredBackups(scope, clusters);
-  finishCopies(scope);
 }
 
 /** A request's view of Neptune (the caller's account and region, the delays, the time), caught up to its time. */

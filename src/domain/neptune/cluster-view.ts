@@ -4,7 +4,7 @@ import { hostedZoneId } from "./endpoints.js";
 import { globalMembershipView } from "./global-clusters-members.js";
 import { clusterAvailableAt, clusterStatus, DAY_MS, type NeptuneScope } from "./lifecycle.js";
 import { membersOf } from "./lookups.js";
-import type { ClusterRecord, InstanceRecord } from "./records.js";
+import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } from "./records.js";
 
 /**
  * How a cluster is shown (DBCluster): its derived status, restorable window, endpoints and members. Rules cite the
@@ -19,7 +19,69 @@ export function clusterView(
 ): DBCluster {
   const status = clusterStatus(scope, cluster);
   const availableAt = clusterAvailableAt(cluster, scope.delays);
-  const restorable = status !== "creating" && scope.now >= availableAt;
+  const view: DBCluster = { ...settledView(scope, cluster, members), Status: status };
+  if (status !== "creating" && scope.now >= availableAt) {
+    view.EarliestRestorableTime = new Date(Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS));
+    view.LatestRestorableTime = new Date(scope.now);
+  }
+  return view;
+}
+
+/**
+ * What a view shows that does not move with the clock: built once per record and reused while the record, its
+ * members and the endpoints' host are as they were (the tables' generations say so: any row handed out for
+ * writing moves them), so a page of unchanged clusters builds no views anew. Frozen, since it is shared.
+ */
+interface SettledView {
+  view: Readonly<DBCluster>;
+  clusters: number;
+  instances: number;
+  members: readonly InstanceRecord[];
+  delays: NeptuneScope["delays"];
+  host: string;
+  readerHost: string;
+}
+
+const settledViews = new WeakMap<ClusterRecord, SettledView>();
+
+function settledView(scope: NeptuneScope, cluster: ClusterRecord, members: InstanceRecord[]): Readonly<DBCluster> {
+  const clusters = clusterTable(scope.store, scope.accountId, scope.region).generation;
+  const instances = instanceTable(scope.store, scope.accountId, scope.region).generation;
+  const { host, readerHost } = scope.ports.config;
+  const known = settledViews.get(cluster);
+  if (
+    known &&
+    known.clusters === clusters &&
+    known.instances === instances &&
+    known.delays === scope.delays &&
+    known.host === host &&
+    known.readerHost === readerHost &&
+    known.members.length === members.length &&
+    known.members.every((member, i) => member === members[i])
+  )
+    return known.view;
+  const view = deepFreeze(buildSettledView(scope, cluster, members));
+  settledViews.set(cluster, {
+    view,
+    clusters,
+    instances,
+    members: [...members],
+    delays: scope.delays,
+    host,
+    readerHost,
+  });
+  return view;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !(value instanceof Date) && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function buildSettledView(scope: NeptuneScope, cluster: ClusterRecord, members: InstanceRecord[]): DBCluster {
   const pending = cluster.pending?.identifier
     ? { PendingModifiedValues: { DBClusterIdentifier: cluster.pending.identifier } }
     : {};
@@ -30,13 +92,6 @@ export function clusterView(
     DBClusterIdentifier: cluster.DBClusterIdentifier,
     DBClusterParameterGroup: cluster.DBClusterParameterGroup,
     DBSubnetGroup: cluster.DBSubnetGroup,
-    Status: status,
-    ...(restorable
-      ? {
-          EarliestRestorableTime: new Date(Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS)),
-          LatestRestorableTime: new Date(scope.now),
-        }
-      : {}),
     Endpoint: scope.ports.config.host,
     ReaderEndpoint: scope.ports.config.readerHost,
     // MultiAZ: true once the cluster has a reader in another Availability Zone than its writer.

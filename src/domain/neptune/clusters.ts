@@ -136,14 +136,15 @@ export function describeClusters(
   let clusters =
     request.DBClusterIdentifier !== undefined
       ? [findCluster(scope, request.DBClusterIdentifier)]
-      : clusterTable(scope.store, scope.accountId, scope.region)
-          .values()
-          .sort((x, y) => x.DBClusterIdentifier.localeCompare(y.DBClusterIdentifier));
+      : // Only shown: read untracked, so a page costs no re-encoding of the scope's records (Table.peekValues).
+        (clusterTable(scope.store, scope.accountId, scope.region).peekValues() as ClusterRecord[]).sort((x, y) =>
+          x.DBClusterIdentifier.localeCompare(y.DBClusterIdentifier),
+        );
   clusters = applyFilters(clusters, request.Filters, {
     "db-cluster-id": (c) => [c.DBClusterIdentifier, clusterArn(scope.region, scope.accountId, c.DBClusterIdentifier)],
     engine: (c) => [c.Engine],
   });
-  const members = membersByCluster(scope);
+  const members = membersByCluster(scope, "reading");
   return listPage("DBClusters", clusters, request, (c) =>
     clusterView(scope, c, members.get(c.DBClusterIdentifier) ?? []),
   );

@@ -59,12 +59,18 @@ export function clusterOf(place: Place, instance: InstanceRecord): ClusterRecord
 
 /**
  * Every cluster's members, in identifier order, by cluster identifier: one pass over the instances, so that a page
- * of many clusters is not a scan of them per cluster.
+ * of many clusters is not a scan of them per cluster. `"reading"`: the members are only shown, never changed, so
+ * they are read untracked (Table.peekValues) and a describe costs no re-encoding of them.
  */
-export function membersByCluster(place: Place): Map<string, InstanceRecord[]> {
+export function membersByCluster(
+  place: Place,
+  use: "changing" | "reading" = "changing",
+): Map<string, InstanceRecord[]> {
   const members = new Map<string, InstanceRecord[]>();
   const byId = (x: InstanceRecord, y: InstanceRecord) => x.DBInstanceIdentifier.localeCompare(y.DBInstanceIdentifier);
-  for (const instance of instanceTable(place.store, place.accountId, place.region).values().sort(byId)) {
+  const table = instanceTable(place.store, place.accountId, place.region);
+  const instances = use === "reading" ? (table.peekValues() as InstanceRecord[]) : table.values();
+  for (const instance of instances.sort(byId)) {
     const list = members.get(instance.DBClusterIdentifier) ?? [];
     list.push(instance);
     members.set(instance.DBClusterIdentifier, list);

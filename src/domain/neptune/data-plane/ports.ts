@@ -87,8 +87,10 @@ export class DataPlanePorts {
 
   /** Every allocated port and its owner (for the listeners; bounded by the range's size). */
   allocated(store: Store): { port: number; owner: PortOwner }[] {
+    // Only read (the listeners follow the book): untracked, so a sync after each create costs no re-encoding and
+    // restoring of every row of the book (Table.peekValues).
     return portTable(store)
-      .values()
+      .peekValues()
       .map(({ port, ...owner }) => ({ port, owner }));
   }
 }

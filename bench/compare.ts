@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { Agent } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
+import { ADMIN_CREDENTIALS } from "./lib/clusters.js";
+import { fetchAnswer, runLoad, startChildServer, type PreparedRequest } from "./lib/load.js";
+import { presign } from "./lib/sign.js";
+import { runWrk, wrkInstalled } from "./lib/wrk.js";
+
+/**
+ * One signed workload against Trident, against any other endpoint given (a moto server, LocalStack), and against a
+ * bare node:http server that sends Trident's recorded response bytes and does nothing else (the transport's limit),
+ * each measured in turn in the same run, so that the ratios hold on a shared machine whose load varies:
+ *   - DescribeDBClusters returning 20 clusters (Neptune, awsQuery);
+ *   - GetCallerIdentity (STS, awsQuery, no domain work);
+ *   - KMS Encrypt and Decrypt of 4 KiB, alternating (awsJson1_1, real AES-256-GCM).
+ * Every request is signed with SigV4 (the demo admin of account 111111111111; other endpoints accept any key).
+ * The load comes from wrk when it is installed (`apt-get install -y wrk`), else from bench/lib/load.ts, both with
+ * `--connections` keep-alive connections.
+ *
+ * Usage: npm run bench:compare -- [--other NAME=URL]… [--seconds 5] [--connections 32] [--threads 2]
+ *        [--load wrk|node] [--only describe|caller|kms] [--trident URL (a running `trident serve`, e.g. profiled)]
+ * e.g. with moto: python3 -m moto.server -p 5000 & npm run bench:compare -- --other moto=http://127.0.0.1:5000
+ */
+const { values } = parseArgs({
+  options: {
+    other: { type: "string", multiple: true, default: [] },
+    seconds: { type: "string", default: "5" },
+    connections: { type: "string", default: "32" },
+    threads: { type: "string", default: "2" },
+    load: { type: "string" },
+    only: { type: "string", multiple: true },
+    trident: { type: "string" },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const useWrk = values.load ? values.load === "wrk" : wrkInstalled();
+const CLUSTERS = 20;
+
+interface Target {
+  name: string;
+  endpoint: string;
+}
+
+interface Workload {
+  name: string;
+  /** The signed requests for one endpoint, replayed in turn. */
+  prepare(endpoint: string): Promise<PreparedRequest[]>;
+}
+
+const WORKLOADS: Workload[] = [
+  {
+    name: "describe",
+    async prepare(endpoint) {
+      const neptune = new NeptuneClient({ region: "us-east-1", endpoint, credentials: ADMIN_CREDENTIALS });
+      for (let i = 0; i < CLUSTERS; i++) {
+        const id = `compare-${String(i).padStart(2, "0")}`;
+        await neptune
+          .send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: "neptune" }))
+          .catch((error: Error) => {
+            if (error.name !== "DBClusterAlreadyExistsFault") throw error; // a second run on the same endpoint
+          });
+      }
+      neptune.destroy();
+      const params = { Action: "DescribeDBClusters", Version: "2014-10-31" };
+      return [await presign(endpoint, ADMIN_CREDENTIALS, { service: "rds", params })];
+    },
+  },
+  {
+    name: "caller",
+    async prepare(endpoint) {
+      const params = { Action: "GetCallerIdentity", Version: "2011-06-15" };
+      return [await presign(endpoint, ADMIN_CREDENTIALS, { service: "sts", params })];
+    },
+  },
+  {
+    name: "kms",
+    async prepare(endpoint) {
+      const kms = new KMSClient({ region: "us-east-1", endpoint, credentials: ADMIN_CREDENTIALS });
+      const keyId = (await kms.send(new CreateKeyCommand({ Description: "compare" }))).KeyMetadata!.KeyId!;
+      const plaintext = randomBytes(4096);
+      const encrypted = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }));
+      kms.destroy();
+      return [
+        await presign(endpoint, ADMIN_CREDENTIALS, {
+          service: "kms",
+          target: "Encrypt",
+          json: { KeyId: keyId, Plaintext: plaintext.toString("base64") },
+        }),
+        await presign(endpoint, ADMIN_CREDENTIALS, {
+          service: "kms",
+          target: "Decrypt",
+          json: { CiphertextBlob: Buffer.from(encrypted.CiphertextBlob!).toString("base64") },
+        }),
+      ];
+    },
+  },
+];
+
+/** One answer as sent, its headers and bytes: what the bare server replays. */
+async function record(endpoint: string, prepared: PreparedRequest) {
+  const answer = await fetchAnswer(new Agent(), new URL(endpoint), prepared);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (typeof value === "string" && name !== "connection" && name !== "keep-alive") headers[name] = value;
+  }
+  return { status: answer.status, headers, body: answer.body.toString("base64") };
+}
+
+/** The kind of a request as the bare server tells them apart (bench/lib/bare-server.ts). */
+const kindOf = (prepared: PreparedRequest) => prepared.headers["x-amz-target"] ?? prepared.body.split("&", 1)[0]!;
+
+async function measure(endpoint: string, requests: PreparedRequest[]): Promise<{ perSecond: number; errors: number }> {
+  if (useWrk) return runWrk(endpoint, requests, { connections, threads: Number(values.threads), seconds });
+  const result = await runLoad(
+    { endpoint, concurrency: connections, requests: Number.MAX_SAFE_INTEGER, durationMs: seconds * 1000 },
+    (i) => requests[i % requests.length]!,
+  );
+  return result;
+}
+
+const others: Target[] = values.other.map((spec) => {
+  const eq = spec.indexOf("=");
+  if (eq < 1) throw new Error(`--other takes NAME=URL, got ${spec}`);
+  return { name: spec.slice(0, eq), endpoint: spec.slice(eq + 1) };
+});
+const workloads = WORKLOADS.filter((w) => !values.only || values.only.includes(w.name));
+
+const trident = values.trident ? { endpoint: values.trident, child: undefined } : await startChildServer("trident");
+let bare: Awaited<ReturnType<typeof startChildServer>> | undefined;
+try {
+  const targets: Target[] = [{ name: "trident", endpoint: trident.endpoint }, ...others];
+  // Every endpoint's requests are prepared (and its state seeded) before anything is measured.
+  const prepared = new Map<string, Map<string, PreparedRequest[] | Error>>();
+  for (const workload of workloads) {
+    const byTarget = new Map<string, PreparedRequest[] | Error>();
+    for (const target of targets) {
+      byTarget.set(target.name, await workload.prepare(target.endpoint).catch((error: Error) => error));
+    }
+    prepared.set(workload.name, byTarget);
+  }
+  const recorded: Record<string, unknown> = {};
+  for (const [name, byTarget] of prepared) {
+    const own = byTarget.get("trident");
+    if (own instanceof Error) throw new Error(`trident could not prepare ${name}: ${own.message}`);
+    for (const each of own!) recorded[kindOf(each)] = await record(trident.endpoint, each);
+  }
+  const file = join(mkdtempSync(join(tmpdir(), "trident-compare-")), "responses.json");
+  writeFileSync(file, JSON.stringify(recorded));
+  bare = await startChildServer("bare", [file]);
+
+  console.log(
+    `load: ${useWrk ? `wrk, ${values.threads} threads` : "node (bench/lib/load.ts)"}, ${connections} connections, ${seconds}s per endpoint`,
+  );
+  for (const [name, byTarget] of prepared) {
+    const figures = new Map<string, number>();
+    const run = async (target: string, endpoint: string, requests: PreparedRequest[] | Error | undefined) => {
+      if (requests instanceof Error || requests === undefined) {
+        console.log(`  ${name.padEnd(9)} ${target.padEnd(10)} not measured: ${requests?.message ?? "no requests"}`);
+        return;
+      }
+      const result = await measure(endpoint, requests);
+      figures.set(target, result.perSecond);
+      console.log(
+        `  ${name.padEnd(9)} ${target.padEnd(10)} ${Math.round(result.perSecond).toString().padStart(7)} req/s` +
+          (result.errors ? `  (${result.errors} errors)` : ""),
+      );
+    };
+    await run("trident", trident.endpoint, byTarget.get("trident"));
+    await run("bare", bare.endpoint, byTarget.get("trident"));
+    for (const other of others) await run(other.name, other.endpoint, byTarget.get(other.name));
+    const own = figures.get("trident")!;
+    const ratios = [`trident/bare ${((own / figures.get("bare")!) * 100).toFixed(1)}%`];
+    for (const other of others) {
+      const theirs = figures.get(other.name);
+      if (theirs) ratios.push(`trident/${other.name} ${(own / theirs).toFixed(1)}×`);
+    }
+    console.log(`  ${name.padEnd(9)} ${ratios.join(", ")}`);
+  }
+} finally {
+  bare?.child.kill();
+  trident.child?.kill();
+}
