@@ -75,6 +75,7 @@ export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: K
     tags: mergeTags([], tags),
     now: call.env.clock.now(),
     material: custom.material,
+    keyPairMadeAhead: call.keyPairMadeAhead,
     kind,
   });
   saveKey(call.env, key);
