@@ -93,7 +93,8 @@ interface BeforeTurn {
 /**
  * What needs no state, before the turn: the route and, when the operation has one, its `prepare`. A request whose
  * input does not parse or validate prepares nothing (its turn answers that, after authentication, as ever); nor
- * does a prepare that fails: the handler then answers InternalFailure.
+ * does a prepare that fails: the handler then answers InternalFailure. Authentication reads state (access keys,
+ * policies), so it stays in the turn: a signed request with a wrong secret still has its key pair made, and dropped.
  */
 async function beforeTurn(emulator: Emulator, request: RawRequest): Promise<BeforeTurn> {
   if (isAdminPath(request.url.split("?", 1)[0] ?? "/")) return {};
@@ -107,7 +108,8 @@ async function beforeTurn(emulator: Emulator, request: RawRequest): Promise<Befo
     return { routing: { failure } };
   }
   const prepare = routing.route.service.prepare?.[routing.route.operation];
-  if (!prepare) return { routing };
+  // A request without a well-formed signature is refused in its turn whatever its input: it prepares nothing.
+  if (!prepare || "kind" in routing.credentials) return { routing };
   try {
     const { input } = readInput(routing.route, request.body);
     return { routing, prepared: await (prepare as (input: unknown) => Promise<unknown>)(input) };

@@ -137,6 +137,15 @@ describe("KMS: RSA key generation does not hold back other requests", () => {
     assert.equal(badSignature.status, 400);
     assert.equal(badSignature.code, "InvalidSignatureException");
 
+    const unsigned = await raw({
+      service: "kms",
+      target: "CreateKey",
+      json: { KeySpec: "RSA_4096", KeyUsage: "SIGN_VERIFY" },
+      credentials: undefined,
+    });
+    assert.equal(unsigned.status, 400);
+    assert.equal(unsigned.code, "MissingAuthenticationTokenException");
+
     // Another account's key: the pair made ahead is dropped with the refusal.
     const { KeyMetadata: keyOfA } = await a.kms.send(new CreateKeyCommand({}));
     const denied = await raw({
