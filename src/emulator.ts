@@ -17,6 +17,7 @@ import type { KmsServiceAccess } from "./domain/kms/service-access.js";
 import { KmsViaService } from "./domain/kms/via-service.js";
 import type { KmsSeed } from "./domain/kms/seeding.js";
 import { takeKmsExtensions } from "./domain/kms/custom-tags.js";
+import { kmsPrepare } from "./services/kms/prepare.js";
 import { ClusterGraphs } from "./domain/neptune/data-plane/cluster-graphs.js";
 import { DataPlanePorts, DEFAULT_DATA_PLANE, type DataPlaneConfig } from "./domain/neptune/data-plane/ports.js";
 import type { DataPlaneWorld } from "./domain/neptune/data-plane/session.js";
@@ -120,6 +121,7 @@ export class Emulator {
         validation: { code: "ValidationException", missingAsMissingParameter: false },
         handlers: dictionary(kmsHandlers),
         takeExtensions: takeKmsExtensions,
+        prepare: dictionary(kmsPrepare),
       },
       iam: {
         name: "iam",

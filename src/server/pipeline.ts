@@ -21,6 +21,8 @@ import { idUuid } from "../util/random.js";
  *   Trident's own endpoints (health, reset, state: admin.ts) → route (service, protocol, operation) → SigV4 auth
  *   → parse → the service's extensions out (ServiceDefinition.takeExtensions) → validate → handler → serialize.
  * Every failure on the way becomes the routed service's error envelope; anything unexpected is InternalFailure.
+ * Routing needs no state, so it runs before the store's turn, and with it the operation's `prepare` (slow work
+ * such as an RSA key pair, made while other requests are answered); the rest runs in the turn.
  */
 
 export interface RawRequest {
@@ -67,9 +69,10 @@ export async function handleRequest(
   emulator: Emulator,
   request: RawRequest,
 ): Promise<{ response: RawResponse; summary: RequestSummary }> {
+  const ahead = await beforeTurn(emulator, request);
   try {
     return await emulator.store.transact(
-      () => answer(emulator, request),
+      () => answer(emulator, request, ahead),
       ({ response }) => response.status < 400,
     );
   } catch (caught) {
@@ -79,9 +82,47 @@ export async function handleRequest(
   }
 }
 
+/** A request routed (or refused) before its turn, and what its operation's `prepare` made. */
+type Routing =
+  { failure: unknown } | { signed: SignedRequestParts; credentials: SigV4Credentials | SigV4Failure; route: Route };
+interface BeforeTurn {
+  /** Absent for Trident's own endpoints. */
+  routing?: Routing;
+  prepared?: unknown;
+}
+
+/**
+ * What needs no state, before the turn: the route and, when the operation has one, its `prepare`. A request whose
+ * input does not parse or validate prepares nothing (its turn answers that, after authentication, as ever); nor
+ * does a prepare that fails: the handler then answers InternalFailure. Authentication reads state (access keys,
+ * policies), so it stays in the turn: a signed request with a wrong secret still has its key pair made, and dropped.
+ */
+async function beforeTurn(emulator: Emulator, request: RawRequest): Promise<BeforeTurn> {
+  if (isAdminPath(request.url.split("?", 1)[0] ?? "/")) return {};
+  let routing: Routing;
+  try {
+    const signed = signedParts(request);
+    // Parsed once: the credential scope routes the request, then authenticates it.
+    const credentials = parseSigV4(signed);
+    routing = { signed, credentials, route: routeRequest(emulator, signed, credentials) };
+  } catch (failure) {
+    return { routing: { failure } };
+  }
+  const prepare = routing.route.service.prepare?.[routing.route.operation];
+  // A request without a well-formed signature is refused in its turn whatever its input: it prepares nothing.
+  if (!prepare || "kind" in routing.credentials) return { routing };
+  try {
+    const { input } = readInput(routing.route, request.body);
+    return { routing, prepared: await (prepare as (input: unknown) => Promise<unknown>)(input) };
+  } catch {
+    return { routing };
+  }
+}
+
 async function answer(
   emulator: Emulator,
   request: RawRequest,
+  ahead: BeforeTurn,
 ): Promise<{ response: RawResponse; summary: RequestSummary }> {
   const requestId = newRequestId();
   const path = request.url.split("?", 1)[0] ?? "/";
@@ -92,10 +133,10 @@ async function answer(
   let route: Route | undefined;
   let principal: Principal | undefined;
   try {
-    const signed = signedParts(request);
-    // Parsed once: the credential scope routes the request, then authenticates it.
-    const credentials = parseSigV4(signed);
-    route = routeRequest(emulator, signed, credentials);
+    const routing = ahead.routing!; // present: not an admin path
+    if ("failure" in routing) throw routing.failure;
+    const { signed, credentials } = routing;
+    route = routing.route;
     const auth = authenticate(
       emulator,
       signed,
@@ -105,10 +146,7 @@ async function answer(
       route.service.model.operations[route.operation]?.authtype === "none",
     );
     principal = auth.principal;
-    const input = parseInput(route, request.body);
-    const extensions = route.service.takeExtensions?.(route.operation, input);
-    const operation = route.service.model.operations[route.operation]!;
-    if (operation.input) validateInput(route.service.model, operation.input.shape, input, route.service.validation);
+    const { input, extensions } = readInput(route, request.body);
     const handler = route.service.handlers[route.operation];
     if (!handler) throw CommonErrors.notImplemented(route.service.displayName, route.operation);
     const ctx: RequestContext = {
@@ -118,6 +156,7 @@ async function answer(
       now: emulator.clock.now(),
       emulator,
       extensions,
+      prepared: ahead.prepared,
     };
     route.service.authorize?.(route.operation, input, ctx);
     const output = await (handler as (input: unknown, ctx: RequestContext) => unknown)(input, ctx);
@@ -222,6 +261,18 @@ function pickQueryService(
 }
 
 // ---------------------------------------------------------------------------------------------- (de)serialize
+
+/** The operation's input: parsed, the service's extensions taken out, then validated against the model. */
+function readInput(
+  route: Route,
+  body: Buffer,
+): { input: Record<string, unknown>; extensions: Record<string, string> | undefined } {
+  const input = parseInput(route, body);
+  const extensions = route.service.takeExtensions?.(route.operation, input);
+  const operation = route.service.model.operations[route.operation]!;
+  if (operation.input) validateInput(route.service.model, operation.input.shape, input, route.service.validation);
+  return { input, extensions };
+}
 
 function parseInput(route: Route, body: Buffer): Record<string, unknown> {
   const operation = route.service.model.operations[route.operation]!;

@@ -15,6 +15,8 @@ export interface RequestContext {
   emulator: Emulator;
   /** What the service's `takeExtensions` took out of the input (ServiceDefinition). */
   extensions?: Record<string, string>;
+  /** What the service's `prepare` for the operation made before the store's turn (ServiceDefinition). */
+  prepared?: unknown;
 }
 
 // Handlers are typed per operation from the generated operation maps (src/generated/*.ts).
@@ -23,6 +25,13 @@ export type HandlerMap<Ops extends { [Op in keyof Ops]: { input: unknown; output
 };
 
 export type AnyHandler = (input: never, ctx: RequestContext) => unknown;
+
+/** Work done before the store's turn per operation (ServiceDefinition.prepare), typed like the handlers. */
+export type PrepareMap<Ops extends { [Op in keyof Ops]: { input: unknown } }> = {
+  [Op in keyof Ops]?: (input: Ops[Op]["input"]) => Promise<unknown>;
+};
+
+export type AnyPrepare = (input: never) => Promise<unknown>;
 
 export interface ServiceDefinition {
   name: ServiceName;
@@ -43,6 +52,13 @@ export interface ServiceDefinition {
    * handlers, where the resource policy is known.
    */
   authorize?: (operation: string, input: Record<string, unknown>, ctx: RequestContext) => void;
+  /**
+   * Slow work an operation needs that touches no state (generating an RSA key pair: domain/kms/key-generation.ts),
+   * done asynchronously before the store's one serial turn so that other requests are answered meanwhile; it gets
+   * the validated input, and its result reaches the handler as `ctx.prepared`. It runs before authentication, so
+   * it must reveal nothing and keep nothing: a refused request drops what it made.
+   */
+  prepare?: Record<string, AnyPrepare | undefined>;
 }
 
 /**

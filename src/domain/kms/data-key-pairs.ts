@@ -63,8 +63,8 @@ function newDataKeyPair(
   });
   if (input.KeyPairSpec === "SM2") throw notInThisRegion("KeyPairSpec", input.KeyPairSpec);
   checkDryRun(input.DryRun);
-  // The pair is made as a KMS key of that spec makes its own (key-specs.ts).
-  const privateKey = newMaterial(input.KeyPairSpec);
+  // The pair is made as a KMS key of that spec makes its own (key-specs.ts; an RSA pair before the turn).
+  const privateKey = newMaterial(input.KeyPairSpec, call.keyPairMadeAhead);
   return {
     KeyId: key.Arn,
     KeyPairSpec: input.KeyPairSpec,

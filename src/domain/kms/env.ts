@@ -22,6 +22,8 @@ export interface KmsCall {
   principal: Principal;
   region: string;
   viaService?: ViaService;
+  /** The RSA private key this request made before its turn, for CreateKey and GenerateDataKeyPair (key-generation.ts). */
+  keyPairMadeAhead?: Buffer;
 }
 
 /** The value of kms:ViaService for a service in a region [KMS-COND]. */

@@ -21,6 +21,8 @@ export interface NewKey {
   kind?: KeyKind;
   /** Fixed 256-bit material (a seed file's backing key, the `_custom_key_material_` tag). */
   material?: Buffer;
+  /** An RSA key's private key, made before the request's turn (key-generation.ts). */
+  keyPairMadeAhead?: Buffer;
 }
 
 /** A new key's id: a UUID (from the emulator's id source, so that --seed-random makes it stable). */
@@ -48,7 +50,7 @@ export function buildKeyRecord(spec: NewKey): KeyRecord {
     PolicyText: spec.policyText,
     Policy: spec.policy,
     ...spec.kind,
-    Material: spec.material ?? newMaterial(spec.kind?.KeySpec ?? "SYMMETRIC_DEFAULT"),
+    Material: spec.material ?? newMaterial(spec.kind?.KeySpec ?? "SYMMETRIC_DEFAULT", spec.keyPairMadeAhead),
     Tags: spec.tags ?? [],
     Rotation: spec.rotation ?? { Enabled: false },
   };

@@ -12,7 +12,7 @@ import { ECC_SPECS, newEccPrivateKey } from "./ecc.js";
 import { ED25519_SIGNING_ALGORITHMS, newEd25519PrivateKey } from "./eddsa.js";
 import { kmsFault, validationException } from "./errors.js";
 import type { KeyRecord } from "./records.js";
-import { newRsaPrivateKey, RSA_ENCRYPTION_ALGORITHMS, RSA_SIGNING_ALGORITHMS, RSA_SPECS } from "./rsa.js";
+import { RSA_ENCRYPTION_ALGORITHMS, RSA_SIGNING_ALGORITHMS, RSA_SPECS } from "./rsa.js";
 
 /**
  * Which key specs Trident's KMS has, the key usages each allows, and the operations a key's usage permits
@@ -141,12 +141,17 @@ export function materialBytes(spec: KeySpec): number | undefined {
   return HMAC_SPECS[spec]?.bytes ?? 32;
 }
 
-/** Fresh material for a key of this spec: random secret bytes, or a new key pair's PKCS#8 private key. */
-export function newMaterial(spec: KeySpec): Buffer {
+/**
+ * Fresh material for a key of this spec: random secret bytes, or a new key pair's PKCS#8 private key. An RSA key is
+ * never made here: it is the one the request made before its turn (key-generation.ts), given as `madeAhead`.
+ */
+export function newMaterial(spec: KeySpec, madeAhead?: Buffer): Buffer {
   const curve = ECC_SPECS[spec];
   if (curve) return newEccPrivateKey(curve);
-  const rsa = RSA_SPECS[spec];
-  if (rsa) return newRsaPrivateKey(rsa.bits);
+  if (RSA_SPECS[spec]) {
+    if (!madeAhead) throw new Error(`No ${spec} key pair was made ahead of the turn (key-generation.ts)`);
+    return madeAhead;
+  }
   return spec === "ECC_NIST_EDWARDS25519" ? newEd25519PrivateKey() : randomBytes(materialBytes(spec)!);
 }
 

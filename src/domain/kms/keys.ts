@@ -68,6 +68,7 @@ export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: K
     tags: mergeTags([], tags),
     now: call.env.clock.now(),
     material: custom.material,
+    keyPairMadeAhead: call.keyPairMadeAhead,
     kind,
   });
   const key: KeyRecord = {

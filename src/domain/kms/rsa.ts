@@ -1,7 +1,7 @@
 import {
   constants,
+  generateKeyPair,
   createHash,
-  generateKeyPairSync,
   privateDecrypt,
   privateEncrypt,
   publicDecrypt,
@@ -68,9 +68,20 @@ const DIGEST_INFO_PREFIX: Record<string, Buffer> = {
   sha512: Buffer.from("3051300d060960864801650304020305000440", "hex"),
 };
 
-export function newRsaPrivateKey(bits: number): Buffer {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: bits, publicExponent: 0x10001 });
-  return privateKey.export({ type: "pkcs8", format: "der" });
+/** A new RSA private key (PKCS#8 DER), made in libuv's thread pool, off the event loop (key-generation.ts). */
+export function newRsaPrivateKey(bits: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair(
+      "rsa",
+      {
+        modulusLength: bits,
+        publicExponent: 0x10001,
+        privateKeyEncoding: { type: "pkcs8", format: "der" },
+        publicKeyEncoding: { type: "spki", format: "der" },
+      },
+      (error, _publicKey, privateKey) => (error ? reject(error) : resolve(privateKey)),
+    ),
+  );
 }
 
 /**
