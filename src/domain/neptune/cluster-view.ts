@@ -31,7 +31,7 @@ export function clusterView(
 
 /**
  * What a view shows that does not move with the clock: built once per record and reused while the record, its
- * members and the endpoints' host are as they were (the tables' generations say so: any row handed out for
+ * members, the cluster parameter groups (members' apply status) and the endpoints' host are as they were (the tables' generations say so: any row handed out for
  * writing moves them), so a page of unchanged clusters builds no views anew. Frozen, since it is shared.
  */
 interface SettledView {
