@@ -68,10 +68,15 @@ export function liveFindings(
         fix: turnOnStreams(inputs.sourceCluster, streams.parameterGroup, streams.writer),
       });
     else if (streams.applyStatus && streams.applyStatus !== "in-sync")
+      // The member's status says only that some static parameter of the group waits for a reboot, not which: the
+      // stream may or may not be on yet, and an apply would stop at the stream's position. So it blocks.
       add({
         code: "live-streams-pending-reboot",
-        message: `${STREAMS_PARAMETER}=1 in ${streams.parameterGroup} is not in effect yet at ${inputs.sourceCluster} (its writer ${streams.writer ?? ""} is ${streams.applyStatus})`,
-        fix: `reboot the writer: aws neptune reboot-db-instance --db-instance-identifier ${streams.writer ?? "<the writer instance>"}`,
+        message: `${STREAMS_PARAMETER}=1 in ${streams.parameterGroup} may not be in effect yet at ${inputs.sourceCluster}: its writer ${streams.writer} has not rebooted since the group's static parameters changed (its DBClusterParameterGroupStatus is ${streams.applyStatus})`,
+        fix: [
+          `reboot the writer (${STREAMS_PARAMETER} is static: it takes effect after the reboot), and plan again once it is available:`,
+          rebootCommand(streams.writer),
+        ].join("\n"),
       });
   }
   return findings;
@@ -79,7 +84,7 @@ export function liveFindings(
 
 /** How to turn streams on: the parameter in a custom cluster parameter group (a default one can't change), and the reboot. */
 function turnOnStreams(cluster: string, group: string | undefined, writer: string | undefined): string {
-  const reboot = `aws neptune reboot-db-instance --db-instance-identifier ${writer ?? "<the writer instance>"}   (${STREAMS_PARAMETER} is static: it takes effect after the reboot)`;
+  const reboot = `${rebootCommand(writer)}   (${STREAMS_PARAMETER} is static: it takes effect after the reboot)`;
   const set = (name: string) =>
     `aws neptune modify-db-cluster-parameter-group --db-cluster-parameter-group-name ${name} --parameters ParameterName=${STREAMS_PARAMETER},ParameterValue=1,ApplyMethod=pending-reboot`;
   if (group && !group.startsWith("default."))
@@ -93,6 +98,9 @@ function turnOnStreams(cluster: string, group: string | undefined, writer: strin
     reboot,
   ].join("\n");
 }
+
+const rebootCommand = (writer: string | undefined) =>
+  `aws neptune reboot-db-instance --db-instance-identifier ${writer ?? "<the writer instance>"}`;
 
 export function streamPositionStep(inputs: MigrateInputs, journal: JournalData | undefined): PlannedStep {
   const position = journal?.live?.snapshotPosition;

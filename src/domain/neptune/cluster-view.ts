@@ -1,9 +1,11 @@
 import type { DBCluster } from "../../generated/neptune.js";
 import { clusterArn } from "./arn.js";
+import { clusterParameterApplyStatus } from "./data-plane/streams-settings.js";
 import { hostedZoneId } from "./endpoints.js";
 import { globalMembershipView } from "./global-clusters-members.js";
 import { clusterAvailableAt, clusterStatus, DAY_MS, type NeptuneScope } from "./lifecycle.js";
 import { membersOf } from "./lookups.js";
+import { clusterParameterGroupsGeneration } from "./parameter-groups.js";
 import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } from "./records.js";
 
 /**
@@ -29,13 +31,15 @@ export function clusterView(
 
 /**
  * What a view shows that does not move with the clock: built once per record and reused while the record, its
- * members and the endpoints' host are as they were (the tables' generations say so: any row handed out for
+ * members, the cluster parameter groups (members' apply status) and the endpoints' host are as they were (the tables' generations say so: any row handed out for
  * writing moves them), so a page of unchanged clusters builds no views anew. Frozen, since it is shared.
  */
 interface SettledView {
   view: Readonly<DBCluster>;
   clusters: number;
   instances: number;
+  /** The members' parameter group status follows the cluster's group (clusterParameterApplyStatus). */
+  groups: number;
   members: readonly InstanceRecord[];
   delays: NeptuneScope["delays"];
   host: string;
@@ -47,12 +51,14 @@ const settledViews = new WeakMap<ClusterRecord, SettledView>();
 function settledView(scope: NeptuneScope, cluster: ClusterRecord, members: InstanceRecord[]): Readonly<DBCluster> {
   const clusters = clusterTable(scope.store, scope.accountId, scope.region).generation;
   const instances = instanceTable(scope.store, scope.accountId, scope.region).generation;
+  const groups = clusterParameterGroupsGeneration(scope);
   const { host, readerHost } = scope.ports.config;
   const known = settledViews.get(cluster);
   if (
     known &&
     known.clusters === clusters &&
     known.instances === instances &&
+    known.groups === groups &&
     known.delays === scope.delays &&
     known.host === host &&
     known.readerHost === readerHost &&
@@ -65,6 +71,7 @@ function settledView(scope: NeptuneScope, cluster: ClusterRecord, members: Insta
     view,
     clusters,
     instances,
+    groups,
     members: [...members],
     delays: scope.delays,
     host,
@@ -106,7 +113,7 @@ function buildSettledView(scope: NeptuneScope, cluster: ClusterRecord, members: 
     DBClusterMembers: members.map((m) => ({
       DBInstanceIdentifier: m.DBInstanceIdentifier,
       IsClusterWriter: cluster.writer === m.DBInstanceIdentifier,
-      DBClusterParameterGroupStatus: "in-sync",
+      DBClusterParameterGroupStatus: clusterParameterApplyStatus(scope, cluster, m),
       PromotionTier: m.PromotionTier,
     })),
     VpcSecurityGroups: cluster.VpcSecurityGroupIds.map((id) => ({ VpcSecurityGroupId: id, Status: "active" })),

@@ -138,15 +138,31 @@ function groupShape<N extends Noun>(kind: GroupKind<N>, group: GroupRecord<N>): 
 
 // ====================================================================================== lookups
 
+/** The default group named `key` (lowercase), computed, or undefined when `key` names no default group. */
+function defaultNamed<N extends Noun>(kind: GroupKind<N>, place: Place, key: string): GroupRecord<N> | undefined {
+  const family = PARAMETER_GROUP_FAMILIES.find((f) => defaultParameterGroupName(f) === key);
+  return family ? defaultGroup(kind, place, family) : undefined;
+}
+
 function find<N extends Noun>(kind: GroupKind<N>, place: Place, name: string): GroupRecord<N> | undefined {
   const key = name.toLowerCase();
-  const family = PARAMETER_GROUP_FAMILIES.find((f) => defaultParameterGroupName(f) === key);
-  if (family) return defaultGroup(kind, place, family);
-  return tableOf(kind, place).get(key);
+  return defaultNamed(kind, place, key) ?? tableOf(kind, place).get(key);
 }
 
 /** The DB cluster parameter group `name` (case-insensitive; default groups included), or undefined. */
 export const findClusterParameterGroup = (place: Place, name: string) => find(CLUSTER_GROUPS, place, name);
+
+/** The same group, only to read: not handed out for writing, so the table's generation stays as it is. */
+export function peekClusterParameterGroup(
+  place: Place,
+  name: string,
+): Readonly<ClusterParameterGroupRecord> | undefined {
+  const key = name.toLowerCase();
+  return defaultNamed(CLUSTER_GROUPS, place, key) ?? tableOf(CLUSTER_GROUPS, place).peek(key);
+}
+
+/** A number that moves whenever a stored DB cluster parameter group may have changed (Table.generation). */
+export const clusterParameterGroupsGeneration = (place: Place): number => tableOf(CLUSTER_GROUPS, place).generation;
 /** The DB parameter group `name` (case-insensitive; default groups included), or undefined. */
 export const findParameterGroup = (place: Place, name: string) => find(INSTANCE_GROUPS, place, name);
 

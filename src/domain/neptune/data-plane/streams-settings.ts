@@ -1,4 +1,4 @@
-import { findClusterParameterGroup } from "../parameter-groups.js";
+import { peekClusterParameterGroup } from "../parameter-groups.js";
 import type { ClusterRecord, InstanceRecord, Place } from "../records.js";
 
 /** Whether Neptune Streams are on, and how long records are kept: an instance's, as of its last (re)boot. */
@@ -13,7 +13,7 @@ export const STREAMS_OFF: StreamSettings = { enabled: false, expiryDays: DEFAULT
 
 /** The settings the cluster's DB cluster parameter group holds now (applied or not). */
 export function streamSettingsOf(place: Place, cluster: ClusterRecord): StreamSettings {
-  const values = findClusterParameterGroup(place, cluster.DBClusterParameterGroup)?.Values ?? {};
+  const values = peekClusterParameterGroup(place, cluster.DBClusterParameterGroup)?.Values ?? {};
   const days = Number(values["neptune_streams_expiry_days"]?.ParameterValue ?? DEFAULT_EXPIRY_DAYS);
   return {
     enabled: values["neptune_streams"]?.ParameterValue === "1",
@@ -33,4 +33,21 @@ export const streamSettingsIn = (instance: InstanceRecord): StreamSettings => in
 /** The instance (re)starts (RebootDBInstance, StartDBCluster): it takes the settings its cluster's group holds now. */
 export function restartWithStreamSettings(place: Place, cluster: ClusterRecord, instance: InstanceRecord): void {
   instance.streams = streamSettingsOf(place, cluster);
+}
+
+/**
+ * A member's DBClusterMember.DBClusterParameterGroupStatus: `pending-reboot` while the static parameters it started
+ * with differ from what its cluster's group says now ("pending-reboot: The parameter group change will be applied
+ * after the DB instance reboots", RDS API reference, DBParameterGroupStatus), `in-sync` otherwise. Dynamic
+ * parameters (neptune_query_timeout…) apply at once and never make a member wait. *Decided*: a member that started
+ * with the values the group holds again (a change undone before any reboot) is in sync.
+ */
+export function clusterParameterApplyStatus(
+  place: Place,
+  cluster: ClusterRecord,
+  instance: InstanceRecord,
+): "in-sync" | "pending-reboot" {
+  const started = streamSettingsIn(instance);
+  const now = streamSettingsOf(place, cluster);
+  return started.enabled === now.enabled && started.expiryDays === now.expiryDays ? "in-sync" : "pending-reboot";
 }
