@@ -1,0 +1,66 @@
+import { checkClusterServes } from "../domain/neptune/data-plane/session.js";
+import { queryTimeoutMs } from "../domain/neptune/data-plane/query-timeout.js";
+import { streamSettingsIn } from "../domain/neptune/data-plane/streams-settings.js";
+import { graphSourceOf } from "../domain/neptune/global-clusters-members.js";
+import { instanceStatus, type NeptuneScope } from "../domain/neptune/lifecycle.js";
+import type { ClusterRecord, InstanceRecord } from "../domain/neptune/records.js";
+import { graphSummary } from "../graph/summary.js";
+
+/**
+ * A cluster's graph as the console shows it: GetPropertygraphSummary's numbers and names (src/graph/summary.ts),
+ * allow-listed field by field so that no property value can reach the page. Reached as the data plane reaches it
+ * (session.ts: the cluster must serve and have an available instance; a global secondary answers from its
+ * primary's graph), but read only: no catch-up runs, nothing is written, and a cluster that does not serve is not
+ * evicted (that is the data plane's business on its next request).
+ */
+export interface GraphDoc {
+  nodes: number;
+  relationships: number;
+  nodeLabels: string[];
+  relationshipTypes: string[];
+  nodePropertyKeys: string[];
+  relationshipPropertyKeys: string[];
+}
+
+/** The summary, or why there is none (the data plane's own refusal message). */
+export interface ClusterGraphDoc {
+  graph: GraphDoc | null;
+  /** Why `graph` is null. */
+  graphUnavailable?: string;
+}
+
+export function clusterGraphView(
+  scope: NeptuneScope,
+  cluster: ClusterRecord,
+  members: readonly InstanceRecord[],
+): ClusterGraphDoc {
+  try {
+    checkClusterServes(scope, cluster);
+    const writer = members.find((i) => i.DBInstanceIdentifier === cluster.writer);
+    const available = members.filter((i) => instanceStatus(scope, i, cluster) === "available");
+    const answering = available.find((i) => i === writer) ?? available[0];
+    if (!answering)
+      return {
+        graph: null,
+        graphUnavailable: `DB cluster '${cluster.DBClusterIdentifier}' has no available DB instance.`,
+      };
+    // The engine the data plane itself would hand this instance (same timeout and streams: nothing about it changes).
+    const source = graphSourceOf(scope, cluster);
+    const timeout = queryTimeoutMs(scope, cluster, answering);
+    const engine = scope.graphs.engine(source.scope, source.cluster, timeout, streamSettingsIn(answering));
+    const summary = graphSummary(engine.graph, "basic");
+    const keys = (maps: Record<string, number>[]) => maps.flatMap((map) => Object.keys(map));
+    return {
+      graph: {
+        nodes: summary.numNodes,
+        relationships: summary.numEdges,
+        nodeLabels: summary.nodeLabels,
+        relationshipTypes: summary.edgeLabels,
+        nodePropertyKeys: keys(summary.nodeProperties),
+        relationshipPropertyKeys: keys(summary.edgeProperties),
+      },
+    };
+  } catch (error) {
+    return { graph: null, graphUnavailable: (error as Error).message };
+  }
+}
