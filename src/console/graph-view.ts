@@ -4,6 +4,7 @@ import { streamSettingsIn } from "../domain/neptune/data-plane/streams-settings.
 import { graphSourceOf } from "../domain/neptune/global-clusters-members.js";
 import { instanceStatus, type NeptuneScope } from "../domain/neptune/lifecycle.js";
 import type { ClusterRecord, InstanceRecord } from "../domain/neptune/records.js";
+import type { PropertyGraph } from "../graph/model/graph.js";
 import { graphSummary } from "../graph/summary.js";
 
 /**
@@ -13,11 +14,17 @@ import { graphSummary } from "../graph/summary.js";
  * primary's graph), but read only: no catch-up runs, nothing is written, and a cluster that does not serve is not
  * evicted (that is the data plane's business on its next request).
  */
+/** A label or relationship type, and how many nodes or relationships carry it. */
+export interface NameCount {
+  name: string;
+  count: number;
+}
+
 export interface GraphDoc {
   nodes: number;
   relationships: number;
-  nodeLabels: string[];
-  relationshipTypes: string[];
+  nodeLabels: NameCount[];
+  relationshipTypes: NameCount[];
   nodePropertyKeys: string[];
   relationshipPropertyKeys: string[];
 }
@@ -48,14 +55,15 @@ export function clusterGraphView(
     const source = graphSourceOf(scope, cluster);
     const timeout = queryTimeoutMs(scope, cluster, answering);
     const engine = scope.graphs.engine(source.scope, source.cluster, timeout, streamSettingsIn(answering));
-    const summary = graphSummary(engine.graph, "basic");
+    const { graph } = engine;
+    const summary = graphSummary(graph, "basic");
     const keys = (maps: Record<string, number>[]) => maps.flatMap((map) => Object.keys(map));
     return {
       graph: {
         nodes: summary.numNodes,
         relationships: summary.numEdges,
-        nodeLabels: summary.nodeLabels,
-        relationshipTypes: summary.edgeLabels,
+        nodeLabels: summary.nodeLabels.map((name) => ({ name, count: graph.labelCount(name) })),
+        relationshipTypes: typeCounts(graph, summary.edgeLabels),
         nodePropertyKeys: keys(summary.nodeProperties),
         relationshipPropertyKeys: keys(summary.edgeProperties),
       },
@@ -63,4 +71,11 @@ export function clusterGraphView(
   } catch (error) {
     return { graph: null, graphUnavailable: (error as Error).message };
   }
+}
+
+/** How many relationships of each type (the summary lists the types; the graph indexes nodes by label only). */
+function typeCounts(graph: PropertyGraph, types: readonly string[]): NameCount[] {
+  const counts = new Map(types.map((type) => [type, 0]));
+  for (const rel of graph.relationships.values()) counts.set(rel.type, (counts.get(rel.type) ?? 0) + 1);
+  return types.map((name) => ({ name, count: counts.get(name)! }));
 }

@@ -45,12 +45,15 @@ function GraphSummary({ cluster }: { cluster: ClusterDoc }) {
     <div data-testid="graph-summary">
       <span data-testid="graph-nodes">{graph.nodes}</span> nodes, {graph.relationships} relationships
       <br />
-      <span class="muted">labels</span> {graph.nodeLabels.join(", ") || "none"}
+      <span class="muted">labels</span> {counted(graph.nodeLabels)}
       <br />
-      <span class="muted">relationship types</span> {graph.relationshipTypes.join(", ") || "none"}
+      <span class="muted">relationship types</span> {counted(graph.relationshipTypes)}
     </div>
   );
 }
+
+const counted = (names: { name: string; count: number }[]) =>
+  names.map(({ name, count }) => `${name} (${count})`).join(", ") || "none";
 
 const SNAPSHOT_COLUMNS: Column<SnapshotDoc>[] = [
   { title: "Snapshot", rowHeader: true, cell: (s) => s.id },
