@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { readJournal, type Claimable, type JournalData, type JournalEvent } from "../migrate/journal.js";
 import { ruleText } from "../migrate/rules.js";
+import { plannedSteps } from "./journal-plan.js";
 import type { Recording, RecordedWall } from "./run-recorder.js";
 
 /**
@@ -123,7 +124,8 @@ export function migrationView(file: JournalFile, recording: Recording | undefine
   if (!data) return { ...summary, runs: [], walls: [], cleanup: [] };
   return {
     ...summary,
-    runs: timeline(data.events, recording),
+    // A watched run knows its plan's rules; an unwatched journal asks the plan (journal-plan.ts).
+    runs: timeline(data.events, recording, recording ? undefined : plannedSteps(data)),
     walls: (recording?.walls ?? []).map((wall) => wallView(wall, recording!)),
     cleanup: data.events
       .filter((e) => e.step === "cleanup")
@@ -148,8 +150,15 @@ const stepOfEvent = (step: string) => (Object.hasOwn(CLAIM_STEPS, step) ? CLAIM_
 
 const rulesOf = (ids: readonly string[]): RuleView[] => ids.map((id) => ({ id, text: ruleText(id) }));
 
-/** The journal's events as apply runs (each from its `apply started`), each a list of the steps it worked on. */
-export function timeline(events: readonly JournalEvent[], recording?: Recording): RunView[] {
+/**
+ * The journal's events as apply runs (each from its `apply started`), each a list of the steps it worked on, with
+ * the rules the watched run's plan (`recording`) or else the `planned` steps give each.
+ */
+export function timeline(
+  events: readonly JournalEvent[],
+  recording?: Recording,
+  planned?: ReadonlyMap<string, { rules: readonly string[] }>,
+): RunView[] {
   const runs: RunView[] = [];
   let run: RunView | undefined;
   let boundary = "";
@@ -171,13 +180,13 @@ export function timeline(events: readonly JournalEvent[], recording?: Recording)
     const id = stepOfEvent(event.step);
     let step = run.steps.find((s) => s.id === id);
     if (!step) {
-      const planned = plannedStep(id);
+      const recorded = plannedStep(id);
       step = {
         id,
-        title: planned?.title ?? id,
+        title: recorded?.title ?? id,
         state: "in-progress",
         startedAt: boundary,
-        rules: rulesOf(planned?.rules ?? []),
+        rules: rulesOf(recorded?.rules ?? planned?.get(id)?.rules ?? []),
         events: [],
       };
       run.steps.push(step);

@@ -16,12 +16,13 @@ import {
 } from "../domain/neptune/records.js";
 import { own, snapshotView } from "../domain/neptune/snapshots.js";
 import type { Emulator } from "../emulator.js";
+import { clusterGraphView, type ClusterGraphDoc } from "./graph-view.js";
 import { accountOfPrincipal, keyPolicyView, type StatementView } from "./key-policy-view.js";
 
 /**
  * The console's picture of the state, read through the domain's own views (the status, PercentProgress and members
  * that Describe* would show) and built field by field from an allow-list: a document never copies a record, so
- * key material, wrapped data keys, graphs, secret access keys and session tokens cannot reach it. Read only: no
+ * key material, wrapped data keys, graph property values, secret access keys and session tokens cannot reach it. Read only: no
  * catch-up runs here (a finished deletion is swept by the next AWS request, as then), nothing is written.
  */
 
@@ -33,7 +34,7 @@ export interface InstanceDoc {
   endpoint?: string;
 }
 
-export interface ClusterDoc {
+export interface ClusterDoc extends ClusterGraphDoc {
   region: string;
   id: string;
   arn: string;
@@ -202,6 +203,7 @@ function clustersIn(scope: NeptuneScope): ClusterDoc[] {
           } satisfies InstanceDoc;
         }),
         createdAt: iso(cluster.ClusterCreateTime),
+        ...clusterGraphView(scope, cluster, shown),
       };
     })
     .sort((a, b) => a.id.localeCompare(b.id));

@@ -84,6 +84,8 @@ describe("the console in chromium, after the demo", () => {
     assert.match(await row.innerText(), /available/);
     assert.match(await row.innerText(), /\(writer, db\.\w+\.\w+\) available/);
     assert.match(await row.innerText(), /key\//);
+    // The seed's graph (the data plane's summary), read through the console.
+    assert.equal(await row.getByTestId("graph-nodes").innerText(), "710");
     const snapshot = page.getByTestId("snapshot-row").filter({ hasText: SHARED_SNAPSHOT });
     assert.equal(await snapshot.getByTestId("shared-with").innerText(), B);
     assert.match(await snapshot.innerText(), /manual\s+available\s+100%/);
@@ -101,6 +103,7 @@ describe("the console in chromium, after the demo", () => {
     const restored = page.getByTestId("cluster-row").filter({ hasText: "orders-graph" });
     await restored.waitFor();
     assert.match(await restored.innerText(), /available/);
+    assert.equal(await restored.getByTestId("graph-nodes").innerText(), "710", "the restored cluster has the graph");
     const copy = page.getByTestId("snapshot-row").filter({ hasText: "trident-orders-graph-from-111111111111" });
     assert.match(await copy.innerText(), new RegExp(`cluster-snapshot:${SHARED_SNAPSHOT}`));
     await shot(`account-${B}`);

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { journalFiles, migrationSummary, migrationView, timeline } from "../../src/console/migrations.js";
 import { RunRecordings } from "../../src/console/run-recorder.js";
-import type { JournalEvent } from "../../src/migrate/journal.js";
+import { Journal, type JournalEvent } from "../../src/migrate/journal.js";
 import type { Reporter } from "../../src/migrate/steps/context.js";
-import type { Plan, PlannedStep } from "../../src/migrate/types.js";
+import { ruleText } from "../../src/migrate/rules.js";
+import type { Plan, PlannedStep, StepId } from "../../src/migrate/types.js";
 import { silentProgress } from "../../src/migrate/waiters.js";
 
 /** The migration view's timeline, from a journal's events and what a watched run recorded. */
@@ -109,6 +110,55 @@ describe("the migration timeline", () => {
         beforeStep: "copy",
       },
     ]);
+  });
+
+  test("a journal apply wrote on the command line: each step with the rules the plan gives it for that source", () => {
+    const dir = mkdtempSync(join(tmpdir(), "trident-journals-"));
+    dirs.push(dir);
+    /** A finished apply, as `trident migrate apply` journals it (no console watching). */
+    const applied = (name: string, source: { cluster?: string; snapshot?: string }, steps: StepId[]) => {
+      const journal = Journal.open(join(dir, `${name}.json`), {
+        migrationId: name,
+        region: "us-east-1",
+        source: { account: "111111111111", ...source },
+        target: { account: "222222222222", cluster: "orders-graph" },
+      });
+      journal.record("apply", "started");
+      for (const step of steps) journal.complete(step);
+      journal.record("apply", "finished");
+    };
+    applied("cmk", { cluster: "orders-graph" }, [
+      "snapshot",
+      "share",
+      "key-policy",
+      "copy",
+      "restore",
+      "instances",
+      "verify",
+    ]);
+    applied("plain", { cluster: "orders-graph" }, ["snapshot", "share", "copy", "restore"]);
+    applied("automated", { snapshot: "rds:orders-graph-2026-11-29" }, ["copy-to-cmk", "share"]);
+    const rules = (id: string) =>
+      Object.fromEntries(
+        migrationView({ id, path: join(dir, `${id}.json`) }, undefined).runs[0]!.steps.map((step) => [
+          step.id,
+          step.rules.map((rule) => rule.id).join(" "),
+        ]),
+      );
+    assert.deepEqual(rules("cmk"), {
+      snapshot: "",
+      share: "R4 R5",
+      "key-policy": "R10 K1 K2 K3",
+      copy: "R5 R6 R7 R8 R9 R10",
+      restore: "R11",
+      instances: "R11",
+      verify: "",
+    });
+    assert.deepEqual(rules("plain"), { snapshot: "", share: "R2 R5", copy: "R5 R7 R8", restore: "R11" });
+    assert.deepEqual(rules("automated"), { "copy-to-cmk": "R1", share: "R2 R5" });
+    const share = migrationView({ id: "cmk", path: join(dir, "cmk.json") }, undefined).runs[0]!.steps[1]!;
+    assert.deepEqual(share.rules[0], { id: "R4", text: ruleText("R4") });
+    assert.equal(share.title, "share", "titles stay the journal's step ids (the plan's name resources it can't know)");
   });
 
   test("journal files: only .json files of the directories, each by id; an unreadable one is listed with why", () => {

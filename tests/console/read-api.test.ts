@@ -11,6 +11,11 @@ import {
   ModifyDBClusterSnapshotAttributeCommand,
   NeptuneClient,
 } from "@aws-sdk/client-neptune";
+import {
+  ExecuteOpenCypherQueryCommand,
+  GetPropertygraphSummaryCommand,
+  NeptunedataClient,
+} from "@aws-sdk/client-neptunedata";
 import { GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { DEFAULT_CREDENTIALS } from "../../src/config/defaults.js";
 import type { ConsoleOptions } from "../../src/console/service.js";
@@ -20,6 +25,7 @@ import { startServer, type RunningServer } from "../../src/server/http.js";
 import { encodeRecord } from "../../src/state/codec.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { A, ADMIN, B, REGION } from "../helpers/harness.js";
+import { addInstance, endpointsOf, portRange } from "../dataplane/fixture.js";
 import { ownerStatement, policyOf, targetStatements } from "../helpers/seed.js";
 
 /**
@@ -35,8 +41,12 @@ after(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function server(console?: ConsoleOptions) {
-  const emulator = new Emulator({ delays: DELAY_PROFILES.instant, ...(console ? { console } : {}) });
+async function server(console?: ConsoleOptions, dataPlane?: { firstPort: number; lastPort: number }) {
+  const emulator = new Emulator({
+    delays: DELAY_PROFILES.instant,
+    ...(console ? { console } : {}),
+    ...(dataPlane ? { dataPlane } : {}),
+  });
   const running = await startServer(emulator, { port: 0 });
   servers.push(running);
   const config = { region: REGION, endpoint: running.endpoint, credentials: ADMIN[A]!, maxAttempts: 1 };
@@ -195,6 +205,62 @@ describe("the console's read API", () => {
     for (const body of bodies)
       for (const secret of secrets)
         assert.equal(body.includes(secret), false, `a secret leaked: ${secret.slice(0, 8)}…`);
+  });
+
+  test("a cluster's graph summary: counts and names as GetPropertygraphSummary has them, never a value", async () => {
+    const { clients, call, rows } = await server({ journalDirs: [] }, await portRange());
+    await populate(clients);
+    type Cluster = { id: string; graph: Record<string, unknown> | null; graphUnavailable?: string };
+    const cluster = async () => {
+      const body = (await call("GET", `${CONSOLE}/api/state`)).body;
+      const accounts = JSON.parse(body).accounts as { accountId: string; clusters: Cluster[] }[];
+      return { body, cluster: accounts.find((a) => a.accountId === A)!.clusters[0]! };
+    };
+    const bare = (await cluster()).cluster;
+    assert.deepEqual(
+      [bare.graph, bare.graphUnavailable],
+      [null, "DB cluster 'orders-graph' has no available DB instance."],
+    );
+
+    await addInstance(clients.neptune, "orders-graph", "orders-graph-1");
+    const { writer } = await endpointsOf(clients.neptune, "orders-graph");
+    const data = new NeptunedataClient({
+      region: REGION,
+      endpoint: `http://${writer.address}:${writer.port}`,
+      credentials: ADMIN[A]!,
+      maxAttempts: 1,
+    });
+    await data.send(
+      new ExecuteOpenCypherQueryCommand({
+        openCypherQuery:
+          "CREATE (:Customer {name: 'secret-customer-name'})-[:PLACED {channel: 'web'}]->(:Order {total: 98765.25})," +
+          " (:Customer {name: 'x'}), (:Product:Item {sku: 'p-1'})",
+      }),
+    );
+    const before = rows();
+    const { body, cluster: shown } = await cluster();
+    assert.equal(rows(), before, "reading the graph wrote nothing");
+    const summary = (await data.send(new GetPropertygraphSummaryCommand({}))).payload!.graphSummary!;
+    // The numbers and names are the data plane's own summary's; the counts per name are the graph's.
+    assert.deepEqual(shown.graph, {
+      nodes: summary.numNodes,
+      relationships: summary.numEdges,
+      nodeLabels: [
+        { name: "Customer", count: 2 },
+        { name: "Item", count: 1 },
+        { name: "Order", count: 1 },
+        { name: "Product", count: 1 },
+      ],
+      relationshipTypes: [{ name: "PLACED", count: 1 }],
+      nodePropertyKeys: ["name", "sku", "total"],
+      relationshipPropertyKeys: ["channel"],
+    });
+    assert.deepEqual([summary.numNodes, summary.numEdges], [4, 1]);
+    const names = (list: { name: string }[]) => list.map((entry) => entry.name);
+    assert.deepEqual(names(shown.graph!["nodeLabels"] as { name: string }[]), summary.nodeLabels);
+    assert.deepEqual(names(shown.graph!["relationshipTypes"] as { name: string }[]), summary.edgeLabels);
+    for (const value of ["secret-customer-name", "p-1", "web", "98765"])
+      assert.equal(body.includes(value), false, `a property value reached the page: ${value}`);
   });
 
   test("server-sent events: a hello at once, then each committed change by kind, without a row in it", async () => {

@@ -33,8 +33,27 @@ const CLUSTER_COLUMNS: Column<ClusterDoc>[] = [
       </>
     ),
   },
+  { title: "Graph", cell: (c) => <GraphSummary cluster={c} /> },
   { title: "Region", cell: (c) => c.region },
 ];
+
+/** The cluster's graph summary: counts and names only (the read API never carries property values). */
+function GraphSummary({ cluster }: { cluster: ClusterDoc }) {
+  const { graph } = cluster;
+  if (!graph) return <span class="muted">{cluster.graphUnavailable ?? "no graph"}</span>;
+  return (
+    <div data-testid="graph-summary">
+      <span data-testid="graph-nodes">{graph.nodes}</span> nodes, {graph.relationships} relationships
+      <br />
+      <span class="muted">labels</span> {counted(graph.nodeLabels)}
+      <br />
+      <span class="muted">relationship types</span> {counted(graph.relationshipTypes)}
+    </div>
+  );
+}
+
+const counted = (names: { name: string; count: number }[]) =>
+  names.map(({ name, count }) => `${name} (${count})`).join(", ") || "none";
 
 const SNAPSHOT_COLUMNS: Column<SnapshotDoc>[] = [
   { title: "Snapshot", rowHeader: true, cell: (s) => s.id },

@@ -148,7 +148,7 @@ export function openSession(world: DataPlaneWorld, port: number, arrival: Arriva
 }
 
 /** Refuses when the cluster is not available (stopped, in transition, or unable to use its KMS key). */
-function checkClusterServes(scope: NeptuneScope, cluster: ClusterRecord): void {
+export function checkClusterServes(scope: NeptuneScope, cluster: ClusterRecord): void {
   const status = clusterStatus(scope, cluster);
   if (status === "available" || status === "backing-up") return;
   const id = cluster.DBClusterIdentifier;
