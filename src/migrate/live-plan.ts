@@ -1,3 +1,4 @@
+import { stepRules } from "./step-rules.js";
 import type { JournalData } from "./journal.js";
 import { formatEvent } from "./stream-records.js";
 import type { Discovered, Finding, MigrateInputs, PlannedStep } from "./types.js";
@@ -112,7 +113,7 @@ export function streamPositionStep(inputs: MigrateInputs, journal: JournalData |
       "GetPropertygraphStream iteratorType=LATEST on the source's endpoint (neptune-db:GetStreamRecords)",
       "recorded in the journal: the target will hold every change up to it, and replays the ones after it",
     ],
-    rules: [],
+    rules: stepRules("stream-position"),
     state: position ? "done" : "todo",
     ...(position ? { reason: `the snapshot's position is ${formatEvent(position)}` } : {}),
   };
@@ -129,7 +130,7 @@ export function replayStep(inputs: MigrateInputs, found: Discovered, journal: Jo
       "each page of whole transactions: one ExecuteOpenCypherQuery on the target (neptune-db:ReadDataViaQuery, WriteDataViaQuery, DeleteDataViaQuery), idempotent",
       "until caught up (--follow: keep following); then trident migrate cutover",
     ],
-    rules: ["R11"],
+    rules: stepRules("replay"),
     state: "todo",
   };
 }

@@ -1,3 +1,4 @@
+import { stepRules } from "./step-rules.js";
 import { MAX_SHARED_ACCOUNTS } from "../domain/neptune/quotas.js";
 import { authorize, parsePolicy } from "../policy/index.js";
 import { SHARED_SNAPSHOT_QUOTA_FIX } from "./errors.js";
@@ -232,7 +233,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
           side: "source",
           title: `create a customer-managed key ${names.createdKeyAlias} in ${A}`,
           details: ["CreateKey (KMS's default key policy: the account's full access), then CreateAlias"],
-          rules: path.awsManagedKey ? ["R3"] : [],
+          rules: stepRules("create-source-key", path),
         },
         found.createdSourceKey ? "done" : "todo",
       ),
@@ -252,7 +253,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
             `CreateDBClusterSnapshot DBClusterIdentifier=${inputs.sourceCluster} Tags: ${formatTags(spec.SnapshotTags)}`,
             "wait until available",
           ],
-          rules: [],
+          rules: stepRules("snapshot"),
         },
         taken ? (taken.Status === "available" ? "done" : "in-progress") : "todo",
       ),
@@ -261,7 +262,6 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
   if (cmkName) {
     const from = manualName ?? inputs.sourceSnapshot!;
     const key = path.shareKey?.Arn ?? names.createdKeyAlias ?? "(a CMK of the source account)";
-    const rules = [...(path.automated ? ["R1"] : []), ...(path.awsManagedKey ? ["R3"] : [])];
     steps.push(
       settled(
         {
@@ -272,7 +272,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
             `CopyDBClusterSnapshot SourceDBClusterSnapshotIdentifier=${from} TargetDBClusterSnapshotIdentifier=${cmkName}${path.encrypted ? ` KmsKeyId=${key}` : ""} CopyTags=true`,
             "wait until available",
           ],
-          rules,
+          rules: stepRules("copy-to-cmk", path),
         },
         found.sourceCmkSnapshot ? (found.sourceCmkSnapshot.Status === "available" ? "done" : "in-progress") : "todo",
       ),
@@ -293,7 +293,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
           `ModifyDBClusterSnapshotAttribute AttributeName=restore ValuesToAdd=${B}`,
           `the target then addresses it by its ARN: ${shareArn}`,
         ],
-        rules: [path.encrypted ? "R4" : "R2", "R5"],
+        rules: stepRules("share", path),
       },
       shareSnapshot?.SharedWith.includes(B) ? "done" : "todo",
     ),
@@ -323,7 +323,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
             "GetKeyPolicy; add two statements for the target account (every existing statement is kept)",
             "check the new policy locally (K1 lockout, K2 principals, K3 size), then PutKeyPolicy",
           ],
-          rules: ["R10", "K1", "K2", "K3"],
+          rules: stepRules("key-policy", path),
         },
         state,
       ),
@@ -344,7 +344,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
       `  Tags (applied explicitly): ${formatTags(spec.SnapshotTags)}`,
       "wait until available",
     ],
-    rules: path.encrypted ? ["R5", "R6", "R7", "R8", "R9", "R10"] : ["R5", "R7", "R8"],
+    rules: stepRules("copy", path),
     state: copyState,
     ...(clusterIsOurs ? { reason: settledReason } : {}),
   });
@@ -359,7 +359,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
         `  Tags (applied explicitly): ${formatTags(spec.SnapshotTags)}`,
         "wait until available",
       ],
-      rules: path.encrypted ? ["R12", "R13"] : ["R12"],
+      rules: stepRules("copy-region", path),
       state: regionCopyState,
       ...(clusterIsOurs ? { reason: settledReason } : {}),
     });
@@ -374,7 +374,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
       `  Tags: ${formatTags(spec.ClusterTags)}`,
       "wait until available",
     ],
-    rules: ["R11"],
+    rules: stepRules("restore"),
     state: restoreState,
   });
 
@@ -403,7 +403,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
       ),
       "wait until each is available",
     ],
-    rules: ["R11"],
+    rules: stepRules("instances"),
     state: instanceStates.every((state) => state === "done")
       ? "done"
       : instanceStates.some((state) => state === "in-progress")
@@ -418,7 +418,7 @@ export function buildPlan(inputs: MigrateInputs, found: Discovered, journal?: Jo
       `cluster and ${instances.length} instance${instances.length === 1 ? "" : "s"} available; ${path.encrypted || spec.KmsKeyId ? `encrypted with ${targetKeyShown}` : "unencrypted"}`,
       `engine version ${spec.EngineVersion ?? "(any)"}, parameter group ${spec.DBClusterParameterGroupName ?? "(default)"}, tags ${formatTags(spec.ClusterTags)}`,
     ],
-    rules: [],
+    rules: stepRules("verify"),
     state: "todo",
   });
   if (inputs.verifyData) steps.push(verifyDataStep(inputs, found, sourceSettled, add));
@@ -490,7 +490,7 @@ function verifyDataStep(inputs: MigrateInputs, found: Discovered, sourceSettled:
       `source ${sourceUrl ?? "(the source cluster's endpoint)"}, target ${inputs.target.dataEndpoint ?? "(the restored cluster's endpoint)"}`,
       "the same nodes, relationships, labels, property counts and shapes, or apply fails (exit 4)",
     ],
-    rules: ["R11"],
+    rules: stepRules("verify-data"),
     state: "todo",
   };
 }
