@@ -78,38 +78,43 @@ const EVENT_COLUMNS: Column<AccountDoc["events"][number]>[] = [
   { title: "Message", cell: (e) => e.message },
 ];
 
+/** A titled table of an account's resources, or a line saying there are none. */
+function TableSection<T>({
+  title,
+  none,
+  ...table
+}: { title: string; none: string } & Parameters<typeof DataTable<T>>[0]) {
+  return (
+    <Section title={title} count={table.rows.length}>
+      {table.rows.length === 0 ? <Empty>{none}</Empty> : <DataTable {...table} />}
+    </Section>
+  );
+}
+
 export function AccountView({ account }: { account: AccountDoc | undefined }) {
   if (!account) return <Empty>This account holds no state.</Empty>;
   return (
     <div class="account-view" data-testid="account-view" data-account={account.accountId}>
       <h2 tabIndex={-1}>Account {account.accountId}</h2>
       <p class="muted">Regions: {account.regions.join(", ") || "none (IAM only)"}</p>
-      <Section title="Clusters" count={account.clusters.length}>
-        {account.clusters.length === 0 ? (
-          <Empty>No clusters.</Empty>
-        ) : (
-          <DataTable
-            testId="clusters"
-            rowTestId="cluster-row"
-            columns={CLUSTER_COLUMNS}
-            rows={account.clusters}
-            rowKey={(c) => c.arn}
-          />
-        )}
-      </Section>
-      <Section title="Snapshots" count={account.snapshots.length}>
-        {account.snapshots.length === 0 ? (
-          <Empty>No snapshots.</Empty>
-        ) : (
-          <DataTable
-            testId="snapshots"
-            rowTestId="snapshot-row"
-            columns={SNAPSHOT_COLUMNS}
-            rows={account.snapshots}
-            rowKey={(s) => s.arn}
-          />
-        )}
-      </Section>
+      <TableSection
+        title="Clusters"
+        none="No clusters."
+        testId="clusters"
+        rowTestId="cluster-row"
+        columns={CLUSTER_COLUMNS}
+        rows={account.clusters}
+        rowKey={(c) => c.arn}
+      />
+      <TableSection
+        title="Snapshots"
+        none="No snapshots."
+        testId="snapshots"
+        rowTestId="snapshot-row"
+        columns={SNAPSHOT_COLUMNS}
+        rows={account.snapshots}
+        rowKey={(s) => s.arn}
+      />
       <KeysSection account={account} />
       <Section title="IAM" count={account.iam.users.length + account.iam.roles.length}>
         <div class="columns">
