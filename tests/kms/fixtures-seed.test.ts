@@ -331,7 +331,7 @@ describe("LocalStack's _custom_id_ and _custom_key_material_ tags on CreateKey",
     assert.equal(taken.name, "AlreadyExistsException");
     assert.equal(taken.message, `A key with the id ${KEY_ID} already exists.`);
     const rsa = await rejection(() =>
-      kms.send(new CreateKeyCommand({ KeySpec: "ML_DSA_44", Tags: tags("00000000-0000-0000-0000-000000000001", "x") })),
+      kms.send(new CreateKeyCommand({ KeySpec: "SM2", Tags: tags("00000000-0000-0000-0000-000000000001", "x") })),
     );
     assert.equal(rsa.name, "UnsupportedOperationException");
     assert.equal([...emulator.store.rows()].length, before);

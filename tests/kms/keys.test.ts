@@ -101,15 +101,15 @@ describe("KMS CreateKey and DescribeKey", () => {
   test("keys of other kinds are refused with UnsupportedOperationException naming what is missing", async () => {
     const { a } = inProcess();
     for (const input of [
-      { KeySpec: "ML_DSA_44" as const, KeyUsage: "SIGN_VERIFY" as const },
-      { KeySpec: "ECC_NIST_P256" as const, KeyUsage: "SIGN_VERIFY" as const, Origin: "EXTERNAL" as const },
+      { KeySpec: "ML_DSA_44" as const, KeyUsage: "SIGN_VERIFY" as const, Origin: "EXTERNAL" as const },
+      { KeySpec: "SM2" as const, KeyUsage: "SIGN_VERIFY" as const },
     ]) {
       const error = await rejection(() => a.kms.send(new CreateKeyCommand(input)));
       assert.equal(error.name, "UnsupportedOperationException");
       assert.equal(error.$metadata?.httpStatusCode, 400);
       assert.match(
         error.message,
-        /^Trident's KMS (imports key material for symmetric encryption and HMAC keys only|does not support KeySpec)/,
+        /^(Trident's KMS imports key material for symmetric encryption, HMAC, RSA and ECC keys only, not for ML_DSA_44 keys\.|KeySpec SM2 is not supported in this Region)$/,
       );
     }
   });

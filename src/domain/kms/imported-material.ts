@@ -7,9 +7,11 @@ import type {
   GetParametersForImportResponse,
   ImportKeyMaterialRequest,
   ImportKeyMaterialResponse,
+  KeySpec,
   WrappingKeySpec,
 } from "../../generated/kms.js";
 import { authorizeKeyAction } from "./access.js";
+import { checkWrappingFor, importedPrivateKey, importsPrivateKeyOf } from "./imported-key-pairs.js";
 import type { KmsCall } from "./env.js";
 import { kmsFault, validationException } from "./errors.js";
 import { requireNotPendingDeletion } from "./key-states.js";
@@ -25,7 +27,7 @@ import { resolveKey } from "./resolve.js";
  * wrapped under an RSA public key KMS hands out with an import token, both valid 24 hours. The material is then
  * the key's for good: a re-import must bring the same material (IncorrectKeyMaterialException). It may expire
  * (ExpirationModel/ValidTo, on the one clock) or be deleted, and the key is PendingImport again until re-imported.
- * Trident imports symmetric encryption and HMAC key material.
+ * Trident imports symmetric encryption, HMAC, and RSA and ECC private keys (imported-key-pairs.ts).
  */
 
 const PARAMETERS_VALID_MS = 24 * 3_600_000;
@@ -48,9 +50,9 @@ export function pendingImport(): Pick<KeyRecord, "Origin" | "Material" | "Import
   return { Origin: "EXTERNAL", Material: Buffer.alloc(0), Import: { Imported: false } };
 }
 
-/** The key specs whose material Trident imports: symmetric encryption and HMAC keys. */
-export function importsMaterialOf(spec: string): boolean {
-  return spec === "SYMMETRIC_DEFAULT" || spec in HMAC_SPECS;
+/** The key specs whose material Trident imports: symmetric encryption, HMAC, RSA and ECC keys. */
+export function importsMaterialOf(spec: KeySpec): boolean {
+  return spec === "SYMMETRIC_DEFAULT" || spec in HMAC_SPECS || importsPrivateKeyOf(spec);
 }
 
 export async function getParametersForImport(
@@ -70,6 +72,7 @@ export async function getParametersForImport(
       `${input.WrappingAlgorithm} with wrapping key spec ${input.WrappingKeySpec} is available only in the China Regions.`,
     );
   }
+  checkWrappingFor(keySpecOf(key), input.WrappingAlgorithm, input.WrappingKeySpec);
   const { publicKey, privateKey } = await wrappingKeyPair(bits);
   const token = randomBytes(64);
   const validTo = call.env.clock.now().getTime() + PARAMETERS_VALID_MS;
@@ -109,9 +112,9 @@ export function importKeyMaterial(call: KmsCall, input: ImportKeyMaterialRequest
       "The import token has expired. Use GetParametersForImport to get a new one.",
     );
   }
-  const material = unwrap(parameters, Buffer.from(input.EncryptedKeyMaterial));
-  if (!material) throw kmsFault("InvalidCiphertextException", "");
-  checkMaterialFits(key, material);
+  const unwrapped = unwrap(parameters, Buffer.from(input.EncryptedKeyMaterial));
+  if (!unwrapped) throw kmsFault("InvalidCiphertextException", "");
+  const material = fittingMaterial(key, unwrapped);
   const materialId = keyMaterialId(key.KeyId, material);
   const before = importOf(key).MaterialId;
   if (before !== undefined && before !== materialId) {
@@ -231,11 +234,13 @@ function unwrap(parameters: NonNullable<ImportRecord["ParameterSets"]>[number], 
 }
 
 /**
- * Symmetric encryption key material is 256 bits; HMAC key material is between the spec's length and its block size
- * [KMS importing-keys-conceptual]. *Decided*: anything else is IncorrectKeyMaterialException.
+ * The material as the key keeps it. Symmetric encryption key material is 256 bits; HMAC key material is between the
+ * spec's length and its block size [KMS importing-keys-conceptual]; a key pair's is its PKCS#8 private key
+ * (imported-key-pairs.ts). *Decided*: anything else is IncorrectKeyMaterialException.
  */
-function checkMaterialFits(key: KeyRecord, material: Buffer): void {
+function fittingMaterial(key: KeyRecord, material: Buffer): Buffer {
   const spec = keySpecOf(key);
+  if (importsPrivateKeyOf(spec)) return importedPrivateKey(spec, material);
   const hmac = HMAC_SPECS[spec];
   const [min, max] = hmac ? [hmac.bytes, hmac.bytes <= 32 ? 64 : 128] : [32, 32];
   if (material.length < min || material.length > max) {
@@ -244,4 +249,5 @@ function checkMaterialFits(key: KeyRecord, material: Buffer): void {
       `Key material for a ${spec} key must be ${min === max ? `${min}` : `${min} to ${max}`} bytes; this is ${material.length}.`,
     );
   }
+  return material;
 }

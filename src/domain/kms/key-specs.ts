@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type {
   CreateKeyRequest,
+  CustomerMasterKeySpec,
   EncryptionAlgorithmSpec,
   KeyAgreementAlgorithmSpec,
   KeySpec,
@@ -11,6 +12,7 @@ import type {
 import { ECC_SPECS, newEccPrivateKey } from "./ecc.js";
 import { ED25519_SIGNING_ALGORITHMS, newEd25519PrivateKey } from "./eddsa.js";
 import { kmsFault, validationException } from "./errors.js";
+import { ML_DSA_SIGNING_ALGORITHMS, ML_DSA_SPECS, newMlDsaSeed } from "./ml-dsa.js";
 import type { KeyRecord } from "./records.js";
 import { RSA_ENCRYPTION_ALGORITHMS, RSA_SIGNING_ALGORITHMS, RSA_SPECS } from "./rsa.js";
 
@@ -46,6 +48,10 @@ const USAGES: Partial<Record<KeySpec, KeyUsageType[]>> = {
   ECC_NIST_P521: ["SIGN_VERIFY", "KEY_AGREEMENT"],
   ECC_SECG_P256K1: ["SIGN_VERIFY"],
   ECC_NIST_EDWARDS25519: ["SIGN_VERIFY"],
+  // "KeyUsage: SIGN_VERIFY" is the only one ML-DSA keys have [KMS mldsa.html].
+  ML_DSA_44: ["SIGN_VERIFY"],
+  ML_DSA_65: ["SIGN_VERIFY"],
+  ML_DSA_87: ["SIGN_VERIFY"],
 };
 
 /**
@@ -74,6 +80,7 @@ export function keyAlgorithms(key: KeyRecord): KeyAlgorithms {
   const curve = ECC_SPECS[spec];
   if (curve) return { SigningAlgorithms: [curve.algorithm] };
   if (spec === "ECC_NIST_EDWARDS25519") return { SigningAlgorithms: ED25519_SIGNING_ALGORITHMS };
+  if (ML_DSA_SPECS[spec]) return { SigningAlgorithms: ML_DSA_SIGNING_ALGORITHMS };
   if (RSA_SPECS[spec]) {
     return usage === "SIGN_VERIFY"
       ? { SigningAlgorithms: RSA_SIGNING_ALGORITHMS }
@@ -82,9 +89,22 @@ export function keyAlgorithms(key: KeyRecord): KeyAlgorithms {
   return { EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"] };
 }
 
-/** A key pair's spec (RSA, ECC or Edwards): it has a public key; the others are secret keys. */
+/** A key pair's spec (RSA, ECC, Edwards or ML-DSA): it has a public key; the others are secret keys. */
 export function isAsymmetric(spec: KeySpec): boolean {
-  return ECC_SPECS[spec] !== undefined || RSA_SPECS[spec] !== undefined || spec === "ECC_NIST_EDWARDS25519";
+  return (
+    ECC_SPECS[spec] !== undefined ||
+    RSA_SPECS[spec] !== undefined ||
+    ML_DSA_SPECS[spec] !== undefined ||
+    spec === "ECC_NIST_EDWARDS25519"
+  );
+}
+
+/**
+ * The deprecated CustomerMasterKeySpec repeats KeySpec for every spec its enum has [M-KMS KeyMetadata]; the specs
+ * that came after it (Edwards, ML-DSA) have none.
+ */
+export function customerMasterKeySpecOf(spec: KeySpec): CustomerMasterKeySpec | undefined {
+  return spec === "ECC_NIST_EDWARDS25519" || ML_DSA_SPECS[spec] ? undefined : (spec as CustomerMasterKeySpec);
 }
 
 export interface KeyKind {
@@ -124,7 +144,7 @@ export function keyKind(input: CreateKeyRequest): KeyKind {
   if (!allowed) {
     throw kmsFault(
       "UnsupportedOperationException",
-      `Trident's KMS does not support KeySpec ${spec}; it has SYMMETRIC_DEFAULT, HMAC_224/256/384/512, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 and ECC_NIST_EDWARDS25519 keys.`,
+      `Trident's KMS does not support KeySpec ${spec}; it has SYMMETRIC_DEFAULT, HMAC_224/256/384/512, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1, ECC_NIST_EDWARDS25519 and ML_DSA_44/65/87 keys.`,
     );
   }
   if (!allowed.includes(usage)) {
@@ -142,8 +162,9 @@ export function materialBytes(spec: KeySpec): number | undefined {
 }
 
 /**
- * Fresh material for a key of this spec: random secret bytes, or a new key pair's PKCS#8 private key. An RSA key is
- * never made here: it is the one the request made before its turn (key-generation.ts), given as `madeAhead`.
+ * Fresh material for a key of this spec: random secret bytes, a new key pair's PKCS#8 private key, or an ML-DSA
+ * key's seed (ml-dsa.ts). An RSA key is never made here: it is the one the request made before its turn
+ * (key-generation.ts), given as `madeAhead`.
  */
 export function newMaterial(spec: KeySpec, madeAhead?: Buffer): Buffer {
   const curve = ECC_SPECS[spec];
@@ -152,6 +173,7 @@ export function newMaterial(spec: KeySpec, madeAhead?: Buffer): Buffer {
     if (!madeAhead) throw new Error(`No ${spec} key pair was made ahead of the turn (key-generation.ts)`);
     return madeAhead;
   }
+  if (ML_DSA_SPECS[spec]) return newMlDsaSeed();
   return spec === "ECC_NIST_EDWARDS25519" ? newEd25519PrivateKey() : randomBytes(materialBytes(spec)!);
 }
 

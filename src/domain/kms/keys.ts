@@ -82,7 +82,7 @@ export function createKey(call: KmsCall, input: CreateKeyRequest, extensions?: K
 
 /**
  * The origin and key store (custom-key-stores.ts: none exists, so a CustomKeyStoreId is not found), then the spec
- * and usage (key-specs.ts). Trident imports symmetric and HMAC material only; other EXTERNAL keys are refused up
+ * and usage (key-specs.ts). Trident imports symmetric, HMAC, RSA and ECC material only; other EXTERNAL keys are refused up
  * front, naming what is missing, rather than half-working.
  */
 function checkSupportedKey(input: CreateKeyRequest): KeyKind {
@@ -91,7 +91,7 @@ function checkSupportedKey(input: CreateKeyRequest): KeyKind {
   if (input.Origin === "EXTERNAL" && !importsMaterialOf(kind.KeySpec)) {
     throw kmsFault(
       "UnsupportedOperationException",
-      `Trident's KMS imports key material for symmetric encryption and HMAC keys only, not for ${kind.KeySpec} keys.`,
+      `Trident's KMS imports key material for symmetric encryption, HMAC, RSA and ECC keys only, not for ${kind.KeySpec} keys.`,
     );
   }
   return kind;

@@ -1,5 +1,5 @@
 import type { KeyMetadata } from "../../generated/kms.js";
-import { keyAlgorithms, keySpecOf, keyUsageOf } from "./key-specs.js";
+import { customerMasterKeySpecOf, keyAlgorithms, keySpecOf, keyUsageOf } from "./key-specs.js";
 import { importMetadata } from "./imported-material.js";
 import { currentMaterialId } from "./materials.js";
 import { keyState, type KeyRecord } from "./records.js";
@@ -25,9 +25,7 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     Origin: key.Origin ?? "AWS_KMS",
     ...importMetadata(key),
     KeyManager: key.KeyManager,
-    // The deprecated member repeats KeySpec for every spec its enum has; it has no newer spec (Edwards, ML-DSA).
-    CustomerMasterKeySpec:
-      spec === "ECC_NIST_EDWARDS25519" ? undefined : (spec as KeyMetadata["CustomerMasterKeySpec"]),
+    CustomerMasterKeySpec: customerMasterKeySpecOf(spec),
     KeySpec: spec,
     ...keyAlgorithms(key),
     MultiRegion: key.MultiRegionKeyType !== undefined,
