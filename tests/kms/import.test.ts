@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { constants, createCipheriv, createDecipheriv, createPublicKey, publicEncrypt, randomBytes } from "node:crypto";
+import { createDecipheriv, createPublicKey, randomBytes } from "node:crypto";
 import {
   CreateKeyCommand,
   DecryptCommand,
@@ -17,41 +17,9 @@ import {
 } from "@aws-sdk/client-kms";
 import { createHmac } from "node:crypto";
 import { A, B, inProcess, rejection } from "../helpers/harness.js";
+import { importInto, wrap } from "./import-wrapping.js";
 
 const HOUR = 3_600_000;
-
-/** Wraps key material as a client does for ImportKeyMaterial [KMS importing-keys-encrypt-key-material]. */
-function wrap(publicKeyDer: Uint8Array, algorithm: AlgorithmSpec, material: Buffer): Buffer {
-  const key = createPublicKey({ key: Buffer.from(publicKeyDer), format: "der", type: "spki" });
-  const oaepHash = algorithm.endsWith("SHA_1") ? "sha1" : "sha256";
-  const rsa = (data: Buffer) => publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, data);
-  if (algorithm.startsWith("RSAES_OAEP")) return rsa(material);
-  // RSA_AES_KEY_WRAP: an ephemeral AES-256 key under RSA-OAEP, then the material under AES key wrap with padding.
-  const aesKey = randomBytes(32);
-  const kwp = createCipheriv("id-aes256-wrap-pad", aesKey, Buffer.from("A65959A6", "hex"));
-  return Buffer.concat([rsa(aesKey), kwp.update(material), kwp.final()]);
-}
-
-async function importInto(
-  kms: KMSClient,
-  KeyId: string,
-  material: Buffer,
-  algorithm: AlgorithmSpec = "RSAES_OAEP_SHA_256",
-  spec: WrappingKeySpec = "RSA_2048",
-  extra: { ValidTo?: Date; ExpirationModel?: "KEY_MATERIAL_EXPIRES" | "KEY_MATERIAL_DOES_NOT_EXPIRE" } = {},
-) {
-  const parameters = await kms.send(
-    new GetParametersForImportCommand({ KeyId, WrappingAlgorithm: algorithm, WrappingKeySpec: spec }),
-  );
-  return kms.send(
-    new ImportKeyMaterialCommand({
-      KeyId,
-      ImportToken: parameters.ImportToken,
-      EncryptedKeyMaterial: wrap(parameters.PublicKey!, algorithm, material),
-      ...extra,
-    }),
-  );
-}
 
 async function externalKey(kms: KMSClient) {
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Origin: "EXTERNAL" }));

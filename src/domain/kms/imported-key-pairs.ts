@@ -53,8 +53,7 @@ export function checkWrappingFor(spec: KeySpec, algorithm: AlgorithmSpec, wrappi
 }
 
 /**
- * The imported private key as the key keeps it (PKCS#8 DER as node:crypto writes it, so one key brought in two
- * encodings is the same material), or IncorrectKeyMaterialException ("the key material in the request is … invalid"
+ * The imported private key as the key keeps it, or IncorrectKeyMaterialException ("the key material in the request is … invalid"
  * [M-KMS ImportKeyMaterial]) for anything that is not a private key of the key's spec. *Decided* text.
  */
 export function importedPrivateKey(spec: KeySpec, material: Buffer): Buffer {
@@ -71,5 +70,15 @@ export function importedPrivateKey(spec: KeySpec, material: Buffer): Buffer {
       `The key material is not a PKCS #8 DER-encoded private key of key spec ${spec}.`,
     );
   }
-  return key.export({ type: "pkcs8", format: "der" });
+  return canonicalPkcs8(key);
+}
+
+/**
+ * One PKCS#8 encoding per key pair, so that a re-import of the same key brought in another encoding (an EC key
+ * without its optional public key, RFC 5915 §3) is the same material: the JWK form holds every component, derived
+ * where the DER left one out, and node:crypto writes it back the one way.
+ */
+function canonicalPkcs8(key: KeyObject): Buffer {
+  const complete = createPrivateKey({ key: key.export({ format: "jwk" }), format: "jwk" });
+  return complete.export({ type: "pkcs8", format: "der" });
 }
