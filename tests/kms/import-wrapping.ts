@@ -19,7 +19,10 @@ export function wrap(publicKeyDer: Uint8Array, algorithm: AlgorithmSpec, materia
   return Buffer.concat([rsa(aesKey), kwp.update(material), kwp.final()]);
 }
 
-/** GetParametersForImport, then ImportKeyMaterial of `material` wrapped under its public key. */
+/**
+ * GetParametersForImport, then ImportKeyMaterial of `material` wrapped under its public key; material that does not
+ * expire unless `extra` says otherwise (AWS's default is KEY_MATERIAL_EXPIRES, which needs a ValidTo).
+ */
 export async function importInto(
   kms: KMSClient,
   KeyId: string,
@@ -36,6 +39,7 @@ export async function importInto(
       KeyId,
       ImportToken: parameters.ImportToken,
       EncryptedKeyMaterial: wrap(parameters.PublicKey!, algorithm, material),
+      ...(extra.ValidTo ? {} : { ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }),
       ...extra,
     }),
   );

@@ -73,6 +73,7 @@ describe("KMS imported key material", () => {
         new ImportKeyMaterialCommand({
           KeyId: key.Arn,
           ImportToken: parameters.ImportToken,
+          ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
           EncryptedKeyMaterial: wrap(parameters.PublicKey!, algorithm, material),
         }),
       );
@@ -160,6 +161,7 @@ describe("KMS imported key material", () => {
         new ImportKeyMaterialCommand({
           KeyId: key.KeyId,
           ImportToken: otherParameters.ImportToken,
+          ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
           EncryptedKeyMaterial: wrap(otherParameters.PublicKey!, "RSAES_OAEP_SHA_256", material),
         }),
       ),
@@ -179,6 +181,7 @@ describe("KMS imported key material", () => {
         new ImportKeyMaterialCommand({
           KeyId: key.KeyId,
           ImportToken: parameters.ImportToken,
+          ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
           EncryptedKeyMaterial: randomBytes(256),
         }),
       ),
@@ -190,6 +193,7 @@ describe("KMS imported key material", () => {
         new ImportKeyMaterialCommand({
           KeyId: key.KeyId,
           ImportToken: parameters.ImportToken,
+          ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
           EncryptedKeyMaterial: wrap(parameters.PublicKey!, "RSAES_OAEP_SHA_1", material),
         }),
       ),
@@ -215,14 +219,35 @@ describe("KMS imported key material", () => {
     const material = randomBytes(32);
     const ValidTo = new Date(clock.now().getTime() + HOUR);
     const wrongModel = await rejection(() =>
-      importInto(a.kms, key.KeyId!, material, undefined, undefined, { ValidTo }),
+      importInto(a.kms, key.KeyId!, material, undefined, undefined, {
+        ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
+        ValidTo,
+      }),
     );
     assert.equal(wrongModel.name, "ValidationException");
     assert.equal(wrongModel.message, "ValidTo must be omitted when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.");
-    await importInto(a.kms, key.KeyId!, material, undefined, undefined, {
-      ExpirationModel: "KEY_MATERIAL_EXPIRES",
-      ValidTo,
-    });
+    // AWS's default ExpirationModel is KEY_MATERIAL_EXPIRES: without either, the ValidTo it needs is missing.
+    const parameters = await a.kms.send(
+      new GetParametersForImportCommand({
+        KeyId: key.KeyId,
+        WrappingAlgorithm: "RSAES_OAEP_SHA_256",
+        WrappingKeySpec: "RSA_2048",
+      }),
+    );
+    const neither = await rejection(() =>
+      a.kms.send(
+        new ImportKeyMaterialCommand({
+          KeyId: key.KeyId,
+          ImportToken: parameters.ImportToken,
+          EncryptedKeyMaterial: wrap(parameters.PublicKey!, "RSAES_OAEP_SHA_256", material),
+        }),
+      ),
+    );
+    assert.equal(neither.name, "ValidationException");
+    assert.equal(neither.message, "ValidTo is required when ExpirationModel is KEY_MATERIAL_EXPIRES.");
+    assert.equal((await describedKey(a.kms, key.KeyId!)).KeyState, "PendingImport");
+    // A ValidTo alone is an expiry under the default model.
+    await importInto(a.kms, key.KeyId!, material, undefined, undefined, { ValidTo });
     let described = await describedKey(a.kms, key.KeyId!);
     assert.equal(described.ExpirationModel, "KEY_MATERIAL_EXPIRES");
     assert.equal(described.ValidTo!.getTime(), ValidTo.getTime());

@@ -66,6 +66,7 @@ test("multi-Region keys, rotations, imported material, import parameters and las
     new ImportKeyMaterialCommand({
       KeyId: external!.KeyId,
       ImportToken: parameters.ImportToken,
+      ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
       EncryptedKeyMaterial: publicEncrypt(
         { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
         material,

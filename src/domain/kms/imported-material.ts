@@ -94,7 +94,7 @@ export async function getParametersForImport(
 
 export function importKeyMaterial(call: KmsCall, input: ImportKeyMaterialRequest): ImportKeyMaterialResponse {
   const key = externalKey(call, input.KeyId, "kms:ImportKeyMaterial", {
-    "kms:ExpirationModel": input.ExpirationModel ?? "KEY_MATERIAL_DOES_NOT_EXPIRE",
+    "kms:ExpirationModel": expirationModel(input),
   });
   const now = call.env.clock.now().getTime();
   const expiry = checkExpiry(input, now);
@@ -191,11 +191,17 @@ function externalKey(call: KmsCall, keyId: string, action: string, context = {})
 }
 
 /**
- * ExpirationModel and ValidTo [M-KMS ImportKeyMaterial]: KEY_MATERIAL_EXPIRES needs a ValidTo in the future and at
- * most 365 days away; KEY_MATERIAL_DOES_NOT_EXPIRE (the default) takes none. *Decided* texts.
+ * The import's ExpirationModel. "The default is KEY_MATERIAL_EXPIRES, in which case you must include the ValidTo
+ * parameter" (API reference, ImportKeyMaterial): a ValidTo alone sets an expiry, and neither is refused below.
+ */
+const expirationModel = (input: ImportKeyMaterialRequest) => input.ExpirationModel ?? "KEY_MATERIAL_EXPIRES";
+
+/**
+ * ExpirationModel and ValidTo [M-KMS ImportKeyMaterial]: KEY_MATERIAL_EXPIRES (the default) needs a ValidTo in the
+ * future and at most 365 days away; KEY_MATERIAL_DOES_NOT_EXPIRE takes none. *Decided* texts.
  */
 function checkExpiry(input: ImportKeyMaterialRequest, now: number): Pick<ImportRecord, "ExpirationModel" | "ValidTo"> {
-  const model = input.ExpirationModel ?? "KEY_MATERIAL_DOES_NOT_EXPIRE";
+  const model = expirationModel(input);
   const validTo = input.ValidTo?.getTime();
   if (model === "KEY_MATERIAL_DOES_NOT_EXPIRE") {
     if (validTo !== undefined)
