@@ -28,7 +28,7 @@ export class Chunks {
   /** Everything written, as UTF-8 bytes of its own (never a cached Buffer handed out as is). */
   toBuffer(): Buffer {
     this.#flush();
-    const out = Buffer.allocUnsafe(this.#room);
+    const out = slabs.take(this.#room);
     let at = 0;
     for (const part of this.#parts) {
       if (typeof part === "string") at += out.write(part, at);
@@ -37,6 +37,7 @@ export class Chunks {
         at += part.length;
       }
     }
+    slabs.giveBack(this.#room - at);
     return out.subarray(0, at);
   }
 
@@ -45,3 +46,36 @@ export class Chunks {
     return Buffer.from(this.toBuffer());
   }
 }
+
+/**
+ * Where response bodies are cut from: slabs of 1 MiB handed out in turn, as Node's Buffer pool does for small
+ * buffers, since a fresh ArrayBuffer per response (tens of KiB, outside the V8 heap) costs more than filling it. A
+ * body is never written again once handed out; a slab goes when the last body cut from it does.
+ */
+class Slabs {
+  static readonly SIZE = 1 << 20;
+  #slab = Buffer.allocUnsafeSlow(Slabs.SIZE);
+  #used = 0;
+  /** Whether the last `take` came from the slab (a large one has an allocation of its own). */
+  #lastFromSlab = false;
+
+  take(size: number): Buffer {
+    this.#lastFromSlab = size <= Slabs.SIZE / 8;
+    if (!this.#lastFromSlab) return Buffer.allocUnsafeSlow(size);
+    if (this.#used + size > Slabs.SIZE) {
+      this.#slab = Buffer.allocUnsafeSlow(Slabs.SIZE);
+      this.#used = 0;
+    }
+    const taken = this.#slab.subarray(this.#used, this.#used + size);
+    this.#used += size;
+    return taken;
+  }
+
+  /** The unused end of the last `take`, for the next. */
+  giveBack(unused: number): void {
+    if (this.#lastFromSlab) this.#used -= unused;
+    this.#lastFromSlab = false;
+  }
+}
+
+const slabs = new Slabs();
