@@ -14,7 +14,10 @@ import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } 
  * Neptune API reference (the model's documentation) and reference §2.2.
  */
 
-/** The cluster as DescribeDBClusters shows it now: an overlay of its settled view (settled.ts), frozen. */
+/**
+ * The cluster as DescribeDBClusters shows it now: an overlay (settled.ts) of its settled view with the members that
+ * move with the clock (its status and restorable window); `overlay(view, changes)` makes a changed one.
+ */
 export function clusterView(
   scope: NeptuneScope,
   cluster: ClusterRecord,
