@@ -15,7 +15,7 @@ import {
   type RequestPrincipal,
   type Statement,
 } from "./types.js";
-import { wildcardMatch } from "./wildcard.js";
+import { compileWildcard, wildcardMatch } from "./wildcard.js";
 
 export interface EvaluateOptions {
   /**
@@ -42,18 +42,21 @@ export function evaluatePolicy(
   kind: "identity" | "resource",
   options: EvaluateOptions = {},
 ): PolicyResult {
-  const values = requestValues({ ...baseContext(request.principal), ...request.context });
+  // The request's condition values are indexed only when a statement asks for them (a condition or a variable).
+  let values: RequestValues | undefined;
+  const requestValuesOnce = () => (values ??= requestValues({ ...baseContext(request.principal), ...request.context }));
   const variablesEnabled = policy.Version === "2012-10-17"; // policy variables need this version [IAM: variables]
-  const substitute = (text: string) => (variablesEnabled ? substituteVariables(text, values) : text);
+  const substitute = (text: string) => (variablesEnabled ? substituteVariables(text, requestValuesOnce()) : text);
 
   let allowedVia: AllowedVia | undefined;
   for (const statement of policy.Statement) {
     // An identity policy names no principal: it applies to the identity it is attached to [IAM].
     const via = kind === "resource" ? matchStatementPrincipal(statement, request.principal) : "principal";
     if (via === undefined) continue;
-    if (!matchesAction(statement, request.action)) continue;
-    if (!matchesResource(statement, request.resource, substitute, options)) continue;
-    if (statement.Condition && !conditionsHold(statement.Condition, values, substitute)) continue;
+    const compiled = compiledStatement(statement, variablesEnabled);
+    if (!compiled.action(request.action)) continue;
+    if (!matchesResource(compiled, request.resource, substitute, options)) continue;
+    if (statement.Condition && !conditionsHold(statement.Condition, requestValuesOnce(), substitute)) continue;
     if (statement.Effect === "Deny") return { decision: "Deny" };
     if (allowedVia !== "principal") allowedVia = via;
   }
@@ -143,27 +146,81 @@ function canonicalAwsPrincipal(name: string): string {
 
 // ── Action and Resource ──────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * A statement's Action and Resource patterns as matchers, compiled once per statement: policies are values, parsed
+ * once per document version (src/domain/iam/documents.ts) and never changed in place, so a statement's matchers
+ * hold for as long as it does. Rebuilt if its lists are replaced.
+ */
+interface CompiledStatement {
+  source: Pick<Statement, "Action" | "NotAction" | "Resource" | "NotResource">;
+  variablesEnabled: boolean;
+  action: (action: string) => boolean;
+  /** Resource, or NotResource (`negated`); absent when the statement has neither. */
+  resource?: { negated: boolean; patterns: ResourcePattern[] };
+}
+
+/** A pattern without variables is compiled; one with `${…}` is substituted per request first. */
+type ResourcePattern = { matches: (resource: string) => boolean } | { withVariables: string };
+
+const compiledStatements = new WeakMap<Statement, CompiledStatement>();
+
+function compiledStatement(statement: Statement, variablesEnabled: boolean): CompiledStatement {
+  const known = compiledStatements.get(statement);
+  if (
+    known &&
+    known.variablesEnabled === variablesEnabled &&
+    known.source.Action === statement.Action &&
+    known.source.NotAction === statement.NotAction &&
+    known.source.Resource === statement.Resource &&
+    known.source.NotResource === statement.NotResource
+  )
+    return known;
+  const { Action, NotAction, Resource, NotResource } = statement;
+  const compiled: CompiledStatement = {
+    source: { Action, NotAction, Resource, NotResource },
+    variablesEnabled,
+    action: actionMatcher(statement),
+  };
+  const resources = Resource ?? NotResource;
+  if (resources) {
+    compiled.resource = {
+      negated: !Resource,
+      patterns: resources.map((pattern) =>
+        variablesEnabled && pattern.includes("${")
+          ? { withVariables: pattern }
+          : { matches: compileWildcard(pattern, false) },
+      ),
+    };
+  }
+  compiledStatements.set(statement, compiled);
+  return compiled;
+}
+
 /** Action names are case-insensitive; `*` and `?` may appear anywhere [IAM-ACT]. */
-function matchesAction(statement: Statement, action: string): boolean {
-  if (statement.Action) return statement.Action.some((pattern) => wildcardMatch(pattern, action, true));
-  return !(statement.NotAction ?? []).some((pattern) => wildcardMatch(pattern, action, true));
+function actionMatcher(statement: Statement): (action: string) => boolean {
+  const any = (patterns: string[]) => {
+    const matchers = patterns.map((pattern) => compileWildcard(pattern, true));
+    return (action: string) => matchers.some((matches) => matches(action));
+  };
+  if (statement.Action) return any(statement.Action);
+  const excluded = any(statement.NotAction ?? []);
+  return (action) => !excluded(action);
 }
 
 /** Resource ARNs are case-sensitive with `*` and `?` wildcards; policy variables are substituted first. */
 function matchesResource(
-  statement: Statement,
+  statement: CompiledStatement,
   resource: string,
   substitute: (text: string) => string | undefined,
   options: EvaluateOptions,
 ): boolean {
-  const matches = (patterns: string[]) =>
-    patterns.some((pattern) => {
-      const resolved = substitute(pattern);
-      return resolved !== undefined && wildcardMatch(resolved, resource, false);
-    });
-  if (statement.Resource) return matches(statement.Resource);
-  if (statement.NotResource) return !matches(statement.NotResource);
-  return options.statementsWithoutResourceApply ?? false;
+  if (!statement.resource) return options.statementsWithoutResourceApply ?? false;
+  const matched = statement.resource.patterns.some((pattern) => {
+    if ("matches" in pattern) return pattern.matches(resource);
+    const resolved = substitute(pattern.withVariables);
+    return resolved !== undefined && wildcardMatch(resolved, resource, false);
+  });
+  return matched !== statement.resource.negated;
 }
 
 // ── Conditions ───────────────────────────────────────────────────────────────────────────────────────────────

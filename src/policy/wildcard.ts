@@ -11,23 +11,40 @@
  * segment of length s that holds a `?` (bit-parallel Shift-And, 32 positions per machine word).
  */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
+  return compileWildcard(pattern, ignoreCase)(value);
+}
+
+/**
+ * The matcher of one pattern, with the pattern's work done once (lower-cased, split at its `*`s): what a policy
+ * compiled once per version keeps for each of its patterns.
+ */
+export function compileWildcard(pattern: string, ignoreCase: boolean): (value: string) => boolean {
   const p = ignoreCase ? pattern.toLowerCase() : pattern;
-  const v = ignoreCase ? value.toLowerCase() : value;
+  const read = ignoreCase ? (value: string) => value.toLowerCase() : (value: string) => value;
   const segments = p.split("*");
-  if (segments.length === 1) return p.length === v.length && matchesAt(p, v, 0);
+  if (segments.length === 1) {
+    if (!p.includes("?")) return (value) => read(value) === p;
+    return (value) => {
+      const v = read(value);
+      return p.length === v.length && matchesAt(p, v, 0);
+    };
+  }
+  if (segments.every((segment) => segment === "")) return () => true; // `*`, `**` …
   const first = segments[0]!;
   const last = segments[segments.length - 1]!;
-  const end = v.length - last.length;
-  if (first.length > end || !matchesAt(first, v, 0) || !matchesAt(last, v, end)) return false;
-  let from = first.length;
-  for (let i = 1; i < segments.length - 1; i++) {
-    const segment = segments[i]!;
-    if (segment === "") continue;
-    const at = segment.includes("?") ? shiftAndSearch(segment, v, from, end) : kmpSearch(segment, v, from, end);
-    if (at < 0) return false;
-    from = at + segment.length;
-  }
-  return true;
+  const middle = segments.slice(1, -1).filter((segment) => segment !== "");
+  return (value) => {
+    const v = read(value);
+    const end = v.length - last.length;
+    if (first.length > end || !matchesAt(first, v, 0) || !matchesAt(last, v, end)) return false;
+    let from = first.length;
+    for (const segment of middle) {
+      const at = segment.includes("?") ? shiftAndSearch(segment, v, from, end) : kmpSearch(segment, v, from, end);
+      if (at < 0) return false;
+      from = at + segment.length;
+    }
+    return true;
+  };
 }
 
 /** Whether `segment` (with `?`) matches `value` at `at`; the caller has checked that it fits. */

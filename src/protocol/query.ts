@@ -1,6 +1,8 @@
 import { AwsError } from "./errors.js";
 import { fitsIntegerType, shapeOf, type MemberRef, type ServiceModel, type Shape } from "./model.js";
 import { dictionary } from "../util/dictionary.js";
+import { Chunks } from "./chunks.js";
+import { isSettled, overlayBase } from "./settled.js";
 import { codePointName, escapeXml, forbiddenXmlChar, XmlWriter } from "./xml.js";
 
 /**
@@ -220,18 +222,23 @@ function malformed(key: string, raw: string, kind: string): AwsError {
  * Responses are written by closures compiled once per output shape from the model (on first use, then cached):
  * each knows its element names, its members and how each member's type is written, so serializing is appending
  * text, with no lookup of the model, no switch on types and escaping only for strings (numbers, booleans,
- * timestamps and base64 never need it). The bytes are those of the model walk this replaced (tests/protocol).
+ * timestamps and base64 never need it). A settled structure (settled.ts) is written once and its bytes reused; an
+ * overlay of one is written from a template of the base's bytes with its own members written anew. The bytes are
+ * those of the model walk this replaced (tests/protocol).
  */
 
-/** The text being written: one string that V8 builds as a rope, turned into bytes once by the caller. */
-interface Out {
-  text: string;
+/** Writes one value (never undefined or null) under an element name fixed at compile time. */
+type ValueWriter = (out: Chunks, value: unknown) => void;
+/** Writes a structure's members (without the structure's own element). */
+type MembersWriter = (out: Chunks, value: Record<string, unknown>) => void;
+
+interface CompiledMember {
+  name: string;
+  write: ValueWriter;
 }
 
-/** Writes one value (never undefined or null) under an element name fixed at compile time. */
-type ValueWriter = (out: Out, value: unknown) => void;
-/** Writes a structure's members (without the structure's own element). */
-type MembersWriter = (out: Out, value: Record<string, unknown>) => void;
+/** An overlay's members: the base's bytes, with a member of the overlay's own where one of its names stands. */
+type Template = (Buffer | CompiledMember)[];
 
 const compiledMembers = new WeakMap<Shape, MembersWriter>();
 
@@ -240,12 +247,51 @@ function membersWriter(model: ServiceModel, shape: Shape): MembersWriter {
   let compiled = compiledMembers.get(shape);
   if (compiled) return compiled;
   // Set before the members compile, through a forwarder: a shape that holds itself compiles once.
-  let members: { name: string; write: ValueWriter }[] = [];
-  compiled = (out, value) => {
-    for (const { name, write } of members) {
-      const member = value[name];
-      if (member !== undefined && member !== null) write(out, member);
+  let members: CompiledMember[] = [];
+  const writeAll: MembersWriter = (out, value) => {
+    for (const member of members) writeMember(out, value, member);
+  };
+  // Per shape: a settled value's members and an overlay's templates (by base, then by the overlaid names).
+  const settledBytes = new WeakMap<object, Buffer>();
+  const templates = new WeakMap<object, Map<string, Template>>();
+  const template = (base: Record<string, unknown>, names: string): Template => {
+    let byNames = templates.get(base);
+    if (!byNames) templates.set(base, (byNames = new Map()));
+    let parts = byNames.get(names);
+    if (parts) return parts;
+    const own = new Set(names.split(","));
+    parts = [];
+    let run = new Chunks();
+    for (const member of members) {
+      if (own.has(member.name)) {
+        parts.push(run.toKeptBuffer(), member);
+        run = new Chunks();
+      } else {
+        writeMember(run, base, member);
+      }
     }
+    parts.push(run.toKeptBuffer());
+    byNames.set(names, parts);
+    return parts;
+  };
+  compiled = (out, value) => {
+    const base = overlayBase(value);
+    if (base) {
+      // The names are read at each write: a member set on the overlay after it was made is written too.
+      for (const part of template(base as Record<string, unknown>, Object.keys(value).join(","))) {
+        if (Buffer.isBuffer(part)) out.bytes(part);
+        else writeMember(out, value, part);
+      }
+      return;
+    }
+    if (!isSettled(value)) return writeAll(out, value);
+    let bytes = settledBytes.get(value);
+    if (!bytes) {
+      const own = new Chunks();
+      writeAll(own, value);
+      settledBytes.set(value, (bytes = own.toKeptBuffer()));
+    }
+    out.bytes(bytes);
   };
   compiledMembers.set(shape, compiled);
   members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
@@ -253,6 +299,11 @@ function membersWriter(model: ServiceModel, shape: Shape): MembersWriter {
     write: valueWriter(model, ref, ref.locationName ?? name),
   }));
   return compiled;
+}
+
+function writeMember(out: Chunks, value: Record<string, unknown>, { name, write }: CompiledMember): void {
+  const member = value[name];
+  if (member !== undefined && member !== null) write(out, member);
 }
 
 /** How a member of reference `ref` is written under element `name`. */
@@ -311,8 +362,8 @@ function valueWriter(model: ServiceModel, ref: MemberRef, name: string): ValueWr
 /** A scalar as element text, escaped where the type can hold markup. */
 function scalarFormatter(shape: Shape): (value: unknown) => string {
   switch (shape.type) {
-    case "timestamp": // ISO-8601 with milliseconds
-      return (value) => (value instanceof Date ? value : new Date(value as string)).toISOString();
+    case "timestamp":
+      return isoTimestamp;
     case "blob":
       return (value) => Buffer.from(value as Uint8Array).toString("base64");
     default:
@@ -322,13 +373,29 @@ function scalarFormatter(shape: Shape): (value: unknown) => string {
   }
 }
 
-/** An operation's fixed text before and after its result's members. */
+/**
+ * ISO-8601 with milliseconds. Recent instants are remembered: a response often writes the same few many times
+ * (every cluster's LatestRestorableTime is the request's time, and unchanged records keep theirs).
+ */
+const recentInstants = new Map<number, string>();
+function isoTimestamp(value: unknown): string {
+  const date = value instanceof Date ? value : new Date(value as string);
+  const ms = date.getTime();
+  let text = recentInstants.get(ms);
+  if (text === undefined) {
+    if (recentInstants.size >= 1024) recentInstants.clear();
+    recentInstants.set(ms, (text = date.toISOString()));
+  }
+  return text;
+}
+
+/** An operation's fixed bytes before and after its result's members. */
 interface ResponseFrame {
-  head: string;
+  head: Buffer;
   members: MembersWriter | undefined;
   /** Up to the request id, which follows. */
-  middle: string;
-  tail: string;
+  middle: Buffer;
+  tail: Buffer;
 }
 
 const frames = new WeakMap<ServiceModel, Map<string, ResponseFrame>>();
@@ -342,26 +409,30 @@ function responseFrame(model: ServiceModel, operation: string): ResponseFrame {
   const wrapper = op.output ? (op.output.resultWrapper ?? `${operation}Result`) : undefined;
   const head = `<${operation}Response xmlns="${escapeXml(model.metadata.xmlNamespace!)}">`;
   frame = {
-    head: wrapper ? `${head}<${wrapper}>` : head,
+    head: Buffer.from(wrapper ? `${head}<${wrapper}>` : head),
     members: op.output ? membersWriter(model, shapeOf(model, op.output.shape)) : undefined,
-    middle: `${wrapper ? `</${wrapper}>` : ""}<ResponseMetadata><RequestId>`,
-    tail: `</RequestId></ResponseMetadata></${operation}Response>`,
+    middle: Buffer.from(`${wrapper ? `</${wrapper}>` : ""}<ResponseMetadata><RequestId>`),
+    tail: Buffer.from(`</RequestId></ResponseMetadata></${operation}Response>`),
   };
   byOperation.set(operation, frame);
   return frame;
 }
 
+/** The response's bytes (UTF-8). */
 export function serializeQueryResponse(
   model: ServiceModel,
   operation: string,
   output: unknown,
   requestId: string,
-): string {
+): Buffer {
   const frame = responseFrame(model, operation);
-  const out: Out = { text: frame.head };
+  const out = new Chunks();
+  out.bytes(frame.head);
   frame.members?.(out, (output ?? {}) as Record<string, unknown>);
-  out.text += frame.middle + escapeXml(requestId) + frame.tail;
-  return out.text;
+  out.bytes(frame.middle);
+  out.text += escapeXml(requestId);
+  out.bytes(frame.tail);
+  return out.toBuffer();
 }
 
 export function serializeQueryError(model: ServiceModel, error: AwsError, requestId: string): string {

@@ -221,3 +221,40 @@ describe("views of unchanged clusters are reused", () => {
     assert.notEqual(after.VpcSecurityGroups, first.VpcSecurityGroups);
   });
 });
+
+describe("DescribeDBClusters on the wire: settled bytes reused, never stale", () => {
+  /** Each cluster's element in a raw DescribeDBClusters answer, by identifier. */
+  async function describedOnTheWire(w: ReturnType<typeof world>): Promise<Map<string, string>> {
+    const answer = await w.raw({ service: "rds", params: { Action: "DescribeDBClusters", Version: "2014-10-31" } });
+    assert.equal(answer.status, 200);
+    const clusters = new Map<string, string>();
+    for (const [element] of answer.body.matchAll(/<DBCluster>.*?<\/DBCluster>/gs)) {
+      clusters.set(/<DBClusterIdentifier>([^<]*)</.exec(element)![1]!, element);
+    }
+    return clusters;
+  }
+
+  test("the status and restorable window follow the clock, and a change shows at once, in the bytes", async () => {
+    const w = world({ delays: instantExcept({ clusterCreateMs: MINUTE }) });
+    await createCluster(w.a.neptune, "steady");
+    await createCluster(w.a.neptune, "changed");
+    const creating = await describedOnTheWire(w);
+    assert.match(creating.get("steady")!, /<Status>creating<\/Status>/);
+    assert.doesNotMatch(creating.get("steady")!, /RestorableTime/);
+
+    w.clock.advance(MINUTE + 5000); // past the creation, so the window's start is not the time of this answer
+    const available = await describedOnTheWire(w);
+    const now = w.clock.now().toISOString();
+    assert.match(available.get("steady")!, /<Status>available<\/Status>/);
+    assert.match(available.get("steady")!, new RegExp(`<LatestRestorableTime>${now}</LatestRestorableTime>`));
+
+    await modifyCluster(w.a.neptune, "changed", { DeletionProtection: true, ApplyImmediately: true });
+    w.clock.advance(1000);
+    const after = await describedOnTheWire(w);
+    assert.match(after.get("changed")!, /<DeletionProtection>true<\/DeletionProtection>/);
+    assert.match(after.get("steady")!, /<DeletionProtection>false<\/DeletionProtection>/);
+    // Only the clock moved for `steady`: its bytes are those of the last answer with the new time in them.
+    const later = w.clock.now().toISOString();
+    assert.equal(after.get("steady"), available.get("steady")!.replaceAll(now, later));
+  });
+});

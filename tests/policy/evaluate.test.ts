@@ -74,6 +74,32 @@ describe("Resource and NotResource", () => {
     assert.equal(identityDecision(statement, "s3:GetObject", "arn:aws:s3:::home/bob/a.txt"), "NotApplicable");
   });
 
+  test("one parsed policy, compiled once, decides each request by its own caller and resource", () => {
+    const home = policy(
+      { Effect: "Allow", Action: "s3:Get*", Resource: ["arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::pub/*"] },
+      { Effect: "Deny", NotAction: "s3:*", NotResource: "arn:aws:s3:::pub/*" },
+    );
+    const decide = (who: string, action: string, resource: string) =>
+      evaluatePolicy(home, request(user(A, who), action, {}, resource), "identity").decision;
+    for (let round = 0; round < 2; round++) {
+      assert.equal(decide("alice", "s3:GetObject", "arn:aws:s3:::home/alice/a"), "Allow");
+      assert.equal(decide("bob", "s3:GetObject", "arn:aws:s3:::home/alice/a"), "NotApplicable");
+      assert.equal(decide("bob", "s3:GetObject", "arn:aws:s3:::home/bob/a"), "Allow");
+      assert.equal(decide("bob", "S3:GETOBJECT", "arn:aws:s3:::pub/x"), "Allow");
+      assert.equal(decide("bob", "kms:Decrypt", "arn:aws:s3:::home/bob/a"), "Deny");
+      assert.equal(decide("bob", "kms:Decrypt", "arn:aws:s3:::pub/x"), "NotApplicable");
+    }
+  });
+
+  test("a statement whose lists are replaced is compiled anew", () => {
+    const document = policy({ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" });
+    assert.equal(evaluatePolicy(document, request(ALICE, "kms:Encrypt", {}), "identity").decision, "NotApplicable");
+    document.Statement[0]!.Action = ["kms:Encrypt"];
+    assert.equal(evaluatePolicy(document, request(ALICE, "kms:Encrypt", {}), "identity").decision, "Allow");
+    document.Statement[0]!.Resource = ["arn:aws:kms:us-east-1:999999999999:key/other"];
+    assert.equal(evaluatePolicy(document, request(ALICE, "kms:Encrypt", {}), "identity").decision, "NotApplicable");
+  });
+
   test("statementsWithoutResourceApply makes a trust-policy statement apply to its role", () => {
     const trust = policy({ Effect: "Allow", Principal: { AWS: B }, Action: "sts:AssumeRole" });
     const assume = request(user(B, "bob"), "sts:AssumeRole", {}, `arn:aws:iam::${A}:role/migrator`);

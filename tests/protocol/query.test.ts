@@ -145,7 +145,7 @@ describe("awsQuery responses", () => {
       "req-1",
     );
     assert.equal(
-      xml,
+      xml.toString(),
       '<DescribeDBClusterSnapshotsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBClusterSnapshotsResult><DBClusterSnapshots><DBClusterSnapshot><AvailabilityZones></AvailabilityZones><DBClusterSnapshotIdentifier>a&lt;b&gt;&amp;&apos;&quot;</DBClusterSnapshotIdentifier><SnapshotCreateTime>2026-01-02T03:04:05.006Z</SnapshotCreateTime><PercentProgress>100</PercentProgress><StorageEncrypted>true</StorageEncrypted></DBClusterSnapshot></DBClusterSnapshots></DescribeDBClusterSnapshotsResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></DescribeDBClusterSnapshotsResponse>',
     );
   });
@@ -161,7 +161,7 @@ describe("awsQuery responses", () => {
 
   test("an operation without output has only ResponseMetadata", () => {
     assert.equal(
-      serializeQueryResponse(neptune, "AddTagsToResource", undefined, "r"),
+      serializeQueryResponse(neptune, "AddTagsToResource", undefined, "r").toString(),
       '<AddTagsToResourceResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AddTagsToResourceResponse>',
     );
   });

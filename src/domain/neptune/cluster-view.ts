@@ -1,4 +1,5 @@
 import type { DBCluster } from "../../generated/neptune.js";
+import { overlay, settle } from "../../protocol/settled.js";
 import { clusterArn } from "./arn.js";
 import { clusterParameterApplyStatus } from "./data-plane/streams-settings.js";
 import { hostedZoneId } from "./endpoints.js";
@@ -13,79 +14,104 @@ import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } 
  * Neptune API reference (the model's documentation) and reference §2.2.
  */
 
-/** The cluster as DescribeDBClusters shows it now. */
+/**
+ * The cluster as DescribeDBClusters shows it now: an overlay (settled.ts) of its settled view with the members that
+ * move with the clock (its status and restorable window); `overlay(view, changes)` makes a changed one.
+ */
 export function clusterView(
   scope: NeptuneScope,
   cluster: ClusterRecord,
   members = membersOf(scope, cluster.DBClusterIdentifier),
 ): DBCluster {
-  const status = clusterStatus(scope, cluster);
-  const availableAt = clusterAvailableAt(cluster, scope.delays);
-  const view: DBCluster = { ...settledView(scope, cluster, members), Status: status };
-  if (status !== "creating" && scope.now >= availableAt) {
-    view.EarliestRestorableTime = new Date(Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS));
-    view.LatestRestorableTime = new Date(scope.now);
-  }
-  return view;
+  return clusterViews(scope)(cluster, members);
 }
 
 /**
- * What a view shows that does not move with the clock: built once per record and reused while the record, its
- * members, the cluster parameter groups (members' apply status) and the endpoints' host are as they were (the tables' generations say so: any row handed out for
- * writing moves them), so a page of unchanged clusters builds no views anew. Frozen, since it is shared.
+ * The views of a page of clusters: what decides whether a settled view still holds is read once for the page, so
+ * the caller must change nothing between the views it asks for.
  */
-interface SettledView {
-  view: Readonly<DBCluster>;
+export function clusterViews(scope: NeptuneScope): (cluster: ClusterRecord, members: InstanceRecord[]) => DBCluster {
+  const inputs = settledInputs(scope);
+  return (cluster, members) => {
+    const status = clusterStatus(scope, cluster);
+    const availableAt = clusterAvailableAt(cluster, scope.delays);
+    const now: Partial<DBCluster> = { Status: status };
+    if (status !== "creating" && scope.now >= availableAt) {
+      now.EarliestRestorableTime = new Date(Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS));
+      now.LatestRestorableTime = new Date(scope.now);
+    }
+    // The settled part's bytes are written once; only what moves with the clock is written per response.
+    return overlay(settledView(scope, inputs, cluster, members), now);
+  };
+}
+
+/**
+ * What a view shows that does not move with the clock is built once per record and reused while the record, its
+ * members, the cluster parameter groups (members' apply status) and the endpoints' hosts are as they were (the
+ * tables' generations say so: any row handed out for writing moves them), so a page of unchanged clusters builds
+ * no views anew. Settled (frozen, and its bytes written once), since it is shared.
+ */
+interface SettledInputs {
   clusters: number;
   instances: number;
   /** The members' parameter group status follows the cluster's group (clusterParameterApplyStatus). */
   groups: number;
-  members: readonly InstanceRecord[];
   delays: NeptuneScope["delays"];
   host: string;
   readerHost: string;
 }
 
+interface SettledView {
+  view: Readonly<DBCluster>;
+  inputs: SettledInputs;
+  members: readonly InstanceRecord[];
+}
+
 const settledViews = new WeakMap<ClusterRecord, SettledView>();
 
-function settledView(scope: NeptuneScope, cluster: ClusterRecord, members: InstanceRecord[]): Readonly<DBCluster> {
-  const clusters = clusterTable(scope.store, scope.accountId, scope.region).generation;
-  const instances = instanceTable(scope.store, scope.accountId, scope.region).generation;
-  const groups = clusterParameterGroupsGeneration(scope);
+function settledInputs(scope: NeptuneScope): SettledInputs {
   const { host, readerHost } = scope.ports.config;
-  const known = settledViews.get(cluster);
-  if (
-    known &&
-    known.clusters === clusters &&
-    known.instances === instances &&
-    known.groups === groups &&
-    known.delays === scope.delays &&
-    known.host === host &&
-    known.readerHost === readerHost &&
-    known.members.length === members.length &&
-    known.members.every((member, i) => member === members[i])
-  )
-    return known.view;
-  const view = deepFreeze(buildSettledView(scope, cluster, members));
-  settledViews.set(cluster, {
-    view,
-    clusters,
-    instances,
-    groups,
-    members: [...members],
+  return {
+    clusters: clusterTable(scope.store, scope.accountId, scope.region).generation,
+    instances: instanceTable(scope.store, scope.accountId, scope.region).generation,
+    groups: clusterParameterGroupsGeneration(scope),
     delays: scope.delays,
     host,
     readerHost,
-  });
-  return view;
+  };
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !(value instanceof Date) && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
+function sameInputs(x: SettledInputs, y: SettledInputs): boolean {
+  return (
+    x === y ||
+    (x.clusters === y.clusters &&
+      x.instances === y.instances &&
+      x.groups === y.groups &&
+      x.delays === y.delays &&
+      x.host === y.host &&
+      x.readerHost === y.readerHost)
+  );
+}
+
+function settledView(
+  scope: NeptuneScope,
+  inputs: SettledInputs,
+  cluster: ClusterRecord,
+  members: InstanceRecord[],
+): Readonly<DBCluster> {
+  const known = settledViews.get(cluster);
+  if (
+    known &&
+    sameInputs(known.inputs, inputs) &&
+    known.members.length === members.length &&
+    known.members.every((member, i) => member === members[i])
+  ) {
+    known.inputs = inputs; // the next page compares by identity first
+    return known.view;
   }
-  return value;
+  const view = settle(buildSettledView(scope, cluster, members));
+  settledViews.set(cluster, { view, inputs, members: [...members] });
+  return view;
 }
 
 function buildSettledView(scope: NeptuneScope, cluster: ClusterRecord, members: InstanceRecord[]): DBCluster {
@@ -158,9 +184,6 @@ export function responseView(
 ): DBCluster {
   const view = clusterView(scope, cluster, members);
   if (!started || view.Status === "deleting" || view.Status === "inaccessible-encryption-credentials") return view;
-  if (cluster.activity.kind !== "creating") return { ...view, Status: cluster.activity.kind };
-  const creating: DBCluster = { ...view, Status: "creating" };
-  delete creating.EarliestRestorableTime;
-  delete creating.LatestRestorableTime;
-  return creating;
+  if (cluster.activity.kind !== "creating") return overlay(view, { Status: cluster.activity.kind });
+  return overlay(view, { Status: "creating", EarliestRestorableTime: undefined, LatestRestorableTime: undefined });
 }

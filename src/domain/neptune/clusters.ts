@@ -32,7 +32,7 @@ import {
   refuseIfMember,
 } from "./global-clusters-members.js";
 import { refuseReadReplicaSource } from "./global-clusters-replicas.js";
-import { clusterView, responseView } from "./cluster-view.js";
+import { clusterView, clusterViews, responseView } from "./cluster-view.js";
 import { validIdentifier } from "./identifiers.js";
 import {
   announce,
@@ -145,9 +145,8 @@ export function describeClusters(
     engine: (c) => [c.Engine],
   });
   const members = membersByCluster(scope, "reading");
-  return listPage("DBClusters", clusters, request, (c) =>
-    clusterView(scope, c, members.get(c.DBClusterIdentifier) ?? []),
-  );
+  const view = clusterViews(scope);
+  return listPage("DBClusters", clusters, request, (c) => view(c, members.get(c.DBClusterIdentifier) ?? []));
 }
 
 // ---------------------------------------------------------------------------------------------- modify
