@@ -3,6 +3,7 @@ import { CommonErrors, type AwsError } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import type { Store, Table } from "../../state/store.js";
 import { clusterArn, rdsArn } from "./arn.js";
+import { supportsGlobalDatabases } from "./catalogue.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { clusterTable, saveCluster, type ClusterRecord, type Place } from "./records.js";
 
@@ -209,6 +210,27 @@ export function globalClusterToJoin(
 export function joinGlobalCluster(scope: NeptuneScope, global: GlobalClusterRecord, cluster: ClusterRecord): void {
   setMembership(scope, global, cluster, true);
   globalClusterTable(scope.store, scope.accountId).put(global.GlobalClusterIdentifier, global);
+}
+
+/**
+ * The instance class rule of global databases (catalogue.ts, supportsGlobalDatabases). AWS's refusal, observed for
+ * an instance created in a member cluster: "InvalidParameterCombination: The requested instance class is not
+ * supported by global databases: db.t4g.medium" (HTTP 400; quoted in terraform-provider-aws issue 27736).
+ * *Decided*: the same refusal for ModifyDBInstance to such a class, and for an existing cluster made the primary of
+ * a new global database (CreateGlobalCluster with SourceDBClusterIdentifier) while one of its instances runs one. A
+ * cluster that joins with CreateDBCluster has no instance yet: each is checked as it is created.
+ */
+export function checkGlobalInstanceClass(instanceClass: string): void {
+  if (!supportsGlobalDatabases(instanceClass)) {
+    throw CommonErrors.invalidParameterCombination(
+      `The requested instance class is not supported by global databases: ${instanceClass}`,
+    );
+  }
+}
+
+/** The class rule for an instance of `cluster`, which applies while the cluster is a member of a global database. */
+export function checkMemberInstanceClass(place: Place, cluster: ClusterRecord, instanceClass: string): void {
+  if (globalClusterOf(place, cluster)) checkGlobalInstanceClass(instanceClass);
 }
 
 /**

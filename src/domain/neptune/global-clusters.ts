@@ -17,6 +17,7 @@ import { checkEngineVersion } from "./cluster-settings.js";
 import { requireUsable } from "./cluster-state.js";
 import { checkUpgrade, newClusterResourceId, promotionOrder, upgradeEngine } from "./clusters.js";
 import {
+  checkGlobalInstanceClass,
   findGlobalCluster,
   globalClusterArn,
   globalClusterOf,
@@ -154,7 +155,8 @@ const INHERITED = [
  * "Malformed db cluster arn <value>" for a value that is not an ARN (InvalidParameterValue), and "When creating
  * global cluster from existing db cluster, value for engineName should not be specified since it will be inherited
  * from source cluster" (InvalidParameterCombination; the same text for databaseName is quoted by users; *decided*
- * for engineVersion and storageEncrypted). The cluster must be available and in no other global database.
+ * for engineVersion and storageEncrypted). The cluster must be available and in no other global database, and its
+ * instances (their classes, and any class change pending) of classes global databases take (checkGlobalInstanceClass).
  */
 function fromSourceCluster(scope: NeptuneScope, request: CreateGlobalClusterMessage, source: string) {
   for (const [member, name] of INHERITED) {
@@ -174,6 +176,11 @@ function fromSourceCluster(scope: NeptuneScope, request: CreateGlobalClusterMess
     );
   }
   requireUsable(place, cluster);
+  for (const instance of membersOf(place, cluster.DBClusterIdentifier)) {
+    if (instance.activity.kind === "deleting") continue;
+    checkGlobalInstanceClass(instance.DBInstanceClass);
+    if (instance.pending?.DBInstanceClass) checkGlobalInstanceClass(instance.pending.DBInstanceClass);
+  }
   return {
     EngineVersion: cluster.EngineVersion,
     StorageEncrypted: cluster.StorageEncrypted,
