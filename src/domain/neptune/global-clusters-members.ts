@@ -251,9 +251,8 @@ export function refuseIfMember(place: Place, cluster: ClusterRecord, what: strin
 /**
  * Where a cluster's graph is: a secondary reads its primary's ("Neptune replicates the written data to all the
  * secondary DB clusters", User Guide, neptune-global-database; here at once, with no lag), through the primary's
- * own storage and key. Its instances are readers, so it never writes there. *Not emulated*: the graph does not
- * move with a switchover, a failover or a detach (the promoted or detached cluster serves its own stored graph):
- * moving it would re-wrap the data key across Regions, which KMS (rightly) refuses within one call.
+ * own storage and key. Its instances are readers, so it never writes there. A cluster that becomes the primary, or
+ * is detached, gets the graph in its own storage first (global-clusters-graphs.ts), so it serves it from there.
  */
 export function graphSourceOf<S extends Place>(scope: S, cluster: ClusterRecord): { scope: S; cluster: ClusterRecord } {
   const primary = globalClusterOf(scope, cluster)?.members[0];

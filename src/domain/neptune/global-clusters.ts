@@ -35,6 +35,7 @@ import {
   type GlobalClusterRecord,
   type GlobalMember,
 } from "./global-clusters-members.js";
+import { handOverGraph } from "./global-clusters-graphs.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { listPage } from "./listing.js";
 import { clusterNotFound, findCluster, membersOf } from "./lookups.js";
@@ -48,7 +49,8 @@ import { validateTags } from "./tags.js";
  * neptune-gdb-managing, "managed planned failover", "detach-and-promote"); texts quoted where AWS's are known
  * (moto's RDS suite copies them), else *decided*. How a cluster joins (CreateDBCluster) and the records are in
  * global-clusters-members.ts. A secondary's instances are all readers; it answers reads from its primary's graph
- * (graphSourceOf there, which says what is not emulated).
+ * (graphSourceOf there); the graph moves into a cluster's own storage, under its own key, when the cluster becomes
+ * the primary or is detached (global-clusters-graphs.ts).
  */
 
 /** *Decided*: global databases per account (AWS's quota is adjustable and not published for Neptune). */
@@ -329,8 +331,10 @@ export function deleteGlobalCluster(scope: NeptuneScope, request: DeleteGlobalCl
 /**
  * RemoveFromGlobalCluster: "Detaches a Neptune DB cluster from a Neptune global database. A secondary cluster
  * becomes a normal standalone cluster with read-write capability instead of being read-only" (API reference): its
- * first instance in promotion order becomes its writer. *Decided*: the primary may leave only as the last member
- * (its secondaries would be left without a writer).
+ * first instance in promotion order becomes its writer, and its storage keeps the graph it served (sealed under its
+ * own key: handOverGraph). *Decided*: the primary may leave only as the last member (its secondaries would be left
+ * without a writer); a secondary whose storage or whose primary's storage can't be opened (a KMS key unusable) is
+ * refused with the operation's InvalidGlobalClusterStateFault (its modelled state error) and AWS's state wording.
  */
 export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFromGlobalClusterMessage): GlobalCluster {
   const global = findGlobalCluster(scope, request.GlobalClusterIdentifier);
@@ -341,6 +345,11 @@ export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFrom
     throw globalStateFault(
       `DbCluster ${cluster.DBClusterIdentifier} is the primary cluster of GlobalCluster ${global.GlobalClusterIdentifier}: remove its secondary clusters first.`,
     );
+  }
+  if (!isPrimary) {
+    const primaryPlace = inRegion(scope, global.members[0]!.region);
+    const primary = { place: primaryPlace, cluster: memberCluster(primaryPlace, global.members[0]!)! };
+    handOverGraph({ place, cluster }, primary, globalStateFault);
   }
   setMembership(place, global, cluster, false);
   globalClusters(scope).put(global.GlobalClusterIdentifier, global);
@@ -355,7 +364,8 @@ export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFrom
  * readers), the target's first instance in promotion order its writer. Both clusters are `failing-over` and the
  * global database `failing-over` or `switching-over` (with its FailoverState) for a cluster modification's time.
  * A switchover ("managed planned failover", no data loss) needs every member available; a failover with data loss
- * (the primary's Region is assumed lost) only the target.
+ * (the primary's Region is assumed lost) only the target, and the old primary's storage readable. The graph moves
+ * into the target's storage, under its own key (handOverGraph), before anything else changes.
  */
 function changePrimary(
   scope: NeptuneScope,
@@ -381,6 +391,8 @@ function changePrimary(
       requireUsable(place, memberCluster(place, member)!);
     }
   }
+
+  handOverGraph(target, primary, (message) => neptuneFault("InvalidDBClusterStateFault", message));
 
   global.members = [target.member, ...global.members.filter((m) => !sameMember(m, target.member))];
   global.failover = { from, to: target.member, allowDataLoss };

@@ -145,6 +145,29 @@ export class ClusterGraphs {
     startFrom(scope, cluster.DbClusterResourceId, start, this.#now());
   }
 
+  /**
+   * The cluster's storage takes the graph another cluster serves, as it is now (a global database's primary moving
+   * to it, or a secondary detached with the graph it served): read with the giving cluster's data key and sealed
+   * anew under the receiving cluster's own, in the receiving cluster's (account, region), as a new checkpoint of its
+   * history (its earlier history stays for point-in-time restores). Both data keys are opened before anything is
+   * written, so a key that can't be used (KeyAccessError) changes nothing. *Decided*: the receiving cluster's Neptune
+   * Stream starts anew, as a restored cluster's does: the changes it held were made before the graph it now has.
+   */
+  receive(scope: GraphScope, cluster: ClusterRecord, from: { scope: GraphScope; cluster: ClusterRecord }): void {
+    const { graph } = this.#current(from.scope, from.cluster).engine;
+    const dataKey = this.#dataKey(scope, cluster);
+    try {
+      const id = cluster.DbClusterResourceId;
+      const place = { store: scope.store, accountId: scope.accountId, region: scope.region };
+      const head = headOf(place, id, cluster.ClusterCreateTime);
+      head.lastWriteAt = this.#now();
+      addCheckpoint(place, id, head, imageOf(place, graph, dataKey), this.#now());
+      dropStream(place, id);
+    } finally {
+      dataKey?.fill(0);
+    }
+  }
+
   /** The cluster's Neptune Stream records a GetPropertygraphStream asks for (streams.ts). */
   readStream(scope: GraphScope, cluster: ClusterRecord, settings: StreamSettings, query: StreamQuery): StreamPage {
     const dataKey = this.#dataKey(scope, cluster);
