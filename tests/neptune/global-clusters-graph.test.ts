@@ -18,6 +18,7 @@ import { encodeRecord } from "../../src/state/codec.js";
 import { openDurableStore } from "../../src/state/durable-store.js";
 import { A, ADMIN, REGION, rejection } from "../helpers/harness.js";
 import { clusterWithInstances, dataPlaneWorld, endpointsOf, type World } from "../dataplane/fixture.js";
+import { allRecords, streamsGroup } from "../dataplane/streams-fixture.js";
 import { assertFault } from "./refusals.js";
 import { clusterArnIn, WEST } from "./global-fixtures.js";
 
@@ -39,6 +40,12 @@ const cities = async (world: World, endpoint: Endpoint) =>
   ).map((row) => row.name);
 const addCity = async (world: World, endpoint: Endpoint, name: string) =>
   cypher(world, endpoint, `CREATE (:City {name: '${name}', secret: '${SECRET}'})`);
+
+/** The cluster's Neptune Stream in short: each city added, with the commitNum that logged it. */
+const streamed = async (endpoint: Endpoint) =>
+  (await allRecords(endpoint))
+    .filter((r) => r.data.key === "name")
+    .map((r) => [r.eventId.commitNum, r.data.value.value]);
 
 async function assertReadOnly(world: World, endpoint: Endpoint) {
   const error = await rejection(() => addCity(world, endpoint, "Nowhere"));
@@ -95,7 +102,15 @@ describe("a global database's graph follows the primary, under each cluster's ow
     await east.neptune.send(
       new CreateGlobalClusterCommand({ GlobalClusterIdentifier: "world", Engine: "neptune", StorageEncrypted: true }),
     );
-    const settings = (side: "east" | "west") => ({ GlobalClusterIdentifier: "world", KmsKeyId: keys[side] });
+    // Neptune Streams on in both clusters ("use the same settings for … streams … in all the DB clusters", User
+    // Guide, neptune-gdb-managing).
+    await streamsGroup(world, "with-streams");
+    await streamsGroup({ ...world, neptune: west.neptune }, "with-streams");
+    const settings = (side: "east" | "west") => ({
+      GlobalClusterIdentifier: "world",
+      KmsKeyId: keys[side],
+      DBClusterParameterGroupName: "with-streams",
+    });
     await clusterWithInstances(east.neptune, "east", 0, settings("east"));
     await clusterWithInstances(west.neptune, "west", 0, settings("west"));
     await refresh();
@@ -142,6 +157,11 @@ describe("a global database's graph follows the primary, under each cluster's ow
     assert.deepEqual(await cities(world, ends.west!.writer), ["Oslo"]);
     await addCity(world, ends.west!.writer, "Bergen");
     assert.deepEqual(await cities(world, ends.east!.reader), ["Bergen", "Oslo"]);
+    // The stream came along with the graph: west's numbering goes on from east's.
+    assert.deepEqual(await streamed(ends.west!.writer), [
+      [1, "Oslo"],
+      [2, "Bergen"],
+    ]);
     await assertReadOnly(world, ends.east!.reader);
     // West's storage is its own now: east's key does not stand between west and its graph.
     await toggleKey("east", false);
@@ -165,6 +185,11 @@ describe("a global database's graph follows the primary, under each cluster's ow
     assert.deepEqual(await cities(world, ends.east!.writer), ["Bergen", "Oslo"]);
     await addCity(world, ends.east!.writer, "Tromsø");
     assert.deepEqual(await cities(world, ends.west!.reader), ["Bergen", "Oslo", "Tromsø"]);
+    assert.deepEqual(await streamed(ends.east!.writer), [
+      [1, "Oslo"],
+      [2, "Bergen"],
+      [3, "Tromsø"],
+    ]);
     await assertReadOnly(world, ends.west!.reader);
   });
 
@@ -176,6 +201,8 @@ describe("a global database's graph follows the primary, under each cluster's ow
     await addCity(world, ends.east!.writer, "Bodø");
     assert.deepEqual(await cities(world, ends.west!.writer), ["Bergen", "Narvik", "Oslo", "Tromsø"]);
     assert.deepEqual(await cities(world, ends.east!.writer), ["Bergen", "Bodø", "Oslo", "Tromsø"]);
+    assert.deepEqual((await streamed(ends.west!.writer)).at(-1), [4, "Narvik"]);
+    assert.deepEqual((await streamed(ends.east!.writer)).at(-1), [4, "Bodø"]);
     await toggleKey("east", false);
     assert.deepEqual(await cities(world, ends.west!.writer), ["Bergen", "Narvik", "Oslo", "Tromsø"]);
     await toggleKey("east", true);
@@ -192,5 +219,11 @@ describe("a global database's graph follows the primary, under each cluster's ow
     world = await dataPlaneWorld({ store: openDurableStore(dir, {}), clock, range });
     assert.deepEqual(await cities(world, ends.west!.writer), ["Bergen", "Narvik", "Oslo", "Tromsø"]);
     assert.deepEqual(await cities(world, ends.east!.writer), ["Bergen", "Bodø", "Oslo", "Tromsø"]);
+    assert.deepEqual(await streamed(ends.west!.writer), [
+      [1, "Oslo"],
+      [2, "Bergen"],
+      [3, "Tromsø"],
+      [4, "Narvik"],
+    ]);
   });
 });
