@@ -4,6 +4,7 @@ import { neptuneFault } from "../../services/neptune/errors.js";
 import type { Store, Table } from "../../state/store.js";
 import { clusterArn, rdsArn } from "./arn.js";
 import { supportsGlobalDatabases } from "./catalogue.js";
+import { announceJoined } from "./global-clusters-events.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { clusterTable, saveCluster, type ClusterRecord, type Place } from "./records.js";
 
@@ -57,6 +58,14 @@ export const globalClusterArn = (accountId: string, id: string) => rdsArn("", ac
 /** The same request's view of another Region of the caller's account (a member cluster elsewhere). */
 export const inRegion = (scope: NeptuneScope, region: string): NeptuneScope =>
   region === scope.region ? scope : { ...scope, region };
+
+/** Every member's cluster, with the request's view of its Region; the primary first. */
+export function placedMembers(scope: NeptuneScope, global: GlobalClusterRecord) {
+  return global.members.map((member) => {
+    const place = inRegion(scope, member.region);
+    return { place, cluster: memberCluster(place, member)! };
+  });
+}
 
 export const memberOf = (place: Place, cluster: ClusterRecord): GlobalMember => ({
   region: place.region,
@@ -119,7 +128,7 @@ export function globalMembershipView(place: Place, cluster: ClusterRecord): { Gl
 // ---------------------------------------------------------------------------------------------- status and lookups
 
 /** *Decided*: every transition of a global database lasts as long as a cluster modification, a deletion as one. */
-function transitionMs(scope: NeptuneScope, kind: GlobalActivity): number {
+export function transitionMs(scope: NeptuneScope, kind: GlobalActivity): number {
   return kind === "deleting" ? scope.delays.deleteMs : scope.delays.clusterModifyMs;
 }
 
@@ -208,6 +217,7 @@ export function globalClusterToJoin(
 
 /** The new cluster joins: as the primary of an empty global database, else as a read-only secondary. */
 export function joinGlobalCluster(scope: NeptuneScope, global: GlobalClusterRecord, cluster: ClusterRecord): void {
+  announceJoined({ place: scope, cluster }, global.GlobalClusterIdentifier, global.members.length === 0);
   setMembership(scope, global, cluster, true);
   globalClusterTable(scope.store, scope.accountId).put(global.GlobalClusterIdentifier, global);
 }

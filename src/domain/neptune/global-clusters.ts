@@ -28,13 +28,16 @@ import {
   memberArn,
   memberCluster,
   memberOf,
+  placedMembers,
   requireGlobalAvailable,
   sameMember,
   setMembership,
+  transitionMs,
   type GlobalActivity,
   type GlobalClusterRecord,
   type GlobalMember,
 } from "./global-clusters-members.js";
+import { announceJoined, announcePrimaryChange, announceRemoved } from "./global-clusters-events.js";
 import { handOverGraph } from "./global-clusters-graphs.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { listPage } from "./listing.js";
@@ -240,7 +243,10 @@ export function createGlobalCluster(scope: NeptuneScope, request: CreateGlobalCl
     TagList: tags.map((tag) => ({ ...tag })),
     activity: { kind: "creating", since: scope.now },
   };
-  if (primary) setMembership(primary.place, global, primary.cluster, true);
+  if (primary) {
+    announceJoined(primary, id, true);
+    setMembership(primary.place, global, primary.cluster, true);
+  }
   return begin(scope, global, "creating");
 }
 
@@ -276,10 +282,7 @@ export function modifyGlobalCluster(scope: NeptuneScope, request: ModifyGlobalCl
   const renamed = newId !== undefined && newId !== global.GlobalClusterIdentifier;
   if (renamed && table.has(newId)) throw globalClusterExists(newId);
   const upgrade = request.EngineVersion !== undefined && request.EngineVersion !== global.EngineVersion;
-  const members = global.members.map((member) => {
-    const place = inRegion(scope, member.region);
-    return { place, cluster: memberCluster(place, member)! };
-  });
+  const members = placedMembers(scope, global);
   let family: string | undefined;
   if (upgrade) {
     family = checkUpgrade(global.EngineVersion, request.EngineVersion!, request.AllowMajorVersionUpgrade);
@@ -354,6 +357,7 @@ export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFrom
   setMembership(place, global, cluster, false);
   globalClusters(scope).put(global.GlobalClusterIdentifier, global);
   if (!isPrimary) setWriter(place, cluster, true);
+  announceRemoved({ place, cluster }, global.GlobalClusterIdentifier);
   return globalView(scope, global);
 }
 
@@ -404,7 +408,14 @@ function changePrimary(
     cluster.activity = { kind: "failing-over", since: scope.now };
     saveCluster(place, cluster);
   }
-  return begin(scope, global, allowDataLoss ? "failing-over" : "switching-over");
+  const kind = allowDataLoss ? "failing-over" : "switching-over";
+  announcePrimaryChange(placedMembers(scope, global), {
+    from: primary,
+    to: target,
+    allowDataLoss,
+    endsAt: scope.now + transitionMs(scope, kind),
+  });
+  return begin(scope, global, kind);
 }
 
 /**
