@@ -26,7 +26,6 @@ import {
   globalStatus,
   inRegion,
   memberArn,
-  memberCluster,
   memberOf,
   placedMembers,
   requireGlobalAvailable,
@@ -349,11 +348,7 @@ export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFrom
       `DbCluster ${cluster.DBClusterIdentifier} is the primary cluster of GlobalCluster ${global.GlobalClusterIdentifier}: remove its secondary clusters first.`,
     );
   }
-  if (!isPrimary) {
-    const primaryPlace = inRegion(scope, global.members[0]!.region);
-    const primary = { place: primaryPlace, cluster: memberCluster(primaryPlace, global.members[0]!)! };
-    handOverGraph({ place, cluster }, primary, globalStateFault);
-  }
+  if (!isPrimary) handOverGraph({ place, cluster }, placedMembers(scope, global)[0]!, globalStateFault);
   setMembership(place, global, cluster, false);
   globalClusters(scope).put(global.GlobalClusterIdentifier, global);
   if (!isPrimary) setWriter(place, cluster, true);
@@ -386,15 +381,10 @@ function changePrimary(
       `DbCluster ${target.cluster.DBClusterIdentifier} is already the primary cluster of GlobalCluster ${global.GlobalClusterIdentifier}.`,
     );
   }
-  const primaryPlace = inRegion(scope, from.region);
-  const primary = { place: primaryPlace, cluster: memberCluster(primaryPlace, from)! };
+  const members = placedMembers(scope, global);
+  const primary = members[0]!;
   requireUsable(target.place, target.cluster);
-  if (!allowDataLoss) {
-    for (const member of global.members) {
-      const place = inRegion(scope, member.region);
-      requireUsable(place, memberCluster(place, member)!);
-    }
-  }
+  if (!allowDataLoss) for (const { place, cluster } of members) requireUsable(place, cluster);
 
   handOverGraph(target, primary, (message) => neptuneFault("InvalidDBClusterStateFault", message));
 
