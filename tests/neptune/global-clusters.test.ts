@@ -20,24 +20,13 @@ import { PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { Emulator } from "../../src/emulator.js";
 import { InProcessHandler } from "../../src/server/inprocess.js";
 import { ManualClock } from "../../src/state/clock.js";
-import { encodeRecord } from "../../src/state/codec.js";
 import { openDurableStore } from "../../src/state/durable-store.js";
 import { A, ADMIN, inProcess, REGION, rejection } from "../helpers/harness.js";
 import { allow, iamWorld, userWithKey } from "../iam/fixture.js";
 import { clusterNotFound, invalidCombination, invalidValue } from "./faults.js";
+import { clusterArnIn, globalArn, neptuneIn, rows, WEST, type Env } from "./global-fixtures.js";
 import { assertFault, assertRefused } from "./refusals.js";
 import { createCluster, createInstance, describeCluster, instantExcept, MINUTE } from "./resources.js";
-
-const WEST = "us-west-2";
-const globalArn = (name: string) => `arn:aws:rds::${A}:global-cluster:${name}`;
-const clusterArnIn = (region: string, id: string) => `arn:aws:rds:${region}:${A}:cluster:${id}`;
-
-type Env = ReturnType<typeof inProcess>;
-/** Every stored row, encoded: what a refused request must leave as it was. */
-const rows = (env: Env) => [...env.emulator.store.rows()].map(encodeRecord);
-
-/** A's Neptune client in `region`. */
-const neptuneIn = (env: Env, region: string) => env.clientsFor(ADMIN[A]!, region).neptune;
 
 async function createGlobal(neptune: NeptuneClient, input: Partial<CreateGlobalClusterCommandInput> = {}) {
   const { $metadata, GlobalCluster } = await neptune.send(

@@ -143,6 +143,15 @@ export function isInstanceClass(name: string): boolean {
   return INSTANCE_CLASSES.some((c) => c.DBInstanceClass === name);
 }
 
+/**
+ * Whether a member of a global database may run the class: "A global database requires r5 or r6g DB instance
+ * classes that are optimized for memory-intensive workloads" (Neptune User Guide, neptune-gdb-setup); the table's
+ * SupportsGlobalDatabases extends that to the later memory-optimized families, not the burstable ones nor serverless.
+ */
+export function supportsGlobalDatabases(name: string): boolean {
+  return INSTANCE_CLASSES.some((c) => c.DBInstanceClass === name && c.SupportsGlobalDatabases);
+}
+
 // ------------------------------------------------------------------------------------ regions
 
 /**

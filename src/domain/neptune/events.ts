@@ -30,7 +30,10 @@ export interface EventRecord {
 
 /**
  * The event categories of each source type (Neptune User Guide, "Neptune event categories and event messages";
- * Neptune uses RDS's event definitions). Events are recorded with these category names.
+ * Neptune uses RDS's event definitions). Events are recorded with these category names. A DB cluster's
+ * `global-failover` holds the events of a global database's switchover and failover (RDS-EVENT-0181 … 0185, 0238:
+ * Aurora User Guide, "Amazon RDS event categories and event messages for Aurora", DB cluster events; the name with a
+ * hyphen as RDS's API and its EventBridge events spell it).
  */
 export const EVENT_CATEGORIES: Record<SourceType, string[]> = {
   "db-instance": [
@@ -46,7 +49,16 @@ export const EVENT_CATEGORIES: Record<SourceType, string[]> = {
     "recovery",
     "restoration",
   ],
-  "db-cluster": ["configuration change", "creation", "deletion", "failover", "failure", "maintenance", "notification"],
+  "db-cluster": [
+    "configuration change",
+    "creation",
+    "deletion",
+    "failover",
+    "failure",
+    "global-failover",
+    "maintenance",
+    "notification",
+  ],
   "db-cluster-snapshot": ["backup", "creation", "deletion", "notification"],
   "db-parameter-group": ["configuration change"],
   "db-security-group": ["configuration change", "failure"],

@@ -3,6 +3,8 @@ import { CommonErrors, type AwsError } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import type { Store, Table } from "../../state/store.js";
 import { clusterArn, rdsArn } from "./arn.js";
+import { supportsGlobalDatabases } from "./catalogue.js";
+import { announceJoined } from "./global-clusters-events.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { clusterTable, saveCluster, type ClusterRecord, type Place } from "./records.js";
 
@@ -56,6 +58,14 @@ export const globalClusterArn = (accountId: string, id: string) => rdsArn("", ac
 /** The same request's view of another Region of the caller's account (a member cluster elsewhere). */
 export const inRegion = (scope: NeptuneScope, region: string): NeptuneScope =>
   region === scope.region ? scope : { ...scope, region };
+
+/** Every member's cluster, with the request's view of its Region; the primary first. */
+export function placedMembers(scope: NeptuneScope, global: GlobalClusterRecord) {
+  return global.members.map((member) => {
+    const place = inRegion(scope, member.region);
+    return { place, cluster: memberCluster(place, member)! };
+  });
+}
 
 export const memberOf = (place: Place, cluster: ClusterRecord): GlobalMember => ({
   region: place.region,
@@ -118,7 +128,7 @@ export function globalMembershipView(place: Place, cluster: ClusterRecord): { Gl
 // ---------------------------------------------------------------------------------------------- status and lookups
 
 /** *Decided*: every transition of a global database lasts as long as a cluster modification, a deletion as one. */
-function transitionMs(scope: NeptuneScope, kind: GlobalActivity): number {
+export function transitionMs(scope: NeptuneScope, kind: GlobalActivity): number {
   return kind === "deleting" ? scope.delays.deleteMs : scope.delays.clusterModifyMs;
 }
 
@@ -207,8 +217,30 @@ export function globalClusterToJoin(
 
 /** The new cluster joins: as the primary of an empty global database, else as a read-only secondary. */
 export function joinGlobalCluster(scope: NeptuneScope, global: GlobalClusterRecord, cluster: ClusterRecord): void {
+  announceJoined({ place: scope, cluster }, global.GlobalClusterIdentifier, global.members.length === 0);
   setMembership(scope, global, cluster, true);
   globalClusterTable(scope.store, scope.accountId).put(global.GlobalClusterIdentifier, global);
+}
+
+/**
+ * The instance class rule of global databases (catalogue.ts, supportsGlobalDatabases). AWS's refusal, observed for
+ * an instance created in a member cluster: "InvalidParameterCombination: The requested instance class is not
+ * supported by global databases: db.t4g.medium" (HTTP 400; quoted in terraform-provider-aws issue 27736).
+ * *Decided*: the same refusal for ModifyDBInstance to such a class, and for an existing cluster made the primary of
+ * a new global database (CreateGlobalCluster with SourceDBClusterIdentifier) while one of its instances runs one. A
+ * cluster that joins with CreateDBCluster has no instance yet: each is checked as it is created.
+ */
+export function checkGlobalInstanceClass(instanceClass: string): void {
+  if (!supportsGlobalDatabases(instanceClass)) {
+    throw CommonErrors.invalidParameterCombination(
+      `The requested instance class is not supported by global databases: ${instanceClass}`,
+    );
+  }
+}
+
+/** The class rule for an instance of `cluster`, which applies while the cluster is a member of a global database. */
+export function checkMemberInstanceClass(place: Place, cluster: ClusterRecord, instanceClass: string): void {
+  if (globalClusterOf(place, cluster)) checkGlobalInstanceClass(instanceClass);
 }
 
 /**
@@ -229,9 +261,8 @@ export function refuseIfMember(place: Place, cluster: ClusterRecord, what: strin
 /**
  * Where a cluster's graph is: a secondary reads its primary's ("Neptune replicates the written data to all the
  * secondary DB clusters", User Guide, neptune-global-database; here at once, with no lag), through the primary's
- * own storage and key. Its instances are readers, so it never writes there. *Not emulated*: the graph does not
- * move with a switchover, a failover or a detach (the promoted or detached cluster serves its own stored graph):
- * moving it would re-wrap the data key across Regions, which KMS (rightly) refuses within one call.
+ * own storage and key. Its instances are readers, so it never writes there. A cluster that becomes the primary, or
+ * is detached, gets the graph in its own storage first (global-clusters-graphs.ts), so it serves it from there.
  */
 export function graphSourceOf<S extends Place>(scope: S, cluster: ClusterRecord): { scope: S; cluster: ClusterRecord } {
   const primary = globalClusterOf(scope, cluster)?.members[0];

@@ -17,6 +17,7 @@ import { checkEngineVersion } from "./cluster-settings.js";
 import { requireUsable } from "./cluster-state.js";
 import { checkUpgrade, newClusterResourceId, promotionOrder, upgradeEngine } from "./clusters.js";
 import {
+  checkGlobalInstanceClass,
   findGlobalCluster,
   globalClusterArn,
   globalClusterOf,
@@ -25,15 +26,18 @@ import {
   globalStatus,
   inRegion,
   memberArn,
-  memberCluster,
   memberOf,
+  placedMembers,
   requireGlobalAvailable,
   sameMember,
   setMembership,
+  transitionMs,
   type GlobalActivity,
   type GlobalClusterRecord,
   type GlobalMember,
 } from "./global-clusters-members.js";
+import { announceJoined, announcePrimaryChange, announceRemoved } from "./global-clusters-events.js";
+import { handOverGraph } from "./global-clusters-graphs.js";
 import type { NeptuneScope } from "./lifecycle.js";
 import { listPage } from "./listing.js";
 import { clusterNotFound, findCluster, membersOf } from "./lookups.js";
@@ -47,7 +51,8 @@ import { validateTags } from "./tags.js";
  * neptune-gdb-managing, "managed planned failover", "detach-and-promote"); texts quoted where AWS's are known
  * (moto's RDS suite copies them), else *decided*. How a cluster joins (CreateDBCluster) and the records are in
  * global-clusters-members.ts. A secondary's instances are all readers; it answers reads from its primary's graph
- * (graphSourceOf there, which says what is not emulated).
+ * (graphSourceOf there); the graph moves into a cluster's own storage, under its own key, when the cluster becomes
+ * the primary or is detached (global-clusters-graphs.ts).
  */
 
 /** *Decided*: global databases per account (AWS's quota is adjustable and not published for Neptune). */
@@ -154,7 +159,8 @@ const INHERITED = [
  * "Malformed db cluster arn <value>" for a value that is not an ARN (InvalidParameterValue), and "When creating
  * global cluster from existing db cluster, value for engineName should not be specified since it will be inherited
  * from source cluster" (InvalidParameterCombination; the same text for databaseName is quoted by users; *decided*
- * for engineVersion and storageEncrypted). The cluster must be available and in no other global database.
+ * for engineVersion and storageEncrypted). The cluster must be available and in no other global database, and its
+ * instances (their classes, and any class change pending) of classes global databases take (checkGlobalInstanceClass).
  */
 function fromSourceCluster(scope: NeptuneScope, request: CreateGlobalClusterMessage, source: string) {
   for (const [member, name] of INHERITED) {
@@ -174,6 +180,11 @@ function fromSourceCluster(scope: NeptuneScope, request: CreateGlobalClusterMess
     );
   }
   requireUsable(place, cluster);
+  for (const instance of membersOf(place, cluster.DBClusterIdentifier)) {
+    if (instance.activity.kind === "deleting") continue;
+    checkGlobalInstanceClass(instance.DBInstanceClass);
+    if (instance.pending?.DBInstanceClass) checkGlobalInstanceClass(instance.pending.DBInstanceClass);
+  }
   return {
     EngineVersion: cluster.EngineVersion,
     StorageEncrypted: cluster.StorageEncrypted,
@@ -231,7 +242,10 @@ export function createGlobalCluster(scope: NeptuneScope, request: CreateGlobalCl
     TagList: tags.map((tag) => ({ ...tag })),
     activity: { kind: "creating", since: scope.now },
   };
-  if (primary) setMembership(primary.place, global, primary.cluster, true);
+  if (primary) {
+    announceJoined(primary, id, true);
+    setMembership(primary.place, global, primary.cluster, true);
+  }
   return begin(scope, global, "creating");
 }
 
@@ -267,10 +281,7 @@ export function modifyGlobalCluster(scope: NeptuneScope, request: ModifyGlobalCl
   const renamed = newId !== undefined && newId !== global.GlobalClusterIdentifier;
   if (renamed && table.has(newId)) throw globalClusterExists(newId);
   const upgrade = request.EngineVersion !== undefined && request.EngineVersion !== global.EngineVersion;
-  const members = global.members.map((member) => {
-    const place = inRegion(scope, member.region);
-    return { place, cluster: memberCluster(place, member)! };
-  });
+  const members = placedMembers(scope, global);
   let family: string | undefined;
   if (upgrade) {
     family = checkUpgrade(global.EngineVersion, request.EngineVersion!, request.AllowMajorVersionUpgrade);
@@ -322,8 +333,10 @@ export function deleteGlobalCluster(scope: NeptuneScope, request: DeleteGlobalCl
 /**
  * RemoveFromGlobalCluster: "Detaches a Neptune DB cluster from a Neptune global database. A secondary cluster
  * becomes a normal standalone cluster with read-write capability instead of being read-only" (API reference): its
- * first instance in promotion order becomes its writer. *Decided*: the primary may leave only as the last member
- * (its secondaries would be left without a writer).
+ * first instance in promotion order becomes its writer, and its storage keeps the graph it served (sealed under its
+ * own key: handOverGraph). *Decided*: the primary may leave only as the last member (its secondaries would be left
+ * without a writer); a secondary whose storage or whose primary's storage can't be opened (a KMS key unusable) is
+ * refused with the operation's InvalidGlobalClusterStateFault (its modelled state error) and AWS's state wording.
  */
 export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFromGlobalClusterMessage): GlobalCluster {
   const global = findGlobalCluster(scope, request.GlobalClusterIdentifier);
@@ -335,9 +348,11 @@ export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFrom
       `DbCluster ${cluster.DBClusterIdentifier} is the primary cluster of GlobalCluster ${global.GlobalClusterIdentifier}: remove its secondary clusters first.`,
     );
   }
+  if (!isPrimary) handOverGraph({ place, cluster }, placedMembers(scope, global)[0]!, globalStateFault);
   setMembership(place, global, cluster, false);
   globalClusters(scope).put(global.GlobalClusterIdentifier, global);
   if (!isPrimary) setWriter(place, cluster, true);
+  announceRemoved({ place, cluster }, global.GlobalClusterIdentifier);
   return globalView(scope, global);
 }
 
@@ -348,7 +363,8 @@ export function removeFromGlobalCluster(scope: NeptuneScope, request: RemoveFrom
  * readers), the target's first instance in promotion order its writer. Both clusters are `failing-over` and the
  * global database `failing-over` or `switching-over` (with its FailoverState) for a cluster modification's time.
  * A switchover ("managed planned failover", no data loss) needs every member available; a failover with data loss
- * (the primary's Region is assumed lost) only the target.
+ * (the primary's Region is assumed lost) only the target, and the old primary's storage readable. The graph moves
+ * into the target's storage, under its own key (handOverGraph), before anything else changes.
  */
 function changePrimary(
   scope: NeptuneScope,
@@ -365,15 +381,12 @@ function changePrimary(
       `DbCluster ${target.cluster.DBClusterIdentifier} is already the primary cluster of GlobalCluster ${global.GlobalClusterIdentifier}.`,
     );
   }
-  const primaryPlace = inRegion(scope, from.region);
-  const primary = { place: primaryPlace, cluster: memberCluster(primaryPlace, from)! };
+  const members = placedMembers(scope, global);
+  const primary = members[0]!;
   requireUsable(target.place, target.cluster);
-  if (!allowDataLoss) {
-    for (const member of global.members) {
-      const place = inRegion(scope, member.region);
-      requireUsable(place, memberCluster(place, member)!);
-    }
-  }
+  if (!allowDataLoss) for (const { place, cluster } of members) requireUsable(place, cluster);
+
+  handOverGraph(target, primary, (message) => neptuneFault("InvalidDBClusterStateFault", message));
 
   global.members = [target.member, ...global.members.filter((m) => !sameMember(m, target.member))];
   global.failover = { from, to: target.member, allowDataLoss };
@@ -385,7 +398,14 @@ function changePrimary(
     cluster.activity = { kind: "failing-over", since: scope.now };
     saveCluster(place, cluster);
   }
-  return begin(scope, global, allowDataLoss ? "failing-over" : "switching-over");
+  const kind = allowDataLoss ? "failing-over" : "switching-over";
+  announcePrimaryChange(placedMembers(scope, global), {
+    from: primary,
+    to: target,
+    allowDataLoss,
+    endsAt: scope.now + transitionMs(scope, kind),
+  });
+  return begin(scope, global, kind);
 }
 
 /**

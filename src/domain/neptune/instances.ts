@@ -15,7 +15,7 @@ import { checkEngineName, ENGINE, familyOfEngineVersion, isInstanceClass, majorV
 import { requireUsable } from "./cluster-state.js";
 import { promotionOrder } from "./clusters.js";
 import { hostedZoneId } from "./endpoints.js";
-import { mayWrite } from "./global-clusters-members.js";
+import { checkMemberInstanceClass, mayWrite } from "./global-clusters-members.js";
 import { validIdentifier } from "./identifiers.js";
 import {
   activityEnd,
@@ -234,7 +234,8 @@ function instanceIdFree(scope: NeptuneScope, id: string): void {
 /**
  * CreateDBInstance (reference §4.3). Order of checks: the engine (only `neptune`), the identifier, the cluster
  * (DBClusterNotFoundFault), a free identifier, the cluster being available (InvalidDBClusterStateFault: a restored
- * cluster takes instances only once available, R11), settings the cluster manages, the class, the engine version
+ * cluster takes instances only once available, R11), settings the cluster manages, the class (one Neptune sells, and
+ * in a global database's member one global databases take), the engine version
  * (the cluster's), the parameter group, the zone, the promotion tier, the maintenance window and the tags.
  */
 export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMessage): DBInstance {
@@ -245,6 +246,7 @@ export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMes
   requireUsable(scope, cluster);
   refuseClusterManaged(request, "will be");
   checkInstanceClass(request.DBInstanceClass, request.EngineVersion ?? cluster.EngineVersion);
+  checkMemberInstanceClass(scope, cluster, request.DBInstanceClass);
   if (request.EngineVersion !== undefined && request.EngineVersion !== cluster.EngineVersion) {
     // *Decided* wording, after RDS's engine-name mismatch text (reference §4.3).
     throw CommonErrors.invalidParameterCombination(
@@ -364,7 +366,10 @@ export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMes
     request.DBInstanceClass !== undefined && request.DBInstanceClass !== instance.DBInstanceClass
       ? request.DBInstanceClass
       : undefined;
-  if (newClass !== undefined) checkInstanceClass(newClass, instance.EngineVersion);
+  if (newClass !== undefined) {
+    checkInstanceClass(newClass, instance.EngineVersion);
+    if (cluster) checkMemberInstanceClass(scope, cluster, newClass);
+  }
   if (request.PromotionTier !== undefined) checkPromotionTier(request.PromotionTier);
   const parameterGroup =
     request.DBParameterGroupName === undefined

@@ -31,6 +31,7 @@ import type { DataKey } from "./graph-sealing.js";
 import { OpenTransactions } from "./open-transactions.js";
 import {
   appendToStream,
+  copyStream,
   dropStream,
   readStream,
   streamPositionAt,
@@ -143,6 +144,32 @@ export class ClusterGraphs {
       releaseImage(scope.store, image);
     }
     startFrom(scope, cluster.DbClusterResourceId, start, this.#now());
+  }
+
+  /**
+   * The cluster's storage takes the graph another cluster serves, as it is now (a global database's primary moving
+   * to it, or a secondary detached with the graph it served): read with the giving cluster's data key and sealed
+   * anew under the receiving cluster's own, in the receiving cluster's (account, region), as a new checkpoint of its
+   * history (its earlier history stays for point-in-time restores). Both data keys are opened before anything is
+   * written, so a key that can't be used (KeyAccessError) changes nothing. The giving cluster's Neptune Stream comes
+   * along, in place of the receiving cluster's own (copyStream): its numbering goes on where the giver's stopped.
+   */
+  receive(scope: GraphScope, cluster: ClusterRecord, from: { scope: GraphScope; cluster: ClusterRecord }): void {
+    const giver = this.#current(from.scope, from.cluster);
+    const dataKey = this.#dataKey(scope, cluster);
+    try {
+      const id = cluster.DbClusterResourceId;
+      const place = { store: scope.store, accountId: scope.accountId, region: scope.region };
+      const head = headOf(place, id, cluster.ClusterCreateTime);
+      head.lastWriteAt = this.#now();
+      addCheckpoint(place, id, head, imageOf(place, giver.engine.graph, dataKey), this.#now());
+      copyStream(
+        { place: giver.place, resourceId: from.cluster.DbClusterResourceId, dataKey: giver.dataKey },
+        { place, resourceId: id, dataKey },
+      );
+    } finally {
+      dataKey?.fill(0);
+    }
   }
 
   /** The cluster's Neptune Stream records a GetPropertygraphStream asks for (streams.ts). */

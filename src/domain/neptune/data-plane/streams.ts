@@ -109,6 +109,38 @@ export function streamPositionAt(place: GraphPlace, resourceId: string, at: numb
   return undefined;
 }
 
+/** One cluster's stream where it is stored, and the data key its rows are sealed with. */
+export interface StreamPlace {
+  place: GraphPlace;
+  resourceId: string;
+  dataKey: DataKey;
+}
+
+/**
+ * Replaces `to`'s stream with `from`'s, numbering kept, each row opened with the giving cluster's data key and
+ * sealed with the receiving cluster's, in the receiving cluster's place: a global database's stream is in its
+ * replicated storage ("Neptune uses the same native storage for the change-log stream as for graph data", docs
+ * streams.html), so the cluster that takes over the graph takes over the stream too.
+ */
+export function copyStream(from: StreamPlace, to: StreamPlace): void {
+  dropStream(to.place, to.resourceId);
+  const head = heads(from.place).get(from.resourceId);
+  if (!head) return;
+  const source = rows(from.place);
+  const target = rows(to.place);
+  for (let n = head.oldest; n < head.nextCommitNum; n++) {
+    const first = source.peek(rowId(from.resourceId, n));
+    for (let chunk = 0; chunk < chunksOf(first?.ops ?? 1); chunk++) {
+      const row = source.peek(rowId(from.resourceId, n, chunk));
+      if (!row) continue;
+      const json = unsealGraphBytes(from.dataKey, sealPlace(from.resourceId, n, chunk), row.bytes);
+      const bytes = sealGraphBytes(to.dataKey, sealPlace(to.resourceId, n, chunk), json);
+      target.put(rowId(to.resourceId, n, chunk), { ...row, bytes });
+    }
+  }
+  heads(to.place).put(to.resourceId, { ...head, ...(head.last ? { last: { ...head.last } } : {}) });
+}
+
 /** Removes the cluster's stream (the cluster is gone). */
 export function dropStream(place: GraphPlace, resourceId: string): void {
   const head = heads(place).get(resourceId);
