@@ -6,7 +6,8 @@
  * what matters is reproducing the exact bytes the client signed.
  */
 import * as crypto from "node:crypto";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { HmacKey } from "./hmac-key.js";
 
 export interface SignedRequestParts {
   method: string;
@@ -351,8 +352,8 @@ export function verifySigV4(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${creds.scope.date}' != '${requestDay}', from '${creds.amzDate}'.`,
     );
   }
-  const provided = decodeSignature(creds.signature);
-  if (provided === undefined) return fail("mismatch", MISMATCH_MESSAGE);
+  // The signature is the string SigV4 defines, lower-case hex of the HMAC: anything else can never match.
+  if (creds.signature.length !== SIGNATURE_HEX_LENGTH) return fail("mismatch", MISMATCH_MESSAGE);
 
   const signingKey = signingKeyFor(secretAccessKey, creds.scope);
   const scope = `${creds.scope.date}/${creds.scope.region}/${creds.scope.service}/${SCOPE_TERMINATOR}`;
@@ -360,10 +361,22 @@ export function verifySigV4(
   for (const payloadHash of payloadHashCandidates(req, creds)) {
     const canonicalRequest = canonicalPrefix + payloadHash;
     const stringToSign = `${ALGORITHM}\n${creds.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-    const expected = createHmac("sha256", signingKey).update(stringToSign).digest();
-    if (timingSafeEqual(expected, provided)) return undefined;
+    if (sameHex(signingKey.hex(stringToSign), creds.signature)) return undefined;
   }
   return fail("mismatch", MISMATCH_MESSAGE);
+}
+
+const SIGNATURE_HEX_LENGTH = 64;
+
+/**
+ * Whether two strings of SIGNATURE_HEX_LENGTH characters are equal, in a time that does not depend on where they
+ * differ (as timingSafeEqual compares bytes): every character is looked at, whatever the first ones were. Compared
+ * as strings, so an upper-case spelling of the right signature is a different signature, as in SigV4.
+ */
+function sameHex(expected: string, provided: string): boolean {
+  let difference = 0;
+  for (let i = 0; i < SIGNATURE_HEX_LENGTH; i++) difference |= expected.charCodeAt(i) ^ provided.charCodeAt(i);
+  return difference === 0;
 }
 
 function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | undefined {
@@ -387,16 +400,6 @@ function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | un
     );
   }
   return undefined;
-}
-
-const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
-
-/**
- * 32 bytes from 64 lower-case hex digits, or undefined; anything else can never match. The signature is compared
- * as the string SigV4 defines (lower-case hex of the HMAC), so an upper-case spelling is a different signature.
- */
-function decodeSignature(signature: string): Buffer | undefined {
-  return SIGNATURE_PATTERN.test(signature) ? Buffer.from(signature, "hex") : undefined;
 }
 
 /**
@@ -521,10 +524,32 @@ const sha256Hex: (data: string | Buffer) => string =
     : (data) => crypto.createHash("sha256").update(data).digest("hex");
 
 const SIGNING_KEY_CACHE_LIMIT = 256;
-const signingKeyCache = new Map<string, Buffer>();
+const signingKeyCache = new Map<string, HmacKey>();
 
-/** The four-step HMAC chain changes once a day per (secret, region, service); cache it, oldest entry out first. */
-function signingKeyFor(secretAccessKey: string, scope: SigV4Credentials["scope"]): Buffer {
+/**
+ * The four-step HMAC chain changes once a day per (secret, region, service); cache it, ready to sign with (its
+ * padded blocks made: hmac-key.ts), oldest entry out first.
+ */
+function signingKeyFor(secretAccessKey: string, scope: SigV4Credentials["scope"]): HmacKey {
+  // A client sends request after request with one key and scope: the last key found is checked first, by
+  // comparing four short strings, before a cache key is built and hashed.
+  const last = lastSigningKey;
+  if (
+    last !== undefined &&
+    last.secretAccessKey === secretAccessKey &&
+    last.date === scope.date &&
+    last.region === scope.region &&
+    last.service === scope.service
+  )
+    return last.key;
+  const key = cachedSigningKey(secretAccessKey, scope);
+  lastSigningKey = { secretAccessKey, ...scope, key };
+  return key;
+}
+
+let lastSigningKey: ({ secretAccessKey: string; key: HmacKey } & SigV4Credentials["scope"]) | undefined;
+
+function cachedSigningKey(secretAccessKey: string, scope: SigV4Credentials["scope"]): HmacKey {
   const cacheKey = `${scope.date}\n${scope.region}\n${scope.service}\n${secretAccessKey}`;
   const cached = signingKeyCache.get(cacheKey);
   if (cached !== undefined) return cached;
@@ -535,8 +560,9 @@ function signingKeyFor(secretAccessKey: string, scope: SigV4Credentials["scope"]
   if (signingKeyCache.size >= SIGNING_KEY_CACHE_LIMIT) {
     signingKeyCache.delete(signingKeyCache.keys().next().value!);
   }
-  signingKeyCache.set(cacheKey, key);
-  return key;
+  const signingKey = new HmacKey(key);
+  signingKeyCache.set(cacheKey, signingKey);
+  return signingKey;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

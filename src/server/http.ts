@@ -51,9 +51,10 @@ export function createRequestListener(
   closing: () => boolean = () => false,
   /**
    * Runs after a request's work and before its answer is written (the data plane follows the port book); told
-   * whether the request was one of Trident's own (a reset or an import may have rewritten the book).
+   * whether the request was one of Trident's own (a reset or an import may have rewritten the book). Undefined
+   * when there is nothing to wait for.
    */
-  beforeAnswer: (admin: boolean) => Promise<void> = async () => {},
+  beforeAnswer: (admin: boolean) => Promise<void> | undefined = () => undefined,
 ) {
   const requestLimit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log;
@@ -82,7 +83,8 @@ export function createRequestListener(
     }
     const raw: RawRequest = { method: req.method ?? "GET", url, headers: req.headers, body };
     const { response, summary } = await handleRequest(emulator, raw);
-    await beforeAnswer(admin);
+    const following = beforeAnswer(admin);
+    if (following) await following;
     const headers = closing() ? { ...response.headers, connection: "close" } : response.headers;
     res.writeHead(response.status, headers).end(response.body);
     if (!log) return;
