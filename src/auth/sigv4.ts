@@ -5,7 +5,9 @@
  * Canonicalisation mirrors what the SDK signers (`@smithy/signature-v4`, botocore) do for non-S3 services, because
  * what matters is reproducing the exact bytes the client signed.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import * as crypto from "node:crypto";
+import { createHmac } from "node:crypto";
+import { HmacKey } from "./hmac-key.js";
 
 export interface SignedRequestParts {
   method: string;
@@ -268,7 +270,8 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
     signature: raw.signature,
     signedHeaders,
     scope: { date, region, service },
-    amzDate: formatAmzDate(requestTime),
+    // A basic-format date that parsed is its own canonical form (parseAmzDate reads back every field).
+    amzDate: hasAmzDateShape(raw.date) ? raw.date : formatAmzDate(requestTime),
     requestTime,
     presigned: raw.presigned,
   };
@@ -276,20 +279,54 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
   return credentials;
 }
 
-const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-
 /** ISO-8601 basic (X-Amz-Date) or, failing that, an HTTP date (the `Date` header). */
 function parseRequestDate(value: string): Date | undefined {
-  const basic = AMZ_DATE_PATTERN.exec(value);
-  if (basic !== null) {
-    const [, y, mo, d, h, mi, s] = basic.map(Number) as number[];
-    const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-    // Date.UTC rolls 20260231 over into March; a round trip rejects such dates.
-    return formatAmzDate(date) === value ? date : undefined;
-  }
+  if (hasAmzDateShape(value)) return parseAmzDate(value);
   if (!/[a-z]/i.test(value)) return undefined; // not an HTTP date; avoid Date's lenient numeric parsing
   const httpDate = new Date(value);
   return Number.isNaN(httpDate.getTime()) ? undefined : httpDate;
+}
+
+const DIGIT_0 = 0x30;
+const LETTER_T = 0x54;
+const LETTER_Z = 0x5a;
+
+/** `yyyyMMddTHHmmssZ`: eight digits, T, six digits, Z. Checked by character: every signed request has one. */
+function hasAmzDateShape(value: string): boolean {
+  if (value.length !== 16 || value.charCodeAt(8) !== LETTER_T || value.charCodeAt(15) !== LETTER_Z) return false;
+  for (let i = 0; i < 15; i++) {
+    if (i === 8) continue;
+    const digit = value.charCodeAt(i) - DIGIT_0;
+    if (digit < 0 || digit > 9) return false;
+  }
+  return true;
+}
+
+/** The digits of `value` from `start` to `end` as a number (the shape is checked already). */
+function digitsAt(value: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 10 + value.charCodeAt(i) - DIGIT_0;
+  return n;
+}
+
+/** A date of the basic shape, or undefined when it names no real instant (20260231T…, hour 24, year 0042). */
+function parseAmzDate(value: string): Date | undefined {
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 4, 6) - 1;
+  const day = digitsAt(value, 6, 8);
+  const hour = digitsAt(value, 9, 11);
+  const minute = digitsAt(value, 11, 13);
+  const second = digitsAt(value, 13, 15);
+  const date = new Date(Date.UTC(year, month, day, hour, minute, second));
+  // Date.UTC rolls 20260231 over into March and reads years 0-99 as 19xx: reading the fields back rejects both.
+  const exact =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  return exact ? date : undefined;
 }
 
 function formatAmzDate(date: Date): string {
@@ -315,8 +352,8 @@ export function verifySigV4(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${creds.scope.date}' != '${requestDay}', from '${creds.amzDate}'.`,
     );
   }
-  const provided = decodeSignature(creds.signature);
-  if (provided === undefined) return fail("mismatch", MISMATCH_MESSAGE);
+  // The signature is the string SigV4 defines, lower-case hex of the HMAC: anything else can never match.
+  if (creds.signature.length !== SIGNATURE_HEX_LENGTH) return fail("mismatch", MISMATCH_MESSAGE);
 
   const signingKey = signingKeyFor(secretAccessKey, creds.scope);
   const scope = `${creds.scope.date}/${creds.scope.region}/${creds.scope.service}/${SCOPE_TERMINATOR}`;
@@ -324,10 +361,22 @@ export function verifySigV4(
   for (const payloadHash of payloadHashCandidates(req, creds)) {
     const canonicalRequest = canonicalPrefix + payloadHash;
     const stringToSign = `${ALGORITHM}\n${creds.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-    const expected = createHmac("sha256", signingKey).update(stringToSign).digest();
-    if (timingSafeEqual(expected, provided)) return undefined;
+    if (sameHex(signingKey.hex(stringToSign), creds.signature)) return undefined;
   }
   return fail("mismatch", MISMATCH_MESSAGE);
+}
+
+const SIGNATURE_HEX_LENGTH = 64;
+
+/**
+ * Whether two strings of SIGNATURE_HEX_LENGTH characters are equal, in a time that does not depend on where they
+ * differ (as timingSafeEqual compares bytes): every character is looked at, whatever the first ones were. Compared
+ * as strings, so an upper-case spelling of the right signature is a different signature, as in SigV4.
+ */
+function sameHex(expected: string, provided: string): boolean {
+  let difference = 0;
+  for (let i = 0; i < SIGNATURE_HEX_LENGTH; i++) difference |= expected.charCodeAt(i) ^ provided.charCodeAt(i);
+  return difference === 0;
 }
 
 function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | undefined {
@@ -351,16 +400,6 @@ function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | un
     );
   }
   return undefined;
-}
-
-const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
-
-/**
- * 32 bytes from 64 lower-case hex digits, or undefined; anything else can never match. The signature is compared
- * as the string SigV4 defines (lower-case hex of the HMAC), so an upper-case spelling is a different signature.
- */
-function decodeSignature(signature: string): Buffer | undefined {
-  return SIGNATURE_PATTERN.test(signature) ? Buffer.from(signature, "hex") : undefined;
 }
 
 /**
@@ -475,15 +514,42 @@ function uriEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function sha256Hex(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
-}
+/**
+ * SHA-256 in hex. Node's one-shot `crypto.hash` (20.12+) makes no Hash object: about half the cost for the short
+ * inputs every request hashes (its body, its canonical request). Older Node 20 releases take the Hash object.
+ */
+const sha256Hex: (data: string | Buffer) => string =
+  typeof crypto.hash === "function"
+    ? (data) => crypto.hash("sha256", data, "hex")
+    : (data) => crypto.createHash("sha256").update(data).digest("hex");
 
 const SIGNING_KEY_CACHE_LIMIT = 256;
-const signingKeyCache = new Map<string, Buffer>();
+const signingKeyCache = new Map<string, HmacKey>();
 
-/** The four-step HMAC chain changes once a day per (secret, region, service); cache it, oldest entry out first. */
-function signingKeyFor(secretAccessKey: string, scope: SigV4Credentials["scope"]): Buffer {
+/**
+ * The four-step HMAC chain changes once a day per (secret, region, service); cache it, ready to sign with (its
+ * padded blocks made: hmac-key.ts), oldest entry out first.
+ */
+function signingKeyFor(secretAccessKey: string, scope: SigV4Credentials["scope"]): HmacKey {
+  // A client sends request after request with one key and scope: the last key found is checked first, by
+  // comparing four short strings, before a cache key is built and hashed.
+  const last = lastSigningKey;
+  if (
+    last !== undefined &&
+    last.secretAccessKey === secretAccessKey &&
+    last.date === scope.date &&
+    last.region === scope.region &&
+    last.service === scope.service
+  )
+    return last.key;
+  const key = cachedSigningKey(secretAccessKey, scope);
+  lastSigningKey = { secretAccessKey, ...scope, key };
+  return key;
+}
+
+let lastSigningKey: ({ secretAccessKey: string; key: HmacKey } & SigV4Credentials["scope"]) | undefined;
+
+function cachedSigningKey(secretAccessKey: string, scope: SigV4Credentials["scope"]): HmacKey {
   const cacheKey = `${scope.date}\n${scope.region}\n${scope.service}\n${secretAccessKey}`;
   const cached = signingKeyCache.get(cacheKey);
   if (cached !== undefined) return cached;
@@ -494,8 +560,9 @@ function signingKeyFor(secretAccessKey: string, scope: SigV4Credentials["scope"]
   if (signingKeyCache.size >= SIGNING_KEY_CACHE_LIMIT) {
     signingKeyCache.delete(signingKeyCache.keys().next().value!);
   }
-  signingKeyCache.set(cacheKey, key);
-  return key;
+  const signingKey = new HmacKey(key);
+  signingKeyCache.set(cacheKey, signingKey);
+  return signingKey;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -67,16 +67,27 @@ export class DataPlaneListeners {
    * Opens the ports the book has and this does not, closes those it no longer has. Cheap when nothing changed
    * (the book's version, unless `force`: a reset or a state import rewrites the book without it).
    */
-  sync(force = false): Promise<void> {
-    const run = () => this.#sync(force);
+  sync(force = false): Promise<void> | undefined {
+    // Asked after every control-plane request, which almost never changes the book: when nothing changed and no
+    // sync is under way there is nothing to wait for, and no promise is made.
+    if (!force && this.#queued === 0 && this.#upToDate()) return undefined;
+    const run = () => this.#sync(force).finally(() => this.#queued--);
+    this.#queued++;
     this.#syncing = this.#syncing.then(run, run);
     return this.#syncing;
+  }
+
+  /** Syncs asked for and not yet finished. */
+  #queued = 0;
+
+  #upToDate(): boolean {
+    return this.#face.emulator.dataPlane.ports.version === this.#seenVersion && this.#blocked.size === 0;
   }
 
   async #sync(force: boolean): Promise<void> {
     const { store, ports } = this.#face.emulator.dataPlane;
     if (this.#stopped) return;
-    if (!force && ports.version === this.#seenVersion && this.#blocked.size === 0) return;
+    if (!force && this.#upToDate()) return;
     this.#seenVersion = ports.version;
     // Read as a unit of work of its own (changing nothing), so no other request's half-done work is seen.
     const allocated = await store.transact(

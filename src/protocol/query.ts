@@ -14,10 +14,38 @@ import { codePointName, escapeXml, forbiddenXmlChar, XmlWriter } from "./xml.js"
 
 export type QueryParams = Map<string, string>;
 
-export function parseForm(text: string): QueryParams {
-  const params: QueryParams = new Map();
-  for (const [key, value] of new URLSearchParams(text)) params.set(key, value);
-  return params;
+/**
+ * An `application/x-www-form-urlencoded` text's parameters, added to `into` (a later one of the same name wins).
+ * Decoded as the WHATWG form parser (URLSearchParams) decodes: a name or value with no `%` or `+` is taken as it
+ * is, a percent-encoded one through decodeURIComponent, and anything that refuses (a malformed escape) through
+ * URLSearchParams itself, so the result is always URLSearchParams's.
+ */
+export function parseForm(text: string, into: QueryParams = new Map()): QueryParams {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("&", start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const pair = text.slice(start, end); // '=' is looked for in the pair only: never a rescan of the rest
+      const eq = pair.indexOf("=");
+      const name = formDecode(eq < 0 ? pair : pair.slice(0, eq));
+      const value = eq < 0 ? "" : formDecode(pair.slice(eq + 1));
+      if (name !== undefined && value !== undefined) into.set(name, value);
+      else for (const [k, v] of new URLSearchParams(pair)) into.set(k, v);
+    }
+    start = end + 1;
+  }
+  return into;
+}
+
+/** One form-encoded name or value, or undefined when only the WHATWG parser's lenience can read it. */
+function formDecode(text: string): string | undefined {
+  if (!text.includes("%")) return text.includes("+") ? text.replaceAll("+", " ") : text;
+  try {
+    return decodeURIComponent(text.replaceAll("+", " "));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -51,7 +79,32 @@ export function deserializeQueryInput(
   shapeName: string,
   params: QueryParams,
 ): Record<string, unknown> {
-  return readStructure(model, shapeOf(model, shapeName), paramTree(params), "") ?? {};
+  const shape = shapeOf(model, shapeName);
+  // An input without members (GetCallerIdentity's) reads nothing: no tree to build.
+  if (wireMembers(shape).length === 0) return {};
+  return readStructure(model, shape, paramTree(params), "") ?? {};
+}
+
+/** A structure's members with the parameter name each is read from, listed once per shape. */
+interface WireMember {
+  memberName: string;
+  name: string;
+  ref: MemberRef;
+}
+
+const wireMemberLists = new WeakMap<Shape, WireMember[]>();
+
+function wireMembers(shape: Shape): WireMember[] {
+  let list = wireMemberLists.get(shape);
+  if (!list) {
+    list = Object.entries(shape.members ?? {}).map(([memberName, ref]) => ({
+      memberName,
+      name: ref.locationName ?? memberName,
+      ref,
+    }));
+    wireMemberLists.set(shape, list);
+  }
+  return list;
 }
 
 function join(prefix: string, name: string): string {
@@ -66,8 +119,7 @@ function readStructure(
 ): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   let found = false;
-  for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
-    const name = ref.locationName ?? memberName;
+  for (const { memberName, name, ref } of wireMembers(shape)) {
     const child = node.children?.get(name);
     if (!child) continue;
     const value = readValue(model, ref, child, join(prefix, name));

@@ -49,15 +49,21 @@ export function createRequestListener(
   options: ServerOptions = {},
   /** While true, every answer closes its connection (the server is draining). */
   closing: () => boolean = () => false,
-  /** Runs after a request's work and before its answer is written (the data plane follows the port book). */
-  beforeAnswer: (path: string) => Promise<void> = async () => {},
+  /**
+   * Runs after a request's work and before its answer is written (the data plane follows the port book); told
+   * whether the request was one of Trident's own (a reset or an import may have rewritten the book). Undefined
+   * when there is nothing to wait for.
+   */
+  beforeAnswer: (admin: boolean) => Promise<void> | undefined = () => undefined,
 ) {
   const requestLimit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = performance.now();
+    const started = log ? performance.now() : 0; // no logging work when not logging
     if (serveConsoleEvents(emulator, req, res)) return;
-    const limit = isAdminPath(req.url ?? "/") ? Math.max(requestLimit, ADMIN_MAX_BODY_BYTES) : requestLimit;
+    const url = req.url ?? "/";
+    const admin = isAdminPath(url);
+    const limit = admin ? Math.max(requestLimit, ADMIN_MAX_BODY_BYTES) : requestLimit;
     let body: Buffer;
     try {
       body = await readBody(req, limit);
@@ -75,14 +81,16 @@ export function createRequestListener(
       log?.(`- status=${err.status} ${err.message}`);
       return;
     }
-    const raw: RawRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
+    const raw: RawRequest = { method: req.method ?? "GET", url, headers: req.headers, body };
     const { response, summary } = await handleRequest(emulator, raw);
-    await beforeAnswer(raw.url.split("?", 1)[0]!);
+    const following = beforeAnswer(admin);
+    if (following) await following;
     const headers = closing() ? { ...response.headers, connection: "close" } : response.headers;
     res.writeHead(response.status, headers).end(response.body);
+    if (!log) return;
     if (summary.error)
-      log?.(`${summary.operation} InternalFailure: ${(summary.error as Error)?.stack ?? String(summary.error)}`);
-    log?.(logLine(summary, performance.now() - started));
+      log(`${summary.operation} InternalFailure: ${(summary.error as Error)?.stack ?? String(summary.error)}`);
+    log(logLine(summary, performance.now() - started));
   };
 }
 
@@ -95,7 +103,7 @@ export async function startServer(emulator: Emulator, options: ServerOptions = {
     tls: options.dataPlaneTls,
   });
   // A reset or a state import rewrites the port book wholesale: look at it after any of Trident's own requests.
-  const followPorts = (path: string) => dataPlane.sync(isAdminPath(path));
+  const followPorts = (admin: boolean) => dataPlane.sync(admin);
   const server = createServer(
     { keepAliveTimeout: 60_000 },
     createRequestListener(emulator, options, () => draining, followPorts),

@@ -69,7 +69,9 @@ export async function handleRequest(
   emulator: Emulator,
   request: RawRequest,
 ): Promise<{ response: RawResponse; summary: RequestSummary }> {
-  const ahead = await beforeTurn(emulator, request);
+  // Most operations prepare nothing: their route is taken without waiting a turn of the event loop.
+  const routed = beforeTurn(emulator, request);
+  const ahead = routed instanceof Promise ? await routed : routed;
   try {
     return await emulator.store.transact(
       () => answer(emulator, request, ahead),
@@ -97,11 +99,11 @@ interface BeforeTurn {
  * does a prepare that fails: the handler then answers InternalFailure. Authentication reads state (access keys,
  * policies), so it stays in the turn: a signed request with a wrong secret still has its key pair made, and dropped.
  */
-async function beforeTurn(emulator: Emulator, request: RawRequest): Promise<BeforeTurn> {
-  if (isAdminPath(request.url.split("?", 1)[0] ?? "/")) return {};
+function beforeTurn(emulator: Emulator, request: RawRequest): BeforeTurn | Promise<BeforeTurn> {
+  const signed = signedParts(request);
+  if (isAdminPath(signed.path)) return {};
   let routing: Routing;
   try {
-    const signed = signedParts(request);
     // Parsed once: the credential scope routes the request, then authenticates it.
     const credentials = parseSigV4(signed);
     routing = { signed, credentials, route: routeRequest(emulator, signed, credentials) };
@@ -111,9 +113,17 @@ async function beforeTurn(emulator: Emulator, request: RawRequest): Promise<Befo
   const prepare = routing.route.service.prepare?.[routing.route.operation];
   // A request without a well-formed signature is refused in its turn whatever its input: it prepares nothing.
   if (!prepare || "kind" in routing.credentials) return { routing };
+  return prepareInput(routing, prepare as (input: unknown) => Promise<unknown>, request.body);
+}
+
+async function prepareInput(
+  routing: Routing & { route: Route },
+  prepare: (input: unknown) => Promise<unknown>,
+  body: Buffer,
+): Promise<BeforeTurn> {
   try {
-    const { input } = readInput(routing.route, request.body);
-    return { routing, prepared: await (prepare as (input: unknown) => Promise<unknown>)(input) };
+    const { input } = readInput(routing.route, body);
+    return { routing, prepared: await prepare(input) };
   } catch {
     return { routing };
   }
@@ -125,15 +135,15 @@ async function answer(
   ahead: BeforeTurn,
 ): Promise<{ response: RawResponse; summary: RequestSummary }> {
   const requestId = newRequestId();
-  const path = request.url.split("?", 1)[0] ?? "/";
-  if (isAdminPath(path)) {
+  const routing = ahead.routing;
+  if (!routing) {
+    // Only Trident's own endpoints are not routed.
     const { response, operation, error } = handleAdmin(emulator, request, requestId);
     return { response, summary: { operation, status: response.status, error } };
   }
   let route: Route | undefined;
   let principal: Principal | undefined;
   try {
-    const routing = ahead.routing!; // present: not an admin path
     if ("failure" in routing) throw routing.failure;
     const { signed, credentials } = routing;
     route = routing.route;
@@ -183,8 +193,13 @@ async function answer(
 
 /** What SigV4 covers of a request: the path and query apart, as received. */
 export function signedParts(request: RawRequest): SignedRequestParts {
-  const [path = "/", query = ""] = request.url.split("?", 2) as [string, string?];
-  return { method: request.method, path, query, headers: request.headers, body: request.body };
+  const { url } = request;
+  const mark = url.indexOf("?");
+  if (mark < 0) return { method: request.method, path: url, query: "", headers: request.headers, body: request.body };
+  // The query ends at a second "?", if any (as `split("?", 2)` cut it).
+  const end = url.indexOf("?", mark + 1);
+  const query = end < 0 ? url.slice(mark + 1) : url.slice(mark + 1, end);
+  return { method: request.method, path: url.slice(0, mark), query, headers: request.headers, body: request.body };
 }
 
 function header(request: Pick<RawRequest, "headers">, name: string): string | undefined {
@@ -192,9 +207,18 @@ function header(request: Pick<RawRequest, "headers">, name: string): string | un
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-/** The media type of a Content-Type header, lower-cased (media types are case-insensitive, RFC 9110 §8.3.1). */
-function mediaType(request: Pick<RawRequest, "headers">): string {
-  return (header(request, "content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
+/** What every SDK sends with a Query protocol body: taken as it is, without cutting and lower-casing it. */
+const SDK_FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
+
+/**
+ * Whether a body is the Query protocol's form: no Content-Type or a form's, whatever its parameters and case
+ * (media types are case-insensitive, RFC 9110 §8.3.1).
+ */
+function isFormBody(request: Pick<RawRequest, "headers">): boolean {
+  const contentType = header(request, "content-type");
+  if (contentType === undefined || contentType === SDK_FORM_CONTENT_TYPE) return true;
+  const media = contentType.split(";", 1)[0]!.trim().toLowerCase();
+  return media === "" || media === "application/x-www-form-urlencoded";
 }
 
 /**
@@ -232,10 +256,7 @@ function routeRequest(
   }
   requireMethod(request, "query");
   const params = parseForm(request.query);
-  const contentType = mediaType(request);
-  if (request.body.length > 0 && (contentType === "" || contentType === "application/x-www-form-urlencoded")) {
-    for (const [k, v] of parseForm(request.body.toString("utf8"))) params.set(k, v);
-  }
+  if (request.body.length > 0 && isFormBody(request)) parseForm(request.body.toString("utf8"), params);
   const action = params.get("Action");
   const service = pickQueryService(emulator, "scope" in credentials ? credentials.scope.service : undefined, action);
   if (!action) throw new AwsError("MissingAction", "Could not find operation to perform.", 400);
@@ -325,8 +346,23 @@ export function reply(status: number, requestId: string, contentType: string, te
       "content-type": contentType,
       "content-length": String(body.length),
       "x-amzn-requestid": requestId,
-      date: new Date().toUTCString(),
+      date: httpDate(),
     },
     body,
   };
+}
+
+/**
+ * The Date header: the wall-clock time (clients correct their clock skew from it, so never the emulator's clock),
+ * to the second as HTTP dates are (RFC 9110 §5.6.7); formatted once per second, as node:http formats its own.
+ */
+let dateSecond = NaN;
+let dateText = "";
+function httpDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
 }

@@ -152,12 +152,20 @@ type Touched = Map<TrackedTable<unknown>, Set<string>>;
  * answer leaves before what it says is on disk.
  */
 export class UnitOfWorkStore implements Store {
-  readonly #tables = new Map<string, TrackedTable<unknown>>();
+  /**
+   * name → account → region → table: a request looks tables up many times (IAM alone: the seed marker, the access
+   * keys, the user, each attached policy), and three lookups of strings it already holds cost less than building
+   * and hashing one joined key.
+   */
+  readonly #byName = new Map<string, Map<string, Map<string, TrackedTable<unknown>>>>();
+  /** Every table, in the order made: what the whole-store walks (rows, scopes, clear) go through. */
+  readonly #tables: TrackedTable<unknown>[] = [];
   readonly #backend: StoreBackend | undefined;
   /** The rows the running unit of work touched; undefined between units. */
   #current: Touched | undefined;
-  /** The end of the queue of units of work: each waits for the one before it. */
-  #queue: Promise<void> = Promise.resolve();
+  /** Whether a unit of work runs now; the units waiting for their turn, first come first. */
+  #busy = false;
+  readonly #waiting: (() => void)[] = [];
   /** Committed changes not yet written, and how to tell their units of work that they are. */
   #batch: { changes: RowChange[]; written: Promise<void>; settle: (error?: unknown) => void } | undefined;
   #failure: unknown;
@@ -177,11 +185,15 @@ export class UnitOfWorkStore implements Store {
   }
 
   #table(name: string, accountId: string, region: string): TrackedTable<unknown> {
-    const key = `${name}\u0000${accountId}\u0000${region}`;
-    let table = this.#tables.get(key);
+    let byAccount = this.#byName.get(name);
+    if (!byAccount) this.#byName.set(name, (byAccount = new Map()));
+    let byRegion = byAccount.get(accountId);
+    if (!byRegion) byAccount.set(accountId, (byRegion = new Map()));
+    let table = byRegion.get(region);
     if (!table) {
       table = new TrackedTable<unknown>(name, accountId, region, this);
-      this.#tables.set(key, table);
+      byRegion.set(region, table);
+      this.#tables.push(table);
     }
     return table;
   }
@@ -201,25 +213,27 @@ export class UnitOfWorkStore implements Store {
 
   scopes(name: string): { accountId: string; region: string }[] {
     const out: { accountId: string; region: string }[] = [];
-    for (const table of this.#tables.values())
-      if (table.name === name) out.push({ accountId: table.accountId, region: table.region });
+    for (const byRegion of this.#byName.get(name)?.values() ?? [])
+      for (const table of byRegion.values()) out.push({ accountId: table.accountId, region: table.region });
     return out;
   }
 
   *rows(): Iterable<StoredRow> {
-    for (const { name: table, accountId, region, rows } of this.#tables.values())
+    for (const { name: table, accountId, region, rows } of this.#tables)
       for (const [id, value] of rows) yield { table, accountId, region, id, value };
   }
 
   clear(which: (tableName: string) => boolean = () => true): void {
-    for (const table of this.#tables.values()) {
+    for (const table of this.#tables) {
       if (!which(table.name)) continue;
       for (const id of [...table.rows.keys()]) table.delete(id);
     }
   }
 
   async transact<T>(work: () => Promise<T>, keep: (result: T) => boolean): Promise<T> {
-    const done = await this.#turn();
+    const turn = this.#enter();
+    if (turn) await turn;
+    const done = () => this.#leave();
     if (this.#failure !== undefined) {
       done();
       throw new StoreFailure(this.#failure);
@@ -243,7 +257,7 @@ export class UnitOfWorkStore implements Store {
     }
     const written = this.#commit(this.#announce(this.#changes(touched)));
     done();
-    await written;
+    if (written) await written;
     return result;
   }
 
@@ -299,13 +313,23 @@ export class UnitOfWorkStore implements Store {
     if (this.#failure !== undefined) throw new StoreFailure(this.#failure);
   }
 
-  /** The end of the previous unit of work; resolves to the function that ends this one. */
-  async #turn(): Promise<() => void> {
-    let done!: () => void;
-    const previous = this.#queue;
-    this.#queue = new Promise<void>((resolve) => (done = resolve));
-    await previous;
-    return done;
+  /**
+   * The turn of a new unit of work: at once (undefined: no promise, no wait) when no unit runs, else a promise that
+   * resolves when every unit before it is done, in the order they came.
+   */
+  #enter(): Promise<void> | undefined {
+    if (!this.#busy) {
+      this.#busy = true;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Ends the running unit's turn: the next unit waiting takes it (the store stays busy), or the store is free. */
+  #leave(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#busy = false;
   }
 
   /** The touched rows whose encoding differs from their last committed form; that form becomes the new one. */

@@ -471,6 +471,34 @@ describe("SigV4 parse failures", () => {
     assert.equal(verify(parts)?.kind, "incomplete");
   });
 
+  test("X-Amz-Date names one real instant: rolled-over fields, two-digit years and other shapes are refused", async () => {
+    const parts = await signed(stsQueryPost(), "sts");
+    for (const date of [
+      "20261301T120000Z", // month 13
+      "20260101T240000Z", // hour 24 (Date.UTC would roll it into the next day)
+      "20260101T120060Z", // second 60
+      "00420101T120000Z", // year 42 (Date.UTC would read 1942)
+      "2026010aT120000Z",
+      "20260101 120000Z",
+      "20260101T120000",
+      "20260101T1200000Z",
+      "２0260101T120000Z", // a full-width digit is no digit
+    ]) {
+      assert.deepEqual(
+        parseSigV4(withHeader(parts, "x-amz-date", date)),
+        {
+          kind: "incomplete",
+          message: `Date must be in ISO-8601 'basic format'. Got '${date}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+        },
+        date,
+      );
+    }
+    // A leap day is a real day; the parsed instant is the one written.
+    const leap = parsed(withHeader(parts, "x-amz-date", "20240229T235959Z"));
+    assert.equal(leap.amzDate, "20240229T235959Z");
+    assert.equal(leap.requestTime.toISOString(), "2024-02-29T23:59:59.000Z");
+  });
+
   test("a malformed credential scope → incomplete", async () => {
     const parts = await signed(stsQueryPost(), "sts");
     const short = withAuthorization(parts, (a) => a.replace("/us-east-1/", "/"));

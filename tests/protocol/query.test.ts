@@ -118,6 +118,34 @@ describe("awsQuery requests", () => {
     assert.deepEqual(input.Tags, [{ Key: "k\u0002", Value: "v" }]);
   });
 
+  test("a form decodes exactly as URLSearchParams decodes it, malformed escapes and repeated names included", () => {
+    const forms = [
+      "Action=GetCallerIdentity&Version=2011-06-15",
+      "",
+      "&&a=1&&b=2&",
+      "a=1&a=2",
+      "name-only&=value-only&=",
+      "a=b=c&d==",
+      "plus=a+b&escaped-plus=a%2Bb&space=a%20b",
+      "arn=arn%3Aaws%3Aiam%3A%3A111111111111%3Aroot",
+      "utf8=caf%C3%A9&raw=café&emoji=%F0%9F%90%B3",
+      "bad=%&bad2=%zz&bad3=%E9&half=%C3&surrogate=%ED%A0%80&ok=1",
+      "%41%42=%43+%44&Tags.member.1.Key=k%02",
+    ];
+    for (const form of forms)
+      assert.deepEqual([...parseForm(form)], [...new Map(new URLSearchParams(form))], `form ${JSON.stringify(form)}`);
+    // Later parameters of the same name win, also across the URL's and the body's (the body is read second).
+    const both = parseForm("Action=FromBody&Version=2", parseForm("Action=FromUrl&Extra=1"));
+    assert.deepEqual(
+      [...both],
+      [
+        ["Action", "FromBody"],
+        ["Extra", "1"],
+        ["Version", "2"],
+      ],
+    );
+  });
+
   test("timestamps accept ISO-8601 and epoch seconds", () => {
     const iso = read("DescribeEvents", "StartTime=2026-01-02T03:04:05.678Z");
     assert.equal((iso.StartTime as Date).toISOString(), "2026-01-02T03:04:05.678Z");
