@@ -36,7 +36,7 @@ function nextLoopback(host: string): string | undefined {
 /** The `count` loopback addresses after `host`, or undefined when the block runs out of loopback addresses. */
 function loopbackBlock(host: string, count: number): string[] | undefined {
   const block: string[] = [];
-  for (let last = host; block.length < count; ) {
+  for (let last = host; block.length < count;) {
     const next = nextLoopback(last);
     if (!next) return undefined;
     block.push((last = next));
@@ -75,7 +75,9 @@ export async function resolveDataPlaneAddresses(serveHost: string, explicit?: st
   const reasons: string[] = [];
   const readerProblem = await unbindable([reader]);
   if (readerProblem)
-    reasons.push(`cannot listen on ${reader} (${readerProblem.problem}): reader endpoints share ${host} and reach the writer`);
+    reasons.push(
+      `cannot listen on ${reader} (${readerProblem.problem}): reader endpoints share ${host} and reach the writer`,
+    );
   // *Decided*: the custom block is used whole or not at all, so that every custom endpoint behaves alike.
   const customProblem = await unbindable(customs);
   if (customProblem)

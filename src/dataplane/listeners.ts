@@ -4,7 +4,6 @@ import { createServer as createTlsServer } from "node:https";
 import type { Emulator } from "../emulator.js";
 import type { Arrival } from "../domain/neptune/data-plane/endpoint-routing.js";
 import { listeningAddresses, type ListeningAddress } from "../domain/neptune/data-plane/listening.js";
-import type { PortOwner } from "../domain/neptune/data-plane/ports.js";
 import { BodyTooLarge, closeNow, drainServer, readBody, type AnyHttpServer } from "../server/sockets.js";
 import { dataPlaneError } from "./errors.js";
 import { errorReply, handleDataPlaneRequest, type DataPlaneFace } from "./face.js";
@@ -112,7 +111,9 @@ export class DataPlaneListeners {
     }
     for (const key of this.#blocked.keys()) if (!wanted.has(key)) this.#blocked.delete(key);
     await Promise.all(closing);
-    await Promise.all([...wanted].filter(([key]) => !this.#open.has(key)).map(([key, want]) => this.#listen(key, want)));
+    await Promise.all(
+      [...wanted].filter(([key]) => !this.#open.has(key)).map(([key, want]) => this.#listen(key, want)),
+    );
     this.#scheduleRetry();
   }
 

@@ -106,7 +106,11 @@ export function endpointAddress(config: DataPlaneConfig, endpoint: Pick<ClusterE
 }
 
 /** The cluster's custom endpoint on `slot`, if it has one. */
-export function endpointInSlot(place: Place, clusterResourceId: string, slot: number): ClusterEndpointRecord | undefined {
+export function endpointInSlot(
+  place: Place,
+  clusterResourceId: string,
+  slot: number,
+): ClusterEndpointRecord | undefined {
   return clusterEndpointTable(place)
     .values()
     .find((e) => e.clusterResourceId === clusterResourceId && e.slot === slot);

@@ -43,7 +43,11 @@ export function customEndpointMembers(
       ? available.filter((i) => endpoint.staticMembers.includes(i.DbiResourceId))
       : available.filter((i) => !endpoint.excludedMembers.includes(i.DbiResourceId));
   const ofType = members.filter((i) =>
-    endpoint.CustomEndpointType === "READER" ? !isWriter(i) : endpoint.CustomEndpointType === "WRITER" ? isWriter(i) : true,
+    endpoint.CustomEndpointType === "READER"
+      ? !isWriter(i)
+      : endpoint.CustomEndpointType === "WRITER"
+        ? isWriter(i)
+        : true,
   );
   return byIdentifier(ofType);
 }

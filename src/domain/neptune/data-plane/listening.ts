@@ -48,7 +48,11 @@ class EndpointsByCluster {
     if (!byCluster) {
       byCluster = new Map();
       const { store } = this;
-      for (const endpoint of clusterEndpointTable({ store, accountId: owner.accountId, region: owner.region }).peekValues()) {
+      for (const endpoint of clusterEndpointTable({
+        store,
+        accountId: owner.accountId,
+        region: owner.region,
+      }).peekValues()) {
         const list = byCluster.get(endpoint.clusterResourceId) ?? [];
         byCluster.set(endpoint.clusterResourceId, [...list, endpoint]);
       }

@@ -15,7 +15,12 @@ import { clusterStatus, instanceStatus, type NeptuneScope } from "../lifecycle.j
 import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } from "../records.js";
 import type { ClusterGraphs } from "./cluster-graphs.js";
 import type { DataPlanePorts } from "./ports.js";
-import { clusterEndpointInstance, customEndpointMembers, type Arrival, type EndpointRotation } from "./endpoint-routing.js";
+import {
+  clusterEndpointInstance,
+  customEndpointMembers,
+  type Arrival,
+  type EndpointRotation,
+} from "./endpoint-routing.js";
 import { loaderJobTable, type LoaderJobRecord } from "./loader-jobs.js";
 import { queryTimeoutMs } from "./query-timeout.js";
 import type { StreamPage, StreamQuery } from "./streams.js";
