@@ -68,18 +68,16 @@ export async function resolveDataPlaneAddresses(serveHost: string, explicit?: st
   // A host taken from --host is checked when the control plane listens on it, in --host's words.
   const unusable = explicit === undefined ? undefined : await canBind(host);
   if (unusable !== undefined) throw new Error(`cannot listen on --data-plane-host ${host}: ${unusable}`);
-  const block = loopbackBlock(host, 1 + CUSTOM_ENDPOINT_QUOTA);
-  const shared = { host, readerHost: host, customHosts: Array<string>(CUSTOM_ENDPOINT_QUOTA).fill(host) };
-  if (!block) return shared;
-  const [reader, ...customs] = block as [string, ...string[]];
+  const reader = nextLoopback(host);
+  const customs = reader && loopbackBlock(reader, CUSTOM_ENDPOINT_QUOTA);
   const reasons: string[] = [];
-  const readerProblem = await unbindable([reader]);
+  const readerProblem = reader && (await unbindable([reader]));
   if (readerProblem)
     reasons.push(
       `cannot listen on ${reader} (${readerProblem.problem}): reader endpoints share ${host} and reach the writer`,
     );
   // *Decided*: the custom block is used whole or not at all, so that every custom endpoint behaves alike.
-  const customProblem = await unbindable(customs);
+  const customProblem = customs && (await unbindable(customs));
   if (customProblem)
     reasons.push(
       `cannot listen on ${customProblem.address} (${customProblem.problem}): custom endpoints share ${host} and ` +
@@ -87,8 +85,8 @@ export async function resolveDataPlaneAddresses(serveHost: string, explicit?: st
     );
   return {
     host,
-    readerHost: readerProblem ? host : reader,
-    customHosts: customProblem ? shared.customHosts : customs,
+    readerHost: !reader || readerProblem ? host : reader,
+    customHosts: !customs || customProblem ? Array<string>(CUSTOM_ENDPOINT_QUOTA).fill(host) : customs,
     ...(reasons.length > 0 ? { fallback: reasons.join("; ") } : {}),
   };
 }
