@@ -21,6 +21,7 @@ import { kmsPrepare } from "./services/kms/prepare.js";
 import { ClusterGraphs } from "./domain/neptune/data-plane/cluster-graphs.js";
 import { DataPlanePorts, DEFAULT_DATA_PLANE, type DataPlaneConfig } from "./domain/neptune/data-plane/ports.js";
 import type { DataPlaneWorld } from "./domain/neptune/data-plane/session.js";
+import { EndpointRotation } from "./domain/neptune/data-plane/endpoint-routing.js";
 import { MemoryStore, type Store } from "./state/store.js";
 import { ConsoleService, type ConsoleOptions } from "./console/service.js";
 import { dictionary } from "./util/dictionary.js";
@@ -105,6 +106,7 @@ export class Emulator {
       kms: this.kms,
       ports: new DataPlanePorts({ ...DEFAULT_DATA_PLANE, ...options.dataPlane }),
       graphs: new ClusterGraphs(this.clock),
+      rotation: new EndpointRotation(),
     };
     this.services = {
       sts: {

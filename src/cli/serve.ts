@@ -149,7 +149,13 @@ export async function serveCommand(argv: string[]): Promise<void> {
     DEFAULT_DATA_PLANE.lastPort,
   ];
   const emulator = new Emulator({
-    dataPlane: { host: addresses.host, readerHost: addresses.readerHost, firstPort, lastPort },
+    dataPlane: {
+      host: addresses.host,
+      readerHost: addresses.readerHost,
+      customHosts: addresses.customHosts,
+      firstPort,
+      lastPort,
+    },
     config,
     relaxedAuth: values["relaxed-auth"],
     defaultAccount,
@@ -161,7 +167,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       : { console: { journalDirs: [values.journals !== undefined ? resolve(values.journals) : defaultJournalDir()] } }),
   });
   const tlsHome = values["data-plane-tls"] ? (dataDir ?? temporaryTlsHome()) : undefined;
-  const tlsHosts = certificateHosts(addresses.host, addresses.readerHost);
+  const tlsHosts = certificateHosts(addresses.host, addresses.readerHost, ...addresses.customHosts);
   // Real time: clients check a certificate's dates against their own clocks.
   const tls = tlsHome === undefined ? undefined : await dataPlaneTls(tlsHome, tlsHosts, new Date());
   // One unit of work, like an import through POST /_trident/state: the whole document or nothing.

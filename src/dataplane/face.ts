@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Emulator } from "../emulator.js";
-import { openSession, type Arrival } from "../domain/neptune/data-plane/session.js";
+import type { Arrival } from "../domain/neptune/data-plane/endpoint-routing.js";
+import { openSession } from "../domain/neptune/data-plane/session.js";
 import { AwsError } from "../protocol/errors.js";
 import { bindRestJsonInput, RestJsonRouter, serializeRestJsonOutput } from "../protocol/rest-json.js";
 import { validateInput, type ValidationStyle } from "../protocol/validate.js";

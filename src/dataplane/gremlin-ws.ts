@@ -3,7 +3,8 @@ import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { Emulator } from "../emulator.js";
-import { openSession, type Arrival, type GraphSession } from "../domain/neptune/data-plane/session.js";
+import type { Arrival } from "../domain/neptune/data-plane/endpoint-routing.js";
+import { openSession, type GraphSession } from "../domain/neptune/data-plane/session.js";
 import { GRAPHBINARY } from "../gremlin/graphbinary.js";
 import { GRAPHSON3 } from "../gremlin/graphson.js";
 import {

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { Emulator } from "../emulator.js";
-import type { Arrival } from "../domain/neptune/data-plane/session.js";
-import type { PortOwner } from "../domain/neptune/data-plane/ports.js";
+import type { Arrival } from "../domain/neptune/data-plane/endpoint-routing.js";
+import { listeningAddresses, type ListeningAddress } from "../domain/neptune/data-plane/listening.js";
 import { BodyTooLarge, closeNow, drainServer, readBody, type AnyHttpServer } from "../server/sockets.js";
 import { dataPlaneError } from "./errors.js";
 import { errorReply, handleDataPlaneRequest, type DataPlaneFace } from "./face.js";
@@ -36,18 +36,30 @@ interface Listener {
 }
 
 /**
+ * How often a port another process holds is tried again. *Decided*: once a second of real time, by a timer that
+ * does not keep the process alive (unref'd), and only while some port is blocked: a port freed by the other
+ * process opens within a second, with no request needed, and requests never pay for the retry (before, every
+ * request re-read the whole port book while a port was blocked). Real time, not the emulator's clock: the other
+ * process frees its port in real time, and a ManualClock would never fire.
+ */
+export const BLOCKED_RETRY_MS = 1000;
+
+/**
  * The data plane's sockets, kept in step with the port book: one node:http server per allocated port on the
- * data-plane host, and a second on the reader host for clusters' ports (their reader endpoint). `sync` is called
- * at start and after every control-plane request, before its answer leaves, so a client that reads a new Port
- * can connect at once and a deleted cluster's port is closed.
+ * data-plane host, a second on the reader host for clusters' ports (their reader endpoint), and one on the address
+ * of each custom endpoint of a cluster (listening.ts). `sync` is called at start and after every control-plane
+ * request, before its answer leaves, so a client that reads a new Port or endpoint can connect at once and a
+ * deleted cluster's port, or a deleted endpoint's address, is closed.
  */
 export class DataPlaneListeners {
   readonly #face: DataPlaneFace;
   readonly #gremlin: GremlinWebSockets;
   readonly #options: DataPlaneOptions;
   readonly #open = new Map<string, Listener>();
-  /** Ports another process held at the last look: tried again at every sync until they open. */
-  readonly #blocked = new Set<string>();
+  /** Sockets another process held at the last look: tried again every BLOCKED_RETRY_MS until they open. */
+  readonly #blocked = new Map<string, ListeningAddress>();
+  #retry: NodeJS.Timeout | undefined;
+  #bookReads = 0;
   #seenVersion = -1;
   #stopped = false;
   #syncing: Promise<void> = Promise.resolve();
@@ -61,6 +73,11 @@ export class DataPlaneListeners {
   /** The `address:port` keys listening now (for the health view and tests). */
   listening(): string[] {
     return [...this.#open.keys()].sort();
+  }
+
+  /** How many times the port book was read (a request that changed nothing reads it not at all). */
+  get bookReads(): number {
+    return this.#bookReads;
   }
 
   /**
@@ -80,8 +97,9 @@ export class DataPlaneListeners {
   /** Syncs asked for and not yet finished. */
   #queued = 0;
 
+  /** Blocked ports are retried by their own timer (#scheduleRetry), so only the book's version counts here. */
   #upToDate(): boolean {
-    return this.#face.emulator.dataPlane.ports.version === this.#seenVersion && this.#blocked.size === 0;
+    return this.#face.emulator.dataPlane.ports.version === this.#seenVersion;
   }
 
   async #sync(force: boolean): Promise<void> {
@@ -89,19 +107,13 @@ export class DataPlaneListeners {
     if (this.#stopped) return;
     if (!force && this.#upToDate()) return;
     this.#seenVersion = ports.version;
+    this.#bookReads++;
     // Read as a unit of work of its own (changing nothing), so no other request's half-done work is seen.
-    const allocated = await store.transact(
-      async () => ports.allocated(store),
+    const wanted = await store.transact(
+      async () => listeningAddresses(store, ports),
       () => false,
     );
     if (this.#stopped) return;
-    const { host, readerHost } = ports.config;
-    const wanted = new Map<string, { port: number; address: string; arrival: Arrival; owner: PortOwner }>();
-    for (const { port, owner } of allocated) {
-      wanted.set(`${host}:${port}`, { port, address: host, arrival: "host", owner });
-      if (owner.kind === "cluster" && readerHost !== host)
-        wanted.set(`${readerHost}:${port}`, { port, address: readerHost, arrival: "readerHost", owner });
-    }
     const closing: Promise<void>[] = [];
     for (const [key, listener] of this.#open) {
       if (wanted.has(key)) continue;
@@ -109,16 +121,30 @@ export class DataPlaneListeners {
       this.#gremlin.disconnect(listener.server);
       closing.push(closeNow(listener.server));
     }
-    for (const key of this.#blocked) if (!wanted.has(key)) this.#blocked.delete(key);
+    for (const key of this.#blocked.keys()) if (!wanted.has(key)) this.#blocked.delete(key);
     await Promise.all(closing);
     await Promise.all(
-      [...wanted]
-        .filter(([key]) => !this.#open.has(key))
-        .map(([key, want]) => this.#listen(key, want.port, want.address, want.arrival, want.owner)),
+      [...wanted].filter(([key]) => !this.#open.has(key)).map(([key, want]) => this.#listen(key, want)),
     );
+    this.#scheduleRetry();
   }
 
-  async #listen(key: string, port: number, address: string, arrival: Arrival, owner: PortOwner): Promise<void> {
+  /** While a socket is blocked, tries the blocked ones again in BLOCKED_RETRY_MS (in turn with syncs). */
+  #scheduleRetry(): void {
+    if (this.#retry !== undefined || this.#blocked.size === 0 || this.#stopped) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      const run = async () => {
+        if (this.#stopped) return;
+        await Promise.all([...this.#blocked].map(([key, want]) => this.#listen(key, want)));
+        this.#scheduleRetry();
+      };
+      this.#syncing = this.#syncing.then(run, run);
+    }, BLOCKED_RETRY_MS).unref();
+  }
+
+  async #listen(key: string, want: ListeningAddress): Promise<void> {
+    const { port, address, arrival, owner } = want;
     const serve = (req: IncomingMessage, res: ServerResponse) => void this.#serve(port, arrival, req, res);
     const tls = this.#options.tls;
     const server = tls
@@ -147,15 +173,15 @@ export class DataPlaneListeners {
       if (!this.#blocked.has(key))
         this.#options.log?.(
           `trident: data-plane port ${address}:${port} (${owner.kind} ${owner.resourceId} of ${owner.accountId}) ` +
-            `cannot be opened: ${code}; it is tried again after each request until it can` +
+            `cannot be opened: ${code}; it is tried again every second until it can` +
             (code === "EADDRINUSE" ? " (another process holds it)" : ""),
         );
       // *Decided*: the owner keeps its port (endpoints are stable; moving it would change what DescribeDBClusters
-      // said before), and the port is tried again at every sync.
-      this.#blocked.add(key);
+      // said before), and the port is tried again on a schedule (BLOCKED_RETRY_MS).
+      this.#blocked.set(key, want);
       return;
     }
-    this.#blocked.delete(key);
+    if (this.#blocked.delete(key)) this.#options.log?.(`trident: data-plane port ${address}:${port} is open now`);
     this.#open.set(key, { server, port, address });
   }
 
@@ -197,9 +223,15 @@ export class DataPlaneListeners {
     for (const { server } of this.#open.values()) if ("setSecureContext" in server) server.setSecureContext(tls);
   }
 
+  #stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+  }
+
   /** Stops every data-plane socket at once. */
   async close(): Promise<void> {
-    this.#stopped = true;
+    this.#stop();
     const servers = [...this.#open.values()].map((l) => l.server);
     this.#open.clear();
     for (const server of servers) this.#gremlin.disconnect(server);
@@ -208,7 +240,7 @@ export class DataPlaneListeners {
 
   /** Stops gracefully, as the control plane does; "timed-out" if any had to be cut. */
   async drain(timeoutMs: number): Promise<"drained" | "timed-out"> {
-    this.#stopped = true;
+    this.#stop();
     const servers = [...this.#open.values()].map((l) => l.server);
     this.#open.clear();
     for (const server of servers) this.#gremlin.disconnect(server);

@@ -26,9 +26,12 @@ export interface DataPlaneTls extends KeyAndCertificate {
   newCertificate: boolean;
 }
 
-/** The names a data-plane certificate carries: its hosts, and `localhost` for clients that use the name. */
-export function certificateHosts(host: string, readerHost: string): string[] {
-  return [...new Set([host, readerHost, "localhost"])];
+/**
+ * The names a data-plane certificate carries: its hosts (the host, the reader host, the custom endpoints'
+ * addresses), and `localhost` for clients that use the name.
+ */
+export function certificateHosts(...hosts: string[]): string[] {
+  return [...new Set([...hosts, "localhost"])];
 }
 
 function readIfThere(path: string): string | undefined {

@@ -126,19 +126,36 @@ describe("trident serve's data plane", () => {
     assert.equal(await server.exited, 0);
   });
 
-  it("a port another process holds: one clear log line, and the endpoint opens once the port is free", async () => {
+  it("a port another process holds: one log line; freed, it opens on its own, and requests never re-read the book", async () => {
     const lines: string[] = [];
-    const world = await dataPlaneWorld({ log: (line) => lines.push(line) });
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const world = await dataPlaneWorld({
+      log: (line) => {
+        lines.push(line);
+        if (line.endsWith(" is open now")) opened();
+      },
+    });
     try {
       const squatter = createServer().listen(world.range.firstPort, "127.0.0.1");
       await once(squatter, "listening");
       const ends = await clusterWithInstances(world.neptune, "squatted");
       assert.equal(ends.writer.port, world.range.firstPort);
-      const complaints = lines.filter((line) => line.includes(`data-plane port 127.0.0.1:${world.range.firstPort} `));
+      const key = `127.0.0.1:${world.range.firstPort}`;
+      const complaints = lines.filter((line) => line.includes(`data-plane port ${key} `));
       assert.equal(complaints.length, 1, lines.join("\n"));
-      assert.match(complaints[0]!, /cannot be opened: EADDRINUSE; it is tried again .*another process holds it/);
+      assert.match(complaints[0]!, /cannot be opened: EADDRINUSE; it is tried again every second .*another process/);
+      const { dataPlane } = world.running;
+      assert.ok(!dataPlane.listening().includes(key));
+      // While the port is blocked, a request that changes nothing costs no look at the port book.
+      const reads = dataPlane.bookReads;
+      for (let i = 0; i < 3; i++) await world.neptune.send(new DescribeDBClustersCommand({}));
+      assert.equal(dataPlane.bookReads, reads);
       await new Promise((resolve) => squatter.close(resolve));
-      await world.neptune.send(new DescribeDBClustersCommand({}));
+      await open; // no request in between: the retry is on a schedule
+      assert.ok(dataPlane.listening().includes(key), dataPlane.listening().join(" "));
+      assert.equal(dataPlane.bookReads, reads);
+      assert.equal(lines.filter((line) => line.includes(`data-plane port ${key} `)).length, 2);
       assert.equal((await http(ends.writer, "GET", "/status")).status, 200);
     } finally {
       await world.running.close();

@@ -64,7 +64,8 @@ describe("CreateDBClusterEndpoint", () => {
     assert.equal(created.DBClusterEndpointIdentifier, "analytics");
     assert.equal(created.DBClusterIdentifier, "graph");
     assert.match(created.DBClusterEndpointResourceIdentifier!, /^cluster-endpoint-[A-Z0-9]{20}$/);
-    assert.match(created.Endpoint!, /^analytics\.cluster-custom-[a-z0-9]{12}\.us-east-1\.neptune\.amazonaws\.com$/);
+    // An address of its own on the cluster's port (the first custom-endpoint address after the reader's).
+    assert.equal(created.Endpoint, "127.0.0.3");
     assert.equal(created.Status, "creating");
     assert.equal(created.EndpointType, "CUSTOM");
     assert.equal(created.CustomEndpointType, "READER");
@@ -79,7 +80,7 @@ describe("CreateDBClusterEndpoint", () => {
     assert.deepEqual(later, { ...created, Status: "available" });
   });
 
-  test("accepts READER, WRITER and ANY, and ExcludedMembers; the account's endpoints share one host suffix", async () => {
+  test("accepts READER, WRITER and ANY, and ExcludedMembers; each endpoint of a cluster has its own address", async () => {
     const { a } = inProcess();
     await clusterWithMembers(a.neptune);
     const writer = await create(a.neptune, "writes", { EndpointType: "WRITER" });
@@ -88,8 +89,7 @@ describe("CreateDBClusterEndpoint", () => {
     assert.equal(any.CustomEndpointType, "ANY");
     assert.deepEqual(any.ExcludedMembers, ["w"]);
     assert.deepEqual(any.StaticMembers, []);
-    const suffix = (host: string | undefined) => host!.split(".").slice(1).join(".");
-    assert.equal(suffix(writer.Endpoint), suffix(any.Endpoint));
+    assert.deepEqual([writer.Endpoint, any.Endpoint], ["127.0.0.3", "127.0.0.4"]);
   });
 
   test("refusals: AWS's codes, messages and statuses, and nothing is created", async () => {
@@ -164,7 +164,9 @@ describe("CreateDBClusterEndpoint", () => {
     const { a } = env;
     await clusterWithMembers(a.neptune);
     await createCluster(a.neptune, "other");
-    for (let i = 1; i <= 5; i++) await create(a.neptune, `ep${i}`);
+    const addresses: (string | undefined)[] = [];
+    for (let i = 1; i <= 5; i++) addresses.push((await create(a.neptune, `ep${i}`)).Endpoint);
+    assert.deepEqual(addresses, ["127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7"]);
     await assertRefused(
       env,
       "CreateDBClusterEndpoint",
@@ -176,8 +178,12 @@ describe("CreateDBClusterEndpoint", () => {
         message: "DBCluster graph already has the maximum of 5 custom endpoints.",
       },
     );
-    await create(a.neptune, "ep6", { DBClusterIdentifier: "other" });
+    // Another cluster's endpoints differ from these by port (their cluster's), so they take the same addresses.
+    assert.equal((await create(a.neptune, "ep6", { DBClusterIdentifier: "other" })).Endpoint, "127.0.0.3");
     assert.equal((await customOnly(a.neptune)).length, 6);
+    // A deleted endpoint's address is free again.
+    await a.neptune.send(new DeleteDBClusterEndpointCommand({ DBClusterEndpointIdentifier: "ep2" }));
+    assert.equal((await create(a.neptune, "ep7")).Endpoint, "127.0.0.4");
   });
 
   test("a cluster that is not available is refused with InvalidDBClusterStateFault", async () => {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { randomId } from "../../auth/ids.js";
 import type {
   CreateDBClusterEndpointMessage,
@@ -11,6 +10,7 @@ import type {
 import { AwsError, CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { rdsArn } from "./arn.js";
+import type { DataPlaneConfig } from "./data-plane/ports.js";
 import { requireUsable } from "./cluster-state.js";
 import { validIdentifier } from "./identifiers.js";
 import { clusterStatus, type NeptuneScope } from "./lifecycle.js";
@@ -95,17 +95,36 @@ export function dropEndpointsOf(place: Place, gone: ClusterRecord[]): void {
 const endpointArn = (place: Place, id: string) => rdsArn(place.region, place.accountId, "cluster-endpoint", id);
 
 /**
- * The DNS name AWS gives a custom endpoint: `NAME.cluster-custom-XXXX.REGION.neptune.amazonaws.com`, where XXXX
- * is one suffix per account and Region, shared with the account's cluster endpoints (Neptune User Guide,
- * "Custom endpoints"). *Decided*: derived from the account and Region, so it is stable; the name does not
- * resolve (the data plane does not route custom endpoints yet).
+ * Where a custom endpoint answers: an address of its own on its cluster's port (AWS's DBClusterEndpoint has no
+ * Port: clients connect to the endpoint's host on the cluster's). AWS names it
+ * `NAME.cluster-custom-XXXX.REGION.neptune.amazonaws.com` (Neptune User Guide, "Custom endpoints"); *decided*: here
+ * the address itself, as the cluster's Endpoint and ReaderEndpoint are, so that it reaches its members
+ * (src/domain/neptune/data-plane/endpoint-routing.ts). An endpoint without a slot names the host (the writer).
  */
-function customHost(place: Place, id: string): string {
-  const suffix = createHash("sha256").update(`${place.accountId}/${place.region}`).digest("hex").slice(0, 12);
-  return `${id}.cluster-custom-${suffix}.${place.region}.neptune.amazonaws.com`;
+export function endpointAddress(config: DataPlaneConfig, endpoint: Pick<ClusterEndpointRecord, "slot">): string {
+  return (endpoint.slot === undefined ? undefined : config.customHosts[endpoint.slot]) ?? config.host;
 }
 
-function endpointStatus(scope: NeptuneScope, endpoint: ClusterEndpointRecord, cluster: ClusterRecord): string {
+/** The cluster's custom endpoint on `slot`, if it has one. */
+export function endpointInSlot(
+  place: Place,
+  clusterResourceId: string,
+  slot: number,
+): ClusterEndpointRecord | undefined {
+  return clusterEndpointTable(place)
+    .values()
+    .find((e) => e.clusterResourceId === clusterResourceId && e.slot === slot);
+}
+
+/** The lowest slot none of the cluster's endpoints holds (the quota was checked: one is free). */
+function freeSlot(siblings: ClusterEndpointRecord[]): number {
+  const taken = new Set(siblings.map((e) => e.slot));
+  let slot = 0;
+  while (taken.has(slot)) slot++;
+  return slot;
+}
+
+export function endpointStatus(scope: NeptuneScope, endpoint: ClusterEndpointRecord, cluster: ClusterRecord): string {
   // *Decided*: while its cluster is being deleted, an endpoint shows `deleting`.
   if (clusterStatus(scope, cluster) === "deleting") return "deleting";
   return scope.now < endpoint.activity.since + transitionMs(scope) ? endpoint.activity.kind : "available";
@@ -128,7 +147,7 @@ function endpointView(
     DBClusterEndpointIdentifier: endpoint.DBClusterEndpointIdentifier,
     DBClusterIdentifier: cluster.DBClusterIdentifier,
     DBClusterEndpointResourceIdentifier: endpoint.DBClusterEndpointResourceIdentifier,
-    Endpoint: customHost(scope, endpoint.DBClusterEndpointIdentifier),
+    Endpoint: endpointAddress(scope.ports.config, endpoint),
     Status: status,
     EndpointType: "CUSTOM",
     CustomEndpointType: endpoint.CustomEndpointType,
@@ -222,8 +241,8 @@ export function createClusterEndpoint(scope: NeptuneScope, request: CreateDBClus
   if (table.has(id)) {
     throw neptuneFault("DBClusterEndpointAlreadyExistsFault", `DBClusterEndpoint ${id} already exists.`);
   }
-  const count = table.values().filter((e) => e.clusterResourceId === cluster.DbClusterResourceId).length;
-  if (count >= CUSTOM_ENDPOINT_QUOTA) {
+  const siblings = table.values().filter((e) => e.clusterResourceId === cluster.DbClusterResourceId);
+  if (siblings.length >= CUSTOM_ENDPOINT_QUOTA) {
     throw neptuneFault(
       "DBClusterEndpointQuotaExceededFault",
       `DBCluster ${cluster.DBClusterIdentifier} already has the maximum of ${CUSTOM_ENDPOINT_QUOTA} custom endpoints.`,
@@ -238,8 +257,10 @@ export function createClusterEndpoint(scope: NeptuneScope, request: CreateDBClus
     staticMembers: memberResourceIds(scope, cluster, members, request.StaticMembers),
     excludedMembers: memberResourceIds(scope, cluster, members, request.ExcludedMembers),
     activity: { kind: "creating", since: scope.now },
+    slot: freeSlot(siblings),
   };
   table.put(id, endpoint);
+  scope.ports.touch(); // its address listens before this answer leaves
   if (request.Tags?.length) setTags(scope.store, scope.accountId, scope.region, endpointArn(scope, id), request.Tags);
   // AWS answers with `creating`, even where the transition is instant here.
   return endpointView(scope, endpoint, cluster, members, "creating");
@@ -326,5 +347,6 @@ export function deleteClusterEndpoint(scope: NeptuneScope, request: DeleteDBClus
   const members = membersOfCluster(scope, cluster);
   clusterEndpointTable(scope).delete(endpoint.DBClusterEndpointIdentifier);
   deleteAllTags(scope.store, scope.accountId, scope.region, endpointArn(scope, endpoint.DBClusterEndpointIdentifier));
+  scope.ports.touch(); // its address stops listening before this answer leaves
   return endpointView(scope, endpoint, cluster, members, "deleting");
 }

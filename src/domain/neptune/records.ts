@@ -180,6 +180,11 @@ export interface ClusterEndpointRecord {
   staticMembers: string[];
   excludedMembers: string[];
   activity: { kind: "creating" | "modifying"; since: number };
+  /**
+   * Which of its cluster's custom-endpoint addresses it listens on (DataPlaneConfig.customHosts), on the cluster's
+   * port. Absent in endpoints stored before they had addresses: those name the data-plane host (the writer).
+   */
+  slot?: number;
 }
 
 /** The tables of one (account, region), typed. */

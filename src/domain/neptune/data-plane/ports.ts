@@ -17,6 +17,14 @@ export interface DataPlaneConfig {
    * it equals `host`, and the reader endpoint then reaches the writer, as AWS's does for a cluster without readers.
    */
   readerHost: string;
+  /**
+   * The addresses of custom cluster endpoints, on their cluster's port: one per slot of the cluster's five
+   * (cluster-endpoints.ts keeps each endpoint's slot). *Decided*: the loopback addresses after the reader host
+   * (127.0.0.3-127.0.0.7 for 127.0.0.1), so that an endpoint differs from its cluster's others by address, as the
+   * reader endpoint does, and five aliases suffice where addresses must be added by hand (macOS). Where they cannot
+   * be bound they equal `host`, and custom endpoints reach the writer.
+   */
+  customHosts: readonly string[];
   /** The range ports are taken from, inclusive (Neptune's port is 8182, so the range starts there by default). */
   firstPort: number;
   lastPort: number;
@@ -25,6 +33,7 @@ export interface DataPlaneConfig {
 export const DEFAULT_DATA_PLANE: DataPlaneConfig = {
   host: "127.0.0.1",
   readerHost: "127.0.0.2",
+  customHosts: ["127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7"],
   firstPort: 8182,
   lastPort: 8381,
 };
@@ -74,6 +83,11 @@ export class DataPlanePorts {
     table.put(String(port), { ...owner, port });
     this.#version++;
     return port;
+  }
+
+  /** What listens on a cluster's port changed without the book (a custom endpoint came or went): look again. */
+  touch(): void {
+    this.#version++;
   }
 
   release(store: Store, port: number | undefined): void {

@@ -9,11 +9,18 @@ import type { Delays } from "../../../state/delays.js";
 import type { Store, Table } from "../../../state/store.js";
 import type { KmsServiceAccess } from "../../kms/service-access.js";
 import { catchUp } from "../catch-up.js";
+import { endpointInSlot, endpointStatus } from "../cluster-endpoints.js";
 import { graphSourceOf } from "../global-clusters-members.js";
 import { clusterStatus, instanceStatus, type NeptuneScope } from "../lifecycle.js";
 import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } from "../records.js";
 import type { ClusterGraphs } from "./cluster-graphs.js";
 import type { DataPlanePorts } from "./ports.js";
+import {
+  clusterEndpointInstance,
+  customEndpointMembers,
+  type Arrival,
+  type EndpointRotation,
+} from "./endpoint-routing.js";
 import { loaderJobTable, type LoaderJobRecord } from "./loader-jobs.js";
 import { queryTimeoutMs } from "./query-timeout.js";
 import type { StreamPage, StreamQuery } from "./streams.js";
@@ -87,6 +94,8 @@ export interface DataPlaneWorld {
   kms: KmsServiceAccess | undefined;
   ports: DataPlanePorts;
   graphs: ClusterGraphs;
+  /** Whose turn it is among each custom endpoint's members. */
+  rotation: EndpointRotation;
 }
 
 /**
@@ -96,9 +105,6 @@ export interface DataPlaneWorld {
  * allow) and a message that says what to do.
  */
 export const notServing = (message: string) => new GraphError("PreconditionsFailedException", message, 400);
-
-/** Which of a port's addresses a request came in on. */
-export type Arrival = "host" | "readerHost";
 
 /** The session for a request that arrived on `port` at the given address; throws when nothing serves there. */
 export function openSession(world: DataPlaneWorld, port: number, arrival: Arrival): GraphSession {
@@ -135,13 +141,16 @@ export function openSession(world: DataPlaneWorld, port: number, arrival: Arriva
   const members = instances.filter(
     (i) => i.DBClusterIdentifier === cluster.DBClusterIdentifier && instanceStatus(scope, i, cluster) === "available",
   );
-  const answering = instance ?? answeringInstance(cluster, members, arrival);
+  const answering =
+    instance ??
+    (typeof arrival === "object"
+      ? customEndpointInstance(world, scope, cluster, members, arrival.slot)
+      : clusterEndpointInstance(cluster, members, arrival));
   if (!answering || !members.includes(answering)) {
     throw notServing(
       instance
         ? `DB instance '${instance.DBInstanceIdentifier}' is ${instanceStatus(scope, instance, cluster)}, not available.`
-        : `DB cluster '${cluster.DBClusterIdentifier}' has no available DB instance to answer queries: create one ` +
-            "with CreateDBInstance (a restored cluster starts without instances, rule R11).",
+        : noInstance(cluster),
     );
   }
   return sessionOf(world, scope, cluster, answering);
@@ -161,22 +170,40 @@ export function checkClusterServes(scope: NeptuneScope, cluster: ClusterRecord):
   throw notServing(`DB cluster '${id}' is ${status}; it answers queries once it is available.`);
 }
 
+const noInstance = (cluster: ClusterRecord) =>
+  `DB cluster '${cluster.DBClusterIdentifier}' has no available DB instance to answer queries: create one ` +
+  "with CreateDBInstance (a restored cluster starts without instances, rule R11).";
+
+const MEMBER_KIND: Record<string, string> = { READER: "read replica", WRITER: "writer" };
+
 /**
- * The instance behind a cluster endpoint: the writer for the cluster endpoint; for the reader endpoint one of
- * the available replicas, or the writer when there is none (AWS: the reader endpoint then resolves to the
- * primary). *Decided*: the first replica by identifier, so that answers are reproducible.
+ * The member of the custom endpoint on `slot` that answers this request (endpoint-routing.ts). An endpoint that
+ * is not there (deleted as the request came) or still creating answers nothing else; one without an available
+ * member is refused as its cluster is without instances (Neptune's endpoint would not answer), saying why.
  */
-function answeringInstance(
+function customEndpointInstance(
+  world: DataPlaneWorld,
+  scope: NeptuneScope,
   cluster: ClusterRecord,
   available: InstanceRecord[],
-  arrival: Arrival,
-): InstanceRecord | undefined {
-  const writer = available.find((i) => i.DBInstanceIdentifier === cluster.writer);
-  if (arrival === "host") return writer ?? undefined;
-  const readers = available
-    .filter((i) => i.DBInstanceIdentifier !== cluster.writer)
-    .sort((a, b) => a.DBInstanceIdentifier.localeCompare(b.DBInstanceIdentifier));
-  return readers[0] ?? writer;
+  slot: number,
+): InstanceRecord {
+  const endpoint = endpointInSlot(scope, cluster.DbClusterResourceId, slot);
+  if (!endpoint) throw notServing(`No custom endpoint of DB cluster '${cluster.DBClusterIdentifier}' listens here.`);
+  const id = endpoint.DBClusterEndpointIdentifier;
+  const status = endpointStatus(scope, endpoint, cluster);
+  if (status === "creating") throw notServing(`DB cluster endpoint '${id}' is creating; it answers once available.`);
+  if (available.length === 0) throw notServing(noInstance(cluster));
+  const members = customEndpointMembers(endpoint, cluster, available);
+  const answering = world.rotation.next(endpoint.DBClusterEndpointResourceIdentifier, members);
+  if (!answering) {
+    const kind = MEMBER_KIND[endpoint.CustomEndpointType] ?? "DB instance";
+    throw notServing(
+      `DB cluster endpoint '${id}' (${endpoint.CustomEndpointType}) has no available ${kind} among its members to ` +
+        "answer queries: change its members with ModifyDBClusterEndpoint.",
+    );
+  }
+  return answering;
 }
 
 function sessionOf(
