@@ -162,6 +162,11 @@ describe("a global database's graph follows the primary, under each cluster's ow
       [1, "Oslo"],
       [2, "Bergen"],
     ]);
+    // The secondary's instances read the primary's stream, as they read its graph.
+    assert.deepEqual(await streamed(ends.east!.reader), [
+      [1, "Oslo"],
+      [2, "Bergen"],
+    ]);
     await assertReadOnly(world, ends.east!.reader);
     // West's storage is its own now: east's key does not stand between west and its graph.
     await toggleKey("east", false);

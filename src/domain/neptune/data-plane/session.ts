@@ -214,8 +214,9 @@ function sessionOf(
 ): GraphSession {
   const role = instance.DBInstanceIdentifier === cluster.writer ? "writer" : "reader";
   const timeoutMs = queryTimeoutMs(scope, cluster, instance);
-  // A global database's secondary answers from its primary's graph (global-clusters-members.ts); only a writer's
-  // commits reach a stream, and a secondary has none.
+  // A global database's secondary answers from its primary's graph and stream (global-clusters-members.ts): "Neptune
+  // uses the same native storage for the change-log stream as for graph data" (streams.html), and that storage is
+  // what the secondary replicates. Only a writer's commits reach a stream.
   const source = graphSourceOf(scope, cluster);
   const streams = streamSettingsIn(instance);
   const engine = (): GraphEngine => world.graphs.engine(source.scope, source.cluster, timeoutMs, streams);
@@ -251,7 +252,7 @@ function sessionOf(
       world.graphs.reset(scope, cluster);
     },
     streams,
-    readStream: (query) => world.graphs.readStream(scope, cluster, streams, query),
+    readStream: (query) => world.graphs.readStream(source.scope, source.cluster, streams, query),
     begin: () => transactions.begin(cluster.DbClusterResourceId, scope.now),
     transactIn(tx, work) {
       stillOpen(tx);
