@@ -5,11 +5,13 @@ import { globalAgent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  CreateDBClusterSnapshotCommand,
   CreateGlobalClusterCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
   NeptuneClient,
   RemoveFromGlobalClusterCommand,
+  RestoreDBClusterFromSnapshotCommand,
   SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-neptune";
 import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, KMSClient } from "@aws-sdk/client-kms";
@@ -17,7 +19,7 @@ import { ExecuteOpenCypherQueryCommand } from "@aws-sdk/client-neptunedata";
 import { encodeRecord } from "../../src/state/codec.js";
 import { openDurableStore } from "../../src/state/durable-store.js";
 import { A, ADMIN, REGION, rejection } from "../helpers/harness.js";
-import { clusterWithInstances, dataPlaneWorld, endpointsOf, type World } from "../dataplane/fixture.js";
+import { addInstance, clusterWithInstances, dataPlaneWorld, endpointsOf, type World } from "../dataplane/fixture.js";
 import { allRecords, streamsGroup } from "../dataplane/streams-fixture.js";
 import { assertFault } from "./refusals.js";
 import { clusterArnIn, WEST } from "./global-fixtures.js";
@@ -168,6 +170,21 @@ describe("a global database's graph follows the primary, under each cluster's ow
       [2, "Bergen"],
     ]);
     await assertReadOnly(world, ends.east!.reader);
+    // A snapshot of the secondary holds the graph its storage replicates, under its own key: restored, it serves it.
+    await east.neptune.send(
+      new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: "east", DBClusterSnapshotIdentifier: "east-snap" }),
+    );
+    await east.neptune.send(
+      new RestoreDBClusterFromSnapshotCommand({
+        DBClusterIdentifier: "east-copy",
+        SnapshotIdentifier: "east-snap",
+        Engine: "neptune",
+      }),
+    );
+    await addInstance(east.neptune, "east-copy", "east-copy-0");
+    const copy = await endpointsOf(east.neptune, "east-copy");
+    assert.equal(copy.cluster.KmsKeyId, keys.east);
+    assert.deepEqual(await cities(world, copy.writer), ["Bergen", "Oslo"]);
     // West's storage is its own now: east's key does not stand between west and its graph.
     await toggleKey("east", false);
     assert.deepEqual(await cities(world, ends.west!.writer), ["Bergen", "Oslo"]);

@@ -2,6 +2,7 @@ import type { Tag } from "../../generated/neptune.js";
 import { clusterArn, clusterSnapshotArn } from "./arn.js";
 import { releaseImage, retainImage, type ImageRef } from "./data-plane/graph-images.js";
 import type { EventId } from "./data-plane/streams.js";
+import { graphSourceOf } from "./global-clusters-members.js";
 import { announce, snapshotSource, type NeptuneScope } from "./lifecycle.js";
 import { clusterSnapshotTable, type ClusterRecord, type ClusterSnapshotRecord } from "./records.js";
 import { getTags, setTags } from "./tags.js";
@@ -23,6 +24,7 @@ export function snapshotOfCluster(
   cluster: ClusterRecord,
   snapshot: { DBClusterSnapshotIdentifier: string; SnapshotType: "automated" | "manual"; at: number; VpcId?: string },
 ): ClusterSnapshotRecord {
+  const source = graphSourceOf(scope, cluster);
   return {
     DBClusterSnapshotIdentifier: snapshot.DBClusterSnapshotIdentifier,
     DBClusterIdentifier: cluster.DBClusterIdentifier,
@@ -48,9 +50,20 @@ export function snapshotOfCluster(
     IAMDatabaseAuthenticationEnabled: cluster.IAMDatabaseAuthenticationEnabled,
     StorageType: cluster.StorageType,
     sourceClusterResourceId: cluster.DbClusterResourceId,
-    ...withGraphImage(scope.graphs.imageAt(scope, cluster, snapshot.at)),
-    ...withStreamPosition(scope.graphs.streamPositionAt(scope, cluster, snapshot.at)),
+    ...withGraphImage(graphImageOf(scope, cluster, snapshot.at)),
+    ...withStreamPosition(scope.graphs.streamPositionAt(source.scope, source.cluster, snapshot.at)),
   };
+}
+
+/**
+ * The graph a snapshot holds: the cluster's own, or for a global database's secondary the graph its storage
+ * replicates (graphSourceOf), sealed under the secondary's key as the snapshot is.
+ */
+function graphImageOf(scope: NeptuneScope, cluster: ClusterRecord, at: number): ImageRef | undefined {
+  const source = graphSourceOf(scope, cluster);
+  return source.cluster === cluster
+    ? scope.graphs.imageAt(scope, cluster, at)
+    : scope.graphs.imageFrom(scope, cluster, source, at);
 }
 
 const withGraphImage = (image: ImageRef | undefined) => (image ? { graphImage: image } : {});

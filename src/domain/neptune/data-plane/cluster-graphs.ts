@@ -131,6 +131,34 @@ export class ClusterGraphs {
   }
 
   /**
+   * An image of the graph another cluster serves, as of `at`, sealed under `cluster`'s own data key in its own place:
+   * a snapshot of a global database's secondary holds the graph its storage replicates from the primary (`from`),
+   * not the secondary's own history. Both data keys are opened first, so a key that can't be used writes nothing.
+   */
+  imageFrom(
+    scope: GraphScope,
+    cluster: ClusterRecord,
+    from: { scope: GraphScope; cluster: ClusterRecord },
+    at: number,
+  ): ImageRef | undefined {
+    const giverId = from.cluster.DbClusterResourceId;
+    const giverKey = this.#dataKey(from.scope, from.cluster);
+    const dataKey = this.#dataKey(scope, cluster);
+    try {
+      const head = headOf(from.scope, giverId, from.cluster.ClusterCreateTime);
+      const graph =
+        head.lastWriteAt === undefined || head.lastWriteAt <= at
+          ? this.#current(from.scope, from.cluster).engine.graph
+          : graphAt(from.scope, giverId, head, at, giverKey);
+      const place = { store: scope.store, accountId: scope.accountId, region: scope.region };
+      return imageOf(place, graph, dataKey);
+    } finally {
+      giverKey?.fill(0);
+      dataKey?.fill(0);
+    }
+  }
+
+  /**
    * Starts a new (restored) cluster's graph from an image (none: empty), taking over the caller's reference to
    * it. The image is shared when it is sealed as the cluster's storage is (a snapshot's data key is the restored
    * cluster's); an unencrypted snapshot restored with a KmsKeyId is sealed anew under the new cluster's data key.
