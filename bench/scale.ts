@@ -15,16 +15,16 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  *     server holds 100,000 clusters in 1,000 accounts (100 each): the rate must stay within 20%;
  *   - the server's RSS at 100,000 clusters (target below 1 GiB).
  * Accounts are named by 12-digit access key ids (relaxed auth). The load is wrk when installed, else Node's.
- * Every cluster holds a data-plane port (its endpoint's, src/domain/neptune/data-plane) and two listening sockets
- * from its creation, even without instances: a host has 65,535 ports and a process a limit of open files (20,000
- * here), so 100,000 clusters cannot be created today. The default is 80 accounts (8,000 clusters) on ports
- * 21000-28999, below the ephemeral range (a port held elsewhere makes every request retry it: bench/lib/load.ts).
- * Usage: npm run bench:scale -- [--accounts 80] [--data-plane-ports 21000-28999] [--seconds 5] [--connections 32]
+ * The server runs with --no-data-plane by default (the control plane only: clusters take no port, so 100,000 fit);
+ * `--data-plane-ports FIRST-LAST` runs it with its data plane instead, each cluster holding a port of that range and
+ * two listening sockets from its creation (so a host's 65,535 ports and a process's open-file limit bound it: use a
+ * range below the ephemeral one, e.g. 21000-28999 with --accounts 80).
+ * Usage: npm run bench:scale -- [--accounts 1000] [--data-plane-ports FIRST-LAST] [--seconds 5] [--connections 32]
  */
 const { values } = parseArgs({
   options: {
-    accounts: { type: "string", default: "80" },
-    "data-plane-ports": { type: "string", default: "21000-28999" },
+    accounts: { type: "string", default: "1000" },
+    "data-plane-ports": { type: "string" },
     seconds: { type: "string", default: "5" },
     connections: { type: "string", default: "32" },
   },
@@ -39,7 +39,12 @@ const rssMiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 
 const started = performance.now();
-const server = await startChildServer("trident", ["--relaxed-auth", "--data-plane-ports", values["data-plane-ports"]]);
+const dataPlane = values["data-plane-ports"];
+const server = await startChildServer("trident", [
+  "--relaxed-auth",
+  ...(dataPlane === undefined ? ["--no-data-plane"] : ["--data-plane-ports", dataPlane]),
+]);
+console.log(dataPlane === undefined ? "data plane off (--no-data-plane)" : `data plane on ports ${dataPlane}`);
 const { endpoint, child } = server;
 try {
   const url = new URL(endpoint);

@@ -14,13 +14,13 @@ import { DELAY_PROFILES, type DelayProfile } from "../state/delays.js";
 import { openDurableStore } from "../state/durable-store.js";
 import { readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
 import { parseFlags, UsageError, type FlagTable } from "./flags.js";
-import { resolveDataPlaneAddresses } from "../dataplane/addresses.js";
+import { resolveDataPlaneAddresses, type DataPlaneAddresses } from "../dataplane/addresses.js";
 import { DEFAULT_DATA_PLANE } from "../domain/neptune/data-plane/ports.js";
 import { PASSPHRASE_ENV } from "./state.js";
 import { renewDaily } from "../dataplane/tls-renewal.js";
 import { certificateHosts, dataPlaneTls, temporaryTlsHome, type DataPlaneTls } from "../dataplane/tls-files.js";
 
-export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--default-account ID] [--seed FILE|DIR] [--seed-random N] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--no-console] [--journals DIR] [--quiet]
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--default-account ID] [--seed FILE|DIR] [--seed-random N] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--no-data-plane] [--no-console] [--journals DIR] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
 Without --data-dir, state lives in memory: everything created is lost when the server stops.
@@ -45,6 +45,9 @@ Prints "Ready." on a line of its own once it serves (LocalStack's readiness line
                        ports for clusters' and instances' endpoints (default ${DEFAULT_DATA_PLANE.firstPort}-${DEFAULT_DATA_PLANE.lastPort})
   --data-plane-tls     endpoints serve HTTPS (as Neptune does) with a certificate from a local CA kept in --data-dir
                        (a fresh one per run without it); the banner says how to trust it
+  --no-data-plane      the control plane only: clusters take no port and nothing listens on their endpoints, which
+                       show AWS's names and port 8182 (as moto's do), so there may be any number of clusters; their
+                       graphs cannot be reached (the console and migrate --verify-data say so)
   --drain-timeout SEC  on SIGTERM/SIGINT, how long requests in flight may take to finish (default ${DEFAULT_DRAIN_TIMEOUT_SECONDS})
   --no-console         no console: /_trident/console and its read API answer 404 (default: served on this port)
   --journals DIR       where the console reads \`trident migrate\` journals (default .trident/migrations under the
@@ -70,6 +73,7 @@ const FLAGS = {
   "data-plane-host": { kind: "text" },
   "data-plane-ports": { kind: "port-range" },
   "data-plane-tls": { kind: "boolean" },
+  "no-data-plane": { kind: "boolean" },
   "no-console": { kind: "boolean" },
   journals: { kind: "text" },
   quiet: { kind: "boolean" },
@@ -140,16 +144,23 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const dataDir = values["data-dir"] ?? process.env.TRIDENT_DATA_DIR;
   const host = values.host ?? "127.0.0.1";
   const port = values.port ?? DEFAULT_PORT;
+  const dataPlaneOff = values["no-data-plane"] === true;
+  // *Decided*: the data plane's own options make no sense without it; refused rather than silently ignored.
+  for (const flag of ["data-plane-host", "data-plane-ports", "data-plane-tls"] as const)
+    if (dataPlaneOff && values[flag] !== undefined && values[flag] !== false)
+      throw new UsageError(`--${flag} cannot be combined with --no-data-plane`);
   // Decided before the emulator exists: DescribeDBClusters names these addresses from the first request on.
-  const addresses = await resolveDataPlaneAddresses(host, values["data-plane-host"]).catch((error: Error) => {
-    throw new UsageError(error.message);
-  });
+  const addresses: DataPlaneAddresses = dataPlaneOff
+    ? { host: DEFAULT_DATA_PLANE.host, readerHost: DEFAULT_DATA_PLANE.readerHost }
+    : await resolveDataPlaneAddresses(host, values["data-plane-host"]).catch((error: Error) => {
+        throw new UsageError(error.message);
+      });
   const [firstPort, lastPort] = values["data-plane-ports"] ?? [
     DEFAULT_DATA_PLANE.firstPort,
     DEFAULT_DATA_PLANE.lastPort,
   ];
   const emulator = new Emulator({
-    dataPlane: { host: addresses.host, readerHost: addresses.readerHost, firstPort, lastPort },
+    dataPlane: { host: addresses.host, readerHost: addresses.readerHost, firstPort, lastPort, off: dataPlaneOff },
     config,
     relaxedAuth: values["relaxed-auth"],
     defaultAccount,
@@ -217,8 +228,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
       : `trident: state lives in ${state.dataDir}`,
   );
   console.log(
-    `trident: clusters' data planes listen on ${addresses.host} (reader endpoints on ${addresses.readerHost}), ` +
-      `ports ${firstPort}-${lastPort}`,
+    dataPlaneOff
+      ? "trident: no data plane (--no-data-plane): clusters take no port, their endpoints show AWS's names and port 8182, and nothing answers there"
+      : `trident: clusters' data planes listen on ${addresses.host} (reader endpoints on ${addresses.readerHost}), ` +
+          `ports ${firstPort}-${lastPort}`,
   );
   if (emulator.console) console.log(`trident: console at ${running.endpoint}${CONSOLE_PATH}`);
   if (addresses.fallback) console.log(`trident: ${addresses.fallback}`);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { randomId } from "../../auth/ids.js";
 import type {
   CreateDBClusterEndpointMessage,
@@ -11,6 +10,7 @@ import type {
 import { AwsError, CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { rdsArn } from "./arn.js";
+import { awsEndpointName, clusterEndpoint, readerEndpoint } from "./endpoints.js";
 import { requireUsable } from "./cluster-state.js";
 import { validIdentifier } from "./identifiers.js";
 import { clusterStatus, type NeptuneScope } from "./lifecycle.js";
@@ -97,12 +97,10 @@ const endpointArn = (place: Place, id: string) => rdsArn(place.region, place.acc
 /**
  * The DNS name AWS gives a custom endpoint: `NAME.cluster-custom-XXXX.REGION.neptune.amazonaws.com`, where XXXX
  * is one suffix per account and Region, shared with the account's cluster endpoints (Neptune User Guide,
- * "Custom endpoints"). *Decided*: derived from the account and Region, so it is stable; the name does not
- * resolve (the data plane does not route custom endpoints yet).
+ * "Custom endpoints"; endpoints.ts). The name does not resolve (the data plane does not route custom endpoints yet).
  */
 function customHost(place: Place, id: string): string {
-  const suffix = createHash("sha256").update(`${place.accountId}/${place.region}`).digest("hex").slice(0, 12);
-  return `${id}.cluster-custom-${suffix}.${place.region}.neptune.amazonaws.com`;
+  return awsEndpointName(place, `${id}.cluster-custom-`);
 }
 
 function endpointStatus(scope: NeptuneScope, endpoint: ClusterEndpointRecord, cluster: ClusterRecord): string {
@@ -143,8 +141,8 @@ function ownEndpoints(scope: NeptuneScope, cluster: ClusterRecord): DBClusterEnd
   const Status = clusterStatus(scope, cluster);
   const DBClusterIdentifier = cluster.DBClusterIdentifier;
   return [
-    { DBClusterIdentifier, Endpoint: scope.ports.config.host, Status, EndpointType: "WRITER" },
-    { DBClusterIdentifier, Endpoint: scope.ports.config.readerHost, Status, EndpointType: "READER" },
+    { DBClusterIdentifier, Endpoint: clusterEndpoint(scope, DBClusterIdentifier), Status, EndpointType: "WRITER" },
+    { DBClusterIdentifier, Endpoint: readerEndpoint(scope, DBClusterIdentifier), Status, EndpointType: "READER" },
   ];
 }
 
