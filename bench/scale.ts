@@ -11,6 +11,7 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  *   - start to first answered request: from spawning the process (startChildServer spawns at once) to the first
  *     GetCallerIdentity answered;
  *   - idle RSS of the fresh server, after that answer;
+ *   - the first request of each other service (its code loads then) against its next one, and the RSS after;
  *   - a page of 100 of DescribeDBClusters with 1,000 clusters (10 accounts × 100), then the same pages once the
  *     server holds 100,000 clusters in 1,000 accounts (100 each): the rate must stay within 20%;
  *   - the server's RSS at 100,000 clusters (target below 1 GiB).
@@ -58,6 +59,28 @@ try {
   const firstAnswerMs = performance.now() - started;
   console.log(`start to first answered request: ${firstAnswerMs.toFixed(0)} ms (status ${status}; target < 150 ms)`);
   console.log(`idle RSS of the fresh server: ${rssMiB(child.pid!).toFixed(1)} MiB (target < 60 MB)`);
+
+  // Each service's code loads on its first request (src/services/registry.ts): what that first request costs.
+  const credentials = { accessKeyId: "100000000001", secretAccessKey: "bench" };
+  const firstRequests: [string, Parameters<typeof presign>[2]][] = [
+    ["KMS ListKeys", { service: "kms", target: "ListKeys", json: {} }],
+    ["Neptune DescribeDBClusters", { service: "rds", params: { Action: "DescribeDBClusters", Version: "2014-10-31" } }],
+    ["IAM ListRoles", { service: "iam", params: { Action: "ListRoles", Version: "2010-05-08" } }],
+  ];
+  for (const [label, call] of firstRequests) {
+    const timed = async () => {
+      const request = await presign(endpoint, credentials, call);
+      const at = performance.now();
+      const answered = await send(agent, url, request);
+      return { ms: performance.now() - at, answered };
+    };
+    const first = await timed();
+    const second = await timed();
+    console.log(
+      `first ${label}: ${first.ms.toFixed(0)} ms (status ${first.answered}), the next ${second.ms.toFixed(1)} ms`,
+    );
+  }
+  console.log(`RSS once every service has answered: ${rssMiB(child.pid!).toFixed(1)} MiB`);
 
   const pages = await describePages(endpoint, PER_ACCOUNT);
   const measure = async (label: string) => {

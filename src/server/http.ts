@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Emulator } from "../emulator.js";
 import { AwsError } from "../protocol/errors.js";
-import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin.js";
+import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin-paths.js";
 import { handleRequest, refuseUnread, type RawRequest, type RequestSummary } from "./pipeline.js";
 import { BodyTooLarge, closeNow, drainServer, readBody } from "./sockets.js";
 import { OnDemandDataPlane } from "../dataplane/on-demand.js";
