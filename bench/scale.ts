@@ -11,20 +11,21 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  *   - start to first answered request: from spawning the process (startChildServer spawns at once) to the first
  *     GetCallerIdentity answered;
  *   - idle RSS of the fresh server, after that answer;
+ *   - the first request of each other service (its code loads then) against its next one, and the RSS after;
  *   - a page of 100 of DescribeDBClusters with 1,000 clusters (10 accounts × 100), then the same pages once the
  *     server holds 100,000 clusters in 1,000 accounts (100 each): the rate must stay within 20%;
  *   - the server's RSS at 100,000 clusters (target below 1 GiB).
  * Accounts are named by 12-digit access key ids (relaxed auth). The load is wrk when installed, else Node's.
- * Every cluster holds a data-plane port (its endpoint's, src/domain/neptune/data-plane) and two listening sockets
- * from its creation, even without instances: a host has 65,535 ports and a process a limit of open files (20,000
- * here), so 100,000 clusters cannot be created today. The default is 80 accounts (8,000 clusters) on ports
- * 21000-28999, below the ephemeral range (a port held elsewhere makes every request retry it: bench/lib/load.ts).
- * Usage: npm run bench:scale -- [--accounts 80] [--data-plane-ports 21000-28999] [--seconds 5] [--connections 32]
+ * The server runs with --no-data-plane by default (the control plane only: clusters take no port, so 100,000 fit);
+ * `--data-plane-ports FIRST-LAST` runs it with its data plane instead, each cluster holding a port of that range and
+ * two listening sockets from its creation (so a host's 65,535 ports and a process's open-file limit bound it: use a
+ * range below the ephemeral one, e.g. 21000-28999 with --accounts 80).
+ * Usage: npm run bench:scale -- [--accounts 1000] [--data-plane-ports FIRST-LAST] [--seconds 5] [--connections 32]
  */
 const { values } = parseArgs({
   options: {
-    accounts: { type: "string", default: "80" },
-    "data-plane-ports": { type: "string", default: "21000-28999" },
+    accounts: { type: "string", default: "1000" },
+    "data-plane-ports": { type: "string" },
     seconds: { type: "string", default: "5" },
     connections: { type: "string", default: "32" },
   },
@@ -39,7 +40,12 @@ const rssMiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 
 const started = performance.now();
-const server = await startChildServer("trident", ["--relaxed-auth", "--data-plane-ports", values["data-plane-ports"]]);
+const dataPlane = values["data-plane-ports"];
+const server = await startChildServer("trident", [
+  "--relaxed-auth",
+  ...(dataPlane === undefined ? ["--no-data-plane"] : ["--data-plane-ports", dataPlane]),
+]);
+console.log(dataPlane === undefined ? "data plane off (--no-data-plane)" : `data plane on ports ${dataPlane}`);
 const { endpoint, child } = server;
 try {
   const url = new URL(endpoint);
@@ -53,6 +59,28 @@ try {
   const firstAnswerMs = performance.now() - started;
   console.log(`start to first answered request: ${firstAnswerMs.toFixed(0)} ms (status ${status}; target < 150 ms)`);
   console.log(`idle RSS of the fresh server: ${rssMiB(child.pid!).toFixed(1)} MiB (target < 60 MB)`);
+
+  // Each service's code loads on its first request (src/services/registry.ts): what that first request costs.
+  const credentials = { accessKeyId: "100000000001", secretAccessKey: "bench" };
+  const firstRequests: [string, Parameters<typeof presign>[2]][] = [
+    ["KMS ListKeys", { service: "kms", target: "ListKeys", json: {} }],
+    ["Neptune DescribeDBClusters", { service: "rds", params: { Action: "DescribeDBClusters", Version: "2014-10-31" } }],
+    ["IAM ListRoles", { service: "iam", params: { Action: "ListRoles", Version: "2010-05-08" } }],
+  ];
+  for (const [label, call] of firstRequests) {
+    const timed = async () => {
+      const request = await presign(endpoint, credentials, call);
+      const at = performance.now();
+      const answered = await send(agent, url, request);
+      return { ms: performance.now() - at, answered };
+    };
+    const first = await timed();
+    const second = await timed();
+    console.log(
+      `first ${label}: ${first.ms.toFixed(0)} ms (status ${first.answered}), the next ${second.ms.toFixed(1)} ms`,
+    );
+  }
+  console.log(`RSS once every service has answered: ${rssMiB(child.pid!).toFixed(1)} MiB`);
 
   const pages = await describePages(endpoint, PER_ACCOUNT);
   const measure = async (label: string) => {

@@ -2,29 +2,20 @@ import { randomUUID } from "node:crypto";
 import { IdentityRegistry } from "./auth/identities.js";
 import { defaultConfig } from "./config/defaults.js";
 import type { TridentConfig } from "./config/config.js";
-import { loadModel } from "./protocol/model.js";
-import type { ServiceDefinition } from "./services/service.js";
-import { kmsHandlers } from "./services/kms/index.js";
-import { neptuneHandlers } from "./services/neptune/index.js";
-import { authorizeNeptune } from "./services/neptune/authorize.js";
-import { takeIamExtensions } from "./domain/iam/oidc-jwks.js";
 import { AuthorizationMessages } from "./domain/sts/authorization-messages.js";
-import { stsHandlers } from "./services/sts/index.js";
-import { iamHandlers } from "./services/iam/index.js";
 import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";
 import type { KmsServiceAccess } from "./domain/kms/service-access.js";
 import { KmsViaService } from "./domain/kms/via-service.js";
 import type { KmsSeed } from "./domain/kms/seeding.js";
-import { takeKmsExtensions } from "./domain/kms/custom-tags.js";
-import { kmsPrepare } from "./services/kms/prepare.js";
 import { ClusterGraphs } from "./domain/neptune/data-plane/cluster-graphs.js";
 import { DataPlanePorts, DEFAULT_DATA_PLANE, type DataPlaneConfig } from "./domain/neptune/data-plane/ports.js";
 import type { DataPlaneWorld } from "./domain/neptune/data-plane/session.js";
 import { EndpointRotation } from "./domain/neptune/data-plane/endpoint-routing.js";
 import { MemoryStore, type Store } from "./state/store.js";
+import { serviceEntries, type ServedService } from "./services/registry.js";
+import type { ServiceEntry } from "./services/service.js";
 import { ConsoleService, type ConsoleOptions } from "./console/service.js";
-import { dictionary } from "./util/dictionary.js";
 
 /**
  * The default account of relaxed auth: LocalStack's 000000000000. *Decided*: it is not a "known" account
@@ -76,7 +67,8 @@ export class Emulator {
   readonly delays: Delays;
   /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
   readonly kms: KmsServiceAccess;
-  readonly services: Record<"neptune" | "kms" | "sts" | "iam", ServiceDefinition>;
+  /** The services, each loaded on its first request (services/registry.ts). */
+  readonly services: Record<ServedService, ServiceEntry>;
   /** The clusters' data planes: the port book and the live graphs (served by src/dataplane). */
   readonly dataPlane: DataPlaneWorld;
   /** Seals and opens the authorization messages that DecodeAuthorizationMessage decodes. */
@@ -108,39 +100,6 @@ export class Emulator {
       graphs: new ClusterGraphs(this.clock),
       rotation: new EndpointRotation(),
     };
-    this.services = {
-      sts: {
-        name: "sts",
-        displayName: "STS",
-        model: loadModel("sts"),
-        validation: { code: "ValidationError", missingAsMissingParameter: false },
-        handlers: dictionary(stsHandlers),
-      },
-      kms: {
-        name: "kms",
-        displayName: "KMS",
-        model: loadModel("kms"),
-        validation: { code: "ValidationException", missingAsMissingParameter: false },
-        handlers: dictionary(kmsHandlers),
-        takeExtensions: takeKmsExtensions,
-        prepare: dictionary(kmsPrepare),
-      },
-      iam: {
-        name: "iam",
-        displayName: "IAM",
-        model: loadModel("iam"),
-        validation: { code: "ValidationError", missingAsMissingParameter: false },
-        handlers: dictionary(iamHandlers),
-        takeExtensions: takeIamExtensions,
-      },
-      neptune: {
-        name: "neptune",
-        displayName: "Neptune",
-        model: loadModel("neptune"),
-        validation: { code: "ValidationError", missingAsMissingParameter: true },
-        handlers: dictionary(neptuneHandlers),
-        authorize: authorizeNeptune,
-      },
-    };
+    this.services = serviceEntries();
   }
 }

@@ -149,7 +149,10 @@ export async function startChildServer(
       : fileURLToPath(new URL("./bare-server.js", import.meta.url));
   // Every cluster holds a data-plane port from its creation: the default range (200) is too small for the benches'
   // thousand clusters, so they get a range of their own unless they name one.
-  const ports = extraArgs.includes("--data-plane-ports") ? [] : ["--data-plane-ports", BENCH_DATA_PLANE_PORTS];
+  const ports =
+    extraArgs.includes("--data-plane-ports") || extraArgs.includes("--no-data-plane")
+      ? []
+      : ["--data-plane-ports", BENCH_DATA_PLANE_PORTS];
   const args =
     kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...ports, ...extraArgs] : [script, ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });

@@ -26,7 +26,7 @@ import { DEFAULT_TARGET_KEY, formatTags } from "../migrate/plan.js";
 import { TextReporter, elapsedStamp, renderPlan } from "../migrate/report.js";
 import { buildSeed } from "../migrate/seed.js";
 import type { Reporter, StepContext } from "../migrate/steps/context.js";
-import { CONSOLE_PATH } from "../console/routes.js";
+import { CONSOLE_PATH } from "../console/paths.js";
 import type { MigrateInputs } from "../migrate/types.js";
 import { progressFor, type Progress } from "../migrate/waiters.js";
 import { clusterGraph, compareSides, refusalOf, showQueryBeforeInstance, type ClusterGraph } from "./demo-data.js";

@@ -1,26 +1,23 @@
 import { DEFAULT_REGION } from "../config/defaults.js";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { CONSOLE_PATH } from "../console/routes.js";
+import { CONSOLE_PATH } from "../console/paths.js";
 import { defaultJournalDir } from "../console/service.js";
 import { resolveConfig } from "../config/config.js";
 import { DEFAULT_ACCOUNT, Emulator } from "../emulator.js";
-import { applyKmsSeeds, type KmsSeed } from "../domain/kms/seeding.js";
-import { readSeedPaths, SeedFileError, type ReadSeeds } from "../domain/kms/seed-file.js";
+import type { KmsSeed } from "../domain/kms/seeding.js";
+import type { ReadSeeds } from "../domain/kms/seed-file.js";
 import { seedIds } from "../util/random.js";
-import { stateLocation } from "../server/admin-core.js";
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startServer } from "../server/http.js";
 import { DELAY_PROFILES, type DelayProfile } from "../state/delays.js";
-import { openDurableStore } from "../state/durable-store.js";
-import { readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
+import { MEMORY_LOCATION } from "../state/store.js";
 import { parseFlags, UsageError, type FlagTable } from "./flags.js";
-import { resolveDataPlaneAddresses } from "../dataplane/addresses.js";
+import { resolveDataPlaneAddresses, type DataPlaneAddresses } from "../dataplane/addresses.js";
 import { DEFAULT_DATA_PLANE } from "../domain/neptune/data-plane/ports.js";
 import { PASSPHRASE_ENV } from "./state.js";
-import { renewDaily } from "../dataplane/tls-renewal.js";
-import { certificateHosts, dataPlaneTls, temporaryTlsHome, type DataPlaneTls } from "../dataplane/tls-files.js";
+import type { DataPlaneTls } from "../dataplane/tls-files.js";
 
-export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--default-account ID] [--seed FILE|DIR] [--seed-random N] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--no-console] [--journals DIR] [--quiet]
+export const SERVE_USAGE = `Usage: trident serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--config FILE] [--relaxed-auth] [--default-account ID] [--seed FILE|DIR] [--seed-random N] [--delays demo] [--data-dir DIR] [--data-plane-host H] [--data-plane-ports FIRST-LAST] [--data-plane-tls] [--no-data-plane] [--no-console] [--journals DIR] [--quiet]
 
 Starts the local AWS (Neptune control plane, KMS, STS) for any number of accounts.
 Without --data-dir, state lives in memory: everything created is lost when the server stops.
@@ -45,6 +42,9 @@ Prints "Ready." on a line of its own once it serves (LocalStack's readiness line
                        ports for clusters' and instances' endpoints (default ${DEFAULT_DATA_PLANE.firstPort}-${DEFAULT_DATA_PLANE.lastPort})
   --data-plane-tls     endpoints serve HTTPS (as Neptune does) with a certificate from a local CA kept in --data-dir
                        (a fresh one per run without it); the banner says how to trust it
+  --no-data-plane      the control plane only: clusters take no port and nothing listens on their endpoints, which
+                       show AWS's names and port 8182 (as moto's do), so there may be any number of clusters; their
+                       graphs cannot be reached (the console and migrate --verify-data say so)
   --drain-timeout SEC  on SIGTERM/SIGINT, how long requests in flight may take to finish (default ${DEFAULT_DRAIN_TIMEOUT_SECONDS})
   --no-console         no console: /_trident/console and its read API answer 404 (default: served on this port)
   --journals DIR       where the console reads \`trident migrate\` journals (default .trident/migrations under the
@@ -70,14 +70,21 @@ const FLAGS = {
   "data-plane-host": { kind: "text" },
   "data-plane-ports": { kind: "port-range" },
   "data-plane-tls": { kind: "boolean" },
+  "no-data-plane": { kind: "boolean" },
   "no-console": { kind: "boolean" },
   journals: { kind: "text" },
   quiet: { kind: "boolean" },
   help: { kind: "boolean", short: "h" },
 } as const satisfies FlagTable;
 
+/*
+ * What only some flags need (a data directory's database, YAML seeds, a state document, TLS certificates) is
+ * imported when the flag is given, so a plain `trident serve` starts without loading it (bench/scale.ts).
+ */
+
 /** Reads and checks a state document for --import; any problem stops the start with one line. */
-function importedRows(file: string) {
+async function importedRows(file: string) {
+  const { readStateDocument, StateDocumentError } = await import("../state/state-document.js");
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -93,7 +100,9 @@ function importedRows(file: string) {
 }
 
 /** Reads every --seed file or directory; any problem stops the start with one line. */
-function kmsSeeds(paths: string[], defaultAccount: string): ReadSeeds {
+async function kmsSeeds(paths: string[], defaultAccount: string): Promise<ReadSeeds> {
+  if (paths.length === 0) return { seeds: [], warnings: [] };
+  const { readSeedPaths, SeedFileError } = await import("../domain/kms/seed-file.js");
   try {
     return readSeedPaths(paths, { accountId: defaultAccount, region: SEED_REGION });
   } catch (error) {
@@ -132,18 +141,29 @@ export async function serveCommand(argv: string[]): Promise<void> {
     return;
   }
   const config = resolveConfig(values.config);
-  const rows = values.import === undefined ? undefined : importedRows(values.import);
+  const rows = values.import === undefined ? undefined : await importedRows(values.import);
   const defaultAccount = values["default-account"] ?? DEFAULT_ACCOUNT;
-  const seeded = kmsSeeds(values.seed ?? [], defaultAccount);
+  const seeded = await kmsSeeds(values.seed ?? [], defaultAccount);
   // Before anything makes an id: the emulator's first ids already come from the seeded sequences.
   seedIds(values["seed-random"]);
   const dataDir = values["data-dir"] ?? process.env.TRIDENT_DATA_DIR;
   const host = values.host ?? "127.0.0.1";
   const port = values.port ?? DEFAULT_PORT;
+  const dataPlaneOff = values["no-data-plane"] === true;
+  // *Decided*: the data plane's own options make no sense without it; refused rather than silently ignored.
+  for (const flag of ["data-plane-host", "data-plane-ports", "data-plane-tls"] as const)
+    if (dataPlaneOff && values[flag] !== undefined && values[flag] !== false)
+      throw new UsageError(`--${flag} cannot be combined with --no-data-plane`);
   // Decided before the emulator exists: DescribeDBClusters names these addresses from the first request on.
-  const addresses = await resolveDataPlaneAddresses(host, values["data-plane-host"]).catch((error: Error) => {
-    throw new UsageError(error.message);
-  });
+  const addresses: DataPlaneAddresses = dataPlaneOff
+    ? {
+        host: DEFAULT_DATA_PLANE.host,
+        readerHost: DEFAULT_DATA_PLANE.readerHost,
+        customHosts: [...DEFAULT_DATA_PLANE.customHosts],
+      }
+    : await resolveDataPlaneAddresses(host, values["data-plane-host"]).catch((error: Error) => {
+        throw new UsageError(error.message);
+      });
   const [firstPort, lastPort] = values["data-plane-ports"] ?? [
     DEFAULT_DATA_PLANE.firstPort,
     DEFAULT_DATA_PLANE.lastPort,
@@ -155,32 +175,41 @@ export async function serveCommand(argv: string[]): Promise<void> {
       customHosts: addresses.customHosts,
       firstPort,
       lastPort,
+      off: dataPlaneOff,
     },
     config,
     relaxedAuth: values["relaxed-auth"],
     defaultAccount,
     kmsSeeds: seeded.seeds,
     delays: DELAY_PROFILES[(values.delays ?? "demo") as DelayProfile],
-    store: dataDir ? openDurableStore(dataDir) : undefined,
+    store: dataDir ? (await import("../state/durable-store.js")).openDurableStore(dataDir) : undefined,
     ...(values["no-console"]
       ? {}
       : { console: { journalDirs: [values.journals !== undefined ? resolve(values.journals) : defaultJournalDir()] } }),
   });
-  const tlsHome = values["data-plane-tls"] ? (dataDir ?? temporaryTlsHome()) : undefined;
-  const tlsHosts = certificateHosts(addresses.host, addresses.readerHost, ...addresses.customHosts);
+  const tlsFiles = values["data-plane-tls"] ? await import("../dataplane/tls-files.js") : undefined;
+  const tlsHome = tlsFiles && (dataDir ?? tlsFiles.temporaryTlsHome());
+  const tlsHosts = tlsFiles?.certificateHosts(addresses.host, addresses.readerHost, ...addresses.customHosts) ?? [];
   // Real time: clients check a certificate's dates against their own clocks.
-  const tls = tlsHome === undefined ? undefined : await dataPlaneTls(tlsHome, tlsHosts, new Date());
+  const tls = tlsHome === undefined ? undefined : await tlsFiles!.dataPlaneTls(tlsHome, tlsHosts, new Date());
   // One unit of work, like an import through POST /_trident/state: the whole document or nothing.
-  if (rows)
+  if (rows) {
+    const { replaceState } = await import("../state/state-document.js");
     await emulator.store.transact(
       async () => replaceState(emulator.store, rows),
       () => true,
     );
+  }
   // After an import: a seed never overwrites a key that exists (seeding.ts).
-  const put = await emulator.store.transact(
-    async () => applyKmsSeeds(emulator, emulator.kmsSeeds),
-    () => true,
-  );
+  let seedLine: string | undefined;
+  if (emulator.kmsSeeds.length > 0) {
+    const { applyKmsSeeds } = await import("../domain/kms/seeding.js");
+    const put = await emulator.store.transact(
+      async () => applyKmsSeeds(emulator, emulator.kmsSeeds),
+      () => true,
+    );
+    seedLine = seedBanner(emulator.kmsSeeds, put);
+  }
   const running = await startServer(emulator, {
     host,
     port,
@@ -213,26 +242,31 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  const state = stateLocation(emulator);
+  const { location } = emulator.store;
   console.log(
     `trident: local AWS listening on ${running.endpoint} (accounts: ${emulator.identities.accounts().join(", ")}${emulator.relaxedAuth ? `; relaxed auth, default account ${emulator.defaultAccount}` : ""})`,
   );
   console.log(
-    state.store === "memory"
+    location === MEMORY_LOCATION
       ? "trident: state lives in memory and is lost when the server stops"
-      : `trident: state lives in ${state.dataDir}`,
+      : `trident: state lives in ${location}`,
   );
   console.log(
-    `trident: clusters' data planes listen on ${addresses.host} (reader endpoints on ${addresses.readerHost}), ` +
-      `ports ${firstPort}-${lastPort}`,
+    dataPlaneOff
+      ? "trident: no data plane (--no-data-plane): clusters take no port, their endpoints show AWS's names and port 8182, and nothing answers there"
+      : `trident: clusters' data planes listen on ${addresses.host} (reader endpoints on ${addresses.readerHost}), ` +
+          `ports ${firstPort}-${lastPort}`,
   );
   if (emulator.console) console.log(`trident: console at ${running.endpoint}${CONSOLE_PATH}`);
   if (addresses.fallback) console.log(`trident: ${addresses.fallback}`);
   if (tls) for (const line of tlsBanner(tls, dataDir !== undefined)) console.log(`trident: ${line}`);
-  if (tlsHome !== undefined) renewDaily(tlsHome, tlsHosts, running.dataPlane, (line) => console.log(line));
+  if (tlsHome !== undefined)
+    (await import("../dataplane/tls-renewal.js")).renewDaily(tlsHome, tlsHosts, running.dataPlane, (line) =>
+      console.log(line),
+    );
   if (values.import !== undefined) console.log(`trident: state imported from ${values.import}`);
   for (const warning of seeded.warnings) console.log(`trident: --seed ${warning}`);
-  if (seeded.seeds.length > 0) console.log(`trident: ${seedBanner(seeded.seeds, put)}`);
+  if (seedLine) console.log(`trident: ${seedLine}`);
   if (values["seed-random"] !== undefined)
     console.log(`trident: ids from seeded sequences (--seed-random ${values["seed-random"]})`);
   // LocalStack's readiness line, which tools wait for (testcontainers' log regex `.*Ready\.\n`) [ecosystem.md §4.2].

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_PORT } from "../server/http.js";
-import { PASSPHRASE_HEADER } from "../server/admin.js";
+import { PASSPHRASE_HEADER } from "../server/admin-paths.js";
 import { writeFileAtomically } from "../state/atomic-file.js";
 import { parseFlags, UsageError, type FlagTable } from "./flags.js";
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Emulator } from "../emulator.js";
-import { CONSOLE_EVENTS_PATH } from "./routes.js";
+import { CONSOLE_EVENTS_PATH } from "./paths.js";
 
 /**
  * The console's server-sent events over a socket: a GET of /_trident/console/api/events while the console is on

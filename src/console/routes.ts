@@ -6,6 +6,7 @@ import { frame, RECONNECT_MS } from "./feed.js";
 import { journalFiles, migrationSummary, migrationView } from "./migrations.js";
 import { relationships } from "./relationships.js";
 import type { ConsoleService } from "./service.js";
+import { CONSOLE_PATH } from "./paths.js";
 import { accountsView } from "./state-view.js";
 
 /**
@@ -20,12 +21,7 @@ import { accountsView } from "./state-view.js";
  * GET only: nothing here changes state (any other method is 405). The read API is the console's own, not an AWS
  * operation: it serves documents built from an allow-list of fields (state-view.ts), never records.
  */
-export const CONSOLE_PATH = "/_trident/console";
-export const CONSOLE_EVENTS_PATH = `${CONSOLE_PATH}/api/events`;
-
-export function isConsolePath(path: string): boolean {
-  return path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`);
-}
+export { CONSOLE_EVENTS_PATH, CONSOLE_PATH, isConsolePath } from "./paths.js";
 
 const consoleOf = (emulator: Emulator): ConsoleService => emulator.console!;
 

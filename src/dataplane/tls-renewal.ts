@@ -11,7 +11,7 @@ export const RENEWAL_CHECK_MS = 24 * 60 * 60 * 1000;
 export async function renewIfDue(
   home: string,
   hosts: readonly string[],
-  listeners: DataPlaneListeners,
+  listeners: Pick<DataPlaneListeners, "useCertificate">,
   now: Date,
   log?: (line: string) => void,
 ): Promise<boolean> {
@@ -26,7 +26,7 @@ export async function renewIfDue(
 export function renewDaily(
   home: string,
   hosts: readonly string[],
-  listeners: DataPlaneListeners,
+  listeners: Pick<DataPlaneListeners, "useCertificate">,
   log: (line: string) => void,
 ): void {
   const check = () =>

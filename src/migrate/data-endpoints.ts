@@ -1,6 +1,6 @@
 import type { NeptunedataClient } from "@aws-sdk/client-neptunedata";
 import { createDataClient, type MigrationClients } from "./clients.js";
-import { dataEndpointUrl, type DataEndpoint } from "./data-plane.js";
+import { dataEndpointUrl, reportedByLocalAws, type DataEndpoint } from "./data-plane.js";
 import { readCluster } from "./discover.js";
 import { MigrateError } from "./errors.js";
 import type { MigrateInputs, Side } from "./types.js";
@@ -36,7 +36,7 @@ export async function openClusterGraph(
       `pass --${side}-data-endpoint-url with the address where its graph answers`,
     );
   return {
-    where: { side, cluster: clusterId, url },
+    where: { side, cluster: clusterId, url, fromLocalAws: reportedByLocalAws(inputs[side]) },
     client: createDataClient(inputs[side], url, { region: inputs.region }),
   };
 }

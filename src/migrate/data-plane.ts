@@ -14,7 +14,12 @@ export interface DataEndpoint {
   side: Side;
   cluster: string;
   url: string;
+  /** The URL is the cluster's endpoint as a local AWS (an `http:` control plane) reports it. */
+  fromLocalAws?: boolean;
 }
+
+/** *Decided*: a side whose control plane is an `http:` endpoint is a local AWS (Neptune's is HTTPS only). */
+const isLocalAws = (side: SideConfig) => side.endpoint?.startsWith("http:") === true;
 
 /**
  * The cluster's data-plane URL: `--source-data-endpoint-url` / `--target-data-endpoint-url` when given (a tunnel,
@@ -22,10 +27,13 @@ export interface DataEndpoint {
  * HTTPS only; the local AWS serves plain HTTP, so a side whose control plane is an `http:` endpoint (the local
  * AWS) gets `http:` (*decided*: that is the one case where the endpoint's scheme is known to be plain).
  */
+/** Whether the cluster's data-plane URL is the endpoint a local AWS reports (not one given by the user). */
+export const reportedByLocalAws = (side: SideConfig): boolean => !side.dataEndpoint && isLocalAws(side);
+
 export function dataEndpointUrl(side: SideConfig, cluster: { Endpoint?: string; Port?: number }): string | undefined {
   if (side.dataEndpoint) return side.dataEndpoint;
   if (!cluster.Endpoint) return undefined;
-  const scheme = side.endpoint?.startsWith("http:") ? "http" : "https";
+  const scheme = isLocalAws(side) ? "http" : "https";
   return `${scheme}://${cluster.Endpoint}:${cluster.Port ?? 8182}`;
 }
 
@@ -48,11 +56,18 @@ export async function readGraphFacts(client: NeptunedataClient, where: DataEndpo
 }
 
 /** A data-plane error as the user can act on it; anything else unchanged. */
-export function explainDataError(error: unknown, { side, cluster, url }: DataEndpoint): unknown {
+export function explainDataError(error: unknown, { side, cluster, url, fromLocalAws }: DataEndpoint): unknown {
   const code = awsErrorCode(error);
   const message = awsErrorMessage(error);
   const fail = (what: string, fix: string) => new MigrateError(what, fix, EXIT.blocked, { cause: error });
   const network = (error as { code?: string })?.code;
+  // A local AWS names its clusters' endpoints by addresses of its machine while it serves their graphs; names that
+  // resolve nowhere are AWS's, shown by one that serves no data plane (`trident serve --no-data-plane`, moto).
+  if (network === "ENOTFOUND" && fromLocalAws)
+    return fail(
+      `the ${side} cluster ${cluster} does not answer queries: the local AWS runs without its data plane (its endpoint ${url} is AWS's name, which resolves nowhere)`,
+      "start trident serve without --no-data-plane to read the graphs (or leave out --verify-data and --live)",
+    );
   if (network && NETWORK_CODES.includes(network))
     return fail(
       `can't reach the graph of the ${side} cluster ${cluster} at ${url} (${network})`,

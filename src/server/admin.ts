@@ -1,7 +1,8 @@
 import type { Emulator } from "../emulator.js";
 import { exportState, readStateDocument, replaceState, StateDocumentError } from "../state/state-document.js";
 import { AdminError, AdminReply, resetState, stateLocation, type AdminMethods } from "./admin-core.js";
-import { compatRoute, isCompatPath } from "./compat.js";
+import { compatRoute } from "./compat.js";
+import { ADMIN_PREFIX, PASSPHRASE_HEADER } from "./admin-paths.js";
 import { consoleRoute, isConsolePath } from "../console/routes.js";
 import { reply, type RawRequest, type RawResponse } from "./pipeline.js";
 
@@ -20,15 +21,7 @@ import { reply, type RawRequest, type RawResponse } from "./pipeline.js";
  * synchronous Store calls, so the request's unit of work covers it like any AWS request.
  */
 
-export const ADMIN_PREFIX = "/_trident/";
-export const PASSPHRASE_HEADER = "x-trident-state-passphrase";
-/** A state document may be far larger than an AWS request: imports get this limit instead of --max-body. */
-export const ADMIN_MAX_BODY_BYTES = 512 * 1024 * 1024;
-
-/** Whether a path is one of the emulator's own endpoints (Trident's, LocalStack's or moto's), not an AWS request. */
-export function isAdminPath(url: string): boolean {
-  return url.startsWith(ADMIN_PREFIX) || isCompatPath(url);
-}
+export { ADMIN_MAX_BODY_BYTES, ADMIN_PREFIX, isAdminPath, PASSPHRASE_HEADER } from "./admin-paths.js";
 
 const ROUTES: Record<string, AdminMethods> = {
   health: {

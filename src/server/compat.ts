@@ -15,9 +15,6 @@ import { AdminReply, resetState, type AdminMethods } from "./admin-core.js";
  * endpoints (`StateResetResource`), moto's `moto_api/_internal/urls.py` and responses; ecosystem.md §1.3, §2.1.
  */
 
-const LOCALSTACK_PREFIX = "/_localstack/";
-const MOTO_PREFIX = "/moto-api/";
-
 /**
  * LocalStack names a service's state `running` once started (`available` before its first use); gnomock and
  * testcontainers accept either [ecosystem.md §1.3]. Every Trident service runs from the start. RDS is listed
@@ -30,10 +27,6 @@ const VERSION = "0.1.0";
 
 /** LocalStack's init stages; Trident runs no init scripts, so each stage up to READY is complete once it serves. */
 const INIT_STAGES = { BOOT: true, START: true, READY: true, SHUTDOWN: false } as const;
-
-export function isCompatPath(url: string): boolean {
-  return url.startsWith(LOCALSTACK_PREFIX) || url.startsWith(MOTO_PREFIX);
-}
 
 function localstackHealth(emulator: Emulator) {
   const services: Record<string, string> = {};

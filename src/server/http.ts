@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Emulator } from "../emulator.js";
 import { AwsError } from "../protocol/errors.js";
-import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin.js";
+import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin-paths.js";
 import { handleRequest, refuseUnread, type RawRequest, type RequestSummary } from "./pipeline.js";
 import { BodyTooLarge, closeNow, drainServer, readBody } from "./sockets.js";
-import { DataPlaneListeners } from "../dataplane/listeners.js";
+import { OnDemandDataPlane } from "../dataplane/on-demand.js";
 import { serveConsoleEvents } from "../console/event-stream.js";
 
 export interface ServerOptions {
@@ -28,7 +28,7 @@ export interface RunningServer {
   emulator: Emulator;
   server: Server;
   /** The clusters' and instances' data-plane sockets (src/dataplane), kept in step with the port book. */
-  dataPlane: DataPlaneListeners;
+  dataPlane: OnDemandDataPlane;
   /** `http://host:port`, for `--endpoint-url` and SDK `endpoint`. */
   endpoint: string;
   /** Stops at once: every connection is cut, requests in flight included (tests). */
@@ -97,7 +97,7 @@ export function createRequestListener(
 /** Starts the local AWS on a socket. Port 0 picks a free port. */
 export async function startServer(emulator: Emulator, options: ServerOptions = {}): Promise<RunningServer> {
   let draining = false;
-  const dataPlane = new DataPlaneListeners(emulator, {
+  const dataPlane = new OnDemandDataPlane(emulator, {
     log: options.log,
     closing: () => draining,
     tls: options.dataPlaneTls,

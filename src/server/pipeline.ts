@@ -12,8 +12,8 @@ import {
   type QueryParams,
 } from "../protocol/query.js";
 import { validateInput } from "../protocol/validate.js";
-import type { RequestContext, ServiceDefinition } from "../services/service.js";
-import { handleAdmin, isAdminPath } from "./admin.js";
+import type { RequestContext, ServiceDefinition, ServiceEntry } from "../services/service.js";
+import { isAdminPath } from "./admin-paths.js";
 import { idUuid } from "../util/random.js";
 
 /**
@@ -106,10 +106,26 @@ function beforeTurn(emulator: Emulator, request: RawRequest): BeforeTurn | Promi
   try {
     // Parsed once: the credential scope routes the request, then authenticates it.
     const credentials = parseSigV4(signed);
-    routing = { signed, credentials, route: routeRequest(emulator, signed, credentials) };
+    const { entry, ...routed } = routeRequest(emulator, signed, credentials);
+    // The service's code is imported on its first request (services/registry.ts); later ones take it at once.
+    if (!entry.loaded) {
+      return entry.load().then(
+        (service) => prepared(request, { signed, credentials, route: { service, ...routed } }),
+        (failure: unknown) => ({ routing: { failure } }),
+      );
+    }
+    routing = { signed, credentials, route: { service: entry.loaded, ...routed } };
   } catch (failure) {
     return { routing: { failure } };
   }
+  return prepared(request, routing);
+}
+
+/** The routed request, with what its operation's `prepare` (if it has one) made of its input. */
+function prepared(
+  request: RawRequest,
+  routing: Exclude<Routing, { failure: unknown }>,
+): BeforeTurn | Promise<BeforeTurn> {
   const prepare = routing.route.service.prepare?.[routing.route.operation];
   // A request without a well-formed signature is refused in its turn whatever its input: it prepares nothing.
   if (!prepare || "kind" in routing.credentials) return { routing };
@@ -137,7 +153,9 @@ async function answer(
   const requestId = newRequestId();
   const routing = ahead.routing;
   if (!routing) {
-    // Only Trident's own endpoints are not routed.
+    // Only Trident's own endpoints are not routed. Their code is loaded on the first such request, with the
+    // console's views (admin-paths.ts).
+    const { handleAdmin } = await import("./admin.js");
     const { response, operation, error } = handleAdmin(emulator, request, requestId);
     return { response, summary: { operation, status: response.status, error } };
   }
@@ -243,7 +261,7 @@ function routeRequest(
   emulator: Emulator,
   request: SignedRequestParts,
   credentials: SigV4Credentials | SigV4Failure,
-): Route {
+): Omit<Route, "service"> & { entry: ServiceEntry } {
   const target = header(request, "x-amz-target");
   if (target !== undefined) {
     requireMethod(request, "json");
@@ -252,7 +270,7 @@ function routeRequest(
     if (prefix !== kms.model.metadata.targetPrefix || !operation || !kms.model.operations[operation]) {
       throw new AwsError("UnknownOperationException", `Unknown operation ${target}`, 400);
     }
-    return { service: kms, protocol: "json", operation };
+    return { entry: kms, protocol: "json", operation };
   }
   requireMethod(request, "query");
   const params = parseForm(request.query);
@@ -261,7 +279,7 @@ function routeRequest(
   const service = pickQueryService(emulator, "scope" in credentials ? credentials.scope.service : undefined, action);
   if (!action) throw new AwsError("MissingAction", "Could not find operation to perform.", 400);
   if (!service.model.operations[action]) throw CommonErrors.invalidAction(action);
-  return { service, protocol: "query", operation: action, params };
+  return { entry: service, protocol: "query", operation: action, params };
 }
 
 /**
@@ -273,7 +291,7 @@ function pickQueryService(
   emulator: Emulator,
   scopeService: string | undefined,
   action: string | undefined,
-): ServiceDefinition {
+): ServiceEntry {
   if (scopeService === "sts") return emulator.services.sts;
   if (scopeService === "iam") return emulator.services.iam;
   if (scopeService === "rds") return emulator.services.neptune;

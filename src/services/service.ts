@@ -78,3 +78,17 @@ export function refusingHandlers(
     ]),
   );
 }
+
+/**
+ * A service as the emulator holds it from the start: what routing and error envelopes need (its name and model,
+ * read on first use), and `load`, which brings in its handlers and the domain code under them on the service's
+ * first request (services/registry.ts), so a fresh server loads only what it answers.
+ */
+export interface ServiceEntry {
+  readonly name: ServiceName;
+  readonly displayName: string;
+  readonly model: ServiceModel;
+  /** The definition once loaded (so a request to a loaded service takes its route without a promise). */
+  readonly loaded: ServiceDefinition | undefined;
+  load(): Promise<ServiceDefinition>;
+}

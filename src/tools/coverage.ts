@@ -6,6 +6,7 @@ import { loadModel, projectRoot, type ServiceName } from "../protocol/model.js";
 import { KEYS_SERVED as KMS_KEYS_SERVED, OUT_OF_SCOPE as KMS_OUT_OF_SCOPE } from "../services/kms/unsupported.js";
 import { OUT_OF_SCOPE as NEPTUNE_OUT_OF_SCOPE } from "../services/neptune/out-of-scope.js";
 import { NOT_SET_UP } from "../services/sts/not-set-up.js";
+import type { ServiceDefinition } from "../services/service.js";
 
 /**
  * docs/coverage.md: every operation of every model with what Trident does with it and which test files call it
@@ -35,8 +36,14 @@ interface OperationRow {
   tests: string[];
 }
 
+/** Every service with its handlers (the server loads each on its first request; this tool needs them all). */
+const services = await (async () => {
+  const entries = Object.entries(new Emulator().services);
+  const loaded = await Promise.all(entries.map(async ([name, entry]) => [name, await entry.load()] as const));
+  return Object.fromEntries(loaded) as Record<keyof Emulator["services"], ServiceDefinition>;
+})();
+
 function serviceSources(): ServiceSource[] {
-  const services = new Emulator().services;
   const served = (name: keyof typeof services) =>
     new Set(Object.keys(services[name].handlers).filter((op) => services[name].handlers[op]));
   const notImplemented = "NotImplemented (501)";

@@ -6,6 +6,7 @@ import { ExecuteOpenCypherQueryCommand } from "@aws-sdk/client-neptunedata";
 import { clusterGraph } from "../../src/cli/demo-data.js";
 import { migrateMain } from "../../src/cli/migrate.js";
 import { Emulator } from "../../src/emulator.js";
+import type { DataPlaneConfig } from "../../src/domain/neptune/data-plane/ports.js";
 import { createMigrationClients, destroyClients } from "../../src/migrate/clients.js";
 import { buildSeed } from "../../src/migrate/seed.js";
 import type { MigrateInputs, Side } from "../../src/migrate/types.js";
@@ -18,12 +19,16 @@ import { credentialFlags, seedInputs } from "./fixtures.js";
 
 /**
  * The migration with data planes: the local AWS on a socket (clusters' endpoints are real listeners, on a port
- * range of this test process's own), a manual clock and instant lifecycles, the seed built in A, and openCypher on
+ * range of this test process's own, unless `dataPlane` says otherwise), a manual clock and instant lifecycles, the seed built in A, and openCypher on
  * either side's cluster through client-neptunedata. Closed after the suite.
  */
-export async function dataWorld(inputs: Partial<MigrateInputs> = {}) {
+export async function dataWorld(inputs: Partial<MigrateInputs> = {}, dataPlane?: Partial<DataPlaneConfig>) {
   const clock = new ManualClock(Date.now());
-  const emulator = new Emulator({ clock, delays: DELAY_PROFILES.instant, dataPlane: await portRange() });
+  const emulator = new Emulator({
+    clock,
+    delays: DELAY_PROFILES.instant,
+    dataPlane: dataPlane ?? (await portRange()),
+  });
   const running = await startServer(emulator, { port: 0 });
   const dir = mkdtempSync(join(tmpdir(), "trident-verify-data-"));
   const all = seedInputs({

@@ -11,6 +11,7 @@ import { AwsError, CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { rdsArn } from "./arn.js";
 import type { DataPlaneConfig } from "./data-plane/ports.js";
+import { awsEndpointName, clusterEndpoint, readerEndpoint, type EndpointPlace } from "./endpoints.js";
 import { requireUsable } from "./cluster-state.js";
 import { validIdentifier } from "./identifiers.js";
 import { clusterStatus, type NeptuneScope } from "./lifecycle.js";
@@ -105,6 +106,13 @@ export function endpointAddress(config: DataPlaneConfig, endpoint: Pick<ClusterE
   return (endpoint.slot === undefined ? undefined : config.customHosts[endpoint.slot]) ?? config.host;
 }
 
+/** The Endpoint DescribeDBClusterEndpoints shows: its address, or AWS's DNS name with the data plane off (endpoints.ts). */
+function endpointName(place: EndpointPlace, endpoint: ClusterEndpointRecord): string {
+  const { config } = place.ports;
+  if (config.off) return awsEndpointName(place, `${endpoint.DBClusterEndpointIdentifier}.cluster-custom-`);
+  return endpointAddress(config, endpoint);
+}
+
 /** The cluster's custom endpoint on `slot`, if it has one. */
 export function endpointInSlot(
   place: Place,
@@ -147,7 +155,7 @@ function endpointView(
     DBClusterEndpointIdentifier: endpoint.DBClusterEndpointIdentifier,
     DBClusterIdentifier: cluster.DBClusterIdentifier,
     DBClusterEndpointResourceIdentifier: endpoint.DBClusterEndpointResourceIdentifier,
-    Endpoint: endpointAddress(scope.ports.config, endpoint),
+    Endpoint: endpointName(scope, endpoint),
     Status: status,
     EndpointType: "CUSTOM",
     CustomEndpointType: endpoint.CustomEndpointType,
@@ -162,8 +170,8 @@ function ownEndpoints(scope: NeptuneScope, cluster: ClusterRecord): DBClusterEnd
   const Status = clusterStatus(scope, cluster);
   const DBClusterIdentifier = cluster.DBClusterIdentifier;
   return [
-    { DBClusterIdentifier, Endpoint: scope.ports.config.host, Status, EndpointType: "WRITER" },
-    { DBClusterIdentifier, Endpoint: scope.ports.config.readerHost, Status, EndpointType: "READER" },
+    { DBClusterIdentifier, Endpoint: clusterEndpoint(scope, DBClusterIdentifier), Status, EndpointType: "WRITER" },
+    { DBClusterIdentifier, Endpoint: readerEndpoint(scope, DBClusterIdentifier), Status, EndpointType: "READER" },
   ];
 }
 

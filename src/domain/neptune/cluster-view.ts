@@ -2,7 +2,7 @@ import type { DBCluster } from "../../generated/neptune.js";
 import { overlay, settle } from "../../protocol/settled.js";
 import { clusterArn } from "./arn.js";
 import { clusterParameterApplyStatus } from "./data-plane/streams-settings.js";
-import { hostedZoneId } from "./endpoints.js";
+import { clusterEndpoint, hostedZoneId, readerEndpoint } from "./endpoints.js";
 import { globalMembershipView } from "./global-clusters-members.js";
 import { clusterAvailableAt, clusterStatus, DAY_MS, type NeptuneScope } from "./lifecycle.js";
 import { membersOf } from "./lookups.js";
@@ -125,8 +125,8 @@ function buildSettledView(scope: NeptuneScope, cluster: ClusterRecord, members: 
     DBClusterIdentifier: cluster.DBClusterIdentifier,
     DBClusterParameterGroup: cluster.DBClusterParameterGroup,
     DBSubnetGroup: cluster.DBSubnetGroup,
-    Endpoint: scope.ports.config.host,
-    ReaderEndpoint: scope.ports.config.readerHost,
+    Endpoint: clusterEndpoint(scope, cluster.DBClusterIdentifier),
+    ReaderEndpoint: readerEndpoint(scope, cluster.DBClusterIdentifier),
     // MultiAZ: true once the cluster has a reader in another Availability Zone than its writer.
     MultiAZ: new Set(members.map((m) => m.AvailabilityZone)).size > 1,
     Engine: cluster.Engine,

@@ -14,7 +14,7 @@ import { clusterArn, instanceArn } from "./arn.js";
 import { checkEngineName, ENGINE, familyOfEngineVersion, isInstanceClass, majorVersionOf } from "./catalogue.js";
 import { requireUsable } from "./cluster-state.js";
 import { promotionOrder } from "./clusters.js";
-import { hostedZoneId } from "./endpoints.js";
+import { hostedZoneId, instanceAddress } from "./endpoints.js";
 import { checkMemberInstanceClass, mayWrite } from "./global-clusters-members.js";
 import { validIdentifier } from "./identifiers.js";
 import {
@@ -85,7 +85,7 @@ export function instanceView(
     ...(created
       ? {
           Endpoint: {
-            Address: scope.ports.config.host,
+            Address: instanceAddress(scope, instance.DBInstanceIdentifier),
             Port: instance.port ?? cluster?.Port ?? 8182,
             HostedZoneId: hostedZoneId(scope.region),
           },

@@ -2,15 +2,16 @@ import type { StsOperations } from "../../generated/sts.js";
 import { modelError } from "../../protocol/errors.js";
 import type { HandlerMap } from "../service.js";
 import { federatedRefusal, federatedRoleAccount, issueRoleSession } from "./role-session.js";
-import { verifySamlAssertion } from "./saml-assertion.js";
 import { stsModel } from "./shared.js";
 
 const ACTION = "sts:AssumeRoleWithSAML";
 
 export const samlHandlers: HandlerMap<StsOperations> = {
   // Unsigned (the model's `authtype: none`): the signed assertion is the proof of who calls.
-  AssumeRoleWithSAML: (input, { emulator, now }) => {
+  AssumeRoleWithSAML: async (input, { emulator, now }) => {
     const accountId = federatedRoleAccount(input.RoleArn, ACTION);
+    // XML signature checking (xml-crypto) is loaded on the first such call, not with STS (services/registry.ts).
+    const { verifySamlAssertion } = await import("./saml-assertion.js");
     const assertion = verifySamlAssertion(
       emulator.identities.seeded(),
       accountId,

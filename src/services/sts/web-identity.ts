@@ -1,7 +1,6 @@
 import type { StsOperations } from "../../generated/sts.js";
 import type { HandlerMap } from "../service.js";
 import { federatedRoleAccount, issueRoleSession } from "./role-session.js";
-import { verifyWebIdentityToken } from "./web-identity-token.js";
 
 const ACTION = "sts:AssumeRoleWithWebIdentity";
 
@@ -9,6 +8,8 @@ export const webIdentityHandlers: HandlerMap<StsOperations> = {
   // Unsigned (the model's `authtype: none`): the token is the proof of who calls.
   AssumeRoleWithWebIdentity: async (input, { emulator, now }) => {
     const accountId = federatedRoleAccount(input.RoleArn, ACTION);
+    // JWT verification (jose) is loaded on the first such call, not with STS (services/registry.ts).
+    const { verifyWebIdentityToken } = await import("./web-identity-token.js");
     const token = await verifyWebIdentityToken(emulator.identities.seeded(), accountId, input.WebIdentityToken, now);
     const { provider, claims, audience } = token;
     const sub = typeof claims.sub === "string" ? claims.sub : undefined;

@@ -28,6 +28,11 @@ export interface DataPlaneConfig {
   /** The range ports are taken from, inclusive (Neptune's port is 8182, so the range starts there by default). */
   firstPort: number;
   lastPort: number;
+  /**
+   * `trident serve --no-data-plane`: the control plane only. No port is taken and nothing listens; endpoints show
+   * AWS's names and port (endpoint-ports.ts, endpoints.ts), so clusters are not bounded by the range.
+   */
+  off?: boolean;
 }
 
 export const DEFAULT_DATA_PLANE: DataPlaneConfig = {

@@ -158,9 +158,14 @@ export function openSession(world: DataPlaneWorld, port: number, arrival: Arriva
 
 /** Refuses when the cluster is not available (stopped, in transition, or unable to use its KMS key). */
 export function checkClusterServes(scope: NeptuneScope, cluster: ClusterRecord): void {
+  const id = cluster.DBClusterIdentifier;
+  // The console's graph summary reads through here too: with the data plane off no cluster serves.
+  if (scope.ports.config.off)
+    throw notServing(
+      `DB cluster '${id}' answers no queries: this Trident runs without its data plane (trident serve --no-data-plane).`,
+    );
   const status = clusterStatus(scope, cluster);
   if (status === "available" || status === "backing-up") return;
-  const id = cluster.DBClusterIdentifier;
   if (status === "stopped") throw notServing(`DB cluster '${id}' is stopped: start it with StartDBCluster.`);
   if (status === "inaccessible-encryption-credentials")
     throw notServing(
