@@ -12,8 +12,9 @@ import { Node, Relationship, type PropertyValue } from "./values.js";
  * (label, property, value) → nodes, so that the executor's lookups never scan; each node carries its adjacency.
  *
  * Every change goes through this class, which records its inverse while a transaction is open: a failing query
- * is rolled back by replaying the undo log backwards, so it leaves the graph as it found it. One writer at a
- * time holds because a query runs to completion synchronously (the engine never yields mid-query).
+ * is rolled back by replaying the undo log backwards, so it leaves the graph as it found it, down to the order of
+ * its elements (see #rollBack). One writer at a time holds because a query runs to completion synchronously (the
+ * engine never yields mid-query).
  *
  * Change capture: when `onCommit` is set, a transaction also keeps its redo records (storage/changes.ts) and
  * hands them to `onCommit` before it commits; if that throws, the transaction is rolled back like a failing
@@ -29,6 +30,8 @@ export class PropertyGraph {
   /** Told the changes of each transaction that changed something, as it commits (the cluster's durable log). */
   onCommit: ((changes: Change[]) => void) | undefined;
   readonly #labelSets = new Map<string, readonly string[]>();
+  /** The elements a rollback has put back so far: they go back to their place in the graph's order at its end. */
+  readonly #putBack = { nodes: [] as Node[], relationships: [] as Relationship[] };
 
   constructor(readonly newId: () => string = newElementId) {}
 
@@ -66,7 +69,7 @@ export class PropertyGraph {
       if (redo && redo.length > 0) this.onCommit?.(redo);
       return result;
     } catch (error) {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      this.#rollBack(undo);
       throw error;
     } finally {
       this.#undo = undefined;
@@ -87,7 +90,7 @@ export class PropertyGraph {
     try {
       return { result: work(), changes: redo };
     } finally {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      this.#rollBack(undo);
       this.#undo = undefined;
       this.#redo = undefined;
     }
@@ -95,6 +98,22 @@ export class PropertyGraph {
 
   #record(inverse: () => void): void {
     this.#undo?.push(inverse);
+  }
+
+  /**
+   * Replays the undo log backwards. Undoing a deletion adds the element to its id map again, which puts it at the
+   * map's end; the map's order is the graph's order (scans, the stored form), so the elements put back are then
+   * moved to their places (inCreationOrder). *Decided*: re-sort only on a rollback that undid a deletion, and only
+   * the map's tail from the first element put back, so that a transaction that commits pays nothing and no
+   * element carries more than the creation order it already had (the memory of large graphs).
+   */
+  #rollBack(undo: (() => void)[]): void {
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+    const { nodes, relationships } = this.#putBack;
+    inCreationOrder(this.nodes, nodes);
+    inCreationOrder(this.relationships, relationships);
+    nodes.length = 0;
+    relationships.length = 0;
   }
 
   /** Whether changes are being recorded (outside a transaction, as when loading, no undo closure is made). */
@@ -227,7 +246,10 @@ export class PropertyGraph {
     if (rel.deleted) return;
     const places = [rel.start.out.lastIndexOf(rel), rel.end.in.lastIndexOf(rel)] as const;
     this.#detachRelationship(rel);
-    this.#record(() => this.#attachRelationship(rel, places));
+    this.#record(() => {
+      this.#attachRelationship(rel, places);
+      this.#putBack.relationships.push(rel);
+    });
     this.#redo?.push({
       op: "removeRelationship",
       id: rel.id,
@@ -242,7 +264,10 @@ export class PropertyGraph {
   deleteNode(node: Node): void {
     if (node.deleted) return;
     this.#detachNode(node);
-    this.#record(() => this.#attachNode(node));
+    this.#record(() => {
+      this.#attachNode(node);
+      this.#putBack.nodes.push(node);
+    });
     this.#redo?.push({ op: "removeNode", id: node.id, was: { labels: node.labels, properties: [...node.properties] } });
   }
 
@@ -313,6 +338,29 @@ export class PropertyGraph {
     }
     this.#byProperty.label(node, label, present);
   }
+}
+
+/**
+ * Puts the elements a rollback added back to `map` (at its end) at their places: the map held its elements in
+ * creation order before the transaction (elements are added as they are made), so every element from the first
+ * one put back onwards is taken out and added again in that order. An element put back and then removed again
+ * (made and deleted by the same transaction) is not in the map any more and is left out.
+ */
+function inCreationOrder<E extends Node | Relationship>(map: Map<string, E>, putBack: readonly E[]): void {
+  const back = putBack.filter((element) => !element.deleted).sort((x, y) => x.order - y.order);
+  if (back.length === 0) return;
+  const from = back[0]!.order;
+  const isBack = new Set(back);
+  const after: E[] = [];
+  for (const element of map.values()) if (element.order > from && !isBack.has(element)) after.push(element);
+  for (const element of after) map.delete(element.id);
+  for (const element of back) map.delete(element.id);
+  let i = 0;
+  for (const element of after) {
+    while (i < back.length && back[i]!.order < element.order) map.set(back[i]!.id, back[i++]!);
+    map.set(element.id, element);
+  }
+  for (; i < back.length; i++) map.set(back[i]!.id, back[i]!);
 }
 
 /** Removes one element from an adjacency list (its order is kept: results stay in creation order). */
