@@ -42,6 +42,11 @@ const failing: [what: string, query: string, code: string][] = [
     "BadRequestException",
   ],
   [
+    "deletes a node, makes another with its id, then fails",
+    "MATCH (c {`~id`: 'paris'}) DETACH DELETE c WITH count(*) AS n CREATE (:City {`~id`: 'paris'}) RETURN 1 / 0",
+    "BadRequestException",
+  ],
+  [
     "merges (one created, one matched and updated), then fails in ON CREATE",
     "MERGE (p:Person {name: 'Bob'}) ON MATCH SET p.seen = true MERGE (t:Tag {name: 'new'}) ON CREATE SET t.bad = 1 / 0",
     "BadRequestException",
@@ -98,4 +103,13 @@ test("after a failed query the next one sees and changes the graph as if the fai
     "k2",
     "l2",
   ]);
+});
+
+test("within a query, what it deleted is gone from every later look-up; once committed, an id made again is the newest", () => {
+  const g = socialGraph();
+  assert.deepEqual(column(g, "MATCH (n) DETACH DELETE n WITH count(*) AS c MATCH (m) RETURN count(m) AS m", "m"), [0]);
+  const h = socialGraph();
+  h.run("MATCH (c {`~id`: 'paris'}) DETACH DELETE c WITH count(*) AS n CREATE (:City {`~id`: 'paris'})");
+  assert.deepEqual(column(h, "MATCH (n) RETURN id(n) AS id", "id"), ["alice", "bob", "carol", "oslo", "paris"]);
+  assert.deepEqual(column(h, "MATCH (n {`~id`: 'paris'}) RETURN count(n) AS c", "c"), [1]);
 });
