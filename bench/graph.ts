@@ -147,6 +147,28 @@ measure(
   somePerson,
 );
 
+// ── a rolled-back delete ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A query that detach-deletes one node and then fails: the rollback shows the node and its relationships again
+ * in the slots their id maps kept for them (model/element-map.ts), so the cost is the deleted elements', wherever
+ * they are in the graph's order.
+ */
+function rolledBackDelete(label: string, id: string): void {
+  const query = "MATCH (n) WHERE id(n) = $id DETACH DELETE n WITH count(*) AS c RETURN 1 / 0";
+  const [failed, t] = time(() => {
+    try {
+      engine.run(query, JSON.stringify({ id }));
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  console.log(`${label}: ${t.ms.toFixed(1)} ms (CPU ${t.cpuMs.toFixed(1)} ms)${failed ? "" : " (did not fail!)"}`);
+}
+rolledBackDelete("rolled-back DETACH DELETE of the first node", "n0");
+rolledBackDelete("rolled-back DETACH DELETE of the last node", `n${nodeCount - 1}`);
+
 // ── the stored form ──────────────────────────────────────────────────────────────────────────────────────
 
 const [blob, serializeMs] = time(() => serialize(engine.graph));

@@ -152,6 +152,17 @@ export function supportsGlobalDatabases(name: string): boolean {
   return INSTANCE_CLASSES.some((c) => c.DBInstanceClass === name && c.SupportsGlobalDatabases);
 }
 
+// ------------------------------------------------------------------------------------ CA certificates
+
+/**
+ * The certificate authorities an instance's TLS certificate may be signed by (RDS/Neptune "Using SSL/TLS":
+ * rds-ca-rsa2048-g1 is the default; rds-ca-2019 expired in August 2024 and is no longer offered).
+ */
+export const CA_CERTIFICATES = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"] as const;
+export const DEFAULT_CA_CERTIFICATE = CA_CERTIFICATES[0];
+
+export const isCaCertificate = (id: string): boolean => (CA_CERTIFICATES as readonly string[]).includes(id);
+
 // ------------------------------------------------------------------------------------ regions
 
 /**

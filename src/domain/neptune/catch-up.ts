@@ -4,6 +4,7 @@ import { pruneExpiredBackups, takeDueBackups } from "./backups.js";
 import { finishCopies } from "./copy.js";
 import { anythingDue, reindex } from "./due-index.js";
 import { applyDuePendingChanges, autoStart, autoStartTime, sweepDeleted, type NeptuneScope } from "./lifecycle.js";
+import { applyDueInstanceChanges } from "./instances.js";
 import { applyDueUpgrades } from "./pending-maintenance.js";
 import { clusterTable } from "./records.js";
 
@@ -34,6 +35,7 @@ export function catchUp(scope: NeptuneScope): void {
 function catchUpScope(scope: NeptuneScope): void {
   sweepDeleted(scope);
   applyDuePendingChanges(scope);
+  applyDueInstanceChanges(scope);
   const clusters = clusterTable(scope.store, scope.accountId, scope.region).values();
   for (const cluster of clusters) {
     const startsAt = autoStartTime(cluster);

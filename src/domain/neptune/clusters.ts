@@ -51,7 +51,7 @@ import { checkManualSnapshot, takeManualSnapshot } from "./snapshots.js";
 import { encryptionFor, type ClusterEncryption } from "./storage.js";
 import { setTags, validateTags } from "./tags.js";
 import { moveClusterPort, takeClusterPort } from "./data-plane/endpoint-ports.js";
-import { restartWithStreamSettings } from "./data-plane/streams-settings.js";
+import { startInstance } from "./parameter-apply-status.js";
 
 /**
  * Neptune DB clusters: create, describe, modify, delete, stop/start, fail over, IAM roles. How a cluster is shown
@@ -399,7 +399,7 @@ export function startCluster(scope: NeptuneScope, given: string): DBCluster {
   saveCluster(scope, cluster);
   // Its instances start again: static parameters set since they last started take effect.
   for (const member of membersOf(scope, cluster.DBClusterIdentifier)) {
-    restartWithStreamSettings(scope, cluster, member);
+    startInstance(scope, cluster, member);
     saveInstance(scope, member);
   }
   // RDS-EVENT-0151.

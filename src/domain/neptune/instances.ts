@@ -11,7 +11,15 @@ import type {
 import { AwsError, CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { clusterArn, instanceArn } from "./arn.js";
-import { checkEngineName, ENGINE, familyOfEngineVersion, isInstanceClass, majorVersionOf } from "./catalogue.js";
+import {
+  checkEngineName,
+  DEFAULT_CA_CERTIFICATE,
+  ENGINE,
+  familyOfEngineVersion,
+  isCaCertificate,
+  isInstanceClass,
+  majorVersionOf,
+} from "./catalogue.js";
 import { requireUsable } from "./cluster-state.js";
 import { promotionOrder } from "./clusters.js";
 import { hostedZoneId, instanceAddress } from "./endpoints.js";
@@ -22,17 +30,25 @@ import {
   announce,
   instanceSource,
   instanceStatus,
+  nextMaintenanceStart,
   renameInstance,
   validWindows,
   type NeptuneScope,
 } from "./lifecycle.js";
 import { applyFilters, listPage } from "./listing.js";
 import { clusterOf, findCluster, findInstance, membersOf } from "./lookups.js";
+import { dbParameterApplyStatus, startInstance } from "./parameter-apply-status.js";
 import { instanceParameterGroupFor } from "./parameter-groups.js";
-import { instanceTable, saveCluster, saveInstance, type ClusterRecord, type InstanceRecord } from "./records.js";
+import {
+  instanceTable,
+  saveCluster,
+  saveInstance,
+  type ClusterRecord,
+  type InstanceRecord,
+  type PendingChange,
+} from "./records.js";
 import { findSubnetGroup, subnetGroupShape } from "./subnet-groups.js";
 import { setTags, validateTags } from "./tags.js";
-import { restartWithStreamSettings, streamSettingsOf } from "./data-plane/streams-settings.js";
 
 /**
  * Neptune DB instances: the compute of a cluster. Every instance belongs to a cluster (DBClusterIdentifier is
@@ -100,13 +116,19 @@ export function instanceView(
       : {}),
     DBSecurityGroups: [],
     VpcSecurityGroups: (cluster?.VpcSecurityGroupIds ?? []).map((id) => ({ VpcSecurityGroupId: id, Status: "active" })),
-    DBParameterGroups: [{ DBParameterGroupName: instance.DBParameterGroupName, ParameterApplyStatus: "in-sync" }],
+    DBParameterGroups: [
+      {
+        DBParameterGroupName: instance.DBParameterGroupName,
+        ParameterApplyStatus: dbParameterApplyStatus(scope, instance),
+      },
+    ],
     AvailabilityZone: instance.AvailabilityZone,
     ...(subnetGroup ? { DBSubnetGroup: subnetGroupShape(subnetGroup) } : {}),
     PreferredMaintenanceWindow: instance.PreferredMaintenanceWindow,
     PendingModifiedValues: {
       ...(pending?.DBInstanceClass ? { DBInstanceClass: pending.DBInstanceClass } : {}),
       ...(pending?.identifier ? { DBInstanceIdentifier: pending.identifier } : {}),
+      ...(pending?.CACertificateIdentifier ? { CACertificateIdentifier: pending.CACertificateIdentifier } : {}),
     },
     MultiAZ: false,
     EngineVersion: instance.EngineVersion,
@@ -285,13 +307,13 @@ export function createInstance(scope: NeptuneScope, request: CreateDBInstanceMes
     DBParameterGroupName: parameterGroup,
     AutoMinorVersionUpgrade: request.AutoMinorVersionUpgrade ?? true,
     PubliclyAccessible: request.PubliclyAccessible ?? false,
-    CACertificateIdentifier: "rds-ca-rsa2048-g1",
+    CACertificateIdentifier: DEFAULT_CA_CERTIFICATE,
     CopyTagsToSnapshot: request.CopyTagsToSnapshot ?? false,
     DeletionProtection: request.DeletionProtection ?? false,
     createdAt: scope.now,
     activity: { kind: "creating", since: scope.now },
-    streams: streamSettingsOf(scope, cluster),
   };
+  startInstance(scope, cluster, instance);
   instanceTable(scope.store, scope.accountId, scope.region).put(id, instance);
   // The first member (or the first after the writer went away) is the writer; a global database's secondary is
   // read-only, all its instances readers (global-clusters-members.ts).
@@ -342,9 +364,99 @@ export function describeInstances(
 // ---------------------------------------------------------------------------------------------- modify, reboot
 
 /**
- * ModifyDBInstance. A class change or rename without ApplyImmediately waits for the instance's maintenance window
- * (PendingModifiedValues); with it, the instance is `modifying` (or `renaming`). Tier, parameter group, windows
- * and flags apply at once. Settings the cluster manages are refused.
+ * Changes that wait for the instance's maintenance window unless ApplyImmediately (API reference, ModifyDBInstance:
+ * DBInstanceClass "The change is applied during the next maintenance window, unless ApplyImmediately"; the same for
+ * NewDBInstanceIdentifier; CACertificateIdentifier is one of PendingModifiedValues too). Each restarts the instance.
+ */
+type DeferredChanges = Pick<PendingChange, "DBInstanceClass" | "identifier" | "CACertificateIdentifier">;
+
+/** CertificateNotFound (404); observed wording "Certificate rds-ca-2019 not found" (the expired CA). */
+function checkCertificate(id: string): void {
+  if (!isCaCertificate(id)) throw neptuneFault("CertificateNotFoundFault", `Certificate ${id} not found`);
+}
+
+/**
+ * The request's deferred changes that change something, checked: a new identifier must be valid and free
+ * (DBInstanceAlreadyExists), a class one Neptune sells, a CA certificate one that exists.
+ */
+function deferredChanges(
+  scope: NeptuneScope,
+  instance: InstanceRecord,
+  cluster: ClusterRecord | undefined,
+  request: ModifyDBInstanceMessage,
+) {
+  const changes: DeferredChanges = {};
+  if (request.NewDBInstanceIdentifier !== undefined) {
+    const id = validIdentifier(request.NewDBInstanceIdentifier, "NewDBInstanceIdentifier");
+    if (id !== instance.DBInstanceIdentifier) {
+      instanceIdFree(scope, id);
+      changes.identifier = id;
+    }
+  }
+  if (request.DBInstanceClass !== undefined && request.DBInstanceClass !== instance.DBInstanceClass) {
+    checkInstanceClass(request.DBInstanceClass, instance.EngineVersion);
+    if (cluster) checkMemberInstanceClass(scope, cluster, request.DBInstanceClass);
+    changes.DBInstanceClass = request.DBInstanceClass;
+  }
+  const certificate = request.CACertificateIdentifier;
+  if (certificate !== undefined && certificate !== instance.CACertificateIdentifier) {
+    checkCertificate(certificate);
+    changes.CACertificateIdentifier = certificate;
+  }
+  return changes;
+}
+
+/**
+ * Applies deferred changes at `at` (the request's time with ApplyImmediately, else the maintenance window's start):
+ * the instance restarts, `modifying` (`renaming` for a rename alone) for `delays.clusterModifyMs`, and takes what
+ * its parameter groups hold now, as at any start (startInstance). A rename to an identifier taken since it was
+ * asked for is dropped.
+ */
+function applyChanges(
+  scope: NeptuneScope,
+  instance: InstanceRecord,
+  cluster: ClusterRecord | undefined,
+  changes: DeferredChanges,
+  at: number,
+): void {
+  const free = (id: string) => !instanceTable(scope.store, scope.accountId, scope.region).has(id);
+  const renamed = changes.identifier !== undefined && free(changes.identifier);
+  if (renamed) renameInstance(scope, instance, changes.identifier!);
+  const modified = changes.DBInstanceClass !== undefined || changes.CACertificateIdentifier !== undefined;
+  if (changes.DBInstanceClass !== undefined) instance.DBInstanceClass = changes.DBInstanceClass;
+  if (changes.CACertificateIdentifier !== undefined) instance.CACertificateIdentifier = changes.CACertificateIdentifier;
+  if (!modified && !renamed) return;
+  instance.activity = { kind: modified ? "modifying" : "renaming", since: at };
+  startInstance(scope, cluster, instance);
+  // RDS-EVENT-0014.
+  if (changes.DBInstanceClass !== undefined)
+    announceActivityEnd(scope, instance, "Finished applying modification to DB instance class", [
+      "configuration change",
+    ]);
+}
+
+/** Applies instances' changes pending until their maintenance window, once it has come (catch-up.ts). */
+export function applyDueInstanceChanges(scope: NeptuneScope): void {
+  for (const instance of instanceTable(scope.store, scope.accountId, scope.region).values()) {
+    const pending = instance.pending;
+    if (!pending) continue;
+    const windowStart = nextMaintenanceStart(instance.PreferredMaintenanceWindow, pending.requestedAt);
+    if (windowStart > scope.now) continue;
+    instance.pending = undefined;
+    applyChanges(scope, instance, clusterOf(scope, instance), pending, windowStart);
+    saveInstance(scope, instance);
+  }
+}
+
+/**
+ * ModifyDBInstance. Order of checks: the instance (DBInstanceNotFound, then InvalidDBInstanceState unless
+ * available), settings the cluster manages (InvalidParameterCombination), the engine version (its cluster's), the
+ * new identifier, class and CA certificate, the promotion tier, the parameter group (DBParameterGroupNotFound,
+ * of the instance's family), the maintenance window. The class, the identifier and the CA certificate wait for
+ * the maintenance window (PendingModifiedValues) unless ApplyImmediately, which applies them and any pending ones
+ * now ("the modifications in this request and any pending modifications are asynchronously applied as soon as
+ * possible", API reference). The rest applies at once; a new parameter group's parameters only at the next
+ * reboot (its ParameterApplyStatus is `pending-reboot`: parameter-apply-status.ts).
  */
 export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMessage): DBInstance {
   const { instance, cluster } = availableInstance(scope, request.DBInstanceIdentifier);
@@ -356,20 +468,7 @@ export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMes
       "The engine version of a DB instance in a DB cluster can only be changed by modifying the DB cluster.",
     );
   }
-
-  const newId =
-    request.NewDBInstanceIdentifier === undefined
-      ? undefined
-      : validIdentifier(request.NewDBInstanceIdentifier, "NewDBInstanceIdentifier");
-  if (newId !== undefined && newId !== instance.DBInstanceIdentifier) instanceIdFree(scope, newId);
-  const newClass =
-    request.DBInstanceClass !== undefined && request.DBInstanceClass !== instance.DBInstanceClass
-      ? request.DBInstanceClass
-      : undefined;
-  if (newClass !== undefined) {
-    checkInstanceClass(newClass, instance.EngineVersion);
-    if (cluster) checkMemberInstanceClass(scope, cluster, newClass);
-  }
+  const changes = deferredChanges(scope, instance, cluster, request);
   if (request.PromotionTier !== undefined) checkPromotionTier(request.PromotionTier);
   const parameterGroup =
     request.DBParameterGroupName === undefined
@@ -386,44 +485,29 @@ export function modifyInstance(scope: NeptuneScope, request: ModifyDBInstanceMes
     DBParameterGroupName: parameterGroup,
     PreferredMaintenanceWindow: maintenance,
     AutoMinorVersionUpgrade: request.AutoMinorVersionUpgrade ?? instance.AutoMinorVersionUpgrade,
-    CACertificateIdentifier: request.CACertificateIdentifier ?? instance.CACertificateIdentifier,
     CopyTagsToSnapshot: request.CopyTagsToSnapshot ?? instance.CopyTagsToSnapshot,
     DeletionProtection: request.DeletionProtection ?? instance.DeletionProtection,
     PubliclyAccessible: request.PubliclyAccessible ?? instance.PubliclyAccessible,
   });
-  const renamed = newId !== undefined && newId !== instance.DBInstanceIdentifier;
   if (request.ApplyImmediately) {
-    if (newClass !== undefined) {
-      instance.DBInstanceClass = newClass;
-      instance.activity = { kind: "modifying", since: scope.now };
-      // RDS-EVENT-0014.
-      announceActivityEnd(scope, instance, "Finished applying modification to DB instance class", [
-        "configuration change",
-      ]);
-    }
-    if (renamed) {
-      renameInstance(scope, instance, newId);
-      if (newClass === undefined) instance.activity = { kind: "renaming", since: scope.now };
-    }
+    const all = { ...instance.pending, ...changes };
     instance.pending = undefined;
-  } else if (newClass !== undefined || renamed) {
-    instance.pending = {
-      requestedAt: scope.now,
-      ...(instance.pending ?? {}),
-      ...(newClass !== undefined ? { DBInstanceClass: newClass } : {}),
-      ...(renamed ? { identifier: newId } : {}),
-    };
+    applyChanges(scope, instance, cluster, all, scope.now);
+  } else if (Object.keys(changes).length > 0) {
+    instance.pending = { requestedAt: scope.now, ...instance.pending, ...changes };
   }
   saveInstance(scope, instance);
   return responseView(scope, instance, cluster, activityBefore !== instance.activity);
 }
 
-/** RebootDBInstance: an available instance goes `rebooting` for `delays.clusterModifyMs`. */
+/**
+ * RebootDBInstance: an available instance goes `rebooting` for `delays.clusterModifyMs`, and starts with what its
+ * parameter groups hold now (static parameters take effect at a reboot: parameter-apply-status.ts).
+ */
 export function rebootInstance(scope: NeptuneScope, request: RebootDBInstanceMessage): DBInstance {
   const { instance, cluster } = availableInstance(scope, request.DBInstanceIdentifier);
   instance.activity = { kind: "rebooting", since: scope.now };
-  // Static parameters (neptune_streams, neptune_streams_expiry_days) take effect at a reboot.
-  if (cluster) restartWithStreamSettings(scope, cluster, instance);
+  startInstance(scope, cluster, instance);
   saveInstance(scope, instance);
   // RDS-EVENT-0006.
   announceActivityEnd(scope, instance, "DB instance restarted", ["availability"]);

@@ -375,7 +375,10 @@ export function autoStart(scope: NeptuneScope, cluster: ClusterRecord, at: numbe
   );
 }
 
-/** Applies renames and class changes requested without ApplyImmediately once their maintenance window has come. */
+/**
+ * Applies clusters' renames requested without ApplyImmediately once their maintenance window has come (instances'
+ * pending changes: instances.ts applyDueInstanceChanges).
+ */
 export function applyDuePendingChanges(scope: NeptuneScope): void {
   for (const cluster of clusterTable(scope.store, scope.accountId, scope.region).values()) {
     const pending = cluster.pending;
@@ -385,17 +388,6 @@ export function applyDuePendingChanges(scope: NeptuneScope): void {
       renameCluster(scope, cluster, pending.identifier);
     }
     saveCluster(scope, cluster);
-  }
-  for (const instance of instanceTable(scope.store, scope.accountId, scope.region).values()) {
-    const pending = instance.pending;
-    if (!pending || nextMaintenanceStart(instance.PreferredMaintenanceWindow, pending.requestedAt) > scope.now)
-      continue;
-    instance.pending = undefined;
-    if (pending.DBInstanceClass) instance.DBInstanceClass = pending.DBInstanceClass;
-    if (pending.identifier && !instanceTable(scope.store, scope.accountId, scope.region).has(pending.identifier)) {
-      renameInstance(scope, instance, pending.identifier);
-    }
-    saveInstance(scope, instance);
   }
 }
 

@@ -152,13 +152,23 @@ function find<N extends Noun>(kind: GroupKind<N>, place: Place, name: string): G
 /** The DB cluster parameter group `name` (case-insensitive; default groups included), or undefined. */
 export const findClusterParameterGroup = (place: Place, name: string) => find(CLUSTER_GROUPS, place, name);
 
-/** The same group, only to read: not handed out for writing, so the table's generation stays as it is. */
-export function peekClusterParameterGroup(
-  place: Place,
-  name: string,
-): Readonly<ClusterParameterGroupRecord> | undefined {
+/** A group only to read: not handed out for writing, so the table's generation stays as it is. */
+function peek<N extends Noun>(kind: GroupKind<N>, place: Place, name: string): Readonly<GroupRecord<N>> | undefined {
   const key = name.toLowerCase();
-  return defaultNamed(CLUSTER_GROUPS, place, key) ?? tableOf(CLUSTER_GROUPS, place).peek(key);
+  return defaultNamed(kind, place, key) ?? tableOf(kind, place).peek(key);
+}
+
+/** The DB cluster parameter group `name`, only to read (see peek). */
+export const peekClusterParameterGroup = (place: Place, name: string) => peek(CLUSTER_GROUPS, place, name);
+
+/**
+ * The values of the static parameters the DB parameter group `name` holds now (set or default), by name: what an
+ * instance takes when it starts and keeps until it starts again (parameter-apply-status.ts).
+ */
+export function staticParameterValues(place: Place, name: string): Record<string, string> {
+  const values = peek(INSTANCE_GROUPS, place, name)?.Values ?? {};
+  const statics = parameterDefinitions(INSTANCE_GROUPS.level).filter((d) => d.ApplyType === "static");
+  return Object.fromEntries(statics.map((d) => [d.ParameterName, values[d.ParameterName]?.ParameterValue ?? d.Value]));
 }
 
 /** A number that moves whenever a stored DB cluster parameter group may have changed (Table.generation). */

@@ -1,6 +1,7 @@
 import type { ImageRef } from "./data-plane/graph-images.js";
 import type { EventId } from "./data-plane/streams.js";
 import type { StreamSettings } from "./data-plane/streams-settings.js";
+import type { StartedParameters } from "./parameter-apply-status.js";
 import type { Store, Table } from "../../state/store.js";
 
 /**
@@ -49,6 +50,8 @@ export interface PendingChange {
   identifier?: string;
   /** Instances only. */
   DBInstanceClass?: string;
+  /** Instances only. */
+  CACertificateIdentifier?: string;
 }
 
 export interface ClusterRecord {
@@ -120,6 +123,8 @@ export interface InstanceRecord {
   pending?: PendingChange;
   /** Neptune Streams as the cluster parameter group set them when the instance last (re)booted (static parameters). */
   streams?: StreamSettings;
+  /** Its DB parameter group and that group's static parameters when it last (re)booted (parameter-apply-status.ts). */
+  dbParameters?: StartedParameters;
 }
 
 /**

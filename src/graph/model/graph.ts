@@ -1,6 +1,7 @@
 import { GraphErrors } from "../errors.js";
 import type { Change } from "../storage/changes.js";
 import { appended } from "./arrays.js";
+import { ElementMap } from "./element-map.js";
 import { newElementId } from "./ids.js";
 import type { Properties } from "./properties.js";
 import { PropertyIndex } from "./property-index.js";
@@ -12,16 +13,17 @@ import { Node, Relationship, type PropertyValue } from "./values.js";
  * (label, property, value) → nodes, so that the executor's lookups never scan; each node carries its adjacency.
  *
  * Every change goes through this class, which records its inverse while a transaction is open: a failing query
- * is rolled back by replaying the undo log backwards, so it leaves the graph as it found it. One writer at a
- * time holds because a query runs to completion synchronously (the engine never yields mid-query).
+ * is rolled back by replaying the undo log backwards, so it leaves the graph as it found it, down to the order of
+ * its elements (the id maps keep a deleted element's slot until the commit: element-map.ts). One writer at a time
+ * holds because a query runs to completion synchronously (the engine never yields mid-query).
  *
  * Change capture: when `onCommit` is set, a transaction also keeps its redo records (storage/changes.ts) and
  * hands them to `onCommit` before it commits; if that throws, the transaction is rolled back like a failing
  * query. Without a listener nothing is recorded (an engine on its own pays nothing for it).
  */
 export class PropertyGraph {
-  readonly nodes = new Map<string, Node>();
-  readonly relationships = new Map<string, Relationship>();
+  readonly nodes = new ElementMap<Node>();
+  readonly relationships = new ElementMap<Relationship>();
   readonly #byLabel = new Map<string, Set<Node>>();
   readonly #byProperty = new PropertyIndex((label) => this.#byLabel.get(label) ?? []);
   #undo: (() => void)[] | undefined;
@@ -29,6 +31,8 @@ export class PropertyGraph {
   /** Told the changes of each transaction that changed something, as it commits (the cluster's durable log). */
   onCommit: ((changes: Change[]) => void) | undefined;
   readonly #labelSets = new Map<string, readonly string[]>();
+  /** The elements a rollback put back at the end of their id map (their slot was taken): moved to their places. */
+  readonly #moved = { nodes: [] as Node[], relationships: [] as Relationship[] };
 
   constructor(readonly newId: () => string = newElementId) {}
 
@@ -59,14 +63,15 @@ export class PropertyGraph {
     if (this.#undo) return work();
     const undo: (() => void)[] = [];
     const redo: Change[] | undefined = this.onCommit ? [] : undefined;
-    this.#undo = undo;
-    this.#redo = redo;
+    this.#begin(undo, redo);
     try {
       const result = work();
       if (redo && redo.length > 0) this.onCommit?.(redo);
+      this.nodes.commit();
+      this.relationships.commit();
       return result;
     } catch (error) {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      this.#rollBack(undo);
       throw error;
     } finally {
       this.#undo = undefined;
@@ -82,12 +87,11 @@ export class PropertyGraph {
     if (this.#undo) throw new Error("tentatively() runs a transaction of its own, not inside one");
     const undo: (() => void)[] = [];
     const redo: Change[] = [];
-    this.#undo = undo;
-    this.#redo = redo;
+    this.#begin(undo, redo);
     try {
       return { result: work(), changes: redo };
     } finally {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      this.#rollBack(undo);
       this.#undo = undefined;
       this.#redo = undefined;
     }
@@ -95,6 +99,23 @@ export class PropertyGraph {
 
   #record(inverse: () => void): void {
     this.#undo?.push(inverse);
+  }
+
+  #begin(undo: (() => void)[], redo: Change[] | undefined): void {
+    this.#undo = undo;
+    this.#redo = redo;
+    this.nodes.begin();
+    this.relationships.begin();
+  }
+
+  /** Replays the undo log backwards; the id maps then show the elements it deleted where they were. */
+  #rollBack(undo: (() => void)[]): void {
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+    const { nodes, relationships } = this.#moved;
+    this.nodes.rolledBack(nodes);
+    this.relationships.rolledBack(relationships);
+    nodes.length = 0;
+    relationships.length = 0;
   }
 
   /** Whether changes are being recorded (outside a transaction, as when loading, no undo closure is made). */
@@ -109,7 +130,7 @@ export class PropertyGraph {
     if (this.nodes.has(nodeId)) throw GraphErrors.constraint(`Node with id '${nodeId}' already exists`);
     const node = new Node(nodeId, this.#interned([...new Set(labels)]), properties);
     this.#attachNode(node);
-    if (this.#recording) this.#record(() => this.#detachNode(node));
+    if (this.#recording) this.#record(() => this.#detachNode(node, false));
     this.#redo?.push({ op: "addNode", id: nodeId, labels: [...node.labels], properties: [...node.properties] });
     return node;
   }
@@ -119,7 +140,7 @@ export class PropertyGraph {
     if (this.relationships.has(relId)) throw GraphErrors.constraint(`Relationship with id '${relId}' already exists`);
     const rel = new Relationship(relId, type, start, end, properties);
     this.#attachRelationship(rel);
-    if (this.#recording) this.#record(() => this.#detachRelationship(rel));
+    if (this.#recording) this.#record(() => this.#detachRelationship(rel, false));
     this.#redo?.push({
       op: "addRelationship",
       id: relId,
@@ -147,8 +168,7 @@ export class PropertyGraph {
         throw new Error(`loadRelationships: the ends of '${rel.id}' are not where \`ends\` says`);
       }
       // One Map operation, not has() then set(): a duplicate id (corrupt input) is seen by the size not growing.
-      const size = this.relationships.size;
-      if (this.relationships.set(rel.id, rel).size === size) {
+      if (!this.relationships.addNew(rel)) {
         throw GraphErrors.constraint(`Relationship with id '${rel.id}' already exists`);
       }
       outCount[ends[2 * i]!]!++;
@@ -226,8 +246,8 @@ export class PropertyGraph {
   deleteRelationship(rel: Relationship): void {
     if (rel.deleted) return;
     const places = [rel.start.out.lastIndexOf(rel), rel.end.in.lastIndexOf(rel)] as const;
-    this.#detachRelationship(rel);
-    this.#record(() => this.#attachRelationship(rel, places));
+    this.#detachRelationship(rel, this.#recording);
+    this.#record(() => this.#reattachRelationship(rel, places));
     this.#redo?.push({
       op: "removeRelationship",
       id: rel.id,
@@ -241,8 +261,8 @@ export class PropertyGraph {
    */
   deleteNode(node: Node): void {
     if (node.deleted) return;
-    this.#detachNode(node);
-    this.#record(() => this.#attachNode(node));
+    this.#detachNode(node, this.#recording);
+    this.#record(() => this.#reattachNode(node));
     this.#redo?.push({ op: "removeNode", id: node.id, was: { labels: node.labels, properties: [...node.properties] } });
   }
 
@@ -250,32 +270,45 @@ export class PropertyGraph {
 
   #attachNode(node: Node): void {
     node.deleted = false;
-    this.nodes.set(node.id, node);
+    this.nodes.add(node);
     for (const label of node.labels) this.#indexLabel(node, label, true);
   }
 
-  #detachNode(node: Node): void {
+  /** Undoes a deletion: the node is shown again in its slot (or moved to its place at the rollback's end). */
+  #reattachNode(node: Node): void {
+    node.deleted = false;
+    if (!this.nodes.show(node)) this.#moved.nodes.push(node);
+    for (const label of node.labels) this.#indexLabel(node, label, true);
+  }
+
+  /** Deletes a node; `keepSlot` in a transaction (deleted by a query), not when undoing its creation. */
+  #detachNode(node: Node, keepSlot: boolean): void {
     node.deleted = true;
-    this.nodes.delete(node.id);
+    if (keepSlot) this.nodes.hide(node);
+    else this.nodes.remove(node);
     for (const label of node.labels) this.#indexLabel(node, label, false);
   }
 
-  /** Adds a relationship; at given places in its ends' adjacency lists when a rollback restores it. */
-  #attachRelationship(rel: Relationship, places?: readonly [number, number]): void {
+  #attachRelationship(rel: Relationship): void {
     rel.deleted = false;
-    this.relationships.set(rel.id, rel);
-    if (places) {
-      rel.start.out.splice(places[0], 0, rel);
-      rel.end.in.splice(places[1], 0, rel);
-    } else {
-      rel.start.out = appended(rel.start.out, rel);
-      rel.end.in = appended(rel.end.in, rel);
-    }
+    this.relationships.add(rel);
+    rel.start.out = appended(rel.start.out, rel);
+    rel.end.in = appended(rel.end.in, rel);
   }
 
-  #detachRelationship(rel: Relationship): void {
+  /** Undoes a deletion: back in its slot, and at its places in its ends' adjacency lists. */
+  #reattachRelationship(rel: Relationship, places: readonly [number, number]): void {
+    rel.deleted = false;
+    if (!this.relationships.show(rel)) this.#moved.relationships.push(rel);
+    rel.start.out.splice(places[0], 0, rel);
+    rel.end.in.splice(places[1], 0, rel);
+  }
+
+  /** Deletes a relationship; `keepSlot` as for #detachNode. */
+  #detachRelationship(rel: Relationship, keepSlot: boolean): void {
     rel.deleted = true;
-    this.relationships.delete(rel.id);
+    if (keepSlot) this.relationships.hide(rel);
+    else this.relationships.remove(rel);
     removeFrom(rel.start.out, rel);
     removeFrom(rel.end.in, rel);
   }

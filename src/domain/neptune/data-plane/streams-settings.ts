@@ -1,3 +1,4 @@
+import type { ParameterApplyStatus } from "../parameter-apply-status.js";
 import { peekClusterParameterGroup } from "../parameter-groups.js";
 import type { ClusterRecord, InstanceRecord, Place } from "../records.js";
 
@@ -24,29 +25,23 @@ export function streamSettingsOf(place: Place, cluster: ClusterRecord): StreamSe
 /**
  * The settings an instance serves with. Both parameters are static: "After changing the neptune_streams DB cluster
  * parameter, you must reboot all DB instances in the cluster for the change to take effect" (docs
- * streams-using-enabling.html), so an instance takes them when it is created and when it reboots
- * (instances.ts), and keeps them until the next reboot. An instance of a state made before Trident had streams
+ * streams-using-enabling.html), so an instance takes them when it starts (parameter-apply-status.ts
+ * startInstance), and keeps them until it starts again. An instance of a state made before Trident had streams
  * has none: off.
  */
 export const streamSettingsIn = (instance: InstanceRecord): StreamSettings => instance.streams ?? STREAMS_OFF;
 
-/** The instance (re)starts (RebootDBInstance, StartDBCluster): it takes the settings its cluster's group holds now. */
-export function restartWithStreamSettings(place: Place, cluster: ClusterRecord, instance: InstanceRecord): void {
-  instance.streams = streamSettingsOf(place, cluster);
-}
-
 /**
- * A member's DBClusterMember.DBClusterParameterGroupStatus: `pending-reboot` while the static parameters it started
- * with differ from what its cluster's group says now ("pending-reboot: The parameter group change will be applied
- * after the DB instance reboots", RDS API reference, DBParameterGroupStatus), `in-sync` otherwise. Dynamic
- * parameters (neptune_query_timeout…) apply at once and never make a member wait. *Decided*: a member that started
- * with the values the group holds again (a change undone before any reboot) is in sync.
+ * A member's DBClusterMember.DBClusterParameterGroupStatus (parameter-apply-status.ts): `pending-reboot` while
+ * the static parameters it started with differ from what its cluster's group says now, `in-sync` otherwise.
+ * Dynamic parameters (neptune_query_timeout…) apply at once and never make a member wait. *Decided*: a member that
+ * started with the values the group holds again (a change undone before any reboot) is in sync.
  */
 export function clusterParameterApplyStatus(
   place: Place,
   cluster: ClusterRecord,
   instance: InstanceRecord,
-): "in-sync" | "pending-reboot" {
+): ParameterApplyStatus {
   const started = streamSettingsIn(instance);
   const now = streamSettingsOf(place, cluster);
   return started.enabled === now.enabled && started.expiryDays === now.expiryDays ? "in-sync" : "pending-reboot";
