@@ -22,7 +22,12 @@ const requests = Number(values.requests);
 const endpoint = "http://trident.local";
 const credentials = DEFAULT_CREDENTIALS[SOURCE_ACCOUNT];
 const emulator = new Emulator();
-const kms = new KMSClient({ region: "us-east-1", endpoint, credentials, requestHandler: new InProcessHandler(emulator) });
+const kms = new KMSClient({
+  region: "us-east-1",
+  endpoint,
+  credentials,
+  requestHandler: new InProcessHandler(emulator),
+});
 const keyId = (await kms.send(new CreateKeyCommand({ Description: "bench" }))).KeyMetadata!.KeyId!;
 const plaintext = randomBytes(4096);
 const EncryptionContext = values.context ? { purpose: "bench", tenant: "t-0042", table: "orders" } : undefined;
