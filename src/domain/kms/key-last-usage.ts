@@ -74,10 +74,22 @@ function latestUsesOf(table: Table<KeyUseRecord>): Map<string, LatestUse> {
 
 const secondOf = (time: number) => Math.floor(time / 1000);
 
+/**
+ * Records the successful use of the key(s) a tracked operation's output names (KeyId; ReEncrypt's SourceKeyId too),
+ * under the id of the KMS request that did the work. Both ways into KMS's cryptography record through here: a
+ * caller's API call (services/kms/key-usage.ts) and a service using a key on a caller's behalf (via-service.ts).
+ */
+export function recordKeyUses(env: KmsEnv, operation: string, requestId: string, output: unknown): void {
+  if (!TRACKED_OPERATIONS.has(operation)) return;
+  const { KeyId, SourceKeyId } = (output ?? {}) as { KeyId?: string; SourceKeyId?: string };
+  if (SourceKeyId !== undefined) recordKeyUse(env, SourceKeyId, operation, requestId);
+  if (KeyId !== undefined && KeyId !== SourceKeyId) recordKeyUse(env, KeyId, operation, requestId);
+}
+
 /** Records a successful use of the key with this ARN (the ARN a response names). */
-export function recordKeyUse(env: KmsEnv, keyArn: string, operation: string, requestId: string): void {
+function recordKeyUse(env: KmsEnv, keyArn: string, operation: string, requestId: string): void {
   const arn = parseKeyArn(keyArn);
-  if (!arn || !TRACKED_OPERATIONS.has(operation)) return;
+  if (!arn) return;
   const use: KeyUseRecord = {
     Operation: operation as KeyLastUsageTrackingOperation,
     Timestamp: env.clock.now().getTime(),
