@@ -1,5 +1,5 @@
 import { AwsError, modelError } from "./errors.js";
-import { readValue, writeValue } from "./json.js";
+import { readValue, writeJson } from "./json.js";
 import { fitsIntegerType, shapeOf, type MemberRef, type Operation, type ServiceModel, type Shape } from "./model.js";
 import { dictionary } from "../util/dictionary.js";
 
@@ -264,14 +264,14 @@ export function serializeRestJsonOutput(model: ServiceModel, operationName: stri
   const shape = shapeOf(model, operation.output.shape);
   const values = output as Record<string, unknown>;
   const result: RestJsonOutput = { status, headers: {}, body: "{}" };
-  const body: Record<string, unknown> = {};
+  const body: string[] = []; // the body members' `"name":value` texts
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     const value = values[name];
     if (value === undefined || value === null) continue;
     const memberShape = shapeOf(model, ref.shape);
     writeMember(model, shape, name, ref, memberShape, value, body, result);
   }
-  if (shape.payload === undefined) result.body = JSON.stringify(body);
+  if (shape.payload === undefined) result.body = `{${body.join(",")}}`;
   return result;
 }
 
@@ -282,7 +282,7 @@ function writeMember(
   ref: MemberRef,
   memberShape: Shape,
   value: unknown,
-  body: Record<string, unknown>,
+  body: string[],
   result: RestJsonOutput,
 ): void {
   switch (ref.location) {
@@ -293,16 +293,18 @@ function writeMember(
       result.headers[(ref.locationName ?? name).toLowerCase()] =
         value instanceof Date ? value.toUTCString() : String(value);
       return;
-    case undefined:
+    case undefined: {
       if (shape.payload === name) {
         result.body =
           memberShape.type === "blob"
             ? Buffer.from(value as Uint8Array).toString("utf8")
-            : JSON.stringify(writeValue(model, memberShape, value) ?? {});
+            : (writeJson(model, memberShape, value) ?? "{}");
         return;
       }
-      body[ref.locationName ?? name] = writeValue(model, memberShape, value);
+      const text = writeJson(model, memberShape, value);
+      if (text !== undefined) body.push(`${JSON.stringify(ref.locationName ?? name)}:${text}`);
       return;
+    }
     default:
       return;
   }

@@ -119,7 +119,7 @@ function conditionContext(call: KmsCall, request: KeyAction): ConditionContext {
     for (const [key, value] of Object.entries(request.encryptionContext))
       context[`kms:EncryptionContext:${key}`] = value;
   }
-  return { ...context, ...request.context };
+  return Object.assign(context, request.context); // the operation's keys win, without another copy
 }
 
 /**
@@ -130,7 +130,7 @@ function grantCoverage(call: KmsCall, key: KeySubject, request: KeyAction): "pri
   const operation = request.action.slice("kms:".length) as GrantOperation;
   if (!GRANTABLE.has(operation)) return undefined;
   const grants = grantTable(call.env, key.AccountId, key.Region)
-    .values()
+    .peekValues()
     .filter((grant) => grant.KeyId === key.KeyId && grantAllows(grant, operation, request));
   const { principal } = call;
   const direct = [principal.arn, principal.roleArn].filter((arn): arn is string => arn !== undefined);

@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { keyMaterialId, materialFor } from "./materials.js";
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
+import { materialFor, materialIdOf } from "./materials.js";
 import type { KeyRecord } from "./records.js";
 
 /**
@@ -37,20 +37,53 @@ export function seal(
   plaintext: Uint8Array,
   encryptionContext: Record<string, string> = {},
 ): Buffer {
-  const arn = Buffer.from(keyArn, "utf8");
-  const materialId = Buffer.from(keyMaterialId(keyArn.slice(keyArn.lastIndexOf("/") + 1), material), "hex");
-  const header = Buffer.alloc(MAGIC.length + 3 + arn.length + MATERIAL_ID_BYTES);
-  MAGIC.copy(header, 0);
-  header.writeUInt8(VERSION, MAGIC.length);
-  header.writeUInt16BE(arn.length, MAGIC.length + 1);
-  arn.copy(header, MAGIC.length + 3);
-  materialId.copy(header, MAGIC.length + 3 + arn.length);
+  const keyId = keyArn.slice(keyArn.lastIndexOf("/") + 1);
+  const headerLength = MAGIC.length + 3 + Buffer.byteLength(keyArn, "utf8") + MATERIAL_ID_BYTES;
+  // The blob is written in place, in one buffer: header, IV, tag (once known), then the ciphertext.
+  const blob = Buffer.allocUnsafe(headerLength + IV_BYTES + TAG_BYTES + plaintext.byteLength);
+  MAGIC.copy(blob, 0);
+  blob.writeUInt8(VERSION, MAGIC.length);
+  const arnLength = blob.write(keyArn, MAGIC.length + 3, "utf8");
+  blob.writeUInt16BE(arnLength, MAGIC.length + 1);
+  materialIdOf(keyId, material).bytes.copy(blob, MAGIC.length + 3 + arnLength);
+  const header = blob.subarray(0, headerLength);
+  const iv = nextIv();
+  iv.copy(blob, headerLength);
 
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", material, iv);
+  const cipher = createCipheriv("aes-256-gcm", secretKeyOf(material), iv);
   cipher.setAAD(additionalData(header, encryptionContext));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([header, iv, cipher.getAuthTag(), body]);
+  const body = cipher.update(plaintext);
+  cipher.final(); // GCM is a stream mode: everything came out of update
+  body.copy(blob, headerLength + IV_BYTES + TAG_BYTES);
+  cipher.getAuthTag().copy(blob, headerLength + IV_BYTES);
+  return blob;
+}
+
+/**
+ * IVs: 96 random bits each [NIST SP 800-38D §8.2.2], drawn from the system's random source a page at a time rather
+ * than one call per blob. Each is copied into its blob at once and the page is never handed out, so no IV is used
+ * twice.
+ */
+const IV_PAGE_BYTES = 4096;
+let ivPage = Buffer.alloc(0);
+let ivOffset = 0;
+
+function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPage.length) {
+    ivPage = randomBytes(IV_PAGE_BYTES);
+    ivOffset = 0;
+  }
+  ivOffset += IV_BYTES;
+  return ivPage.subarray(ivOffset - IV_BYTES, ivOffset);
+}
+
+/** The material as a KeyObject, made once per material (a material's Buffer is never changed in place). */
+const secretKeys = new WeakMap<Buffer, KeyObject>();
+
+function secretKeyOf(material: Buffer): KeyObject {
+  let key = secretKeys.get(material);
+  if (!key) secretKeys.set(material, (key = createSecretKey(material)));
+  return key;
 }
 
 /** The blob's parts, or undefined when it is not a Trident ciphertext at all. */
@@ -81,10 +114,12 @@ export function open(
   encryptionContext: Record<string, string> = {},
 ): Buffer | undefined {
   try {
-    const decipher = createDecipheriv("aes-256-gcm", material, sealed.iv);
+    const decipher = createDecipheriv("aes-256-gcm", secretKeyOf(material), sealed.iv);
     decipher.setAAD(additionalData(sealed.header, encryptionContext));
     decipher.setAuthTag(sealed.tag);
-    return Buffer.concat([decipher.update(sealed.body), decipher.final()]);
+    const plaintext = decipher.update(sealed.body);
+    decipher.final(); // checks the tag; GCM gives no more bytes here
+    return plaintext;
   } catch {
     return undefined;
   }

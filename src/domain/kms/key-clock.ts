@@ -26,7 +26,7 @@ export function catchUpKey(env: KmsEnv, key: KeyRecord): KeyRecord {
   } else {
     current = catchUpRotations(current, now);
   }
-  if (!sameShared(current, key)) {
+  if (current !== key && !sameShared(current, key)) {
     saveKey(env, current);
     shareWithReplicas(env, current);
   }

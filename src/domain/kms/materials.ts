@@ -28,7 +28,30 @@ export function materialVersions(key: Pick<KeyRecord, "Material" | "Versions">):
  * key is recognised.
  */
 export function keyMaterialId(keyId: string, material: Buffer): string {
-  return createHash("sha256").update(keyId, "utf8").update(material).digest("hex");
+  return materialIdOf(keyId, material).hex;
+}
+
+/** The id as a ciphertext carries it (32 bytes), and as the API shows it (hex). */
+export interface MaterialId {
+  bytes: Buffer;
+  hex: string;
+}
+
+/**
+ * Each material's id, worked out once per (material, key id) rather than hashed on every seal and open. A
+ * material's Buffer is never changed in place (records are replaced, not edited: records.ts), so it is the key.
+ */
+const materialIds = new WeakMap<Buffer, Map<string, MaterialId>>();
+
+export function materialIdOf(keyId: string, material: Buffer): MaterialId {
+  let byKey = materialIds.get(material);
+  if (!byKey) materialIds.set(material, (byKey = new Map()));
+  let id = byKey.get(keyId);
+  if (!id) {
+    const bytes = createHash("sha256").update(keyId, "utf8").update(material).digest();
+    byKey.set(keyId, (id = { bytes, hex: bytes.toString("hex") }));
+  }
+  return id;
 }
 
 export function currentMaterialId(key: Pick<KeyRecord, "KeyId" | "Material">): string {

@@ -105,9 +105,13 @@ export function grantTable(env: KmsEnv, accountId: string, region: string): Tabl
   return env.store.table<GrantRecord>(GRANTS, accountId, region);
 }
 
-/** The live key with this id, or undefined. A key whose deletion date has passed is deleted here, on first sight. */
+/**
+ * The live key with this id, or undefined. A key whose deletion date has passed is deleted here, on first sight.
+ * The record is peeked, not taken for writing: key records are never changed in place (a change is a new record,
+ * saveKey), so a request that only uses a key costs the store's unit of work nothing.
+ */
 export function findKey(env: KmsEnv, accountId: string, region: string, keyId: string): KeyRecord | undefined {
-  const key = keyTable(env, accountId, region).get(keyId);
+  const key = keyTable(env, accountId, region).peek(keyId) as KeyRecord | undefined;
   if (!key) return undefined;
   if (isDeleted(key, env.clock.now())) {
     purgeKey(env, key);
@@ -132,11 +136,11 @@ export function keyInEveryRegion(env: KmsEnv, accountId: string, keyId: string):
 /** Every live key of an (account, region). */
 export function liveKeys(env: KmsEnv, accountId: string, region: string): KeyRecord[] {
   return keyTable(env, accountId, region)
-    .values()
-    .filter((key) => findKey(env, accountId, region, key.KeyId) !== undefined);
+    .peekValues()
+    .filter((key) => findKey(env, accountId, region, key.KeyId) !== undefined) as KeyRecord[];
 }
 
-/** Records are plain data: a change is written back as a new record. */
+/** Records are plain data, never changed in place: a change is written back as a new record. */
 export function saveKey(env: KmsEnv, key: KeyRecord): void {
   keyTable(env, key.AccountId, key.Region).put(key.KeyId, key);
 }

@@ -55,7 +55,7 @@ function keyIn(call: KmsCall, accountId: string, region: string, keyId: string):
 
 function keyByAlias(call: KmsCall, accountId: string, aliasName: string): KeyRecord {
   const { env, region } = call;
-  const alias = aliasTable(env, accountId, region).get(aliasName);
+  const alias = aliasTable(env, accountId, region).peek(aliasName);
   if (!alias || !findKey(env, accountId, region, alias.TargetKeyId)) {
     // Only the owning account's own use creates its AWS-managed key; another account can't conjure it.
     if (accountId === call.principal.accountId && isPredefinedAwsAlias(aliasName)) {

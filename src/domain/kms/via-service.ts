@@ -1,6 +1,7 @@
 import type { Principal } from "../../auth/principal.js";
-import type { GrantOperation } from "../../generated/kms.js";
+import type { GrantOperation, KeyLastUsageTrackingOperation } from "../../generated/kms.js";
 import { AwsError } from "../../protocol/errors.js";
+import { idUuid } from "../../util/random.js";
 import { authorizeKeyAction } from "./access.js";
 import { aliasNameFor, ensureAwsManagedKey } from "./aws-managed.js";
 import { openSealed, parseBlob } from "./ciphertext.js";
@@ -8,6 +9,7 @@ import { decrypt, encrypt, generateDataKey, reEncrypt } from "./crypto.js";
 import type { KmsCall, KmsEnv, ViaService } from "./env.js";
 import { createGrant, deleteGrant } from "./grants.js";
 import { parseKeyArn } from "./identifiers.js";
+import { recordKeyUses } from "./key-last-usage.js";
 import { requireEnabled } from "./key-states.js";
 import { type KeyStateName, findKey, grantTable, keyState, type GrantRecord, type KeyRecord } from "./records.js";
 import { resolveKey as resolveKeyReference } from "./resolve.js";
@@ -53,33 +55,42 @@ export class KmsViaService implements KmsServiceAccess {
 
   generateDataKey(request: ServiceKeyCall): { plaintext: Buffer; ciphertextBlob: Buffer } {
     return asKeyAccess(() => {
-      const out = generateDataKey(this.#call(request), {
-        KeyId: request.keyArn,
-        KeySpec: "AES_256",
-        EncryptionContext: request.encryptionContext,
-      });
+      const out = this.#used(
+        "GenerateDataKey",
+        generateDataKey(this.#call(request), {
+          KeyId: request.keyArn,
+          KeySpec: "AES_256",
+          EncryptionContext: request.encryptionContext,
+        }),
+      );
       return { plaintext: Buffer.from(out.Plaintext!), ciphertextBlob: Buffer.from(out.CiphertextBlob!) };
     });
   }
 
   decrypt(request: ServiceKeyCall & { ciphertextBlob: Buffer }): Buffer {
     return asKeyAccess(() => {
-      const out = decrypt(this.#call(request), {
-        CiphertextBlob: request.ciphertextBlob,
-        KeyId: request.keyArn,
-        EncryptionContext: request.encryptionContext,
-      });
+      const out = this.#used(
+        "Decrypt",
+        decrypt(this.#call(request), {
+          CiphertextBlob: request.ciphertextBlob,
+          KeyId: request.keyArn,
+          EncryptionContext: request.encryptionContext,
+        }),
+      );
       return Buffer.from(out.Plaintext!);
     });
   }
 
   encrypt(request: ServiceKeyCall & { plaintext: Buffer }): Buffer {
     return asKeyAccess(() => {
-      const out = encrypt(this.#call(request), {
-        KeyId: request.keyArn,
-        Plaintext: request.plaintext,
-        EncryptionContext: request.encryptionContext,
-      });
+      const out = this.#used(
+        "Encrypt",
+        encrypt(this.#call(request), {
+          KeyId: request.keyArn,
+          Plaintext: request.plaintext,
+          EncryptionContext: request.encryptionContext,
+        }),
+      );
       return Buffer.from(out.CiphertextBlob!);
     });
   }
@@ -94,13 +105,16 @@ export class KmsViaService implements KmsServiceAccess {
     encryptionContext?: Record<string, string>;
   }): Buffer {
     return asKeyAccess(() => {
-      const out = reEncrypt(this.#call(request), {
-        CiphertextBlob: request.ciphertextBlob,
-        SourceKeyId: request.sourceKeyArn,
-        DestinationKeyId: request.destinationKeyArn,
-        SourceEncryptionContext: request.encryptionContext,
-        DestinationEncryptionContext: request.encryptionContext,
-      });
+      const out = this.#used(
+        "ReEncrypt",
+        reEncrypt(this.#call(request), {
+          CiphertextBlob: request.ciphertextBlob,
+          SourceKeyId: request.sourceKeyArn,
+          DestinationKeyId: request.destinationKeyArn,
+          SourceEncryptionContext: request.encryptionContext,
+          DestinationEncryptionContext: request.encryptionContext,
+        }),
+      );
       return Buffer.from(out.CiphertextBlob!);
     });
   }
@@ -132,6 +146,7 @@ export class KmsViaService implements KmsServiceAccess {
     const sealed = parseBlob(request.ciphertextBlob);
     const plaintext = sealed && sealed.keyArn === key.Arn ? openSealed(sealed, key) : undefined;
     if (!plaintext) throw new KeyAccessError("invalid-ciphertext", "The data key does not open under its key");
+    this.#used("Decrypt", { KeyId: key.Arn });
     return plaintext;
   }
 
@@ -153,6 +168,17 @@ export class KmsViaService implements KmsServiceAccess {
   keyState(keyArn: string): KeyStateName | "Missing" {
     const key = this.#key(keyArn);
     return key ? keyState(key) : "Missing";
+  }
+
+  /**
+   * A cryptographic operation KMS performed for the service, recorded as the key's use (GetKeyLastUsage) as the
+   * caller's own call is: "the last successful cryptographic operation performed with a specified KMS key", whoever
+   * asked [M-KMS GetKeyLastUsage]. Each call the service makes is a KMS request of its own, so it has its own
+   * request id (*decided*: not the Neptune request's, which is another service's request).
+   */
+  #used<T>(operation: KeyLastUsageTrackingOperation, output: T): T {
+    recordKeyUses(this.env, operation, idUuid("kmsRequestViaService"), output);
+    return output;
   }
 
   #call(request: { principal: Principal; region: string; viaService: ViaService }): KmsCall {

@@ -1,4 +1,4 @@
-import { getKeyLastUsage, recordKeyUse, TRACKED_OPERATIONS } from "../../domain/kms/key-last-usage.js";
+import { getKeyLastUsage, recordKeyUses, TRACKED_OPERATIONS } from "../../domain/kms/key-last-usage.js";
 import type { KmsOperations } from "../../generated/kms.js";
 import type { HandlerMap, RequestContext } from "../service.js";
 import { kmsCall } from "./call.js";
@@ -10,8 +10,8 @@ export const keyUsageHandlers: HandlerMap<KmsOperations> = {
 type Handler = (input: never, ctx: RequestContext) => unknown;
 
 /**
- * The tracked cryptographic operations, each recording its successful use of the key(s) its response names (KeyId;
- * ReEncrypt's SourceKeyId too), in one place rather than in every operation. A failed call records nothing.
+ * The tracked cryptographic operations, each recording its successful use of the key(s) its response names
+ * (recordKeyUses), in one place rather than in every operation. A failed call records nothing.
  */
 export function trackingKeyUse(handlers: HandlerMap<KmsOperations>): HandlerMap<KmsOperations> {
   const wrapped: Record<string, Handler> = { ...(handlers as Record<string, Handler>) };
@@ -19,10 +19,7 @@ export function trackingKeyUse(handlers: HandlerMap<KmsOperations>): HandlerMap<
     if (!TRACKED_OPERATIONS.has(operation)) continue;
     wrapped[operation] = (input, ctx) => {
       const record = (output: unknown) => {
-        const { KeyId, SourceKeyId } = (output ?? {}) as { KeyId?: string; SourceKeyId?: string };
-        for (const arn of new Set([SourceKeyId, KeyId])) {
-          if (arn !== undefined) recordKeyUse(ctx.emulator, arn, operation, ctx.requestId);
-        }
+        recordKeyUses(ctx.emulator, operation, ctx.requestId, output);
         return output;
       };
       const output = handler(input, ctx);
