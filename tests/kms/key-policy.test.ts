@@ -5,6 +5,7 @@ import {
   GetKeyPolicyCommand,
   ListKeyPoliciesCommand,
   PutKeyPolicyCommand,
+  SignCommand,
 } from "@aws-sdk/client-kms";
 import { A, B, inProcess, rejection } from "../helpers/harness.js";
 import { docsSamplePolicy, ownerStatement, policyOf, sharedKeyPolicy } from "../helpers/seed.js";
@@ -235,5 +236,42 @@ describe("KMS PutKeyPolicy and CreateKey with a policy", () => {
       error.message,
       `User: arn:aws:iam::${B}:user/admin is not authorized to perform: kms:PutKeyPolicy on resource: ${key!.Arn} because no resource-based policy allows the kms:PutKeyPolicy action`,
     );
+  });
+});
+
+describe("KMS condition keys of the key used", () => {
+  test("kms:KeySpec, kms:KeyUsage and kms:KeyOrigin are the key's own, in its key policy's conditions", async () => {
+    const { a } = inProcess();
+    // The owner keeps every right but signing, which the policy allows only for this key's spec, usage and origin.
+    const root = { AWS: `arn:aws:iam::${A}:root` };
+    const policy = (spec: string) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: root, NotAction: "kms:Sign", Resource: "*" },
+          {
+            Effect: "Allow",
+            Principal: root,
+            Action: "kms:Sign",
+            Resource: "*",
+            Condition: {
+              StringEquals: { "kms:KeySpec": spec, "kms:KeyUsage": "SIGN_VERIFY", "kms:KeyOrigin": "AWS_KMS" },
+            },
+          },
+        ],
+      });
+    const sign = (KeyId: string) =>
+      a.kms.send(
+        new SignCommand({ KeyId, Message: Buffer.from("m"), MessageType: "RAW", SigningAlgorithm: "ECDSA_SHA_256" }),
+      );
+    const { KeyMetadata: key } = await a.kms.send(
+      new CreateKeyCommand({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY", Policy: policy("ECC_NIST_P256") }),
+    );
+    assert.equal((await sign(key!.KeyId!)).KeyId, key!.Arn);
+    // The same policy for another spec does not allow it: the condition really reads the key.
+    await a.kms.send(new PutKeyPolicyCommand({ KeyId: key!.KeyId, Policy: policy("ECC_NIST_P384") }));
+    const denied = await rejection(() => sign(key!.KeyId!));
+    assert.equal(denied.name, "AccessDeniedException");
+    assert.equal(denied.$metadata?.httpStatusCode, 400);
   });
 });

@@ -20,7 +20,8 @@ import { grantTable, type GrantRecord, type KeyRecord } from "./records.js";
  */
 
 /** What the decision needs from a key; the lockout check asks about a key (or a policy) that does not exist yet. */
-export type KeySubject = Pick<KeyRecord, "KeyId" | "Arn" | "AccountId" | "Region" | "Policy">;
+export type KeySubject = Pick<KeyRecord, "KeyId" | "Arn" | "AccountId" | "Region" | "Policy"> &
+  Partial<Pick<KeyRecord, "KeySpec" | "KeyUsage" | "Origin">>;
 
 export interface KeyAction {
   /** `kms:Decrypt`, `kms:CreateGrant` … */
@@ -65,7 +66,7 @@ export function decideKeyAction(call: KmsCall, key: KeySubject, request: KeyActi
   if (key.AccountId !== principal.accountId && !CROSS_ACCOUNT_ACTIONS.has(request.action)) {
     return { allowed: false, reason: "no-resource-policy-allows" };
   }
-  const context = conditionContext(call, request);
+  const context = conditionContext(call, key, request);
   const grant = grantCoverage(call, key, request);
   const result = authorize({
     request: { principal, action: request.action, resource: key.Arn, context },
@@ -101,15 +102,17 @@ export function authorizeIdentityAction(call: KmsCall, action: string, resource 
 }
 
 /**
- * The KMS condition keys of a request [KMS-COND]. kms:ViaService is present only when a service calls on the
- * caller's behalf; kms:GrantIsForAWSResource is true only then (a direct CreateGrant has it false).
+ * The KMS condition keys of a request [KMS-COND]. kms:KeyOrigin, kms:KeySpec and kms:KeyUsage are "the … property of
+ * the KMS key that is created by or used in the operation" (a record without them is a symmetric key of AWS_KMS
+ * origin). kms:ViaService is present only when a service calls on the caller's behalf; kms:GrantIsForAWSResource is
+ * true only then (a direct CreateGrant has it false).
  */
-function conditionContext(call: KmsCall, request: KeyAction): ConditionContext {
+function conditionContext(call: KmsCall, key: KeySubject, request: KeyAction): ConditionContext {
   const context: ConditionContext = {
     "kms:CallerAccount": call.principal.accountId,
-    "kms:KeyOrigin": "AWS_KMS",
-    "kms:KeySpec": "SYMMETRIC_DEFAULT",
-    "kms:KeyUsage": "ENCRYPT_DECRYPT",
+    "kms:KeyOrigin": key.Origin ?? "AWS_KMS",
+    "kms:KeySpec": key.KeySpec ?? "SYMMETRIC_DEFAULT",
+    "kms:KeyUsage": key.KeyUsage ?? "ENCRYPT_DECRYPT",
   };
   if (call.viaService) context["kms:ViaService"] = viaServiceEndpoint(call.viaService, call.region);
   if (GRANT_MANAGEMENT_ACTIONS.has(request.action))
