@@ -1,8 +1,12 @@
-import { partition } from "@aws-sdk/core/client";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../protocol/model.js";
 
 /**
- * The regions Trident serves: those the AWS SDK's own partition data (partitions.json, shipped in
- * `@aws-sdk/core`) lists for partition `aws`, the one partition Trident serves.
+ * The regions Trident serves: those the AWS SDK's own partition data (shipped in `@aws-sdk/core`) lists for
+ * partition `aws`, the one partition Trident serves. `scripts/extract-regions.mjs` copies that list into
+ * models/regions.json (tests/auth/regions-data.test.ts fails when it is stale), so the server does not load the
+ * SDK's client code to read it.
  *
  * - A region only *shaped* like an AWS region (`us-fake-1` matches the partition's regionRegex) is not served:
  *   the SDK resolves it to `aws` for endpoint building, but it is not listed, so it does not exist.
@@ -18,16 +22,21 @@ import { partition } from "@aws-sdk/core/client";
 export const SERVED_PARTITION = "aws";
 const PSEUDO_REGIONS = new Set(["aws-global"]);
 
-/** Regions already found listed: at most the partition's few dozen, so every request after the first is O(1). */
-const known = new Set<string>();
+/** The partition's listed regions, read on first use. */
+let listed: ReadonlySet<string> | undefined;
+
+function listedRegions(): ReadonlySet<string> {
+  if (!listed) {
+    const file = JSON.parse(readFileSync(join(projectRoot(), "models", "regions.json"), "utf8")) as {
+      partition: string;
+      regions: Record<string, string>;
+    };
+    listed = new Set(file.partition === SERVED_PARTITION ? Object.keys(file.regions) : []);
+  }
+  return listed;
+}
 
 /** Exact, case-sensitive: `US-EAST-1` is not a region. */
 export function isServedRegion(region: string): boolean {
-  if (known.has(region)) return true;
-  if (PSEUDO_REGIONS.has(region)) return false;
-  // partition() falls back to `aws` for anything; only a region it lists carries a description.
-  const found: { name: string; description?: string } = partition(region);
-  const served = found.name === SERVED_PARTITION && found.description !== undefined;
-  if (served) known.add(region);
-  return served;
+  return !PSEUDO_REGIONS.has(region) && listedRegions().has(region);
 }
