@@ -6,9 +6,9 @@ import { AuthorizationMessages } from "./domain/sts/authorization-messages.js";
 import { SystemClock, type Clock } from "./state/clock.js";
 import { DELAY_PROFILES, type Delays } from "./state/delays.js";
 import type { KmsServiceAccess } from "./domain/kms/service-access.js";
-import { KmsViaService } from "./domain/kms/via-service.js";
+import type { KmsViaService } from "./domain/kms/via-service.js";
 import type { KmsSeed } from "./domain/kms/seeding.js";
-import { ClusterGraphs } from "./domain/neptune/data-plane/cluster-graphs.js";
+import type { ClusterGraphs } from "./domain/neptune/data-plane/cluster-graphs.js";
 import { DataPlanePorts, DEFAULT_DATA_PLANE, type DataPlaneConfig } from "./domain/neptune/data-plane/ports.js";
 import type { DataPlaneWorld } from "./domain/neptune/data-plane/session.js";
 import { EndpointRotation } from "./domain/neptune/data-plane/endpoint-routing.js";
@@ -16,6 +16,7 @@ import { MemoryStore, type Store } from "./state/store.js";
 import { serviceEntries, type ServedService } from "./services/registry.js";
 import type { ServiceEntry } from "./services/service.js";
 import { ConsoleService, type ConsoleOptions } from "./console/service.js";
+import { emulatorParts } from "./emulator-parts.js";
 
 /**
  * The default account of relaxed auth: LocalStack's 000000000000. *Decided*: it is not a "known" account
@@ -65,8 +66,8 @@ export class Emulator {
   readonly defaultAccount: string;
   readonly kmsSeeds: readonly KmsSeed[];
   readonly delays: Delays;
-  /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
-  readonly kms: KmsServiceAccess;
+  #kms: KmsViaService | undefined;
+  #graphs: ClusterGraphs | undefined;
   /** The services, each loaded on its first request (services/registry.ts). */
   readonly services: Record<ServedService, ServiceEntry>;
   /** The clusters' data planes: the port book and the live graphs (served by src/dataplane). */
@@ -90,16 +91,33 @@ export class Emulator {
     this.kmsSeeds = options.kmsSeeds ?? [];
     this.delays = options.delays ?? DELAY_PROFILES.instant;
     this.console = options.console ? new ConsoleService(this.store, options.console) : undefined;
-    this.kms = new KmsViaService({ store: this.store, clock: this.clock, identities: this.identities });
+    // KMS as services use it and the live graphs are made on first use, from code imported before the first
+    // request that needs them (emulator-parts.ts).
+    const kms = () => this.kms;
+    const graphs = () => (this.#graphs ??= new (emulatorParts().ClusterGraphs)(this.clock));
     this.dataPlane = {
       store: this.store,
       clock: this.clock,
       delays: this.delays,
-      kms: this.kms,
+      get kms() {
+        return kms();
+      },
       ports: new DataPlanePorts({ ...DEFAULT_DATA_PLANE, ...options.dataPlane }),
-      graphs: new ClusterGraphs(this.clock),
+      get graphs() {
+        return graphs();
+      },
       rotation: new EndpointRotation(),
     };
     this.services = serviceEntries();
+  }
+
+  /** KMS as other services use it on a caller's behalf (set up by the KMS domain). */
+  get kms(): KmsServiceAccess {
+    this.#kms ??= new (emulatorParts().KmsViaService)({
+      store: this.store,
+      clock: this.clock,
+      identities: this.identities,
+    });
+    return this.#kms;
   }
 }

@@ -1,5 +1,6 @@
 import type { Emulator } from "../emulator.js";
 import type { DataPlaneListeners, DataPlaneOptions } from "./listeners.js";
+import { loadEmulatorParts } from "../emulator-parts.js";
 
 /**
  * The data plane's sockets as the server holds them: DataPlaneListeners (and with it the graph engines, Gremlin,
@@ -44,10 +45,13 @@ export class OnDemandDataPlane {
         () => false,
       );
       if (empty || this.#stopped) return;
-      this.#listeners ??= import("./listeners.js").then(({ DataPlaneListeners }) => {
-        this.#loaded = new DataPlaneListeners(this.#emulator, this.#options);
-        return this.#loaded;
-      });
+      // Sessions open the clusters' graphs and keys through the emulator's parts (emulator-parts.ts).
+      this.#listeners ??= Promise.all([import("./listeners.js"), loadEmulatorParts()]).then(
+        ([{ DataPlaneListeners }]) => {
+          this.#loaded = new DataPlaneListeners(this.#emulator, this.#options);
+          return this.#loaded;
+        },
+      );
     }
     const listeners = await this.#listeners;
     if (!this.#stopped) await listeners.sync(force);

@@ -15,6 +15,7 @@ import { validateInput } from "../protocol/validate.js";
 import type { RequestContext, ServiceDefinition, ServiceEntry } from "../services/service.js";
 import { isAdminPath } from "./admin-paths.js";
 import { idUuid } from "../util/random.js";
+import { loadEmulatorParts } from "../emulator-parts.js";
 
 /**
  * The whole path of a request, top to bottom:
@@ -155,7 +156,8 @@ async function answer(
   if (!routing) {
     // Only Trident's own endpoints are not routed. Their code is loaded on the first such request, with the
     // console's views (admin-paths.ts).
-    const { handleAdmin } = await import("./admin.js");
+    // The console reads graphs and keys through the emulator's parts (emulator-parts.ts).
+    const [{ handleAdmin }] = await Promise.all([import("./admin.js"), loadEmulatorParts()]);
     const { response, operation, error } = handleAdmin(emulator, request, requestId);
     return { response, summary: { operation, status: response.status, error } };
   }

@@ -1,6 +1,7 @@
 import { loadModel, type ServiceModel, type ServiceName } from "../protocol/model.js";
 import { dictionary } from "../util/dictionary.js";
 import type { ServiceDefinition, ServiceEntry } from "./service.js";
+import { loadEmulatorParts } from "../emulator-parts.js";
 
 /** The services the emulator serves on its endpoint, by the name the pipeline routes to. */
 export type ServedService = "neptune" | "kms" | "sts" | "iam";
@@ -38,9 +39,11 @@ const PARTS: Record<ServedService, () => Promise<Parts>> = {
     };
   },
   neptune: async () => {
+    // Neptune's handlers use the emulator's KMS and graph parts (emulator-parts.ts).
     const [{ neptuneHandlers }, { authorizeNeptune }] = await Promise.all([
       import("./neptune/index.js"),
       import("./neptune/authorize.js"),
+      loadEmulatorParts(),
     ]);
     return {
       validation: { code: "ValidationError", missingAsMissingParameter: true },

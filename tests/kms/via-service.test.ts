@@ -15,6 +15,10 @@ import { KeyAccessError } from "../../src/domain/kms/service-access.js";
 import { A, ADMIN, B, REGION, inProcess, rejection, type Credentials } from "../helpers/harness.js";
 import { grantStatement, ownerStatement, policyOf, sharedKeyPolicy } from "../helpers/seed.js";
 import { KMS_CONFIG, USERS } from "./fixtures.js";
+import { loadEmulatorParts } from "../../src/emulator-parts.js";
+
+// These tests call emulator.kms directly, before any Neptune request would have loaded it.
+await loadEmulatorParts();
 
 type Env = ReturnType<typeof inProcess>;
 
