@@ -1,5 +1,5 @@
 import { createServer, isIPv4 } from "node:net";
-import { CUSTOM_ENDPOINT_QUOTA } from "../domain/neptune/cluster-endpoints.js";
+import { CUSTOM_ENDPOINT_QUOTA } from "../domain/neptune/data-plane/ports.js";
 
 /**
  * Where the data plane listens, decided once at `serve` start, before any request (DescribeDBClusters names these

@@ -10,7 +10,7 @@ import type {
 import { AwsError, CommonErrors } from "../../protocol/errors.js";
 import { neptuneFault } from "../../services/neptune/errors.js";
 import { rdsArn } from "./arn.js";
-import type { DataPlaneConfig } from "./data-plane/ports.js";
+import { CUSTOM_ENDPOINT_QUOTA, type DataPlaneConfig } from "./data-plane/ports.js";
 import { awsEndpointName, clusterEndpoint, readerEndpoint, type EndpointPlace } from "./endpoints.js";
 import { requireUsable } from "./cluster-state.js";
 import { validIdentifier } from "./identifiers.js";
@@ -37,9 +37,6 @@ import { deleteAllTags, setTags, validateTags } from "./tags.js";
 
 /** "EndpointType: The type of the endpoint. One of: READER, WRITER, ANY." (Neptune API reference). */
 const CUSTOM_TYPES = ["READER", "WRITER", "ANY"];
-
-/** Custom endpoints per cluster: Neptune's quota "Custom endpoints for each DB cluster: 5" (Neptune limits). */
-export const CUSTOM_ENDPOINT_QUOTA = 5;
 
 /**
  * *Decided*: AWS gives each custom endpoint a transition of seconds to minutes; here creating and modifying last

@@ -7,6 +7,12 @@ import type { Store } from "../../../state/store.js";
  * stored with its owner, so it is the same after a restart.
  */
 
+/**
+ * Custom endpoints per cluster: Neptune's quota "Custom endpoints for each DB cluster: 5" (Neptune limits). Kept
+ * here, with the addresses it sizes, so that `serve` picks them without loading the endpoints' rules (bench/scale.ts).
+ */
+export const CUSTOM_ENDPOINT_QUOTA = 5;
+
 export interface DataPlaneConfig {
   /** The address endpoints name and listeners bind: `--data-plane-host`, else the address `serve` listens on. */
   host: string;
