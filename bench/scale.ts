@@ -24,15 +24,15 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  * `--data-plane-ports FIRST-LAST` runs them with their data plane instead, each cluster holding a port of that range
  * and two listening sockets from its creation (so a host's 65,535 ports and a process's open-file limit bound it:
  * use a range below the ephemeral one, e.g. 21000-28999 with --accounts 80; the smaller server gets the ports after).
- * Usage: npm run bench:scale -- [--accounts 1000] [--data-plane-ports FIRST-LAST] [--rounds 5] [--seconds 5]
+ * Usage: npm run bench:scale -- [--accounts 1000] [--data-plane-ports FIRST-LAST] [--rounds 7] [--seconds 4]
  *        [--connections 32]
  */
 const { values } = parseArgs({
   options: {
     accounts: { type: "string", default: "1000" },
     "data-plane-ports": { type: "string" },
-    rounds: { type: "string", default: "5" },
-    seconds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "7" },
+    seconds: { type: "string", default: "4" },
     connections: { type: "string", default: "32" },
   },
 });
