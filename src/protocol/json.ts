@@ -140,18 +140,29 @@ function compileReader(model: ServiceModel, shape: Shape): Reader {
 }
 
 /**
- * Standard base64 (RFC 4648 §4, padded), as the SDKs send blobs. Node's decoder skips what it cannot read, so the
- * text is checked: KMS answers a blob that is not base64 with SerializationException (400; the message is
- * *decided*, no capture shows KMS's text). The check is that the bytes encode back to the very text (two native
- * passes, no regular expression over kilobytes); only a text that does not (not base64, or base64 whose last
- * character carries bits the bytes do not use) is checked by the grammar, which accepts the latter.
+ * Standard base64 (RFC 4648 §4, padded), as the SDKs send blobs. KMS answers a blob that is not base64 with
+ * SerializationException (400; the message is *decided*, no capture shows KMS's text). Node's decoder is lenient:
+ * it also reads base64url's `-` and `_`, reads only the low byte of a UTF-16 unit, skips any other character it
+ * cannot read and stops at a `=`. So a text is standard base64 when it is ASCII without `-` or `_`, its length is a
+ * multiple of 4, and it decoded to every byte its characters stand for: a skipped character or an early `=` leaves
+ * fewer. A last character carrying bits the bytes do not use is read, as the grammar reads it. The check is made on
+ * the decoded length: no second text of kilobytes is made to compare (as re-encoding the bytes would).
  */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 function decodeBase64(text: string, path: string): Buffer {
   const bytes = Buffer.from(text, "base64");
-  if (bytes.toString("base64") === text || BASE64.test(text)) return bytes;
+  if (isStandardBase64(text, bytes.length)) return bytes;
   throw serializationError(`Value of ${path || "input"} is not valid base64.`);
+}
+
+const EQUALS = 0x3d;
+
+function isStandardBase64(text: string, decodedLength: number): boolean {
+  const length = text.length;
+  if (length % 4 !== 0 || text.includes("-") || text.includes("_")) return false;
+  if (Buffer.byteLength(text, "utf8") !== length) return false; // a character outside ASCII
+  const padding =
+    length === 0 || text.charCodeAt(length - 1) !== EQUALS ? 0 : text.charCodeAt(length - 2) === EQUALS ? 2 : 1;
+  return decodedLength === (length / 4) * 3 - padding;
 }
 
 function mismatch(path: string, expected: string): AwsError {
@@ -161,9 +172,16 @@ function mismatch(path: string, expected: string): AwsError {
 
 // ---------------------------------------------------------------------------------------------- responses
 
-export function serializeJsonOutput(model: ServiceModel, shapeName: string | undefined, output: unknown): string {
-  if (!shapeName) return "{}";
-  return writeJson(model, shapeOf(model, shapeName), output) ?? "{}";
+/**
+ * The answer's bytes, written once into one Buffer of the exact size: the JSON text around the blobs, and each
+ * blob's base64 in place, without first joining a text of them (a 4 KiB blob is 5.5 KB of text, copied again by
+ * every concatenation that holds it).
+ */
+export function serializeJsonOutput(model: ServiceModel, shapeName: string | undefined, output: unknown): Buffer {
+  const out = new JsonOut();
+  if (shapeName && output !== undefined && output !== null) writerOf(model, shapeOf(model, shapeName))(output, out);
+  else out.text("{}");
+  return out.toBuffer();
 }
 
 /**
@@ -172,11 +190,57 @@ export function serializeJsonOutput(model: ServiceModel, shapeName: string | und
  */
 export function writeJson(model: ServiceModel, shape: Shape, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  return writerOf(model, shape)(value);
+  const out = new JsonOut();
+  writerOf(model, shape)(value, out);
+  return out.toText();
 }
 
-/** Writes one value (never undefined or null) as JSON text; undefined when JSON has no text for it. */
-type Writer = (value: unknown) => string | undefined;
+/**
+ * JSON being written: its text so far, and the blobs (their base64 is the quoted text between two parts) whose
+ * text is written only in toBuffer or toText.
+ */
+class JsonOut {
+  /** Text before each blob (ending with its opening quote), then the text after the last one. */
+  readonly #texts: string[] = [];
+  readonly #blobs: Buffer[] = [];
+  #pending = "";
+
+  text(text: string): void {
+    this.#pending += text;
+  }
+
+  blob(bytes: Buffer): void {
+    this.#texts.push(`${this.#pending}"`);
+    this.#blobs.push(bytes);
+    this.#pending = '"';
+  }
+
+  toBuffer(): Buffer {
+    const texts = [...this.#texts, this.#pending];
+    let length = 0;
+    for (const text of texts) length += Buffer.byteLength(text, "utf8");
+    for (const bytes of this.#blobs) length += base64Length(bytes.length);
+    const buffer = Buffer.allocUnsafe(length);
+    let offset = buffer.write(texts[0]!, 0, "utf8");
+    for (let i = 0; i < this.#blobs.length; i++) {
+      offset += buffer.write(this.#blobs[i]!.toString("base64"), offset, "latin1");
+      offset += buffer.write(texts[i + 1]!, offset, "utf8");
+    }
+    return buffer;
+  }
+
+  toText(): string {
+    let text = "";
+    for (let i = 0; i < this.#blobs.length; i++) text += this.#texts[i]! + this.#blobs[i]!.toString("base64");
+    return text + this.#pending;
+  }
+}
+
+/** Padded base64 (RFC 4648 §4): 4 characters for each 3 bytes or part of them. */
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
+
+/** Writes one value (never undefined or null) as JSON. */
+type Writer = (value: unknown, out: JsonOut) => void;
 
 const writers = new WeakMap<Shape, Writer>();
 
@@ -184,55 +248,69 @@ function writerOf(model: ServiceModel, shape: Shape): Writer {
   return compiledOnce(writers, shape, () => compileWriter(model, shape));
 }
 
-/** A JSON value of a member, an item or an entry: absent ones write nothing in an object, `null` in an array. */
-const optional = (write: Writer, value: unknown) => (value === undefined || value === null ? undefined : write(value));
+/** An absent value in an array (a sparse list's item) or a map: `null`; an absent member is left out. */
+const absent = (value: unknown) => value === undefined || value === null;
 
 function compileWriter(model: ServiceModel, shape: Shape): Writer {
   switch (shape.type) {
     case "structure": {
-      if (shape.document) return (value) => JSON.stringify(value);
+      if (shape.document) return (value, out) => out.text(JSON.stringify(value));
       const members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
         name,
         key: `${JSON.stringify(name)}:`,
         write: writerOf(model, shapeOf(model, ref.shape)),
       }));
-      return (value) => {
-        let text = "";
+      return (value, out) => {
+        let separator = "{";
         for (const { name, key, write } of members) {
-          const member = optional(write, (value as Record<string, unknown>)[name]);
-          if (member !== undefined) text += text === "" ? key + member : `,${key}${member}`;
+          const member = (value as Record<string, unknown>)[name];
+          if (absent(member)) continue;
+          out.text(separator + key);
+          write(member, out);
+          separator = ",";
         }
-        return `{${text}}`;
+        out.text(separator === "{" ? "{}" : "}");
       };
     }
     case "list": {
       const item = writerOf(model, shapeOf(model, shape.member!.shape));
-      return (value) => `[${(value as unknown[]).map((each) => optional(item, each) ?? "null").join(",")}]`;
+      return (value, out) => {
+        let separator = "[";
+        for (const each of value as unknown[]) {
+          out.text(separator);
+          if (absent(each)) out.text("null");
+          else item(each, out);
+          separator = ",";
+        }
+        out.text(separator === "[" ? "[]" : "]");
+      };
     }
     case "map": {
       const entry = writerOf(model, shapeOf(model, shape.value!.shape));
-      return (value) => {
-        const entries: string[] = [];
+      return (value, out) => {
+        let separator = "{";
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-          const text = optional(entry, v);
-          if (text !== undefined) entries.push(`${JSON.stringify(k)}:${text}`);
+          if (absent(v)) continue;
+          out.text(`${separator}${JSON.stringify(k)}:`);
+          entry(v, out);
+          separator = ",";
         }
-        return `{${entries.join(",")}}`;
+        out.text(separator === "{" ? "{}" : "}");
       };
     }
     case "timestamp": {
       // The JSON protocols' default is epoch seconds; a shape may say otherwise (neptunedata's ISO 8601 dates).
       const iso = shape.timestampFormat === "iso8601";
-      return (value) => {
+      return (value, out) => {
         const date = value instanceof Date ? value : new Date(value as string);
-        return iso ? `"${date.toISOString()}"` : JSON.stringify(date.getTime() / 1000);
+        out.text(iso ? `"${date.toISOString()}"` : JSON.stringify(date.getTime() / 1000));
       };
     }
     case "blob":
       // Base64 needs no escaping; a Uint8Array is read through a Buffer view of its bytes, not copied.
-      return (value) => `"${asBuffer(value).toString("base64")}"`;
+      return (value, out) => out.blob(asBuffer(value));
     default:
-      return (value) => JSON.stringify(value);
+      return (value, out) => out.text(JSON.stringify(value));
   }
 }
 
