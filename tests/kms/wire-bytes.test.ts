@@ -121,3 +121,75 @@ describe("KMS blob members are standard base64", () => {
     }
   });
 });
+
+describe("KMS request bodies read from their bytes read as JSON reads them", () => {
+  const PARSE_ERROR = "Start of structure or map found where not expected.";
+
+  async function encrypting() {
+    const env = inProcess();
+    const { KeyMetadata } = await env.a.kms.send(new CreateKeyCommand({}));
+    const send = (body: string) => env.raw({ service: "kms", target: "Encrypt", body });
+    /** Encrypts with `body`, then decrypts the answer: the plaintext read, or the refusal. */
+    const roundTrip = async (body: string, context?: Record<string, string>) => {
+      const encrypted = await send(body);
+      if (encrypted.status !== 200)
+        return { status: encrypted.status, code: encrypted.code, message: encrypted.message };
+      const { CiphertextBlob } = JSON.parse(encrypted.body) as { CiphertextBlob: string };
+      const decrypted = await env.raw({
+        service: "kms",
+        target: "Decrypt",
+        body: JSON.stringify({ CiphertextBlob, EncryptionContext: context }),
+      });
+      assert.equal(decrypted.status, 200, decrypted.body);
+      return {
+        status: 200,
+        plaintext: Buffer.from(JSON.parse(decrypted.body).Plaintext as string, "base64").toString(),
+      };
+    };
+    return { ...env, keyId: KeyMetadata!.KeyId!, roundTrip };
+  }
+
+  test("whitespace around tokens, a repeated member (the last counts), escapes, other members", async () => {
+    const { keyId, roundTrip } = await encrypting();
+    const ok = { status: 200, plaintext: "ABC" };
+    assert.deepEqual(await roundTrip(` \n{ "KeyId" :\t"${keyId}" ,\r\n "Plaintext" : "QUJD" } \n`), ok);
+    assert.deepEqual(await roundTrip(`{"KeyId":"${keyId}","Plaintext":"not base64!","Plaintext":"QUJD"}`), ok);
+    assert.deepEqual(await roundTrip(`{"Key\\u0049d":"${keyId}","Plaintext":"QUJ\\u0044"}`), ok);
+    assert.deepEqual(await roundTrip(`{"KeyId":"${keyId}","Plaintext":"QUJD","Unknown":[1,{"a":null}]}`), ok);
+    assert.deepEqual(
+      await roundTrip(`{"KeyId":"${keyId}","Plaintext":"QUJD","EncryptionContext":{"a":"b"}}`, { a: "b" }),
+      ok,
+    );
+    assert.deepEqual(await roundTrip(`{"KeyId":"${keyId}","Plaintext":"QUJD","DryRun":false}`), ok);
+  });
+
+  test("what JSON refuses is refused as before: SerializationException (400) with the parse error's text", async () => {
+    const { keyId, roundTrip } = await encrypting();
+    const refused = { status: 400, code: "SerializationException", message: PARSE_ERROR };
+    for (const body of [
+      `{"KeyId":"${keyId}","Plaintext":"QUJD"} x`,
+      `{"KeyId":"${keyId}","Plaintext":"QU\u0001JD"}`,
+      `{"KeyId":"${keyId}\u0009","Plaintext":"QUJD"}`,
+      `{"KeyId":"${keyId}","Plaintext":"QUJD",}`,
+      `{"KeyId":"${keyId}" "Plaintext":"QUJD"}`,
+      `\ufeff{"KeyId":"${keyId}","Plaintext":"QUJD"}`,
+      `{"KeyId":"${keyId}","Plaintext":"QUJD"`,
+    ]) {
+      assert.deepEqual(await roundTrip(body), refused, JSON.stringify(body));
+    }
+  });
+
+  test("a member of the wrong type, or a KeyId outside ASCII, gets the same answer as before", async () => {
+    const { keyId, roundTrip } = await encrypting();
+    assert.deepEqual(await roundTrip(`{"KeyId":"${keyId}","Plaintext":4}`), {
+      status: 400,
+      code: "SerializationException",
+      message: "Unexpected value type for Plaintext: expected a blob.",
+    });
+    assert.deepEqual(await roundTrip(`{"KeyId":"alias/\u00e4","Plaintext":"QUJD"}`), {
+      status: 400,
+      code: "NotFoundException",
+      message: `Alias arn:aws:kms:${REGION}:${A}:alias/\u00e4 is not found.`,
+    });
+  });
+});
