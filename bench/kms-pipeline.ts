@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { GCProfiler, getHeapStatistics } from "node:v8";
 import { parseArgs } from "node:util";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DEFAULT_CREDENTIALS, SOURCE_ACCOUNT } from "../src/config/defaults.js";
@@ -11,7 +12,9 @@ import { presign } from "./lib/sign.js";
  * KMS Encrypt + Decrypt of 4 KiB (alternating) handed straight to the request pipeline, with no socket and no
  * HTTP: what one request costs Trident itself (SigV4, the JSON protocol, key resolution, the key policy,
  * AES-256-GCM, the store's unit of work), apart from the transport that bench/compare.ts measures with it. Run it
- * under `node --cpu-prof` to see where that cost goes.
+ * under `node --cpu-prof` to see where that cost goes. It also prints the bytes of V8 heap each request allocates (its
+ * garbage, from the heap's use before each collection; Buffers' external memory is not in it): a figure that the
+ * other processes on a shared machine do not move.
  * Usage: node dist/bench/kms-pipeline.js [--requests 40000] [--context] (--context: a 3-pair encryption context)
  */
 const { values } = parseArgs({
@@ -45,8 +48,14 @@ const calls = [
   }),
 ];
 
-/** Wall time, and the CPU time this process used (less sensitive to other processes on a shared machine). */
+/**
+ * Wall time, the CPU time this process used (less sensitive to other processes on a shared machine), and the V8
+ * heap allocated: what each collection found in use, less what the one before left, and what the run left.
+ */
 const run = async (count: number) => {
+  const gc = new GCProfiler();
+  gc.start();
+  const startHeap = getHeapStatistics().used_heap_size;
   const started = performance.now();
   const cpu = process.cpuUsage();
   for (let i = 0; i < count; i++) {
@@ -54,13 +63,23 @@ const run = async (count: number) => {
     if (response.status !== 200) throw new Error(`status ${response.status}: ${response.body.toString()}`);
   }
   const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+  const ms = performance.now() - started;
+  const endHeap = getHeapStatistics().used_heap_size;
+  let allocated = 0;
+  let last = startHeap;
+  for (const { beforeGC, afterGC } of gc.stop()?.statistics ?? []) {
+    allocated += beforeGC.heapStatistics.usedHeapSize - last;
+    last = afterGC.heapStatistics.usedHeapSize;
+  }
+  allocated += endHeap - last;
+  return { ms, cpuMs: (used.user + used.system) / 1000, allocated };
 };
 await run(Math.min(2000, requests)); // warm up
-const { ms, cpuMs } = await run(requests);
+const { ms, cpuMs, allocated } = await run(requests);
 console.log(
   `KMS Encrypt+Decrypt 4 KiB in process${values.context ? " (3-pair context)" : ""}: ${requests} requests in ` +
     `${(ms / 1000).toFixed(2)}s = ${Math.round((requests / ms) * 1000)} ops/s; ` +
-    `CPU ${((cpuMs * 1000) / requests).toFixed(1)} µs/op = ${Math.round((requests / cpuMs) * 1000)} ops per CPU-second`,
+    `CPU ${((cpuMs * 1000) / requests).toFixed(1)} µs/op = ${Math.round((requests / cpuMs) * 1000)} ops per CPU-second; ` +
+    `V8 heap allocated ${(allocated / requests / 1024).toFixed(1)} KiB/op`,
 );
 kms.destroy();

@@ -3,7 +3,7 @@ import type { Principal } from "../auth/principal.js";
 import { parseSigV4, type SigV4Credentials, type SigV4Failure, type SignedRequestParts } from "../auth/sigv4.js";
 import type { Emulator } from "../emulator.js";
 import { AwsError, CommonErrors } from "../protocol/errors.js";
-import { deserializeJsonInput, parseJsonBody, serializeJsonError, serializeJsonOutput } from "../protocol/json.js";
+import { readJsonBody, serializeJsonError, serializeJsonOutput } from "../protocol/json.js";
 import {
   deserializeQueryInput,
   parseForm,
@@ -318,8 +318,7 @@ function readInput(
 function parseInput(route: Route, body: Buffer): Record<string, unknown> {
   const operation = route.service.model.operations[route.operation]!;
   if (!operation.input) return {};
-  if (route.protocol === "json")
-    return deserializeJsonInput(route.service.model, operation.input.shape, parseJsonBody(body));
+  if (route.protocol === "json") return readJsonBody(route.service.model, operation.input.shape, body);
   return deserializeQueryInput(route.service.model, operation.input.shape, route.params!);
 }
 

@@ -30,11 +30,11 @@ describe("awsJson1_1, compiled per shape", () => {
     const out = serializeJsonOutput(kms, "ListKeysResponse", {
       Keys: [{ KeyId: "a", KeyArn: "arn:a", Unknown: "dropped" }, undefined, { KeyId: "b" }],
       Truncated: false,
-    });
+    }).toString();
     assert.equal(out, '{"Keys":[{"KeyId":"a","KeyArn":"arn:a"},null,{"KeyId":"b"}],"Truncated":false}');
     // A blob that is a view into a larger buffer is written from its own bytes only.
     const view = new Uint8Array([9, 1, 2, 9]).subarray(1, 3);
-    const key = serializeJsonOutput(kms, "GetPublicKeyResponse", { KeyId: 'quote"d', PublicKey: view });
+    const key = serializeJsonOutput(kms, "GetPublicKeyResponse", { KeyId: 'quote"d', PublicKey: view }).toString();
     assert.equal(key, '{"KeyId":"quote\\"d","PublicKey":"AQI="}');
   });
 });

@@ -46,10 +46,12 @@ describe("awsJson1_1", () => {
           Description: undefined,
           Enabled: true,
         },
-      }),
+      }).toString(),
     );
     assert.deepEqual(out, { KeyMetadata: { KeyId: "k", CreationDate: 1767225600.5, Enabled: true } });
-    const blob = JSON.parse(serializeJsonOutput(kms, "GenerateRandomResponse", { Plaintext: Buffer.from([1, 2, 3]) }));
+    const blob = JSON.parse(
+      serializeJsonOutput(kms, "GenerateRandomResponse", { Plaintext: Buffer.from([1, 2, 3]) }).toString(),
+    );
     assert.equal(blob.Plaintext, "AQID");
   });
 });

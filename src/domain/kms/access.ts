@@ -132,14 +132,20 @@ function conditionContext(call: KmsCall, key: KeySubject, request: KeyAction): C
 function grantCoverage(call: KmsCall, key: KeySubject, request: KeyAction): "principal" | "account" | undefined {
   const operation = request.action.slice("kms:".length) as GrantOperation;
   if (!GRANTABLE.has(operation)) return undefined;
-  const grants = grantTable(call.env, key.AccountId, key.Region)
-    .peekValues()
-    .filter((grant) => grant.KeyId === key.KeyId && grantAllows(grant, operation, request));
+  const table = grantTable(call.env, key.AccountId, key.Region);
+  if (table.size === 0) return undefined; // most keys' accounts hold no grant: no copy of the rows per request
   const { principal } = call;
-  const direct = [principal.arn, principal.roleArn].filter((arn): arn is string => arn !== undefined);
-  if (grants.some((grant) => direct.includes(grant.GranteePrincipal))) return "principal";
-  if (grants.some((grant) => grant.GranteePrincipal === accountRootArn(principal.accountId))) return "account";
-  return undefined;
+  const root = accountRootArn(principal.accountId);
+  let coverage: "account" | undefined;
+  for (const grant of table.peekValues()) {
+    if (grant.KeyId !== key.KeyId || !grantAllows(grant, operation, request)) continue;
+    const grantee = grant.GranteePrincipal;
+    if (grantee === principal.arn || (principal.roleArn !== undefined && grantee === principal.roleArn)) {
+      return "principal";
+    }
+    if (grantee === root) coverage = "account";
+  }
+  return coverage;
 }
 
 /**

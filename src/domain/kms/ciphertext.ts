@@ -51,7 +51,7 @@ export function seal(
   iv.copy(blob, headerLength);
 
   const cipher = createCipheriv("aes-256-gcm", secretKeyOf(material), iv);
-  cipher.setAAD(additionalData(header, encryptionContext));
+  setAdditionalData(cipher, header, encryptionContext);
   const body = cipher.update(plaintext);
   cipher.final(); // GCM is a stream mode: everything came out of update
   body.copy(blob, headerLength + IV_BYTES + TAG_BYTES);
@@ -90,7 +90,7 @@ function secretKeyOf(material: Buffer): KeyObject {
 export function parseBlob(blob: Uint8Array): SealedBlob | undefined {
   const data = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const fixed = MAGIC.length + 3;
-  if (data.length < fixed || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (data.length < fixed || data.compare(MAGIC, 0, MAGIC.length, 0, MAGIC.length) !== 0) return undefined;
   const version = data.readUInt8(MAGIC.length);
   if (version !== VERSION && version !== VERSION_WITHOUT_MATERIAL_ID) return undefined;
   const arnLength = data.readUInt16BE(MAGIC.length + 1);
@@ -115,7 +115,7 @@ export function open(
 ): Buffer | undefined {
   try {
     const decipher = createDecipheriv("aes-256-gcm", secretKeyOf(material), sealed.iv);
-    decipher.setAAD(additionalData(sealed.header, encryptionContext));
+    setAdditionalData(decipher, sealed.header, encryptionContext);
     decipher.setAuthTag(sealed.tag);
     const plaintext = decipher.update(sealed.body);
     decipher.final(); // checks the tag; GCM gives no more bytes here
@@ -135,8 +135,25 @@ export function openSealed(
   return material && open(sealed, material, encryptionContext);
 }
 
-/** The context is an unordered map: sort it so `{a, b}` and `{b, a}` bind the same bytes. */
-function additionalData(header: Buffer, encryptionContext: Record<string, string>): Buffer {
-  const pairs = Object.entries(encryptionContext).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Buffer.concat([header, Buffer.from(JSON.stringify(pairs), "utf8")]);
+/**
+ * The additional data is the header, then the encryption context's pairs sorted by key as JSON (the context is an
+ * unordered map: `{a, b}` and `{b, a}` bind the same bytes). GCM takes it in parts (NIST SP 800-38D: the AAD is one
+ * bit string, however it is fed), so the header is given as it lies in the blob, not copied next to the context.
+ */
+function setAdditionalData(
+  cipher: { setAAD(data: Buffer): unknown },
+  header: Buffer,
+  encryptionContext: Record<string, string>,
+): void {
+  cipher.setAAD(header);
+  cipher.setAAD(contextBytes(encryptionContext));
+}
+
+const NO_CONTEXT = Buffer.from("[]", "utf8");
+
+function contextBytes(encryptionContext: Record<string, string>): Buffer {
+  const pairs = Object.entries(encryptionContext);
+  if (pairs.length === 0) return NO_CONTEXT;
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Buffer.from(JSON.stringify(pairs), "utf8");
 }
