@@ -303,8 +303,7 @@ function membersWriter(model: ServiceModel, shape: Shape): MembersWriter {
   const writeAll: MembersWriter = (out, value) => {
     for (const member of members) writeMember(out, value, member);
   };
-  // Per shape: a settled value's members and an overlay's templates (by base, then by the overlaid names).
-  const settledBytes = new WeakMap<object, Buffer>();
+  // Per shape: an overlay's templates (by base, then by the overlaid names).
   const templates = new WeakMap<object, Map<string, Template>>();
   const template = (base: Record<string, unknown>, names: string): Template => {
     let byNames = templates.get(base);
@@ -328,22 +327,12 @@ function membersWriter(model: ServiceModel, shape: Shape): MembersWriter {
   };
   compiled = (out, value) => {
     const base = overlayBase(value);
-    if (base) {
-      // The names are read at each write: a member set on the overlay after it was made is written too.
-      for (const part of template(base as Record<string, unknown>, Object.keys(value).join(","))) {
-        if (Buffer.isBuffer(part)) out.bytes(part);
-        else writeMember(out, value, part);
-      }
-      return;
+    if (!base) return writeAll(out, value);
+    // The names are read at each write: a member set on the overlay after it was made is written too.
+    for (const part of template(base as Record<string, unknown>, Object.keys(value).join(","))) {
+      if (Buffer.isBuffer(part)) out.bytes(part);
+      else writeMember(out, value, part);
     }
-    if (!isSettled(value)) return writeAll(out, value);
-    let bytes = settledBytes.get(value);
-    if (!bytes) {
-      const own = new Chunks();
-      writeAll(own, value);
-      settledBytes.set(value, (bytes = own.toKeptBuffer()));
-    }
-    out.bytes(bytes);
   };
   compiledMembers.set(shape, compiled);
   members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
@@ -351,6 +340,25 @@ function membersWriter(model: ServiceModel, shape: Shape): MembersWriter {
     write: valueWriter(model, ref, ref.locationName ?? name),
   }));
   return compiled;
+}
+
+/**
+ * `write`, with a settled value's bytes written once and reused (kept as long as the value lives); anything else
+ * written anew. One cache per place a structure is written (an element, an operation's result), holding what is
+ * written there whole: a settled overlay's bytes are its element's, base and own members together.
+ */
+function settledWriter(write: MembersWriter): MembersWriter {
+  const settledBytes = new WeakMap<object, Buffer>();
+  return (out, value) => {
+    if (!isSettled(value)) return write(out, value);
+    let bytes = settledBytes.get(value);
+    if (!bytes) {
+      const own = new Chunks();
+      write(own, value);
+      settledBytes.set(value, (bytes = own.toKeptBuffer()));
+    }
+    out.bytes(bytes);
+  };
 }
 
 function writeMember(out: Chunks, value: Record<string, unknown>, { name, write }: CompiledMember): void {
@@ -366,11 +374,12 @@ function valueWriter(model: ServiceModel, ref: MemberRef, name: string): ValueWr
   switch (shape.type) {
     case "structure": {
       let members: MembersWriter | undefined; // compiled on first use: shapes may refer to themselves
-      return (out, value) => {
+      const settled = settledWriter((out, value) => {
         out.text += open;
-        (members ??= membersWriter(model, shape))(out, value as Record<string, unknown>);
+        (members ??= membersWriter(model, shape))(out, value);
         out.text += close;
-      };
+      });
+      return (out, value) => settled(out, value as Record<string, unknown>);
     }
     case "list": {
       const flattened = ref.flattened ?? shape.flattened;
@@ -462,7 +471,7 @@ function responseFrame(model: ServiceModel, operation: string): ResponseFrame {
   const head = `<${operation}Response xmlns="${escapeXml(model.metadata.xmlNamespace!)}">`;
   frame = {
     head: Buffer.from(wrapper ? `${head}<${wrapper}>` : head),
-    members: op.output ? membersWriter(model, shapeOf(model, op.output.shape)) : undefined,
+    members: op.output ? settledWriter(membersWriter(model, shapeOf(model, op.output.shape))) : undefined,
     middle: Buffer.from(`${wrapper ? `</${wrapper}>` : ""}<ResponseMetadata><RequestId>`),
     tail: Buffer.from(`</RequestId></ResponseMetadata></${operation}Response>`),
   };

@@ -21,7 +21,7 @@ import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } 
 export function clusterView(
   scope: NeptuneScope,
   cluster: ClusterRecord,
-  members = membersOf(scope, cluster.DBClusterIdentifier),
+  members: readonly InstanceRecord[] = membersOf(scope, cluster.DBClusterIdentifier),
 ): DBCluster {
   return clusterViews(scope)(cluster, members);
 }
@@ -30,18 +30,31 @@ export function clusterView(
  * The views of a page of clusters: what decides whether a settled view still holds is read once for the page, so
  * the caller must change nothing between the views it asks for.
  */
-export function clusterViews(scope: NeptuneScope): (cluster: ClusterRecord, members: InstanceRecord[]) => DBCluster {
+export function clusterViews(
+  scope: NeptuneScope,
+): (cluster: ClusterRecord, members: readonly InstanceRecord[]) => DBCluster {
   const inputs = settledInputs(scope);
   return (cluster, members) => {
     const status = clusterStatus(scope, cluster);
     const availableAt = clusterAvailableAt(cluster, scope.delays);
+    const restorable = status !== "creating" && scope.now >= availableAt;
+    const earliest = restorable ? Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS) : undefined;
+    const latest = restorable ? scope.now : undefined;
+    const settled = settledView(scope, inputs, cluster, members);
+    // A kept view's last overlay is shown again while what moves with the clock is as it was (requests within the
+    // same millisecond, a stopped cluster's status): no objects made, and its bytes (settled) written once.
+    const shown = settled.shown;
+    if (shown?.status === status && shown.earliest === earliest && shown.latest === latest) return shown.view;
     const now: Partial<DBCluster> = { Status: status };
-    if (status !== "creating" && scope.now >= availableAt) {
-      now.EarliestRestorableTime = new Date(Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS));
-      now.LatestRestorableTime = new Date(scope.now);
+    if (earliest !== undefined && latest !== undefined) {
+      now.EarliestRestorableTime = new Date(earliest);
+      now.LatestRestorableTime = new Date(latest);
     }
     // The settled part's bytes are written once; only what moves with the clock is written per response.
-    return overlay(settledView(scope, inputs, cluster, members), now);
+    const view = overlay(settled.view, now);
+    if (settledViews.get(cluster) !== settled) return view; // a view not kept: its overlay is not either
+    settled.shown = { view: settle(view), status, earliest, latest };
+    return view;
   };
 }
 
@@ -65,6 +78,8 @@ interface SettledView {
   view: Readonly<DBCluster>;
   inputs: SettledInputs;
   members: readonly InstanceRecord[];
+  /** The last view shown over it (settled too), with what it shows that moves with the clock. */
+  shown?: { view: DBCluster; status: string; earliest: number | undefined; latest: number | undefined };
 }
 
 const settledViews = new WeakMap<ClusterRecord, SettledView>();
@@ -99,29 +114,32 @@ function sameInputs(x: SettledInputs, y: SettledInputs): boolean {
   );
 }
 
+/** The record's settled view: the one kept while its inputs hold, else built anew (and kept from its second time). */
 function settledView(
   scope: NeptuneScope,
   inputs: SettledInputs,
   cluster: ClusterRecord,
-  members: InstanceRecord[],
-): Readonly<DBCluster> {
+  members: readonly InstanceRecord[],
+): SettledView {
   const known = settledViews.get(cluster);
   if (
     known &&
     sameInputs(known.inputs, inputs) &&
-    known.members.length === members.length &&
-    known.members.every((member, i) => member === members[i])
+    (known.members === members ||
+      (known.members.length === members.length && known.members.every((member, i) => member === members[i])))
   ) {
     known.inputs = inputs; // the next page compares by identity first
-    return known.view;
+    return known;
   }
   const view = settle(buildSettledView(scope, cluster, members));
-  if (known || describedOnce.has(cluster)) settledViews.set(cluster, { view, inputs, members: [...members] });
+  // A frozen list (membersForShowing's, kept per generation) is compared by identity next time; others are copied.
+  const settled: SettledView = { view, inputs, members: Object.isFrozen(members) ? members : [...members] };
+  if (known || describedOnce.has(cluster)) settledViews.set(cluster, settled);
   else describedOnce.add(cluster);
-  return view;
+  return settled;
 }
 
-function buildSettledView(scope: NeptuneScope, cluster: ClusterRecord, members: InstanceRecord[]): DBCluster {
+function buildSettledView(scope: NeptuneScope, cluster: ClusterRecord, members: readonly InstanceRecord[]): DBCluster {
   const pending = cluster.pending?.identifier
     ? { PendingModifiedValues: { DBClusterIdentifier: cluster.pending.identifier } }
     : {};
@@ -187,7 +205,7 @@ export function responseView(
   scope: NeptuneScope,
   cluster: ClusterRecord,
   started: boolean,
-  members?: InstanceRecord[],
+  members?: readonly InstanceRecord[],
 ): DBCluster {
   const view = clusterView(scope, cluster, members);
   if (!started || view.Status === "deleting" || view.Status === "inaccessible-encryption-credentials") return view;
