@@ -29,33 +29,35 @@ export function clusterView(
 /**
  * The views of a page of clusters: what decides whether a settled view still holds is read once for the page, so
  * the caller must change nothing between the views it asks for.
+ *
+ * Two layers over the settled view: its status (settled too, and kept while the status stays: it changes with a
+ * transition, not with every request), and the restorable window, which moves with every millisecond and so is
+ * the only part made, and written, per response. Every cluster of the page shares the page's time as its
+ * LatestRestorableTime (one Date: Dates in views are values, never set in place).
  */
 export function clusterViews(
   scope: NeptuneScope,
 ): (cluster: ClusterRecord, members: readonly InstanceRecord[]) => DBCluster {
   const inputs = settledInputs(scope);
+  let now: Date | undefined;
   return (cluster, members) => {
     const status = clusterStatus(scope, cluster);
+    const view = statusView(settledView(scope, inputs, cluster, members), status, settledViews.get(cluster));
     const availableAt = clusterAvailableAt(cluster, scope.delays);
-    const restorable = status !== "creating" && scope.now >= availableAt;
-    const earliest = restorable ? Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS) : undefined;
-    const latest = restorable ? scope.now : undefined;
-    const settled = settledView(scope, inputs, cluster, members);
-    // A kept view's last overlay is shown again while what moves with the clock is as it was (requests within the
-    // same millisecond, a stopped cluster's status): no objects made, and its bytes (settled) written once.
-    const shown = settled.shown;
-    if (shown?.status === status && shown.earliest === earliest && shown.latest === latest) return shown.view;
-    const now: Partial<DBCluster> = { Status: status };
-    if (earliest !== undefined && latest !== undefined) {
-      now.EarliestRestorableTime = new Date(earliest);
-      now.LatestRestorableTime = new Date(latest);
-    }
-    // The settled part's bytes are written once; only what moves with the clock is written per response.
-    const view = overlay(settled.view, now);
-    if (settledViews.get(cluster) !== settled) return view; // a view not kept: its overlay is not either
-    settled.shown = { view: settle(view), status, earliest, latest };
-    return view;
+    if (status === "creating" || scope.now < availableAt) return view;
+    return overlay(view, {
+      EarliestRestorableTime: new Date(Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS)),
+      LatestRestorableTime: (now ??= new Date(scope.now)),
+    });
   };
+}
+
+/** The settled view with its status laid over: kept (and settled) with a kept view while the status stays. */
+function statusView(settled: SettledView, status: string, kept: SettledView | undefined): Readonly<DBCluster> {
+  if (settled.withStatus?.Status === status) return settled.withStatus;
+  const view = overlay(settled.view, { Status: status });
+  if (kept !== settled) return view; // a view not kept: its overlays are not either
+  return (settled.withStatus = settle(view));
 }
 
 /**
@@ -78,8 +80,8 @@ interface SettledView {
   view: Readonly<DBCluster>;
   inputs: SettledInputs;
   members: readonly InstanceRecord[];
-  /** The last view shown over it (settled too), with what it shows that moves with the clock. */
-  shown?: { view: DBCluster; status: string; earliest: number | undefined; latest: number | undefined };
+  /** The view with its last status laid over (settled too). */
+  withStatus?: Readonly<DBCluster>;
 }
 
 const settledViews = new WeakMap<ClusterRecord, SettledView>();
