@@ -31,32 +31,39 @@ export function clusterView(
  * the caller must change nothing between the views it asks for.
  *
  * Two layers over the settled view: its status (settled too, and kept while the status stays: it changes with a
- * transition, not with every request), and the restorable window, which moves with every millisecond and so is
- * the only part made, and written, per response. Every cluster of the page shares the page's time as its
- * LatestRestorableTime (one Date: Dates in views are values, never set in place).
+ * transition, not with every request), and the restorable window, which moves with the clock and so is the only
+ * part written per response. The window's overlay is kept too, frozen, and shown again while its times are the
+ * same (requests within the same millisecond): a page then makes no objects per cluster.
  */
 export function clusterViews(
   scope: NeptuneScope,
 ): (cluster: ClusterRecord, members: readonly InstanceRecord[]) => DBCluster {
   const inputs = settledInputs(scope);
-  let now: Date | undefined;
   return (cluster, members) => {
     const status = clusterStatus(scope, cluster);
-    const view = statusView(settledView(scope, inputs, cluster, members), status, settledViews.get(cluster));
+    const settled = settledView(scope, inputs, cluster, members);
+    const kept = settledViews.get(cluster) === settled;
+    const view = statusView(settled, status, kept);
     const availableAt = clusterAvailableAt(cluster, scope.delays);
     if (status === "creating" || scope.now < availableAt) return view;
-    return overlay(view, {
-      EarliestRestorableTime: new Date(Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS)),
-      LatestRestorableTime: (now ??= new Date(scope.now)),
+    const earliest = Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS);
+    const shown = settled.restorable;
+    if (shown?.base === view && shown.earliest === earliest && shown.latest === scope.now) return shown.view;
+    const restorable = overlay(view, {
+      EarliestRestorableTime: new Date(earliest),
+      LatestRestorableTime: new Date(scope.now),
     });
+    if (!kept) return restorable; // a view not kept: its overlays are not either
+    settled.restorable = { base: view, earliest, latest: scope.now, view: Object.freeze(restorable) };
+    return restorable;
   };
 }
 
 /** The settled view with its status laid over: kept (and settled) with a kept view while the status stays. */
-function statusView(settled: SettledView, status: string, kept: SettledView | undefined): Readonly<DBCluster> {
+function statusView(settled: SettledView, status: string, kept: boolean): Readonly<DBCluster> {
   if (settled.withStatus?.Status === status) return settled.withStatus;
   const view = overlay(settled.view, { Status: status });
-  if (kept !== settled) return view; // a view not kept: its overlays are not either
+  if (!kept) return view;
   return (settled.withStatus = settle(view));
 }
 
@@ -82,6 +89,8 @@ interface SettledView {
   members: readonly InstanceRecord[];
   /** The view with its last status laid over (settled too). */
   withStatus?: Readonly<DBCluster>;
+  /** The last restorable window laid over `base` (a `withStatus`), frozen, with its times. */
+  restorable?: { base: Readonly<DBCluster>; earliest: number; latest: number; view: DBCluster };
 }
 
 const settledViews = new WeakMap<ClusterRecord, SettledView>();
