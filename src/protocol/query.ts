@@ -339,8 +339,7 @@ function structureWriter(model: ServiceModel, shape: Shape, element: Element): S
   const templateFor = (base: Record<string, unknown>, names: string[]): Template => {
     let known = templates.get(base);
     if (!known) templates.set(base, (known = []));
-    const found = known.find((t) => t.names.length === names.length && t.names.every((n, i) => n === names[i]));
-    if (found) return found;
+    for (const template of known) if (sameNames(template.names, names)) return template;
     const own = new Set(names);
     const parts: Template["parts"] = [];
     let run = new Chunks();
@@ -380,6 +379,12 @@ function structureWriter(model: ServiceModel, shape: Shape, element: Element): S
     }
     out.bytes(bytes);
   };
+}
+
+function sameNames(x: string[], y: string[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 function writeMember(out: Chunks, value: Record<string, unknown>, { name, write }: CompiledMember): void {

@@ -143,8 +143,11 @@ export function describeClusters(
   });
   const members = membersForShowing(scope);
   const view = clusterViews(scope);
-  return listPage("DBClusters", shown, request, (c) => view(c, members.get(c.DBClusterIdentifier) ?? []));
+  return listPage("DBClusters", shown, request, (c) => view(c, members.get(c.DBClusterIdentifier) ?? NO_MEMBERS));
 }
+
+/** A cluster without instances: one list for all (frozen, so a kept view compares it by identity). */
+const NO_MEMBERS: readonly InstanceRecord[] = Object.freeze([]);
 
 /**
  * The scope's clusters in identifier order, only shown: read untracked, so a page costs no re-encoding of the
