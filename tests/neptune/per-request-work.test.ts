@@ -15,7 +15,7 @@ import { serializeQueryResponse } from "../../src/protocol/query.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { MemoryStore, type Table } from "../../src/state/store.js";
 import { A, B, REGION } from "../helpers/harness.js";
-import { createCluster, instantExcept, MINUTE, modifyCluster } from "./resources.js";
+import { createCluster, createInstance, instantExcept, MINUTE, modifyCluster } from "./resources.js";
 import { copyToLocal, createKey, seedSnapshot, snapshotArn, world, type World } from "./snapshots-fixtures.js";
 
 /** The store, with a record of which (account, region) scopes were opened since the last `reset()`. */
@@ -232,6 +232,30 @@ describe("views of unchanged clusters are reused", () => {
     const after = clusterView(scope, record(), []);
     assert.equal(after.BackupRetentionPeriod, 5, "a change shows at once");
     assert.notEqual(after.VpcSecurityGroups, first.VpcSecurityGroups);
+  });
+});
+
+describe("DescribeDBClusters' listing, kept per table generation, follows every change", () => {
+  test("clusters created, renamed and deleted, and instances added, show in the next page", async () => {
+    const w = world({ delays: DELAY_PROFILES.instant });
+    const listed = async () =>
+      (await w.a.neptune.send(new DescribeDBClustersCommand({}))).DBClusters!.map(
+        (c) => `${c.DBClusterIdentifier}[${c.DBClusterMembers!.map((m) => m.DBInstanceIdentifier).join(",")}]`,
+      );
+    await createCluster(w.a.neptune, "b");
+    await createCluster(w.a.neptune, "a");
+    assert.deepEqual(await listed(), ["a[]", "b[]"]);
+    assert.deepEqual(await listed(), ["a[]", "b[]"], "the same page again, from what was kept");
+    await createCluster(w.a.neptune, "c");
+    assert.deepEqual(await listed(), ["a[]", "b[]", "c[]"]);
+    await modifyCluster(w.a.neptune, "a", { NewDBClusterIdentifier: "z", ApplyImmediately: true });
+    assert.deepEqual(await listed(), ["b[]", "c[]", "z[]"], "a rename moves the cluster in the order");
+    await createInstance(w.a.neptune, "c", "c-2");
+    await createInstance(w.a.neptune, "c", "c-1");
+    assert.deepEqual(await listed(), ["b[]", "c[c-1,c-2]", "z[]"], "instances show, in identifier order");
+    await w.a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "b", SkipFinalSnapshot: true }));
+    w.clock.advance(MINUTE);
+    assert.deepEqual(await listed(), ["c[c-1,c-2]", "z[]"], "a deleted cluster leaves the listing");
   });
 });
 
