@@ -57,12 +57,17 @@ export function evaluatePolicy(
     if (!compiled.action(request.action)) continue;
     if (!matchesResource(compiled, request.resource, substitute, options)) continue;
     if (statement.Condition && !conditionsHold(statement.Condition, requestValuesOnce(), substitute)) continue;
-    if (statement.Effect === "Deny") return { decision: "Deny" };
+    if (statement.Effect === "Deny") return DENY;
     if (allowedVia !== "principal") allowedVia = via;
   }
-  if (allowedVia === undefined) return { decision: "NotApplicable" };
-  return kind === "resource" ? { decision: "Allow", allowedVia } : { decision: "Allow" };
+  if (allowedVia === undefined) return NOT_APPLICABLE;
+  return kind === "resource" ? { decision: "Allow", allowedVia } : ALLOW;
 }
+
+// The results that carry nothing else, made once: a decision is made for every request.
+const DENY: PolicyResult = Object.freeze({ decision: "Deny" });
+const NOT_APPLICABLE: PolicyResult = Object.freeze({ decision: "NotApplicable" });
+const ALLOW: PolicyResult = Object.freeze({ decision: "Allow" });
 
 /**
  * The global condition keys AWS sets from the caller [IAM: global condition context keys]. For a role session,

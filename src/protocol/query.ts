@@ -289,32 +289,62 @@ interface CompiledMember {
   write: ValueWriter;
 }
 
-/** An overlay's members: the base's bytes, with a member of the overlay's own where one of its names stands. */
-type Template = (Buffer | CompiledMember)[];
+/** Where a structure is written: its element's tags, or none for an operation's result. */
+interface Element {
+  open: string;
+  close: string;
+}
+const NO_ELEMENT: Element = { open: "", close: "" };
 
-const compiledMembers = new WeakMap<Shape, MembersWriter>();
+/**
+ * A structure written in one place: a settled value's bytes kept whole, an overlay's from a template (the base's
+ * bytes, with the overlay's own members written where they stand), anything else written member by member.
+ */
+type StructureWriter = (out: Chunks, value: Record<string, unknown>) => void;
 
-/** A structure's members, compiled once per shape. */
-function membersWriter(model: ServiceModel, shape: Shape): MembersWriter {
-  let compiled = compiledMembers.get(shape);
-  if (compiled) return compiled;
-  // Set before the members compile, through a forwarder: a shape that holds itself compiles once.
-  let members: CompiledMember[] = [];
-  const writeAll: MembersWriter = (out, value) => {
-    for (const member of members) writeMember(out, value, member);
+/** An overlay's template: the bytes around the overlay's own members, its element's tags included. */
+interface Template {
+  /** The overlay's own member names it was made for, in the overlay's order. */
+  names: string[];
+  parts: (Buffer | CompiledMember)[];
+}
+
+const compiledMembers = new WeakMap<Shape, CompiledMember[]>();
+
+/** A structure's members, compiled once per shape (on first use: shapes may refer to themselves). */
+function compiledMembersOf(model: ServiceModel, shape: Shape): CompiledMember[] {
+  let members = compiledMembers.get(shape);
+  if (members) return members;
+  // Set before the members compile: a shape that holds itself finds its (still empty, then filled) list.
+  members = [];
+  compiledMembers.set(shape, members);
+  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    members.push({ name, write: valueWriter(model, ref, ref.locationName ?? name) });
+  }
+  return members;
+}
+
+function structureWriter(model: ServiceModel, shape: Shape, element: Element): StructureWriter {
+  let compiled: CompiledMember[] | undefined;
+  const members = () => (compiled ??= compiledMembersOf(model, shape));
+  const plain: MembersWriter = (out, value) => {
+    out.text += element.open;
+    for (const member of members()) writeMember(out, value, member);
+    out.text += element.close;
   };
-  // Per shape: a settled value's members and an overlay's templates (by base, then by the overlaid names).
+  // Kept as long as the value (or the overlays' base) lives.
   const settledBytes = new WeakMap<object, Buffer>();
-  const templates = new WeakMap<object, Map<string, Template>>();
-  const template = (base: Record<string, unknown>, names: string): Template => {
-    let byNames = templates.get(base);
-    if (!byNames) templates.set(base, (byNames = new Map()));
-    let parts = byNames.get(names);
-    if (parts) return parts;
-    const own = new Set(names.split(","));
-    parts = [];
+  const templates = new WeakMap<object, Template[]>();
+
+  const templateFor = (base: Record<string, unknown>, names: string[]): Template => {
+    let known = templates.get(base);
+    if (!known) templates.set(base, (known = []));
+    for (const template of known) if (sameNames(template.names, names)) return template;
+    const own = new Set(names);
+    const parts: Template["parts"] = [];
     let run = new Chunks();
-    for (const member of members) {
+    run.text = element.open;
+    for (const member of members()) {
       if (own.has(member.name)) {
         parts.push(run.toKeptBuffer(), member);
         run = new Chunks();
@@ -322,35 +352,39 @@ function membersWriter(model: ServiceModel, shape: Shape): MembersWriter {
         writeMember(run, base, member);
       }
     }
+    run.text += element.close;
     parts.push(run.toKeptBuffer());
-    byNames.set(names, parts);
-    return parts;
+    const template = { names, parts };
+    known.push(template);
+    return template;
   };
-  compiled = (out, value) => {
+
+  const unsettled: MembersWriter = (out, value) => {
     const base = overlayBase(value);
-    if (base) {
-      // The names are read at each write: a member set on the overlay after it was made is written too.
-      for (const part of template(base as Record<string, unknown>, Object.keys(value).join(","))) {
-        if (Buffer.isBuffer(part)) out.bytes(part);
-        else writeMember(out, value, part);
-      }
-      return;
+    if (!base) return plain(out, value);
+    // The names are read at each write: a member set on the overlay after it was made is written too.
+    for (const part of templateFor(base as Record<string, unknown>, Object.keys(value)).parts) {
+      if (part instanceof Uint8Array) out.bytes(part);
+      else writeMember(out, value, part);
     }
-    if (!isSettled(value)) return writeAll(out, value);
+  };
+
+  return (out, value) => {
+    if (!isSettled(value)) return unsettled(out, value);
     let bytes = settledBytes.get(value);
     if (!bytes) {
       const own = new Chunks();
-      writeAll(own, value);
+      unsettled(own, value);
       settledBytes.set(value, (bytes = own.toKeptBuffer()));
     }
     out.bytes(bytes);
   };
-  compiledMembers.set(shape, compiled);
-  members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
-    name,
-    write: valueWriter(model, ref, ref.locationName ?? name),
-  }));
-  return compiled;
+}
+
+function sameNames(x: string[], y: string[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 function writeMember(out: Chunks, value: Record<string, unknown>, { name, write }: CompiledMember): void {
@@ -365,12 +399,8 @@ function valueWriter(model: ServiceModel, ref: MemberRef, name: string): ValueWr
   const close = `</${name}>`;
   switch (shape.type) {
     case "structure": {
-      let members: MembersWriter | undefined; // compiled on first use: shapes may refer to themselves
-      return (out, value) => {
-        out.text += open;
-        (members ??= membersWriter(model, shape))(out, value as Record<string, unknown>);
-        out.text += close;
-      };
+      const write = structureWriter(model, shape, { open, close });
+      return (out, value) => write(out, value as Record<string, unknown>);
     }
     case "list": {
       const flattened = ref.flattened ?? shape.flattened;
@@ -402,6 +432,8 @@ function valueWriter(model: ServiceModel, ref: MemberRef, name: string): ValueWr
         out.text += close;
       };
     }
+    case "timestamp":
+      return timestampWriter(open, close);
     default: {
       const format = scalarFormatter(shape);
       return (out, value) => {
@@ -413,38 +445,35 @@ function valueWriter(model: ServiceModel, ref: MemberRef, name: string): ValueWr
 
 /** A scalar as element text, escaped where the type can hold markup. */
 function scalarFormatter(shape: Shape): (value: unknown) => string {
-  switch (shape.type) {
-    case "timestamp":
-      return isoTimestamp;
-    case "blob":
-      return (value) => Buffer.from(value as Uint8Array).toString("base64");
-    default:
-      // A number or boolean never needs escaping; anything else (strings, and whatever a handler put there) may.
-      return (value) =>
-        typeof value === "number" || typeof value === "boolean" ? String(value) : escapeXml(String(value));
-  }
+  if (shape.type === "blob") return (value) => Buffer.from(value as Uint8Array).toString("base64");
+  // A number or boolean never needs escaping; anything else (strings, and whatever a handler put there) may.
+  return (value) =>
+    typeof value === "number" || typeof value === "boolean" ? String(value) : escapeXml(String(value));
 }
 
 /**
- * ISO-8601 with milliseconds. Recent instants are remembered: a response often writes the same few many times
- * (every cluster's LatestRestorableTime is the request's time, and unchanged records keep theirs).
+ * A timestamp element, ISO-8601 with milliseconds. The elements of recent instants are kept as bytes: a response
+ * often writes the same few many times (every cluster's LatestRestorableTime is the request's time, and unchanged
+ * records keep theirs), and kept bytes are copied into the answer with no text to encode.
  */
-const recentInstants = new Map<number, string>();
-function isoTimestamp(value: unknown): string {
-  const date = value instanceof Date ? value : new Date(value as string);
-  const ms = date.getTime();
-  let text = recentInstants.get(ms);
-  if (text === undefined) {
-    if (recentInstants.size >= 1024) recentInstants.clear();
-    recentInstants.set(ms, (text = date.toISOString()));
-  }
-  return text;
+function timestampWriter(open: string, close: string): ValueWriter {
+  const recent = new Map<number, Buffer>();
+  return (out, value) => {
+    const date = value instanceof Date ? value : new Date(value as string);
+    const ms = date.getTime();
+    let bytes = recent.get(ms);
+    if (bytes === undefined) {
+      if (recent.size >= 1024) recent.clear();
+      recent.set(ms, (bytes = Buffer.from(`${open}${date.toISOString()}${close}`)));
+    }
+    out.bytes(bytes);
+  };
 }
 
 /** An operation's fixed bytes before and after its result's members. */
 interface ResponseFrame {
   head: Buffer;
-  members: MembersWriter | undefined;
+  members: StructureWriter | undefined;
   /** Up to the request id, which follows. */
   middle: Buffer;
   tail: Buffer;
@@ -462,7 +491,7 @@ function responseFrame(model: ServiceModel, operation: string): ResponseFrame {
   const head = `<${operation}Response xmlns="${escapeXml(model.metadata.xmlNamespace!)}">`;
   frame = {
     head: Buffer.from(wrapper ? `${head}<${wrapper}>` : head),
-    members: op.output ? membersWriter(model, shapeOf(model, op.output.shape)) : undefined,
+    members: op.output ? structureWriter(model, shapeOf(model, op.output.shape), NO_ELEMENT) : undefined,
     middle: Buffer.from(`${wrapper ? `</${wrapper}>` : ""}<ResponseMetadata><RequestId>`),
     tail: Buffer.from(`</RequestId></ResponseMetadata></${operation}Response>`),
   };

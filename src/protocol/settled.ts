@@ -1,9 +1,9 @@
 /**
  * Values that never change once made, so that a serializer writes each of them once and reuses the bytes:
  *   - a settled value (a record's view while the record is unchanged) is deep-frozen and marked here;
- *   - an overlay is an object whose prototype is a settled value, with a few members of its own (a status, times
- *     that follow the clock, made per request): making one copies nothing, and the serializer writes it as the
- *     base's cached bytes with only its own members written anew. Every member reads as usual; spread and
+ *   - an overlay is an object whose prototype is a settled value (a settled overlay too), with a few members of its
+ *     own (a status, times that follow the clock, made per request): making one copies nothing, and the serializer
+ *     writes it as the base's cached bytes with only its own members written anew. Every member reads as usual; spread and
  *     Object.keys see only the overlay's own, so a changed view is made with `overlay(view, changes)`.
  * Marked explicitly rather than inferred from Object.isFrozen: a shallow freeze elsewhere says nothing about what
  * the value holds. Dates in a settled value are taken as values: nothing in Trident sets a Date in place.
@@ -30,13 +30,17 @@ export function isSettled(value: object): boolean {
 
 /**
  * `base` (settled, or an overlay: then its own base) with `own`'s members laid over it. A member set to undefined
- * in `own` is absent, whatever the base holds. No registry: a per-request object kept in a WeakMap costs more
- * than building the view did; the prototype says what it is.
+ * in `own` is absent, whatever the base holds. A settled overlay is a base like any settled value, so overlays can
+ * be layered: what changes seldom (a status) settled over what changes less, and what changes with every request
+ * laid over both. No registry: a per-request object kept in a WeakMap costs more than building the view did; the
+ * prototype says what it is.
  */
 export function overlay<T extends object>(base: Readonly<T>, own: Partial<T>): T {
-  const under = overlayBase(base);
-  if (under) return overlay(under as T, { ...base, ...own });
-  if (!settledValues.has(base)) throw new Error("an overlay's base must be settled");
+  if (!settledValues.has(base)) {
+    const under = overlayBase(base);
+    if (under) return overlay(under as T, { ...base, ...own });
+    throw new Error("an overlay's base must be settled");
+  }
   const value = Object.create(base) as Record<string, unknown>;
   for (const name in own) {
     const member = (own as Record<string, unknown>)[name];

@@ -1,19 +1,22 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ListGrantsCommand } from "@aws-sdk/client-kms";
+import { DisableKeyCommand, ListGrantsCommand } from "@aws-sdk/client-kms";
 import {
   DeleteDBClusterCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
 } from "@aws-sdk/client-neptune";
 import { clusterView } from "../../src/domain/neptune/cluster-view.js";
+import type { DBCluster } from "../../src/generated/neptune.js";
 import type { NeptuneScope } from "../../src/domain/neptune/lifecycle.js";
 import { clusterSnapshotTable, clusterTable } from "../../src/domain/neptune/records.js";
+import { loadModel } from "../../src/protocol/model.js";
+import { serializeQueryResponse } from "../../src/protocol/query.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { MemoryStore, type Table } from "../../src/state/store.js";
 import { A, B, REGION } from "../helpers/harness.js";
-import { createCluster, instantExcept, MINUTE, modifyCluster } from "./resources.js";
-import { copyToLocal, createKey, seedSnapshot, snapshotArn, world } from "./snapshots-fixtures.js";
+import { createCluster, createInstance, instantExcept, MINUTE, modifyCluster } from "./resources.js";
+import { copyToLocal, createKey, seedSnapshot, snapshotArn, world, type World } from "./snapshots-fixtures.js";
 
 /** The store, with a record of which (account, region) scopes were opened since the last `reset()`. */
 class ScopeCountingStore extends MemoryStore {
@@ -191,26 +194,36 @@ describe("per-request work is proportional to what is due", () => {
   });
 });
 
+/** Account A's Neptune scope at the world's time, as a view reads it (with its KMS, for encrypted clusters). */
+function viewScope(w: World): NeptuneScope {
+  return {
+    store: w.emulator.store,
+    delays: w.emulator.delays,
+    ports: w.emulator.dataPlane.ports,
+    graphs: w.emulator.dataPlane.graphs,
+    kms: w.emulator.kms,
+    principal: undefined as never, // a view reads no principal
+    accountId: A,
+    region: REGION,
+    now: w.clock.now().getTime(),
+  };
+}
+
 describe("views of unchanged clusters are reused", () => {
   test("a cluster's settled view is built once while nothing changes, and anew once it does", async () => {
     const w = world({ delays: DELAY_PROFILES.instant });
     await createCluster(w.a.neptune, "kept");
     await w.a.neptune.send(new DescribeDBClustersCommand({}));
-    const scope: NeptuneScope = {
-      store: w.emulator.store,
-      delays: w.emulator.delays,
-      ports: w.emulator.dataPlane.ports,
-      graphs: w.emulator.dataPlane.graphs,
-      kms: undefined,
-      principal: undefined as never, // a view reads no principal
-      accountId: A,
-      region: REGION,
-      now: w.clock.now().getTime(),
-    };
+    const scope = viewScope(w);
     const record = () => clusterTable(w.emulator.store, A, REGION).peek("kept")!;
     const first = clusterView(scope, record(), []);
-    const second = clusterView(scope, record(), []);
-    assert.notEqual(first, second, "each call has its own object for what moves with the clock");
+    const second = clusterView({ ...scope, now: scope.now + 1 }, record(), []);
+    assert.notEqual(first, second, "each call has its own object for the restorable window, which follows the clock");
+    assert.equal(second.LatestRestorableTime?.getTime(), scope.now + 1);
+    assert.equal(first.LatestRestorableTime?.getTime(), scope.now, "the view shown before is unchanged");
+    const withStatus = Object.getPrototypeOf(first) as DBCluster;
+    assert.equal(Object.getPrototypeOf(second), withStatus, "the status layer is kept while the status stays");
+    assert.ok(Object.isFrozen(withStatus) && Object.hasOwn(withStatus, "Status"), "and settled, since it is shared");
     assert.equal(first.Status, "available");
     assert.equal(first.VpcSecurityGroups, second.VpcSecurityGroups, "the settled part is shared");
     assert.ok(Object.isFrozen(first.VpcSecurityGroups), "and frozen, since it is shared");
@@ -219,6 +232,30 @@ describe("views of unchanged clusters are reused", () => {
     const after = clusterView(scope, record(), []);
     assert.equal(after.BackupRetentionPeriod, 5, "a change shows at once");
     assert.notEqual(after.VpcSecurityGroups, first.VpcSecurityGroups);
+  });
+});
+
+describe("DescribeDBClusters' listing, kept per table generation, follows every change", () => {
+  test("clusters created, renamed and deleted, and instances added, show in the next page", async () => {
+    const w = world({ delays: DELAY_PROFILES.instant });
+    const listed = async () =>
+      (await w.a.neptune.send(new DescribeDBClustersCommand({}))).DBClusters!.map(
+        (c) => `${c.DBClusterIdentifier}[${c.DBClusterMembers!.map((m) => m.DBInstanceIdentifier).join(",")}]`,
+      );
+    await createCluster(w.a.neptune, "b");
+    await createCluster(w.a.neptune, "a");
+    assert.deepEqual(await listed(), ["a[]", "b[]"]);
+    assert.deepEqual(await listed(), ["a[]", "b[]"], "the same page again, from what was kept");
+    await createCluster(w.a.neptune, "c");
+    assert.deepEqual(await listed(), ["a[]", "b[]", "c[]"]);
+    await modifyCluster(w.a.neptune, "a", { NewDBClusterIdentifier: "z", ApplyImmediately: true });
+    assert.deepEqual(await listed(), ["b[]", "c[]", "z[]"], "a rename moves the cluster in the order");
+    await createInstance(w.a.neptune, "c", "c-2");
+    await createInstance(w.a.neptune, "c", "c-1");
+    assert.deepEqual(await listed(), ["b[]", "c[c-1,c-2]", "z[]"], "instances show, in identifier order");
+    await w.a.neptune.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "b", SkipFinalSnapshot: true }));
+    w.clock.advance(MINUTE);
+    assert.deepEqual(await listed(), ["c[c-1,c-2]", "z[]"], "a deleted cluster leaves the listing");
   });
 });
 
@@ -233,6 +270,37 @@ describe("DescribeDBClusters on the wire: settled bytes reused, never stale", ()
     }
     return clusters;
   }
+
+  test("a kept cluster's bytes, written from its kept template, are its plain value's", async () => {
+    const w = world({ delays: DELAY_PROFILES.instant });
+    const key = await createKey(w.a);
+    await createCluster(w.a.neptune, "plain");
+    await createCluster(w.a.neptune, "sealed", { StorageEncrypted: true, KmsKeyId: key.Arn });
+    // The first describe keeps the views (their second description); the later ones write them from their templates.
+    const answers = [await describedOnTheWire(w), await describedOnTheWire(w), await describedOnTheWire(w)];
+    assert.deepEqual(answers[1], answers[0]);
+    assert.deepEqual(answers[2], answers[0]);
+
+    // The same bytes as the views' plain values (every member, the base's and the overlay's, copied) written anew.
+    const scope = viewScope(w);
+    const plainViews = ["plain", "sealed"].map((id) => {
+      const view = clusterView(scope, clusterTable(w.emulator.store, A, REGION).peek(id)!, []);
+      const copy: Record<string, unknown> = {};
+      for (const name in view) copy[name] = structuredClone((view as Record<string, unknown>)[name]);
+      assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+      return copy;
+    });
+    const plain = serializeQueryResponse(loadModel("neptune"), "DescribeDBClusters", { DBClusters: plainViews }, "r");
+    const elements = [...plain.toString("utf8").matchAll(/<DBCluster>.*?<\/DBCluster>/gs)].map(([e]) => e);
+    assert.deepEqual(elements, [answers[0].get("plain"), answers[0].get("sealed")]);
+
+    // A status that changes while the clock stands still (the key disabled: no row of Neptune's changes) shows.
+    await w.a.kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    const disabled = await describedOnTheWire(w);
+    assert.match(disabled.get("sealed")!, /<Status>inaccessible-encryption-credentials<\/Status>/);
+    assert.doesNotMatch(disabled.get("sealed")!, /<Status>available</);
+    assert.equal(disabled.get("plain"), answers[0].get("plain"));
+  });
 
   test("the status and restorable window follow the clock, and a change shows at once, in the bytes", async () => {
     const w = world({ delays: instantExcept({ clusterCreateMs: MINUTE }) });

@@ -68,6 +68,25 @@ describe("settled values and overlays (src/protocol/settled.ts)", () => {
     assert.equal(described([twice]), described([{ ...expected, Status: "creating" }]));
   });
 
+  test("overlays layered over a settled overlay are written as the same plain values", () => {
+    const base = settle(clusterFields(4));
+    const available = settle(overlay(base, { Status: "available", Port: 9000 }));
+    assert.equal(overlayBase(available), base);
+    const times = (ms: number) => ({
+      EarliestRestorableTime: new Date(Date.UTC(2026, 10, 29, 12)),
+      LatestRestorableTime: new Date(Date.UTC(2026, 10, 29, 12) + ms),
+    });
+    const layered = [1, 2, 2, 3].map((ms) => overlay(available, times(ms)));
+    assert.equal(overlayBase(layered[0]!), available, "a settled overlay is a base of its own");
+    const plain = [1, 2, 2, 3].map((ms) => ({ ...clusterFields(4), Status: "available", Port: 9000, ...times(ms) }));
+    assert.equal(described(layered), described(plain));
+    // The settled overlay written by itself, and an overlay over it that hides one of its members.
+    assert.equal(described([available]), described([{ ...clusterFields(4), Status: "available", Port: 9000 }]));
+    const hidden = overlay(available, { Status: undefined });
+    assert.equal(described([hidden]), described([{ ...clusterFields(4), Port: 9000 }]));
+    assert.doesNotMatch(described([hidden]), /<Status>available/);
+  });
+
   test("a settled value is frozen, through and through, and an overlay needs a settled base", () => {
     const base = settle(clusterFields(1));
     assert.ok(Object.isFrozen(base) && Object.isFrozen(base.VpcSecurityGroups![0]));

@@ -21,7 +21,7 @@ import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord } 
 export function clusterView(
   scope: NeptuneScope,
   cluster: ClusterRecord,
-  members = membersOf(scope, cluster.DBClusterIdentifier),
+  members: readonly InstanceRecord[] = membersOf(scope, cluster.DBClusterIdentifier),
 ): DBCluster {
   return clusterViews(scope)(cluster, members);
 }
@@ -29,20 +29,42 @@ export function clusterView(
 /**
  * The views of a page of clusters: what decides whether a settled view still holds is read once for the page, so
  * the caller must change nothing between the views it asks for.
+ *
+ * Two layers over the settled view: its status (settled too, and kept while the status stays: it changes with a
+ * transition, not with every request), and the restorable window, which moves with the clock and so is the only
+ * part written per response. The window's overlay is kept too, frozen, and shown again while its times are the
+ * same (requests within the same millisecond): a page then makes no objects per cluster.
  */
-export function clusterViews(scope: NeptuneScope): (cluster: ClusterRecord, members: InstanceRecord[]) => DBCluster {
+export function clusterViews(
+  scope: NeptuneScope,
+): (cluster: ClusterRecord, members: readonly InstanceRecord[]) => DBCluster {
   const inputs = settledInputs(scope);
   return (cluster, members) => {
     const status = clusterStatus(scope, cluster);
+    const settled = settledView(scope, inputs, cluster, members);
+    const kept = settledViews.get(cluster) === settled;
+    const view = statusView(settled, status, kept);
     const availableAt = clusterAvailableAt(cluster, scope.delays);
-    const now: Partial<DBCluster> = { Status: status };
-    if (status !== "creating" && scope.now >= availableAt) {
-      now.EarliestRestorableTime = new Date(Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS));
-      now.LatestRestorableTime = new Date(scope.now);
-    }
-    // The settled part's bytes are written once; only what moves with the clock is written per response.
-    return overlay(settledView(scope, inputs, cluster, members), now);
+    if (status === "creating" || scope.now < availableAt) return view;
+    const earliest = Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS);
+    const shown = settled.restorable;
+    if (shown?.base === view && shown.earliest === earliest && shown.latest === scope.now) return shown.view;
+    const restorable = overlay(view, {
+      EarliestRestorableTime: new Date(earliest),
+      LatestRestorableTime: new Date(scope.now),
+    });
+    if (!kept) return restorable; // a view not kept: its overlays are not either
+    settled.restorable = { base: view, earliest, latest: scope.now, view: Object.freeze(restorable) };
+    return restorable;
   };
+}
+
+/** The settled view with its status laid over: kept (and settled) with a kept view while the status stays. */
+function statusView(settled: SettledView, status: string, kept: boolean): Readonly<DBCluster> {
+  if (settled.withStatus?.Status === status) return settled.withStatus;
+  const view = overlay(settled.view, { Status: status });
+  if (!kept) return view;
+  return (settled.withStatus = settle(view));
 }
 
 /**
@@ -65,6 +87,10 @@ interface SettledView {
   view: Readonly<DBCluster>;
   inputs: SettledInputs;
   members: readonly InstanceRecord[];
+  /** The view with its last status laid over (settled too). */
+  withStatus?: Readonly<DBCluster>;
+  /** The last restorable window laid over `base` (a `withStatus`), frozen, with its times. */
+  restorable?: { base: Readonly<DBCluster>; earliest: number; latest: number; view: DBCluster };
 }
 
 const settledViews = new WeakMap<ClusterRecord, SettledView>();
@@ -99,29 +125,32 @@ function sameInputs(x: SettledInputs, y: SettledInputs): boolean {
   );
 }
 
+/** The record's settled view: the one kept while its inputs hold, else built anew (and kept from its second time). */
 function settledView(
   scope: NeptuneScope,
   inputs: SettledInputs,
   cluster: ClusterRecord,
-  members: InstanceRecord[],
-): Readonly<DBCluster> {
+  members: readonly InstanceRecord[],
+): SettledView {
   const known = settledViews.get(cluster);
   if (
     known &&
     sameInputs(known.inputs, inputs) &&
-    known.members.length === members.length &&
-    known.members.every((member, i) => member === members[i])
+    (known.members === members ||
+      (known.members.length === members.length && known.members.every((member, i) => member === members[i])))
   ) {
     known.inputs = inputs; // the next page compares by identity first
-    return known.view;
+    return known;
   }
   const view = settle(buildSettledView(scope, cluster, members));
-  if (known || describedOnce.has(cluster)) settledViews.set(cluster, { view, inputs, members: [...members] });
+  // A frozen list (membersForShowing's, kept per generation) is compared by identity next time; others are copied.
+  const settled: SettledView = { view, inputs, members: Object.isFrozen(members) ? members : [...members] };
+  if (known || describedOnce.has(cluster)) settledViews.set(cluster, settled);
   else describedOnce.add(cluster);
-  return view;
+  return settled;
 }
 
-function buildSettledView(scope: NeptuneScope, cluster: ClusterRecord, members: InstanceRecord[]): DBCluster {
+function buildSettledView(scope: NeptuneScope, cluster: ClusterRecord, members: readonly InstanceRecord[]): DBCluster {
   const pending = cluster.pending?.identifier
     ? { PendingModifiedValues: { DBClusterIdentifier: cluster.pending.identifier } }
     : {};
@@ -187,7 +216,7 @@ export function responseView(
   scope: NeptuneScope,
   cluster: ClusterRecord,
   started: boolean,
-  members?: InstanceRecord[],
+  members?: readonly InstanceRecord[],
 ): DBCluster {
   const view = clusterView(scope, cluster, members);
   if (!started || view.Status === "deleting" || view.Status === "inaccessible-encryption-credentials") return view;

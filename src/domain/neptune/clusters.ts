@@ -43,8 +43,8 @@ import {
   validWindows,
   type NeptuneScope,
 } from "./lifecycle.js";
-import { applyFilters, listPage } from "./listing.js";
-import { findCluster, membersByCluster, membersOf } from "./lookups.js";
+import { applyFilters, derivedPerGeneration, listPage } from "./listing.js";
+import { findCluster, membersForShowing, membersOf } from "./lookups.js";
 import { clusterParameterGroupFor, instanceParameterGroupFor } from "./parameter-groups.js";
 import { clusterTable, saveCluster, saveInstance, type ClusterRecord, type InstanceRecord } from "./records.js";
 import { checkManualSnapshot, takeManualSnapshot } from "./snapshots.js";
@@ -133,21 +133,29 @@ export function describeClusters(
   scope: NeptuneScope,
   request: DescribeDBClustersMessage,
 ): { DBClusters: DBCluster[]; Marker?: string } {
-  let clusters =
+  const clusters =
     request.DBClusterIdentifier !== undefined
       ? [findCluster(scope, request.DBClusterIdentifier)]
-      : // Only shown: read untracked, so a page costs no re-encoding of the scope's records (Table.peekValues).
-        (clusterTable(scope.store, scope.accountId, scope.region).peekValues() as ClusterRecord[]).sort((x, y) =>
-          x.DBClusterIdentifier.localeCompare(y.DBClusterIdentifier),
-        );
-  clusters = applyFilters(clusters, request.Filters, {
+      : clustersInOrder(clusterTable(scope.store, scope.accountId, scope.region));
+  const shown = applyFilters(clusters, request.Filters, {
     "db-cluster-id": (c) => [c.DBClusterIdentifier, clusterArn(scope.region, scope.accountId, c.DBClusterIdentifier)],
     engine: (c) => [c.Engine],
   });
-  const members = membersByCluster(scope, "reading");
+  const members = membersForShowing(scope);
   const view = clusterViews(scope);
-  return listPage("DBClusters", clusters, request, (c) => view(c, members.get(c.DBClusterIdentifier) ?? []));
+  return listPage("DBClusters", shown, request, (c) => view(c, members.get(c.DBClusterIdentifier) ?? NO_MEMBERS));
 }
+
+/** A cluster without instances: one list for all (frozen, so a kept view compares it by identity). */
+const NO_MEMBERS: readonly InstanceRecord[] = Object.freeze([]);
+
+/**
+ * The scope's clusters in identifier order, only shown: read untracked, so a page costs no re-encoding of the
+ * scope's records, and sorted once per generation of the table, not per request.
+ */
+const clustersInOrder = derivedPerGeneration<ClusterRecord, readonly ClusterRecord[]>((rows) =>
+  [...rows].sort((x, y) => x.DBClusterIdentifier.localeCompare(y.DBClusterIdentifier)),
+);
 
 // ---------------------------------------------------------------------------------------------- modify
 

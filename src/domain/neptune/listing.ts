@@ -1,5 +1,6 @@
 import type { Filter } from "../../generated/neptune.js";
 import { CommonErrors } from "../../protocol/errors.js";
+import type { Table } from "../../state/store.js";
 
 /**
  * How Neptune's Describe* calls list: AWS's `Filters`, and pages of `MaxRecords` items after an opaque `Marker`.
@@ -19,7 +20,7 @@ export interface PageRequest {
  * One page of `items` after `Marker`. The marker is opaque to callers (base64 of the next offset); a marker this
  * server did not issue is *decided*: InvalidParameterValue. MaxRecords out of range gets RDS's own message.
  */
-export function paginate<T>(items: T[], request: PageRequest): { items: T[]; Marker?: string } {
+export function paginate<T>(items: readonly T[], request: PageRequest): { items: T[]; Marker?: string } {
   const max = request.MaxRecords ?? MAX_RECORDS;
   if (max < MIN_RECORDS || max > MAX_RECORDS) {
     throw CommonErrors.invalidParameterValue(
@@ -45,7 +46,7 @@ export function paginate<T>(items: T[], request: PageRequest): { items: T[]; Mar
  */
 export function listPage<K extends string, T, V>(
   key: K,
-  items: T[],
+  items: readonly T[],
   request: PageRequest,
   view: (item: T) => V,
 ): Record<K, V[]> & { Marker?: string } {
@@ -63,7 +64,17 @@ export function applyFilters<T>(
   items: T[],
   filters: Filter[] | undefined,
   supported: Record<string, (item: T) => (string | undefined)[]>,
-): T[] {
+): T[];
+export function applyFilters<T>(
+  items: readonly T[],
+  filters: Filter[] | undefined,
+  supported: Record<string, (item: T) => (string | undefined)[]>,
+): readonly T[];
+export function applyFilters<T>(
+  items: readonly T[],
+  filters: Filter[] | undefined,
+  supported: Record<string, (item: T) => (string | undefined)[]>,
+): readonly T[] {
   if (!filters?.length) return items;
   // A Map, not the literal: a filter named `constructor` or `__proto__` is unknown, not a prototype member. Each
   // filter's values become a set once, so the work is linear in items plus values however many filters arrive.
@@ -84,4 +95,21 @@ export function applyFilters<T>(
  */
 export function refuseFilters(filters: Filter[] | undefined): void {
   applyFilters([], filters, {});
+}
+
+/**
+ * What a listing derives from a table's rows (the rows in identifier order, an index of them), made once per
+ * generation of the table and reused while it stands: derived state, keyed by what it derives from, since the
+ * generation moves on every put, delete and row handed out for writing (Table.generation). Read untracked
+ * (Table.peekValues), like any listing that only shows rows; the caller changes neither the result nor the rows.
+ */
+export function derivedPerGeneration<T, D>(derive: (rows: readonly Readonly<T>[]) => D): (table: Table<T>) => D {
+  const known = new WeakMap<Table<T>, { generation: number; value: D }>();
+  return (table) => {
+    const entry = known.get(table);
+    if (entry?.generation === table.generation) return entry.value;
+    const value = derive(table.peekValues());
+    known.set(table, { generation: table.generation, value });
+    return value;
+  };
 }

@@ -3,6 +3,7 @@ import { neptuneFault } from "../../services/neptune/errors.js";
 import type { Table } from "../../state/store.js";
 import { ownIdentifier } from "./arn.js";
 import type { IdentifierParameter } from "./identifiers.js";
+import { derivedPerGeneration } from "./listing.js";
 import { clusterTable, instanceTable, type ClusterRecord, type InstanceRecord, type Place } from "./records.js";
 
 /**
@@ -59,24 +60,37 @@ export function clusterOf(place: Place, instance: InstanceRecord): ClusterRecord
 
 /**
  * Every cluster's members, in identifier order, by cluster identifier: one pass over the instances, so that a page
- * of many clusters is not a scan of them per cluster. `"reading"`: the members are only shown, never changed, so
- * they are read untracked (Table.peekValues) and a describe costs no re-encoding of them.
+ * of many clusters is not a scan of them per cluster. The rows are handed out for writing (Table.values).
  */
-export function membersByCluster(
-  place: Place,
-  use: "changing" | "reading" = "changing",
-): Map<string, InstanceRecord[]> {
+export function membersByCluster(place: Place): Map<string, InstanceRecord[]> {
+  return groupByCluster(instanceTable(place.store, place.accountId, place.region).values());
+}
+
+/**
+ * The same, for a listing that only shows them (DescribeDBClusters): read untracked (Table.peekValues), so a describe
+ * costs no re-encoding of them, and grouped once per generation of the instance table, not per request.
+ */
+export const membersForShowing: (place: Place) => ReadonlyMap<string, readonly InstanceRecord[]> = (() => {
+  const grouped = derivedPerGeneration<InstanceRecord, ReadonlyMap<string, readonly InstanceRecord[]>>((rows) => {
+    const members = groupByCluster([...rows]);
+    for (const list of members.values()) Object.freeze(list); // shared by every request of this generation
+    return members;
+  });
+  return (place: Place) => grouped(instanceTable(place.store, place.accountId, place.region));
+})();
+
+function groupByCluster(instances: InstanceRecord[]): Map<string, InstanceRecord[]> {
   const members = new Map<string, InstanceRecord[]>();
-  const byId = (x: InstanceRecord, y: InstanceRecord) => x.DBInstanceIdentifier.localeCompare(y.DBInstanceIdentifier);
-  const table = instanceTable(place.store, place.accountId, place.region);
-  const instances = use === "reading" ? (table.peekValues() as InstanceRecord[]) : table.values();
-  for (const instance of instances.sort(byId)) {
+  for (const instance of instances.sort(byInstanceId)) {
     const list = members.get(instance.DBClusterIdentifier) ?? [];
     list.push(instance);
     members.set(instance.DBClusterIdentifier, list);
   }
   return members;
 }
+
+const byInstanceId = (x: InstanceRecord, y: InstanceRecord) =>
+  x.DBInstanceIdentifier.localeCompare(y.DBInstanceIdentifier);
 
 /** The cluster's members, in identifier order. */
 export function membersOf(place: Place, clusterId: string): InstanceRecord[] {

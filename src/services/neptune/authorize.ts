@@ -1,5 +1,5 @@
 import { rdsArn, type RdsResourceType } from "../../domain/neptune/arn.js";
-import { accessDeniedMessage, authorizeByIdentity, baseContext } from "../../policy/index.js";
+import { accessDeniedMessage, authorizeByIdentity } from "../../policy/index.js";
 import { CommonErrors } from "../../protocol/errors.js";
 import type { RequestContext } from "../service.js";
 
@@ -28,6 +28,8 @@ const RESOURCE_MEMBERS: [string, RdsResourceType | "arn"][] = [
   ["SubscriptionName", "es"],
 ];
 
+const NO_CONTEXT = Object.freeze({});
+
 function resourceOf(input: Record<string, unknown>, ctx: RequestContext): string {
   for (const [member, type] of RESOURCE_MEMBERS) {
     const value = input[member];
@@ -51,10 +53,8 @@ export function authorizeNeptune(operation: string, input: Record<string, unknow
   const { principal } = ctx;
   const action = `rds:${operation}`;
   const resource = resourceOf(input, ctx);
-  const context = {
-    ...baseContext(principal),
-    "rds:DatabaseEngine": typeof input.Engine === "string" ? input.Engine : undefined,
-  };
+  // The global keys (aws:PrincipalArn …) are laid under the context by the evaluation itself (evaluatePolicy).
+  const context = typeof input.Engine === "string" ? { "rds:DatabaseEngine": input.Engine } : NO_CONTEXT;
   const result = authorizeByIdentity(principal, action, resource, context);
   if (!result.allowed) throw CommonErrors.accessDenied(accessDeniedMessage(principal, action, resource, result));
 }
