@@ -21,9 +21,10 @@ export interface Table<T> {
    */
   peekValues(): readonly Readonly<T>[];
   /**
-   * A number that changes whenever a row may have changed: on every put and delete, and on every get or values
-   * (rows handed out for writing, which callers may change in place). Equal numbers mean the rows are as they
-   * were: what an index derived from the rows (a due-time index) checks before it trusts itself.
+   * A number that changes whenever a row may have changed: on every put and delete, on every get or values
+   * (rows handed out for writing, which callers may change in place), and when a unit of work commits a change to
+   * a row. Equal numbers mean the rows are as they were: what an index derived from the rows (a due-time index, a
+   * resolved access key) checks before it trusts itself.
    */
   readonly generation: number;
   readonly size: number;
@@ -342,6 +343,9 @@ export class UnitOfWorkStore implements Store {
         if (text === table.committed.get(id)) continue;
         if (text === undefined) table.committed.delete(id);
         else table.committed.set(id, text);
+        // A row changed in place after it was handed out, and after something derived from its table read the
+        // generation: the commit moves it on once more, so no derived value outlives the unit that changed a row.
+        table.generation = this.nextGeneration();
         changes.push({ table: table.name, accountId: table.accountId, region: table.region, id, text });
       }
     }

@@ -62,5 +62,9 @@ export function accessKeyById(iam: IamState, accountId: string, id: string): Acc
  */
 export function recordKeyUse(iam: IamState, id: string, service: string, region: string): void {
   if (!iam.accessKeys().has(id)) return;
-  iam.keyUse.set(id, { date: iam.now(), service, region });
+  const date = iam.now();
+  const use = iam.keyUse.get(id);
+  // A key used again for the same service and region (the usual case) has its date moved on: no record per request.
+  if (use !== undefined && use.service === service && use.region === region) use.date = date;
+  else iam.keyUse.set(id, { date, service, region });
 }
