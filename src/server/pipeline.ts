@@ -78,21 +78,26 @@ const newRequestId = () => idUuid("request");
  * Every request is one unit of work of the store: what it changes is committed (durably, with a data directory)
  * before its answer leaves, and a request answered with an error changes nothing.
  */
-export async function handleRequest(emulator: Emulator, request: RawRequest): Promise<Handled> {
+export function handleRequest(emulator: Emulator, request: RawRequest): Promise<Handled> {
   // Most operations prepare nothing: their route is taken without waiting a turn of the event loop.
   const routed = beforeTurn(emulator, request);
-  const ahead = routed instanceof Promise ? await routed : routed;
-  try {
-    return await emulator.store.transact(() => answer(emulator, request, ahead), succeeded);
-  } catch (caught) {
-    // Only the store throws here (it could not write): nothing was acknowledged.
-    const response = serializeError(emulator, undefined, request, CommonErrors.internalFailure(), newRequestId());
-    return { response, operation: "Unknown", error: caught };
-  }
+  if (routed instanceof Promise) return routed.then((ahead) => inTurn(emulator, request, ahead));
+  return inTurn(emulator, request, routed);
+}
+
+/** The request's unit of work; most answer without waiting, and then no promise is made on the way but the store's. */
+function inTurn(emulator: Emulator, request: RawRequest, ahead: BeforeTurn): Promise<Handled> {
+  return emulator.store
+    .transact(() => answer(emulator, request, ahead), keepsChanges)
+    .catch((caught: unknown) => {
+      // Only the store throws here (it could not write): nothing was acknowledged.
+      const response = serializeError(emulator, undefined, request, CommonErrors.internalFailure(), newRequestId());
+      return { response, operation: "Unknown", error: caught };
+    });
 }
 
 /** A unit of work is kept when its request succeeded: an error answer changes nothing. */
-const succeeded = ({ response }: Handled) => response.status < 400;
+const keepsChanges = ({ response }: Handled) => response.status < 400;
 
 /** A request routed (or refused) before its turn, and what its operation's `prepare` made. */
 type Routing =
@@ -160,15 +165,16 @@ async function prepareInput(
   }
 }
 
-async function answer(emulator: Emulator, request: RawRequest, ahead: BeforeTurn): Promise<Handled> {
+function answer(emulator: Emulator, request: RawRequest, ahead: BeforeTurn): Handled | Promise<Handled> {
   const requestId = newRequestId();
   const routing = ahead.routing;
   if (!routing) {
     // Only Trident's own endpoints are not routed. Their code is loaded on the first such request, with the
     // console's views (admin-paths.ts).
     // The console reads graphs and keys through the emulator's parts (emulator-parts.ts).
-    const [{ handleAdmin }] = await Promise.all([import("./admin.js"), loadEmulatorParts()]);
-    return handleAdmin(emulator, request, requestId);
+    return Promise.all([import("./admin.js"), loadEmulatorParts()]).then(([{ handleAdmin }]) =>
+      handleAdmin(emulator, request, requestId),
+    );
   }
   let route: Route | undefined;
   let principal: Principal | undefined;
@@ -199,22 +205,57 @@ async function answer(emulator: Emulator, request: RawRequest, ahead: BeforeTurn
     };
     route.service.authorize?.(route.operation, input, ctx);
     const result = (handler as (input: unknown, ctx: RequestContext) => unknown)(input, ctx);
-    // Most handlers answer at once: a promise is awaited, a value is not (no extra turn of the microtask queue).
-    const output = result instanceof Promise ? await result : result;
+    // Most handlers answer at once: only a promise is waited for.
+    if (result instanceof Promise) {
+      const routed = route; // the closures below see them as they are now, not as `let`s that may change
+      const caller = principal;
+      return result.then(
+        (output) => answered(emulator, request, routed, caller, output, requestId),
+        (caught: unknown) => refused(emulator, request, routed, caller, caught, requestId),
+      );
+    }
+    return answered(emulator, request, route, principal, result, requestId);
+  } catch (caught) {
+    return refused(emulator, request, route, principal, caught, requestId);
+  }
+}
+
+/** The handler's output, serialized; a failure to serialize is the request's failure. */
+function answered(
+  emulator: Emulator,
+  request: RawRequest,
+  route: Route,
+  principal: Principal,
+  output: unknown,
+  requestId: string,
+): Handled {
+  try {
     return {
       response: serializeOutput(route, output, requestId),
       operation: route.operation,
       accountId: principal.accountId,
     };
   } catch (caught) {
-    const error = caught instanceof AwsError ? caught : CommonErrors.internalFailure();
-    return {
-      response: serializeError(emulator, route, request, error, requestId),
-      operation: route?.operation ?? "Unknown",
-      accountId: principal?.accountId,
-      error: caught instanceof AwsError ? undefined : caught,
-    };
+    return refused(emulator, request, route, principal, caught, requestId);
   }
+}
+
+/** A failure in the routed service's error envelope; anything but an AwsError is an InternalFailure. */
+function refused(
+  emulator: Emulator,
+  request: RawRequest,
+  route: Route | undefined,
+  principal: Principal | undefined,
+  caught: unknown,
+  requestId: string,
+): Handled {
+  const error = caught instanceof AwsError ? caught : CommonErrors.internalFailure();
+  return {
+    response: serializeError(emulator, route, request, error, requestId),
+    operation: route?.operation ?? "Unknown",
+    accountId: principal?.accountId,
+    error: caught instanceof AwsError ? undefined : caught,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- route
