@@ -23,7 +23,8 @@ export interface SignedRequestParts {
 export interface SigV4Credentials {
   accessKeyId: string;
   signature: string;
-  signedHeaders: string[];
+  /** Shared by the requests that send the same SignedHeaders text: read only. */
+  signedHeaders: readonly string[];
   scope: { date: string; region: string; service: string };
   /** yyyyMMddTHHmmssZ */
   amzDate: string;
@@ -271,7 +272,7 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
       `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
     );
   }
-  const signedHeaders = raw.signedHeaders.split(";");
+  const signedHeaders = signedHeaderList(raw.signedHeaders);
   // SigV4 requires the host header to be signed [AWS SigV4: "the host header must be included as a signed
   // header"]; otherwise a signature could be replayed against another endpoint. AWS answers SignatureDoesNotMatch.
   if (!signedHeaders.includes("host")) return fail("mismatch", HOST_NOT_SIGNED_MESSAGE);
@@ -295,6 +296,21 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
   if (raw.sessionToken !== undefined) credentials.sessionToken = raw.sessionToken;
   return credentials;
 }
+
+/**
+ * SignedHeaders as a list. A client sends the same text request after request: the last one's list is kept, frozen
+ * (a parse of the text alone, never of what it verifies).
+ */
+function signedHeaderList(text: string): readonly string[] {
+  if (text !== lastSignedHeaders) {
+    lastSignedHeaderList = Object.freeze(text.split(";"));
+    lastSignedHeaders = text;
+  }
+  return lastSignedHeaderList;
+}
+
+let lastSignedHeaders = "";
+let lastSignedHeaderList: readonly string[] = Object.freeze([""]);
 
 /** `keyid/date/region/service/term`: exactly five parts, none empty; found by positions, without a split. */
 function credentialParts(credential: string): [string, string, string, string, string] | undefined {
@@ -501,7 +517,7 @@ function comparePairs(a: [string, string], b: [string, string]): number {
   return 0;
 }
 
-function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: string[]): string {
+function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: readonly string[]): string {
   let out = "";
   for (const name of signedHeaders) {
     const value = headers[name.toLowerCase()];
