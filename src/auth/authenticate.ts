@@ -28,6 +28,8 @@ export function authenticate(
   signingName: string,
   /** The operation is one the model marks `authtype: none` (AssumeRoleWithWebIdentity, AssumeRoleWithSAML). */
   unsigned = false,
+  /** The emulator's time of the request, when the caller has it already (the pipeline's, shared with its handler). */
+  now: Date = emulator.clock.now(),
 ): { principal: Principal; region: string } {
   if ("kind" in creds) {
     // Called without credentials: the token or assertion in the request is the proof [M-STS: `authtype: none`].
@@ -50,12 +52,12 @@ export function authenticate(
   // A long-term (AKIA…) key with any session token, or a temporary key with another one, is an invalid token:
   // AWS answers InvalidClientTokenId "The security token included in the request is invalid." [aws-behaviour §1.4].
   if (creds.sessionToken !== owner.sessionToken) return refuse(protocol, { kind: "unknown-key" });
-  if (owner.expiration && emulator.clock.now() >= owner.expiration) return refuse(protocol, { kind: "expired-token" });
+  if (owner.expiration && now >= owner.expiration) return refuse(protocol, { kind: "expired-token" });
   if (!emulator.relaxedAuth) {
     const failure = verifySigV4(request, creds, owner.secretAccessKey, emulator.signatureClock.now());
     if (failure) return refuse(protocol, failure);
   }
-  emulator.identities.recordKeyUse(creds.accessKeyId, signingName, region);
+  emulator.identities.recordKeyUse(creds.accessKeyId, signingName, region, now.getTime());
   return { principal: owner.principal, region };
 }
 

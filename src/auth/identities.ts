@@ -202,8 +202,8 @@ export class IdentityRegistry {
   }
 
   /** Records a key's successful use (GetAccessKeyLastUsed); temporary keys are not IAM's. */
-  recordKeyUse(accessKeyId: string, service: string, region: string): void {
-    recordKeyUse(this.iam, accessKeyId, service, region);
+  recordKeyUse(accessKeyId: string, service: string, region: string, at?: number): void {
+    recordKeyUse(this.iam, accessKeyId, service, region, at);
   }
 
   role(arn: string): Role | undefined {

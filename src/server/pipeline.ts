@@ -182,6 +182,7 @@ function answer(emulator: Emulator, request: RawRequest, ahead: BeforeTurn): Han
     if ("failure" in routing) throw routing.failure;
     const { signed, credentials } = routing;
     route = routing.route;
+    const now = emulator.clock.now();
     const auth = authenticate(
       emulator,
       signed,
@@ -189,6 +190,7 @@ function answer(emulator: Emulator, request: RawRequest, ahead: BeforeTurn): Han
       route.protocol,
       route.service.model.metadata.signingName ?? route.service.model.metadata.endpointPrefix,
       route.service.model.operations[route.operation]?.authtype === "none",
+      now,
     );
     principal = auth.principal;
     const { input, extensions } = readInput(route, request.body);
@@ -198,7 +200,7 @@ function answer(emulator: Emulator, request: RawRequest, ahead: BeforeTurn): Han
       requestId,
       principal,
       region: auth.region,
-      now: emulator.clock.now(),
+      now,
       emulator,
       extensions,
       prepared: ahead.prepared,
