@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +26,13 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  * Usage: npm run bench:compare -- [--other NAME=URL]… [--seconds 5] [--warmup 1] [--rounds 1] [--connections 32]
  *        [--threads 2] [--load wrk|node] [--only describe|caller|kms] [--trident URL (a running `trident serve`,
  *        e.g. profiled)]
+ *        [--calibrate 5,12 (bare servers that also spin N µs per request)]
  * With `--rounds N` the endpoints take turns N times and each one's best round makes the ratio.
+ * Each server started here has its CPU per request printed (Linux: its utime + stime from /proc/PID/stat around
+ * each measured run, divided by the requests answered; the lowest of the rounds): the figure that a shared machine's
+ * load disturbs least. A `--trident URL` server is not this process's child: its CPU is not measured.
+ * `--calibrate 5,12` adds a row per workload for the bare server spinning 5 µs, then 12 µs, per request: what a
+ * fixed cost per request does to the ratio on the machine measured.
  * e.g. with moto: python3 -m moto.server -p 5000 & npm run bench:compare -- --other moto=http://127.0.0.1:5000
  */
 const { values } = parseArgs({
@@ -39,6 +46,7 @@ const { values } = parseArgs({
     load: { type: "string" },
     only: { type: "string", multiple: true },
     trident: { type: "string" },
+    calibrate: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -47,6 +55,14 @@ const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 const useWrk = values.load ? values.load === "wrk" : wrkInstalled();
 const CLUSTERS = 20;
+const calibrations = (values.calibrate ?? "")
+  .split(",")
+  .filter((each) => each.trim() !== "")
+  .map((each) => {
+    const micros = Number(each);
+    if (!(micros > 0)) throw new Error(`--calibrate takes µs per request, e.g. 5,12; got ${each}`);
+    return micros;
+  });
 
 interface Target {
   name: string;
@@ -125,16 +141,50 @@ const kindOf = (prepared: PreparedRequest) => prepared.headers["x-amz-target"] ?
  * The steady state: the same load for `--warmup` seconds first, not counted, so that each server is measured with
  * its code compiled (the bare server's little code warms at once; Trident's would pay its JIT in its figure).
  */
-async function measure(endpoint: string, requests: PreparedRequest[]): Promise<{ perSecond: number; errors: number }> {
+async function measure(endpoint: string, requests: PreparedRequest[], pid: number | undefined): Promise<Measured> {
   if (warmupSeconds > 0) await load(endpoint, requests, warmupSeconds);
-  return load(endpoint, requests, seconds);
+  const before = pid === undefined ? undefined : cpuTicks(pid);
+  const result = await load(endpoint, requests, seconds);
+  if (before === undefined || result.requests === 0) return result;
+  const after = cpuTicks(pid!);
+  if (after === undefined) return result;
+  const perRequest = (ticks: number) => (ticks * 1e6) / TICKS_PER_SECOND / result.requests;
+  return {
+    ...result,
+    cpu: { user: perRequest(after.user - before.user), system: perRequest(after.system - before.system) },
+  };
 }
 
-async function load(
-  endpoint: string,
-  requests: PreparedRequest[],
-  forSeconds: number,
-): Promise<{ perSecond: number; errors: number }> {
+interface Measured {
+  perSecond: number;
+  requests: number;
+  errors: number;
+  /** The server's CPU µs per request answered, in user and kernel mode (Linux, a child of this process only). */
+  cpu?: { user: number; system: number };
+}
+
+/** The kernel's clock ticks per second, the unit of /proc/PID/stat's times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** A process's CPU time so far (utime, stime: proc(5) fields 14 and 15), or undefined where there is no /proc. */
+function cpuTicks(pid: number): { user: number; system: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Field 2, the command's name, is in parentheses and may hold spaces: the fields are counted after it.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { user: Number(fields[11]), system: Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(endpoint: string, requests: PreparedRequest[], forSeconds: number): Promise<Measured> {
   if (useWrk) return runWrk(endpoint, requests, { connections, threads: Number(values.threads), seconds: forSeconds });
   return runLoad(
     { endpoint, concurrency: connections, requests: Number.MAX_SAFE_INTEGER, durationMs: forSeconds * 1000 },
@@ -151,6 +201,8 @@ const workloads = WORKLOADS.filter((w) => !values.only || values.only.includes(w
 
 const trident = values.trident ? { endpoint: values.trident, child: undefined } : await startChildServer("trident");
 let bare: Awaited<ReturnType<typeof startChildServer>> | undefined;
+/** The calibration servers: the bare one spinning N µs per request, by their row's name. */
+const calibrated = new Map<string, Awaited<ReturnType<typeof startChildServer>>>();
 try {
   const targets: Target[] = [{ name: "trident", endpoint: trident.endpoint }, ...others];
   // Every endpoint's requests are prepared (and its state seeded) before anything is measured.
@@ -171,6 +223,8 @@ try {
   const file = join(mkdtempSync(join(tmpdir(), "trident-compare-")), "responses.json");
   writeFileSync(file, JSON.stringify(recorded));
   bare = await startChildServer("bare", [file]);
+  for (const micros of calibrations)
+    calibrated.set(`bare+${micros}µs`, await startChildServer("bare", [file, String(micros)]));
 
   console.log(
     `load: ${useWrk ? `wrk, ${values.threads} threads` : "node (bench/lib/load.ts)"}, ${connections} connections, ${seconds}s per endpoint after ${warmupSeconds}s of warm-up`,
@@ -178,31 +232,52 @@ try {
   for (const [name, byTarget] of prepared) {
     /** Each endpoint's best round: on a shared machine a round can only lose to others' load, never gain. */
     const figures = new Map<string, number>();
-    const run = async (target: string, endpoint: string, requests: PreparedRequest[] | Error | undefined) => {
+    /** Each server's lowest CPU per request over the rounds (with the same reasoning as the best throughput). */
+    const cpuFigures = new Map<string, number>();
+    const run = async (
+      target: string,
+      endpoint: string,
+      requests: PreparedRequest[] | Error | undefined,
+      pid?: number,
+    ) => {
       if (requests instanceof Error || requests === undefined) {
         console.log(`  ${name.padEnd(9)} ${target.padEnd(10)} not measured: ${requests?.message ?? "no requests"}`);
         return;
       }
-      const result = await measure(endpoint, requests);
+      const result = await measure(endpoint, requests, pid);
       figures.set(target, Math.max(figures.get(target) ?? 0, result.perSecond));
+      let cpu = "";
+      if (result.cpu) {
+        const total = result.cpu.user + result.cpu.system;
+        cpuFigures.set(target, Math.min(cpuFigures.get(target) ?? Infinity, total));
+        cpu = `, CPU ${total.toFixed(1)} µs/req (user ${result.cpu.user.toFixed(1)}, sys ${result.cpu.system.toFixed(1)})`;
+      }
       console.log(
         `  ${name.padEnd(9)} ${target.padEnd(10)} ${Math.round(result.perSecond).toString().padStart(7)} req/s` +
+          cpu +
           (result.errors ? `  (${result.errors} errors)` : ""),
       );
     };
     // Rounds alternate the endpoints, so that a burst of load elsewhere does not fall on one of them only.
     for (let round = 0; round < rounds; round++) {
-      await run("trident", trident.endpoint, byTarget.get("trident"));
-      await run("bare", bare.endpoint, byTarget.get("trident"));
+      await run("trident", trident.endpoint, byTarget.get("trident"), trident.child?.pid);
+      await run("bare", bare.endpoint, byTarget.get("trident"), bare.child.pid);
+      for (const [row, server] of calibrated)
+        await run(row, server.endpoint, byTarget.get("trident"), server.child.pid);
       for (const other of others) await run(other.name, other.endpoint, byTarget.get(other.name));
     }
     if (rounds > 1)
-      for (const [target, best] of figures)
+      for (const [target, best] of figures) {
+        const cpu = cpuFigures.get(target);
         console.log(
-          `  ${name.padEnd(9)} ${target.padEnd(10)} ${Math.round(best).toString().padStart(7)} req/s, best of ${rounds}`,
+          `  ${name.padEnd(9)} ${target.padEnd(10)} ${Math.round(best).toString().padStart(7)} req/s, best of ${rounds}` +
+            (cpu === undefined ? "" : `; CPU ${cpu.toFixed(1)} µs/req, lowest of ${rounds}`),
         );
+      }
     const own = figures.get("trident")!;
     const ratios = [`trident/bare ${((own / figures.get("bare")!) * 100).toFixed(1)}%`];
+    for (const row of calibrated.keys())
+      ratios.push(`${row}/bare ${((figures.get(row)! / figures.get("bare")!) * 100).toFixed(1)}%`);
     for (const other of others) {
       const theirs = figures.get(other.name);
       if (theirs) ratios.push(`trident/${other.name} ${(own / theirs).toFixed(1)}×`);
@@ -211,5 +286,6 @@ try {
   }
 } finally {
   bare?.child.kill();
+  for (const server of calibrated.values()) server.child.kill();
   trident.child?.kill();
 }

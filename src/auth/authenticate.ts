@@ -28,20 +28,18 @@ export function authenticate(
   signingName: string,
   /** The operation is one the model marks `authtype: none` (AssumeRoleWithWebIdentity, AssumeRoleWithSAML). */
   unsigned = false,
+  /** The emulator's time of the request, when the caller has it already (the pipeline's, shared with its handler). */
+  now: Date = emulator.clock.now(),
 ): { principal: Principal; region: string } {
-  const fail = (failure: SigV4Failure | CredentialFailure): never => {
-    const { code, status, message } = authErrorFor(protocol, failure);
-    throw new AwsError(code, message, status);
-  };
   if ("kind" in creds) {
     // Called without credentials: the token or assertion in the request is the proof [M-STS: `authtype: none`].
     if (unsigned && creds.kind === "missing") return { principal: ANONYMOUS, region: UNSIGNED_REGION };
     if (emulator.relaxedAuth && creds.kind === "missing")
       return { principal: rootPrincipal(emulator.defaultAccount), region: UNSIGNED_REGION };
-    return fail(creds);
+    return refuse(protocol, creds);
   }
   const scopeFailure = checkCredentialScope(creds.scope, signingName);
-  if (scopeFailure) return fail(scopeFailure);
+  if (scopeFailure) return refuse(protocol, scopeFailure);
   const { region } = creds.scope;
 
   // Keys the emulator issued or was configured with keep their own identity in every mode.
@@ -49,18 +47,24 @@ export function authenticate(
   if (!owner) {
     if (emulator.relaxedAuth && !emulator.identities.wasIssued(creds.accessKeyId))
       return { principal: rootPrincipal(relaxedAccount(emulator, creds.accessKeyId)), region };
-    return fail({ kind: "unknown-key" });
+    return refuse(protocol, { kind: "unknown-key" });
   }
   // A long-term (AKIA…) key with any session token, or a temporary key with another one, is an invalid token:
   // AWS answers InvalidClientTokenId "The security token included in the request is invalid." [aws-behaviour §1.4].
-  if (creds.sessionToken !== owner.sessionToken) return fail({ kind: "unknown-key" });
-  if (owner.expiration && emulator.clock.now() >= owner.expiration) return fail({ kind: "expired-token" });
+  if (creds.sessionToken !== owner.sessionToken) return refuse(protocol, { kind: "unknown-key" });
+  if (owner.expiration && now >= owner.expiration) return refuse(protocol, { kind: "expired-token" });
   if (!emulator.relaxedAuth) {
     const failure = verifySigV4(request, creds, owner.secretAccessKey, emulator.signatureClock.now());
-    if (failure) return fail(failure);
+    if (failure) return refuse(protocol, failure);
   }
-  emulator.identities.recordKeyUse(creds.accessKeyId, signingName, region);
+  emulator.identities.recordKeyUse(creds.accessKeyId, signingName, region, now.getTime());
   return { principal: owner.principal, region };
+}
+
+/** The request is refused with the protocol's error for `failure`. */
+function refuse(protocol: "query" | "json", failure: SigV4Failure | CredentialFailure): never {
+  const { code, status, message } = authErrorFor(protocol, failure);
+  throw new AwsError(code, message, status);
 }
 
 /**

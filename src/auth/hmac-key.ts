@@ -40,7 +40,8 @@ export class HmacKey {
     const fits = message.length * 3 <= MESSAGE_ROOM; // UTF-8 takes at most 3 bytes per UTF-16 unit
     const block = fits ? inner : Buffer.concat([inner.subarray(0, BLOCK), Buffer.from(message)]);
     const length = fits ? BLOCK + inner.write(message, BLOCK) : block.length;
-    crypto.hash("sha256", block.subarray(0, length), "buffer").copy(outer, BLOCK);
+    // The inner digest as a "binary" (latin1) string, one byte per character, written into place: no Buffer made per message.
+    outer.write(crypto.hash("sha256", block.subarray(0, length), "binary"), BLOCK, "binary");
     return crypto.hash("sha256", outer, "hex");
   }
 }

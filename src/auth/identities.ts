@@ -7,6 +7,7 @@ import { IamState, nameKey, parseIamArn } from "../domain/iam/state.js";
 import type { PolicyDocument } from "../policy/types.js";
 import type { Clock } from "../state/clock.js";
 import { MemoryStore, type Store, type Table } from "../state/store.js";
+import { DerivedCache } from "./derived-cache.js";
 import { ExpiryQueue } from "./expiry-queue.js";
 import { randomId, randomSecret } from "./ids.js";
 import type { Principal } from "./principal.js";
@@ -75,6 +76,14 @@ export class IdentityRegistry {
   readonly #dropOrder = new ExpiryQueue();
   readonly #config: TridentConfig;
   readonly #fingerprint: string;
+  /** The seed marker's table, and its generation when the seed was last found in place (see seeded()). */
+  readonly #seedTable: Table<unknown>;
+  #seededAt = NaN;
+  /**
+   * Access keys resolved, by id: a key's owner and policies are read from several tables and parsed documents; they
+   * are rebuilt only when one of those tables changed (derived-cache.ts), so a changed policy applies at once.
+   */
+  readonly #owners = new DerivedCache<ResolvedKey>(RESOLVED_KEYS_KEPT);
 
   constructor(
     config: TridentConfig,
@@ -88,6 +97,7 @@ export class IdentityRegistry {
     this.#fingerprint = configFingerprint(config);
     this.#configAccounts = new Set(Object.keys(config.accounts));
     this.#temporary = store.table(TEMPORARY_CREDENTIALS_TABLE, GLOBAL_SCOPE, GLOBAL_SCOPE);
+    this.#seedTable = this.iam.seedMarker();
     // Once at start: a durable store may hold credentials from a previous run.
     for (const record of this.#temporary.values()) this.#dropOrder.push(record.accessKeyId, dropTime(record));
     this.seeded();
@@ -95,7 +105,11 @@ export class IdentityRegistry {
 
   /** IAM's state, seeded from the configuration if it is not (at start, and after a reset cleared it). */
   seeded(): IamState {
-    ensureSeeded(this.iam, this.#config, this.#fingerprint);
+    // Asked at every request: the marker is looked at again only when its table changed (a reset, an import).
+    if (this.#seedTable.generation !== this.#seededAt) {
+      ensureSeeded(this.iam, this.#config, this.#fingerprint);
+      this.#seededAt = this.#seedTable.generation;
+    }
     return this.iam;
   }
 
@@ -117,13 +131,25 @@ export class IdentityRegistry {
 
   resolveAccessKey(accessKeyId: string): KeyOwner | undefined {
     const iam = this.seeded();
-    const key = iam.accessKeys().peek(accessKeyId);
+    const resolved = this.#owners.get(accessKeyId) ?? this.#resolve(iam, accessKeyId);
+    if (resolved.owner === undefined) return undefined;
+    // Past its retention it is unknown; the row itself goes when credentials are next issued (a lookup is part of
+    // a request that is then refused, and a refused request changes nothing).
+    if (resolved.dropTime !== undefined && resolved.dropTime <= this.clock.now().getTime()) return undefined;
+    return resolved.owner;
+  }
+
+  /** What an access key id resolves to now, kept with the tables it was read from. */
+  #resolve(iam: IamState, accessKeyId: string): ResolvedKey {
+    const keys = iam.accessKeys();
+    const key = keys.peek(accessKeyId);
     if (key) {
+      const readFrom = [keys, ...this.#policyTables(key.accountId)];
       // An inactive key is refused as an unknown one: InvalidClientTokenId, "The security token included in the
       // request is invalid." [IAM User Guide, managing access keys: "Inactive … cannot be used"].
-      if (key.Status !== "Active") return undefined;
+      if (key.Status !== "Active") return this.#owners.set(accessKeyId, {}, readFrom);
       const user = iam.users(key.accountId).peek(nameKey(key.UserName));
-      if (!user) return undefined;
+      if (!user) return this.#owners.set(accessKeyId, {}, readFrom);
       const principal: Principal = {
         accountId: key.accountId,
         arn: user.Arn,
@@ -131,20 +157,28 @@ export class IdentityRegistry {
         kind: "user",
         ...userPolicies(iam, key.accountId, user),
       };
-      return { secretAccessKey: key.SecretAccessKey, principal };
+      const owner = { secretAccessKey: key.SecretAccessKey, principal: frozen(principal) };
+      return this.#owners.set(accessKeyId, { owner: Object.freeze(owner) }, readFrom);
     }
-    const temporary = this.#temporary.get(accessKeyId);
-    if (temporary === undefined) return undefined;
-    // Past its retention it is unknown; the row itself goes when credentials are next issued (a lookup is part of
-    // a request that is then refused, and a refused request changes nothing).
-    if (dropTime(temporary) <= this.clock.now().getTime()) return undefined;
+    const temporary = this.#temporary.peek(accessKeyId);
+    if (temporary === undefined) return this.#owners.set(accessKeyId, {}, [keys, this.#temporary]);
     const { secretAccessKey, principal, sessionToken, expiration } = temporary;
-    return {
+    const arn = sessionIdentityArn(principal);
+    const parsed = arn === undefined ? undefined : parseIamArn(arn);
+    const owner: KeyOwner = {
       secretAccessKey,
-      principal: { ...principal, ...this.#currentPolicies(principal) },
+      principal: frozen({ ...principal, ...this.#currentPolicies(principal) }),
       sessionToken,
       expiration: new Date(expiration),
     };
+    const readFrom = [keys, this.#temporary, ...(parsed ? this.#policyTables(parsed.accountId) : [])];
+    return this.#owners.set(accessKeyId, { owner: Object.freeze(owner), dropTime: dropTime(temporary) }, readFrom);
+  }
+
+  /** The tables a principal's policies are read from in an account (effective.ts). */
+  #policyTables(accountId: string): Table<unknown>[] {
+    const iam = this.iam;
+    return [iam.users(accountId), iam.groups(accountId), iam.roles(accountId), iam.policies(accountId)];
   }
 
   /**
@@ -154,7 +188,7 @@ export class IdentityRegistry {
    */
   #currentPolicies(principal: Principal): Pick<Principal, "identityPolicies" | "permissionsBoundary"> {
     const iam = this.iam;
-    const arn = principal.kind === "assumed-role" ? principal.roleArn : (principal.federatedBy ?? principal.arn);
+    const arn = sessionIdentityArn(principal);
     if (principal.kind === "root" || arn === `arn:aws:iam::${principal.accountId}:root`) return {};
     const parsed = arn === undefined ? undefined : parseIamArn(arn);
     if (parsed?.kind === "role") {
@@ -168,8 +202,8 @@ export class IdentityRegistry {
   }
 
   /** Records a key's successful use (GetAccessKeyLastUsed); temporary keys are not IAM's. */
-  recordKeyUse(accessKeyId: string, service: string, region: string): void {
-    recordKeyUse(this.iam, accessKeyId, service, region);
+  recordKeyUse(accessKeyId: string, service: string, region: string, at?: number): void {
+    recordKeyUse(this.iam, accessKeyId, service, region, at);
   }
 
   role(arn: string): Role | undefined {
@@ -254,6 +288,29 @@ export class IdentityRegistry {
     }
   }
 }
+
+/** The IAM identity whose policies a session has: its role, its federating user, or its user. */
+function sessionIdentityArn(principal: Principal): string | undefined {
+  return principal.kind === "assumed-role" ? principal.roleArn : (principal.federatedBy ?? principal.arn);
+}
+
+/**
+ * A resolved principal is shared by every request signed with its key until its tables change: frozen, so that no
+ * handler can change what the next request sees.
+ */
+function frozen(principal: Principal): Principal {
+  if (principal.identityPolicies) Object.freeze(principal.identityPolicies);
+  return Object.freeze(principal);
+}
+
+/** An access key id resolved: its owner (none: unknown, inactive, or its user gone), and a session's drop time. */
+interface ResolvedKey {
+  owner?: KeyOwner;
+  dropTime?: number;
+}
+
+/** *Decided*: access keys resolved and kept at once; more start the cache again (a key costs a few µs to resolve). */
+const RESOLVED_KEYS_KEPT = 10_000;
 
 /** When a temporary credential is dropped: a day after it expires. */
 function dropTime(record: TemporaryCredentialsRecord): number {

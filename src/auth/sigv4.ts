@@ -23,7 +23,8 @@ export interface SignedRequestParts {
 export interface SigV4Credentials {
   accessKeyId: string;
   signature: string;
-  signedHeaders: string[];
+  /** Shared by the requests that send the same SignedHeaders text: read only. */
+  signedHeaders: readonly string[];
   scope: { date: string; region: string; service: string };
   /** yyyyMMddTHHmmssZ */
   amzDate: string;
@@ -48,6 +49,7 @@ export interface AuthError {
 }
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
+const ALGORITHM_PREFIX = ALGORITHM + " ";
 const SCOPE_TERMINATOR = "aws4_request";
 const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 const EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -121,34 +123,50 @@ interface AuthorizationParams {
   Signature?: string;
 }
 
-const AUTHORIZATION_PARAM_NAMES = new Set(["Credential", "SignedHeaders", "Signature"]);
-
 /**
  * `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; another algorithm yields no parameters. A part
  * without `=` is refused in AWS's words (IncompleteSignature "'…' not a valid key=value pair (missing
  * equal-sign) in Authorization header: '…'.", iann0036/cloud9-sync#10). *Decided*: a parameter given twice is
  * refused too, never last-wins: two credentials or signatures in one header make the request ambiguous.
+ * Read by positions (every signed request has one): no array of parts, and each parameter stored by its own name.
  */
 function parseAuthorizationParams(authorization: string): AuthorizationParams | SigV4Failure {
   const params: AuthorizationParams = {};
-  if (!authorization.startsWith(ALGORITHM + " ")) return params;
-  for (const part of authorization.slice(ALGORITHM.length + 1).split(",")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) {
-      if (part.trim() === "") continue;
-      return fail(
-        "incomplete",
-        `'${part.trim()}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
-      );
+  if (!authorization.startsWith(ALGORITHM_PREFIX)) return params;
+  for (let start = ALGORITHM_PREFIX.length; start <= authorization.length;) {
+    let end = authorization.indexOf(",", start);
+    if (end < 0) end = authorization.length;
+    const eq = authorization.indexOf("=", start);
+    if (eq < 0 || eq > end) {
+      const part = authorization.slice(start, end).trim();
+      if (part !== "")
+        return fail(
+          "incomplete",
+          `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
+        );
+    } else {
+      const name = authorization.slice(start, eq).trim();
+      const value = authorization.slice(eq + 1, end).trim();
+      let refused: SigV4Failure | undefined;
+      if (name === "Credential") refused = setOnce(params, "Credential", value);
+      else if (name === "SignedHeaders") refused = setOnce(params, "SignedHeaders", value);
+      else if (name === "Signature") refused = setOnce(params, "Signature", value);
+      if (refused) return refused;
     }
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (!AUTHORIZATION_PARAM_NAMES.has(name)) continue;
-    const key = name as keyof AuthorizationParams;
-    if (params[key] !== undefined) return fail("incomplete", duplicateParameterMessage(name, "Authorization header"));
-    if (value !== "") params[key] = value;
+    start = end + 1;
   }
   return params;
+}
+
+/** Stores an Authorization parameter, or refuses it when it was given already; an empty one counts as absent. */
+function setOnce(
+  params: AuthorizationParams,
+  name: keyof AuthorizationParams,
+  value: string,
+): SigV4Failure | undefined {
+  if (params[name] !== undefined) return fail("incomplete", duplicateParameterMessage(name, "Authorization header"));
+  if (value !== "") params[name] = value;
+  return undefined;
 }
 
 function duplicateParameterMessage(name: string, where: string): string {
@@ -240,21 +258,21 @@ interface RawCredentialFields {
 
 /** Shared by both forms: validates the credential scope and the timestamp. */
 function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4Failure {
-  const parts = raw.credential.split("/");
-  if (parts.length !== 5 || parts.some((part) => part === "")) {
+  const parts = credentialParts(raw.credential);
+  if (parts === undefined) {
     return fail(
       "incomplete",
       `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${raw.credential}'`,
     );
   }
-  const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
+  const [accessKeyId, date, region, service, terminator] = parts;
   if (terminator !== SCOPE_TERMINATOR) {
     return fail(
       "incomplete",
       `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
     );
   }
-  const signedHeaders = raw.signedHeaders.split(";");
+  const signedHeaders = signedHeaderList(raw.signedHeaders);
   // SigV4 requires the host header to be signed [AWS SigV4: "the host header must be included as a signed
   // header"]; otherwise a signature could be replayed against another endpoint. AWS answers SignatureDoesNotMatch.
   if (!signedHeaders.includes("host")) return fail("mismatch", HOST_NOT_SIGNED_MESSAGE);
@@ -277,6 +295,38 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
   };
   if (raw.sessionToken !== undefined) credentials.sessionToken = raw.sessionToken;
   return credentials;
+}
+
+/**
+ * SignedHeaders as a list. A client sends the same text request after request: the last one's list is kept, frozen
+ * (a parse of the text alone, never of what it verifies).
+ */
+function signedHeaderList(text: string): readonly string[] {
+  if (text !== lastSignedHeaders) {
+    lastSignedHeaderList = Object.freeze(text.split(";"));
+    lastSignedHeaders = text;
+  }
+  return lastSignedHeaderList;
+}
+
+let lastSignedHeaders = "";
+let lastSignedHeaderList: readonly string[] = Object.freeze([""]);
+
+/** `keyid/date/region/service/term`: exactly five parts, none empty; found by positions, without a split. */
+function credentialParts(credential: string): [string, string, string, string, string] | undefined {
+  const a = credential.indexOf("/");
+  const b = credential.indexOf("/", a + 1);
+  const c = credential.indexOf("/", b + 1);
+  const d = credential.indexOf("/", c + 1);
+  if (a < 1 || b <= a + 1 || c <= b + 1 || d <= c + 1 || d + 1 >= credential.length) return undefined;
+  if (credential.indexOf("/", d + 1) >= 0) return undefined;
+  return [
+    credential.slice(0, a),
+    credential.slice(a + 1, b),
+    credential.slice(b + 1, c),
+    credential.slice(c + 1, d),
+    credential.slice(d + 1),
+  ];
 }
 
 /** ISO-8601 basic (X-Amz-Date) or, failing that, an HTTP date (the `Date` header). */
@@ -309,24 +359,37 @@ function digitsAt(value: string, start: number, end: number): number {
   return n;
 }
 
-/** A date of the basic shape, or undefined when it names no real instant (20260231T…, hour 24, year 0042). */
+/**
+ * A date of the basic shape, or undefined when it names no real instant (20260231T…, hour 24, second 60, year
+ * 0042: Date.UTC would roll the first ones over and read years 0-99 as 19xx). Checked by arithmetic, not by
+ * reading a Date's fields back: every signed request has one.
+ */
 function parseAmzDate(value: string): Date | undefined {
   const year = digitsAt(value, 0, 4);
-  const month = digitsAt(value, 4, 6) - 1;
+  const month = digitsAt(value, 4, 6);
   const day = digitsAt(value, 6, 8);
   const hour = digitsAt(value, 9, 11);
   const minute = digitsAt(value, 11, 13);
   const second = digitsAt(value, 13, 15);
-  const date = new Date(Date.UTC(year, month, day, hour, minute, second));
-  // Date.UTC rolls 20260231 over into March and reads years 0-99 as 19xx: reading the fields back rejects both.
   const exact =
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second;
-  return exact ? date : undefined;
+    year >= 100 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59;
+  return exact ? new Date(Date.UTC(year, month - 1, day, hour, minute, second)) : undefined;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The days of `month` (1-12) of `year`, in the proleptic Gregorian calendar that Date uses. */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return leap ? 29 : 28;
 }
 
 function formatAmzDate(date: Date): string {
@@ -356,14 +419,26 @@ export function verifySigV4(
   if (creds.signature.length !== SIGNATURE_HEX_LENGTH) return fail("mismatch", MISMATCH_MESSAGE);
 
   const signingKey = signingKeyFor(secretAccessKey, creds.scope);
-  const scope = `${creds.scope.date}/${creds.scope.region}/${creds.scope.service}/${SCOPE_TERMINATOR}`;
   const canonicalPrefix = canonicalRequestWithoutPayload(req, creds);
-  for (const payloadHash of payloadHashCandidates(req, creds)) {
-    const canonicalRequest = canonicalPrefix + payloadHash;
-    const stringToSign = `${ALGORITHM}\n${creds.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-    if (sameHex(signingKey.hex(stringToSign), creds.signature)) return undefined;
-  }
+  // The payload hash is always computed from the body rather than taken from `x-amz-content-sha256`: trusting the
+  // header would let a signed request carry a different body. A client that signed the header's value signed the
+  // same hash, so honest requests still verify. UNSIGNED-PAYLOAD is accepted only for presigned requests without
+  // a body, where there is nothing left unauthenticated.
+  if (req.body.length > 0)
+    return signs(signingKey, creds, canonicalPrefix + sha256Hex(req.body))
+      ? undefined
+      : fail("mismatch", MISMATCH_MESSAGE);
+  if (signs(signingKey, creds, canonicalPrefix + EMPTY_BODY_SHA256)) return undefined;
+  if (creds.presigned && signs(signingKey, creds, canonicalPrefix + UNSIGNED_PAYLOAD)) return undefined;
   return fail("mismatch", MISMATCH_MESSAGE);
+}
+
+/** Whether the request's signature is the one `signingKey` makes of this canonical request. */
+function signs(signingKey: HmacKey, creds: SigV4Credentials, canonicalRequest: string): boolean {
+  const { date, region, service } = creds.scope;
+  const stringToSign =
+    `${ALGORITHM}\n${creds.amzDate}\n${date}/${region}/${service}/${SCOPE_TERMINATOR}\n` + sha256Hex(canonicalRequest);
+  return sameHex(signingKey.hex(stringToSign), creds.signature);
 }
 
 const SIGNATURE_HEX_LENGTH = 64;
@@ -400,17 +475,6 @@ function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | un
     );
   }
   return undefined;
-}
-
-/**
- * The payload hash is always computed from the body rather than taken from `x-amz-content-sha256`: trusting the
- * header would let a signed request carry a different body. A client that signed the header's value signed the
- * same hash, so honest requests still verify. UNSIGNED-PAYLOAD is accepted only for presigned requests without a
- * body, where there is nothing left unauthenticated.
- */
-function payloadHashCandidates(req: SignedRequestParts, creds: SigV4Credentials): string[] {
-  if (req.body.length > 0) return [sha256Hex(req.body)];
-  return creds.presigned ? [EMPTY_BODY_SHA256, UNSIGNED_PAYLOAD] : [EMPTY_BODY_SHA256];
 }
 
 function canonicalRequestWithoutPayload(req: SignedRequestParts, creds: SigV4Credentials): string {
@@ -453,7 +517,7 @@ function comparePairs(a: [string, string], b: [string, string]): number {
   return 0;
 }
 
-function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: string[]): string {
+function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: readonly string[]): string {
   let out = "";
   for (const name of signedHeaders) {
     const value = headers[name.toLowerCase()];

@@ -1,5 +1,5 @@
 import { AwsError } from "./errors.js";
-import { shapeOf, type ServiceModel, type Shape } from "./model.js";
+import { shapeOf, type MemberRef, type ServiceModel, type Shape } from "./model.js";
 
 /**
  * Input validation from the model's constraints (required, length, range, pattern, enum), worded as AWS's
@@ -88,6 +88,18 @@ export function validateInput(
   }
 }
 
+/** A structure's required names and members, listed once per shape: every request's input is checked against them. */
+const structures = new WeakMap<Shape, { required: ReadonlySet<string>; members: [string, MemberRef][] }>();
+
+function structureOf(shape: Shape): { required: ReadonlySet<string>; members: [string, MemberRef][] } {
+  let structure = structures.get(shape);
+  if (!structure) {
+    structure = { required: new Set(shape.required ?? []), members: Object.entries(shape.members ?? {}) };
+    structures.set(shape, structure);
+  }
+  return structure;
+}
+
 function checkStructure(
   model: ServiceModel,
   shape: Shape,
@@ -95,8 +107,8 @@ function checkStructure(
   path: string,
   problems: string[],
 ): void {
-  const required = new Set(shape.required ?? []);
-  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+  const { required, members } = structureOf(shape);
+  for (const [name, ref] of members) {
     const member = value[name];
     const memberShape = shapeOf(model, ref.shape);
     const at = memberPath(path, name);

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { Emulator } from "../emulator.js";
 import { AwsError } from "../protocol/errors.js";
 import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin-paths.js";
-import { handleRequest, refuseUnread, type RawRequest, type RequestSummary } from "./pipeline.js";
-import { BodyTooLarge, closeNow, drainServer, readBody } from "./sockets.js";
+import { handleRequest, refuseUnread, type Handled, type RawRequest } from "./pipeline.js";
+import { BodyTooLarge, closeNow, drainServer, onBody } from "./sockets.js";
 import { OnDemandDataPlane } from "../dataplane/on-demand.js";
 import { serveConsoleEvents } from "../console/event-stream.js";
 
@@ -40,8 +40,8 @@ export interface RunningServer {
   drain(timeoutMs: number): Promise<"drained" | "timed-out">;
 }
 
-function logLine(summary: RequestSummary, ms: number): string {
-  return `${summary.operation} account=${summary.accountId ?? "-"} status=${summary.status} ${ms.toFixed(1)}ms`;
+function logLine(handled: Handled, ms: number): string {
+  return `${handled.operation} account=${handled.accountId ?? "-"} status=${handled.response.status} ${ms.toFixed(1)}ms`;
 }
 
 export function createRequestListener(
@@ -58,39 +58,53 @@ export function createRequestListener(
 ) {
   const requestLimit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log;
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+
+  /** Writes the answer, and the log line when logging (no logging work otherwise). */
+  const send = (res: ServerResponse, handled: Handled, started: number): void => {
+    const { response } = handled;
+    const headers = closing() ? { ...response.headers, connection: "close" } : response.headers;
+    res.writeHead(response.status, headers).end(response.body);
+    if (!log) return;
+    if (handled.error)
+      log(`${handled.operation} InternalFailure: ${(handled.error as Error)?.stack ?? String(handled.error)}`);
+    log(logLine(handled, performance.now() - started));
+  };
+
+  const refuse = (req: IncomingMessage, res: ServerResponse, error: unknown, limit: number): void => {
+    const err =
+      error instanceof BodyTooLarge
+        ? new AwsError("RequestEntityTooLarge", `Request body exceeds ${limit} bytes.`, 413)
+        : new AwsError("InternalFailure", "Could not read the request body.", 500);
+    const response = refuseUnread(
+      emulator,
+      { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers },
+      err,
+    );
+    res.writeHead(response.status, { ...response.headers, connection: "close" }).end(response.body);
+    log?.(`- status=${err.status} ${err.message}`);
+  };
+
+  // Callbacks rather than an async function: every request pays for each promise, and this path makes only the
+  // pipeline's (and, when the data plane has something to follow, beforeAnswer's).
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const started = log ? performance.now() : 0; // no logging work when not logging
     if (serveConsoleEvents(emulator, req, res)) return;
     const url = req.url ?? "/";
     const admin = isAdminPath(url);
     const limit = admin ? Math.max(requestLimit, ADMIN_MAX_BODY_BYTES) : requestLimit;
-    let body: Buffer;
-    try {
-      body = await readBody(req, limit);
-    } catch (error) {
-      const tooLarge = error instanceof BodyTooLarge;
-      const err = tooLarge
-        ? new AwsError("RequestEntityTooLarge", `Request body exceeds ${limit} bytes.`, 413)
-        : new AwsError("InternalFailure", "Could not read the request body.", 500);
-      const response = refuseUnread(
-        emulator,
-        { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers },
-        err,
-      );
-      res.writeHead(response.status, { ...response.headers, connection: "close" }).end(response.body);
-      log?.(`- status=${err.status} ${err.message}`);
-      return;
-    }
-    const raw: RawRequest = { method: req.method ?? "GET", url, headers: req.headers, body };
-    const { response, summary } = await handleRequest(emulator, raw);
-    const following = beforeAnswer(admin);
-    if (following) await following;
-    const headers = closing() ? { ...response.headers, connection: "close" } : response.headers;
-    res.writeHead(response.status, headers).end(response.body);
-    if (!log) return;
-    if (summary.error)
-      log(`${summary.operation} InternalFailure: ${(summary.error as Error)?.stack ?? String(summary.error)}`);
-    log(logLine(summary, performance.now() - started));
+    onBody(
+      req,
+      limit,
+      (body) => {
+        const raw: RawRequest = { method: req.method ?? "GET", url, headers: req.headers, body };
+        void handleRequest(emulator, raw).then((handled) => {
+          const following = beforeAnswer(admin);
+          if (following) void following.then(() => send(res, handled, started));
+          else send(res, handled, started);
+        });
+      },
+      (error) => refuse(req, res, error, limit),
+    );
   };
 }
 

@@ -41,11 +41,23 @@ export interface RawResponse {
   body: Buffer;
 }
 
-/** What one request did, for the per-request log line. */
+/** What one request did, for the per-request log line (the data plane's faces: dataplane/face.ts). */
 export interface RequestSummary {
   operation: string;
   accountId?: string;
   status: number;
+  error?: unknown;
+}
+
+/**
+ * A request's answer and what it did, for the per-request log line (its status is the response's): one object, made
+ * whether or not anything logs.
+ */
+export interface Handled {
+  response: RawResponse;
+  operation: string;
+  accountId?: string;
+  /** What went wrong unexpectedly (an InternalFailure's cause). */
   error?: unknown;
 }
 
@@ -66,24 +78,26 @@ const newRequestId = () => idUuid("request");
  * Every request is one unit of work of the store: what it changes is committed (durably, with a data directory)
  * before its answer leaves, and a request answered with an error changes nothing.
  */
-export async function handleRequest(
-  emulator: Emulator,
-  request: RawRequest,
-): Promise<{ response: RawResponse; summary: RequestSummary }> {
+export function handleRequest(emulator: Emulator, request: RawRequest): Promise<Handled> {
   // Most operations prepare nothing: their route is taken without waiting a turn of the event loop.
   const routed = beforeTurn(emulator, request);
-  const ahead = routed instanceof Promise ? await routed : routed;
-  try {
-    return await emulator.store.transact(
-      () => answer(emulator, request, ahead),
-      ({ response }) => response.status < 400,
-    );
-  } catch (caught) {
-    // Only the store throws here (it could not write): nothing was acknowledged.
-    const response = serializeError(emulator, undefined, request, CommonErrors.internalFailure(), newRequestId());
-    return { response, summary: { operation: "Unknown", status: response.status, error: caught } };
-  }
+  if (routed instanceof Promise) return routed.then((ahead) => inTurn(emulator, request, ahead));
+  return inTurn(emulator, request, routed);
 }
+
+/** The request's unit of work; most answer without waiting, and then no promise is made on the way but the store's. */
+function inTurn(emulator: Emulator, request: RawRequest, ahead: BeforeTurn): Promise<Handled> {
+  return emulator.store
+    .transact(() => answer(emulator, request, ahead), keepsChanges)
+    .catch((caught: unknown) => {
+      // Only the store throws here (it could not write): nothing was acknowledged.
+      const response = serializeError(emulator, undefined, request, CommonErrors.internalFailure(), newRequestId());
+      return { response, operation: "Unknown", error: caught };
+    });
+}
+
+/** A unit of work is kept when its request succeeded: an error answer changes nothing. */
+const keepsChanges = ({ response }: Handled) => response.status < 400;
 
 /** A request routed (or refused) before its turn, and what its operation's `prepare` made. */
 type Routing =
@@ -107,19 +121,24 @@ function beforeTurn(emulator: Emulator, request: RawRequest): BeforeTurn | Promi
   try {
     // Parsed once: the credential scope routes the request, then authenticates it.
     const credentials = parseSigV4(signed);
-    const { entry, ...routed } = routeRequest(emulator, signed, credentials);
+    const routed = routeRequest(emulator, signed, credentials);
+    const { entry } = routed;
     // The service's code is imported on its first request (services/registry.ts); later ones take it at once.
     if (!entry.loaded) {
       return entry.load().then(
-        (service) => prepared(request, { signed, credentials, route: { service, ...routed } }),
+        (service) => prepared(request, { signed, credentials, route: routeTo(service, routed) }),
         (failure: unknown) => ({ routing: { failure } }),
       );
     }
-    routing = { signed, credentials, route: { service: entry.loaded, ...routed } };
+    routing = { signed, credentials, route: routeTo(entry.loaded, routed) };
   } catch (failure) {
     return { routing: { failure } };
   }
   return prepared(request, routing);
+}
+
+function routeTo(service: ServiceDefinition, routed: RoutedTo): Route {
+  return { service, protocol: routed.protocol, operation: routed.operation, params: routed.params };
 }
 
 /** The routed request, with what its operation's `prepare` (if it has one) made of its input. */
@@ -146,20 +165,16 @@ async function prepareInput(
   }
 }
 
-async function answer(
-  emulator: Emulator,
-  request: RawRequest,
-  ahead: BeforeTurn,
-): Promise<{ response: RawResponse; summary: RequestSummary }> {
+function answer(emulator: Emulator, request: RawRequest, ahead: BeforeTurn): Handled | Promise<Handled> {
   const requestId = newRequestId();
   const routing = ahead.routing;
   if (!routing) {
     // Only Trident's own endpoints are not routed. Their code is loaded on the first such request, with the
     // console's views (admin-paths.ts).
     // The console reads graphs and keys through the emulator's parts (emulator-parts.ts).
-    const [{ handleAdmin }] = await Promise.all([import("./admin.js"), loadEmulatorParts()]);
-    const { response, operation, error } = handleAdmin(emulator, request, requestId);
-    return { response, summary: { operation, status: response.status, error } };
+    return Promise.all([import("./admin.js"), loadEmulatorParts()]).then(([{ handleAdmin }]) =>
+      handleAdmin(emulator, request, requestId),
+    );
   }
   let route: Route | undefined;
   let principal: Principal | undefined;
@@ -167,6 +182,7 @@ async function answer(
     if ("failure" in routing) throw routing.failure;
     const { signed, credentials } = routing;
     route = routing.route;
+    const now = emulator.clock.now();
     const auth = authenticate(
       emulator,
       signed,
@@ -174,6 +190,7 @@ async function answer(
       route.protocol,
       route.service.model.metadata.signingName ?? route.service.model.metadata.endpointPrefix,
       route.service.model.operations[route.operation]?.authtype === "none",
+      now,
     );
     principal = auth.principal;
     const { input, extensions } = readInput(route, request.body);
@@ -183,30 +200,64 @@ async function answer(
       requestId,
       principal,
       region: auth.region,
-      now: emulator.clock.now(),
+      now,
       emulator,
       extensions,
       prepared: ahead.prepared,
     };
     route.service.authorize?.(route.operation, input, ctx);
-    const output = await (handler as (input: unknown, ctx: RequestContext) => unknown)(input, ctx);
+    const result = (handler as (input: unknown, ctx: RequestContext) => unknown)(input, ctx);
+    // Most handlers answer at once: only a promise is waited for.
+    if (result instanceof Promise) {
+      const routed = route; // the closures below see them as they are now, not as `let`s that may change
+      const caller = principal;
+      return result.then(
+        (output) => answered(emulator, request, routed, caller, output, requestId),
+        (caught: unknown) => refused(emulator, request, routed, caller, caught, requestId),
+      );
+    }
+    return answered(emulator, request, route, principal, result, requestId);
+  } catch (caught) {
+    return refused(emulator, request, route, principal, caught, requestId);
+  }
+}
+
+/** The handler's output, serialized; a failure to serialize is the request's failure. */
+function answered(
+  emulator: Emulator,
+  request: RawRequest,
+  route: Route,
+  principal: Principal,
+  output: unknown,
+  requestId: string,
+): Handled {
+  try {
     return {
       response: serializeOutput(route, output, requestId),
-      summary: { operation: route.operation, accountId: principal.accountId, status: 200 },
+      operation: route.operation,
+      accountId: principal.accountId,
     };
   } catch (caught) {
-    const error = caught instanceof AwsError ? caught : CommonErrors.internalFailure();
-    const response = serializeError(emulator, route, request, error, requestId);
-    return {
-      response,
-      summary: {
-        operation: route?.operation ?? "Unknown",
-        accountId: principal?.accountId,
-        status: response.status,
-        error: caught instanceof AwsError ? undefined : caught,
-      },
-    };
+    return refused(emulator, request, route, principal, caught, requestId);
   }
+}
+
+/** A failure in the routed service's error envelope; anything but an AwsError is an InternalFailure. */
+function refused(
+  emulator: Emulator,
+  request: RawRequest,
+  route: Route | undefined,
+  principal: Principal | undefined,
+  caught: unknown,
+  requestId: string,
+): Handled {
+  const error = caught instanceof AwsError ? caught : CommonErrors.internalFailure();
+  return {
+    response: serializeError(emulator, route, request, error, requestId),
+    operation: route?.operation ?? "Unknown",
+    accountId: principal?.accountId,
+    error: caught instanceof AwsError ? undefined : caught,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- route
@@ -259,11 +310,16 @@ function requireMethod(request: Pick<RawRequest, "method">, protocol: "query" | 
     );
 }
 
+/** Where a request goes, before its service's code is known to be loaded. */
+interface RoutedTo extends Omit<Route, "service"> {
+  entry: ServiceEntry;
+}
+
 function routeRequest(
   emulator: Emulator,
   request: SignedRequestParts,
   credentials: SigV4Credentials | SigV4Failure,
-): Omit<Route, "service"> & { entry: ServiceEntry } {
+): RoutedTo {
   const target = header(request, "x-amz-target");
   if (target !== undefined) {
     requireMethod(request, "json");

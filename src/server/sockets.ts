@@ -13,22 +13,49 @@ export class BodyTooLarge extends Error {}
  * reading anything, else as it streams in, without reading the rest.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > limit) return reject(new BodyTooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on("error", reject);
+  return new Promise((resolve, reject) => onBody(req, limit, resolve, reject));
+}
+
+/**
+ * readBody without a promise, for the control plane's every request: `done` with the body, or `failed` once
+ * (BodyTooLarge, or the stream's error).
+ */
+export function onBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (body: Buffer) => void,
+  failed: (error: unknown) => void,
+): void {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) return failed(new BodyTooLarge());
+  // Most bodies arrive in one chunk: it is the body, with no list made.
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  let settled = false;
+  req.on("data", (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > limit) {
+      settled = true;
+      req.pause();
+      failed(new BodyTooLarge());
+    } else if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
+  });
+  req.on("end", () => {
+    if (settled) return;
+    settled = true;
+    done(more ? Buffer.concat(more) : (first ?? EMPTY));
+  });
+  req.on("error", (error) => {
+    if (settled) return;
+    settled = true;
+    failed(error);
   });
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Stops at once: every connection is cut, requests in flight included. */
 export function closeNow(server: AnyHttpServer): Promise<void> {

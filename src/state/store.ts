@@ -21,9 +21,10 @@ export interface Table<T> {
    */
   peekValues(): readonly Readonly<T>[];
   /**
-   * A number that changes whenever a row may have changed: on every put and delete, and on every get or values
-   * (rows handed out for writing, which callers may change in place). Equal numbers mean the rows are as they
-   * were: what an index derived from the rows (a due-time index) checks before it trusts itself.
+   * A number that changes whenever a row may have changed: on every put and delete, on every get or values
+   * (rows handed out for writing, which callers may change in place), and when a unit of work commits a change to
+   * a row. Equal numbers mean the rows are as they were: what an index derived from the rows (a due-time index, a
+   * resolved access key) checks before it trusts itself.
    */
   readonly generation: number;
   readonly size: number;
@@ -48,7 +49,7 @@ export interface Store {
    * tracked; if `keep(result)` is false (or `work` throws) every tracked row is put back as it was, otherwise
    * the changed rows are committed, durably, before this resolves.
    */
-  transact<T>(work: () => Promise<T>, keep: (result: T) => boolean): Promise<T>;
+  transact<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): Promise<T>;
   /** Commits what is pending and releases the data directory. */
   close(): void;
   /**
@@ -230,36 +231,65 @@ export class UnitOfWorkStore implements Store {
     }
   }
 
-  async transact<T>(work: () => Promise<T>, keep: (result: T) => boolean): Promise<T> {
+  /**
+   * Without async/await: a unit whose turn comes at once and whose work answers without waiting (most requests) runs
+   * to its end here, and costs one settled promise rather than a chain of them.
+   */
+  transact<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): Promise<T> {
     const turn = this.#enter();
-    if (turn) await turn;
-    const done = () => this.#leave();
-    if (this.#failure !== undefined) {
-      done();
-      throw new StoreFailure(this.#failure);
-    }
-    const touched: Touched = new Map();
-    this.#current = touched;
-    let result: T;
-    try {
-      result = await work();
-    } catch (error) {
-      this.#current = undefined;
-      this.#restore(touched);
-      done();
-      throw error;
-    }
-    this.#current = undefined;
-    if (!keep(result)) {
-      this.#restore(touched);
-      done();
-      return result;
-    }
-    const written = this.#commit(this.#announce(this.#changes(touched)));
-    done();
-    if (written) await written;
-    return result;
+    if (turn) return turn.then(() => this.#run(work, keep));
+    return this.#run(work, keep);
   }
+
+  #run<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): Promise<T> {
+    if (this.#failure !== undefined) {
+      this.#leave();
+      return Promise.reject(new StoreFailure(this.#failure));
+    }
+    // Units run one at a time: the map of one that touched nothing serves the next.
+    const touched: Touched = this.#spare ?? new Map();
+    this.#spare = undefined;
+    this.#current = touched;
+    let result: T | Promise<T>;
+    try {
+      result = work();
+    } catch (error) {
+      return this.#abandon(touched, error);
+    }
+    if (result instanceof Promise)
+      return result.then(
+        (value) => this.#finish(touched, value, keep),
+        (error: unknown) => this.#abandon(touched, error),
+      );
+    return this.#finish(touched, result, keep);
+  }
+
+  /** The unit's work is done: kept and committed (durably, before the answer), or put back. */
+  #finish<T>(touched: Touched, result: T, keep: (result: T) => boolean): Promise<T> {
+    this.#current = undefined;
+    let written: Promise<void> | undefined;
+    if (keep(result)) written = this.#commit(this.#announce(this.#changes(touched)));
+    else this.#restore(touched);
+    this.#release(touched);
+    return written ? written.then(() => result) : Promise.resolve(result);
+  }
+
+  /** The unit's work threw: everything it touched is put back. */
+  #abandon(touched: Touched, error: unknown): Promise<never> {
+    this.#current = undefined;
+    this.#restore(touched);
+    this.#release(touched);
+    return Promise.reject(error);
+  }
+
+  /** Ends the unit's turn; its map of touched rows is kept, emptied, for the next unit. */
+  #release(touched: Touched): void {
+    if (touched.size > 0) touched.clear();
+    this.#spare = touched;
+    this.#leave();
+  }
+
+  #spare: Touched | undefined;
 
   close(): void {
     this.#flush();
@@ -342,6 +372,9 @@ export class UnitOfWorkStore implements Store {
         if (text === table.committed.get(id)) continue;
         if (text === undefined) table.committed.delete(id);
         else table.committed.set(id, text);
+        // A row changed in place after it was handed out, and after something derived from its table read the
+        // generation: the commit moves it on once more, so no derived value outlives the unit that changed a row.
+        table.generation = this.nextGeneration();
         changes.push({ table: table.name, accountId: table.accountId, region: table.region, id, text });
       }
     }

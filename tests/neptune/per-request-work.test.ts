@@ -105,9 +105,11 @@ describe("per-request work does not grow with the accounts and regions that hold
       listed.DBClusterSnapshots!.map((s) => s.DBClusterSnapshotArn),
       [snapshotArn(A, "snap1"), snapshotArn(B, "local")],
     );
+    // The caller's IAM scope is opened or not: its key's owner and policies are kept while IAM's tables are
+    // unchanged (src/auth/derived-cache.ts).
     assert.deepEqual(
-      [...store.touched].sort(),
-      ["aws-global/aws-global", `${A}/${REGION}`, `${B}/${REGION}`, `${B}/aws-global`, `all/${REGION}`].sort(),
+      [...store.touched].filter((scope) => scope !== `${B}/aws-global`).sort(),
+      ["aws-global/aws-global", `${A}/${REGION}`, `${B}/${REGION}`, `all/${REGION}`].sort(),
     );
   });
 

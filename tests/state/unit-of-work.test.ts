@@ -109,3 +109,24 @@ for (const mode of modes) {
     });
   });
 }
+
+test("a row changed in place moves its table's generation on when the unit commits, not only when handed out", async () => {
+  const store = new MemoryStore();
+  rows(store).put("a", { n: 1, tags: [] });
+  let seen = NaN;
+  await store.transact(async () => {
+    const row = rows(store).get("a")!;
+    // Something derived from the table read it after the row was handed out: then the row changes in place.
+    seen = rows(store).generation;
+    row.n = 2;
+  }, keep);
+  assert.notEqual(rows(store).generation, seen);
+  assert.equal(rows(store).peek("a")!.n, 2);
+
+  // A unit that hands a row out and changes nothing leaves the generation as the hand-out left it.
+  await store.transact(async () => {
+    rows(store).get("a");
+    seen = rows(store).generation;
+  }, keep);
+  assert.equal(rows(store).generation, seen);
+});

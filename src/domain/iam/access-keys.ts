@@ -60,7 +60,18 @@ export function accessKeyById(iam: IamState, accountId: string, id: string): Acc
  * because a key was used, and a busy key costs no write per request); it does not survive a restart. AWS itself
  * updates it asynchronously, hours late at times [IAM API: GetAccessKeyLastUsed].
  */
-export function recordKeyUse(iam: IamState, id: string, service: string, region: string): void {
+export function recordKeyUse(
+  iam: IamState,
+  id: string,
+  service: string,
+  region: string,
+  /** When, if the caller read the clock already (ms). */
+  at?: number,
+): void {
   if (!iam.accessKeys().has(id)) return;
-  iam.keyUse.set(id, { date: iam.now(), service, region });
+  const date = at ?? iam.now();
+  const use = iam.keyUse.get(id);
+  // A key used again for the same service and region (the usual case) has its date moved on: no record per request.
+  if (use !== undefined && use.service === service && use.region === region) use.date = date;
+  else iam.keyUse.set(id, { date, service, region });
 }
