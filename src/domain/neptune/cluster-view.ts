@@ -32,8 +32,7 @@ export function clusterView(
  *
  * Two layers over the settled view: its status (settled too, and kept while the status stays: it changes with a
  * transition, not with every request), and the restorable window, which moves with the clock and so is the only
- * part written per response. The window's overlay is kept too, frozen, and shown again while its times are the
- * same (requests within the same millisecond): a page then makes no objects per cluster.
+ * part written per response.
  */
 export function clusterViews(
   scope: NeptuneScope,
@@ -47,15 +46,9 @@ export function clusterViews(
     const availableAt = clusterAvailableAt(cluster, scope.delays);
     if (status === "creating" || scope.now < availableAt) return view;
     const earliest = Math.max(availableAt, scope.now - cluster.BackupRetentionPeriod * DAY_MS);
-    const shown = settled.restorable;
-    if (shown?.base === view && shown.earliest === earliest && shown.latest === scope.now) return shown.view;
-    const restorable = overlay(view, {
-      EarliestRestorableTime: new Date(earliest),
-      LatestRestorableTime: new Date(scope.now),
-    });
-    if (!kept) return restorable; // a view not kept: its overlays are not either
-    settled.restorable = { base: view, earliest, latest: scope.now, view: Object.freeze(restorable) };
-    return restorable;
+    // Made per response and never kept: an overlay kept on the long-lived settled view outlives the young
+    // generation and piles up in the old one (100,000 clusters: RSS 760 MiB → 1.5 GiB after a few minutes of pages).
+    return overlay(view, { EarliestRestorableTime: new Date(earliest), LatestRestorableTime: new Date(scope.now) });
   };
 }
 
@@ -89,8 +82,6 @@ interface SettledView {
   members: readonly InstanceRecord[];
   /** The view with its last status laid over (settled too). */
   withStatus?: Readonly<DBCluster>;
-  /** The last restorable window laid over `base` (a `withStatus`), frozen, with its times. */
-  restorable?: { base: Readonly<DBCluster>; earliest: number; latest: number; view: DBCluster };
 }
 
 const settledViews = new WeakMap<ClusterRecord, SettledView>();
