@@ -6,16 +6,14 @@ import {
   CreateGroupCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
-  CreateRoleCommand,
   DeleteRolePolicyCommand,
   PutGroupPolicyCommand,
-  PutRolePolicyCommand,
   UpdateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
 import { ListKeysCommand } from "@aws-sdk/client-kms";
-import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { A, rejection } from "../helpers/harness.js";
-import { allow, iamWorld, userWithKey } from "../iam/fixture.js";
+import { allow, iamWorld, roleSession, userWithKey } from "../iam/fixture.js";
 
 /**
  * A key's owner and policies are resolved once and kept while the tables they were read from are unchanged
@@ -85,24 +83,7 @@ test("a policy put on a user's group applies to the user's next call", async () 
 
 test("a role's policy deleted applies to its session's next call", async () => {
   const world = iamWorld();
-  const trust = JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: "sts:AssumeRole" }],
-  });
-  const { Role } = await world.admin.iam.send(
-    new CreateRoleCommand({ RoleName: "r", AssumeRolePolicyDocument: trust }),
-  );
-  await world.admin.iam.send(
-    new PutRolePolicyCommand({ RoleName: "r", PolicyName: "keys", PolicyDocument: allow(["kms:ListKeys"]) }),
-  );
-  const { Credentials } = await world.admin.sts.send(
-    new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s1" }),
-  );
-  const session = world.clients({
-    accessKeyId: Credentials!.AccessKeyId!,
-    secretAccessKey: Credentials!.SecretAccessKey!,
-    sessionToken: Credentials!.SessionToken!,
-  });
+  const { session } = await roleSession(world, "r", "keys");
   assert.ok((await session.kms.send(new ListKeysCommand({}))).Keys);
 
   await world.admin.iam.send(new DeleteRolePolicyCommand({ RoleName: "r", PolicyName: "keys" }));

@@ -22,35 +22,7 @@ import { CreateKeyCommand, ListKeysCommand, PutKeyPolicyCommand } from "@aws-sdk
 import { DescribeDBClustersCommand } from "@aws-sdk/client-neptune";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { A, rejection } from "../helpers/harness.js";
-import { allow, iamWorld, userWithKey } from "./fixture.js";
-
-type World = ReturnType<typeof iamWorld>;
-
-/**
- * A role trusting its account, with an inline policy allowing kms:ListKeys, assumed by the admin: the role and clients
- * signed with the session's credentials.
- */
-async function roleSession(world: World, name: string) {
-  const trust = JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: "sts:AssumeRole" }],
-  });
-  const { Role } = await world.admin.iam.send(
-    new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }),
-  );
-  await world.admin.iam.send(
-    new PutRolePolicyCommand({ RoleName: name, PolicyName: "p", PolicyDocument: allow(["kms:ListKeys"]) }),
-  );
-  const { Credentials } = await world.admin.sts.send(
-    new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s1" }),
-  );
-  const session = world.clients({
-    accessKeyId: Credentials!.AccessKeyId!,
-    secretAccessKey: Credentials!.SecretAccessKey!,
-    sessionToken: Credentials!.SessionToken!,
-  });
-  return { role: Role!, session };
-}
+import { allow, iamWorld, roleSession, userWithKey } from "./fixture.js";
 
 test("an attached managed policy allows exactly what it says, at once; detached, the next call is denied", async () => {
   const world = iamWorld();

@@ -1,5 +1,11 @@
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
-import { STSClient } from "@aws-sdk/client-sts";
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from "@aws-sdk/client-iam";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { EmulatorOptions } from "../../src/emulator.js";
 import { InProcessHandler } from "../../src/server/inprocess.js";
 import { ADMIN, A, inProcess, REGION, type Credentials } from "../helpers/harness.js";
@@ -45,6 +51,32 @@ export async function userWithKey(world: ReturnType<typeof iamWorld>, name: stri
   await world.admin.iam.send(new CreateUserCommand({ UserName: name }));
   const { AccessKey } = await world.admin.iam.send(new CreateAccessKeyCommand({ UserName: name }));
   return world.clients({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
+}
+
+/**
+ * A role trusting its account, with an inline policy (`policyName`) allowing kms:ListKeys, assumed by the admin: the
+ * role and clients signed with the session's credentials.
+ */
+export async function roleSession(world: ReturnType<typeof iamWorld>, name: string, policyName = "p") {
+  const trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: "sts:AssumeRole" }],
+  });
+  const { Role } = await world.admin.iam.send(
+    new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }),
+  );
+  await world.admin.iam.send(
+    new PutRolePolicyCommand({ RoleName: name, PolicyName: policyName, PolicyDocument: allow(["kms:ListKeys"]) }),
+  );
+  const { Credentials } = await world.admin.sts.send(
+    new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "s1" }),
+  );
+  const session = world.clients({
+    accessKeyId: Credentials!.AccessKeyId!,
+    secretAccessKey: Credentials!.SecretAccessKey!,
+    sessionToken: Credentials!.SessionToken!,
+  });
+  return { role: Role!, session };
 }
 
 /** A trust policy letting an identity provider's users assume a role, under `condition`. */
