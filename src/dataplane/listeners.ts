@@ -5,6 +5,7 @@ import type { Emulator } from "../emulator.js";
 import type { Arrival } from "../domain/neptune/data-plane/endpoint-routing.js";
 import { listeningAddresses, type ListeningAddress } from "../domain/neptune/data-plane/listening.js";
 import { BodyTooLarge, closeNow, drainServer, readBody, type AnyHttpServer } from "../server/sockets.js";
+import { sendAnswer } from "../server/answers.js";
 import { dataPlaneError } from "./errors.js";
 import { errorReply, handleDataPlaneRequest, type DataPlaneFace } from "./face.js";
 import { FastResetTokens } from "./fast-reset.js";
@@ -197,14 +198,14 @@ export class DataPlaneListeners {
           ? dataPlaneError("BadRequestException", `Request size exceeds max allowed value of ${limit} bytes`)
           : dataPlaneError("InternalFailureException", "Could not read the request body.");
       const response = errorReply(refusal, randomUUID());
-      res.writeHead(response.status, { ...response.headers, connection: "close" }).end(response.body);
+      sendAnswer(res, response.status, { ...response.headers, connection: "close" }, response.body);
       this.#options.log?.(`data-plane :${port} status=${refusal.status} ${refusal.message}`);
       return;
     }
     const request = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
     const { response, summary } = await handleDataPlaneRequest(this.#face, port, arrival, request);
     const headers = this.#options.closing?.() ? { ...response.headers, connection: "close" } : response.headers;
-    res.writeHead(response.status, headers).end(response.body);
+    sendAnswer(res, response.status, headers, response.body);
     const log = this.#options.log;
     if (summary.error)
       log?.(`${summary.operation} InternalFailure: ${(summary.error as Error)?.stack ?? summary.error}`);

@@ -5,6 +5,7 @@ import { AwsError } from "../protocol/errors.js";
 import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin-paths.js";
 import { handleRequest, refuseUnread, type Handled, type RawRequest } from "./pipeline.js";
 import { BodyTooLarge, closeNow, drainServer, onBody } from "./sockets.js";
+import { sendAnswer } from "./answers.js";
 import { OnDemandDataPlane } from "../dataplane/on-demand.js";
 import { serveConsoleEvents } from "../console/event-stream.js";
 
@@ -63,7 +64,7 @@ export function createRequestListener(
   const send = (res: ServerResponse, handled: Handled, started: number): void => {
     const { response } = handled;
     const headers = closing() ? { ...response.headers, connection: "close" } : response.headers;
-    res.writeHead(response.status, headers).end(response.body);
+    sendAnswer(res, response.status, headers, response.body);
     if (!log) return;
     if (handled.error)
       log(`${handled.operation} InternalFailure: ${(handled.error as Error)?.stack ?? String(handled.error)}`);
@@ -80,7 +81,7 @@ export function createRequestListener(
       { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers },
       err,
     );
-    res.writeHead(response.status, { ...response.headers, connection: "close" }).end(response.body);
+    sendAnswer(res, response.status, { ...response.headers, connection: "close" }, response.body);
     log?.(`- status=${err.status} ${err.message}`);
   };
 
