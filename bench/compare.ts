@@ -26,13 +26,15 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  * Usage: npm run bench:compare -- [--other NAME=URL]… [--seconds 5] [--warmup 1] [--rounds 1] [--connections 32]
  *        [--threads 2] [--load wrk|node] [--only describe|caller|kms] [--trident URL (a running `trident serve`,
  *        e.g. profiled)]
- *        [--calibrate 5,12 (bare servers that also spin N µs per request)]
+ *        [--calibrate 5,12 (bare servers that also spin N µs per request)] [--bare-together]
  * With `--rounds N` the endpoints take turns N times and each one's best round makes the ratio.
  * Each server started here has its CPU per request printed (Linux: its utime + stime from /proc/PID/stat around
  * each measured run, divided by the requests answered; the lowest of the rounds): the figure that a shared machine's
  * load disturbs least. A `--trident URL` server is not this process's child: its CPU is not measured.
  * `--calibrate 5,12` adds a row per workload for the bare server spinning 5 µs, then 12 µs, per request: what a
- * fixed cost per request does to the ratio on the machine measured.
+ * fixed cost per request does to the ratio on the machine measured. `--bare-together` adds a row for the bare server
+ * sending the answers made in one turn together at its end (src/server/answers.ts), as Trident does: how much of
+ * the ratio is that way of writing rather than the work per request.
  * e.g. with moto: python3 -m moto.server -p 5000 & npm run bench:compare -- --other moto=http://127.0.0.1:5000
  */
 const { values } = parseArgs({
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     only: { type: "string", multiple: true },
     trident: { type: "string" },
     calibrate: { type: "string" },
+    "bare-together": { type: "boolean", default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -201,7 +204,10 @@ const workloads = WORKLOADS.filter((w) => !values.only || values.only.includes(w
 
 const trident = values.trident ? { endpoint: values.trident, child: undefined } : await startChildServer("trident");
 let bare: Awaited<ReturnType<typeof startChildServer>> | undefined;
-/** The calibration servers: the bare one spinning N µs per request, by their row's name. */
+/**
+ * The bare server's variants, by their row's name: spinning N µs per request (--calibrate), or sending the answers
+ * of a turn together at its end as Trident does (--bare-together).
+ */
 const calibrated = new Map<string, Awaited<ReturnType<typeof startChildServer>>>();
 try {
   const targets: Target[] = [{ name: "trident", endpoint: trident.endpoint }, ...others];
@@ -225,6 +231,7 @@ try {
   bare = await startChildServer("bare", [file]);
   for (const micros of calibrations)
     calibrated.set(`bare+${micros}µs`, await startChildServer("bare", [file, String(micros)]));
+  if (values["bare-together"]) calibrated.set("bare-together", await startChildServer("bare", [file, "0", "together"]));
 
   console.log(
     `load: ${useWrk ? `wrk, ${values.threads} threads` : "node (bench/lib/load.ts)"}, ${connections} connections, ${seconds}s per endpoint after ${warmupSeconds}s of warm-up`,
@@ -278,6 +285,8 @@ try {
     const ratios = [`trident/bare ${((own / figures.get("bare")!) * 100).toFixed(1)}%`];
     for (const row of calibrated.keys())
       ratios.push(`${row}/bare ${((figures.get(row)! / figures.get("bare")!) * 100).toFixed(1)}%`);
+    if (calibrated.has("bare-together"))
+      ratios.push(`trident/bare-together ${((own / figures.get("bare-together")!) * 100).toFixed(1)}%`);
     for (const other of others) {
       const theirs = figures.get(other.name);
       if (theirs) ratios.push(`trident/${other.name} ${(own / theirs).toFixed(1)}×`);

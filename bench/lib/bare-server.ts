@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { sendAnswer } from "../../src/server/answers.js";
 
 /**
  * The physical limit: a bare node:http server that reads each request's body and sends recorded response bytes,
@@ -8,6 +9,8 @@ import { createServer } from "node:http";
  * first `&`, i.e. `Action=…`): Trident's own bytes and headers. Without one it sends a fixed GetCallerIdentity.
  * A second argument, N (`node bare-server.js RESPONSES.json 12`), makes it spin for N µs of CPU per request before
  * answering: the calibration of bench/compare.ts, showing what a fixed cost per request does to the throughput.
+ * A third, `together` (`… RESPONSES.json 0 together`), makes it send the answers made in one turn together at its
+ * end, as Trident does (src/server/answers.ts).
  */
 interface Recorded {
   status: number;
@@ -21,6 +24,8 @@ const FIXED =
 const file = process.argv[2] || undefined;
 /** Busy-wait per request, in µs (0: none). */
 const busyMicros = Number(process.argv[3] ?? 0);
+/** `together`: the answers made in one turn leave together at its end, as Trident's do. */
+const together = process.argv[4] === "together";
 const recorded = new Map<string, Recorded>();
 if (file) {
   const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, Omit<Recorded, "body"> & { body: string }>;
@@ -46,7 +51,8 @@ const server = createServer((req, res) => {
     const kind = typeof target === "string" ? target : Buffer.concat(chunks).toString("latin1").split("&", 1)[0]!;
     const answer = recorded.get(kind) ?? fixed;
     if (busyMicros > 0) busyWait(busyMicros);
-    res.writeHead(answer.status, answer.headers).end(answer.body);
+    if (together) sendAnswer(res, answer.status, answer.headers, answer.body);
+    else res.writeHead(answer.status, answer.headers).end(answer.body);
   });
 });
 server.listen(0, "127.0.0.1", () => {
