@@ -86,9 +86,47 @@ export interface StoreBackend {
 
 /** Rows whose last committed form is known: the in-memory record and that form, kept side by side. */
 class TrackedTable<T> implements Table<T> {
-  readonly rows = new Map<string, T>();
+  readonly #rows = new Map<string, T>();
   /** id → the row's last committed `encodeRecord` text: what a failed unit of work restores. */
   readonly committed = new Map<string, string>();
+  /**
+   * Rows loaded from the data directory are kept as their text until the table is first read, then decoded all
+   * at once: a start with 100,000 rows parses none of them (JSON.parse and the garbage it leaves were half of
+   * that start), and a table nobody asks for is never parsed.
+   */
+  #undecoded = false;
+
+  /** id → record. */
+  get rows(): Map<string, T> {
+    if (this.#undecoded) this.#decode();
+    return this.#rows;
+  }
+
+  /** A committed row from the data directory, before any unit of work: decoded when the table is first read. */
+  load(id: string, text: string): void {
+    this.committed.set(id, text);
+    this.#undecoded = true;
+  }
+
+  /**
+   * *Decided*: a row whose text does not decode (the data directory was changed by hand) leaves the whole table
+   * unread and says which row, each time the table is read (the request answers InternalFailure and the server's
+   * log names the row); no row is ever served without its neighbours.
+   */
+  #decode(): void {
+    const decoded = new Map<string, T>();
+    for (const [id, text] of this.committed) {
+      try {
+        decoded.set(id, decodeRecord<T>(text));
+      } catch (error) {
+        throw new Error(`the ${this.name} row ${id} of ${this.accountId}/${this.region} does not decode: ${error}`, {
+          cause: error,
+        });
+      }
+    }
+    for (const [id, record] of decoded) this.#rows.set(id, record);
+    this.#undecoded = false;
+  }
   /** See Table.generation. Starts from a store-wide counter, so a table made anew never repeats a number. */
   generation: number;
 
@@ -205,8 +243,7 @@ export class UnitOfWorkStore implements Store {
     let table = this.#loading;
     if (!table || table.name !== name || table.accountId !== accountId || table.region !== region)
       table = this.#loading = this.#table(name, accountId, region);
-    table.rows.set(id, decodeRecord(text));
-    table.committed.set(id, text);
+    table.load(id, text);
     table.generation = this.nextGeneration();
   }
 

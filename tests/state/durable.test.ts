@@ -19,6 +19,7 @@ import { DescribeDBClustersCommand, NeptuneClient } from "@aws-sdk/client-neptun
 import { encodeRecord } from "../../src/state/codec.js";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { createCluster, describeCluster } from "../neptune/resources.js";
+import { CLUSTERS_TABLE } from "../../src/domain/neptune/records.js";
 import { buildRehearsal, describeRehearsal, PLAINTEXT, useRehearsal } from "./rehearsal.js";
 
 /** A fresh data directory. */
@@ -190,6 +191,33 @@ describe("durable state: a data directory, reopened in-process", () => {
     clock.advance(60_000);
     await a.neptune.send(new DescribeDBClustersCommand({}));
     assert.deepEqual(stored(), before);
+  });
+
+  test("rows are decoded when their table is first read: a row changed by hand fails its own table's reads only", async () => {
+    const dir = dataDir();
+    const clock = new ManualClock(Date.now());
+    const first = onDisk(dir, clock);
+    await createCluster(first.a.neptune, "kept");
+    await createCluster(first.b.neptune, "spoiled");
+    first.close();
+    const db = new Database(join(dir, DATABASE_FILE));
+    const spoil = db.prepare("UPDATE rows SET value = ? WHERE tbl = ? AND account = ? AND id = ?");
+    assert.equal(spoil.run('{"DBClusterIdentifier":', CLUSTERS_TABLE, B, "spoiled").changes, 1);
+    db.close();
+
+    const second = onDisk(dir, clock);
+    assert.equal((await describeCluster(second.a.neptune, "kept")).Status, "available");
+    // Each read of the spoiled table fails the same way: it is never served with some of its rows missing.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await assert.rejects(second.b.neptune.send(new DescribeDBClustersCommand({})), (error: Error) => {
+        assert.equal(error.name, "InternalFailure");
+        assert.equal((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, 500);
+        return true;
+      });
+    }
+    assert.equal((await describeCluster(second.a.neptune, "kept")).DBClusterIdentifier, "kept");
+    second.close();
+    rmSync(dir, { recursive: true });
   });
 
   test("a directory that is not a Trident database is refused", () => {
