@@ -24,7 +24,7 @@ export interface SigV4Credentials {
   accessKeyId: string;
   signature: string;
   /** Shared by the requests that send the same SignedHeaders text: read only. */
-  signedHeaders: readonly string[];
+  signedHeaders: SignedHeaders;
   scope: { date: string; region: string; service: string };
   /** yyyyMMddTHHmmssZ */
   amzDate: string;
@@ -32,6 +32,16 @@ export interface SigV4Credentials {
   sessionToken?: string;
   presigned: boolean;
   expiresSeconds?: number;
+}
+
+/** The SignedHeaders parameter, read once per text. */
+export interface SignedHeaders {
+  /** As sent: the canonical request's signed-headers line (the names joined by ";" again would be this text). */
+  readonly text: string;
+  /** The names, as sent: each heads its canonical header line. */
+  readonly names: readonly string[];
+  /** The same names as node:http keys its headers, in lower case. */
+  readonly keys: readonly string[];
 }
 
 export type SigV4Failure = {
@@ -275,7 +285,7 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
   const signedHeaders = signedHeaderList(raw.signedHeaders);
   // SigV4 requires the host header to be signed [AWS SigV4: "the host header must be included as a signed
   // header"]; otherwise a signature could be replayed against another endpoint. AWS answers SignatureDoesNotMatch.
-  if (!signedHeaders.includes("host")) return fail("mismatch", HOST_NOT_SIGNED_MESSAGE);
+  if (!signedHeaders.names.includes("host")) return fail("mismatch", HOST_NOT_SIGNED_MESSAGE);
   const requestTime = parseRequestDate(raw.date);
   if (requestTime === undefined) {
     return fail(
@@ -298,19 +308,20 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
 }
 
 /**
- * SignedHeaders as a list. A client sends the same text request after request: the last one's list is kept, frozen
+ * SignedHeaders read. A client sends the same text request after request: the last one's reading is kept, frozen
  * (a parse of the text alone, never of what it verifies).
  */
-function signedHeaderList(text: string): readonly string[] {
-  if (text !== lastSignedHeaders) {
-    lastSignedHeaderList = Object.freeze(text.split(";"));
-    lastSignedHeaders = text;
-  }
-  return lastSignedHeaderList;
+function signedHeaderList(text: string): SignedHeaders {
+  if (text !== lastSignedHeaders.text) lastSignedHeaders = readSignedHeaders(text);
+  return lastSignedHeaders;
 }
 
-let lastSignedHeaders = "";
-let lastSignedHeaderList: readonly string[] = Object.freeze([""]);
+function readSignedHeaders(text: string): SignedHeaders {
+  const names = Object.freeze(text.split(";"));
+  return Object.freeze({ text, names, keys: Object.freeze(names.map((name) => name.toLowerCase())) });
+}
+
+let lastSignedHeaders = readSignedHeaders("");
 
 /** `keyid/date/region/service/term`: exactly five parts, none empty; found by positions, without a split. */
 function credentialParts(credential: string): [string, string, string, string, string] | undefined {
@@ -478,10 +489,9 @@ function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | un
 }
 
 function canonicalRequestWithoutPayload(req: SignedRequestParts, creds: SigV4Credentials): string {
-  const signedHeaderList = creds.signedHeaders.join(";");
   return (
     `${req.method}\n${canonicalUri(req.path)}\n${canonicalQueryString(req.query)}\n` +
-    `${canonicalHeaders(req.headers, creds.signedHeaders)}\n${signedHeaderList}\n`
+    `${canonicalHeaders(req.headers, creds.signedHeaders)}\n${creds.signedHeaders.text}\n`
   );
 }
 
@@ -517,10 +527,12 @@ function comparePairs(a: [string, string], b: [string, string]): number {
   return 0;
 }
 
-function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: readonly string[]): string {
+function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: SignedHeaders): string {
+  const { names, keys } = signedHeaders;
   let out = "";
-  for (const name of signedHeaders) {
-    const value = headers[name.toLowerCase()];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const value = headers[keys[i]!];
     const canonical = Array.isArray(value)
       ? value.map(canonicalHeaderValue).join(",")
       : canonicalHeaderValue(value ?? "");

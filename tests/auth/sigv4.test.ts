@@ -161,8 +161,8 @@ describe("SigV4 header authentication", () => {
     assert.equal(creds.requestTime.getTime(), SIGNED_AT.getTime());
     assert.equal(creds.presigned, false);
     assert.equal(creds.sessionToken, undefined);
-    assert.ok(creds.signedHeaders.includes("host"));
-    assert.ok(creds.signedHeaders.includes("x-amz-date"));
+    assert.ok(creds.signedHeaders.names.includes("host"));
+    assert.ok(creds.signedHeaders.names.includes("x-amz-date"));
     assert.match(creds.signature, /^[0-9a-f]{64}$/);
   });
 
@@ -214,7 +214,7 @@ describe("SigV4 header authentication", () => {
     const parts = await signed(request, "kms");
     // node strips the ends of header values but keeps inner whitespace
     const received = withHeader(parts, "x-amz-meta-note", "a   b \t c");
-    assert.ok(parsed(received).signedHeaders.includes("x-amz-meta-note"));
+    assert.ok(parsed(received).signedHeaders.names.includes("x-amz-meta-note"));
     assert.equal(verify(received), undefined);
   });
 
