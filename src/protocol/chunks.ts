@@ -28,17 +28,17 @@ export class Chunks {
   /** Everything written, as UTF-8 bytes of its own (never a cached Buffer handed out as is). */
   toBuffer(): Buffer {
     this.#flush();
-    const out = slabs.take(this.#room);
-    let at = 0;
+    // Written where the slab has room, then cut to what was written: one Buffer made.
+    const { slab, start } = room(this.#room);
+    let at = start;
     for (const part of this.#parts) {
-      if (typeof part === "string") at += out.write(part, at);
+      if (typeof part === "string") at += slab.write(part, at);
       else {
-        out.set(part, at);
+        slab.set(part, at);
         at += part.length;
       }
     }
-    slabs.giveBack(this.#room - at);
-    return out.subarray(0, at);
+    return taken(slab, start, at);
   }
 
   /** The same bytes in a Buffer of their exact size: for bytes kept for long (toBuffer's may have room to spare). */
@@ -53,27 +53,21 @@ export class Chunks {
  * written again once handed out; a slab goes when the last body cut from it does.
  */
 class Slabs {
-  #slab: Buffer;
-  #used = 0;
+  slab: Buffer;
+  /** Where the next body starts. */
+  used = 0;
 
   constructor(readonly size: number) {
-    this.#slab = Buffer.allocUnsafeSlow(size);
+    this.slab = Buffer.allocUnsafeSlow(size);
   }
 
-  /** `size` bytes (at most the slab's). */
-  take(size: number): Buffer {
-    if (this.#used + size > this.size) {
-      this.#slab = Buffer.allocUnsafeSlow(this.size);
-      this.#used = 0;
+  /** A slab with `size` bytes of room from `used` on (at most the slab's size). */
+  room(size: number): Buffer {
+    if (this.used + size > this.size) {
+      this.slab = Buffer.allocUnsafeSlow(this.size);
+      this.used = 0;
     }
-    const taken = this.#slab.subarray(this.#used, this.#used + size);
-    this.#used += size;
-    return taken;
-  }
-
-  /** The unused end of the last `take`, for the next. */
-  giveBack(unused: number): void {
-    this.#used -= unused;
+    return this.slab;
   }
 }
 
@@ -87,19 +81,19 @@ class Slabs {
 const SMALL = new Slabs(16 * 1024);
 const LARGE = new Slabs(1 << 20);
 
-const slabs = {
-  /** The slabs of the last `take`, or undefined when it had an allocation of its own. */
-  last: undefined as Slabs | undefined,
+/** The slabs `room` gave room from last, or undefined when it made an allocation of its own. */
+let lastSlabs: Slabs | undefined;
 
-  take(size: number): Buffer {
-    const from = size <= SMALL.size / 8 ? SMALL : size <= LARGE.size / 8 ? LARGE : undefined;
-    this.last = from;
-    return from ? from.take(size) : Buffer.allocUnsafeSlow(size);
-  },
+/** Where up to `size` bytes may be written: from `start` in `slab`. */
+function room(size: number): { slab: Buffer; start: number } {
+  lastSlabs = size <= SMALL.size / 8 ? SMALL : size <= LARGE.size / 8 ? LARGE : undefined;
+  if (lastSlabs === undefined) return { slab: Buffer.allocUnsafeSlow(size), start: 0 };
+  return { slab: lastSlabs.room(size), start: lastSlabs.used };
+}
 
-  /** The unused end of the last `take`, for the next. */
-  giveBack(unused: number): void {
-    this.last?.giveBack(unused);
-    this.last = undefined;
-  },
-};
+/** The bytes written from `start` to `end` of the last `room`, as a Buffer of their own; the rest stays for the next. */
+function taken(slab: Buffer, start: number, end: number): Buffer {
+  if (lastSlabs !== undefined) lastSlabs.used = end;
+  lastSlabs = undefined;
+  return slab.subarray(start, end);
+}
