@@ -109,6 +109,29 @@ function parseAuthorizationHeader(
   const params = parseAuthorizationParams(authorization);
   if ("kind" in params) return params;
   const date = headerValue(headers, "x-amz-date") ?? headerValue(headers, "date");
+  if (
+    params.Credential === undefined ||
+    params.Signature === undefined ||
+    params.SignedHeaders === undefined ||
+    date === undefined
+  )
+    return incompleteAuthorization(params, date, authorization);
+  return assembleCredentials({
+    credential: params.Credential,
+    signature: params.Signature,
+    signedHeaders: params.SignedHeaders,
+    date,
+    sessionToken: headerValue(headers, "x-amz-security-token"),
+    presigned: false,
+  });
+}
+
+/** Every part an Authorization header lacks, in AWS's order. */
+function incompleteAuthorization(
+  params: AuthorizationParams,
+  date: string | undefined,
+  authorization: string,
+): SigV4Failure {
   const problems: string[] = [];
   if (params.Credential === undefined) problems.push("Authorization header requires 'Credential' parameter.");
   if (params.Signature === undefined) problems.push("Authorization header requires 'Signature' parameter.");
@@ -116,16 +139,7 @@ function parseAuthorizationHeader(
   if (date === undefined) {
     problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  if (problems.length > 0) return fail("incomplete", `${problems.join(" ")} Authorization=${authorization}`);
-
-  return assembleCredentials({
-    credential: params.Credential!,
-    signature: params.Signature!,
-    signedHeaders: params.SignedHeaders!,
-    date: date!,
-    sessionToken: headerValue(headers, "x-amz-security-token"),
-    presigned: false,
-  });
+  return fail("incomplete", `${problems.join(" ")} Authorization=${authorization}`);
 }
 
 interface AuthorizationParams {
@@ -142,7 +156,8 @@ interface AuthorizationParams {
  * Read by positions (every signed request has one): no array of parts, and each parameter stored by its own name.
  */
 function parseAuthorizationParams(authorization: string): AuthorizationParams | SigV4Failure {
-  const params: AuthorizationParams = {};
+  // Every member there from the start: one shape for every request's parameters, none added one by one.
+  const params: AuthorizationParams = { Credential: undefined, SignedHeaders: undefined, Signature: undefined };
   if (!authorization.startsWith(ALGORITHM_PREFIX)) return params;
   for (let start = ALGORITHM_PREFIX.length; start <= authorization.length;) {
     let end = authorization.indexOf(",", start);
