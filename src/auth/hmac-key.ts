@@ -18,6 +18,8 @@ export class HmacKey {
   readonly #inner: Buffer | undefined;
   /** K ⊕ opad, then the inner digest. */
   readonly #outer: Buffer | undefined;
+  /** The inner block cut to the last message's length: SigV4's strings to sign under one scope are all as long. */
+  #innerView: Buffer | undefined;
 
   constructor(key: Buffer) {
     this.#key = key;
@@ -38,10 +40,18 @@ export class HmacKey {
       return crypto.createHmac("sha256", this.#key).update(message).digest("hex");
     // Synchronous from the write to the last hash: the shared buffers are never seen half written.
     const fits = message.length * 3 <= MESSAGE_ROOM; // UTF-8 takes at most 3 bytes per UTF-16 unit
-    const block = fits ? inner : Buffer.concat([inner.subarray(0, BLOCK), Buffer.from(message)]);
-    const length = fits ? BLOCK + inner.write(message, BLOCK) : block.length;
+    const block = fits
+      ? this.#innerBlock(BLOCK + inner.write(message, BLOCK))
+      : Buffer.concat([inner.subarray(0, BLOCK), Buffer.from(message)]);
     // The inner digest as a "binary" (latin1) string, one byte per character, written into place: no Buffer made per message.
-    outer.write(crypto.hash("sha256", block.subarray(0, length), "binary"), BLOCK, "binary");
+    outer.write(crypto.hash("sha256", block, "binary"), BLOCK, "binary");
     return crypto.hash("sha256", outer, "hex");
+  }
+
+  /** The first `length` bytes of the inner block. */
+  #innerBlock(length: number): Buffer {
+    const view = this.#innerView;
+    if (view !== undefined && view.length === length) return view;
+    return (this.#innerView = this.#inner!.subarray(0, length));
   }
 }

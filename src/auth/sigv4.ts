@@ -24,14 +24,25 @@ export interface SigV4Credentials {
   accessKeyId: string;
   signature: string;
   /** Shared by the requests that send the same SignedHeaders text: read only. */
-  signedHeaders: readonly string[];
-  scope: { date: string; region: string; service: string };
+  signedHeaders: SignedHeaders;
+  /** Shared by the requests that send the same Credential text: read only. */
+  readonly scope: { readonly date: string; readonly region: string; readonly service: string };
   /** yyyyMMddTHHmmssZ */
   amzDate: string;
   requestTime: Date;
   sessionToken?: string;
   presigned: boolean;
   expiresSeconds?: number;
+}
+
+/** The SignedHeaders parameter, read once per text. */
+export interface SignedHeaders {
+  /** As sent: the canonical request's signed-headers line (the names joined by ";" again would be this text). */
+  readonly text: string;
+  /** The names, as sent: each heads its canonical header line. */
+  readonly names: readonly string[];
+  /** The same names as node:http keys its headers, in lower case. */
+  readonly keys: readonly string[];
 }
 
 export type SigV4Failure = {
@@ -98,6 +109,29 @@ function parseAuthorizationHeader(
   const params = parseAuthorizationParams(authorization);
   if ("kind" in params) return params;
   const date = headerValue(headers, "x-amz-date") ?? headerValue(headers, "date");
+  if (
+    params.Credential === undefined ||
+    params.Signature === undefined ||
+    params.SignedHeaders === undefined ||
+    date === undefined
+  )
+    return incompleteAuthorization(params, date, authorization);
+  return assembleCredentials({
+    credential: params.Credential,
+    signature: params.Signature,
+    signedHeaders: params.SignedHeaders,
+    date,
+    sessionToken: headerValue(headers, "x-amz-security-token"),
+    presigned: false,
+  });
+}
+
+/** Every part an Authorization header lacks, in AWS's order. */
+function incompleteAuthorization(
+  params: AuthorizationParams,
+  date: string | undefined,
+  authorization: string,
+): SigV4Failure {
   const problems: string[] = [];
   if (params.Credential === undefined) problems.push("Authorization header requires 'Credential' parameter.");
   if (params.Signature === undefined) problems.push("Authorization header requires 'Signature' parameter.");
@@ -105,16 +139,7 @@ function parseAuthorizationHeader(
   if (date === undefined) {
     problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  if (problems.length > 0) return fail("incomplete", `${problems.join(" ")} Authorization=${authorization}`);
-
-  return assembleCredentials({
-    credential: params.Credential!,
-    signature: params.Signature!,
-    signedHeaders: params.SignedHeaders!,
-    date: date!,
-    sessionToken: headerValue(headers, "x-amz-security-token"),
-    presigned: false,
-  });
+  return fail("incomplete", `${problems.join(" ")} Authorization=${authorization}`);
 }
 
 interface AuthorizationParams {
@@ -131,7 +156,8 @@ interface AuthorizationParams {
  * Read by positions (every signed request has one): no array of parts, and each parameter stored by its own name.
  */
 function parseAuthorizationParams(authorization: string): AuthorizationParams | SigV4Failure {
-  const params: AuthorizationParams = {};
+  // Every member there from the start: one shape for every request's parameters, none added one by one.
+  const params: AuthorizationParams = { Credential: undefined, SignedHeaders: undefined, Signature: undefined };
   if (!authorization.startsWith(ALGORITHM_PREFIX)) return params;
   for (let start = ALGORITHM_PREFIX.length; start <= authorization.length;) {
     let end = authorization.indexOf(",", start);
@@ -145,8 +171,8 @@ function parseAuthorizationParams(authorization: string): AuthorizationParams | 
           `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
         );
     } else {
-      const name = authorization.slice(start, eq).trim();
-      const value = authorization.slice(eq + 1, end).trim();
+      const name = trimmedSlice(authorization, start, eq);
+      const value = trimmedSlice(authorization, eq + 1, end);
       let refused: SigV4Failure | undefined;
       if (name === "Credential") refused = setOnce(params, "Credential", value);
       else if (name === "SignedHeaders") refused = setOnce(params, "SignedHeaders", value);
@@ -157,6 +183,23 @@ function parseAuthorizationParams(authorization: string): AuthorizationParams | 
   }
   return params;
 }
+
+/**
+ * `text.slice(start, end).trim()`, with one string made instead of two when nothing is to be trimmed (what SDKs
+ * send: `, ` between parameters, so a name starts with a space and a value ends without one).
+ */
+function trimmedSlice(text: string, start: number, end: number): string {
+  while (start < end && text.charCodeAt(start) === SPACE) start++;
+  if (start === end) return "";
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end - 1);
+  const slice = text.slice(start, end);
+  return isPrintableAscii(first) && isPrintableAscii(last) ? slice : slice.trim();
+}
+
+const SPACE = 0x20;
+/** Never whitespace for `trim()`: visible ASCII. */
+const isPrintableAscii = (code: number) => code > SPACE && code < 0x7f;
 
 /** Stores an Authorization parameter, or refuses it when it was given already; an empty one counts as absent. */
 function setOnce(
@@ -258,24 +301,12 @@ interface RawCredentialFields {
 
 /** Shared by both forms: validates the credential scope and the timestamp. */
 function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4Failure {
-  const parts = credentialParts(raw.credential);
-  if (parts === undefined) {
-    return fail(
-      "incomplete",
-      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${raw.credential}'`,
-    );
-  }
-  const [accessKeyId, date, region, service, terminator] = parts;
-  if (terminator !== SCOPE_TERMINATOR) {
-    return fail(
-      "incomplete",
-      `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
-    );
-  }
+  const credential = credentialRead(raw.credential);
+  if ("kind" in credential) return credential;
   const signedHeaders = signedHeaderList(raw.signedHeaders);
   // SigV4 requires the host header to be signed [AWS SigV4: "the host header must be included as a signed
   // header"]; otherwise a signature could be replayed against another endpoint. AWS answers SignatureDoesNotMatch.
-  if (!signedHeaders.includes("host")) return fail("mismatch", HOST_NOT_SIGNED_MESSAGE);
+  if (!signedHeaders.names.includes("host")) return fail("mismatch", HOST_NOT_SIGNED_MESSAGE);
   const requestTime = parseRequestDate(raw.date);
   if (requestTime === undefined) {
     return fail(
@@ -284,10 +315,10 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
     );
   }
   const credentials: SigV4Credentials = {
-    accessKeyId,
+    accessKeyId: credential.accessKeyId,
     signature: raw.signature,
     signedHeaders,
-    scope: { date, region, service },
+    scope: credential.scope,
     // A basic-format date that parsed is its own canonical form (parseAmzDate reads back every field).
     amzDate: hasAmzDateShape(raw.date) ? raw.date : formatAmzDate(requestTime),
     requestTime,
@@ -298,19 +329,59 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
 }
 
 /**
- * SignedHeaders as a list. A client sends the same text request after request: the last one's list is kept, frozen
+ * SignedHeaders read. A client sends the same text request after request: the last one's reading is kept, frozen
  * (a parse of the text alone, never of what it verifies).
  */
-function signedHeaderList(text: string): readonly string[] {
-  if (text !== lastSignedHeaders) {
-    lastSignedHeaderList = Object.freeze(text.split(";"));
-    lastSignedHeaders = text;
-  }
-  return lastSignedHeaderList;
+function signedHeaderList(text: string): SignedHeaders {
+  if (text !== lastSignedHeaders.text) lastSignedHeaders = readSignedHeaders(text);
+  return lastSignedHeaders;
 }
 
-let lastSignedHeaders = "";
-let lastSignedHeaderList: readonly string[] = Object.freeze([""]);
+function readSignedHeaders(text: string): SignedHeaders {
+  const names = Object.freeze(text.split(";"));
+  return Object.freeze({ text, names, keys: Object.freeze(names.map((name) => name.toLowerCase())) });
+}
+
+let lastSignedHeaders = readSignedHeaders("");
+
+/** A Credential parameter read: its access key id and scope (frozen: shared by the requests that send its text). */
+interface Credential {
+  readonly accessKeyId: string;
+  readonly scope: SigV4Credentials["scope"];
+}
+
+/**
+ * The Credential parameter read, or why it is refused. A client sends the same text all day: the last one's reading
+ * is kept (a parse of the text alone, as for SignedHeaders).
+ */
+function credentialRead(text: string): Credential | SigV4Failure {
+  if (text !== lastCredentialText) {
+    lastCredential = readCredential(text);
+    lastCredentialText = text;
+  }
+  return lastCredential;
+}
+
+let lastCredentialText = "";
+let lastCredential: Credential | SigV4Failure = readCredential("");
+
+function readCredential(text: string): Credential | SigV4Failure {
+  const parts = credentialParts(text);
+  if (parts === undefined) {
+    return fail(
+      "incomplete",
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${text}'`,
+    );
+  }
+  const [accessKeyId, date, region, service, terminator] = parts;
+  if (terminator !== SCOPE_TERMINATOR) {
+    return fail(
+      "incomplete",
+      `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
+    );
+  }
+  return Object.freeze({ accessKeyId, scope: Object.freeze({ date, region, service }) });
+}
 
 /** `keyid/date/region/service/term`: exactly five parts, none empty; found by positions, without a split. */
 function credentialParts(credential: string): [string, string, string, string, string] | undefined {
@@ -380,7 +451,25 @@ function parseAmzDate(value: string): Date | undefined {
     hour <= 23 &&
     minute <= 59 &&
     second <= 59;
-  return exact ? new Date(Date.UTC(year, month - 1, day, hour, minute, second)) : undefined;
+  return exact
+    ? new Date(daysSinceEpoch(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000)
+    : undefined;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The days from 1970-01-01 to a date of the proleptic Gregorian calendar (years from 100 on), by arithmetic:
+ * Date.UTC does the same with more checks, and every signed request has a date (H. Hinnant, "chrono-Compatible
+ * Low-Level Date Algorithms", days_from_civil).
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year; // years counted from March: the leap day ends one
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -478,10 +567,9 @@ function checkRequestTime(creds: SigV4Credentials, now: Date): SigV4Failure | un
 }
 
 function canonicalRequestWithoutPayload(req: SignedRequestParts, creds: SigV4Credentials): string {
-  const signedHeaderList = creds.signedHeaders.join(";");
   return (
     `${req.method}\n${canonicalUri(req.path)}\n${canonicalQueryString(req.query)}\n` +
-    `${canonicalHeaders(req.headers, creds.signedHeaders)}\n${signedHeaderList}\n`
+    `${canonicalHeaders(req.headers, creds.signedHeaders)}\n${creds.signedHeaders.text}\n`
   );
 }
 
@@ -517,10 +605,12 @@ function comparePairs(a: [string, string], b: [string, string]): number {
   return 0;
 }
 
-function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: readonly string[]): string {
+function canonicalHeaders(headers: SignedRequestParts["headers"], signedHeaders: SignedHeaders): string {
+  const { names, keys } = signedHeaders;
   let out = "";
-  for (const name of signedHeaders) {
-    const value = headers[name.toLowerCase()];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const value = headers[keys[i]!];
     const canonical = Array.isArray(value)
       ? value.map(canonicalHeaderValue).join(",")
       : canonicalHeaderValue(value ?? "");

@@ -28,17 +28,17 @@ export class Chunks {
   /** Everything written, as UTF-8 bytes of its own (never a cached Buffer handed out as is). */
   toBuffer(): Buffer {
     this.#flush();
-    const out = slabs.take(this.#room);
-    let at = 0;
+    // Written where the slab has room, then cut to what was written: one Buffer made.
+    const { slab, start } = room(this.#room);
+    let at = start;
     for (const part of this.#parts) {
-      if (typeof part === "string") at += out.write(part, at);
+      if (typeof part === "string") at += slab.write(part, at);
       else {
-        out.set(part, at);
+        slab.set(part, at);
         at += part.length;
       }
     }
-    slabs.giveBack(this.#room - at);
-    return out.subarray(0, at);
+    return taken(slab, start, at);
   }
 
   /** The same bytes in a Buffer of their exact size: for bytes kept for long (toBuffer's may have room to spare). */
@@ -48,34 +48,52 @@ export class Chunks {
 }
 
 /**
- * Where response bodies are cut from: slabs of 1 MiB handed out in turn, as Node's Buffer pool does for small
- * buffers, since a fresh ArrayBuffer per response (tens of KiB, outside the V8 heap) costs more than filling it. A
- * body is never written again once handed out; a slab goes when the last body cut from it does.
+ * Where response bodies are cut from: slabs handed out in turn, as Node's Buffer pool does for small buffers, since
+ * a fresh ArrayBuffer per response (tens of KiB, outside the V8 heap) costs more than filling it. A body is never
+ * written again once handed out; a slab goes when the last body cut from it does.
  */
 class Slabs {
-  static readonly SIZE = 1 << 20;
-  #slab = Buffer.allocUnsafeSlow(Slabs.SIZE);
-  #used = 0;
-  /** Whether the last `take` came from the slab (a large one has an allocation of its own). */
-  #lastFromSlab = false;
+  slab: Buffer;
+  /** Where the next body starts. */
+  used = 0;
 
-  take(size: number): Buffer {
-    this.#lastFromSlab = size <= Slabs.SIZE / 8;
-    if (!this.#lastFromSlab) return Buffer.allocUnsafeSlow(size);
-    if (this.#used + size > Slabs.SIZE) {
-      this.#slab = Buffer.allocUnsafeSlow(Slabs.SIZE);
-      this.#used = 0;
-    }
-    const taken = this.#slab.subarray(this.#used, this.#used + size);
-    this.#used += size;
-    return taken;
+  constructor(readonly size: number) {
+    this.slab = Buffer.allocUnsafeSlow(size);
   }
 
-  /** The unused end of the last `take`, for the next. */
-  giveBack(unused: number): void {
-    if (this.#lastFromSlab) this.#used -= unused;
-    this.#lastFromSlab = false;
+  /** A slab with `size` bytes of room from `used` on (at most the slab's size). */
+  room(size: number): Buffer {
+    if (this.used + size > this.size) {
+      this.slab = Buffer.allocUnsafeSlow(this.size);
+      this.used = 0;
+    }
+    return this.slab;
   }
 }
 
-const slabs = new Slabs();
+/**
+ * Two sizes of slab. Small answers (GetCallerIdentity's few hundred bytes, an error) come from slabs of 16 KiB:
+ * malloc serves those from memory freed before, where 1 MiB ones are fresh pages from the kernel, each zeroed on its
+ * first write (measured under load: a GetCallerIdentity answer paid about 0.9 µs of page faults, 3% of its CPU).
+ * Large answers (DescribeDBClusters' tens of KiB) come from 1 MiB slabs; larger ones than an eighth of that get an
+ * allocation of their own.
+ */
+const SMALL = new Slabs(16 * 1024);
+const LARGE = new Slabs(1 << 20);
+
+/** The slabs `room` gave room from last, or undefined when it made an allocation of its own. */
+let lastSlabs: Slabs | undefined;
+
+/** Where up to `size` bytes may be written: from `start` in `slab`. */
+function room(size: number): { slab: Buffer; start: number } {
+  lastSlabs = size <= SMALL.size / 8 ? SMALL : size <= LARGE.size / 8 ? LARGE : undefined;
+  if (lastSlabs === undefined) return { slab: Buffer.allocUnsafeSlow(size), start: 0 };
+  return { slab: lastSlabs.room(size), start: lastSlabs.used };
+}
+
+/** The bytes written from `start` to `end` of the last `room`, as a Buffer of their own; the rest stays for the next. */
+function taken(slab: Buffer, start: number, end: number): Buffer {
+  if (lastSlabs !== undefined) lastSlabs.used = end;
+  lastSlabs = undefined;
+  return slab.subarray(start, end);
+}

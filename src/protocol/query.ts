@@ -470,13 +470,16 @@ function timestampWriter(open: string, close: string): ValueWriter {
   };
 }
 
-/** An operation's fixed bytes before and after its result's members. */
+/**
+ * An operation's fixed text before and after its result's members. Text, not bytes: appended to the answer's text,
+ * a small answer (GetCallerIdentity's) is one string encoded once, not five parts copied in turn.
+ */
 interface ResponseFrame {
-  head: Buffer;
+  head: string;
   members: StructureWriter | undefined;
   /** Up to the request id, which follows. */
-  middle: Buffer;
-  tail: Buffer;
+  middle: string;
+  tail: string;
 }
 
 const frames = new WeakMap<ServiceModel, Map<string, ResponseFrame>>();
@@ -490,10 +493,10 @@ function responseFrame(model: ServiceModel, operation: string): ResponseFrame {
   const wrapper = op.output ? (op.output.resultWrapper ?? `${operation}Result`) : undefined;
   const head = `<${operation}Response xmlns="${escapeXml(model.metadata.xmlNamespace!)}">`;
   frame = {
-    head: Buffer.from(wrapper ? `${head}<${wrapper}>` : head),
+    head: wrapper ? `${head}<${wrapper}>` : head,
     members: op.output ? structureWriter(model, shapeOf(model, op.output.shape), NO_ELEMENT) : undefined,
-    middle: Buffer.from(`${wrapper ? `</${wrapper}>` : ""}<ResponseMetadata><RequestId>`),
-    tail: Buffer.from(`</RequestId></ResponseMetadata></${operation}Response>`),
+    middle: `${wrapper ? `</${wrapper}>` : ""}<ResponseMetadata><RequestId>`,
+    tail: `</RequestId></ResponseMetadata></${operation}Response>`,
   };
   byOperation.set(operation, frame);
   return frame;
@@ -508,11 +511,9 @@ export function serializeQueryResponse(
 ): Buffer {
   const frame = responseFrame(model, operation);
   const out = new Chunks();
-  out.bytes(frame.head);
+  out.text = frame.head;
   frame.members?.(out, (output ?? {}) as Record<string, unknown>);
-  out.bytes(frame.middle);
-  out.text += escapeXml(requestId);
-  out.bytes(frame.tail);
+  out.text += frame.middle + escapeXml(requestId) + frame.tail;
   return out.toBuffer();
 }
 

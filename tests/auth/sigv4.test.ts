@@ -161,8 +161,8 @@ describe("SigV4 header authentication", () => {
     assert.equal(creds.requestTime.getTime(), SIGNED_AT.getTime());
     assert.equal(creds.presigned, false);
     assert.equal(creds.sessionToken, undefined);
-    assert.ok(creds.signedHeaders.includes("host"));
-    assert.ok(creds.signedHeaders.includes("x-amz-date"));
+    assert.ok(creds.signedHeaders.names.includes("host"));
+    assert.ok(creds.signedHeaders.names.includes("x-amz-date"));
     assert.match(creds.signature, /^[0-9a-f]{64}$/);
   });
 
@@ -214,7 +214,7 @@ describe("SigV4 header authentication", () => {
     const parts = await signed(request, "kms");
     // node strips the ends of header values but keeps inner whitespace
     const received = withHeader(parts, "x-amz-meta-note", "a   b \t c");
-    assert.ok(parsed(received).signedHeaders.includes("x-amz-meta-note"));
+    assert.ok(parsed(received).signedHeaders.names.includes("x-amz-meta-note"));
     assert.equal(verify(received), undefined);
   });
 
@@ -223,6 +223,42 @@ describe("SigV4 header authentication", () => {
     request.headers["x-amz-meta-list"] = "a b,c";
     const parts = await signed(request, "kms");
     assert.equal(verify(withHeader(parts, "x-amz-meta-list", ["a   b", " c "])), undefined);
+  });
+
+  test("the Credential and SignedHeaders readings kept from the last request follow each request's own text", async () => {
+    const other = new SignatureV4({
+      credentials: { accessKeyId: "AKIAOTHERKEY0000000", secretAccessKey: "other-secret" },
+      region: "eu-west-1",
+      service: "sts",
+      sha256: Sha256,
+    });
+    const first = await signed(stsQueryPost(), "sts");
+    const second = onTheWire(
+      await other.sign(
+        httpRequest({
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", "x-amz-meta-note": "n" },
+          body: STS_BODY,
+        }),
+        { signingDate: SIGNED_AT },
+      ),
+    );
+    const malformed = withAuthorization(first, (a) => a.replace("/us-east-1/", "/"));
+    for (let round = 0; round < 2; round++) {
+      const a = parsed(first);
+      assert.equal(a.accessKeyId, ACCESS_KEY_ID);
+      assert.deepEqual(a.scope, { date: "20260101", region: "us-east-1", service: "sts" });
+      assert.equal(a.signedHeaders.names.includes("x-amz-meta-note"), false);
+      assert.equal(verifySigV4(first, a, SECRET, SIGNED_AT), undefined);
+      assert.equal(verify(malformed)?.kind, "incomplete");
+      const b = parsed(second);
+      assert.equal(b.accessKeyId, "AKIAOTHERKEY0000000");
+      assert.deepEqual(b.scope, { date: "20260101", region: "eu-west-1", service: "sts" });
+      assert.ok(b.signedHeaders.names.includes("x-amz-meta-note"));
+      assert.equal(verifySigV4(second, b, "other-secret", SIGNED_AT), undefined);
+      // Each request's signature against the other's reading: never verifies.
+      assert.equal(verifySigV4(first, b, "other-secret", SIGNED_AT)?.kind, "mismatch");
+    }
   });
 
   test("the signing-key cache stays correct past its bound", async () => {
