@@ -12,6 +12,7 @@ import type { DBCluster } from "../../src/generated/neptune.js";
 import type { NeptuneScope } from "../../src/domain/neptune/lifecycle.js";
 import { clusterSnapshotTable, clusterTable } from "../../src/domain/neptune/records.js";
 import { loadModel } from "../../src/protocol/model.js";
+import { isSettled, overlayBase } from "../../src/protocol/settled.js";
 import { serializeQueryResponse } from "../../src/protocol/query.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { MemoryStore, type Table } from "../../src/state/store.js";
@@ -252,6 +253,29 @@ describe("views of unchanged clusters are reused", () => {
     const after = clusterView(scope, record(), []);
     assert.equal(after.BackupRetentionPeriod, 5, "a change shows at once");
     assert.notEqual(after.VpcSecurityGroups, first.VpcSecurityGroups);
+  });
+});
+
+describe("a view made once registers nothing", () => {
+  test("a cluster's first view is a plain value; from its second on, an overlay of a settled one", async () => {
+    const w = world({ delays: DELAY_PROFILES.instant });
+    await createCluster(w.a.neptune, "model");
+    const clusters = clusterTable(w.emulator.store, A, REGION);
+    // A record never described yet (its CreateDBCluster answer was the model's): a copy under another name.
+    clusters.put("fresh", { ...structuredClone(clusters.peek("model")!), DBClusterIdentifier: "fresh" });
+    const scope = viewScope(w);
+    const first = clusterView(scope, clusters.peek("fresh")!, []);
+    // Settled values and their serializer templates live in weak tables that V8 never shrinks: a view registered
+    // there for each cluster's one description left them sized by every cluster ever created.
+    assert.equal(Object.getPrototypeOf(first), Object.prototype, "the first view lies over nothing shared");
+    assert.ok(!isSettled(first) && overlayBase(first) === undefined);
+    assert.equal(first.DBClusterIdentifier, "fresh");
+    assert.equal(first.Status, "available");
+    const second = clusterView(scope, clusters.peek("fresh")!, []);
+    assert.ok(overlayBase(second) !== undefined, "the second view is kept: an overlay of a settled one");
+    const bytes = (view: DBCluster) =>
+      serializeQueryResponse(loadModel("neptune"), "DescribeDBClusters", { DBClusters: [view] }, "r").toString();
+    assert.equal(bytes(second), bytes(first), "both show the same");
   });
 });
 
