@@ -29,7 +29,8 @@ export function isSettled(value: object): boolean {
 }
 
 /**
- * `base` (settled, or an overlay: then its own base) with `own`'s members laid over it. A member set to undefined
+ * `base` (settled; an overlay: then its own base; or a plain value: then a plain copy) with `own`'s members laid
+ * over it. A member set to undefined
  * in `own` is absent, whatever the base holds. A settled overlay is a base like any settled value, so overlays can
  * be layered: what changes seldom (a status) settled over what changes less, and what changes with every request
  * laid over both. No registry: a per-request object kept in a WeakMap costs more than building the view did; the
@@ -39,7 +40,9 @@ export function overlay<T extends object>(base: Readonly<T>, own: Partial<T>): T
   if (!settledValues.has(base)) {
     const under = overlayBase(base);
     if (under) return overlay(under as T, { ...base, ...own });
-    throw new Error("an overlay's base must be settled");
+    // A value nobody shares (a view made for one answer): the changes on a plain copy, which nothing registers.
+    // Object.assign rather than `{ ...base, ...own }`, which V8 gives a hidden class of its own per object.
+    return Object.assign({}, base, own) as T;
   }
   const value = Object.create(base) as Record<string, unknown>;
   for (const name in own) {

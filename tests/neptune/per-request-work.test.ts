@@ -9,12 +9,15 @@ import {
 import { clusterView } from "../../src/domain/neptune/cluster-view.js";
 import type { DBCluster } from "../../src/generated/neptune.js";
 import type { NeptuneScope } from "../../src/domain/neptune/lifecycle.js";
+import { listPage } from "../../src/domain/neptune/listing.js";
 import { clusterSnapshotTable, clusterTable } from "../../src/domain/neptune/records.js";
 import { loadModel } from "../../src/protocol/model.js";
+import { isSettled, overlayBase } from "../../src/protocol/settled.js";
 import { serializeQueryResponse } from "../../src/protocol/query.js";
 import { DELAY_PROFILES } from "../../src/state/delays.js";
 import { MemoryStore, type Table } from "../../src/state/store.js";
 import { A, B, REGION } from "../helpers/harness.js";
+import { sameHiddenClass } from "../helpers/hidden-class.js";
 import { createCluster, createInstance, instantExcept, MINUTE, modifyCluster } from "./resources.js";
 import { copyToLocal, createKey, seedSnapshot, snapshotArn, world, type World } from "./snapshots-fixtures.js";
 
@@ -196,6 +199,37 @@ describe("per-request work is proportional to what is due", () => {
   });
 });
 
+describe("records that live as long as their resource cost no memory per record beyond their members", () => {
+  test("clusters created one after another share one hidden class", async () => {
+    // A map per record was ~1.2 KB of old-generation memory per cluster, walked by every scavenge.
+    const w = world({ delays: DELAY_PROFILES.instant });
+    for (let i = 0; i < 24; i++) await createCluster(w.a.neptune, `c-${String(i).padStart(2, "0")}`);
+    await w.a.neptune.send(new DescribeDBClustersCommand({}));
+    const records = clusterTable(w.emulator.store, A, REGION).peekValues();
+    assert.equal(records.length, 24);
+    const others = records.filter((record) => !sameHiddenClass(record, records[0]!)).map((r) => r.DBClusterIdentifier);
+    assert.deepEqual(others, [], "every record has the first one's hidden class");
+    assert.deepEqual(Object.keys(records[0]!).slice(0, 3), ["DBClusterIdentifier", "EngineVersion", "Port"]);
+  });
+
+  test("pages of a describe call, with and without a Marker, share their hidden classes", () => {
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    const pages = [0, 20].map((start) =>
+      listPage(
+        "DBClusters",
+        items,
+        { MaxRecords: 20, Marker: Buffer.from(String(start)).toString("base64url") },
+        String,
+      ),
+    );
+    assert.deepEqual(Object.keys(pages[0]!), ["DBClusters", "Marker"]);
+    assert.ok(sameHiddenClass(pages[0]!, pages[1]!), "each page with a Marker is made the same way");
+    const last = listPage("DBClusters", items, { MaxRecords: 20, Marker: pages[1]!.Marker }, String);
+    assert.deepEqual(Object.keys(last), ["DBClusters"]);
+    assert.deepEqual(last.DBClusters, ["40", "41", "42", "43", "44", "45", "46", "47", "48", "49"]);
+  });
+});
+
 /** Account A's Neptune scope at the world's time, as a view reads it (with its KMS, for encrypted clusters). */
 function viewScope(w: World): NeptuneScope {
   return {
@@ -234,6 +268,29 @@ describe("views of unchanged clusters are reused", () => {
     const after = clusterView(scope, record(), []);
     assert.equal(after.BackupRetentionPeriod, 5, "a change shows at once");
     assert.notEqual(after.VpcSecurityGroups, first.VpcSecurityGroups);
+  });
+});
+
+describe("a view made once registers nothing", () => {
+  test("a cluster's first view is a plain value; from its second on, an overlay of a settled one", async () => {
+    const w = world({ delays: DELAY_PROFILES.instant });
+    await createCluster(w.a.neptune, "model");
+    const clusters = clusterTable(w.emulator.store, A, REGION);
+    // A record never described yet (its CreateDBCluster answer was the model's): a copy under another name.
+    clusters.put("fresh", { ...structuredClone(clusters.peek("model")!), DBClusterIdentifier: "fresh" });
+    const scope = viewScope(w);
+    const first = clusterView(scope, clusters.peek("fresh")!, []);
+    // Settled values and their serializer templates live in weak tables that V8 never shrinks: a view registered
+    // there for each cluster's one description left them sized by every cluster ever created.
+    assert.equal(Object.getPrototypeOf(first), Object.prototype, "the first view lies over nothing shared");
+    assert.ok(!isSettled(first) && overlayBase(first) === undefined);
+    assert.equal(first.DBClusterIdentifier, "fresh");
+    assert.equal(first.Status, "available");
+    const second = clusterView(scope, clusters.peek("fresh")!, []);
+    assert.ok(overlayBase(second) !== undefined, "the second view is kept: an overlay of a settled one");
+    const bytes = (view: DBCluster) =>
+      serializeQueryResponse(loadModel("neptune"), "DescribeDBClusters", { DBClusters: [view] }, "r").toString();
+    assert.equal(bytes(second), bytes(first), "both show the same");
   });
 });
 

@@ -4,7 +4,7 @@ import type { DBCluster } from "../../src/generated/neptune.js";
 import { Chunks } from "../../src/protocol/chunks.js";
 import { loadModel } from "../../src/protocol/model.js";
 import { serializeQueryResponse } from "../../src/protocol/query.js";
-import { overlay, overlayBase, settle } from "../../src/protocol/settled.js";
+import { isSettled, overlay, overlayBase, settle } from "../../src/protocol/settled.js";
 
 const neptune = loadModel("neptune");
 
@@ -87,10 +87,16 @@ describe("settled values and overlays (src/protocol/settled.ts)", () => {
     assert.doesNotMatch(described([hidden]), /<Status>available/);
   });
 
-  test("a settled value is frozen, through and through, and an overlay needs a settled base", () => {
+  test("a settled value is frozen, through and through; an overlay of a plain value is a plain copy", () => {
     const base = settle(clusterFields(1));
     assert.ok(Object.isFrozen(base) && Object.isFrozen(base.VpcSecurityGroups![0]));
-    assert.throws(() => overlay(clusterFields(1), { Port: 1 }), /must be settled/);
+    const fields = clusterFields(1);
+    const copy = overlay(fields, { Port: 1, KmsKeyId: undefined });
+    assert.notEqual(copy, fields);
+    assert.equal(Object.getPrototypeOf(copy), Object.prototype, "no base: nothing registered, nothing kept");
+    assert.ok(!isSettled(copy) && overlayBase(copy) === undefined);
+    assert.equal(fields.Port, clusterFields(1).Port, "the value laid over is unchanged");
+    assert.equal(described([copy]), described([{ ...clusterFields(1), Port: 1, KmsKeyId: undefined }]));
     assert.equal(overlayBase({ ...overlay(base, { Port: 1 }) }), undefined, "a spread copy is a plain value");
   });
 

@@ -77,6 +77,7 @@ interface SettledInputs {
 }
 
 interface SettledView {
+  /** Settled when kept; a plain value when made for one description (settledView). */
   view: Readonly<DBCluster>;
   inputs: SettledInputs;
   members: readonly InstanceRecord[];
@@ -133,11 +134,22 @@ function settledView(
     known.inputs = inputs; // the next page compares by identity first
     return known;
   }
-  const view = settle(buildSettledView(scope, cluster, members));
+  const built = buildSettledView(scope, cluster, members);
+  if (!known && !describedOnce.has(cluster)) {
+    describedOnce.add(cluster);
+    // Not kept, so not settled: a settled value and the serializer's template of it are registered in weak tables
+    // (settled.ts, query.ts) that V8 never shrinks once their keys die. Settling the answer to each CreateDBCluster
+    // left them sized by every cluster ever created (128K slots at 100,000 clusters, nearly all empty), and a page's
+    // hundreds of lookups in them missed the caches, where a server of 1,000 clusters' tables fit.
+    return { view: built, inputs, members };
+  }
   // A frozen list (membersForShowing's, kept per generation) is compared by identity next time; others are copied.
-  const settled: SettledView = { view, inputs, members: Object.isFrozen(members) ? members : [...members] };
-  if (known || describedOnce.has(cluster)) settledViews.set(cluster, settled);
-  else describedOnce.add(cluster);
+  const settled: SettledView = {
+    view: settle(built),
+    inputs,
+    members: Object.isFrozen(members) ? members : [...members],
+  };
+  settledViews.set(cluster, settled);
   return settled;
 }
 
