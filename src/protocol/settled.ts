@@ -30,11 +30,10 @@ export function isSettled(value: object): boolean {
 
 /**
  * `base` (settled; an overlay: then its own base; or a plain value: then a plain copy) with `own`'s members laid
- * over it. A member set to undefined
- * in `own` is absent, whatever the base holds. A settled overlay is a base like any settled value, so overlays can
- * be layered: what changes seldom (a status) settled over what changes less, and what changes with every request
- * laid over both. No registry: a per-request object kept in a WeakMap costs more than building the view did; the
- * prototype says what it is.
+ * over it. A member set to undefined in `own` is absent, whatever the base holds. A settled overlay is a base like
+ * any settled value, so overlays can be layered: what changes seldom (a status) settled over what changes less, and
+ * what changes with every request laid over both. No registry: a per-request object kept in a WeakMap costs more
+ * than building the view did; the prototype says what it is.
  */
 export function overlay<T extends object>(base: Readonly<T>, own: Partial<T>): T {
   if (!settledValues.has(base)) {
