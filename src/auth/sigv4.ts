@@ -329,20 +329,28 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
 }
 
 /**
- * SignedHeaders read. A client sends the same text request after request: the last one's reading is kept, frozen
- * (a parse of the text alone, never of what it verifies).
+ * `read`, keeping the last text's reading: a client sends the same SignedHeaders and Credential text request after
+ * request. A reading is frozen and is a parse of the text alone, never of what the text verifies.
  */
-function signedHeaderList(text: string): SignedHeaders {
-  if (text !== lastSignedHeaders.text) lastSignedHeaders = readSignedHeaders(text);
-  return lastSignedHeaders;
+function lastReadingOf<T>(read: (text: string) => T): (text: string) => T {
+  let lastText = "";
+  let last = read(lastText);
+  return (text) => {
+    if (text !== lastText) {
+      last = read(text);
+      lastText = text;
+    }
+    return last;
+  };
 }
+
+/** The SignedHeaders parameter read. */
+const signedHeaderList = lastReadingOf(readSignedHeaders);
 
 function readSignedHeaders(text: string): SignedHeaders {
   const names = Object.freeze(text.split(";"));
   return Object.freeze({ text, names, keys: Object.freeze(names.map((name) => name.toLowerCase())) });
 }
-
-let lastSignedHeaders = readSignedHeaders("");
 
 /** A Credential parameter read: its access key id and scope (frozen: shared by the requests that send its text). */
 interface Credential {
@@ -350,20 +358,8 @@ interface Credential {
   readonly scope: SigV4Credentials["scope"];
 }
 
-/**
- * The Credential parameter read, or why it is refused. A client sends the same text all day: the last one's reading
- * is kept (a parse of the text alone, as for SignedHeaders).
- */
-function credentialRead(text: string): Credential | SigV4Failure {
-  if (text !== lastCredentialText) {
-    lastCredential = readCredential(text);
-    lastCredentialText = text;
-  }
-  return lastCredential;
-}
-
-let lastCredentialText = "";
-let lastCredential: Credential | SigV4Failure = readCredential("");
+/** The Credential parameter read, or why it is refused. */
+const credentialRead = lastReadingOf(readCredential);
 
 function readCredential(text: string): Credential | SigV4Failure {
   const parts = credentialParts(text);
