@@ -85,24 +85,27 @@ export function createRequestListener(
     log?.(`- status=${err.status} ${err.message}`);
   };
 
-  // Callbacks rather than an async function: every request pays for each promise, and this path makes only the
-  // pipeline's (and, when the data plane has something to follow, beforeAnswer's).
+  // Callbacks rather than an async function: every request pays for each promise, and this path makes none unless
+  // the pipeline has to wait (a unit of work before it, a write to disk) or the data plane has something to follow.
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = log ? performance.now() : 0; // no logging work when not logging
     if (serveConsoleEvents(emulator, req, res)) return;
     const url = req.url ?? "/";
     const admin = isAdminPath(url);
     const limit = admin ? Math.max(requestLimit, ADMIN_MAX_BODY_BYTES) : requestLimit;
+    const answerWith = (handled: Handled): void => {
+      const following = beforeAnswer(admin);
+      if (following) void following.then(() => send(res, handled, started));
+      else send(res, handled, started);
+    };
     onBody(
       req,
       limit,
       (body) => {
         const raw: RawRequest = { method: req.method ?? "GET", url, headers: req.headers, body };
-        void handleRequest(emulator, raw).then((handled) => {
-          const following = beforeAnswer(admin);
-          if (following) void following.then(() => send(res, handled, started));
-          else send(res, handled, started);
-        });
+        const handled = handleRequest(emulator, raw);
+        if (handled instanceof Promise) void handled.then(answerWith);
+        else answerWith(handled);
       },
       (error) => refuse(req, res, error, limit),
     );

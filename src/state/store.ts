@@ -50,6 +50,12 @@ export interface Store {
    * the changed rows are committed, durably, before this resolves.
    */
   transact<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): Promise<T>;
+  /**
+   * `transact` for the request path: the result itself when the unit ran at once and has nothing to wait for (no
+   * unit before it, work that answered without waiting, nothing to write to disk), else its promise. Every failure
+   * is a rejected promise. `T` must not itself be a promise.
+   */
+  transactNow<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): T | Promise<T>;
   /** Commits what is pending and releases the data directory. */
   close(): void;
   /**
@@ -268,17 +274,22 @@ export class UnitOfWorkStore implements Store {
     }
   }
 
+  transact<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): Promise<T> {
+    const done = this.transactNow(work, keep);
+    return done instanceof Promise ? done : Promise.resolve(done);
+  }
+
   /**
    * Without async/await: a unit whose turn comes at once and whose work answers without waiting (most requests) runs
-   * to its end here, and costs one settled promise rather than a chain of them.
+   * to its end here and makes no promise at all, unless its changes must first reach the disk.
    */
-  transact<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): Promise<T> {
+  transactNow<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): T | Promise<T> {
     const turn = this.#enter();
     if (turn) return turn.then(() => this.#run(work, keep));
     return this.#run(work, keep);
   }
 
-  #run<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): Promise<T> {
+  #run<T>(work: () => T | Promise<T>, keep: (result: T) => boolean): T | Promise<T> {
     if (this.#failure !== undefined) {
       this.#leave();
       return Promise.reject(new StoreFailure(this.#failure));
@@ -302,13 +313,13 @@ export class UnitOfWorkStore implements Store {
   }
 
   /** The unit's work is done: kept and committed (durably, before the answer), or put back. */
-  #finish<T>(touched: Touched, result: T, keep: (result: T) => boolean): Promise<T> {
+  #finish<T>(touched: Touched, result: T, keep: (result: T) => boolean): T | Promise<T> {
     this.#current = undefined;
     let written: Promise<void> | undefined;
     if (keep(result)) written = this.#commit(this.#announce(this.#changes(touched)));
     else this.#restore(touched);
     this.#release(touched);
-    return written ? written.then(() => result) : Promise.resolve(result);
+    return written ? written.then(() => result) : result;
   }
 
   /** The unit's work threw: everything it touched is put back. */

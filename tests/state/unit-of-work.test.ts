@@ -130,3 +130,57 @@ test("a row changed in place moves its table's generation on when the unit commi
   }, keep);
   assert.equal(rows(store).generation, seen);
 });
+
+describe("transactNow: the request path's unit of work", () => {
+  test("a unit that runs at once and has nothing to write gives its result itself, not a promise", () => {
+    const store = new MemoryStore();
+    rows(store).put("c", { n: 1, tags: [] });
+    const read = store.transactNow(() => rows(store).get("c")!.n, keep);
+    assert.equal(read, 1);
+    const changed = store.transactNow(() => (rows(store).get("c")!.n = 2), keep);
+    assert.equal(changed, 2, "in memory, a change is committed before transactNow returns");
+    assert.equal(rows(store).peek("c")!.n, 2);
+    const refused = store.transactNow(() => ((rows(store).get("c")!.n = 3), "refused"), drop);
+    assert.equal(refused, "refused");
+    assert.equal(rows(store).peek("c")!.n, 2, "a unit not kept is put back before transactNow returns");
+  });
+
+  test("a change to a data directory is a promise that settles once the change is on disk", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trident-uow-now-"));
+    const store = openDurableStore(dir, {});
+    rows(store).put("c", { n: 1, tags: [] });
+    assert.equal(
+      store.transactNow(() => rows(store).peek("c")!.n, keep),
+      1,
+      "a read writes nothing: no wait",
+    );
+    const changed = store.transactNow(() => void rows(store).put("c", { n: 2, tags: [] }), keep);
+    assert.ok(changed instanceof Promise);
+    await changed;
+    store.close();
+    const reopened = openDurableStore(dir, {});
+    assert.equal(rows(reopened).peek("c")!.n, 2);
+    reopened.close();
+  });
+
+  test("a unit behind another one, or whose work waits, is a promise; a failure is always a rejection", async () => {
+    const store = new MemoryStore();
+    rows(store).put("c", { n: 1, tags: [] });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const waiting = store.transactNow(() => gate.then(() => "first"), keep);
+    assert.ok(waiting instanceof Promise);
+    const behind = store.transactNow(() => rows(store).peek("c")!.n, keep);
+    assert.ok(behind instanceof Promise, "its turn comes after the first unit's");
+    release();
+    assert.deepEqual(await Promise.all([waiting, behind]), ["first", 1]);
+
+    const failed = store.transactNow(() => {
+      rows(store).get("c")!.n = 9;
+      throw new Error("handler failed");
+    }, keep);
+    assert.ok(failed instanceof Promise);
+    await assert.rejects(failed, /handler failed/);
+    assert.equal(rows(store).peek("c")!.n, 1);
+  });
+});
