@@ -53,8 +53,8 @@ function handlerOf(operation: string): Handler {
   return handler;
 }
 
-/** A data-plane answer: its body text, or bytes when compressed (streams-http.ts). */
-export type DataPlaneResponse = Omit<RawResponse, "body"> & { body: string | Buffer };
+/** A data-plane answer: its body text, or bytes when long or compressed (streams-http.ts). */
+export type DataPlaneResponse = RawResponse;
 
 export interface DataPlaneFace {
   emulator: Emulator;

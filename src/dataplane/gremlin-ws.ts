@@ -390,7 +390,7 @@ function writeRefusal(socket: Duplex, response: RawResponse): void {
   const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ""}`];
   for (const [name, value] of Object.entries(response.headers)) head.push(`${name}: ${value}`);
   head.push("connection: close", "", "");
-  socket.end(Buffer.concat([Buffer.from(head.join("\r\n")), response.body]));
+  socket.end(Buffer.concat([Buffer.from(head.join("\r\n")), Buffer.from(response.body)]));
 }
 
 const toBuffer = (data: RawData): Buffer =>

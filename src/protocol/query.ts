@@ -502,19 +502,20 @@ function responseFrame(model: ServiceModel, operation: string): ResponseFrame {
   return frame;
 }
 
-/** The response's bytes (UTF-8). */
+/** The response: its text when short and all text, else its bytes (UTF-8): Chunks.toBody. */
 export function serializeQueryResponse(
   model: ServiceModel,
   operation: string,
   output: unknown,
   requestId: string,
-): Buffer {
+): string | Buffer {
   const frame = responseFrame(model, operation);
   const out = new Chunks();
   out.text = frame.head;
   frame.members?.(out, (output ?? {}) as Record<string, unknown>);
-  out.text += frame.middle + escapeXml(requestId) + frame.tail;
-  return out.toBuffer();
+  // A request id is a UUID made by the pipeline (newRequestId): hex digits and dashes, nothing to escape.
+  out.text += frame.middle + requestId + frame.tail;
+  return out.toBody();
 }
 
 export function serializeQueryError(model: ServiceModel, error: AwsError, requestId: string): string {

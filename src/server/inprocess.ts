@@ -29,7 +29,8 @@ export class InProcessHandler {
       response: {
         statusCode: response.status,
         headers: response.headers,
-        body: Readable.from(response.body),
+        // One chunk of bytes, as a socket's would be (a stream of a string would hand out the string).
+        body: Readable.from(typeof response.body === "string" ? Buffer.from(response.body) : response.body),
       } as HttpResponse,
     };
   }

@@ -12,6 +12,7 @@ import {
   type QueryParams,
 } from "../protocol/query.js";
 import { validateInput } from "../protocol/validate.js";
+import { textBody } from "../protocol/chunks.js";
 import type { RequestContext, ServiceDefinition, ServiceEntry } from "../services/service.js";
 import { isAdminPath } from "./admin-paths.js";
 import { idUuid } from "../util/random.js";
@@ -37,8 +38,8 @@ export interface RawRequest {
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
-  /** The bytes to send: encoded once, here, so the socket writes them as they are. */
-  body: Buffer;
+  /** What to send: a short text as it is (node:http writes it with the header), anything else as bytes. */
+  body: Buffer | string;
 }
 
 /** What one request did, for the per-request log line (the data plane's faces: dataplane/face.ts). */
@@ -414,14 +415,17 @@ export function refuseUnread(emulator: Emulator, request: Omit<RawRequest, "body
   return serializeError(emulator, undefined, { ...request, body: Buffer.alloc(0) }, error, newRequestId());
 }
 
-/** An answer; a text body is encoded (UTF-8) once here, and its length is that of the bytes sent. */
+/**
+ * An answer; a long text body is encoded (UTF-8) once here, a short one is sent as text (chunks.ts, textBody). Its
+ * length is that of the bytes sent.
+ */
 export function reply(status: number, requestId: string, contentType: string, text: string | Buffer): RawResponse {
-  const body = typeof text === "string" ? Buffer.from(text) : text;
+  const body = typeof text === "string" ? textBody(text) : text;
   return {
     status,
     headers: {
       "content-type": contentType,
-      "content-length": String(body.length),
+      "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.length),
       "x-amzn-requestid": requestId,
       date: httpDate(),
     },

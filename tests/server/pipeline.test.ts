@@ -1,6 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import {
+  CreateDBClusterParameterGroupCommand,
+  ListTagsForResourceCommand,
+  NeptuneClient,
+} from "@aws-sdk/client-neptune";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -221,12 +226,78 @@ describe("the HTTP server", () => {
   });
 });
 
-describe("the response path sends bytes", () => {
-  test("a body is encoded once into bytes, and Content-Length counts those bytes", () => {
+describe("the response path", () => {
+  test("a short text answer stays text, and Content-Length counts its UTF-8 bytes", () => {
     const response = reply(200, "r1", "text/xml", "<Name>Gruß, 東京</Name>");
+    assert.equal(response.body, "<Name>Gruß, 東京</Name>");
+    assert.equal(response.headers["content-length"], "26"); // ß is 2 bytes, each CJK character 3
+  });
+
+  test("a long text answer is encoded once into bytes", () => {
+    const text = `<Name>${"東京".repeat(2500)}</Name>`;
+    const response = reply(200, "r1", "text/xml", text);
     assert.ok(Buffer.isBuffer(response.body));
-    assert.equal(response.body.toString("utf8"), "<Name>Gruß, 東京</Name>");
-    assert.equal(response.headers["content-length"], String(response.body.length));
-    assert.equal(response.body.length, 26); // ß is 2 bytes, each CJK character 3
+    assert.equal(response.body.toString("utf8"), text);
+    assert.equal(response.headers["content-length"], String(Buffer.byteLength(text)));
+  });
+
+  test("a short answer holding non-ASCII text reaches the SDK whole over a socket", async () => {
+    const running = await startServer(new Emulator(), { port: 0 });
+    try {
+      const neptune = new NeptuneClient({ region: "us-east-1", endpoint: running.endpoint, credentials: ADMIN[A]! });
+      const created = await neptune.send(
+        new CreateDBClusterParameterGroupCommand({
+          DBClusterParameterGroupName: "tagged",
+          DBParameterGroupFamily: "neptune1.4",
+          Description: "tags in many scripts",
+          Tags: [{ Key: "city", Value: "Gruß 東京 Zürich" }],
+        }),
+      );
+      const listed = await neptune.send(
+        new ListTagsForResourceCommand({ ResourceName: created.DBClusterParameterGroup!.DBClusterParameterGroupArn }),
+      );
+      assert.deepEqual(listed.TagList, [{ Key: "city", Value: "Gruß 東京 Zürich" }]);
+    } finally {
+      await running.close();
+    }
+  });
+
+  test("a request answered at once comes back without a promise; one that writes to a data directory waits", async () => {
+    // Signed first: only handleRequest's own answer is looked at, never awaited before it is.
+    const signed = async (params: Record<string, string>) => {
+      const service = params.Action === "GetCallerIdentity" ? "sts" : "rds";
+      const request = await signRequest({ service, credentials: ADMIN[A], params });
+      const body = Buffer.from(request.body as string);
+      return { method: "POST", url: "/", headers: request.headers, body };
+    };
+    const caller = await signed({ Action: "GetCallerIdentity", Version: "2011-06-15" });
+    const emulator = new Emulator();
+    assert.ok(handleRequest(emulator, caller) instanceof Promise, "a service's code is loaded on its first request");
+    await handleRequest(emulator, caller);
+    const inMemory = handleRequest(emulator, caller);
+    assert.ok(!(inMemory instanceof Promise));
+    assert.equal(inMemory.response.status, 200);
+
+    const dir = mkdtempSync(join(tmpdir(), "trident-now-"));
+    const onDisk = new Emulator({ store: openDurableStore(dir) });
+    try {
+      const describe = await signed({ Action: "DescribeDBClusterParameterGroups", Version: "2014-10-31" });
+      await handleRequest(onDisk, caller);
+      await handleRequest(onDisk, describe); // both services' code loaded
+      assert.ok(!(handleRequest(onDisk, caller) instanceof Promise), "a read writes nothing: no wait");
+      assert.ok(!(handleRequest(onDisk, describe) instanceof Promise));
+      const create = await signed({
+        Action: "CreateDBClusterParameterGroup",
+        Version: "2014-10-31",
+        DBClusterParameterGroupName: "kept",
+        DBParameterGroupFamily: "neptune1.4",
+        Description: "written before its answer",
+      });
+      const created = handleRequest(onDisk, create);
+      assert.ok(created instanceof Promise);
+      assert.equal((await created).response.status, 200);
+    } finally {
+      onDisk.store.close();
+    }
   });
 });
