@@ -29,6 +29,7 @@ export interface SigV4Credentials {
   readonly scope: { readonly date: string; readonly region: string; readonly service: string };
   /** yyyyMMddTHHmmssZ */
   amzDate: string;
+  /** Shared by the requests that send the same date text: read only. */
   requestTime: Date;
   sessionToken?: string;
   presigned: boolean;
@@ -307,8 +308,8 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
   // SigV4 requires the host header to be signed [AWS SigV4: "the host header must be included as a signed
   // header"]; otherwise a signature could be replayed against another endpoint. AWS answers SignatureDoesNotMatch.
   if (!signedHeaders.names.includes("host")) return fail("mismatch", HOST_NOT_SIGNED_MESSAGE);
-  const requestTime = parseRequestDate(raw.date);
-  if (requestTime === undefined) {
+  const requestDate = requestDateRead(raw.date);
+  if (requestDate === undefined) {
     return fail(
       "incomplete",
       `Date must be in ISO-8601 'basic format'. Got '${raw.date}'. See http://en.wikipedia.org/wiki/ISO_8601`,
@@ -319,9 +320,8 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
     signature: raw.signature,
     signedHeaders,
     scope: credential.scope,
-    // A basic-format date that parsed is its own canonical form (parseAmzDate reads back every field).
-    amzDate: hasAmzDateShape(raw.date) ? raw.date : formatAmzDate(requestTime),
-    requestTime,
+    amzDate: requestDate.amzDate,
+    requestTime: requestDate.time,
     presigned: raw.presigned,
   };
   if (raw.sessionToken !== undefined) credentials.sessionToken = raw.sessionToken;
@@ -330,7 +330,7 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
 
 /**
  * `read`, keeping the last text's reading: a client sends the same SignedHeaders and Credential text request after
- * request. A reading is frozen and is a parse of the text alone, never of what the text verifies.
+ * request, and the same date for a second. A reading is frozen and is a parse of the text alone, never of what the text verifies.
  */
 function lastReadingOf<T>(read: (text: string) => T): (text: string) => T {
   let lastText = "";
@@ -394,6 +394,22 @@ function credentialParts(credential: string): [string, string, string, string, s
     credential.slice(c + 1, d),
     credential.slice(d + 1),
   ];
+}
+
+/** A request's date read: its time, and its ISO-8601 basic form (what the string to sign holds). */
+interface RequestDate {
+  readonly time: Date;
+  readonly amzDate: string;
+}
+
+/** The X-Amz-Date (or Date) header read: the requests a client sends within one second share its text. */
+const requestDateRead = lastReadingOf(readRequestDate);
+
+function readRequestDate(value: string): RequestDate | undefined {
+  const time = parseRequestDate(value);
+  if (time === undefined) return undefined;
+  // A basic-format date that parsed is its own canonical form (parseAmzDate reads back every field).
+  return Object.freeze({ time, amzDate: hasAmzDateShape(value) ? value : formatAmzDate(time) });
 }
 
 /** ISO-8601 basic (X-Amz-Date) or, failing that, an HTTP date (the `Date` header). */

@@ -1,4 +1,4 @@
-import { randomBytes, randomFillSync } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 /**
  * The one seeded generator (mulberry32): small, fast, and the same sequence for the same seed everywhere, so a
@@ -56,28 +56,21 @@ export function idBytes(kind: string, length: number): Buffer {
 
 /** A version 4 UUID (RFC 9562 §5.4) for an id of a kind. */
 export function idUuid(kind: string): string {
-  if (idSeed !== undefined) return formatUuid(idBytes(kind, 16), 0);
-  // The per-request path (every answer's request id): random bytes drawn from a pool filled 256 ids at a time.
-  if (uuidPoolAt === uuidPool.length) {
-    randomFillSync(uuidPool);
-    uuidPoolAt = 0;
-  }
-  uuidPoolAt += 16;
-  return formatUuid(uuidPool, uuidPoolAt - 16);
+  // Unseeded (every answer's request id): Node's own, drawn from a pool of random bytes it refills itself.
+  if (idSeed === undefined) return randomUUID();
+  return formatUuid(idBytes(kind, 16));
 }
 
-const uuidPool = Buffer.alloc(16 * 256);
-let uuidPoolAt = uuidPool.length;
 const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
 /** Where a UUID's text is made: written in place, then read out as one string (no string per byte). */
 const uuidText = Buffer.alloc(36);
 
-/** The 16 bytes at `offset` as a UUID's text, with the version (4) and variant (10) bits set. */
-function formatUuid(bytes: Buffer, offset: number): string {
+/** 16 bytes as a UUID's text, with the version (4) and variant (10) bits set. */
+function formatUuid(bytes: Buffer): string {
   let at = 0;
   for (let i = 0; i < 16; i++) {
     if (i === 4 || i === 6 || i === 8 || i === 10) uuidText[at++] = 0x2d; // "-"
-    let byte = bytes[offset + i]!;
+    let byte = bytes[i]!;
     if (i === 6) byte = (byte & 0x0f) | 0x40;
     else if (i === 8) byte = (byte & 0x3f) | 0x80;
     uuidText[at++] = HEX_DIGITS[byte >> 4]!;

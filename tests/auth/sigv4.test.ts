@@ -261,6 +261,25 @@ describe("SigV4 header authentication", () => {
     }
   });
 
+  test("the date reading kept from the last request follows each request's own date", async () => {
+    const later = new Date(SIGNED_AT.getTime() + 1000);
+    const first = await signed(stsQueryPost(), "sts");
+    const second = onTheWire(await signerFor("sts").sign(stsQueryPost(), { signingDate: later }));
+    const unreadable = withHeader(first, "x-amz-date", "20260101T12000Z");
+    for (let round = 0; round < 2; round++) {
+      const a = parsed(first);
+      assert.equal(a.requestTime.getTime(), SIGNED_AT.getTime());
+      assert.equal(a.amzDate, "20260101T120000Z");
+      assert.equal(verify(unreadable)?.kind, "incomplete");
+      const b = parsed(second);
+      assert.equal(b.requestTime.getTime(), later.getTime());
+      assert.equal(b.amzDate, "20260101T120001Z");
+      assert.equal(verifySigV4(second, b, SECRET, SIGNED_AT), undefined);
+      // One request's signature with the other's date: never verifies.
+      assert.equal(verifySigV4(first, b, SECRET, SIGNED_AT)?.kind, "mismatch");
+    }
+  });
+
   test("the signing-key cache stays correct past its bound", async () => {
     const request = stsQueryPost();
     const secrets = Array.from({ length: 300 }, (_, i) => `secret-${i}`);
