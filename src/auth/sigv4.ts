@@ -330,7 +330,8 @@ function assembleCredentials(raw: RawCredentialFields): SigV4Credentials | SigV4
 
 /**
  * `read`, keeping the last text's reading: a client sends the same SignedHeaders and Credential text request after
- * request, and the same date for a second. A reading is frozen and is a parse of the text alone, never of what the text verifies.
+ * request, and the same date for a second. A reading is frozen and is a parse of the text alone, never of what the
+ * text verifies.
  */
 function lastReadingOf<T>(read: (text: string) => T): (text: string) => T {
   let lastText = "";
