@@ -8,6 +8,7 @@ import { BodyTooLarge, closeNow, drainServer, onBody } from "./sockets.js";
 import { sendAnswer } from "./answers.js";
 import { OnDemandDataPlane } from "../dataplane/on-demand.js";
 import { serveConsoleEvents } from "../console/event-stream.js";
+import { keepTickEntryShape } from "./tick-shape.js";
 
 export interface ServerOptions {
   host?: string;
@@ -114,6 +115,7 @@ export function createRequestListener(
 
 /** Starts the local AWS on a socket. Port 0 picks a free port. */
 export async function startServer(emulator: Emulator, options: ServerOptions = {}): Promise<RunningServer> {
+  keepTickEntryShape();
   let draining = false;
   const dataPlane = new OnDemandDataPlane(emulator, {
     log: options.log,
