@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { projectRoot } from "../protocol/model.js";
+import { projectRoot } from "../util/project-root.js";
 
 /**
  * The regions Trident serves: those the AWS SDK's own partition data (shipped in `@aws-sdk/core`) lists for

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../util/project-root.js";
 import { AdminError, AdminReply } from "../server/admin-core.js";
 
 /**
@@ -12,8 +14,8 @@ const ASSETS: Record<string, string> = {
   "app.css": "text/css; charset=utf-8",
 };
 
-/** dist/console/, beside dist/src/ where this module runs from. */
-const ASSET_DIR = new URL("../../console/", import.meta.url);
+/** dist/console/, whether this module runs from dist/src/ or from the bundled CLI in dist/cli/. */
+const assetDir = () => join(projectRoot(), "dist", "console");
 
 /**
  * The page may run only its own script and style, talk only to its own origin, and be framed by nobody (what a
@@ -36,7 +38,7 @@ export function asset(name: string): AdminReply {
   let body = cache.get(name);
   if (body === undefined) {
     try {
-      body = readFileSync(new URL(name, ASSET_DIR), "utf8");
+      body = readFileSync(join(assetDir(), name), "utf8");
     } catch {
       throw new AdminError(
         503,

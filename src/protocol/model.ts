@@ -1,6 +1,6 @@
-import { readFileSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../util/project-root.js";
 import { dictionary } from "../util/dictionary.js";
 
 /** The subset of the botocore model format that Trident reads (see models/README.md). */
@@ -76,17 +76,6 @@ export interface ServiceModel {
 export type ServiceName = "neptune" | "kms" | "sts" | "neptunedata" | "iam";
 
 const cache = new Map<ServiceName, ServiceModel>();
-
-/** The project root: the nearest folder above this module holding models/. Works from src/ and from dist/src/. */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "models", "manifest.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("models/ folder not found above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
 
 const modelsDir = () => join(projectRoot(), "models");
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { projectRoot } from "../protocol/model.js";
+import { projectRoot } from "../util/project-root.js";
 import { coveragePage } from "./coverage.js";
 
 /** `npm run coverage`: writes docs/coverage.md. */

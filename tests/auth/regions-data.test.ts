@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { partition } from "@aws-sdk/core/client";
 import { isServedRegion } from "../../src/auth/regions.js";
-import { projectRoot } from "../../src/protocol/model.js";
+import { projectRoot } from "../../src/util/project-root.js";
 
 const regionsFile = () =>
   JSON.parse(readFileSync(join(projectRoot(), "models", "regions.json"), "utf8")) as {

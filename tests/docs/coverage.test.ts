@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DATA_PLANE_HANDLERS, OUT_OF_SCOPE } from "../../src/dataplane/operations.js";
-import { loadModel, projectRoot } from "../../src/protocol/model.js";
+import { loadModel } from "../../src/protocol/model.js";
+import { projectRoot } from "../../src/util/project-root.js";
 import { cliName, coveragePage } from "../../src/tools/coverage.js";
 
 test("docs/coverage.md is what the generator writes from the code and tests as they are now", () => {

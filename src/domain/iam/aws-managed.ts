@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../../util/project-root.js";
 import { stableUniqueId } from "../../auth/ids.js";
 
 /** An AWS managed policy: read-only, the same in every account (aws-managed/README.md). */
@@ -18,18 +18,8 @@ export interface AwsManagedPolicy {
 }
 
 export const AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/";
-const FOLDER = join("src", "domain", "iam", "aws-managed");
-
-/** The data folder: the nearest folder above this module holding it (works from src/ and from dist/src/). */
-function folder(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, FOLDER))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`${FOLDER} not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  return join(dir, FOLDER);
-}
+/** The data folder, in the source tree (the build does not copy it). */
+const folder = () => join(projectRoot(), "src", "domain", "iam", "aws-managed");
 
 interface PolicyFile {
   PolicyName: string;
