@@ -145,7 +145,7 @@ export async function startChildServer(
 ): Promise<{ endpoint: string; child: ChildProcess }> {
   const script =
     kind === "trident"
-      ? fileURLToPath(new URL("../../src/cli/main.js", import.meta.url))
+      ? fileURLToPath(new URL("../../cli/trident.js", import.meta.url))
       : fileURLToPath(new URL("./bare-server.js", import.meta.url));
   // Every cluster holds a data-plane port from its creation: the default range (200) is too small for the benches'
   // thousand clusters, so they get a range of their own unless they name one.

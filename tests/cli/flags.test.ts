@@ -2,9 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-
-const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+import { MAIN } from "../helpers/serve-process.js";
 
 /** Runs the real binary; resolves with its exit code and output (it never gets far enough to listen). */
 function trident(args: string[], env: NodeJS.ProcessEnv = {}) {

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_CREDENTIALS } from "../../src/config/defaults.js";
 import { A, B } from "../helpers/harness.js";
 import { denyKeysOfA, seedConfig } from "../helpers/seed.js";
+import { MAIN } from "../helpers/serve-process.js";
 
 /**
  * The issue's "Done when": the seed's whole procedure as a shell script with the AWS CLI against a real
@@ -15,7 +16,6 @@ import { denyKeysOfA, seedConfig } from "../helpers/seed.js";
  * of R1–R11 by the code and message of the refused variants. The script is tests/cli/seed-procedure.sh.
  */
 
-const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 // Compiled to dist/tests/cli/; the script stays in the source tree.
 const SCRIPT = fileURLToPath(new URL("../../../tests/cli/seed-procedure.sh", import.meta.url));
 

@@ -2,7 +2,10 @@ import { after } from "node:test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+/** The CLI as users run it: the bundle `npm run build` links (scripts/build-cli.mjs). */
+export const MAIN = fileURLToPath(new URL("../../cli/trident.js", import.meta.url));
+/** The CLI as tsc compiled it, one module per source file: for tests that look at which modules a process loads. */
+export const MAIN_MODULES = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
 /** Every server a test file started, so that one a failed test left running is stopped. */
 const children: ChildProcess[] = [];
@@ -14,8 +17,8 @@ after(() => {
  * Starts `trident serve` as users do (on a free port, `env` added to this process's environment); `ready` resolves
  * to the endpoint once its "listening" line is out, `printed` once a line matching a pattern is.
  */
-export function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [MAIN, "serve", "--port", "0", ...args], {
+export function serve(args: string[], env: NodeJS.ProcessEnv = {}, entry = MAIN) {
+  const child = spawn(process.execPath, [entry, "serve", "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...env },
   });
