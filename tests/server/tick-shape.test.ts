@@ -1,57 +1,55 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { createHook } from "node:async_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { keepTickEntryShape } from "../../src/server/tick-shape.js";
+import { sameHiddenClass } from "../helpers/hidden-class.js";
 
-const TICK_SHAPE = new URL("../../src/server/tick-shape.js", import.meta.url).href;
+// node --test runs each file in a process of its own: the entry kept here is this file's.
+const entry = keepTickEntryShape()!;
 
-/**
- * Runs `body` as an ES module in a Node of its own, with V8's natives syntax (%HaveSameMap) and gc() available, and
- * returns what it printed as JSON. `entry` is what keepTickEntryShape returned; `freshEntry()` catches a nextTick
- * entry made now.
- */
-function inOwnNode(body: string): unknown {
-  const source = `
-    import { createHook } from "node:async_hooks";
-    import { keepTickEntryShape } from ${JSON.stringify(TICK_SHAPE)};
-    const entry = keepTickEntryShape();
-    const freshEntry = () => {
-      let caught;
-      const hook = createHook({ init(id, type, trigger, resource) { if (type === "TickObject") caught ??= resource; } });
-      hook.enable();
-      process.nextTick(() => {});
-      hook.disable();
-      return caught;
-    };
-    ${body}`;
-  const args = ["--allow-natives-syntax", "--expose-gc", "--input-type=module", "-e", source];
-  return JSON.parse(execFileSync(process.execPath, args).toString());
+/** A nextTick entry made now, caught as keepTickEntryShape catches its own. */
+function freshEntry(): object {
+  let caught: object | undefined;
+  const hook = createHook({
+    init(_asyncId, type, _triggerAsyncId, resource) {
+      if (type === "TickObject") caught ??= resource;
+    },
+  });
+  hook.enable();
+  process.nextTick(() => {});
+  hook.disable();
+  return caught!;
 }
 
-test("the kept nextTick entry is Node's own: same keys as a fresh entry, and one per process", () => {
-  const seen = inOwnNode(`
-    await new Promise((resolve) => setImmediate(resolve));
-    console.log(JSON.stringify({
-      kept: Reflect.ownKeys(entry).map(String),
-      fresh: Reflect.ownKeys(freshEntry()).map(String),
-      again: keepTickEntryShape() === entry,
-      ids: Object.getOwnPropertySymbols(entry).map((key) => entry[key]),
-    }));`) as { kept: string[]; fresh: string[]; again: boolean; ids: number[] };
-  assert.deepEqual(seen.kept, seen.fresh);
-  assert.ok(seen.kept.includes("callback") && seen.kept.some((key) => key.startsWith("Symbol(")), seen.kept.join());
-  assert.equal(seen.again, true);
+/** V8's full garbage collection, made callable here (`gc` of a context made after --expose-gc is set). */
+function fullCollection(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+const ranOnce = () => new Promise((resolve) => setImmediate(resolve));
+
+test("the kept nextTick entry is Node's own: same keys as a fresh entry, and one per process", async () => {
+  await ranOnce();
+  const keys = (of: object) => Reflect.ownKeys(of).map(String);
+  assert.deepEqual(keys(entry), keys(freshEntry()));
+  assert.ok(keys(entry).includes("callback") && keys(entry).some((key) => key.startsWith("Symbol(")));
+  assert.equal(keepTickEntryShape(), entry);
   // Once it has run, its ids are fractions: the hidden class it holds has the most general number representation.
-  assert.deepEqual(seen.ids, [0.5, 0.5]);
+  const ids = Object.getOwnPropertySymbols(entry).map((key) => Reflect.get(entry, key) as unknown);
+  assert.deepEqual(ids, [0.5, 0.5]);
 });
 
-test("entries made after full garbage collections still share the kept entry's hidden class", () => {
-  const seen = inOwnNode(`
-    const sameMap = [];
-    for (let round = 0; round < 4; round++) {
-      // A macrotask between rounds: no entry but the kept one is alive when the collection runs.
-      await new Promise((resolve) => setImmediate(resolve));
-      gc();
-      sameMap.push(%HaveSameMap(entry, freshEntry()));
-    }
-    console.log(JSON.stringify(sameMap));`);
-  assert.deepEqual(seen, [true, true, true, true]);
+test("entries made after full garbage collections still share the kept entry's hidden class", async () => {
+  const collect = fullCollection();
+  const sameMap: boolean[] = [];
+  for (let round = 0; round < 4; round++) {
+    // A macrotask between rounds: no entry but the kept one is alive when the collection runs.
+    await ranOnce();
+    collect();
+    sameMap.push(sameHiddenClass(entry, freshEntry()));
+  }
+  assert.deepEqual(sameMap, [true, true, true, true]);
 });
