@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomFillSync } from "node:crypto";
 
 /**
  * The one seeded generator (mulberry32): small, fast, and the same sequence for the same seed everywhere, so a
@@ -56,21 +56,39 @@ export function idBytes(kind: string, length: number): Buffer {
 
 /** A version 4 UUID (RFC 9562 §5.4) for an id of a kind. */
 export function idUuid(kind: string): string {
-  // Unseeded (every answer's request id): Node's own, drawn from a pool of random bytes it refills itself.
-  if (idSeed === undefined) return randomUUID();
-  return formatUuid(idBytes(kind, 16));
+  if (idSeed === undefined) return formatUuid(uuidEntropy, drawUuidBytes());
+  return formatUuid(idBytes(kind, 16), 0);
+}
+
+/**
+ * Random bytes for unseeded UUIDs (every answer's request id), drawn from the crypto generator 256 UUIDs at a time,
+ * as Node's randomUUID draws its own. Not randomUUID itself: it builds its text from 20 joined strings (about 600
+ * bytes of garbage a request), which every later write or check of the id then flattens; formatUuid makes one
+ * flat string. Measured with the header check node:http makes of each id: 330 against 150 ns.
+ */
+const uuidEntropy = Buffer.alloc(16 * 256);
+let uuidEntropyUsed = uuidEntropy.length;
+
+/** Where 16 unused bytes of uuidEntropy start (all of it drawn again once used up). */
+function drawUuidBytes(): number {
+  if (uuidEntropyUsed === uuidEntropy.length) {
+    randomFillSync(uuidEntropy);
+    uuidEntropyUsed = 0;
+  }
+  uuidEntropyUsed += 16;
+  return uuidEntropyUsed - 16;
 }
 
 const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
 /** Where a UUID's text is made: written in place, then read out as one string (no string per byte). */
 const uuidText = Buffer.alloc(36);
 
-/** 16 bytes as a UUID's text, with the version (4) and variant (10) bits set. */
-function formatUuid(bytes: Buffer): string {
+/** The 16 bytes from `start` as a UUID's text, with the version (4) and variant (10) bits set. */
+function formatUuid(bytes: Buffer, start: number): string {
   let at = 0;
   for (let i = 0; i < 16; i++) {
     if (i === 4 || i === 6 || i === 8 || i === 10) uuidText[at++] = 0x2d; // "-"
-    let byte = bytes[i]!;
+    let byte = bytes[start + i]!;
     if (i === 6) byte = (byte & 0x0f) | 0x40;
     else if (i === 8) byte = (byte & 0x3f) | 0x80;
     uuidText[at++] = HEX_DIGITS[byte >> 4]!;

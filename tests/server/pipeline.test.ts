@@ -262,6 +262,27 @@ describe("the response path", () => {
     }
   });
 
+  test("every answer has its own version 4 UUID as request id, in its header and its body", async () => {
+    const signed = await signRequest({
+      service: "sts",
+      credentials: ADMIN[A],
+      params: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+    });
+    const request = { method: "POST", url: "/", headers: signed.headers, body: Buffer.from(signed.body as string) };
+    const emulator = new Emulator();
+    await handleRequest(emulator, request);
+    // More than the 256 ids one draw of random bytes makes (util/random.ts): the second draw's ids are new too.
+    const ids = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const { response } = await handleRequest(emulator, request);
+      const id = response.headers["x-amzn-requestid"]!;
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.ok(String(response.body).includes(`<RequestId>${id}</RequestId>`));
+      ids.add(id);
+    }
+    assert.equal(ids.size, 600);
+  });
+
   test("a request answered at once comes back without a promise; one that writes to a data directory waits", async () => {
     // Signed first: only handleRequest's own answer is looked at, never awaited before it is.
     const signed = async (params: Record<string, string>) => {
