@@ -4,13 +4,13 @@ import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
 import { ADMIN_CREDENTIALS } from "./lib/clusters.js";
 import { fetchAnswer, runLoad, startChildServer, type PreparedRequest } from "./lib/load.js";
 import { presign } from "./lib/sign.js";
 import { runWrk, wrkInstalled } from "./lib/wrk.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * One signed workload against Trident, against any other endpoint given (a moto server, LocalStack), and against a
@@ -37,20 +37,18 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  * the ratio is that way of writing rather than the work per request.
  * e.g. with moto: python3 -m moto.server -p 5000 & npm run bench:compare -- --other moto=http://127.0.0.1:5000
  */
-const { values } = parseArgs({
-  options: {
-    other: { type: "string", multiple: true, default: [] },
-    seconds: { type: "string", default: "5" },
-    warmup: { type: "string", default: "1" },
-    rounds: { type: "string", default: "1" },
-    connections: { type: "string", default: "32" },
-    threads: { type: "string", default: "2" },
-    load: { type: "string" },
-    only: { type: "string", multiple: true },
-    trident: { type: "string" },
-    calibrate: { type: "string" },
-    "bare-together": { type: "boolean", default: false },
-  },
+const values = benchOptions({
+  other: { type: "string", multiple: true, default: [] },
+  seconds: { type: "string", default: "5" },
+  warmup: { type: "string", default: "1" },
+  rounds: { type: "string", default: "1" },
+  connections: { type: "string", default: "32" },
+  threads: { type: "string", default: "2" },
+  load: { type: "string" },
+  only: { type: "string", multiple: true },
+  trident: { type: "string" },
+  calibrate: { type: "string" },
+  "bare-together": { type: "boolean", default: false },
 });
 const seconds = Number(values.seconds);
 const warmupSeconds = Number(values.warmup);

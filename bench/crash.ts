@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { runCrashLoad } from "../tests/state/crash-load.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * The long crash test: the normal suite's crash load (tests/state/crash-load.ts) with more kills and more writes.
@@ -7,13 +7,11 @@ import { runCrashLoad } from "../tests/state/crash-load.js";
  * restart; the first broken promise stops the run with what it found.
  * Usage: node dist/bench/crash.js [--kills 50] [--writes 200] [--concurrency 8] [--seed N]
  */
-const { values } = parseArgs({
-  options: {
-    kills: { type: "string", default: "50" },
-    writes: { type: "string", default: "200" },
-    concurrency: { type: "string", default: "8" },
-    seed: { type: "string", default: String(Date.now() % 1_000_000) },
-  },
+const values = benchOptions({
+  kills: { type: "string", default: "50" },
+  writes: { type: "string", default: "200" },
+  concurrency: { type: "string", default: "8" },
+  seed: { type: "string", default: String(Date.now() % 1_000_000) },
 });
 const started = performance.now();
 const report = await runCrashLoad({

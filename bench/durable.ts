@@ -1,7 +1,6 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { CreateDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
 import { DEFAULT_CREDENTIALS, SOURCE_ACCOUNT } from "../src/config/defaults.js";
 import { clusterTable } from "../src/domain/neptune/records.js";
@@ -12,6 +11,7 @@ import { describePages, seedClusters } from "./lib/clusters.js";
 import { formatResult, runLoad, send, startChildServer, type PreparedRequest } from "./lib/load.js";
 import { presign } from "./lib/sign.js";
 import { Agent } from "node:http";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * Durable state against memory, in one run, each server in its own child process:
@@ -22,13 +22,11 @@ import { Agent } from "node:http";
  *      from spawn to its "listening" line, against an empty memory server.
  * Usage: node dist/bench/durable.js [--seconds 10] [--concurrency 32] [--pairs 5000] [--rows 100000]
  */
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "10" },
-    concurrency: { type: "string", default: "32" },
-    pairs: { type: "string", default: "5000" },
-    rows: { type: "string", default: "100000" },
-  },
+const values = benchOptions({
+  seconds: { type: "string", default: "10" },
+  concurrency: { type: "string", default: "32" },
+  pairs: { type: "string", default: "5000" },
+  rows: { type: "string", default: "100000" },
 });
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);

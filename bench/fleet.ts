@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { DEFAULT_CREDENTIALS, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../src/config/defaults.js";
 import { Emulator } from "../src/emulator.js";
 import { createMigrationClients, destroyClients } from "../src/migrate/clients.js";
@@ -10,6 +9,7 @@ import { DEFAULT_TARGET_KEY } from "../src/migrate/plan.js";
 import { buildSeed } from "../src/migrate/seed.js";
 import { InProcessHandler } from "../src/server/inprocess.js";
 import { DELAY_PROFILES } from "../src/state/delays.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * What `--parallel` buys a fleet: N encrypted clusters (each under its own CMK) moved from A to B by
@@ -19,12 +19,10 @@ import { DELAY_PROFILES } from "../src/state/delays.js";
  * Usage: node dist/bench/fleet.js [--clusters 6] [--parallel 1,3,6] [--poll-ms 100]
  */
 
-const { values } = parseArgs({
-  options: {
-    clusters: { type: "string", default: "6" },
-    parallel: { type: "string", default: "1,3,6" },
-    "poll-ms": { type: "string", default: "100" },
-  },
+const values = benchOptions({
+  clusters: { type: "string", default: "6" },
+  parallel: { type: "string", default: "1,3,6" },
+  "poll-ms": { type: "string", default: "100" },
 });
 const count = Number(values.clusters);
 const pollMs = Number(values["poll-ms"]);

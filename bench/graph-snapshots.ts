@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +20,7 @@ import { seedKeyPolicy } from "../src/migrate/seed.js";
 import { InProcessHandler } from "../src/server/inprocess.js";
 import { openDurableStore } from "../src/state/durable-store.js";
 import { seededRandom } from "../tests/helpers/random.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * Snapshots that carry the graph, in-process through the SDK (signed requests, the whole pipeline): account A's
@@ -32,12 +32,10 @@ import { seededRandom } from "../tests/helpers/random.js";
  * a tenth of the size first, so that the copy's time can be seen not to grow with the graph.
  * Usage: node dist/bench/graph-snapshots.js [--nodes 200000] [--rels 1000000] [--durable (a data directory)]
  */
-const { values } = parseArgs({
-  options: {
-    nodes: { type: "string", default: "200000" },
-    rels: { type: "string", default: "1000000" },
-    durable: { type: "boolean", default: false },
-  },
+const values = benchOptions({
+  nodes: { type: "string", default: "200000" },
+  rels: { type: "string", default: "1000000" },
+  durable: { type: "boolean", default: false },
 });
 const BATCH = 10_000;
 const region = "us-east-1";

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { GraphEngine } from "../src/graph/engine.js";
 import { PropertyGraph } from "../src/graph/model/graph.js";
 import { Properties } from "../src/graph/model/properties.js";
@@ -7,6 +6,7 @@ import { deserialize, serialize } from "../src/graph/storage/serialize.js";
 import { seededRandom } from "../tests/helpers/random.js";
 import { generatedGraph, type Scalar } from "./lib/graph-data.js";
 import { percentile } from "./lib/load.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * The graph engine in-process, on a generated graph (bench/lib/graph-data.ts: 4 labels, 5 relationship types,
@@ -21,13 +21,11 @@ import { percentile } from "./lib/load.js";
  * (--expose-gc makes the heap figures exact; the default heap limit is enough for one graph, not always for the
  * two that exist while the stored form is read back.)
  */
-const { values } = parseArgs({
-  options: {
-    nodes: { type: "string", default: "200000" },
-    rels: { type: "string", default: "1000000" },
-    queries: { type: "string", default: "20000" },
-    batch: { type: "string", default: "10000" },
-  },
+const values = benchOptions({
+  nodes: { type: "string", default: "200000" },
+  rels: { type: "string", default: "1000000" },
+  queries: { type: "string", default: "20000" },
+  batch: { type: "string", default: "10000" },
 });
 const nodeCount = Number(values.nodes);
 const relCount = Number(values.rels);

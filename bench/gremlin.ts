@@ -2,7 +2,6 @@ import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
-import { parseArgs } from "node:util";
 import { GetPropertygraphSummaryCommand, NeptunedataClient, StartLoaderJobCommand } from "@aws-sdk/client-neptunedata";
 import { ModifyDBClusterCommand, NeptuneClient } from "@aws-sdk/client-neptune";
 import { HttpRequest } from "@smithy/protocol-http";
@@ -13,6 +12,7 @@ import { seededRandom } from "../src/util/random.js";
 import { ADMIN_CREDENTIALS, servingBenchCluster } from "./lib/clusters.js";
 import { generatedGraph, type Scalar } from "./lib/graph-data.js";
 import { percentile, startChildServer } from "./lib/load.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * Gremlin over WebSocket with the official client (its default serializer, GraphBinary) on the openCypher bench's
@@ -27,15 +27,13 @@ import { percentile, startChildServer } from "./lib/load.js";
  * Usage: node dist/bench/gremlin.js [--nodes 200000] [--rels 1000000] [--traversals 20000] [--connections 4]
  *          [--warmup 2000] [--iam]
  */
-const { values } = parseArgs({
-  options: {
-    nodes: { type: "string", default: "200000" },
-    rels: { type: "string", default: "1000000" },
-    traversals: { type: "string", default: "20000" },
-    connections: { type: "string", default: "4" },
-    warmup: { type: "string", default: "2000" },
-    iam: { type: "boolean", default: false },
-  },
+const values = benchOptions({
+  nodes: { type: "string", default: "200000" },
+  rels: { type: "string", default: "1000000" },
+  traversals: { type: "string", default: "20000" },
+  connections: { type: "string", default: "4" },
+  warmup: { type: "string", default: "2000" },
+  iam: { type: "boolean", default: false },
 });
 const NODES = Number(values.nodes);
 const RELS = Number(values.rels);

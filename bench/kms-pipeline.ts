@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { GCProfiler, getHeapStatistics } from "node:v8";
-import { parseArgs } from "node:util";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DEFAULT_CREDENTIALS, SOURCE_ACCOUNT } from "../src/config/defaults.js";
 import { Emulator } from "../src/emulator.js";
 import { InProcessHandler } from "../src/server/inprocess.js";
 import { handleRequest, type RawRequest } from "../src/server/pipeline.js";
 import { presign } from "./lib/sign.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * KMS Encrypt + Decrypt of 4 KiB (alternating) handed straight to the request pipeline, with no socket and no
@@ -17,8 +17,9 @@ import { presign } from "./lib/sign.js";
  * other processes on a shared machine do not move.
  * Usage: node dist/bench/kms-pipeline.js [--requests 40000] [--context] (--context: a 3-pair encryption context)
  */
-const { values } = parseArgs({
-  options: { requests: { type: "string", default: "40000" }, context: { type: "boolean", default: false } },
+const values = benchOptions({
+  requests: { type: "string", default: "40000" },
+  context: { type: "boolean", default: false },
 });
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const requests = Number(values.requests);

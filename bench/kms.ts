@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { ADMIN_CREDENTIALS } from "./lib/clusters.js";
 import { runLoad, startChildServer, type PreparedRequest } from "./lib/load.js";
 import { presign } from "./lib/sign.js";
 import { runWrk, wrkInstalled } from "./lib/wrk.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * KMS Encrypt + Decrypt of 4 KiB through the API (alternating; the requests of `bench/compare.ts --only kms`), and
@@ -15,15 +15,13 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  * Usage: node dist/bench/kms.js [--endpoint URL (no CPU figure)] [--connections 32] [--seconds 5] [--warmup 1]
  *        [--rounds 3] [--context (a 3-pair encryption context)]
  */
-const { values } = parseArgs({
-  options: {
-    endpoint: { type: "string" },
-    connections: { type: "string", default: "32" },
-    seconds: { type: "string", default: "5" },
-    warmup: { type: "string", default: "1" },
-    rounds: { type: "string", default: "3" },
-    context: { type: "boolean", default: false },
-  },
+const values = benchOptions({
+  endpoint: { type: "string" },
+  connections: { type: "string", default: "32" },
+  seconds: { type: "string", default: "5" },
+  warmup: { type: "string", default: "1" },
+  rounds: { type: "string", default: "3" },
+  context: { type: "boolean", default: false },
 });
 const connections = Number(values.connections);
 const useWrk = wrkInstalled();

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { clusterGraph } from "../src/cli/demo-data.js";
 import { enableStreams } from "../src/cli/demo-live.js";
 import { SeededWriter } from "../src/cli/demo-writer.js";
@@ -16,6 +15,7 @@ import type { MigrateInputs } from "../src/migrate/types.js";
 import { realSleep } from "../src/migrate/waiters.js";
 import { startServer } from "../src/server/http.js";
 import { DELAY_PROFILES } from "../src/state/delays.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * Live migration on the local AWS, over real sockets (control plane and both clusters' endpoints):
@@ -26,14 +26,12 @@ import { DELAY_PROFILES } from "../src/state/delays.js";
  * Prints figures; times vary with the machine's load.
  * Usage: node dist/bench/live-migrate.js [--writes 5000] [--rates 100,1000] [--seconds 3] [--quiet-ms 200] [--ports 28400-28599]
  */
-const { values } = parseArgs({
-  options: {
-    writes: { type: "string", default: "5000" },
-    rates: { type: "string", default: "100,1000" },
-    seconds: { type: "string", default: "3" },
-    "quiet-ms": { type: "string", default: "200" },
-    ports: { type: "string", default: "28400-28599" },
-  },
+const values = benchOptions({
+  writes: { type: "string", default: "5000" },
+  rates: { type: "string", default: "100,1000" },
+  seconds: { type: "string", default: "3" },
+  "quiet-ms": { type: "string", default: "200" },
+  ports: { type: "string", default: "28400-28599" },
 });
 const [firstPort, lastPort] = values.ports.split("-").map(Number) as [number, number];
 

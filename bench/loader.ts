@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import {
   GetLoaderJobStatusCommand,
   GetPropertygraphSummaryCommand,
@@ -10,6 +9,7 @@ import {
 } from "@aws-sdk/client-neptunedata";
 import { ADMIN_CREDENTIALS, benchClusterEndpoint } from "./lib/clusters.js";
 import { startChildServer } from "./lib/load.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * The bulk loader's throughput: a generated Gremlin CSV set (`--vertices`, default 100,000; `--edges`, default
@@ -18,8 +18,10 @@ import { startChildServer } from "./lib/load.js";
  * Prints the load's time (the request: the load runs within it), edges/s and records/s, and checks the summary.
  * Usage: node dist/bench/loader.js [--vertices N] [--edges N] [--data-dir DIR]
  */
-const { values } = parseArgs({
-  options: { vertices: { type: "string" }, edges: { type: "string" }, "data-dir": { type: "string" } },
+const values = benchOptions({
+  vertices: { type: "string" },
+  edges: { type: "string" },
+  "data-dir": { type: "string" },
 });
 const VERTICES = Number(values.vertices ?? 100_000);
 const EDGES = Number(values.edges ?? 1_000_000);

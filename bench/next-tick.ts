@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { keepTickEntryShape } from "../src/server/tick-shape.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * The cost of one `process.nextTick` after full garbage collections, with and without src/server/tick-shape.ts
@@ -10,12 +10,10 @@ import { keepTickEntryShape } from "../src/server/tick-shape.js";
  * few collections, with nothing else running; with it, the cost stays where it started.
  * Usage: node dist/bench/next-tick.js [--collections 8] [--ticks 1000000]
  */
-const { values } = parseArgs({
-  options: {
-    collections: { type: "string", default: "8" },
-    ticks: { type: "string", default: "1000000" },
-    mode: { type: "string" },
-  },
+const values = benchOptions({
+  collections: { type: "string", default: "8" },
+  ticks: { type: "string", default: "1000000" },
+  mode: { type: "string" },
 });
 const collections = Number(values.collections);
 const ticks = Number(values.ticks);

@@ -1,10 +1,10 @@
 import { Agent } from "node:http";
-import { parseArgs } from "node:util";
 import { describePages } from "./lib/clusters.js";
 import { runLoad, send, startChildServer, type PreparedRequest } from "./lib/load.js";
 import { cpuMicros, rssMiB } from "./lib/proc.js";
 import { presign } from "./lib/sign.js";
 import { runWrk, wrkInstalled } from "./lib/wrk.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * The scale targets of a fresh `trident serve --relaxed-auth` (issue 15), in one run:
@@ -27,15 +27,13 @@ import { runWrk, wrkInstalled } from "./lib/wrk.js";
  * Usage: npm run bench:scale -- [--accounts 1000] [--data-plane-ports FIRST-LAST] [--rounds 7] [--starts 5] [--seconds 4]
  *        [--connections 32]
  */
-const { values } = parseArgs({
-  options: {
-    accounts: { type: "string", default: "1000" },
-    "data-plane-ports": { type: "string" },
-    rounds: { type: "string", default: "7" },
-    starts: { type: "string", default: "5" },
-    seconds: { type: "string", default: "4" },
-    connections: { type: "string", default: "32" },
-  },
+const values = benchOptions({
+  accounts: { type: "string", default: "1000" },
+  "data-plane-ports": { type: "string" },
+  rounds: { type: "string", default: "7" },
+  starts: { type: "string", default: "5" },
+  seconds: { type: "string", default: "4" },
+  connections: { type: "string", default: "32" },
 });
 const ACCOUNTS = Number(values.accounts);
 const PER_ACCOUNT = 100;

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { CreateKeyCommand, KMSClient, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import {
   CopyDBClusterSnapshotCommand,
@@ -14,6 +13,7 @@ import { DEFAULT_CREDENTIALS, SOURCE_ACCOUNT, TARGET_ACCOUNT } from "../src/conf
 import { mergeTargetStatements } from "../src/migrate/key-policy.js";
 import { seedKeyPolicy } from "../src/migrate/seed.js";
 import { startChildServer } from "./lib/load.js";
+import { benchOptions } from "./lib/options.js";
 
 /**
  * The product's hot path at scale: account A creates N cluster snapshots of an encrypted cluster and shares each
@@ -25,12 +25,10 @@ import { startChildServer } from "./lib/load.js";
  * delays, the waits poll DescribeDBClusterSnapshots and count those calls too).
  */
 
-const { values } = parseArgs({
-  options: {
-    endpoint: { type: "string" },
-    count: { type: "string", default: "100" },
-    concurrency: { type: "string", default: "16" },
-  },
+const values = benchOptions({
+  endpoint: { type: "string" },
+  count: { type: "string", default: "100" },
+  concurrency: { type: "string", default: "16" },
 });
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
