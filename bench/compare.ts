@@ -11,6 +11,7 @@ import { fetchAnswer, runLoad, startChildServer, type PreparedRequest } from "./
 import { presign } from "./lib/sign.js";
 import { runWrk, wrkInstalled } from "./lib/wrk.js";
 import { benchOptions } from "./lib/options.js";
+import { pinnedPlacement, pinThisProcess } from "./lib/cpus.js";
 
 /**
  * One signed workload against Trident, against any other endpoint given (a moto server, LocalStack), and against a
@@ -26,7 +27,7 @@ import { benchOptions } from "./lib/options.js";
  * Usage: npm run bench:compare -- [--other NAME=URL]… [--seconds 5] [--warmup 1] [--rounds 1] [--connections 32]
  *        [--threads 2] [--load wrk|node] [--only describe|caller|kms] [--trident URL (a running `trident serve`,
  *        e.g. profiled)]
- *        [--calibrate 5,12 (bare servers that also spin N µs per request)] [--bare-together]
+ *        [--calibrate 5,12 (bare servers that also spin N µs per request)] [--bare-together] [--pin]
  * With `--rounds N` the endpoints take turns N times and each one's best round makes the ratio.
  * Each server started here has its CPU per request printed (Linux: its utime + stime from /proc/PID/stat around
  * each measured run, divided by the requests answered; the lowest of the rounds): the figure that a shared machine's
@@ -34,7 +35,9 @@ import { benchOptions } from "./lib/options.js";
  * `--calibrate 5,12` adds a row per workload for the bare server spinning 5 µs, then 12 µs, per request: what a
  * fixed cost per request does to the ratio on the machine measured. `--bare-together` adds a row for the bare server
  * sending the answers made in one turn together at its end (src/server/answers.ts), as Trident does: how much of
- * the ratio is that way of writing rather than the work per request.
+ * the ratio is that way of writing rather than the work per request. `--pin` (Linux, two CPUs or more) runs every
+ * server started here on CPU 0 and the load on the others (bench/lib/cpus.ts); an `--other` or `--trident` server
+ * runs wherever it was started.
  * e.g. with moto: python3 -m moto.server -p 5000 & npm run bench:compare -- --other moto=http://127.0.0.1:5000
  */
 const values = benchOptions({
@@ -49,7 +52,10 @@ const values = benchOptions({
   trident: { type: "string" },
   calibrate: { type: "string" },
   "bare-together": { type: "boolean", default: false },
+  pin: { type: "boolean", default: false },
 });
+const placement = values.pin ? pinnedPlacement() : undefined;
+if (placement) pinThisProcess(placement);
 const seconds = Number(values.seconds);
 const warmupSeconds = Number(values.warmup);
 const rounds = Number(values.rounds);
@@ -200,7 +206,9 @@ const others: Target[] = values.other.map((spec) => {
 });
 const workloads = WORKLOADS.filter((w) => !values.only || values.only.includes(w.name));
 
-const trident = values.trident ? { endpoint: values.trident, child: undefined } : await startChildServer("trident");
+const trident = values.trident
+  ? { endpoint: values.trident, child: undefined }
+  : await startChildServer("trident", [], placement?.servers);
 let bare: Awaited<ReturnType<typeof startChildServer>> | undefined;
 /**
  * The bare server's variants, by their row's name: spinning N µs per request (--calibrate), or sending the answers
@@ -226,13 +234,14 @@ try {
   }
   const file = join(mkdtempSync(join(tmpdir(), "trident-compare-")), "responses.json");
   writeFileSync(file, JSON.stringify(recorded));
-  bare = await startChildServer("bare", [file]);
+  bare = await startChildServer("bare", [file], placement?.servers);
   for (const micros of calibrations)
-    calibrated.set(`bare+${micros}µs`, await startChildServer("bare", [file, String(micros)]));
-  if (values["bare-together"]) calibrated.set("bare-together", await startChildServer("bare", [file, "0", "together"]));
+    calibrated.set(`bare+${micros}µs`, await startChildServer("bare", [file, String(micros)], placement?.servers));
+  if (values["bare-together"])
+    calibrated.set("bare-together", await startChildServer("bare", [file, "0", "together"], placement?.servers));
 
   console.log(
-    `load: ${useWrk ? `wrk, ${values.threads} threads` : "node (bench/lib/load.ts)"}, ${connections} connections, ${seconds}s per endpoint after ${warmupSeconds}s of warm-up`,
+    `load: ${useWrk ? `wrk, ${values.threads} threads` : "node (bench/lib/load.ts)"}, ${connections} connections, ${seconds}s per endpoint after ${warmupSeconds}s of warm-up${placement ? `; servers on CPU ${placement.servers}, load on CPU ${placement.load}` : ""}`,
   );
   for (const [name, byTarget] of prepared) {
     /** Each endpoint's best round: on a shared machine a round can only lose to others' load, never gain. */

@@ -3,6 +3,7 @@ import { Agent, request } from "node:http";
 import { Agent as TlsAgent, request as tlsRequest } from "node:https";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { onCpus } from "./cpus.js";
 
 /**
  * A small load generator: replays pre-signed HTTP requests (SigV4 signatures stay valid for 15 minutes, so
@@ -142,6 +143,8 @@ export function formatResult(label: string, result: LoadResult, concurrency: num
 export async function startChildServer(
   kind: "trident" | "bare",
   extraArgs: string[] = [],
+  /** The CPUs it runs on (a taskset CPU list, bench/lib/cpus.ts), or wherever the scheduler puts it. */
+  cpus?: string,
 ): Promise<{ endpoint: string; child: ChildProcess }> {
   const script =
     kind === "trident"
@@ -155,7 +158,8 @@ export async function startChildServer(
       : ["--data-plane-ports", BENCH_DATA_PLANE_PORTS];
   const args =
     kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...ports, ...extraArgs] : [script, ...extraArgs];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  // taskset runs node in its own process (exec): the child's pid is the server's, as /proc readers need.
+  const child = spawn(...onCpus(cpus, process.execPath, args), { stdio: ["ignore", "pipe", "inherit"] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let buffered = "";
     child.stdout!.on("data", (chunk: Buffer) => {
