@@ -160,6 +160,11 @@ export async function startChildServer(
     kind === "trident" ? [script, "serve", "--port", "0", "--quiet", ...ports, ...extraArgs] : [script, ...extraArgs];
   // taskset runs node in its own process (exec): the child's pid is the server's, as /proc readers need.
   const child = spawn(...onCpus(cpus, process.execPath, args), { stdio: ["ignore", "pipe", "inherit"] });
+  // A bench that dies before stopping its servers (an uncaught error; its output piped to `head`, which closed it)
+  // takes them along: left running, they would keep their ports and memory, and load the next bench's machine.
+  const stopWithBench = () => child.kill();
+  process.once("exit", stopWithBench);
+  child.once("exit", () => process.off("exit", stopWithBench));
   const endpoint = await new Promise<string>((resolve, reject) => {
     let buffered = "";
     child.stdout!.on("data", (chunk: Buffer) => {
