@@ -18,7 +18,7 @@ import { formatResult, parseBenchArgs, runLoad, startChildServer } from "./lib/l
  * Usage: node dist/bench/dataplane-tls.js [--concurrency 16] [--seconds 5] [--requests N]
  * (it starts its own `trident serve` twice, with data-plane ports 30110-30119).
  */
-const args = parseBenchArgs(["--concurrency", "16", "--seconds", "5", ...process.argv.slice(2)]);
+const args = parseBenchArgs({ concurrency: "16", seconds: "5" });
 const hosts = ["127.0.0.1", "127.0.0.2", "localhost"];
 const home = mkdtempSync(join(tmpdir(), "trident-bench-tls-"));
 

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
 import { Agent as TlsAgent, request as tlsRequest } from "node:https";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { onCpus } from "./cpus.js";
+import { benchOptions } from "./options.js";
 
 /**
  * A small load generator: replays pre-signed HTTP requests (SigV4 signatures stay valid for 15 minutes, so
@@ -197,18 +197,16 @@ export interface CommonBenchArgs {
   clustersPerAccount: number;
 }
 
-export function parseBenchArgs(argv = process.argv.slice(2)): CommonBenchArgs {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      endpoint: { type: "string" },
-      concurrency: { type: "string", default: "32" },
-      requests: { type: "string", default: "50000" },
-      seconds: { type: "string", default: "10" },
-      bare: { type: "boolean", default: false },
-      "extra-scopes": { type: "string", default: "0" },
-      clusters: { type: "string", default: "100" },
-    },
+/** The common options, with `defaults` in place of the usual concurrency and duration where a bench sets them. */
+export function parseBenchArgs(defaults: { concurrency?: string; seconds?: string } = {}): CommonBenchArgs {
+  const values = benchOptions({
+    endpoint: { type: "string" },
+    concurrency: { type: "string", default: defaults.concurrency ?? "32" },
+    requests: { type: "string", default: "50000" },
+    seconds: { type: "string", default: defaults.seconds ?? "10" },
+    bare: { type: "boolean", default: false },
+    "extra-scopes": { type: "string", default: "0" },
+    clusters: { type: "string", default: "100" },
   });
   return {
     endpoint: values.endpoint,
