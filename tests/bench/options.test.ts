@@ -16,7 +16,7 @@ const benches = readdirSync(benchDir).filter((file) => {
 });
 
 test("every bench with options lists them on --help, and refuses an unknown one in a line, before any work", async () => {
-  assert.ok(benches.length >= 19, `benches found: ${benches.join(", ")}`);
+  assert.ok(benches.length >= 21, `benches found: ${benches.join(", ")}`);
   await Promise.all(
     benches.map(async (file) => {
       const name = file.replace(/\.js$/, "");
