@@ -271,16 +271,16 @@ describe("the response path", () => {
     const request = { method: "POST", url: "/", headers: signed.headers, body: Buffer.from(signed.body as string) };
     const emulator = new Emulator();
     await handleRequest(emulator, request);
-    // More than the 256 ids one draw of random bytes makes (util/random.ts): the second draw's ids are new too.
+    // More than the 4,096 ids one draw of random bytes makes (util/random.ts): the second draw's ids are new too.
     const ids = new Set<string>();
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 9000; i++) {
       const { response } = await handleRequest(emulator, request);
       const id = response.headers["x-amzn-requestid"]!;
       assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       assert.ok(String(response.body).includes(`<RequestId>${id}</RequestId>`));
       ids.add(id);
     }
-    assert.equal(ids.size, 600);
+    assert.equal(ids.size, 9000);
   });
 
   test("a request answered at once comes back without a promise; one that writes to a data directory waits", async () => {
