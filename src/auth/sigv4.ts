@@ -5,8 +5,8 @@
  * Canonicalisation mirrors what the SDK signers (`@smithy/signature-v4`, botocore) do for non-S3 services, because
  * what matters is reproducing the exact bytes the client signed.
  */
-import * as crypto from "node:crypto";
 import { createHmac } from "node:crypto";
+import { payloadSha256Hex, sha256Hex } from "./payload-hash.js";
 import { HmacKey } from "./hmac-key.js";
 
 export interface SignedRequestParts {
@@ -527,7 +527,7 @@ export function verifySigV4(
   // same hash, so honest requests still verify. UNSIGNED-PAYLOAD is accepted only for presigned requests without
   // a body, where there is nothing left unauthenticated.
   if (req.body.length > 0)
-    return signs(signingKey, creds, canonicalPrefix + sha256Hex(req.body))
+    return signs(signingKey, creds, canonicalPrefix + payloadSha256Hex(req.body))
       ? undefined
       : fail("mismatch", MISMATCH_MESSAGE);
   if (signs(signingKey, creds, canonicalPrefix + EMPTY_BODY_SHA256)) return undefined;
@@ -680,15 +680,6 @@ function formDecode(text: string): string {
 function uriEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-
-/**
- * SHA-256 in hex. Node's one-shot `crypto.hash` (20.12+) makes no Hash object: about half the cost for the short
- * inputs every request hashes (its body, its canonical request). Older Node 20 releases take the Hash object.
- */
-const sha256Hex: (data: string | Buffer) => string =
-  typeof crypto.hash === "function"
-    ? (data) => crypto.hash("sha256", data, "hex")
-    : (data) => crypto.createHash("sha256").update(data).digest("hex");
 
 const SIGNING_KEY_CACHE_LIMIT = 256;
 const signingKeyCache = new Map<string, HmacKey>();
