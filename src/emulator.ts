@@ -82,7 +82,8 @@ export class Emulator {
 
   constructor(options: EmulatorOptions = {}) {
     this.clock = options.clock ?? new SystemClock();
-    this.signatureClock = options.signatureClock ?? new SystemClock();
+    // Both on the system's time unless told otherwise: then one clock, read once per request (authenticate.ts).
+    this.signatureClock = options.signatureClock ?? (options.clock === undefined ? this.clock : new SystemClock());
     this.store = options.store ?? new MemoryStore();
     this.identities = new IdentityRegistry(options.config ?? defaultConfig(), this.clock, this.store);
     this.startedAt = this.clock.now();

@@ -54,7 +54,9 @@ export function authenticate(
   if (creds.sessionToken !== owner.sessionToken) return refuse(protocol, { kind: "unknown-key" });
   if (owner.expiration && now >= owner.expiration) return refuse(protocol, { kind: "expired-token" });
   if (!emulator.relaxedAuth) {
-    const failure = verifySigV4(request, creds, owner.secretAccessKey, emulator.signatureClock.now());
+    // One clock for both (the default): its time is the request's already.
+    const signatureNow = emulator.signatureClock === emulator.clock ? now : emulator.signatureClock.now();
+    const failure = verifySigV4(request, creds, owner.secretAccessKey, signatureNow);
     if (failure) return refuse(protocol, failure);
   }
   emulator.identities.recordKeyUse(creds.accessKeyId, signingName, region, now.getTime());

@@ -1,6 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADMIN, A, inProcess, REGION, type RawCall } from "../helpers/harness.js";
+import { ADMIN, A, inProcess, rawCall, REGION, type RawCall } from "../helpers/harness.js";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { Emulator } from "../../src/emulator.js";
 
 /** Every table of the store that holds a row: a refused request must leave this empty. */
 /** The rows besides IAM's configuration seed (the configured users, keys and policies are IAM state). */
@@ -93,5 +95,22 @@ describe("session tokens", () => {
   test("without a token the long-term key still works", async () => {
     const { raw } = inProcess();
     assert.equal((await raw(CALLER_IDENTITY)).status, 200);
+  });
+});
+
+describe("the clock signatures are checked against", () => {
+  test("is the system's even when the emulator's clock is driven by hand: a day ahead expires no signature", async () => {
+    const { a, clock, emulator } = inProcess();
+    clock.advanceSeconds(24 * 3600);
+    assert.notEqual(emulator.signatureClock, emulator.clock);
+    assert.equal((await a.sts.send(new GetCallerIdentityCommand({}))).Account, A);
+  });
+
+  test("is the emulator's own clock when neither is given: one time read per request serves both", async () => {
+    const emulator = new Emulator();
+    assert.equal(emulator.signatureClock, emulator.clock);
+    assert.equal((await rawCall(emulator, CALLER_IDENTITY)).status, 200);
+    const stale = await rawCall(emulator, { ...CALLER_IDENTITY, signingDate: new Date(Date.now() - 16 * 60_000) });
+    assert.deepEqual([stale.status, stale.code], [403, "SignatureDoesNotMatch"]);
   });
 });
