@@ -34,7 +34,7 @@ import { pinnedPlacement, pinThisProcess } from "./lib/cpus.js";
  * load disturbs least. A `--trident URL` server is not this process's child: its CPU is not measured.
  * `--calibrate 5,12` adds a row per workload for the bare server spinning 5 µs, then 12 µs, per request: what a
  * fixed cost per request does to the ratio on the machine measured. `--bare-together` adds a row for the bare server
- * sending the answers made in one turn together at its end (src/server/answers.ts), as Trident does: how much of
+ * sending the answers made in one turn together at its end (src/server/turn-end.ts), as Trident does: how much of
  * the ratio is that way of writing rather than the work per request. `--pin` (Linux, two CPUs or more) runs every
  * server started here on CPU 0 and the load on the others (bench/lib/cpus.ts); an `--other` or `--trident` server
  * runs wherever it was started.

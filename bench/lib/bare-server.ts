@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { sendAnswer } from "../../src/server/answers.js";
+import { sendAnswer } from "../../src/server/turn-end.js";
 
 /**
  * The physical limit: a bare node:http server that reads each request's body and sends recorded response bytes,
@@ -10,7 +10,7 @@ import { sendAnswer } from "../../src/server/answers.js";
  * A second argument, N (`node bare-server.js RESPONSES.json 12`), makes it spin for N µs of CPU per request before
  * answering: the calibration of bench/compare.ts, showing what a fixed cost per request does to the throughput.
  * A third, `together` (`… RESPONSES.json 0 together`), makes it send the answers made in one turn together at its
- * end, as Trident does (src/server/answers.ts).
+ * end, as Trident does (src/server/turn-end.ts).
  */
 interface Recorded {
   status: number;

@@ -5,7 +5,7 @@ import type { Emulator } from "../emulator.js";
 import type { Arrival } from "../domain/neptune/data-plane/endpoint-routing.js";
 import { listeningAddresses, type ListeningAddress } from "../domain/neptune/data-plane/listening.js";
 import { BodyTooLarge, closeNow, drainServer, readBody, type AnyHttpServer } from "../server/sockets.js";
-import { sendAnswer } from "../server/answers.js";
+import { sendAnswer } from "../server/turn-end.js";
 import { dataPlaneError } from "./errors.js";
 import { errorReply, handleDataPlaneRequest, type DataPlaneFace } from "./face.js";
 import { FastResetTokens } from "./fast-reset.js";

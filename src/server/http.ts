@@ -5,7 +5,7 @@ import { AwsError } from "../protocol/errors.js";
 import { ADMIN_MAX_BODY_BYTES, isAdminPath } from "./admin-paths.js";
 import { handleRequest, refuseUnread, type Handled, type RawRequest } from "./pipeline.js";
 import { BodyTooLarge, closeNow, drainServer, onBody } from "./sockets.js";
-import { sendAnswer } from "./answers.js";
+import { sendAnswer, workAtTurnEnd } from "./turn-end.js";
 import { OnDemandDataPlane } from "../dataplane/on-demand.js";
 import { serveConsoleEvents } from "../console/event-stream.js";
 import { keepTickEntryShape } from "./tick-shape.js";
@@ -102,12 +102,13 @@ export function createRequestListener(
     onBody(
       req,
       limit,
-      (body) => {
-        const raw: RawRequest = { method: req.method ?? "GET", url, headers: req.headers, body };
-        const handled = handleRequest(emulator, raw);
-        if (handled instanceof Promise) void handled.then(answerWith);
-        else answerWith(handled);
-      },
+      (body) =>
+        workAtTurnEnd(res, () => {
+          const raw: RawRequest = { method: req.method ?? "GET", url, headers: req.headers, body };
+          const handled = handleRequest(emulator, raw);
+          if (handled instanceof Promise) void handled.then(answerWith);
+          else answerWith(handled);
+        }),
       (error) => refuse(req, res, error, limit),
     );
   };

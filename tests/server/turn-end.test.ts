@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Agent } from "node:http";
+import { Agent, createServer, get } from "node:http";
+import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
 import { DecryptCommand, EncryptCommand, KMSClient, CreateKeyCommand } from "@aws-sdk/client-kms";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -8,9 +9,10 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Emulator } from "../../src/emulator.js";
 import { startServer, type RunningServer } from "../../src/server/http.js";
 import { A, ADMIN, B, signRequest } from "../helpers/harness.js";
+import { sendAnswer, workAtTurnEnd } from "../../src/server/turn-end.js";
 
 /**
- * Answers made in one turn of the event loop leave together at its end (src/server/answers.ts). Each must still
+ * Answers made in one turn of the event loop leave together at its end (src/server/turn-end.ts). Each must still
  * reach its own socket whole, and a client that goes away before its answer leaves must not keep the others'.
  */
 describe("answers sent together at the end of a turn", () => {
@@ -101,3 +103,53 @@ describe("answers sent together at the end of a turn", () => {
     assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, B);
   });
 });
+
+describe("requests worked on at the end of their turn", () => {
+  test(
+    "a request whose work throws has its connection cut; the others read in the same turn are answered",
+    { timeout: 10_000 },
+    async () => {
+      const order: number[] = [];
+      const server = createServer((req, res) => {
+        const n = Number(req.url!.slice(1));
+        req.resume();
+        req.on("end", () =>
+          workAtTurnEnd(res, () => {
+            order.push(n);
+            if (n === 3) throw new Error("a bug in one request's work");
+            sendAnswer(res, 200, { "content-type": "text/plain" }, `answer ${n}`);
+          }),
+        );
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as AddressInfo;
+      // One socket each, written at once: the requests are read in the same turn or few, and worked at its end.
+      const agent = new Agent({ keepAlive: false, maxSockets: 16 });
+      const answers = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, n) =>
+          fetchText(`http://127.0.0.1:${port}/${n}`, agent).then((text) => ({ n, text })),
+        ),
+      );
+      answers.forEach((answer, n) => {
+        if (n === 3) assert.equal(answer.status, "rejected", "the request whose work threw has no answer");
+        else assert.deepEqual(answer.status === "fulfilled" && answer.value, { n, text: `answer ${n}` });
+      });
+      assert.deepEqual([...order].sort(), [0, 1, 2, 3, 4, 5, 6, 7], "each request worked on once");
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  );
+});
+
+/** A GET's answer body, as text; rejected when the connection is cut before an answer. */
+function fetchText(url: string, agent: Agent): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve(text));
+      res.on("error", reject);
+    }).on("error", reject);
+  });
+}
