@@ -26,7 +26,7 @@ const remembered: RememberedBody[] = [];
  * The SHA-256 (hex) of a request body, the payload hash of its canonical request. Clients send the same body again
  * and again (an SDK waiter polling DescribeDBClusters, GetCallerIdentity as a health check, one data key decrypted in
  * a loop), so the last few bodies are kept with their hash: comparing bytes (memcmp) costs a quarter of hashing
- * them, and a server under load pays each call into OpenSSL several times what a loop does (caches gone cold).
+ * them, and in a server each call into OpenSSL costs more than in a loop (its code is no longer in the caches).
  * Keyed by the bytes themselves, never by a header the client sent: the hash is always that of the body received.
  */
 export function payloadSha256Hex(body: Buffer): string {

@@ -8,8 +8,9 @@ import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
  * Why the work waits: a request read alone runs the pipeline with its code and data gone from the CPU's caches (the
  * kernel's network stack, node:http and the load generator ran since); the requests of a turn worked one after
  * another find them there, from the second on. Measured with `bench/compare.js` (wrk, 32 connections):
- * GetCallerIdentity from 30.2 to 24.8–26.0 µs of server CPU per request (`bench/describe-cost.js --evict` shows
- * the same pipeline costing 1.5–1.7× in process with the caches emptied between requests).
+ * GetCallerIdentity from 74.7% of the bare server's throughput to 81.7–93.6% (from 30.2 to 26–27.5 µs of server CPU
+ * per request); `bench/describe-cost.js --evict` shows the pipeline costing 1.5–1.7× in process with the caches
+ * emptied between requests.
  * Why the answers wait: under load the client's reader threads sleep while the server works, and each write to a
  * socket wakes one of them: a wake-up across CPUs that the writing process pays for in the kernel (on a 2-vCPU VM,
  * about half the CPU of a GetCallerIdentity answer went there). Written together, the answers of a turn wake each
