@@ -134,7 +134,11 @@ describe("requests worked on at the end of their turn", () => {
         if (n === 3) assert.equal(answer.status, "rejected", "the request whose work threw has no answer");
         else assert.deepEqual(answer.status === "fulfilled" && answer.value, { n, text: `answer ${n}` });
       });
-      assert.deepEqual([...order].sort(), [0, 1, 2, 3, 4, 5, 6, 7], "each request worked on once");
+      assert.deepEqual(
+        [...order].sort((x, y) => x - y),
+        [0, 1, 2, 3, 4, 5, 6, 7],
+        "each request worked on once",
+      );
       agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
